@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * `secure-ecs`: the project's CLI. Each subcommand lives in lib/cli/ and registers itself here.
+ * Bad input exits 2 with a one-line reason; unexpected failures exit 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerConfigCommand } from '../lib/cli/config-command';
+import { UsageError } from '../lib/cli/usage-error';
+
+const program = new Command()
+  .name('secure-ecs')
+  .description('Hardened PHP + nginx on Amazon ECS (EC2): configuration, local runs and security audits')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .showHelpAfterError(false)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerConfigCommand(program);
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; commander already printed its one-line usage error.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`secure-ecs: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`secure-ecs: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  }
+}
+
+void main();

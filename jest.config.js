@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.tsx?$': ['@swc/jest'],
+  },
+  // Unit tests skip the built-in CloudFormation validation (about 2 s per synth);
+  // the CI synth (`npm start`/`.ci/run`) keeps it on with errors as failures.
+  setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  snapshotSerializers: ['<rootDir>/test/helpers/asset-hash-serializer.ts'],
+};

@@ -1,0 +1,30 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppConfig } from './config/app-config';
+import { SecureEcsStack } from './secure-ecs-stack';
+
+/**
+ * Define the app on a CDK `App`: the stack plus the checks every synth runs (cdk-nag's AwsSolutions
+ * pack as a validation plugin, so an unacknowledged error fails `cdk synth`).
+ * Shared by bin/app.ts and the tests, so both synthesize the same thing.
+ */
+export interface DefineAppOptions {
+  /** Region used when the configuration names none (bin/app.ts passes the CLI's default region). */
+  readonly fallbackRegion?: string;
+  /** Image build contexts; defaults to the repository's containers/ folder. */
+  readonly containersDir?: string;
+}
+
+/** Region used when neither the configuration nor the CLI names one. */
+export const DEFAULT_REGION = 'us-east-1';
+
+export function defineApp(app: App, config: AppConfig, options: DefineAppOptions = {}): SecureEcsStack {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return new SecureEcsStack(app, config.stackName, {
+    config,
+    containersDir: options.containersDir,
+    // Account stays unresolved (environment-agnostic): synth needs no credentials or lookups.
+    env: { region: config.region ?? options.fallbackRegion ?? DEFAULT_REGION },
+    description: 'secure-ecs-starter: hardened PHP + nginx task on ECS (EC2)',
+  });
+}

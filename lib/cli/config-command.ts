@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { loadRawConfig } from '../config/load-config';
+import { ConfigError, validateConfig } from '../config/validate-config';
+import { UsageError } from './usage-error';
+
+/** Read cdk.json's context the way the CDK CLI hands it to bin/app.ts. */
+function cdkJsonContext(projectDir: string): Record<string, unknown> {
+  const file = path.join(projectDir, 'cdk.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).context ?? {};
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * `secure-ecs config [--file F]`: print the effective configuration (defaults applied) or fail with
+ * every invalid setting, exactly as `cdk synth` would, without synthesizing.
+ */
+export function registerConfigCommand(program: Command): void {
+  program
+    .command('config')
+    .description('validate the configuration (cdk.json context, plus --file) and print it with defaults applied')
+    .option('-f, --file <path>', 'a JSON file of settings, as passed to cdk with -c configFile=<path>')
+    .option('--project <dir>', 'project directory holding cdk.json', '.')
+    .action((opts: { file?: string; project: string }) => {
+      const context: Record<string, unknown> = { ...cdkJsonContext(opts.project), ...(opts.file ? { configFile: opts.file } : {}) };
+      try {
+        const config = validateConfig(loadRawConfig((key) => context[key]));
+        process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new UsageError(e.problems.join('; '));
+        throw e;
+      }
+    });
+}

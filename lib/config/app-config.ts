@@ -1,0 +1,177 @@
+import { z } from 'zod';
+
+/**
+ * The one typed, validated configuration of the app.
+ *
+ * It enters once, in `bin/app.ts` (cdk.json context `secure-ecs` and/or a JSON file named by the
+ * `configFile` context), and flows down to the constructs as typed props. Every field has a safe
+ * default; `README.md` lists them with their limits, and test/readme.test.ts checks the table
+ * against this schema so the two cannot drift.
+ */
+
+/** An IPv4 CIDR block such as `10.0.0.0/16`. */
+const ipv4Cidr = (min: number, max: number) =>
+  z.string().refine(
+    (v) => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+      if (!m) return false;
+      const octets = m.slice(1, 5).map(Number);
+      const prefix = Number(m[5]);
+      return octets.every((o) => o <= 255) && prefix >= min && prefix <= max;
+    },
+    { message: `an IPv4 CIDR block a.b.c.d/n with n from ${min} to ${max}` },
+  );
+
+/** An integer within bounds; one message names the whole allowed range. */
+const int = (min: number, max: number) => {
+  const error = `an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+/** CloudWatch Logs accepts only these retention periods (a subset is offered here). */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 180, 365] as const;
+const retentionDays = () => z.literal(RETENTION_DAYS, { error: `one of ${RETENTION_DAYS.join(', ')}` });
+
+const bool = () => z.boolean({ error: 'true or false' });
+
+export const appConfigSchema = z
+  .object({
+    /** Name of the CloudFormation stack. */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a stack name: a letter, then letters, digits or hyphens (max 128)')
+      .default('SecureEcsStarter'),
+
+    /**
+     * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
+     * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
+     */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1')
+      .optional(),
+
+    network: z
+      .object({
+        /** CIDR of the VPC. /16 to /24. */
+        vpcCidr: ipv4Cidr(16, 24).default('10.0.0.0/16'),
+        /** Availability zones to spread over (the ALB needs two). */
+        maxAzs: int(2, 3).default(2),
+        /** NAT gateways for the private subnets' egress (1 is cheapest; one per AZ survives an AZ outage). */
+        natGateways: int(1, 3).default(1),
+        /** Days to keep VPC flow logs. */
+        flowLogRetentionDays: retentionDays().default(30),
+      })
+      .strict()
+      .prefault({}),
+
+    hosts: z
+      .object({
+        /** EC2 instance type of the ECS container instances (family.size, for example t3.small). */
+        instanceType: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/,
+            'an EC2 instance type such as t3.small or m7i.large')
+          .default('t3.small'),
+        /** CPU architecture of the instances and images. */
+        architecture: z.enum(['x86_64', 'arm64'], { error: '"x86_64" or "arm64"' }).default('x86_64'),
+        /** Size of the encrypted gp3 root volume. */
+        rootVolumeGiB: int(30, 1024).default(30),
+        minInstances: int(1, 10).default(1),
+        maxInstances: int(1, 20).default(2),
+        /** Per-task process limit enforced by the ECS agent (ECS_TASK_PIDS_LIMIT, task-level pids.max). */
+        taskPidsLimit: int(64, 4194304).default(256),
+        /** Seconds the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT). */
+        containerStopTimeoutSeconds: int(5, 120).default(30),
+      })
+      .strict()
+      .prefault({}),
+
+    task: z
+      .object({
+        /** Task-level CPU units: a hard cap for the whole task (1024 = one vCPU). */
+        cpu: int(128, 10240).default(256),
+        /** Task-level memory in MiB: the hard limit for the whole task. */
+        memoryMiB: int(128, 30720).default(512),
+        /** Hard memory limit of the php-fpm container in MiB (includes its 16 MiB tmpfs). */
+        appMemoryMiB: int(96, 30720).default(256),
+        /** Hard memory limit of the nginx container in MiB (includes its 16 MiB tmpfs). */
+        proxyMemoryMiB: int(48, 30720).default(128),
+        /** CPU shares of the php-fpm container (relative weight inside the task). */
+        appCpuShares: int(2, 10240).default(192),
+        /** CPU shares of the nginx container. */
+        proxyCpuShares: int(2, 10240).default(64),
+        /** Days to keep container logs. */
+        logRetentionDays: retentionDays().default(30),
+      })
+      .strict()
+      .prefault({}),
+
+    rateLimit: z
+      .object({
+        /** Requests per second allowed per client address at each task's nginx (limit_req rate). */
+        requestsPerSecond: int(1, 10000).default(10),
+        /** Requests above the rate served at once before 429 (limit_req burst, nodelay). */
+        burst: int(0, 100000).default(20),
+        /** Concurrent connections per client address at nginx (limit_conn). */
+        connectionsPerClient: int(1, 10000).default(20),
+        /** Retry-After seconds sent with 429 responses. */
+        retryAfterSeconds: int(1, 3600).default(1),
+      })
+      .strict()
+      .prefault({}),
+
+    proxy: z
+      .object({
+        /** Largest request body in KiB (larger gets 413). */
+        clientMaxBodySizeKiB: int(1, 1048576).default(1024),
+        /** Seconds nginx waits for a client's headers, body or reads (slow clients get 408). */
+        requestTimeoutSeconds: int(1, 300).default(10),
+      })
+      .strict()
+      .prefault({}),
+
+    service: z
+      .object({
+        /** Tasks to run at deploy time. */
+        desiredCount: int(1, 100).default(1),
+        /** Lower bound of service auto scaling. */
+        minTasks: int(1, 100).default(1),
+        /** Upper bound of service auto scaling. */
+        maxTasks: int(1, 100).default(2),
+        /** Average CPU utilisation the service auto scaling aims for. */
+        targetCpuPercent: int(10, 90).default(60),
+      })
+      .strict()
+      .prefault({}),
+
+    edge: z
+      .object({
+        /** ACM certificate ARN: when set, the ALB serves HTTPS on 443 and redirects HTTP to it. */
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN')
+          .optional(),
+        /** Add an AWS WAF web ACL with a rate-based rule (a global per-IP limit across tasks). */
+        enableWaf: bool().default(false),
+        /** Requests per client IP per 5 minutes allowed by the WAF rate-based rule. */
+        wafRequestsPer5Minutes: int(10, 2000000000).default(2000),
+        /** Days to keep ALB access logs in S3. */
+        accessLogRetentionDays: int(1, 3650).default(90),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** Configuration as written by users: every field optional. */
+export type AppConfigInput = z.input<typeof appConfigSchema>;
+/** Configuration after defaults and validation: what constructs receive. */
+export type AppConfig = z.output<typeof appConfigSchema>;
+export type NetworkConfig = AppConfig['network'];
+export type HostsConfig = AppConfig['hosts'];
+export type TaskConfig = AppConfig['task'];
+export type RateLimitConfig = AppConfig['rateLimit'];
+export type ProxyConfig = AppConfig['proxy'];
+export type ServiceConfig = AppConfig['service'];
+export type EdgeConfig = AppConfig['edge'];

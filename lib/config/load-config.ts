@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './validate-config';
+
+/** cdk.json context key that holds the configuration object. */
+export const CONFIG_CONTEXT_KEY = 'secure-ecs';
+/** Context key naming an optional JSON file of settings (`cdk synth -c configFile=prod.json`). */
+export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; later sources win. */
+function merge(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Json, value) : value;
+  }
+  return out;
+}
+
+/**
+ * Collect the raw (unvalidated) configuration: the `secure-ecs` context object from cdk.json or
+ * `-c`, overlaid by the JSON file named by the `configFile` context, if any.
+ */
+export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown {
+  let raw = tryGetContext(CONFIG_CONTEXT_KEY) ?? {};
+  if (typeof raw === 'string') {
+    // `cdk synth -c secure-ecs='{"rateLimit":{...}}'` passes a string.
+    try {
+      raw = JSON.parse(raw);
+    } catch (e) {
+      throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received a string that is not JSON (${(e as Error).message})`]);
+    }
+  }
+  if (!isObject(raw)) {
+    throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received ${JSON.stringify(raw)}; expected an object of settings`]);
+  }
+  const file = tryGetContext(CONFIG_FILE_CONTEXT_KEY);
+  if (file === undefined) return raw;
+  if (typeof file !== 'string' || file === '') {
+    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: received ${JSON.stringify(file)}; expected a path to a JSON file`]);
+  }
+  let fromFile: unknown;
+  try {
+    fromFile = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: cannot read "${file}" as JSON (${(e as Error).message})`]);
+  }
+  if (!isObject(fromFile)) {
+    throw new ConfigError([`${file}: expected a JSON object of settings; received ${JSON.stringify(fromFile)}`]);
+  }
+  return merge(raw, fromFile);
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { defineApp } from '../../lib/app';
+import type { AppConfigInput } from '../../lib/config/app-config';
+import { validateConfig } from '../../lib/config/validate-config';
+import type { SecureEcsStack } from '../../lib/secure-ecs-stack';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+
+/** The feature flags and settings of cdk.json, so tests synthesize exactly what `cdk synth` does. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: SecureEcsStack;
+  readonly template: Template;
+}
+
+/** Define the app as bin/app.ts does (nag plugin included) for a configuration, and synthesize it. */
+export function synth(input: AppConfigInput = {}): Synthesized {
+  const app = new App({ context: cdkJsonContext() });
+  const stack = defineApp(app, validateConfig({ region: 'eu-west-1', ...input }));
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The container definitions of the (only) task definition, by container name. */
+export function containerDefinitions(template: Template): Record<string, any> {
+  const taskDefs = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  if (taskDefs.length !== 1) throw new Error(`expected one task definition, found ${taskDefs.length}`);
+  const defs = taskDefs[0].Properties.ContainerDefinitions as any[];
+  return Object.fromEntries(defs.map((d) => [d.Name, d]));
+}

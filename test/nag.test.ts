@@ -1,0 +1,33 @@
+import { Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { synth } from './helpers/synth';
+
+test('cdk-nag AwsSolutions reports no unacknowledged error (synth fails on one)', () => {
+  // WHEN: synth() registers the AwsSolutions pack as a validation plugin, as bin/app.ts does.
+  const { app } = synth();
+  // THEN: a validation failure would throw here.
+  expect(() => app.synth({ force: true })).not.toThrow();
+});
+
+test('every acknowledgement states why', () => {
+  const { app } = synth();
+  const acknowledgements = app.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((m) => (Array.isArray(m.data) ? m.data : [m.data]) as { id: string; reason: string }[]);
+  expect(acknowledgements.length).toBeGreaterThanOrEqual(8);
+  for (const ack of acknowledgements) {
+    expect(ack.id).toMatch(/AwsSolutions-/);
+    // A reason is a sentence, not a placeholder.
+    expect(ack.reason.length).toBeGreaterThan(40);
+  }
+});
+
+test('the nag plugin is live: an unacknowledged violation fails synth', () => {
+  // GIVEN the app plus a security group open to the world on SSH
+  const { app, stack } = synth();
+  const sg = new ec2.SecurityGroup(stack, 'OpenSsh', { vpc: stack.network.vpc, description: 'bad on purpose' });
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+  // THEN
+  expect(() => app.synth({ force: true })).toThrow(/Validation failed/);
+});
