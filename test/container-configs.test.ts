@@ -28,7 +28,9 @@ function render(env: Record<string, string>) {
 }
 
 function nginxTest(conf: string) {
-  return spawnSync('nginx', ['-t', '-q', '-c', conf], { encoding: 'utf8' });
+  // stdout goes to /dev/null: nginx opens /dev/stdout for its access log, and jest's stdio
+  // sockets cannot be reopened that way (ENXIO); in the container it is a pipe.
+  return spawnSync('nginx', ['-t', '-q', '-c', conf], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 describe('nginx config', () => {

@@ -72,3 +72,7 @@ test('a failed hardening step masks the ECS agent (fail closed)', () => {
   expect(userData).toContain("trap 'fail_closed $LINENO' ERR");
   expect(userData).toContain('systemctl mask --now ecs.service');
 });
+
+test('the user data stays under the EC2 limit of 16 KB', () => {
+  expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
+});

@@ -62,8 +62,15 @@ describe('cluster and hosts', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { NewInstancesProtectedFromScaleIn: false });
   });
 
-  test('there is no Lambda function (no legacy drain hook, no custom resource)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 0);
+  test('no legacy Lambda drain hook: the only function is the one that closes the default security group', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProvider/)]);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
+  });
+
+  test('the VPC default security group is closed', () => {
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
   test('instances get Session Manager instead of SSH', () => {

@@ -65,7 +65,7 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
 
   test('logs to CloudWatch through awslogs in non-blocking mode', () => {
     expect(c().LogConfiguration.LogDriver).toBe('awslogs');
-    expect(c().LogConfiguration.Options).toEqual(expect.objectContaining({ mode: 'non-blocking', 'max-buffer-size': '25m' }));
+    expect(c().LogConfiguration.Options).toEqual(expect.objectContaining({ mode: 'non-blocking', 'max-buffer-size': '26214400b', 'awslogs-stream-prefix': name }));
   });
 
   test('has no plaintext secret in its environment', () => {

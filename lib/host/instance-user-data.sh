@@ -26,7 +26,7 @@ trap 'fail_closed $LINENO' ERR
 
 # --- 1. ECS agent settings -------------------------------------------------------------------
 # https://github.com/aws/amazon-ecs-agent#environment-variables
-# No ECS_LOGLEVEL=debug and no ECS_ALLOW_OFFHOST_INTROSPECTION_ACCESS: both stay at their safe defaults.
+# Log level info; off-host introspection and the localhost traffic filter keep their safe defaults.
 mkdir -p /etc/ecs
 cat > /etc/ecs/ecs.config <<CONFIG
 ECS_CLUSTER=${ECS_CLUSTER_NAME}

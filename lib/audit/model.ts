@@ -1,0 +1,335 @@
+/**
+ * The normalized model that every audit rule reads.
+ *
+ * Three sources feed it: synthesized CloudFormation (PascalCase, with intrinsics), ECS API task
+ * definition documents (camelCase, from a file) and live ECS API calls. Each source maps its input
+ * into these types, so a rule is written once and runs on all of them.
+ *
+ * Values a template cannot know at synth time (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, ...) are
+ * kept as {@link Unknown}, never guessed: an unresolved `User` is not "root" and an unresolved
+ * `Image` is not "latest" (catalog §2.7). Rules skip unknown values; the docs say so per rule.
+ *
+ * Environment variable *values* never enter the model (they may be secrets and reports must never
+ * print them); containers carry only the variable names.
+ */
+
+/** Severity scale of the catalog: Critical > High > Medium > Low > Info. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Highest first, the order reports use. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A number that orders severities: critical is 4, info is 0. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity);
+}
+
+/** A value that CloudFormation resolves only at deploy time; `expression` is the intrinsic as written. */
+export interface Unknown {
+  readonly unknown: true;
+  readonly expression: unknown;
+}
+
+/** A scalar that is either known or unknown. Absent values are `undefined`, which is not the same as unknown. */
+export type Maybe<T> = T | Unknown;
+
+/** A list that is either known or, when the whole list is an intrinsic (`Fn::If`, `Ref` to a list), unknown. */
+export type List<T> = readonly T[] | Unknown;
+
+export function unknownValue(expression: unknown): Unknown {
+  return { unknown: true, expression };
+}
+
+export function isUnknown(value: unknown): value is Unknown {
+  return typeof value === 'object' && value !== null && (value as Unknown).unknown === true && 'expression' in value;
+}
+
+/** Where a resource came from, for report locations (SARIF, markdown) and for acknowledgements. */
+export interface Origin {
+  readonly kind: 'cloudformation' | 'task-definition-file' | 'ecs-api' | 'dockerfile';
+  /** File the resource was read from (template, task definition JSON, Dockerfile). */
+  readonly file?: string;
+  /** 1-based line of the resource in `file`, when known. */
+  readonly line?: number;
+  /** CloudFormation: the stack (artifact id) and logical id. */
+  readonly stack?: string;
+  readonly logicalId?: string;
+  /** Live: the resource ARN. */
+  readonly arn?: string;
+}
+
+interface Resource {
+  /** The resource as reports name it: `Stack/LogicalId` for templates, the ARN live, the path for files. */
+  readonly id: string;
+  readonly origin: Origin;
+}
+
+export interface Volume {
+  readonly name: Maybe<string>;
+  /** `host.sourcePath`; undefined for Docker-managed and scratch volumes. */
+  readonly hostSourcePath?: Maybe<string>;
+  /** Present for EFS volumes. */
+  readonly efs?: { readonly transitEncryption?: Maybe<string> };
+}
+
+export interface PortMapping {
+  readonly containerPort?: Maybe<number>;
+  readonly hostPort?: Maybe<number>;
+}
+
+export interface MountPoint {
+  readonly sourceVolume?: Maybe<string>;
+  readonly readOnly?: Maybe<boolean>;
+}
+
+export interface Tmpfs {
+  readonly containerPath?: Maybe<string>;
+  readonly mountOptions?: List<Maybe<string>>;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly image?: Maybe<string>;
+  readonly user?: Maybe<string>;
+  readonly privileged?: Maybe<boolean>;
+  readonly readonlyRootFilesystem?: Maybe<boolean>;
+  readonly essential?: Maybe<boolean>;
+  readonly interactive?: Maybe<boolean>;
+  readonly pseudoTerminal?: Maybe<boolean>;
+  /** Hard limit, MiB. */
+  readonly memory?: Maybe<number>;
+  readonly memoryReservation?: Maybe<number>;
+  /** CPU shares. */
+  readonly cpu?: Maybe<number>;
+  readonly capabilitiesAdd?: List<Maybe<string>>;
+  readonly capabilitiesDrop?: List<Maybe<string>>;
+  /** Host paths of `linuxParameters.devices`. */
+  readonly devices?: List<Maybe<string>>;
+  readonly tmpfs?: List<Tmpfs>;
+  readonly dockerSecurityOptions?: List<Maybe<string>>;
+  /** Names of `ulimits[]`. */
+  readonly ulimits?: List<Maybe<string>>;
+  /** Namespaces of `systemControls[]`. */
+  readonly systemControls?: List<Maybe<string>>;
+  readonly healthCheckCommand?: List<Maybe<string>>;
+  /** Whether `logConfiguration` is present at all, and its driver. */
+  readonly logConfiguration: boolean;
+  readonly logDriver?: Maybe<string>;
+  /** Names of `environment[]`; values are deliberately dropped. */
+  readonly environmentNames?: List<Maybe<string>>;
+  readonly portMappings?: List<PortMapping>;
+  readonly mountPoints?: List<MountPoint>;
+}
+
+export interface TaskDefinition extends Resource {
+  readonly family?: Maybe<string>;
+  readonly revision?: number;
+  readonly status?: string;
+  readonly networkMode?: Maybe<string>;
+  readonly pidMode?: Maybe<string>;
+  readonly ipcMode?: Maybe<string>;
+  /** Task-level CPU units and memory MiB (strings in both CloudFormation and the API). */
+  readonly cpu?: Maybe<string>;
+  readonly memory?: Maybe<string>;
+  readonly taskRoleArn?: Maybe<string>;
+  readonly executionRoleArn?: Maybe<string>;
+  readonly volumes?: List<Volume>;
+  readonly containers: List<Container>;
+  /** Names of `requiresAttributes[]` (live only). */
+  readonly requiresAttributes?: readonly string[];
+}
+
+export interface Service extends Resource {
+  readonly name?: Maybe<string>;
+  /** The task definition the service runs: an ARN live, `Stack/LogicalId` in a template. */
+  readonly taskDefinition?: Maybe<string>;
+  readonly assignPublicIp?: Maybe<string>;
+  readonly enableExecuteCommand?: Maybe<boolean>;
+}
+
+export interface TaskSet extends Resource {
+  readonly assignPublicIp?: Maybe<string>;
+}
+
+export interface Cluster extends Resource {
+  readonly name?: Maybe<string>;
+  /** `settings[name=containerInsights].value`; undefined when the setting is absent. */
+  readonly containerInsights?: Maybe<string>;
+  readonly executeCommand?: { readonly logging?: Maybe<string>; readonly kmsKeyId?: Maybe<string> };
+}
+
+export interface CapacityProvider extends Resource {
+  readonly name?: Maybe<string>;
+  /** Undefined for Fargate providers (no Auto Scaling group). */
+  readonly autoScalingGroup?: { readonly managedTerminationProtection?: Maybe<string> };
+}
+
+export interface ContainerInstance extends Resource {
+  readonly cluster?: string;
+  readonly ec2InstanceId?: string;
+  /** Attribute names the agent registered (capabilities have no value). */
+  readonly attributes: readonly string[];
+  readonly agentVersion?: string;
+  readonly dockerVersion?: string;
+}
+
+export interface BlockDevice {
+  readonly deviceName?: Maybe<string>;
+  /** False for instance-store (`VirtualName`) and `NoDevice` entries. */
+  readonly ebs: boolean;
+  readonly encrypted?: Maybe<boolean>;
+}
+
+/** Something that launches EC2 instances: a launch template, a launch configuration or an instance. */
+export interface Host extends Resource {
+  readonly kind: 'LaunchTemplate' | 'LaunchConfiguration' | 'Instance';
+  /** True when it launches ECS container instances (user data joins a cluster, or a capacity provider uses it). */
+  readonly ecs: boolean;
+  /** An instance launched from a launch template inherits IMDS settings from it. */
+  readonly usesLaunchTemplate?: boolean;
+  readonly httpTokens?: Maybe<string>;
+  readonly hopLimit?: Maybe<number>;
+  readonly blockDevices: List<BlockDevice>;
+  /** True if any network interface (or the launch configuration) asks for a public IP. */
+  readonly associatePublicIp?: Maybe<boolean>;
+  readonly monitoring?: Maybe<boolean>;
+  /** Decoded user data; intrinsics inside it are rendered as `${...}` placeholders. */
+  readonly userData?: Maybe<string>;
+  readonly imageId?: Maybe<string>;
+  /** The SSM parameter the AMI is resolved from, when `ImageId` refers to one. */
+  readonly imageSsmParameter?: string;
+}
+
+export interface IngressRule {
+  readonly cidrIp?: Maybe<string>;
+  readonly cidrIpv6?: Maybe<string>;
+  readonly ipProtocol?: Maybe<string>;
+  readonly fromPort?: Maybe<number>;
+  readonly toPort?: Maybe<number>;
+}
+
+export interface SecurityGroup extends Resource {
+  readonly description?: Maybe<string>;
+  readonly ingress: readonly IngressRule[];
+}
+
+export interface Listener {
+  readonly id: string;
+  readonly protocol?: Maybe<string>;
+  readonly port?: Maybe<number>;
+  readonly sslPolicy?: Maybe<string>;
+  /** The default action redirects to HTTPS. */
+  readonly redirectsToHttps: boolean;
+}
+
+export interface LoadBalancer extends Resource {
+  readonly type?: Maybe<string>;
+  /** `LoadBalancerAttributes` by key. */
+  readonly attributes: Readonly<Record<string, Maybe<string>>>;
+  readonly listeners: readonly Listener[];
+}
+
+export interface Bucket extends Resource {
+  readonly accessLogging: boolean;
+  /** Another bucket in the model sends its access logs here. */
+  readonly isAccessLogTarget: boolean;
+  readonly publicAccessBlock?: Readonly<Record<string, Maybe<boolean>>>;
+  readonly deniesInsecureTransport: boolean;
+}
+
+export interface LogGroup extends Resource {
+  readonly retentionInDays?: Maybe<number>;
+  readonly kmsKeyId?: Maybe<string>;
+}
+
+export interface PolicyStatement {
+  readonly effect?: Maybe<string>;
+  readonly actions: readonly Maybe<string>[];
+  readonly resources: readonly Maybe<string>[];
+}
+
+export interface IamRole extends Resource {
+  readonly managedPolicyArns: readonly Maybe<string>[];
+}
+
+/** A permissions policy: a role's inline policy, an `AWS::IAM::Policy` or a customer managed policy. */
+export interface IamPolicy extends Resource {
+  readonly statements: readonly PolicyStatement[];
+}
+
+export interface KmsKey extends Resource {
+  readonly enableKeyRotation?: Maybe<boolean>;
+  readonly keySpec?: Maybe<string>;
+}
+
+export interface Vpc extends Resource {
+  readonly hasFlowLog: boolean;
+}
+
+export interface DockerInstruction {
+  /** Upper-case keyword: FROM, RUN, USER, ... */
+  readonly keyword: string;
+  /** The arguments as written (line continuations joined). */
+  readonly args: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** ENV/ARG: the variables set; `hasLiteral` is false when there is no value or only a `$VAR` reference. */
+  readonly variables?: readonly { readonly name: string; readonly hasLiteral: boolean }[];
+  /** FROM: the image reference. */
+  readonly from?: { readonly image: string; readonly tag?: string; readonly digest?: string; readonly stage?: string };
+}
+
+export interface Dockerfile extends Resource {
+  readonly instructions: readonly DockerInstruction[];
+}
+
+export interface AuditModel {
+  readonly taskDefinitions: TaskDefinition[];
+  readonly services: Service[];
+  readonly taskSets: TaskSet[];
+  readonly clusters: Cluster[];
+  readonly capacityProviders: CapacityProvider[];
+  readonly containerInstances: ContainerInstance[];
+  readonly hosts: Host[];
+  readonly securityGroups: SecurityGroup[];
+  readonly loadBalancers: LoadBalancer[];
+  readonly buckets: Bucket[];
+  readonly logGroups: LogGroup[];
+  readonly iamRoles: IamRole[];
+  readonly iamPolicies: IamPolicy[];
+  readonly kmsKeys: KmsKey[];
+  readonly vpcs: Vpc[];
+  readonly dockerfiles: Dockerfile[];
+}
+
+export function emptyModel(): AuditModel {
+  return {
+    taskDefinitions: [],
+    services: [],
+    taskSets: [],
+    clusters: [],
+    capacityProviders: [],
+    containerInstances: [],
+    hosts: [],
+    securityGroups: [],
+    loadBalancers: [],
+    buckets: [],
+    logGroups: [],
+    iamRoles: [],
+    iamPolicies: [],
+    kmsKeys: [],
+    vpcs: [],
+    dockerfiles: [],
+  };
+}
+
+/** One model holding everything the given models hold (one audit over several inputs). */
+export function mergeModels(...models: AuditModel[]): AuditModel {
+  const merged = emptyModel();
+  for (const model of models) {
+    for (const key of Object.keys(merged) as (keyof AuditModel)[]) {
+      (merged[key] as unknown[]).push(...(model[key] as unknown[]));
+    }
+  }
+  return merged;
+}

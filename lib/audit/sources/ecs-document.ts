@@ -1,0 +1,194 @@
+/**
+ * Maps ECS API-shaped documents (camelCase, as DescribeTaskDefinition, DescribeServices,
+ * DescribeClusters and DescribeCapacityProviders return them) into the audit model.
+ *
+ * All three sources end here: the live source passes SDK output, the task definition file source
+ * passes the file's JSON, and the CloudFormation source passes the resource properties after
+ * converting them to camelCase with intrinsics replaced by `Unknown` (catalog §2.7). So an ECS
+ * field is read in exactly one place, whatever the input was.
+ */
+import {
+  type CapacityProvider,
+  type Cluster,
+  type Container,
+  isUnknown,
+  type List,
+  type Maybe,
+  type Origin,
+  type Service,
+  type TaskDefinition,
+  type TaskSet,
+  type Volume,
+} from '../model';
+
+type Doc = Record<string, unknown>;
+
+/** A string (numbers are printed), unknown, or undefined when absent/null. */
+export function str(value: unknown): Maybe<string> | undefined {
+  if (isUnknown(value)) return value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** A boolean; CloudFormation also accepts the strings "true" and "false" (catalog §2.7). */
+export function bool(value: unknown): Maybe<boolean> | undefined {
+  if (isUnknown(value) || typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return undefined;
+}
+
+/** A number; numeric strings count ("512"). */
+export function num(value: unknown): Maybe<number> | undefined {
+  if (isUnknown(value) || typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** An object, or undefined when absent or not an object. An unknown object reads as undefined fields. */
+export function obj(value: unknown): Doc | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value) ? (value as Doc) : undefined;
+}
+
+/** A list mapped item by item; an intrinsic list stays unknown. An unknown object item makes the list unknown. */
+export function list<T>(value: unknown, item: (doc: Doc) => T): List<T> | undefined {
+  if (isUnknown(value)) return value;
+  if (!Array.isArray(value)) return undefined;
+  const unknownItem = value.find((v) => isUnknown(v));
+  if (unknownItem) return unknownItem as List<T>;
+  return value.filter((v) => obj(v)).map((v) => item(v as Doc));
+}
+
+/** A list of strings; intrinsic items stay unknown items. */
+export function strings(value: unknown): List<Maybe<string>> | undefined {
+  if (isUnknown(value)) return value;
+  if (!Array.isArray(value)) return undefined;
+  return value.map((v) => str(v)).filter((v): v is Maybe<string> => v !== undefined);
+}
+
+/** The known items of a list (unknown list: none). */
+export function items<T>(value: List<T> | undefined): readonly T[] {
+  return value === undefined || isUnknown(value) ? [] : value;
+}
+
+function container(doc: Doc): Container {
+  const linux = obj(doc.linuxParameters);
+  const capabilities = obj(linux?.capabilities);
+  const log = doc.logConfiguration;
+  return {
+    name: typeof doc.name === 'string' ? doc.name : '(unnamed)',
+    image: str(doc.image),
+    user: str(doc.user),
+    privileged: bool(doc.privileged),
+    readonlyRootFilesystem: bool(doc.readonlyRootFilesystem),
+    essential: bool(doc.essential),
+    interactive: bool(doc.interactive),
+    pseudoTerminal: bool(doc.pseudoTerminal),
+    memory: num(doc.memory),
+    memoryReservation: num(doc.memoryReservation),
+    cpu: num(doc.cpu),
+    capabilitiesAdd: strings(capabilities?.add),
+    capabilitiesDrop: strings(capabilities?.drop),
+    devices: list(linux?.devices, (d) => str(d.hostPath) ?? '') as List<Maybe<string>> | undefined,
+    tmpfs: list(linux?.tmpfs, (t) => ({ containerPath: str(t.containerPath), mountOptions: strings(t.mountOptions) })),
+    dockerSecurityOptions: strings(doc.dockerSecurityOptions),
+    ulimits: list(doc.ulimits, (u) => str(u.name) ?? '') as List<Maybe<string>> | undefined,
+    systemControls: list(doc.systemControls, (s) => str(s.namespace) ?? '') as List<Maybe<string>> | undefined,
+    healthCheckCommand: strings(obj(doc.healthCheck)?.command),
+    logConfiguration: log !== undefined && log !== null,
+    logDriver: isUnknown(log) ? log : str(obj(log)?.logDriver),
+    // Names only: values may be secrets and must never reach a report.
+    environmentNames: list(doc.environment, (e) => str(e.name) ?? '') as List<Maybe<string>> | undefined,
+    portMappings: list(doc.portMappings, (p) => ({ containerPort: num(p.containerPort), hostPort: num(p.hostPort) })),
+    mountPoints: list(doc.mountPoints, (m) => ({ sourceVolume: str(m.sourceVolume), readOnly: bool(m.readOnly) })),
+  };
+}
+
+function volume(doc: Doc): Volume {
+  const host = doc.host;
+  const efs = doc.efsVolumeConfiguration;
+  return {
+    name: str(doc.name) ?? '',
+    hostSourcePath: isUnknown(host) ? host : str(obj(host)?.sourcePath),
+    efs: efs === undefined || efs === null ? undefined : { transitEncryption: isUnknown(efs) ? efs : str(obj(efs)?.transitEncryption) },
+  };
+}
+
+/** A task definition from a DescribeTaskDefinition `taskDefinition`, a register input or camelCased template properties. */
+export function taskDefinitionFromDocument(doc: Doc, id: string, origin: Origin): TaskDefinition {
+  return {
+    id,
+    origin,
+    family: str(doc.family),
+    revision: typeof doc.revision === 'number' ? doc.revision : undefined,
+    status: typeof doc.status === 'string' ? doc.status : undefined,
+    networkMode: str(doc.networkMode),
+    pidMode: str(doc.pidMode),
+    ipcMode: str(doc.ipcMode),
+    cpu: str(doc.cpu),
+    memory: str(doc.memory),
+    taskRoleArn: str(doc.taskRoleArn),
+    executionRoleArn: str(doc.executionRoleArn),
+    volumes: list(doc.volumes, volume),
+    containers: list(doc.containerDefinitions, container) ?? [],
+    requiresAttributes: Array.isArray(doc.requiresAttributes)
+      ? doc.requiresAttributes.map((a) => obj(a)?.name).filter((n): n is string => typeof n === 'string')
+      : undefined,
+  };
+}
+
+/** `networkConfiguration.awsvpcConfiguration.assignPublicIp` of a service or task set. */
+function assignPublicIp(doc: Doc): Maybe<string> | undefined {
+  const network = doc.networkConfiguration;
+  if (isUnknown(network)) return network;
+  const awsvpc = obj(network)?.awsvpcConfiguration;
+  return isUnknown(awsvpc) ? awsvpc : str(obj(awsvpc)?.assignPublicIp);
+}
+
+/** A service from DescribeServices (or camelCased `AWS::ECS::Service` properties, `taskDefinition` resolved by the caller). */
+export function serviceFromDocument(doc: Doc, id: string, origin: Origin, taskDefinition?: Maybe<string>): Service {
+  return {
+    id,
+    origin,
+    name: str(doc.serviceName),
+    taskDefinition: taskDefinition ?? str(doc.taskDefinition),
+    assignPublicIp: assignPublicIp(doc),
+    enableExecuteCommand: bool(doc.enableExecuteCommand),
+  };
+}
+
+export function taskSetFromDocument(doc: Doc, id: string, origin: Origin): TaskSet {
+  return { id, origin, assignPublicIp: assignPublicIp(doc) };
+}
+
+/**
+ * A cluster from DescribeClusters (`settings`, `configuration`) or `AWS::ECS::Cluster`
+ * (`clusterSettings`, `configuration`).
+ */
+export function clusterFromDocument(doc: Doc, id: string, origin: Origin): Cluster {
+  const settings = doc.settings ?? doc.clusterSettings;
+  let containerInsights: Maybe<string> | undefined;
+  if (isUnknown(settings)) containerInsights = settings;
+  else if (Array.isArray(settings)) {
+    const setting = settings.map(obj).find((s) => s?.name === 'containerInsights');
+    containerInsights = setting ? str(setting.value) : undefined;
+  }
+  const execConfig = obj(obj(doc.configuration)?.executeCommandConfiguration);
+  return {
+    id,
+    origin,
+    name: str(doc.clusterName),
+    containerInsights,
+    executeCommand: execConfig ? { logging: str(execConfig.logging), kmsKeyId: str(execConfig.kmsKeyId) } : undefined,
+  };
+}
+
+export function capacityProviderFromDocument(doc: Doc, id: string, origin: Origin): CapacityProvider {
+  const asg = obj(doc.autoScalingGroupProvider);
+  return {
+    id,
+    origin,
+    name: str(doc.name),
+    autoScalingGroup: asg ? { managedTerminationProtection: str(asg.managedTerminationProtection) } : undefined,
+  };
+}
