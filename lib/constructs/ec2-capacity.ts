@@ -99,19 +99,19 @@ export class Ec2Capacity extends Construct {
     // The statements CDK writes for the ECS agent: Submit*/Poll are scoped to the cluster by a
     // condition, and ecr:GetAuthorizationToken/logs/DiscoverPollEndpoint have no resource-level ARNs.
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::ecs:Submit*]',
       reason: 'ECS agent permissions written by aws-cdk-lib, restricted to this cluster by an ecs:cluster condition.',
     });
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ECS agent actions without resource-level permissions (ecr:GetAuthorizationToken, ecs:DiscoverPollEndpoint).',
     });
     Validations.of(this.autoScalingGroup).acknowledge({
-      id: 'AwsSolutions-AS3',
+      id: 'AwsSolutions::AwsSolutions-AS3',
       reason: 'Scaling is driven by the ECS capacity provider and visible in ECS service events; no SNS topic is needed.',
     });
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: 'Session Manager replaces SSH key pairs; AWS maintains this minimal SSM policy.',
     });
   }

@@ -109,11 +109,11 @@ export class HardenedTaskDefinition extends Construct {
     }).container;
 
     Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role needs ecr:GetAuthorizationToken, which has no resource-level permissions.',
     });
     Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
+      id: 'AwsSolutions::AwsSolutions-ECS2',
       reason:
         'The proxy receives non-secret tuning settings (rate, burst, trusted CIDRs) as environment; secrets would use ' +
         '`secrets`. The audit rules TD-SEC-01/02 fail synth if a secret-like name ever appears here.',

@@ -39,7 +39,7 @@ export class PublicLoadBalancer extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
+      id: 'AwsSolutions::AwsSolutions-S1',
       reason: 'This bucket only receives ALB access logs; logging its own access would recurse into another bucket for little value.',
     });
 
@@ -53,7 +53,7 @@ export class PublicLoadBalancer extends Construct {
     });
     this.loadBalancer.logAccessLogs(accessLogs);
     Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-EC23',
+      id: 'AwsSolutions::AwsSolutions-EC23',
       reason: 'A public web entry point: the ALB security group must accept 80/443 from anywhere; tasks accept only the ALB.',
     });
 
