@@ -4,6 +4,7 @@
  * Bad input exits 2 with a one-line reason; unexpected failures exit 1.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
 import { UsageError } from '../lib/cli/usage-error';
 
@@ -16,6 +17,7 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 registerConfigCommand(program);
+registerAuditCommand(program);
 
 async function main(): Promise<void> {
   try {

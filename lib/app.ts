@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { SecureEcsAuditPlugin } from './audit/synth-plugin';
 import type { AppConfig } from './config/app-config';
 import { SecureEcsStack } from './secure-ecs-stack';
 
@@ -20,6 +21,7 @@ export const DEFAULT_REGION = 'us-east-1';
 
 export function defineApp(app: App, config: AppConfig, options: DefineAppOptions = {}): SecureEcsStack {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new SecureEcsAuditPlugin());
   return new SecureEcsStack(app, config.stackName, {
     config,
     containersDir: options.containersDir,

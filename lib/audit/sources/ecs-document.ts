@@ -11,6 +11,7 @@ import {
   type CapacityProvider,
   type Cluster,
   type Container,
+  type ContainerInstance,
   isUnknown,
   type List,
   type Maybe,
@@ -141,7 +142,8 @@ export function taskDefinitionFromDocument(doc: Doc, id: string, origin: Origin)
 function assignPublicIp(doc: Doc): Maybe<string> | undefined {
   const network = doc.networkConfiguration;
   if (isUnknown(network)) return network;
-  const awsvpc = obj(network)?.awsvpcConfiguration;
+  // Services spell it AwsvpcConfiguration, CloudFormation task sets AwsVpcConfiguration.
+  const awsvpc = obj(network)?.awsvpcConfiguration ?? obj(network)?.awsVpcConfiguration;
   return isUnknown(awsvpc) ? awsvpc : str(obj(awsvpc)?.assignPublicIp);
 }
 
@@ -190,5 +192,20 @@ export function capacityProviderFromDocument(doc: Doc, id: string, origin: Origi
     origin,
     name: str(doc.name),
     autoScalingGroup: asg ? { managedTerminationProtection: str(asg.managedTerminationProtection) } : undefined,
+  };
+}
+
+/** A container instance from DescribeContainerInstances: the attribute names the agent registered. */
+export function containerInstanceFromDocument(doc: Doc, cluster: string): ContainerInstance {
+  const arn = typeof doc.containerInstanceArn === 'string' ? doc.containerInstanceArn : String(doc.ec2InstanceId ?? 'container-instance');
+  const version = obj(doc.versionInfo);
+  return {
+    id: arn,
+    origin: { kind: 'ecs-api', arn },
+    cluster,
+    ec2InstanceId: typeof doc.ec2InstanceId === 'string' ? doc.ec2InstanceId : undefined,
+    attributes: (Array.isArray(doc.attributes) ? doc.attributes : []).map((a) => obj(a)?.name).filter((n): n is string => typeof n === 'string' && n !== ''),
+    agentVersion: typeof version?.agentVersion === 'string' ? version.agentVersion : undefined,
+    dockerVersion: typeof version?.dockerVersion === 'string' ? version.dockerVersion : undefined,
   };
 }

@@ -1,0 +1,51 @@
+/**
+ * Markdown for a pull-request comment: a verdict line, counts, open findings with their fix, and the
+ * acknowledged ones folded away in a <details> block (GitHub renders it collapsed).
+ */
+import type { AuditResult, Finding } from '../engine';
+import { SEVERITIES } from '../model';
+
+/** A table cell: no pipes or newlines, which would break the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return text ? `\`${text.replace(/`/g, "'")}\`` : '';
+}
+
+function rows(findings: readonly Finding[], withReason: boolean): string[] {
+  const head = withReason ? '| Severity | Rule | Resource | Container | Finding | Reason |' : '| Severity | Rule | Resource | Container | Finding | Fix |';
+  return [
+    head,
+    '|---|---|---|---|---|---|',
+    ...findings.map(
+      (f) =>
+        `| ${f.severity} | ${f.ruleId} | ${cell(code(f.resource))} | ${cell(code(f.container ?? ''))} | ${cell(f.message)} | ${cell(withReason ? (f.reason ?? '') : f.fix)} |`,
+    ),
+  ];
+}
+
+export function renderMarkdown(result: AuditResult): string {
+  const { summary } = result;
+  const open = result.findings.filter((f) => !f.acknowledged);
+  const acknowledged = result.findings.filter((f) => f.acknowledged);
+  const lines = [
+    `## secure-ecs audit: ${summary.failed ? '❌ failed' : '✅ passed'}`,
+    '',
+    `Fails on unacknowledged findings at **${summary.failOn}** or above. ${summary.rules.evaluated} rules evaluated: ` +
+      `${summary.rules.compliant} compliant, ${summary.rules.nonCompliant} non-compliant, ${summary.rules.notApplicable} not applicable.`,
+    '',
+    '| | ' + SEVERITIES.join(' | ') + ' |',
+    '|---|' + SEVERITIES.map(() => '---').join('|') + '|',
+    '| open | ' + SEVERITIES.map((s) => summary.bySeverity[s]).join(' | ') + ' |',
+    '| acknowledged | ' + SEVERITIES.map((s) => summary.acknowledgedBySeverity[s]).join(' | ') + ' |',
+    '',
+  ];
+  if (open.length) lines.push('### Findings', '', ...rows(open, false), '');
+  else lines.push('No open findings.', '');
+  if (acknowledged.length) {
+    lines.push(`<details><summary>${acknowledged.length} acknowledged finding(s)</summary>`, '', ...rows(acknowledged, true), '', '</details>', '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,13 @@
+import { agentRule, setsAgentVariable } from './_kit';
+
+export default agentRule(
+  {
+    id: 'AG-AUTH-01',
+    severity: 'high',
+    title: 'Registry creds in ecs.config',
+    sources: ['Security Hub ECS.8 key list', 'ECS BP IAM'],
+    fix: 'Remove ECS_ENGINE_AUTH_DATA; use ECR with the execution role, or repositoryCredentials backed by Secrets Manager.',
+    inputs: ['template'],
+  },
+  { userData: (ud) => (setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA') ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)' : undefined) },
+);

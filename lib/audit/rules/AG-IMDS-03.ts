@@ -1,0 +1,22 @@
+import { agentRule, anyHostNetworkTask, setsAgentVariable } from './_kit';
+
+export default agentRule(
+  {
+    id: 'AG-IMDS-03',
+    severity: 'low',
+    title: 'Host-network tasks get task-role creds',
+    sources: ['ECS BP IAM (advises ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=false)'],
+    fix: 'Set ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=false unless a host-mode task needs its task role.',
+    inputs: ['template', 'live'],
+  },
+  {
+    userData: (ud, _host, model) =>
+      setsAgentVariable(ud, 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST', /^true$/i) && !anyHostNetworkTask(model)
+        ? 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true, but no task in the audit uses host networking'
+        : undefined,
+    instance: (ci, model) =>
+      ci.attributes.includes('com.amazonaws.ecs.capability.task-iam-role-network-host') && !anyHostNetworkTask(model)
+        ? 'the agent registered task-iam-role-network-host, but no task in the audit uses host networking'
+        : undefined,
+  },
+);

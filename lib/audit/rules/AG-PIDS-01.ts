@@ -1,0 +1,13 @@
+import { agentRule, setsAgentVariable } from './_kit';
+
+export default agentRule(
+  {
+    id: 'AG-PIDS-01',
+    severity: 'low',
+    title: 'No per-task PIDs limit',
+    sources: ['CIS Docker 5.29'],
+    fix: 'Write ECS_TASK_PIDS_LIMIT (for example 256) to /etc/ecs/ecs.config, so a fork bomb stays inside its task.',
+    inputs: ['template'],
+  },
+  { userData: (ud) => (setsAgentVariable(ud, 'ECS_TASK_PIDS_LIMIT', /\S/) ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT') },
+);

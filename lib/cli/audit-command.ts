@@ -1,0 +1,157 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { type Acknowledgement, loadAcknowledgements } from '../audit/acknowledgements';
+import { runAudit } from '../audit/engine';
+import { AuditInputError } from '../audit/errors';
+import { type AuditModel, mergeModels, SEVERITIES, type Severity } from '../audit/model';
+import { renderJson } from '../audit/report/json';
+import { renderMarkdown } from '../audit/report/markdown';
+import { renderSarif } from '../audit/report/sarif';
+import { summaryLine } from '../audit/report/summary-line';
+import { renderTable } from '../audit/report/table';
+import { loadCloudFormation } from '../audit/sources/cloudformation';
+import { loadDockerfile } from '../audit/sources/dockerfile';
+import { loadLiveEcs } from '../audit/sources/live-ecs';
+import { loadTaskDefinitionFile } from '../audit/sources/task-definition-file';
+import { UsageError } from './usage-error';
+
+export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
+/** Used when --acknowledgements is not given and the file exists in the working directory. */
+export const DEFAULT_ACKNOWLEDGEMENTS_FILE = 'audit-acknowledgements.json';
+
+interface AuditCommandOptions {
+  template: string[];
+  taskDefinitionFile: string[];
+  dockerfile: string[];
+  cluster?: string;
+  region?: string;
+  profile?: string;
+  family: string[];
+  allRevisions?: boolean;
+  endpoint?: string;
+  format: AuditFormat;
+  failOn: Severity;
+  output?: string;
+  acknowledgements?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Progress for long live audits: one rewritten line on a terminal, plain lines in CI logs. */
+function progressWriter(): { progress: (message: string) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let written = false;
+  return {
+    progress: (message) => {
+      written = true;
+      process.stderr.write(tty ? `\r\x1b[2Ksecure-ecs audit: ${message}` : `secure-ecs audit: ${message}\n`);
+    },
+    done: () => {
+      if (tty && written) process.stderr.write('\n');
+    },
+  };
+}
+
+function render(format: AuditFormat, result: ReturnType<typeof runAudit>): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'sarif':
+      return renderSarif(result);
+    case 'markdown':
+      return renderMarkdown(result);
+    default:
+      return renderTable(result, { width: process.stdout.columns });
+  }
+}
+
+function checkUsage(opts: AuditCommandOptions): void {
+  const live = opts.cluster !== undefined || opts.family.length > 0;
+  if (!live && opts.template.length + opts.taskDefinitionFile.length + opts.dockerfile.length === 0) {
+    throw new UsageError('nothing to audit: give --template, --task-definition-file, --dockerfile, --cluster or --family');
+  }
+  if (opts.allRevisions && opts.family.length === 0) throw new UsageError('--all-revisions applies to --family; give --family NAME');
+  for (const [flag, value] of [['--region', opts.region], ['--profile', opts.profile], ['--endpoint', opts.endpoint]] as const) {
+    if (value !== undefined && !live) throw new UsageError(`${flag} applies to a live audit; give --cluster or --family`);
+  }
+  if (opts.endpoint !== undefined && !URL.canParse(opts.endpoint)) throw new UsageError(`--endpoint must be a URL; received "${opts.endpoint}"`);
+}
+
+async function audit(opts: AuditCommandOptions): Promise<void> {
+  checkUsage(opts);
+  let acknowledgements: Acknowledgement[] = [];
+  if (opts.acknowledgements !== undefined) acknowledgements = loadAcknowledgements(opts.acknowledgements);
+  else if (existsSync(DEFAULT_ACKNOWLEDGEMENTS_FILE)) acknowledgements = loadAcknowledgements(DEFAULT_ACKNOWLEDGEMENTS_FILE);
+
+  const models: AuditModel[] = [
+    ...opts.template.map(loadCloudFormation),
+    ...opts.taskDefinitionFile.map(loadTaskDefinitionFile),
+    ...opts.dockerfile.map((file) => loadDockerfile(file)),
+  ];
+  if (opts.cluster !== undefined || opts.family.length > 0) {
+    const { progress, done } = progressWriter();
+    try {
+      models.push(
+        await loadLiveEcs({
+          cluster: opts.cluster,
+          families: opts.family,
+          allRevisions: opts.allRevisions,
+          region: opts.region,
+          profile: opts.profile,
+          endpoint: opts.endpoint,
+          progress,
+        }),
+      );
+    } finally {
+      done();
+    }
+  }
+
+  const result = runAudit(mergeModels(...models), { acknowledgements, failOn: opts.failOn });
+  const text = render(opts.format, result);
+  if (opts.output !== undefined) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (e) {
+      throw new AuditInputError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    process.stderr.write(`secure-ecs audit: ${summaryLine(result)}; report written to ${opts.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  if (result.summary.failed) process.exitCode = 1;
+}
+
+/**
+ * `secure-ecs audit`: the security benchmark (docs/audit-rules.md) over a synthesized template or
+ * cloud assembly, task definition files, Dockerfiles, or a live cluster and task definition families.
+ * Exit 0 when no unacknowledged finding is at or above --fail-on, 1 when one is, 2 for bad input.
+ */
+export function registerAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('audit templates, task definitions, Dockerfiles or a live ECS cluster against the security benchmark')
+    .option('--template <path>', 'a CloudFormation template, or a cloud assembly directory (cdk.out: all stacks); repeatable', collect, [])
+    .option('--task-definition-file <path>', 'describe-task-definition output or a register-task-definition input (JSON); repeatable', collect, [])
+    .option('--dockerfile <path>', 'a Dockerfile; repeatable', collect, [])
+    .option('--cluster <name>', 'live: audit this ECS cluster (services and their deployed revisions, settings, capacity providers, instances)')
+    .option('--family <family>', 'live: audit the latest ACTIVE revision of this task definition family; repeatable', collect, [])
+    .option('--all-revisions', 'live: with --family, every ACTIVE revision instead of the latest')
+    .option('--region <region>', 'live: AWS region (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--profile <profile>', 'live: AWS shared config profile')
+    .option('--endpoint <url>', 'live: custom ECS endpoint URL (a VPC endpoint, or a local test server)')
+    .addOption(new Option('--format <format>', 'report format').choices(AUDIT_FORMATS).default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an unacknowledged finding is at or above this severity').choices(SEVERITIES).default('high'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--acknowledgements <file>', `acknowledged findings (default: ./${DEFAULT_ACKNOWLEDGEMENTS_FILE} when present)`)
+    .action(async (opts: AuditCommandOptions) => {
+      try {
+        await audit(opts);
+      } catch (e) {
+        if (e instanceof AuditInputError) throw new UsageError(e.message);
+        throw e;
+      }
+    });
+}
