@@ -61,7 +61,7 @@ export class SecureEcsAuditPlugin implements IPolicyValidationPlugin {
     for (const f of failing) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
     const violations: PolicyViolation[] = [...byRule].map(([ruleId, findings]) => ({
       ruleName: ruleId,
-      description: `${findings[0].title} [${findings[0].severity}]: ${findings.map((f) => (f.container ? `${f.container}: ${f.message}` : f.message)).join('; ')}`,
+      description: `${ruleId} ${findings[0].title} (${findings[0].severity}): ${findings.map((f) => (f.container ? `${f.container}: ${f.message}` : f.message)).join('; ')}`,
       fix: `${findings[0].fix} Or, if deliberate, add an entry with the reason to audit-acknowledgements.json.`,
       severity: 'error',
       violatingResources: findings.map((f) =>

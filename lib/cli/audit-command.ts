@@ -91,6 +91,11 @@ async function audit(opts: AuditCommandOptions): Promise<void> {
     ...opts.dockerfile.map((file) => loadDockerfile(file)),
   ];
   if (opts.cluster !== undefined || opts.family.length > 0) {
+    // The SDK warns on Node 20 that releases after January 2027 need Node 22; this project pins its
+    // SDK version and supports Node 20 (package.json engines), and the multi-line warning would break
+    // the CLI's one-line error contract. The setting is the SDK's own switch (@aws-sdk/core
+    // emitWarningIfUnsupportedVersion).
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { progress, done } = progressWriter();
     try {
       models.push(

@@ -275,7 +275,7 @@ const CASES: Record<string, Cases> = {
   },
   'ELB-TLS-01': {
     compliant: [['template: HTTPS TLS 1.3 + redirect', () => alb(ALB_GOOD, [{ Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }, { Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443' } }] }])]],
-    nonCompliant: [['template: plain HTTP', () => alb(ALB_GOOD, [{ Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward' }] }])], ['template: TLS 1.0 policy', () => alb(ALB_GOOD, [{ Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS-1-0-2015-04' }])]],
+    nonCompliant: [['template: plain HTTP', () => alb(ALB_GOOD, [{ Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward' }] }])], ['template: TLS 1.0 policy', () => alb(ALB_GOOD, [{ Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS-1-0-2015-04' }])], ['template: HTTPS without a policy', () => alb(ALB_GOOD, [{ Protocol: 'HTTPS', Port: 443 }])]],
     notApplicable: onlyTemplate,
   },
   'ELB-HDR-01': {

@@ -18,6 +18,8 @@ export default resourceRule(
       const policy = known(l.sslPolicy);
       if (l.protocol === 'HTTP' && !l.redirectsToHttps) return [`listener on port ${known(l.port) ?? '?'} serves plain HTTP without redirecting to HTTPS`];
       if (policy !== undefined && OLD_POLICY.test(policy)) return [`listener on port ${known(l.port) ?? '?'} uses ${policy}, which allows TLS below 1.2`];
+      // Without SslPolicy, listeners created through the API get ELBSecurityPolicy-2016-08 (TLS 1.0+).
+      if ((l.protocol === 'HTTPS' || l.protocol === 'TLS') && l.sslPolicy === undefined) return [`listener on port ${known(l.port) ?? '?'} sets no SslPolicy (the API default allows TLS 1.0)`];
       return [];
     }),
 );

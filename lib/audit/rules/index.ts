@@ -1,8 +1,52 @@
 /**
- * Every audit rule, in catalog order (shared/reference/security-benchmark.md). One rule per file;
- * the file name is the rule id.
+ * Every audit rule, in the catalog's order (shared/reference/security-benchmark.md, master table).
+ * One rule per file; the file name is the rule id.
  */
 import type { Rule } from './_kit';
+import AG_AUTH_01 from './AG-AUTH-01';
+import AG_IMDS_01 from './AG-IMDS-01';
+import AG_IMDS_02 from './AG-IMDS-02';
+import AG_IMDS_03 from './AG-IMDS-03';
+import AG_INTRO_01 from './AG-INTRO-01';
+import AG_MAC_01 from './AG-MAC-01';
+import AG_PIDS_01 from './AG-PIDS-01';
+import AG_PRIV_01 from './AG-PRIV-01';
+import AG_ROLE_01 from './AG-ROLE-01';
+import CL_CI_01 from './CL-CI-01';
+import CL_EXEC_01 from './CL-EXEC-01';
+import CP_TERM_01 from './CP-TERM-01';
+import CWL_01 from './CWL-01';
+import DF_ADD_01 from './DF-ADD-01';
+import DF_HC_01 from './DF-HC-01';
+import DF_PORT_01 from './DF-PORT-01';
+import DF_SEC_01 from './DF-SEC-01';
+import DF_SUID_01 from './DF-SUID-01';
+import DF_TAG_01 from './DF-TAG-01';
+import DF_UPD_01 from './DF-UPD-01';
+import DF_USER_01 from './DF-USER-01';
+import EC2_EBS_01 from './EC2-EBS-01';
+import EC2_IMDS_01 from './EC2-IMDS-01';
+import EC2_IMDS_02 from './EC2-IMDS-02';
+import EC2_MON_01 from './EC2-MON-01';
+import EC2_PUB_01 from './EC2-PUB-01';
+import EC2_SG_01 from './EC2-SG-01';
+import EC2_UD_01 from './EC2-UD-01';
+import ELB_HDR_01 from './ELB-HDR-01';
+import ELB_LOG_01 from './ELB-LOG-01';
+import ELB_TLS_01 from './ELB-TLS-01';
+import HD_AMI_01 from './HD-AMI-01';
+import HD_AUD_01 from './HD-AUD-01';
+import HD_DMN_01 from './HD-DMN-01';
+import HD_DMN_02 from './HD-DMN-02';
+import HD_PART_01 from './HD-PART-01';
+import IAM_MP_01 from './IAM-MP-01';
+import IAM_WC_01 from './IAM-WC-01';
+import KMS_ROT_01 from './KMS-ROT-01';
+import S3_LOG_01 from './S3-LOG-01';
+import S3_PAB_01 from './S3-PAB-01';
+import S3_TLS_01 from './S3-TLS-01';
+import SVC_EXEC_01 from './SVC-EXEC-01';
+import SVC_NET_01 from './SVC-NET-01';
 import TD_CAP_01 from './TD-CAP-01';
 import TD_CAP_02 from './TD-CAP-02';
 import TD_CAP_03 from './TD-CAP-03';
@@ -38,135 +82,91 @@ import TD_TTY_01 from './TD-TTY-01';
 import TD_ULIM_01 from './TD-ULIM-01';
 import TD_USER_01 from './TD-USER-01';
 import TD_USER_02 from './TD-USER-02';
-import SVC_EXEC_01 from './SVC-EXEC-01';
-import SVC_NET_01 from './SVC-NET-01';
 import TS_NET_01 from './TS-NET-01';
-import CL_CI_01 from './CL-CI-01';
-import CL_EXEC_01 from './CL-EXEC-01';
-import CP_TERM_01 from './CP-TERM-01';
-import AG_AUTH_01 from './AG-AUTH-01';
-import AG_IMDS_01 from './AG-IMDS-01';
-import AG_IMDS_02 from './AG-IMDS-02';
-import AG_IMDS_03 from './AG-IMDS-03';
-import AG_INTRO_01 from './AG-INTRO-01';
-import AG_MAC_01 from './AG-MAC-01';
-import AG_PIDS_01 from './AG-PIDS-01';
-import AG_PRIV_01 from './AG-PRIV-01';
-import AG_ROLE_01 from './AG-ROLE-01';
-import HD_AMI_01 from './HD-AMI-01';
-import HD_AUD_01 from './HD-AUD-01';
-import HD_DMN_01 from './HD-DMN-01';
-import HD_DMN_02 from './HD-DMN-02';
-import HD_PART_01 from './HD-PART-01';
-import EC2_EBS_01 from './EC2-EBS-01';
-import EC2_IMDS_01 from './EC2-IMDS-01';
-import EC2_IMDS_02 from './EC2-IMDS-02';
-import EC2_MON_01 from './EC2-MON-01';
-import EC2_PUB_01 from './EC2-PUB-01';
-import EC2_SG_01 from './EC2-SG-01';
-import EC2_UD_01 from './EC2-UD-01';
-import ELB_HDR_01 from './ELB-HDR-01';
-import ELB_LOG_01 from './ELB-LOG-01';
-import ELB_TLS_01 from './ELB-TLS-01';
-import S3_LOG_01 from './S3-LOG-01';
-import S3_PAB_01 from './S3-PAB-01';
-import S3_TLS_01 from './S3-TLS-01';
 import VPC_FLOW_01 from './VPC-FLOW-01';
-import IAM_MP_01 from './IAM-MP-01';
-import IAM_WC_01 from './IAM-WC-01';
-import CWL_01 from './CWL-01';
-import KMS_ROT_01 from './KMS-ROT-01';
-import DF_ADD_01 from './DF-ADD-01';
-import DF_HC_01 from './DF-HC-01';
-import DF_PORT_01 from './DF-PORT-01';
-import DF_SEC_01 from './DF-SEC-01';
-import DF_SUID_01 from './DF-SUID-01';
-import DF_TAG_01 from './DF-TAG-01';
-import DF_UPD_01 from './DF-UPD-01';
-import DF_USER_01 from './DF-USER-01';
 
 export type { Compliance, Evaluation, Rule, RuleFinding, RuleMetadata } from './_kit';
 
 export const RULES: readonly Rule[] = [
+  TD_PRIV_01,
+  TD_USER_01,
+  TD_USER_02,
+  TD_ROFS_01,
   TD_CAP_01,
   TD_CAP_02,
   TD_CAP_03,
-  TD_CPU_01,
-  TD_DEV_01,
-  TD_EFS_01,
-  TD_ENV_01,
-  TD_HC_01,
-  TD_IMG_01,
-  TD_IMG_02,
+  TD_NNP_01,
+  TD_SECOPT_01,
+  TD_NET_01,
+  TD_NET_02,
+  TD_PID_01,
   TD_IPC_01,
-  TD_LOG_01,
-  TD_LOG_02,
-  TD_MEM_01,
+  TD_DEV_01,
   TD_MNT_01,
   TD_MNT_02,
   TD_MNT_03,
-  TD_NET_01,
-  TD_NET_02,
-  TD_NNP_01,
-  TD_PID_01,
-  TD_PORT_01,
-  TD_PORT_02,
-  TD_PRIV_01,
-  TD_ROFS_01,
-  TD_ROLE_01,
+  TD_MEM_01,
+  TD_CPU_01,
+  TD_ULIM_01,
+  TD_HC_01,
+  TD_LOG_01,
+  TD_LOG_02,
   TD_SEC_01,
   TD_SEC_02,
-  TD_SECOPT_01,
+  TD_ENV_01,
+  TD_IMG_01,
+  TD_IMG_02,
+  TD_PORT_01,
+  TD_PORT_02,
+  TD_ROLE_01,
   TD_SYSCTL_01,
   TD_TMPFS_01,
+  TD_EFS_01,
   TD_TTY_01,
-  TD_ULIM_01,
-  TD_USER_01,
-  TD_USER_02,
-  SVC_EXEC_01,
   SVC_NET_01,
+  SVC_EXEC_01,
   TS_NET_01,
   CL_CI_01,
   CL_EXEC_01,
   CP_TERM_01,
-  AG_AUTH_01,
+  AG_PRIV_01,
   AG_IMDS_01,
   AG_IMDS_02,
   AG_IMDS_03,
+  AG_ROLE_01,
+  AG_AUTH_01,
+  AG_PIDS_01,
   AG_INTRO_01,
   AG_MAC_01,
-  AG_PIDS_01,
-  AG_PRIV_01,
-  AG_ROLE_01,
-  HD_AMI_01,
   HD_AUD_01,
   HD_DMN_01,
   HD_DMN_02,
   HD_PART_01,
-  EC2_EBS_01,
+  HD_AMI_01,
   EC2_IMDS_01,
   EC2_IMDS_02,
-  EC2_MON_01,
+  EC2_EBS_01,
   EC2_PUB_01,
   EC2_SG_01,
+  EC2_MON_01,
   EC2_UD_01,
-  ELB_HDR_01,
   ELB_LOG_01,
   ELB_TLS_01,
+  ELB_HDR_01,
   S3_LOG_01,
-  S3_PAB_01,
   S3_TLS_01,
+  S3_PAB_01,
   VPC_FLOW_01,
   IAM_MP_01,
   IAM_WC_01,
   CWL_01,
   KMS_ROT_01,
-  DF_ADD_01,
+  DF_USER_01,
   DF_HC_01,
-  DF_PORT_01,
+  DF_ADD_01,
+  DF_UPD_01,
+  DF_TAG_01,
   DF_SEC_01,
   DF_SUID_01,
-  DF_TAG_01,
-  DF_UPD_01,
-  DF_USER_01,
+  DF_PORT_01,
 ];

@@ -20,6 +20,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  type ECSClientConfig,
   paginateListContainerInstances,
   paginateListServices,
   paginateListTaskDefinitions,
@@ -64,8 +65,10 @@ export const LIVE_AUDIT_PERMISSIONS = [
   'ecs:DescribeTaskDefinition',
 ];
 
-export function createEcsClient(options: Pick<LiveOptions, 'region' | 'profile' | 'endpoint'>): ECSClient {
+/** The client the CLI uses; `credentials` is for tests (the CLI uses the SDK's default chain). */
+export function createEcsClient(options: Pick<LiveOptions, 'region' | 'profile' | 'endpoint'> & { credentials?: ECSClientConfig['credentials'] }): ECSClient {
   return new ECSClient({
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -186,9 +189,9 @@ export function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'en
     return new AuditInputError(`access denied by AWS (${name}): ${message}. The audit needs read-only ${LIVE_AUDIT_PERMISSIONS.join(', ')}`);
   }
   if (name === 'ClusterNotFoundException') return new AuditInputError(`cluster ${options.cluster ?? ''} not found: ${message}`);
-  if (err.$metadata) return new AuditInputError(`ECS API error ${name}: ${message}`);
   if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(err.code ?? '') || name === 'TimeoutError') {
     return new AuditInputError(`cannot reach the ECS endpoint${options.endpoint ? ` ${options.endpoint}` : ''}: ${message}`);
   }
+  if (err.$metadata) return new AuditInputError(`ECS API error ${name}: ${message}`);
   return e as Error;
 }
