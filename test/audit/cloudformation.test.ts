@@ -112,6 +112,13 @@ describe('loading', () => {
     expect(model.services.map((s) => s.id)).toEqual(['StageB/Svc']);
   });
 
+  test('a JSON syntax error never quotes the input (it may hold environment values)', () => {
+    const file = write('secret.json', '{"environment": [{"name": "DB_PASSWORD", "value": hunter2}]}');
+    expect(() => loadCloudFormation(file)).toThrow(/secret\.json is not valid JSON: Unexpected token$/);
+    const truncated = write('truncated.json', '{\n  "value": "hunter2');
+    expect(() => loadCloudFormation(truncated)).toThrow(/is not valid JSON: Unterminated string at line 2, column \d+$/);
+  });
+
   test.each([
     ['a missing path', () => path.join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],
     ['malformed JSON', () => write('bad.json', '{"Resources": '), /bad\.json is not valid JSON/],

@@ -90,6 +90,8 @@ const taskWith = (mutate: (c: Doc) => void) => {
 const GOOD_DOCKERFILE = readFileSync(path.join(__dirname, 'fixtures', 'Dockerfile.hardened'), 'utf8');
 const df = (text: string) => () => dockerfile(text);
 const onlyTemplate: [string, () => AuditModel][] = [['no such resource', () => templateModel({ T: { Type: 'AWS::SNS::Topic' } })], ['empty model', emptyModel]];
+/** Rules the ECS API cannot show (catalog "Live: –"): only container instances means not applicable. */
+const hostOnlyNa = (): [string, () => AuditModel][] => [...hostNa, ['API: container instances only (not visible through ECS)', instances(instance(GOOD_ATTRIBUTES))]];
 const hostNa: [string, () => AuditModel][] = [['no ECS host', () => templateModel({ Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } } } } })], ['empty model', emptyModel]];
 const dfNa: [string, () => AuditModel][] = [['no Dockerfile', () => apiTaskDefinition(hardenedTask())]];
 
@@ -105,8 +107,14 @@ const CASES: Record<string, Cases> = {
     notApplicable: onlyTemplate,
   },
   'TS-NET-01': {
-    compliant: [['template: DISABLED', () => templateModel({ Ts: { Type: 'AWS::ECS::TaskSet', Properties: { NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'DISABLED' } } } } })]],
-    nonCompliant: [['template: ENABLED', () => templateModel({ Ts: { Type: 'AWS::ECS::TaskSet', Properties: { NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'ENABLED' } } } } })]],
+    compliant: [
+      ['template: DISABLED', () => templateModel({ Ts: { Type: 'AWS::ECS::TaskSet', Properties: { NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'DISABLED' } } } } })],
+      ['API: DISABLED', () => apiModel({ taskSets: [{ taskSetArn: 'arn:ts/1', networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } } }] })],
+    ],
+    nonCompliant: [
+      ['template: ENABLED', () => templateModel({ Ts: { Type: 'AWS::ECS::TaskSet', Properties: { NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'ENABLED' } } } } })],
+      ['API: ENABLED', () => apiModel({ taskSets: [{ taskSetArn: 'arn:ts/1', networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'ENABLED' } } }] })],
+    ],
     notApplicable: onlyTemplate,
   },
   'CL-CI-01': {
@@ -166,17 +174,17 @@ const CASES: Record<string, Cases> = {
   'AG-AUTH-01': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)]],
     nonCompliant: [['template: auth data', () => launchTemplate(`${MINIMAL_USER_DATA}echo 'ECS_ENGINE_AUTH_DATA={"r":{"auth":"x"}}' >> /etc/ecs/ecs.config\n`)]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'AG-PIDS-01': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)]],
     nonCompliant: [['template: minimal user data', () => launchTemplate(MINIMAL_USER_DATA)]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'AG-INTRO-01': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)]],
     nonCompliant: [['template: off-host introspection', withUserData('echo ECS_ALLOW_OFFHOST_INTROSPECTION_ACCESS=true >> /etc/ecs/ecs.config')], ['template: skip filter', withUserData('echo ECS_SKIP_LOCALHOST_TRAFFIC_FILTER=true >> /etc/ecs/ecs.config')]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'AG-MAC-01': {
     compliant: [
@@ -193,7 +201,7 @@ const CASES: Record<string, Cases> = {
   'HD-AUD-01': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)]],
     nonCompliant: [['template: no audit rules', () => launchTemplate(MINIMAL_USER_DATA)], ['template: some paths', () => launchTemplate(`${MINIMAL_USER_DATA}echo '-w /usr/bin/dockerd -k docker' > /etc/audit/rules.d/docker.rules\n`)]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'HD-DMN-01': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)], ['template: no daemon.json', () => launchTemplate(MINIMAL_USER_DATA)]],
@@ -201,12 +209,12 @@ const CASES: Record<string, Cases> = {
       ['template: insecure registry', withUserData(`echo '{"insecure-registries": ["r:5000"]}' > /etc/docker/daemon.json`)],
       ['template: tcp without TLS', withUserData(`echo '{"hosts": ["tcp://0.0.0.0:2375"]}' > /etc/docker/daemon.json`)],
     ],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'HD-DMN-02': {
     compliant: [['template: hardened user data', () => launchTemplate(HARDENED_USER_DATA)]],
     nonCompliant: [['template: minimal user data', () => launchTemplate(MINIMAL_USER_DATA)]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'HD-PART-01': {
     compliant: [
@@ -219,7 +227,7 @@ const CASES: Record<string, Cases> = {
       ],
     ],
     nonCompliant: [['template: root volume only', () => launchTemplate(HARDENED_USER_DATA)]],
-    notApplicable: hostNa,
+    notApplicable: hostOnlyNa(),
   },
   'HD-AMI-01': {
     compliant: [['template: recommended SSM parameter', () => launchTemplate(HARDENED_USER_DATA)], ['API: one agent version', instances(instance(GOOD_ATTRIBUTES, '1.90.0', 'i-1'), instance(GOOD_ATTRIBUTES, '1.90.0', 'i-2'))]],

@@ -60,8 +60,14 @@ export interface Rule extends RuleMetadata {
   check(model: AuditModel): Evaluation;
 }
 
-/** Message(s) for a violation, or undefined when compliant. */
-export type Verdict = string | readonly string[] | undefined;
+/** A violation a test returns: a message, with a severity when it differs from the rule's. */
+export interface Violation {
+  readonly message: string;
+  readonly severity?: Severity;
+}
+
+/** What a rule's test returns: nothing when compliant, else one or more messages or violations. */
+export type Verdict = string | Violation | readonly (string | Violation)[] | undefined;
 
 export const NOT_APPLICABLE: Evaluation = Object.freeze({ compliance: 'not-applicable', findings: [] });
 
@@ -73,8 +79,10 @@ export function defineRule(rule: Rule): Rule {
   return Object.freeze(rule);
 }
 
-function messages(verdict: Verdict): readonly string[] {
-  return verdict === undefined ? [] : typeof verdict === 'string' ? [verdict] : verdict;
+function violations(verdict: Verdict): Violation[] {
+  if (verdict === undefined) return [];
+  const list = (Array.isArray(verdict) ? verdict : [verdict]) as readonly (string | Violation)[];
+  return list.map((v) => (typeof v === 'string' ? { message: v } : v));
 }
 
 /**
@@ -91,7 +99,7 @@ export function resourceRule<T extends { readonly id: string; readonly origin: O
     check(model) {
       const resources = select(model);
       if (resources.length === 0) return NOT_APPLICABLE;
-      return evaluation(resources.flatMap((r) => messages(test(r, model)).map((message) => ({ resource: r.id, origin: r.origin, message }))));
+      return evaluation(resources.flatMap((r) => violations(test(r, model)).map((v) => ({ resource: r.id, origin: r.origin, ...v }))));
     },
   });
 }
@@ -104,7 +112,7 @@ export function taskRule(meta: RuleMetadata, test: (td: TaskDefinition, model: A
 /** A rule over every container of every task definition whose container list is known. */
 export function containerRule(
   meta: RuleMetadata,
-  test: (container: Container, td: TaskDefinition, model: AuditModel) => Verdict | { readonly message: string; readonly severity: Severity }[],
+  test: (container: Container, td: TaskDefinition, model: AuditModel) => Verdict,
 ): Rule {
   return defineRule({
     ...meta,
@@ -114,9 +122,7 @@ export function containerRule(
       const findings: RuleFinding[] = [];
       for (const td of tasks) {
         for (const c of td.containers as readonly Container[]) {
-          const verdict = test(c, td, model);
-          const list = Array.isArray(verdict) && typeof verdict[0] === 'object' ? (verdict as { message: string; severity: Severity }[]) : messages(verdict as Verdict).map((message) => ({ message, severity: undefined }));
-          for (const f of list) findings.push({ resource: td.id, container: c.name, origin: td.origin, message: f.message, severity: f.severity });
+          for (const v of violations(test(c, td, model))) findings.push({ resource: td.id, container: c.name, origin: td.origin, ...v });
         }
       }
       return evaluation(findings);
@@ -191,10 +197,10 @@ export function agentRule(
       const findings: RuleFinding[] = [];
       for (const host of hosts) {
         if (isUnknown(host.userData)) continue;
-        for (const message of messages(tests.userData!(host.userData ?? '', host, model))) findings.push({ resource: host.id, origin: host.origin, message });
+        for (const v of violations(tests.userData!(host.userData ?? '', host, model))) findings.push({ resource: host.id, origin: host.origin, ...v });
       }
       for (const instance of instances) {
-        for (const message of messages(tests.instance!(instance, model))) findings.push({ resource: instance.id, origin: instance.origin, message });
+        for (const v of violations(tests.instance!(instance, model))) findings.push({ resource: instance.id, origin: instance.origin, ...v });
       }
       return evaluation(findings);
     },

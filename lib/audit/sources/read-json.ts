@@ -18,6 +18,22 @@ export function readJson(file: string): { json: unknown; text: string } {
   try {
     return { json: JSON.parse(text), text };
   } catch (e) {
-    throw new AuditInputError(`${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new AuditInputError(`${file} is not valid JSON: ${syntaxError((e as Error).message, text)}`);
   }
+}
+
+/**
+ * V8's JSON errors can quote the input (`Unexpected token 'h', "{"value": hunter2}" is not valid
+ * JSON`), and a task definition's input holds environment values. Keep the reason and the position only.
+ */
+function syntaxError(message: string, text: string): string {
+  const reason = message
+    .split('\n')[0]
+    .replace(/, .*is not valid JSON$/, '')
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/^Unexpected token '.'/, 'Unexpected token');
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return reason;
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return `${reason} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }

@@ -10,6 +10,7 @@ import {
   clusterFromDocument,
   containerInstanceFromDocument,
   serviceFromDocument,
+  taskSetFromDocument,
 } from '../../../lib/audit/sources/ecs-document';
 import { taskDefinitionModel } from '../../../lib/audit/sources/task-definition-file';
 
@@ -43,8 +44,9 @@ export function cfnTaskDefinition(td: Doc): AuditModel {
   return templateModel({ Task: { Type: 'AWS::ECS::TaskDefinition', Properties: toCfn(td) as Doc } });
 }
 
-export function apiModel(docs: { services?: Doc[]; clusters?: Doc[]; capacityProviders?: Doc[]; containerInstances?: Doc[] }): AuditModel {
+export function apiModel(docs: { services?: Doc[]; taskSets?: Doc[]; clusters?: Doc[]; capacityProviders?: Doc[]; containerInstances?: Doc[] }): AuditModel {
   const model = emptyModel();
+  for (const t of docs.taskSets ?? []) model.taskSets.push(taskSetFromDocument(t, t.taskSetArn, { kind: 'ecs-api', arn: t.taskSetArn }));
   for (const s of docs.services ?? []) model.services.push(serviceFromDocument(s, s.serviceArn, { kind: 'ecs-api', arn: s.serviceArn }));
   for (const c of docs.clusters ?? []) model.clusters.push(clusterFromDocument(c, c.clusterArn, { kind: 'ecs-api', arn: c.clusterArn }));
   for (const cp of docs.capacityProviders ?? []) model.capacityProviders.push(capacityProviderFromDocument(cp, cp.capacityProviderArn, { kind: 'ecs-api' }));
