@@ -220,6 +220,10 @@ describe('the CLI as a process', () => {
     }
   });
 
+  test.concurrent('no region: exit 2 with a one-line reason', async () => {
+    expectUsageError(await runCli(cli, ['audit', '--cluster', 'web'], { env }), /no AWS region: pass --region or set AWS_REGION/);
+  });
+
   test.concurrent('an unreachable endpoint: exit 2', async () => {
     expectUsageError(await runCli(cli, ['audit', '--cluster', 'web', '--endpoint', 'http://127.0.0.1:9', '--region', 'eu-west-1'], { env }), /cannot reach the ECS endpoint/);
   });

@@ -176,13 +176,17 @@ export async function loadLiveEcs(options: LiveOptions): Promise<AuditModel> {
 }
 
 /** SDK errors clients can act on, as one line. Anything else is a bug and propagates unchanged. */
-export function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint'> = {}): Error {
+export function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint' | 'profile'> = {}): Error {
   if (e instanceof AuditInputError) return e;
   const err = e as { name?: string; message?: string; code?: string; $metadata?: unknown };
   const name = err.name ?? '';
   const message = (err.message ?? String(e)).split('\n')[0];
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new AuditInputError('no AWS credentials found: use --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
+    return new AuditInputError(
+      options.profile
+        ? `no AWS credentials found for profile ${options.profile} (check ~/.aws/config and ~/.aws/credentials)`
+        : 'no AWS credentials found: use --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+    );
   }
   if (/region is missing/i.test(message)) return new AuditInputError('no AWS region: pass --region or set AWS_REGION');
   if (['AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'UnauthorizedOperation'].includes(name)) {
