@@ -4,11 +4,6 @@ import { SecureEcsAuditPlugin } from './audit/synth-plugin';
 import type { AppConfig } from './config/app-config';
 import { SecureEcsStack } from './secure-ecs-stack';
 
-/**
- * Define the app on a CDK `App`: the stack plus the checks every synth runs (cdk-nag's AwsSolutions
- * pack as a validation plugin, so an unacknowledged error fails `cdk synth`).
- * Shared by bin/app.ts and the tests, so both synthesize the same thing.
- */
 export interface DefineAppOptions {
   /** Region used when the configuration names none (bin/app.ts passes the CLI's default region). */
   readonly fallbackRegion?: string;
@@ -19,6 +14,12 @@ export interface DefineAppOptions {
 /** Region used when neither the configuration nor the CLI names one. */
 export const DEFAULT_REGION = 'us-east-1';
 
+/**
+ * Define the app on a CDK `App`: the stack plus the checks every synth runs (cdk-nag's AwsSolutions
+ * pack and this project's own audit rules as validation plugins, so an unacknowledged finding fails
+ * `cdk synth`).
+ * Shared by bin/app.ts and the tests, so both synthesize the same thing.
+ */
 export function defineApp(app: App, config: AppConfig, options: DefineAppOptions = {}): SecureEcsStack {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Validations.of(app).addPlugins(new SecureEcsAuditPlugin());
