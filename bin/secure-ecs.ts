@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
+import { registerLocalCommand } from '../lib/cli/local-command';
 import { UsageError } from '../lib/cli/usage-error';
 
 const program = new Command()
@@ -17,6 +18,7 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 registerConfigCommand(program);
+registerLocalCommand(program);
 registerAuditCommand(program);
 
 async function main(): Promise<void> {

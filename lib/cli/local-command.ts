@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { LocalStepError } from '../local/errors';
+import { down, logs, status, supervise, up } from '../local/local-runner';
+import { createReporter } from '../local/progress';
+import { DEFAULT_POD_NAME } from '../local/state';
+import { UsageError } from './usage-error';
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new UsageError(`--port must be a TCP port from 1 to 65535; received "${value}"`);
+  return Number(value);
+}
+
+function podName(value: string): string {
+  if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(value)) throw new UsageError(`--name must be 1-40 lowercase letters, digits, '.', '_' or '-'; received "${value}"`);
+  return value;
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--tail must be a number of lines; received "${value}"`);
+  return Number(value);
+}
+
+interface Common {
+  name: string;
+  project: string;
+}
+
+/**
+ * Run an action; a failed step prints "secure-ecs local <cmd>: <step>: <cause>" plus its detail lines
+ * (e.g. the failing container's last log lines) and exits 1. Usage errors keep the CLI's contract
+ * (one line, exit 2) through bin/secure-ecs.ts.
+ */
+function run(command: string, action: () => Promise<number>): () => Promise<void> {
+  return async () => {
+    let code: number;
+    try {
+      code = await action();
+    } catch (e) {
+      if (!(e instanceof LocalStepError)) throw e;
+      process.stderr.write(`secure-ecs local ${command}: ${e.step}: ${e.message}\n`);
+      for (const line of e.details) process.stderr.write(`  ${line}\n`);
+      code = 1;
+    }
+    // Exit explicitly: log followers and timers must not keep the process alive.
+    process.exit(code);
+  };
+}
+
+/**
+ * `secure-ecs local up|down|status|logs`: run the synthesized task definition as one hardened podman
+ * pod on this machine (lib/local/).
+ */
+export function registerLocalCommand(program: Command): void {
+  const local = program
+    .command('local')
+    .description('run the synthesized task definition locally as one podman pod, under the hardening of the template');
+
+  const common = (cmd: Command) =>
+    cmd
+      .option('--name <pod>', 'pod name (several local tasks can run side by side)', podName, DEFAULT_POD_NAME)
+      .option('--project <dir>', 'project directory holding cdk.json', '.');
+  const base = (opts: Common) => ({ podName: opts.name, projectDir: path.resolve(opts.project), reporter: createReporter(), out: process.stdout });
+
+  common(
+    local
+      .command('up')
+      .description('synthesize if needed, build the images and run the task; stays in the foreground (Ctrl-C stops it) unless --detach')
+      .option('-p, --port <port>', 'host port on 127.0.0.1 for the proxy', port, 8080)
+      .option('-d, --detach', 'return once every container is healthy; a supervisor process keeps the task running', false),
+  ).action((opts: Common & { port: number; detach: boolean }) => run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach }))());
+
+  common(local.command('down').description('stop the task and remove its pod, containers and secrets (images are kept)')).action((opts: Common) =>
+    run('down', () => down(base(opts)))(),
+  );
+
+  common(local.command('status').description('show the task and each container: state, health, restarts').option('--json', 'machine-readable output', false)).action(
+    (opts: Common & { json: boolean }) => run('status', () => status({ ...base(opts), json: opts.json }))(),
+  );
+
+  common(
+    local
+      .command('logs [container]')
+      .description("print a container's logs (all containers when none is named)")
+      .option('-f, --follow', 'keep following', false)
+      .option('-n, --tail <lines>', 'only the last lines', count),
+  ).action((container: string | undefined, opts: Common & { follow: boolean; tail?: number }) =>
+    run('logs', () => logs({ ...base(opts), container, follow: opts.follow, tail: opts.tail }))(),
+  );
+
+  // Started by `up --detach`; not for direct use.
+  common(local.command('supervise', { hidden: true })).action((opts: Common) => run('supervise', () => supervise(opts.name))());
+}

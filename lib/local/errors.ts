@@ -1,0 +1,24 @@
+/**
+ * A failure of one step of `secure-ecs local` (synthesize, build, start ...). The CLI prints the step,
+ * the cause and the detail lines (for example a container's last log lines), then exits 1.
+ */
+export class LocalStepError extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'LocalStepError';
+  }
+}
+
+/** Run `fn`, re-throwing anything that is not already a LocalStepError as a failure of `step`. */
+export async function inStep<T>(step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof LocalStepError) throw e;
+    throw new LocalStepError(step, (e as Error).message ?? String(e));
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * What `up` leaves behind for `status`, `logs`, `down` and the detached supervisor: the plan (what was
+ * created, how each container is supervised), the live state the supervisor keeps current, and its
+ * event log. One directory per pod under the cache dir.
+ */
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir } from './engine';
+import type { DependencyCondition, FieldReport, HealthSpec, RestartSpec } from './translate-container';
+
+/** Label on the pod, its containers and secrets; the value is the pod name. */
+export const LABEL_KEY = 'secure-ecs.local';
+export const DEFAULT_POD_NAME = 'secure-ecs-local';
+
+export interface PlannedContainer {
+  readonly name: string;
+  readonly containerName: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
+  readonly health?: HealthSpec;
+  readonly restart?: RestartSpec;
+  readonly stopTimeoutS: number;
+  readonly startTimeoutS?: number;
+}
+
+export interface LocalPlan {
+  readonly podName: string;
+  readonly projectDir: string;
+  readonly url: string;
+  readonly hostPort: number;
+  readonly templateFile: string;
+  readonly taskLogicalId: string;
+  readonly createdAt: string;
+  /** Start order (dependencies first). */
+  readonly containers: PlannedContainer[];
+  readonly fields: FieldReport[];
+  /** Podman secrets created for this pod (removed by `down`). */
+  readonly secrets: string[];
+}
+
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+/** ECS container health names; NONE when the definition has no health check. */
+export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' | 'NONE';
+
+export interface ContainerState {
+  readonly status: 'CREATED' | 'RUNNING' | 'STOPPED';
+  readonly health: HealthStatus;
+  readonly restarts: number;
+  readonly exitCode?: number;
+  readonly startedAt?: string;
+}
+
+export interface RunnerState {
+  readonly pid: number;
+  readonly mode: 'foreground' | 'detached';
+  readonly taskStatus: TaskStatus;
+  readonly stoppedReason?: string;
+  readonly updatedAt: string;
+  readonly containers: Record<string, ContainerState>;
+}
+
+export interface RunnerEvent {
+  readonly time: string;
+  /** step/progress/done: a long step and its progress; started: a container (re)started. */
+  readonly kind: 'step' | 'progress' | 'done' | 'info' | 'warn' | 'started' | 'ready' | 'failed' | 'stopped';
+  readonly text: string;
+  readonly container?: string;
+  /** For failed/stopped: the failing container's last log lines. */
+  readonly details?: string[];
+}
+
+export class StateDir {
+  readonly dir: string;
+  constructor(readonly podName: string) {
+    this.dir = path.join(cacheDir(), 'local', podName);
+  }
+  get planFile(): string {
+    return path.join(this.dir, 'plan.json');
+  }
+  get stateFile(): string {
+    return path.join(this.dir, 'state.json');
+  }
+  get eventsFile(): string {
+    return path.join(this.dir, 'events.jsonl');
+  }
+  get supervisorLog(): string {
+    return path.join(this.dir, 'supervisor.log');
+  }
+  /** Start afresh for a new `up`. */
+  reset(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+  }
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+  writePlan(plan: LocalPlan): void {
+    writeAtomic(this.planFile, JSON.stringify(plan, null, 2));
+  }
+  readPlan(): LocalPlan | undefined {
+    return readJson(this.planFile);
+  }
+  writeState(state: RunnerState): void {
+    writeAtomic(this.stateFile, JSON.stringify(state, null, 2));
+  }
+  readState(): RunnerState | undefined {
+    return readJson(this.stateFile);
+  }
+  appendEvent(e: RunnerEvent): void {
+    appendFileSync(this.eventsFile, `${JSON.stringify(e)}\n`);
+  }
+  readEvents(fromByte = 0): { events: RunnerEvent[]; nextByte: number } {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(this.eventsFile);
+    } catch {
+      return { events: [], nextByte: fromByte };
+    }
+    const text = buf.subarray(fromByte).toString();
+    const end = text.lastIndexOf('\n') + 1;
+    const events = text
+      .slice(0, end)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as RunnerEvent);
+    return { events, nextByte: fromByte + Buffer.byteLength(text.slice(0, end)) };
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` is a live process (signal 0 checks without signalling). */
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,612 @@
+/**
+ * Translate one ECS container definition, exactly as the synthesized CloudFormation template renders
+ * it (`AWS::ECS::TaskDefinition` → `ContainerDefinitions[]`), into `podman create` arguments plus the
+ * settings the local runner enforces itself (health probes, dependsOn, essential, restart policy).
+ *
+ * Pure (no I/O): every mapping is unit-tested without podman in test/local/. Values are never
+ * re-declared here; each comes from the definition. Every top-level field, and every field of
+ * `LinuxParameters`, has a handler: a field without one is reported as not honoured ("unknown to the
+ * translator"), never dropped silently.
+ *
+ * References:
+ * - ECS container definition parameters:
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+ * - podman create: https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
+ */
+
+/** What happened to one field of the task definition locally. */
+export type FieldOutcome = 'honoured' | 'deviation' | 'not-honoured';
+
+export interface FieldReport {
+  /** `<container>.<Field>[.<SubField>]`, or `task.<Field>` for task-level fields. */
+  readonly path: string;
+  readonly outcome: FieldOutcome;
+  /** honoured: how (podman flags, or the runner); deviation and not-honoured: what happens instead. */
+  readonly detail: string;
+}
+
+export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+
+/** A health check as ECS runs it (seconds; ECS defaults applied). */
+export interface HealthSpec {
+  /** `["CMD", ...args]` or `["CMD-SHELL", "command"]`, as in the template. */
+  readonly test: string[];
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly retries: number;
+  readonly startPeriodS: number;
+}
+
+export interface RestartSpec {
+  readonly ignoredExitCodes: number[];
+  readonly attemptPeriodS: number;
+}
+
+/** A secret the container receives as an environment variable (values never pass through here). */
+export interface SecretRef {
+  readonly envName: string;
+  /** The ARN or parameter name of the template (shown to the user, never resolved). */
+  readonly valueFrom: string;
+  /** The podman secret holding the local value. */
+  readonly podmanSecret: string;
+}
+
+export interface ContainerContext {
+  readonly podName: string;
+  /** Label key every object the runner creates carries (value: the pod name). */
+  readonly labelKey: string;
+  /** Local image to run, and a sentence on where it came from (for the Image field's report). */
+  readonly image: { readonly ref: string; readonly origin: string };
+  /** Host port on 127.0.0.1 for a container port (only ports listed here are remapped). */
+  readonly hostPorts?: Readonly<Record<number, number>>;
+  /** Environment values replaced locally, each with the reason printed as a deviation. */
+  readonly environmentOverrides?: Readonly<Record<string, { readonly value: string; readonly reason: string }>>;
+  /** Hard limits of the process that starts podman, by ulimit name: a container cannot get more. */
+  readonly hostHardLimits?: Readonly<Record<string, number>>;
+}
+
+export interface TranslatedContainer {
+  /** The ECS container name. */
+  readonly name: string;
+  /** The podman container name (`<pod>-<name>`). */
+  readonly containerName: string;
+  /** Arguments after `podman create`, ending with the image and the command. */
+  readonly createArgs: string[];
+  /** Pod-level settings this container needs (a pod's containers share one network namespace). */
+  readonly pod: { readonly publish: string[]; readonly sysctls: string[]; readonly dns: string[]; readonly dnsSearch: string[]; readonly addHosts: string[] };
+  readonly health?: HealthSpec;
+  readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
+  readonly essential: boolean;
+  readonly restart?: RestartSpec;
+  readonly stopTimeoutS: number;
+  readonly startTimeoutS?: number;
+  readonly secrets: SecretRef[];
+  readonly fields: FieldReport[];
+}
+
+/** ECS defaults for fields the template may leave out. */
+export const ECS_DEFAULTS = {
+  /** HealthCheck.Interval/Timeout/Retries/StartPeriod (task_definition_parameters.html#container_definition_healthcheck). */
+  healthIntervalS: 30,
+  healthTimeoutS: 5,
+  healthRetries: 3,
+  healthStartPeriodS: 0,
+  /** RestartPolicy.RestartAttemptPeriod default (API_ContainerRestartPolicy). */
+  restartAttemptPeriodS: 300,
+  /** ECS_CONTAINER_STOP_TIMEOUT default of the EC2 container agent. */
+  stopTimeoutS: 30,
+  /** CPU shares the Linux kernel accepts; the agent passes Cpu < 2 (or none) as 2. */
+  minCpuShares: 2,
+  maxCpuShares: 262144,
+} as const;
+
+type Json = unknown;
+type Obj = Record<string, Json>;
+
+class Collector {
+  readonly args: string[] = [];
+  readonly fields: FieldReport[] = [];
+  constructor(readonly container: string) {}
+  flag(...args: string[]): void {
+    this.args.push(...args);
+  }
+  honoured(field: string, detail: string): void {
+    this.fields.push({ path: `${this.container}.${field}`, outcome: 'honoured', detail });
+  }
+  deviation(field: string, detail: string): void {
+    this.fields.push({ path: `${this.container}.${field}`, outcome: 'deviation', detail });
+  }
+  notHonoured(field: string, detail: string): void {
+    this.fields.push({ path: `${this.container}.${field}`, outcome: 'not-honoured', detail });
+  }
+}
+
+const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: Json): Json[] => (Array.isArray(v) ? v : []);
+/** A number from the template (CloudFormation renders some as strings). */
+function num(v: Json): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+const bool = (v: Json): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
+/** A CloudFormation intrinsic (`{"Ref": ...}`, `{"Fn::...": ...}`) cannot be resolved without a deployment. */
+const isIntrinsic = (v: Json): boolean => isObj(v) && Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+const short = (v: Json): string => {
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+/** Podman secret name for a container's secret: scoped to the pod so `down` can remove exactly these. */
+export function podmanSecretName(podName: string, container: string, envName: string): string {
+  return `${podName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+}
+
+/**
+ * `--health-cmd` text that podman 4.3 turns into exactly the template's test. Its parser
+ * (pkg/specgenutil makeHealthCheckFromCli): a JSON array of 2+ strings becomes `["CMD", ...]`;
+ * "CMD x" is split on whitespace; "CMD-SHELL rest" keeps `rest` as one string. The runner reads the
+ * result back with `podman inspect` and reports any mismatch.
+ */
+export function healthCmdArg(test: string[]): { arg: string; exact: boolean } {
+  const [kind, ...rest] = test;
+  if (kind === 'CMD-SHELL') return { arg: `CMD-SHELL ${rest.join(' ')}`, exact: rest.length === 1 };
+  if (rest.length >= 2) return { arg: JSON.stringify(rest), exact: true };
+  if (rest.length === 1 && !/\s/.test(rest[0])) return { arg: `CMD ${rest[0]}`, exact: true };
+  // One argument with blanks: only expressible through a shell.
+  return { arg: `CMD-SHELL exec ${shellQuote(rest[0] ?? 'false')}`, exact: false };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** ECS capability names are bare (`NET_ADMIN`); podman accepts them as they are. */
+const capList = (v: Json): string[] => asArray(v).filter((c): c is string => typeof c === 'string');
+
+type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
+interface Mutable {
+  name: string;
+  entryPoint?: string[];
+  command?: string[];
+  readOnly?: boolean;
+  health?: HealthSpec;
+  dependsOn: TranslatedContainer['dependsOn'][number][];
+  essential: boolean;
+  restart?: RestartSpec;
+  stopTimeoutS: number;
+  startTimeoutS?: number;
+  secrets: SecretRef[];
+  pod: { publish: string[]; sysctls: string[]; dns: string[]; dnsSearch: string[]; addHosts: string[] };
+  memoryMiB?: number;
+}
+
+const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable) => void> = {
+  Capabilities(v, c) {
+    if (!isObj(v)) return;
+    for (const key of Object.keys(v)) {
+      if (key !== 'Add' && key !== 'Drop') c.notHonoured(`LinuxParameters.Capabilities.${key}`, 'unknown to the translator; ignored');
+    }
+    const drop = capList(v.Drop);
+    const add = capList(v.Add);
+    // Drop before add, as Docker applies them: `--cap-drop ALL --cap-add X` leaves exactly X.
+    for (const cap of drop) c.flag('--cap-drop', cap);
+    for (const cap of add) c.flag('--cap-add', cap);
+    if (drop.length) c.honoured('LinuxParameters.Capabilities.Drop', `--cap-drop ${drop.join(',')}`);
+    if (add.length) c.honoured('LinuxParameters.Capabilities.Add', `--cap-add ${add.join(',')}`);
+  },
+  Devices(v, c) {
+    const devices = asArray(v).filter(isObj);
+    for (const d of devices) {
+      const perms = asArray(d.Permissions)
+        .map((p) => ({ read: 'r', write: 'w', mknod: 'm' })[String(p)] ?? '')
+        .join('');
+      c.flag('--device', `${d.HostPath}:${d.ContainerPath ?? d.HostPath}${perms ? `:${perms}` : ''}`);
+    }
+    if (devices.length) c.honoured('LinuxParameters.Devices', `--device (${devices.length})`);
+  },
+  InitProcessEnabled(v, c) {
+    if (bool(v)) {
+      // Docker's --init (tini) on ECS; podman's --init runs catatonit: both reap zombies and forward signals.
+      c.flag('--init');
+      c.honoured('LinuxParameters.InitProcessEnabled', '--init (catatonit as PID 1, as docker --init runs tini)');
+    } else {
+      c.honoured('LinuxParameters.InitProcessEnabled', 'false: no init process');
+    }
+  },
+  MaxSwap(v, c, out) {
+    const maxSwap = num(v);
+    if (maxSwap === undefined) return c.notHonoured('LinuxParameters.MaxSwap', `not a number (${short(v)}); the host's swap setting applies`);
+    if (out.memoryMiB === undefined) return c.notHonoured('LinuxParameters.MaxSwap', 'needs Memory (docker --memory-swap is memory + swap); ignored');
+    // ECS: "translated to the --memory-swap option ... the sum of the container memory plus the maxSwap value".
+    c.flag('--memory-swap', `${out.memoryMiB + maxSwap}m`);
+    c.honoured('LinuxParameters.MaxSwap', `--memory-swap ${out.memoryMiB + maxSwap}m (Memory + MaxSwap)`);
+  },
+  SharedMemorySize(v, c) {
+    const size = num(v);
+    if (size === undefined) return c.notHonoured('LinuxParameters.SharedMemorySize', `not a number (${short(v)}); podman's default /dev/shm applies`);
+    c.flag('--shm-size', `${size}m`);
+    c.honoured('LinuxParameters.SharedMemorySize', `--shm-size ${size}m`);
+  },
+  Swappiness(v, c) {
+    const swappiness = num(v);
+    if (swappiness === undefined) return c.notHonoured('LinuxParameters.Swappiness', `not a number (${short(v)})`);
+    c.flag('--memory-swappiness', String(swappiness));
+    c.honoured('LinuxParameters.Swappiness', `--memory-swappiness ${swappiness}`);
+  },
+  Tmpfs(v, c) {
+    const mounts = asArray(v).filter(isObj);
+    const described: string[] = [];
+    for (const m of mounts) {
+      const size = num(m.Size);
+      const options = asArray(m.MountOptions).map(String);
+      if (size !== undefined) options.push(`size=${size}m`);
+      // notmpcopyup: podman copies the image's directory into a --tmpfs by default; Docker (and so ECS)
+      // mounts it empty. Without this a file baked into /tmp would exist locally and not on ECS.
+      options.push('notmpcopyup');
+      c.flag('--tmpfs', `${m.ContainerPath}:${options.join(',')}`);
+      described.push(`${m.ContainerPath}:${options.join(',')}`);
+    }
+    if (mounts.length) c.honoured('LinuxParameters.Tmpfs', `--tmpfs ${described.join(' --tmpfs ')}`);
+  },
+};
+
+const HANDLERS: Record<string, Handler> = {
+  // Handled first in translateContainer (the container's identity); listed so it is "known".
+  Name(_v, c, ctx, out) {
+    c.honoured('Name', `podman container ${ctx.podName}-${out.name} in pod ${ctx.podName}`);
+  },
+  Image(v, c, ctx) {
+    c.deviation('Image', `${ctx.image.ref}: ${ctx.image.origin} (ECS pulls ${isIntrinsic(v) ? 'the pushed asset from ECR' : short(v)})`);
+  },
+  Cpu(v, c) {
+    const cpu = num(v) ?? 0;
+    // The agent passes Cpu below 2 (or none) as 2 shares and caps it at 262144 (task_definition_parameters.html#container_definition_cpu).
+    const shares = Math.min(ECS_DEFAULTS.maxCpuShares, Math.max(ECS_DEFAULTS.minCpuShares, Math.round(cpu)));
+    c.flag('--cpu-shares', String(shares));
+    c.honoured('Cpu', `--cpu-shares ${shares} (a relative weight, not a cap: the cap is the task's Cpu)`);
+  },
+  Memory(v, c, _ctx, out) {
+    const mib = num(v);
+    if (mib === undefined) return c.notHonoured('Memory', `not a number (${short(v)}); no container memory limit`);
+    out.memoryMiB = mib;
+    c.flag('--memory', `${mib}m`);
+    c.honoured('Memory', `--memory ${mib}m (hard limit; tmpfs pages count against it as on ECS)`);
+  },
+  MemoryReservation(v, c) {
+    const mib = num(v);
+    if (mib === undefined) return c.notHonoured('MemoryReservation', `not a number (${short(v)})`);
+    c.flag('--memory-reservation', `${mib}m`);
+    c.honoured('MemoryReservation', `--memory-reservation ${mib}m (soft limit)`);
+  },
+  PortMappings(v, c, ctx, out) {
+    const described: string[] = [];
+    for (const pm of asArray(v).filter(isObj)) {
+      const containerPort = num(pm.ContainerPort);
+      if (containerPort === undefined) {
+        c.notHonoured('PortMappings', `mapping without a fixed ContainerPort (${short(pm)}) is not published`);
+        continue;
+      }
+      const protocol = typeof pm.Protocol === 'string' ? pm.Protocol.toLowerCase() : 'tcp';
+      const hostPort = ctx.hostPorts?.[containerPort] ?? num(pm.HostPort) ?? containerPort;
+      // Loopback only: the ALB is the only client in AWS; locally nothing but this machine may connect.
+      out.pod.publish.push(`127.0.0.1:${hostPort}:${containerPort}/${protocol}`);
+      described.push(`127.0.0.1:${hostPort} -> ${containerPort}/${protocol}`);
+    }
+    if (described.length) {
+      c.deviation('PortMappings', `published on the pod as ${described.join(', ')} only (in AWS the task ENI's port, reachable from the ALB's security group)`);
+    }
+  },
+  Essential(v, c, _ctx, out) {
+    out.essential = bool(v) ?? true;
+    c.honoured('Essential', out.essential ? 'runner: if it exits and is not restarted, the task stops (every container is stopped)' : 'runner: its exit does not stop the task');
+  },
+  EntryPoint(v, c, _ctx, out) {
+    out.entryPoint = asArray(v).map(String);
+    c.honoured('EntryPoint', `--entrypoint ${JSON.stringify(out.entryPoint)}`);
+  },
+  Command(v, c, _ctx, out) {
+    out.command = asArray(v).map(String);
+    c.honoured('Command', `arguments after the image: ${JSON.stringify(out.command)}`);
+  },
+  Environment(v, c, ctx) {
+    const overrides = ctx.environmentOverrides ?? {};
+    const names: string[] = [];
+    for (const kv of asArray(v).filter(isObj)) {
+      const name = String(kv.Name);
+      const override = overrides[name];
+      if (override) {
+        c.flag('--env', `${name}=${override.value}`);
+        c.deviation(`Environment.${name}`, `${short(kv.Value)} -> ${override.value}: ${override.reason}`);
+      } else if (typeof kv.Value === 'string' || typeof kv.Value === 'number' || typeof kv.Value === 'boolean') {
+        c.flag('--env', `${name}=${kv.Value}`);
+        names.push(name);
+      } else {
+        c.notHonoured(`Environment.${name}`, `value ${short(kv.Value)} is resolved only at deployment; the variable is not set`);
+      }
+    }
+    if (names.length) c.honoured('Environment', `--env ${names.join(', ')}`);
+  },
+  EnvironmentFiles(v, c) {
+    if (asArray(v).length) c.notHonoured('EnvironmentFiles', 'S3 environment files are not fetched; their variables are not set');
+  },
+  MountPoints(v, c) {
+    if (asArray(v).length) c.notHonoured('MountPoints', 'task volumes are not created locally; the paths stay part of the image (read-only when the root is)');
+  },
+  VolumesFrom(v, c) {
+    if (asArray(v).length) c.notHonoured('VolumesFrom', 'task volumes are not created locally');
+  },
+  Links(v, c) {
+    if (asArray(v).length) c.notHonoured('Links', 'bridge-mode links do not exist in a pod; containers reach each other on localhost (as in awsvpc)');
+  },
+  LinuxParameters(v, c, _ctx, out) {
+    if (!isObj(v)) return;
+    for (const [key, value] of Object.entries(v)) {
+      const handler = LINUX_PARAMETERS[key];
+      if (handler) handler(value, c, out);
+      else c.notHonoured(`LinuxParameters.${key}`, `unknown to the translator (${short(value)}); ignored`);
+    }
+  },
+  Secrets(v, c, ctx, out) {
+    for (const s of asArray(v).filter(isObj)) {
+      const envName = String(s.Name);
+      const secret: SecretRef = { envName, valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom), podmanSecret: podmanSecretName(ctx.podName, out.name, envName) };
+      out.secrets.push(secret);
+      // type=env: podman sets the variable at start; the value is in neither argv nor `podman inspect`.
+      c.flag('--secret', `${secret.podmanSecret},type=env,target=${envName}`);
+      c.deviation(`Secrets.${envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
+    }
+  },
+  DependsOn(v, c, _ctx, out) {
+    for (const d of asArray(v).filter(isObj)) {
+      const condition = String(d.Condition ?? 'START').toUpperCase() as DependencyCondition;
+      if (!['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'].includes(condition)) {
+        c.notHonoured(`DependsOn.${d.ContainerName}`, `unknown condition ${condition}; treated as START`);
+        out.dependsOn.push({ container: String(d.ContainerName), condition: 'START' });
+        continue;
+      }
+      out.dependsOn.push({ container: String(d.ContainerName), condition });
+    }
+    if (out.dependsOn.length) c.honoured('DependsOn', `runner: started only after ${out.dependsOn.map((d) => `${d.container} is ${d.condition}`).join(', ')}`);
+  },
+  StartTimeout(v, c, _ctx, out) {
+    out.startTimeoutS = num(v);
+    c.honoured('StartTimeout', `runner: gives up waiting for its dependencies after ${out.startTimeoutS} s`);
+  },
+  StopTimeout(v, c, _ctx, out) {
+    out.stopTimeoutS = num(v) ?? ECS_DEFAULTS.stopTimeoutS;
+    c.flag('--stop-timeout', String(out.stopTimeoutS));
+    c.honoured('StopTimeout', `--stop-timeout ${out.stopTimeoutS} (stop signal, then SIGKILL after ${out.stopTimeoutS} s)`);
+  },
+  Hostname(v, c) {
+    c.flag('--hostname', String(v));
+    c.honoured('Hostname', `--hostname ${v}`);
+  },
+  User(v, c) {
+    c.flag('--user', String(v));
+    c.honoured('User', `--user ${v}`);
+  },
+  WorkingDirectory(v, c) {
+    c.flag('--workdir', String(v));
+    c.honoured('WorkingDirectory', `--workdir ${v}`);
+  },
+  DisableNetworking(v, c) {
+    if (bool(v)) c.notHonoured('DisableNetworking', 'a pod container always joins the pod network namespace (awsvpc does not allow it either)');
+  },
+  Privileged(v, c) {
+    if (bool(v)) {
+      c.flag('--privileged');
+      c.honoured('Privileged', '--privileged');
+    } else {
+      c.honoured('Privileged', 'false: not privileged');
+    }
+  },
+  ReadonlyRootFilesystem(v, c, _ctx, out) {
+    out.readOnly = bool(v) ?? false;
+    if (out.readOnly) {
+      // --read-only-tmpfs=false: podman would otherwise mount writable tmpfs on /run, /tmp and /var/tmp,
+      // which Docker (and so ECS) does not; only the template's Tmpfs mounts may be writable.
+      c.flag('--read-only', '--read-only-tmpfs=false');
+      c.honoured('ReadonlyRootFilesystem', '--read-only --read-only-tmpfs=false (no extra writable tmpfs, as on Docker)');
+    } else {
+      c.honoured('ReadonlyRootFilesystem', 'false: writable root');
+    }
+  },
+  DnsServers(v, c, _ctx, out) {
+    out.pod.dns.push(...asArray(v).map(String));
+    if (asArray(v).length) c.honoured('DnsServers', `pod --dns (the pod owns resolv.conf)`);
+  },
+  DnsSearchDomains(v, c, _ctx, out) {
+    out.pod.dnsSearch.push(...asArray(v).map(String));
+    if (asArray(v).length) c.honoured('DnsSearchDomains', `pod --dns-search`);
+  },
+  ExtraHosts(v, c, _ctx, out) {
+    const hosts = asArray(v).filter(isObj);
+    out.pod.addHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
+    if (hosts.length) c.honoured('ExtraHosts', `pod --add-host (the pod owns /etc/hosts)`);
+  },
+  DockerSecurityOptions(v, c) {
+    for (const opt of asArray(v).map(String)) {
+      if (opt === 'no-new-privileges') {
+        c.flag('--security-opt', 'no-new-privileges');
+        c.honoured('DockerSecurityOptions.no-new-privileges', '--security-opt no-new-privileges');
+      } else if (/^(apparmor|label|seccomp):/.test(opt)) {
+        // Docker's "apparmor:P" is podman's "apparmor=P".
+        const [key, ...rest] = opt.split(':');
+        c.flag('--security-opt', `${key}=${rest.join(':')}`);
+        c.honoured(`DockerSecurityOptions.${key}`, `--security-opt ${key}=${rest.join(':')}`);
+      } else {
+        c.notHonoured(`DockerSecurityOptions.${opt}`, 'no podman equivalent (credentialspec is for Windows/gMSA); ignored');
+      }
+    }
+  },
+  Interactive(v, c) {
+    if (bool(v)) c.flag('--interactive');
+    c.honoured('Interactive', bool(v) ? '--interactive' : 'false');
+  },
+  PseudoTerminal(v, c) {
+    if (bool(v)) c.flag('--tty');
+    c.honoured('PseudoTerminal', bool(v) ? '--tty' : 'false');
+  },
+  DockerLabels(v, c) {
+    if (!isObj(v)) return;
+    for (const [k, val] of Object.entries(v)) c.flag('--label', `${k}=${val}`);
+    c.honoured('DockerLabels', `--label (${Object.keys(v).length})`);
+  },
+  Ulimits(v, c, ctx) {
+    const applied: string[] = [];
+    for (const u of asArray(v).filter(isObj)) {
+      const name = String(u.Name);
+      let soft = num(u.SoftLimit);
+      let hard = num(u.HardLimit);
+      if (soft === undefined || hard === undefined) {
+        c.notHonoured(`Ulimits.${name}`, `limits not numbers (${short(u)}); podman's default applies`);
+        continue;
+      }
+      // Without CAP_SYS_RESOURCE nobody can raise a hard limit: a container cannot get more than the
+      // process starting it (this-machine.md: "error setting rlimit ... operation not permitted").
+      const cap = ctx.hostHardLimits?.[name];
+      if (cap !== undefined && hard > cap) {
+        c.deviation(`Ulimits.${name}`, `${soft}:${hard} lowered to ${Math.min(soft, cap)}:${cap}, this machine's hard limit`);
+        hard = cap;
+        soft = Math.min(soft, cap);
+      }
+      c.flag('--ulimit', `${name}=${soft}:${hard}`);
+      applied.push(`${name}=${soft}:${hard}`);
+    }
+    if (applied.length) c.honoured('Ulimits', `--ulimit ${applied.join(' --ulimit ')}`);
+  },
+  LogConfiguration(v, c) {
+    if (!isObj(v)) return;
+    const driver = String(v.LogDriver);
+    const options = isObj(v.Options) ? v.Options : {};
+    const group = options['awslogs-group'];
+    const where = driver === 'awslogs' ? `CloudWatch Logs (group ${isIntrinsic(group) ? 'created by the stack' : short(group)}, ${options.mode ?? 'blocking'})` : driver;
+    c.notHonoured('LogConfiguration', `${where} -> podman's log file: \`secure-ecs local logs ${c.container}\``);
+  },
+  HealthCheck(v, c, _ctx, out) {
+    if (!isObj(v)) return;
+    const test = asArray(v.Command).map(String);
+    if (test[0] !== 'CMD' && test[0] !== 'CMD-SHELL') {
+      c.notHonoured('HealthCheck', `Command must start with CMD or CMD-SHELL (${short(test)}); no health check`);
+      return;
+    }
+    const spec: HealthSpec = {
+      test,
+      intervalS: num(v.Interval) ?? ECS_DEFAULTS.healthIntervalS,
+      timeoutS: num(v.Timeout) ?? ECS_DEFAULTS.healthTimeoutS,
+      retries: num(v.Retries) ?? ECS_DEFAULTS.healthRetries,
+      startPeriodS: num(v.StartPeriod) ?? ECS_DEFAULTS.healthStartPeriodS,
+    };
+    out.health = spec;
+    const cmd = healthCmdArg(test);
+    c.flag(
+      '--health-cmd', cmd.arg,
+      '--health-interval', `${spec.intervalS}s`,
+      '--health-timeout', `${spec.timeoutS}s`,
+      '--health-retries', String(spec.retries),
+      '--health-start-period', `${spec.startPeriodS}s`,
+    );
+    c.honoured('HealthCheck', `--health-cmd ${JSON.stringify(test)} --health-interval ${spec.intervalS}s --health-timeout ${spec.timeoutS}s --health-retries ${spec.retries} --health-start-period ${spec.startPeriodS}s`);
+    if (!cmd.exact) c.deviation('HealthCheck.Command', `a single argument with blanks runs through /bin/sh (${cmd.arg})`);
+  },
+  SystemControls(v, c, _ctx, out) {
+    for (const s of asArray(v).filter(isObj)) {
+      const setting = `${s.Namespace}=${s.Value}`;
+      // net.* belongs to the network namespace, which the pod owns (as the task ENI does in awsvpc).
+      if (String(s.Namespace).startsWith('net.')) out.pod.sysctls.push(setting);
+      else c.flag('--sysctl', setting);
+    }
+    if (asArray(v).length) c.honoured('SystemControls', '--sysctl (net.* on the pod)');
+  },
+  ResourceRequirements(v, c) {
+    if (asArray(v).length) c.notHonoured('ResourceRequirements', 'GPUs and inference accelerators are not attached locally');
+  },
+  FirelensConfiguration(_v, c) {
+    c.notHonoured('FirelensConfiguration', 'no FireLens log router locally; logs stay in podman');
+  },
+  RepositoryCredentials(_v, c) {
+    c.notHonoured('RepositoryCredentials', 'images are built locally; no registry credentials are used');
+  },
+  CredentialSpecs(_v, c) {
+    c.notHonoured('CredentialSpecs', 'gMSA credential specs (Active Directory) are not available locally');
+  },
+  RestartPolicy(v, c, _ctx, out) {
+    if (!isObj(v) || !bool(v.Enabled)) {
+      c.honoured('RestartPolicy', 'disabled: an exited container is not restarted');
+      return;
+    }
+    out.restart = {
+      ignoredExitCodes: asArray(v.IgnoredExitCodes).map((x) => num(x)).filter((x): x is number => x !== undefined),
+      attemptPeriodS: num(v.RestartAttemptPeriod) ?? ECS_DEFAULTS.restartAttemptPeriodS,
+    };
+    c.honoured(
+      'RestartPolicy',
+      `runner (not podman --restart, which has no attempt period): restarted in place when it exits after running >= ${out.restart.attemptPeriodS} s` +
+        `${out.restart.ignoredExitCodes.length ? `, except exit codes ${out.restart.ignoredExitCodes.join(', ')}` : ''}, as the ECS agent does`,
+    );
+  },
+  VersionConsistency(v, c) {
+    c.notHonoured('VersionConsistency', `${short(v)}: images are built locally, so there is no registry digest to pin`);
+  },
+};
+
+/**
+ * Translate one container definition. `def` is the object from the template; `ctx` carries what only
+ * the local run knows (pod name, built image, host port, overrides, host limits).
+ */
+export function translateContainer(def: Record<string, unknown>, ctx: ContainerContext): TranslatedContainer {
+  const name = String(def.Name);
+  const c = new Collector(name);
+  const out: Mutable = {
+    name,
+    dependsOn: [],
+    essential: true,
+    stopTimeoutS: ECS_DEFAULTS.stopTimeoutS,
+    secrets: [],
+    pod: { publish: [], sysctls: [], dns: [], dnsSearch: [], addHosts: [] },
+  };
+  const containerName = `${ctx.podName}-${name}`;
+  c.flag('--name', containerName, '--pod', ctx.podName, '--label', `${ctx.labelKey}=${ctx.podName}`);
+
+  // Memory first: MaxSwap is relative to it.
+  const order = ['Memory', ...Object.keys(def).filter((k) => k !== 'Memory')];
+  for (const key of order) {
+    if (!(key in def)) continue;
+    const handler = HANDLERS[key];
+    if (handler) handler(def[key], c, ctx, out);
+    else c.notHonoured(key, `unknown to the translator (${short(def[key])}); ignored`);
+  }
+
+  if (!('Essential' in def)) c.honoured('Essential', 'not set: essential (the ECS default); runner stops the task if it exits and is not restarted');
+  if (!('StopTimeout' in def)) {
+    c.flag('--stop-timeout', String(out.stopTimeoutS));
+    c.deviation('StopTimeout', `not set: ${out.stopTimeoutS} s, the agent's default (ECS_CONTAINER_STOP_TIMEOUT)`);
+  }
+  if (!out.health) {
+    // ECS monitors only the task definition's health check, never an image's HEALTHCHECK
+    // (task_definition_parameters.html#container_definition_healthcheck), so neither does the runner.
+    c.flag('--no-healthcheck');
+  }
+  // Runner-wide choices that make the container behave as under Docker on an ECS host:
+  // --cgroupns=private as Docker on cgroup v2 hosts (AL2023), so the container sees only its own cgroup;
+  // --pull=never because the image was just built or checked.
+  c.flag('--cgroupns', 'private', '--pull', 'never');
+  if (out.entryPoint) c.flag('--entrypoint', JSON.stringify(out.entryPoint));
+  const createArgs = [...c.args, ctx.image.ref, ...(out.command ?? [])];
+
+  return {
+    name,
+    containerName,
+    createArgs,
+    pod: out.pod,
+    health: out.health,
+    dependsOn: out.dependsOn,
+    essential: out.essential,
+    restart: out.restart,
+    stopTimeoutS: out.stopTimeoutS,
+    startTimeoutS: out.startTimeoutS,
+    secrets: out.secrets,
+    fields: c.fields,
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Translate the task-level fields of an `AWS::ECS::TaskDefinition` (CPU and memory, network mode,
+ * roles ...) into one podman pod, and its containers (translate-container.ts) into a start order.
+ * Pure, like the container translator; unit-tested in test/local/.
+ *
+ * The pod is the awsvpc task: its containers share one network namespace and reach each other on
+ * localhost (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html);
+ * task-level Cpu and Memory become the pod cgroup's limits, as the agent puts the task's containers
+ * under one cgroup with those limits.
+ */
+import { FieldReport, TranslatedContainer, ContainerContext, translateContainer } from './translate-container';
+
+export interface TaskContext extends Omit<ContainerContext, 'image'> {
+  /** The local image of each container (by ECS container name). */
+  readonly images: Readonly<Record<string, ContainerContext['image']>>;
+}
+
+export interface TranslatedTask {
+  /** Arguments after `podman pod create`. */
+  readonly podCreateArgs: string[];
+  /** Containers in start order (dependencies first). */
+  readonly containers: TranslatedContainer[];
+  /** Task-level and container-level field reports, in template order. */
+  readonly fields: FieldReport[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const short = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+/** Task CPU as CloudFormation accepts it: CPU units ("256", 256) or vCPU ("0.25 vCPU", "1 vcpu"). */
+export function parseTaskCpu(v: unknown): number | undefined {
+  const s = String(v ?? '').trim();
+  const units = /^(\d+)$/.exec(s);
+  if (units) return Number(units[1]);
+  const vcpu = /^(\d+(?:\.\d+)?)\s*vcpu$/i.exec(s);
+  return vcpu ? Math.round(Number(vcpu[1]) * 1024) : undefined;
+}
+
+/** Task memory as CloudFormation accepts it: MiB ("512", 512) or GB ("1 GB", "0.5gb"). */
+export function parseTaskMemoryMiB(v: unknown): number | undefined {
+  const s = String(v ?? '').trim();
+  const mib = /^(\d+)$/.exec(s);
+  if (mib) return Number(mib[1]);
+  const gb = /^(\d+(?:\.\d+)?)\s*gb$/i.exec(s);
+  return gb ? Math.round(Number(gb[1]) * 1024) : undefined;
+}
+
+/** Containers ordered so each comes after the containers it depends on (template order otherwise). */
+export function startOrder(containers: TranslatedContainer[]): TranslatedContainer[] {
+  const byName = new Map(containers.map((c) => [c.name, c]));
+  for (const c of containers) {
+    for (const d of c.dependsOn) {
+      if (!byName.has(d.container)) throw new Error(`container ${c.name} depends on ${d.container}, which is not in the task definition`);
+    }
+  }
+  const ordered: TranslatedContainer[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (c: TranslatedContainer, path: string[]) => {
+    if (state.get(c.name) === 'done') return;
+    if (state.get(c.name) === 'visiting') throw new Error(`DependsOn has a cycle: ${[...path, c.name].join(' -> ')}`);
+    state.set(c.name, 'visiting');
+    for (const d of c.dependsOn) visit(byName.get(d.container)!, [...path, c.name]);
+    state.set(c.name, 'done');
+    ordered.push(c);
+  };
+  for (const c of containers) visit(c, []);
+  return ordered;
+}
+
+type TaskHandler = (value: unknown, report: (outcome: FieldReport['outcome'], detail: string) => void, pod: string[]) => void;
+
+const TASK_HANDLERS: Record<string, TaskHandler> = {
+  ContainerDefinitions: () => undefined,
+  Family(v, report, pod) {
+    pod.push('--label', `secure-ecs.family=${v}`);
+    report('honoured', `pod label secure-ecs.family=${v}`);
+  },
+  Cpu(v, report, pod) {
+    const units = parseTaskCpu(v);
+    if (units === undefined) return report('not-honoured', `unreadable value ${short(v)}; no CPU cap`);
+    // CPU units / 1024 = CPUs: the pod cgroup's CFS quota, a hard cap as on ECS (pitfalls P19).
+    pod.push('--cpus', String(units / 1024));
+    report('honoured', `pod --cpus ${units / 1024} (CFS quota on the pod cgroup, a hard cap)`);
+  },
+  Memory(v, report, pod) {
+    const mib = parseTaskMemoryMiB(v);
+    if (mib === undefined) return report('not-honoured', `unreadable value ${short(v)}; no task memory limit`);
+    pod.push('--memory', `${mib}m`);
+    report('honoured', `pod --memory ${mib}m (memory limit of the pod cgroup, above the containers')`);
+  },
+  NetworkMode(v, report) {
+    if (v === 'awsvpc') report('honoured', 'one pod: its containers share one network namespace (--share net) and talk over localhost');
+    else report('deviation', `${v}: the runner always uses one pod network namespace, as awsvpc does`);
+  },
+  PidMode(v, report, pod) {
+    if (v === 'task') {
+      pod.push('--share', 'net,pid');
+      report('honoured', 'pod --share net,pid');
+    } else {
+      report('not-honoured', `${v}: the host PID namespace is never shared locally; each container has its own`);
+    }
+  },
+  IpcMode(v, report, pod) {
+    if (v === 'task') {
+      pod.push('--share', 'net,ipc');
+      report('honoured', 'pod --share net,ipc');
+    } else if (v === 'none') {
+      report('not-honoured', 'none: containers keep private IPC namespaces (podman has no per-pod "none")');
+    } else {
+      report('not-honoured', `${v}: the host IPC namespace is never shared locally; each container has its own`);
+    }
+  },
+  RequiresCompatibilities(v, report) {
+    report('not-honoured', `${short(v)}: runs on podman on this machine, not on an ECS container instance`);
+  },
+  TaskRoleArn(_v, report) {
+    report('not-honoured', 'no task role: the containers get no AWS credentials (no credentials endpoint), so AWS API calls fail');
+  },
+  ExecutionRoleArn(_v, report) {
+    report('not-honoured', 'not needed: images are built locally, logs stay in podman, secrets come from .secure-ecs.secrets.json');
+  },
+  Volumes(v, report) {
+    if (Array.isArray(v) && v.length) report('not-honoured', 'task volumes are not created locally');
+  },
+  PlacementConstraints(v, report) {
+    if (Array.isArray(v) && v.length) report('not-honoured', 'there is one local "instance": placement does not apply');
+  },
+  RuntimePlatform(v, report) {
+    report('honoured', `${short(v)}: images are built for the asset's platform`);
+  },
+  EphemeralStorage(_v, report) {
+    report('not-honoured', 'Fargate ephemeral storage size: containers use this machine\'s disk');
+  },
+  InferenceAccelerators(_v, report) {
+    report('not-honoured', 'no Elastic Inference locally');
+  },
+  ProxyConfiguration(_v, report) {
+    report('not-honoured', 'App Mesh proxy configuration is not applied');
+  },
+  Tags(_v, report) {
+    report('not-honoured', 'AWS resource tags: nothing to tag locally');
+  },
+  EnableFaultInjection(_v, report) {
+    report('not-honoured', 'ECS fault injection endpoints do not exist locally');
+  },
+};
+
+/** Translate the task definition's Properties (as in the template) into a pod and its containers. */
+export function translateTask(props: Record<string, unknown>, ctx: TaskContext): TranslatedTask {
+  const fields: FieldReport[] = [];
+  const podArgs: string[] = ['--name', ctx.podName, '--label', `${ctx.labelKey}=${ctx.podName}`, '--infra-name', `${ctx.podName}-infra`];
+  const shareArgs: string[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    const report = (outcome: FieldReport['outcome'], detail: string) => fields.push({ path: `task.${key}`, outcome, detail });
+    const handler = TASK_HANDLERS[key];
+    if (handler) handler(value, report, key === 'PidMode' || key === 'IpcMode' ? shareArgs : podArgs);
+    else report('not-honoured', `unknown to the translator (${short(value)}); ignored`);
+  }
+  // awsvpc shares only the network namespace between a task's containers; PID and IPC only when the
+  // task asks (PidMode/IpcMode "task"). podman's default would also share ipc and uts.
+  const shared = new Set(['net']);
+  for (let i = 0; i < shareArgs.length; i += 2) shareArgs[i + 1].split(',').forEach((ns) => shared.add(ns));
+  podArgs.push('--share', [...shared].join(','));
+
+  const defs = (Array.isArray(props.ContainerDefinitions) ? props.ContainerDefinitions : []).filter(isObj);
+  const translated = defs.map((def) => {
+    const name = String(def.Name);
+    const image = ctx.images[name];
+    if (!image) throw new Error(`no local image for container ${name}`);
+    return translateContainer(def, { ...ctx, image });
+  });
+  const ordered = startOrder(translated);
+  for (const c of translated) {
+    for (const p of c.pod.publish) podArgs.push('--publish', p);
+    for (const s of c.pod.sysctls) podArgs.push('--sysctl', s);
+    for (const d of c.pod.dns) podArgs.push('--dns', d);
+    for (const d of c.pod.dnsSearch) podArgs.push('--dns-search', d);
+    for (const h of c.pod.addHosts) podArgs.push('--add-host', h);
+    fields.push(...c.fields);
+  }
+  return { podCreateArgs: podArgs, containers: ordered, fields };
+}

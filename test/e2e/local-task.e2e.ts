@@ -1,0 +1,381 @@
+/**
+ * End-to-end: the synthesized task definition runs under podman (`secure-ecs local up --detach`),
+ * serves, rate-limits and resists, probed from the host and from inside each container. Every
+ * expected value is read from the synthesized template (cdk.out), never re-declared here.
+ * Load stays on 127.0.0.1 and is bounded (a 3 s burst of at most 1500 requests).
+ */
+import { readFileSync, readlinkSync } from 'node:fs';
+import * as path from 'node:path';
+import { readAssemblyTask } from '../../lib/local/cloud-assembly';
+import { assemblyDir } from '../../lib/local/synth';
+import { ROOT, buildCli, cli, freePort, inside, newClient, podman, podmanJson, raw, request, sleep, tcpRefused } from './helpers';
+
+const POD = `secure-ecs-e2e-${process.pid}`;
+let port = 0;
+let upOutput = '';
+/** Container definitions of the template, by name, and the proxy's environment. */
+let defs: Record<string, any> = {};
+let task: Record<string, any> = {};
+let proxyEnv: Record<string, string> = {};
+let podIp = '';
+const ctr = (name: string) => `${POD}-${name}`;
+const MiB = 1024 * 1024;
+
+/** The proxy container is the one with a port mapping; the app is the one it depends on. */
+const proxyName = () => Object.values(defs).find((d) => d.PortMappings?.length).Name as string;
+const appName = () => (defs[proxyName()].DependsOn[0].ContainerName as string);
+
+beforeAll(async () => {
+  await buildCli();
+  port = await freePort();
+  const up = await cli(['local', 'up', '--detach', '--port', String(port), '--name', POD], 20 * 60_000);
+  upOutput = up.output;
+  process.stderr.write(`\nsecure-ecs local up --detach: exit ${up.code} after ${(up.ms / 1000).toFixed(1)} s\n${up.code === 0 ? '' : up.output}`);
+  if (up.code !== 0) throw new Error(`local up failed:\n${up.output}`);
+  const assembled = readAssemblyTask(assemblyDir(ROOT));
+  task = assembled.properties;
+  defs = Object.fromEntries(task.ContainerDefinitions.map((d: any) => [d.Name, d]));
+  proxyEnv = Object.fromEntries(defs[proxyName()].Environment.map((e: any) => [e.Name, e.Value]));
+  const infra = await podmanJson('pod', 'inspect', POD);
+  podIp = (await podman('inspect', '--format', '{{.NetworkSettings.IPAddress}}', infra.InfraContainerID ?? `${POD}-infra`)).trim();
+}, 25 * 60_000);
+
+afterAll(async () => {
+  const down = await cli(['local', 'down', '--name', POD], 5 * 60_000);
+  if (down.code !== 0) process.stderr.write(`local down failed:\n${down.output}`);
+}, 5 * 60_000);
+
+describe('start-up', () => {
+  test('up lists what is not honoured locally, and the ALB stand-in', () => {
+    expect(upOutput).toMatch(/Not honoured locally \(what happens instead\):[\s\S]*LogConfiguration: CloudWatch Logs/);
+    expect(upOutput).toContain(`Environment.TRUSTED_PROXY_CIDRS: ${JSON.stringify(proxyEnv.TRUSTED_PROXY_CIDRS)} -> `);
+  });
+
+  test('every container and the pod carry the secure-ecs.local label', async () => {
+    const labelled = (await podman('ps', '--all', '--filter', `label=secure-ecs.local=${POD}`, '--format', '{{.Names}}')).split('\n').filter(Boolean);
+    for (const name of Object.keys(defs)) expect(labelled).toContain(ctr(name));
+    expect((await podmanJson('pod', 'inspect', POD)).Labels['secure-ecs.local']).toBe(POD);
+  });
+
+  test('status reports the task RUNNING and every container HEALTHY', async () => {
+    const s = JSON.parse((await cli(['local', 'status', '--json', '--name', POD], 60_000)).output);
+    expect(s.taskStatus).toBe('RUNNING');
+    for (const c of s.containers) expect([c.name, c.status, c.health]).toEqual([c.name, 'running', 'HEALTHY']);
+  });
+});
+
+describe('serving', () => {
+  test('GET / through the proxy is the PHP page', async () => {
+    const r = await request(port, '/', { client: newClient() });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/<dt>PHP version<\/dt><dd>\d+\.\d+\.\d+ \(fpm-fcgi\)/);
+  });
+
+  test('the pod publishes only the mapped ports, on 127.0.0.1', async () => {
+    const pod = await podmanJson('pod', 'inspect', POD);
+    const bindings = pod.InfraConfig?.PortBindings ?? {};
+    const mapped = Object.values(defs).flatMap((d: any) => (d.PortMappings ?? []).map((p: any) => `${p.ContainerPort}/${p.Protocol ?? 'tcp'}`));
+    expect(Object.keys(bindings).sort()).toEqual(mapped.sort());
+    for (const list of Object.values<any[]>(bindings)) for (const b of list) expect(b.HostIp).toBe('127.0.0.1');
+  });
+
+  test('the FastCGI port (and the proxy health port) are unreachable from the host', async () => {
+    const fastcgiPort = Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
+    expect(await tcpRefused(podIp, fastcgiPort)).toMatchObject({ refused: true });
+    expect(await tcpRefused('127.0.0.1', fastcgiPort)).toMatchObject({ refused: true });
+    expect(await tcpRefused(podIp, 8081)).toMatchObject({ refused: true });
+  });
+
+  test.each(['/fpm-ping', '/fpm-status', '/fpm-status?full', '/FPM-PING', '/index.php/fpm-ping', '/fpm-status?json'])('php-fpm page %s is not reachable through the proxy', async (p) => {
+    const r = await request(port, p, { client: newClient() });
+    expect(r.status).toBe(404);
+    expect(r.body).not.toMatch(/pong|accepted conn|pool:/i);
+  });
+});
+
+describe('bad input', () => {
+  test('a body over the configured limit gets 413', async () => {
+    const limit = Number(proxyEnv.CLIENT_MAX_BODY_SIZE_KB) * 1024;
+    const r = await request(port, '/', { method: 'POST', client: newClient(), body: Buffer.alloc(limit + 1, 'a'), headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(r.status).toBe(413);
+  });
+
+  test.each(['DELETE', 'PUT', 'PATCH', 'OPTIONS', 'TRACE'])('%s gets 405 with Allow', async (method) => {
+    const r = await request(port, '/', { method, client: newClient() });
+    expect(r.status).toBe(405);
+    expect(r.headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  test.each([
+    '/../../../../etc/passwd',
+    '/..%2f..%2f..%2fetc%2fpasswd',
+    '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    '/index.php/../../../etc/passwd',
+    '/.env',
+    '/.git/config',
+    '/.htaccess',
+    '/.well-known/../.env',
+    '/%2eenv',
+  ])('%s gets nothing', async (p) => {
+    const r = await raw(port, `GET ${p} HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${newClient()}\r\nConnection: close\r\n\r\n`);
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.response).not.toMatch(/root:x:0:0|\[core\]|APP_KEY/);
+  });
+
+  test('slow headers are cut off after the configured timeout', async () => {
+    const timeoutS = Number(proxyEnv.REQUEST_TIMEOUT_SECONDS);
+    const began = Date.now();
+    // Never finish the header block.
+    const r = await raw(port, `GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${newClient()}\r\n`).catch((e: NodeJS.ErrnoException) => ({ status: 0, response: e.code ?? '' }));
+    const closedAfterS = (Date.now() - began) / 1000;
+    expect(r.status === 0 || r.status === 408).toBe(true);
+    expect(closedAfterS).toBeGreaterThanOrEqual(timeoutS - 0.5);
+    expect(closedAfterS).toBeLessThan(timeoutS + 3);
+  }, 60_000);
+});
+
+describe('rate limiting', () => {
+  test('one client gets rate x time + burst, then 429 with Retry-After; another client and /healthz are unaffected; prepending X-Forwarded-For does not escape', async () => {
+    const rate = Number(proxyEnv.RATE_LIMIT_PER_SECOND);
+    const burst = Number(proxyEnv.RATE_LIMIT_BURST);
+    const a = newClient();
+    const b = newClient();
+    const windowMs = 3000;
+    const began = Date.now();
+    const flood: { status: number; escape: boolean; retryAfter?: string }[] = [];
+    let sent = 0;
+    let floodEnd = began;
+    // Four connections, each a request every 10 ms (about 40 times the rate, at most 1500 requests);
+    // every other request prepends a forged X-Forwarded-For entry, as a client would (the ALB appends
+    // the real address, so the header ends with a).
+    const hammer = async () => {
+      while (Date.now() - began < windowMs && sent < 1500) {
+        const n = sent++;
+        const escape = n % 2 === 1;
+        const r = await request(port, `/?n=${n}`, { xff: escape ? `203.0.113.${n % 250}, ${a}` : a });
+        flood.push({ status: r.status, escape, retryAfter: r.headers['retry-after'] as string | undefined });
+        floodEnd = Date.now();
+        await sleep(10);
+      }
+    };
+    const other: number[] = [];
+    const steady = async () => {
+      // Half the configured rate: never limited.
+      while (Date.now() - began < windowMs) {
+        other.push((await request(port, '/', { client: b })).status);
+        await sleep(2000 / rate);
+      }
+    };
+    const health: number[] = [];
+    const probeHealth = async () => {
+      while (Date.now() - began < windowMs) {
+        health.push((await request(port, '/healthz', { client: a })).status);
+        await sleep(100);
+      }
+    };
+    await Promise.all([hammer(), hammer(), hammer(), hammer(), steady(), probeHealth()]);
+    const windowS = (floodEnd - began) / 1000;
+
+    const accepted = flood.filter((r) => r.status === 200).length;
+    const expected = rate * windowS + burst;
+    process.stderr.write(
+      `\nrate limit: ${accepted} of ${flood.length} requests accepted from one client in ${windowS.toFixed(2)} s; ` +
+        `configured ${rate}/s + burst ${burst} -> expected ${expected.toFixed(1)} (measured ${((accepted - burst) / windowS).toFixed(2)}/s beyond the burst); ` +
+        `other client ${other.filter((s) => s === 200).length}/${other.length} OK; /healthz ${health.filter((s) => s === 200).length}/${health.length} OK\n`,
+    );
+    expect(Math.abs(accepted - expected)).toBeLessThanOrEqual(Math.max(3, expected * 0.1));
+    const rejected = flood.filter((r) => r.status !== 200);
+    expect(new Set(rejected.map((r) => r.status))).toEqual(new Set([429]));
+    for (const r of rejected) expect(r.retryAfter).toBe(proxyEnv.RETRY_AFTER_SECONDS);
+    // Forged entries land in the same bucket: rejected as often as the plain requests.
+    const forged = flood.filter((r) => r.escape);
+    const forgedRejected = forged.filter((r) => r.status === 429).length / forged.length;
+    const plainRejected = rejected.filter((r) => !r.escape).length / (flood.length - forged.length);
+    expect(forgedRejected).toBeGreaterThan(0.8);
+    expect(Math.abs(forgedRejected - plainRejected)).toBeLessThan(0.05);
+    expect(other.length).toBeGreaterThan(0);
+    expect(other.every((s) => s === 200)).toBe(true);
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.every((s) => s === 200)).toBe(true);
+  });
+});
+
+describe('hardening at runtime, per container', () => {
+  const each = async (check: (name: string, def: any) => Promise<void>) => {
+    for (const [name, def] of Object.entries(defs)) await check(name, def);
+  };
+
+  test('podman inspect shows the template settings', async () => {
+    await each(async (name, def) => {
+      const [c] = await podmanJson('container', 'inspect', ctr(name));
+      const hc = c.HostConfig;
+      expect([name, c.Config.User]).toEqual([name, def.User]);
+      expect([name, hc.ReadonlyRootfs, hc.Privileged]).toEqual([name, def.ReadonlyRootFilesystem, def.Privileged]);
+      expect([name, c.EffectiveCaps ?? []]).toEqual([name, []]);
+      expect(hc.SecurityOpt).toEqual(expect.arrayContaining(def.DockerSecurityOptions));
+      expect([name, hc.Memory]).toEqual([name, def.Memory * MiB]);
+      expect([name, hc.CpuShares]).toEqual([name, def.Cpu]);
+      expect([name, hc.Init]).toEqual([name, def.LinuxParameters.InitProcessEnabled]);
+      expect([name, c.Config.StopTimeout]).toEqual([name, def.StopTimeout]);
+      expect(hc.Ulimits.map((u: any) => [u.Name, u.Soft, u.Hard])).toEqual(def.Ulimits.map((u: any) => [`RLIMIT_${u.Name.toUpperCase()}`, u.SoftLimit, u.HardLimit]));
+      for (const t of def.LinuxParameters.Tmpfs) {
+        const opts = String(hc.Tmpfs[t.ContainerPath]).split(',');
+        expect(opts).toEqual(expect.arrayContaining([...t.MountOptions, `size=${t.Size}m`]));
+      }
+      const h = c.Config.Healthcheck;
+      expect([name, h.Test, h.Interval, h.Timeout, h.Retries, h.StartPeriod]).toEqual([
+        name,
+        def.HealthCheck.Command,
+        def.HealthCheck.Interval * 1e9,
+        def.HealthCheck.Timeout * 1e9,
+        def.HealthCheck.Retries,
+        def.HealthCheck.StartPeriod * 1e9,
+      ]);
+      // One network namespace per task (the pod's), never the host's; private PID, IPC and UTS.
+      expect(hc.NetworkMode).toMatch(/^container:/);
+      expect([hc.PidMode, hc.UTSMode]).toEqual(['private', 'private']);
+      expect(hc.IpcMode).not.toBe('host');
+    });
+  });
+
+  test('inside: every process runs as the template user with no capabilities, NoNewPrivs and seccomp', async () => {
+    await each(async (name, def) => {
+      const [uid, gid] = String(def.User).split(':');
+      const r = await inside(ctr(name), 'for s in /proc/[0-9]*/status; do grep -hE "^(Name|Uid|Gid|CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" "$s" | tr "\\n\\t" "  "; echo; done; echo "id $(id -u) $(id -g)"');
+      const procs = r.out.split('\n').filter((l) => l.includes('Name:'));
+      expect(procs.length).toBeGreaterThanOrEqual(2); // init + the main process (+ this shell)
+      for (const p of procs) {
+        expect([name, p]).toEqual([name, expect.stringMatching(new RegExp(`Uid: +${uid} +${uid} +${uid} +${uid}`))]);
+        expect([name, p]).toEqual([name, expect.stringMatching(new RegExp(`Gid: +${gid} +${gid} +${gid} +${gid}`))]);
+        expect([name, p]).toEqual([name, expect.stringMatching(/CapPrm: +0{16} .*CapEff: +0{16} .*CapBnd: +0{16}/)]);
+        expect([name, p]).toEqual([name, expect.stringMatching(/NoNewPrivs: +1 .*Seccomp: +2/)]);
+      }
+      expect(r.out).toContain(`id ${uid} ${gid}`);
+    });
+  });
+
+  test('inside: writes to / fail; the tmpfs is writable but noexec/nosuid/nodev and sized as the template says', async () => {
+    await each(async (name, def) => {
+      const w = await inside(ctr(name), 'touch /e2e-probe');
+      expect([name, w.code !== 0, w.out]).toEqual([name, true, expect.stringMatching(/Read-only file system/)]);
+      for (const t of def.LinuxParameters.Tmpfs) {
+        const mount = (await inside(ctr(name), `grep " ${t.ContainerPath} " /proc/self/mountinfo`)).out.trim();
+        const [, opts] = /^\S+ \S+ \S+ \S+ \S+ (\S+)/.exec(mount) ?? [];
+        expect([name, opts.split(',')]).toEqual([name, expect.arrayContaining(t.MountOptions)]);
+        expect([name, mount]).toEqual([name, expect.stringContaining(`size=${t.Size * 1024}k`)]);
+        const write = await inside(ctr(name), `echo ok > ${t.ContainerPath}/e2e && cat ${t.ContainerPath}/e2e && rm ${t.ContainerPath}/e2e`);
+        expect([name, write.out.trim()]).toEqual([name, 'ok']);
+        const exec = await inside(ctr(name), `cp /bin/true ${t.ContainerPath}/e2e-true && chmod 755 ${t.ContainerPath}/e2e-true && ${t.ContainerPath}/e2e-true; rc=$?; rm -f ${t.ContainerPath}/e2e-true; exit $rc`);
+        expect([name, exec.code, exec.out]).toEqual([name, 126, expect.stringMatching(/Permission denied/)]);
+      }
+    });
+  });
+
+  test('inside: the memory cgroup limit and the ulimits equal the template', async () => {
+    await each(async (name, def) => {
+      const mem = await inside(ctr(name), 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max');
+      expect([name, Number(mem.out.trim())]).toEqual([name, def.Memory * MiB]);
+      const limits = (await inside(ctr(name), 'cat /proc/1/limits')).out;
+      const row = (label: string) => (new RegExp(`^${label}\\s+(\\S+)\\s+(\\S+)`, 'm').exec(limits) ?? []).slice(1).map(Number);
+      const labels: Record<string, string> = { nofile: 'Max open files', nproc: 'Max processes' };
+      for (const u of def.Ulimits) expect([name, u.Name, row(labels[u.Name])]).toEqual([name, u.Name, [u.SoftLimit, u.HardLimit]]);
+    });
+  });
+
+  test('the pod cgroup carries the task-level CPU and memory limits', async () => {
+    const { CgroupPath } = await podmanJson('pod', 'inspect', POD);
+    const v2 = (() => {
+      try {
+        readFileSync('/sys/fs/cgroup/cgroup.controllers');
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const read = (ctl: string, file: string) => readFileSync(v2 ? path.join('/sys/fs/cgroup', CgroupPath, file) : path.join('/sys/fs/cgroup', ctl, CgroupPath, file), 'utf8').trim();
+    if (v2) {
+      expect(Number(read('memory', 'memory.max'))).toBe(Number(task.Memory) * MiB);
+      const [quota, period] = read('cpu', 'cpu.max').split(' ').map(Number);
+      expect(quota / period).toBeCloseTo(Number(task.Cpu) / 1024);
+    } else {
+      expect(Number(read('memory', 'memory.limit_in_bytes'))).toBe(Number(task.Memory) * MiB);
+      expect(Number(read('cpu', 'cpu.cfs_quota_us')) / Number(read('cpu', 'cpu.cfs_period_us'))).toBeCloseTo(Number(task.Cpu) / 1024);
+    }
+  });
+
+  test('inside: /proc/sys and /sys are read-only; no namespace is the host\'s', async () => {
+    const hostNs = (ns: string) => readlinkSync(`/proc/self/ns/${ns}`);
+    await each(async (name) => {
+      const mountinfo = (await inside(ctr(name), 'cat /proc/self/mountinfo')).out.split('\n');
+      const optsOf = (mp: string) => mountinfo.map((l) => l.split(' ')).find((f) => f[4] === mp)?.[5] ?? '';
+      expect([name, '/sys', optsOf('/sys').split(',')[0]]).toEqual([name, '/sys', 'ro']);
+      expect([name, '/proc/sys', optsOf('/proc/sys').split(',')[0]]).toEqual([name, '/proc/sys', 'ro']);
+      // The user namespace is the host's, as under Docker on ECS (no userns-remap): the non-root uid is the control there.
+      for (const ns of ['pid', 'net', 'ipc', 'uts', 'mnt', 'cgroup']) {
+        const theirs = (await inside(ctr(name), `readlink /proc/1/ns/${ns}`)).out.trim();
+        expect([name, ns, theirs === hostNs(ns)]).toEqual([name, ns, false]);
+      }
+    });
+  });
+});
+
+describe('faults', () => {
+  const app = () => ctr(appName());
+  const status = async () => JSON.parse((await cli(['local', 'status', '--json', '--name', POD], 60_000)).output);
+  const startedAt = async (name: string) => Date.parse((await podmanJson('container', 'inspect', name))[0].State.StartedAt);
+
+  test('killing php-fpm: 502/503 from the proxy within a second, the app turns UNHEALTHY, and the restart policy brings it back', async () => {
+    const policy = defs[appName()].RestartPolicy;
+    expect(policy.Enabled).toBe(true);
+    // ECS restarts only a container that ran for RestartAttemptPeriod: wait until the app has.
+    const ranMs = Date.now() - (await startedAt(app()));
+    const waitMs = policy.RestartAttemptPeriod * 1000 + 2000 - ranMs;
+    if (waitMs > 0) {
+      process.stderr.write(`\nfaults: waiting ${(waitMs / 1000).toFixed(0)} s until the app has run for its RestartAttemptPeriod (${policy.RestartAttemptPeriod} s)\n`);
+      await sleep(waitMs);
+    }
+    const before = await startedAt(app());
+    const kill = await inside(app(), 'for p in /proc/[0-9]*; do case "$(tr "\\0" " " < $p/cmdline)" in "php-fpm: master"*) kill -9 "${p#/proc/}" && echo killed;; esac; done');
+    expect(kill.out).toContain('killed');
+    const r = await request(port, '/', { client: newClient(), timeoutMs: 5000 });
+    process.stderr.write(`\nfaults: php-fpm killed; the proxy answered ${r.status} in ${r.ms} ms\n`);
+    expect({ status: [502, 503].includes(r.status), withinOneSecond: r.ms < 1000 }).toEqual({ status: true, withinOneSecond: true });
+
+    const h = defs[appName()].HealthCheck;
+    const deadline = Date.now() + (h.StartPeriod + h.Interval * (h.Retries + 1)) * 1000 + 30_000;
+    let s = await status();
+    while (Date.now() < deadline && !(s.containers.find((c: any) => c.name === appName()).restarts >= 1 && s.containers.every((c: any) => c.health === 'HEALTHY'))) {
+      await sleep(500);
+      s = await status();
+    }
+    const texts = s.events.map((e: any) => e.text);
+    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${appName()} exited with code 137`)), `${appName()} health: UNHEALTHY (the container exited)`, expect.stringMatching(new RegExp(`^${appName()} restarted by its restart policy`))]));
+    expect(s.taskStatus).toBe('RUNNING');
+    expect(s.containers.find((c: any) => c.name === appName())).toMatchObject({ status: 'running', health: 'HEALTHY', restarts: 1 });
+    expect(await startedAt(app())).toBeGreaterThan(before);
+    expect((await request(port, '/', { client: newClient() })).status).toBe(200);
+  }, 240_000);
+
+  test('stopping the proxy leaves the app unreachable from the host (then its restart policy brings it back)', async () => {
+    const proxy = ctr(proxyName());
+    const fastcgiPort = Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
+    const ranMs = Date.now() - (await startedAt(proxy));
+    const waitMs = defs[proxyName()].RestartPolicy.RestartAttemptPeriod * 1000 + 2000 - ranMs;
+    if (waitMs > 0) await sleep(waitMs);
+    await podman('stop', '--time', String(defs[proxyName()].StopTimeout), proxy);
+    // Right after the stop, before the runner can restart it (it notices exits within a second).
+    const published = await tcpRefused('127.0.0.1', port);
+    const fastcgi = await tcpRefused(podIp, fastcgiPort);
+    const appState = (await podman('inspect', '--format', '{{.State.Status}}', app())).trim();
+    expect(published).toMatchObject({ refused: true });
+    expect(fastcgi).toMatchObject({ refused: true });
+    expect(appState).toBe('running');
+    let back = 0;
+    for (let i = 0; i < 60 && back !== 200; i++) {
+      await sleep(500);
+      back = await request(port, '/', { client: newClient(), timeoutMs: 2000 }).then((r) => r.status, () => 0);
+    }
+    expect(back).toBe(200);
+  }, 240_000);
+});

@@ -1,0 +1,77 @@
+import { synth } from '../helpers/synth';
+import { parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
+import { translateContainer } from '../../lib/local/translate-container';
+
+const base: Omit<TaskContext, 'images'> = { podName: 'pod', labelKey: 'secure-ecs.local' };
+const image = { ref: 'localhost/i:1', origin: 'test' };
+
+function taskProps(): Record<string, any> {
+  const defs = synth().template.findResources('AWS::ECS::TaskDefinition');
+  return Object.values(defs)[0].Properties;
+}
+
+describe('translateTask on the synthesized task definition', () => {
+  const props = taskProps();
+  const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, image]));
+  const t = translateTask(props, { ...base, images, hostPorts: { 8080: 18080 } });
+  const podValue = (flag: string) => t.podCreateArgs.flatMap((a, i) => (a === flag ? [t.podCreateArgs[i + 1]] : []));
+
+  test('task CPU and memory become the pod cgroup limits', () => {
+    expect(podValue('--cpus')).toEqual([String(Number(props.Cpu) / 1024)]);
+    expect(podValue('--memory')).toEqual([`${props.Memory}m`]);
+  });
+
+  test('awsvpc: the pod shares only the network namespace', () => {
+    expect(props.NetworkMode).toBe('awsvpc');
+    expect(podValue('--share')).toEqual(['net']);
+  });
+
+  test('the pod publishes exactly the mapped ports, on loopback', () => {
+    expect(podValue('--publish')).toEqual(['127.0.0.1:18080:8080/tcp']);
+  });
+
+  test('dependencies start first', () => {
+    expect(t.containers.map((c) => c.name)).toEqual(['app', 'proxy']);
+  });
+
+  test('every task-level field is reported; roles are listed as not honoured', () => {
+    const reported = new Set(t.fields.filter((f) => f.path.startsWith('task.')).map((f) => f.path.slice(5)));
+    for (const key of Object.keys(props).filter((k) => k !== 'ContainerDefinitions')) expect(reported).toContain(key);
+    expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.TaskRoleArn', outcome: 'not-honoured' }));
+    expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.ExecutionRoleArn', outcome: 'not-honoured' }));
+  });
+});
+
+describe('translateTask details', () => {
+  const def = (name: string, dependsOn: string[] = []) => ({ Name: name, Image: 'i', DependsOn: dependsOn.map((d) => ({ ContainerName: d, Condition: 'START' })) });
+
+  test('an unknown task field is listed as not honoured', () => {
+    const t = translateTask({ ContainerDefinitions: [def('a')], NewTaskThing: 1 }, { ...base, images: { a: image } });
+    expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.NewTaskThing', outcome: 'not-honoured' }));
+  });
+
+  test('PidMode task shares the PID namespace in the pod; host is never shared', () => {
+    const share = (pidMode: string) => {
+      const t = translateTask({ ContainerDefinitions: [def('a')], PidMode: pidMode }, { ...base, images: { a: image } });
+      return t.podCreateArgs[t.podCreateArgs.lastIndexOf('--share') + 1];
+    };
+    expect(share('task')).toBe('net,pid');
+    expect(share('host')).toBe('net');
+  });
+
+  test('fails on a dependency cycle or an unknown dependency', () => {
+    const ctx = { ...base, labelKey: 'l', image };
+    expect(() => startOrder([translateContainer(def('a', ['b']), ctx), translateContainer(def('b', ['a']), ctx)])).toThrow(/cycle: a -> b -> a/);
+    expect(() => startOrder([translateContainer(def('a', ['zz']), ctx)])).toThrow(/depends on zz, which is not in the task definition/);
+  });
+
+  test('CPU and memory in every form CloudFormation accepts', () => {
+    expect(parseTaskCpu('256')).toBe(256);
+    expect(parseTaskCpu(512)).toBe(512);
+    expect(parseTaskCpu('0.25 vCPU')).toBe(256);
+    expect(parseTaskCpu('1 vcpu')).toBe(1024);
+    expect(parseTaskMemoryMiB('512')).toBe(512);
+    expect(parseTaskMemoryMiB('1 GB')).toBe(1024);
+    expect(parseTaskMemoryMiB('lots')).toBeUndefined();
+  });
+});
