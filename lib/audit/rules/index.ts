@@ -1,5 +1,5 @@
 /**
- * Every audit rule, in the catalog's order (shared/reference/security-benchmark.md, master table).
+ * Every audit rule, in the catalog's order (docs/reference/security-benchmark.md, master table).
  * One rule per file; the file name is the rule id.
  */
 import type { Rule } from './_kit';
