@@ -89,3 +89,17 @@ describe('loadRawConfig', () => {
     expect(() => loadRawConfig(context({ 'secure-ecs': 7 }))).toThrow(/expected an object of settings/);
   });
 });
+
+describe('bin/app.ts (what `cdk synth` runs)', () => {
+  test('an invalid setting stops synth with exit 1 and names the setting, the value and what is allowed', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'bin', 'app.ts')], {
+      // The CDK CLI hands context to the app this way.
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'secure-ecs': { rateLimit: { requestsPerSecond: 0 } } }), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'cdk-out-')) },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('rateLimit.requestsPerSecond: received 0; expected an integer from 1 to 10000');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 30_000);
+});
