@@ -1,0 +1,564 @@
+/**
+ * docs/benchmarks.md and its SVG plots from one run's results. Pure: everything it says, including
+ * the reason given for a missed goal, is computed from the measurements.
+ */
+import type { HyperfineRun } from './devloop';
+import type { CgroupMemory, CpuCounters, ImageSize } from './footprint';
+import type { Machine } from './machine';
+import type { PacedResult } from './paced';
+import { barChart, lineChart } from './svg';
+import type { Change } from './variants';
+import type { WrkResult } from './wrk';
+
+export interface WrkRun {
+  readonly variant: string;
+  readonly round: number;
+  readonly startMs: number;
+  readonly wrk: WrkResult;
+  /** The pod cgroup's CPU counters over the measured run. */
+  readonly cpu: CpuCounters;
+  /** CPU time of each container's cgroup over the measured run, ns. */
+  readonly containerCpuNs: Record<string, number>;
+}
+
+export interface UpRun {
+  readonly kind: 'cold' | 'cached';
+  readonly ms: number;
+  readonly code: number;
+  readonly synthesized: boolean;
+  readonly built: boolean;
+  readonly command: string;
+}
+
+export interface LimiterLevel {
+  readonly multiple: number;
+  readonly offeredPerS: number;
+  readonly flood: PacedResult;
+  readonly second: PacedResult;
+  readonly expected: number;
+  readonly deviationPct: number;
+}
+
+export interface Results {
+  mode: 'full' | 'quick';
+  startedAt: string;
+  durationS: number;
+  machine: Machine;
+  config: { rounds: number; wrkS: number; warmupS: number; connections: number; threads: number; limiterS: number; limiterLevels: number[]; idleS: number; synthRounds: number; upCachedRuns: number; loadClient: string; exemptRate: string };
+  synth: { ms: number; command: string; reused?: boolean };
+  template: { rate: number; burst: number; connectionsPerClient: number; taskCpu: string; taskMemory: string; containers: { name: string; memoryMiB: number; cpu: number; user: string }[] };
+  images: ImageSize[];
+  memory: { idleS: number; containers: (CgroupMemory & { container: string })[]; pod?: CgroupMemory };
+  hardening: { variants: { id: string; label: string; changes: Change[]; podRemoved: string[]; podArgs: string[]; createArgs: Record<string, string[]> }[]; runs: WrkRun[] };
+  features: { proxy: string; removed: { feature: string; lines: string[] }[]; runs: WrkRun[] };
+  limiter: { rate: number; burst: number; durationS: number; secondClientRate: number; levels: LimiterLevel[] };
+  devloop: {
+    synthOnceMs?: number;
+    synth?: { runs: HyperfineRun[]; invocations: string[] };
+    unit?: { ms: number; code: number; summary: string };
+    up?: UpRun[];
+  };
+}
+
+export interface Goal {
+  readonly name: string;
+  readonly result: string;
+  readonly goal: string;
+  readonly met: boolean;
+  readonly reason?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const pct = (n: number, d = 1) => `${n >= 0 ? '+' : ''}${n.toFixed(d)}%`;
+const MB = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+const MiB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+interface VariantStats {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuUsPerReq: number;
+  /** Median CPU µs per request of each container's cgroup. */
+  readonly containerUsPerReq: Record<string, number>;
+  readonly throttledPct: number;
+  /** (max - min) / median of the runs' req/s, percent. */
+  readonly spreadPct: number;
+  readonly runs: WrkRun[];
+}
+
+function stats(runs: WrkRun[]): VariantStats {
+  const rps = runs.map((r) => r.wrk.rps);
+  return {
+    rps: median(rps),
+    p50: median(runs.map((r) => r.wrk.p50Ms)),
+    p99: median(runs.map((r) => r.wrk.p99Ms)),
+    cpuUsPerReq: median(runs.map((r) => r.cpu.usageNs / 1000 / r.wrk.requests)),
+    containerUsPerReq: Object.fromEntries(Object.keys(runs[0]?.containerCpuNs ?? {}).map((c) => [c, median(runs.map((r) => r.containerCpuNs[c] / 1000 / r.wrk.requests))])),
+    throttledPct: median(runs.map((r) => (r.cpu.periods ? (r.cpu.throttled / r.cpu.periods) * 100 : 0))),
+    spreadPct: ((Math.max(...rps) - Math.min(...rps)) / median(rps)) * 100,
+    runs,
+  };
+}
+
+/** Medians per variant; with `base`, base / variant ratios of req/s and p99. */
+function summaryTable(rows: [string, VariantStats][], base?: { label: string; stats: VariantStats }): string {
+  const containers = Object.keys(rows[0]?.[1].containerUsPerReq ?? {});
+  return table(
+    [
+      'variant', 'median req/s', 'median p50 ms', 'median p99 ms', ...containers.map((c) => `CPU µs/request ${c}`), 'CPU µs/request pod', 'req/s spread',
+      ...(base ? [`${base.label} / variant (req/s)`, `${base.label} / variant (p99)`] : []),
+    ],
+    rows.map(([label, x]) => [
+      label, f(x.rps, 0), f(x.p50), f(x.p99), ...containers.map((c) => f(x.containerUsPerReq[c], 0)), f(x.cpuUsPerReq, 0), `${f(x.spreadPct, 0)}%`,
+      ...(base ? [f(base.stats.rps / x.rps), `${f(base.stats.p99 / x.p99)}x`] : []),
+    ]),
+  );
+}
+
+/** For a met goal whose per-round ratios fall on both sides of it: say that the margin is within the noise. */
+function straddles(perRoundRatios: number[], goal: number, by: string, lowerIsBetter = false): string | undefined {
+  const bad = perRoundRatios.filter((x) => (lowerIsBetter ? x > goal : x < goal)).length;
+  if (!bad) return undefined;
+  return `Met by the ${by}, but ${bad} of ${perRoundRatios.length} rounds alone would miss it (per round ${range(perRoundRatios)}): on this shared machine the margin is within the run-to-run noise.`;
+}
+
+/** "min–max" of per-round ratios. */
+const range = (xs: number[]) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+
+/** a / b of req/s, round by round. */
+function perRound(runs: WrkRun[], a: string, b: string): number[] {
+  return [...new Set(runs.map((x) => x.round))].map((round) => {
+    const x = runs.find((y) => y.round === round && y.variant === a);
+    const y = runs.find((z) => z.round === round && z.variant === b);
+    return x && y ? x.wrk.rps / y.wrk.rps : NaN;
+  });
+}
+
+function runsTable(runs: WrkRun[], labels: Record<string, string>): string {
+  const containers = Object.keys(runs[0]?.containerCpuNs ?? {});
+  return table(
+    ['round', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', ...containers.map((c) => `CPU µs/request ${c}`), 'CPU µs/request pod', 'CFS periods throttled', 'pod start'],
+    runs.map((r) => [
+      r.round,
+      labels[r.variant] ?? r.variant,
+      f(r.wrk.rps, 0),
+      f(r.wrk.p50Ms),
+      f(r.wrk.p99Ms),
+      r.wrk.non2xx + r.wrk.socketErrors,
+      ...containers.map((c) => f(r.containerCpuNs[c] / 1000 / r.wrk.requests, 0)),
+      f(r.cpu.usageNs / 1000 / r.wrk.requests, 0),
+      r.cpu.periods ? `${r.cpu.throttled}/${r.cpu.periods} (${f((r.cpu.throttled / r.cpu.periods) * 100, 0)}%)` : 'no quota',
+      secs(r.startMs),
+    ]),
+  );
+}
+
+export function renderReport(r: Results): { markdown: string; svgs: Record<string, string>; goals: Goal[] } {
+  const goals: Goal[] = [];
+  const out: string[] = [];
+  const svgs: Record<string, string> = {};
+  const taskVcpu = Number(r.template.taskCpu) / 1024;
+
+  // ------------------------------------------------------------------ 1. hardening
+  const hv = (id: string) => stats(r.hardening.runs.filter((x) => x.variant === id));
+  const H = hv('hardened');
+  const U = hv('unhardened');
+  const L = hv('unhardened-limits');
+  const tput = H.rps / U.rps;
+  const p99 = H.p99 / U.p99;
+  const tputL = H.rps / L.rps;
+  const p99L = H.p99 / L.p99;
+  const perRoundHL = perRound(r.hardening.runs, 'hardened', 'unhardened-limits');
+  const limitsReason = (what: 'throughput' | 'p99', ratioL: number, okL: boolean) =>
+    okL
+      ? `The security controls are not what costs the ${what === 'p99' ? 'tail latency' : 'throughput'}: with them removed but the task's limits kept the ratio is ${what === 'p99' ? `${f(ratioL)}x` : f(ratioL)}. ` +
+        `The difference is the task-level CPU cap: the template gives the whole task Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU (\`task.cpu\`, a hard CFS quota on the pod), ` +
+        `the pod was throttled in ${f(H.throttledPct, 0)}% of the CFS periods, and the unhardened pod without limits could use all ${r.machine.cpus} cores. ` +
+        (what === 'p99'
+          ? `With podman's 100 ms CFS period the task may run ${f(taskVcpu * 100, 0)} ms of every 100 ms; a request that arrives once that is spent waits for the next period, up to ${f((1 - taskVcpu) * 100, 0)} ms: hence a p99 near ${f(H.p99, 0)} ms while the p50 stays at ${f(H.p50)} ms. `
+          : '') +
+        `That is the task's declared capacity, not a cost of the hardening; raise \`task.cpu\` for more per task.`
+      : `The task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU, a CFS quota on the pod; the pod was throttled in ${f(H.throttledPct, 0)}% of the CFS periods) explains most of the gap to the unhardened pod without limits, but not all: ` +
+        `with the security controls removed and the task's limits kept the ratio is ${what === 'p99' ? `${f(ratioL)}x` : f(ratioL)}, itself outside the goal. ` +
+        `CPU per request: hardened ${f(H.cpuUsPerReq, 0)} µs, unhardened with limits ${f(L.cpuUsPerReq, 0)} µs (pod); ` +
+        `hardened / unhardened with limits per round ${perRoundHL.map((x) => f(x)).join(', ')}; the runs of one variant spread by ${f(H.spreadPct, 0)}% (hardened) and ${f(L.spreadPct, 0)}% (unhardened with limits) on this shared machine.`;
+  const tputOk = tput >= 0.95;
+  const p99Ok = p99 <= 1.1;
+  goals.push({
+    name: 'Hardening: throughput',
+    result: `${f(tput)} (hardened ${f(H.rps, 0)} req/s vs unhardened ${f(U.rps, 0)} req/s; per round ${range(perRound(r.hardening.runs, 'hardened', 'unhardened'))})`,
+    goal: '>= 0.95',
+    met: tputOk,
+    reason: tputOk ? straddles(perRound(r.hardening.runs, 'hardened', 'unhardened'), 0.95, 'median') : limitsReason('throughput', tputL, tputL >= 0.95),
+  });
+  goals.push({
+    name: 'Hardening: p99 latency',
+    result: `${f(p99)}x (hardened ${f(H.p99)} ms vs unhardened ${f(U.p99)} ms)`,
+    goal: '<= 1.1x',
+    met: p99Ok,
+    reason: p99Ok ? undefined : limitsReason('p99', p99L, p99L <= 1.1),
+  });
+
+  // ------------------------------------------------------------------ 2. features
+  const ON = stats(r.features.runs.filter((x) => x.variant === 'features-on'));
+  const OFF = stats(r.features.runs.filter((x) => x.variant === 'features-off'));
+  const feat = ON.rps / OFF.rps;
+  const featOk = feat >= 0.97;
+  const pairs = perRound(r.features.runs, 'features-on', 'features-off');
+  goals.push({
+    name: 'Proxy features: throughput on/off',
+    result: `${f(feat)} (on ${f(ON.rps, 0)} req/s vs off ${f(OFF.rps, 0)} req/s; per round ${range(pairs)})`,
+    goal: '>= 0.97',
+    met: featOk,
+    reason: featOk
+      ? straddles(pairs, 0.97, 'median')
+      : `Measured cost ${pct((feat - 1) * 100)} of the throughput. CPU per request, features on vs off: ` +
+        `${Object.keys(ON.containerUsPerReq).map((c) => `${c} ${f(ON.containerUsPerReq[c], 0)} vs ${f(OFF.containerUsPerReq[c], 0)} µs`).join(', ')}, whole pod ${f(ON.cpuUsPerReq, 0)} vs ${f(OFF.cpuUsPerReq, 0)} µs. ` +
+        `The task is capped at ${taskVcpu} vCPU and throttled throughout, so its throughput falls in proportion to the pod's CPU per request` +
+        `${
+          ON.containerUsPerReq[r.features.proxy] - OFF.containerUsPerReq[r.features.proxy] < (ON.cpuUsPerReq - OFF.cpuUsPerReq) / 2
+            ? `; only ${f(ON.containerUsPerReq[r.features.proxy] - OFF.containerUsPerReq[r.features.proxy], 0)} µs of the ${f(ON.cpuUsPerReq - OFF.cpuUsPerReq, 0)} µs difference is in nginx (${r.features.proxy}), where the features run: the rest varies with the machine rather than the config`
+            : `, and the difference is in nginx (${r.features.proxy}), where the features run`
+        }. ` +
+        `Round-by-round ratios ${pairs.map((x) => f(x)).join(', ')} (median ${f(median(pairs))}); the runs of one variant spread by up to ${f(Math.max(ON.spreadPct, OFF.spreadPct), 0)}% on this shared machine.`,
+  });
+
+  // ------------------------------------------------------------------ 3. limiter
+  const lv = r.limiter.levels;
+  const worst = lv.reduce((a, b) => (Math.abs(b.deviationPct) > Math.abs(a.deviationPct) ? b : a), lv[0]);
+  const precisionOk = lv.every((l) => Math.abs(l.deviationPct) <= 5);
+  const fivexx = lv.reduce((n, l) => n + l.flood.serverErrors + l.second.serverErrors, 0);
+  const neterr = lv.reduce((n, l) => n + l.flood.networkErrors + l.second.networkErrors, 0);
+  const secondMin = Math.min(...lv.map((l) => (l.second.ok / l.second.sent) * 100));
+  const misses = lv.filter((l) => Math.abs(l.deviationPct) > 5);
+  goals.push({
+    name: 'Limiter precision',
+    result: `worst ${pct(worst?.deviationPct ?? NaN)} at ${worst?.multiple}x`,
+    goal: 'within ±5% at every level',
+    met: precisionOk,
+    reason: precisionOk
+      ? undefined
+      : misses
+          .map(
+            (l) =>
+              `${l.multiple}x: ${l.flood.ok} accepted vs ${l.expected} expected over ${f(l.flood.spanS)} s of sending` +
+              `${l.flood.late ? `; ${l.flood.late} of ${l.flood.sent} sends left more than 5 ms late (max ${f(l.flood.maxLagMs, 0)} ms), so the offered load was burstier than paced` : ''}` +
+              `${l.flood.networkErrors ? `; ${l.flood.networkErrors} network errors` : ''}` +
+              `; nginx's bucket admits the first request and burst more at once, then one every ${f(1000 / r.limiter.rate, 0)} ms, with millisecond accounting`,
+          )
+          .join('. '),
+  });
+  goals.push({ name: 'Limiter: no 5xx', result: `${fivexx} 5xx, ${neterr} network errors`, goal: '0', met: fivexx === 0, reason: fivexx ? 'see the per-level table' : undefined });
+  const fairOk = secondMin >= 99;
+  goals.push({
+    name: 'Limiter fairness: second client success',
+    result: `${f(secondMin, 1)}% (lowest level)`,
+    goal: '>= 99%',
+    met: fairOk,
+    reason: fairOk ? undefined : lv.filter((l) => l.second.ok < l.second.sent).map((l) => `${l.multiple}x: ${JSON.stringify(l.second.byStatus)}, ${l.second.networkErrors} network errors`).join('; '),
+  });
+
+  // ------------------------------------------------------------------ 4. developer loop
+  const synthRuns = r.devloop.synth?.runs ?? [];
+  const tsx = synthRuns[0];
+  const tsNode = synthRuns[1];
+  const floor = synthRuns[2];
+  if (tsx && tsNode) {
+    const ratio = mean(tsx.timesS) / mean(tsNode.timesS);
+    const ok = ratio <= 0.4;
+    const floorShare = floor ? mean(floor.timesS) / mean(tsNode.timesS) : NaN;
+    goals.push({
+      name: 'cdk synth: tsx / ts-node',
+      result: `${f(ratio)}x (${f(mean(tsx.timesS))} s vs ${f(mean(tsNode.timesS))} s, means; per round ${range(tsx.timesS.map((t, i) => t / tsNode.timesS[i]))})`,
+      goal: '<= 0.4x',
+      met: ok,
+      reason: ok
+        ? straddles(tsx.timesS.map((t, i) => t / tsNode.timesS[i]), 0.4, 'mean', true)
+        : floor
+          ? `Most of a synth is not TypeScript loading. The same app precompiled to JavaScript (no loader at all) takes ${f(mean(floor.timesS))} s, ` +
+            `${f(floorShare)}x of the ts-node time${floorShare > 0.4 ? ', so no TypeScript loader can reach 0.4x' : ''}: the CDK CLI, building the construct tree, ` +
+            `CloudFormation validation, cdk-nag and the audit plugin dominate. The loaders themselves cost ${f(mean(tsx.timesS) - mean(floor.timesS))} s (tsx) ` +
+            `and ${f(mean(tsNode.timesS) - mean(floor.timesS))} s (ts-node, which type-checks): tsx removes ${f(((mean(tsNode.timesS) - mean(tsx.timesS)) / (mean(tsNode.timesS) - mean(floor.timesS))) * 100, 0)}% of the loader time. ` +
+            `To reach 0.4x (${f(0.4 * mean(tsNode.timesS))} s) a loader could add at most ${f(0.4 * mean(tsNode.timesS) - mean(floor.timesS))} s to the floor; \`npx tsx\` adds ${f(mean(tsx.timesS) - mean(floor.timesS))} s (starting npx and tsx, and transpiling the app and its imports).`
+          : 'no floor measured',
+    });
+  }
+
+  // ------------------------------------------------------------------ 5. footprint
+  const imageGoals: Record<string, number> = { app: 150e6, proxy: 100e6 };
+  for (const img of r.images) {
+    const limit = imageGoals[img.container];
+    if (limit === undefined) continue;
+    const ok = img.bytes <= limit;
+    goals.push({
+      name: `Image size: ${img.container}`,
+      result: MB(img.bytes),
+      goal: `<= ${MB(limit).replace('.0 ', ' ')}`,
+      met: ok,
+      reason: ok ? undefined : `${MB(img.bytes - limit)} over`,
+    });
+  }
+
+  // ================================================================== markdown
+  const m = r.machine;
+  const quick = r.mode === 'quick';
+  out.push('# Benchmarks', '');
+  out.push(
+    quick
+      ? `**Quick smoke run** (\`npm run bench -- --quick\`): tiny durations and one round, only to prove the harness works. These numbers mean nothing; see docs/benchmarks.md for a full run.`
+      : `Generated by \`npm run bench\` (bench/run.ts) on ${r.startedAt.slice(0, 10)}; the run took ${(r.durationS / 60).toFixed(1)} minutes. Do not edit by hand: rerun it. ` +
+          `Every comparison was measured side by side in this one run (alternating rounds): the machine is shared and noisy, so compare the ratios, not absolute numbers across runs.`,
+    '',
+  );
+  out.push('## Goals', '', table(['measurement', 'result', 'goal', 'met'], goals.map((g) => [g.name, g.result, g.goal, g.met ? 'yes' : '**no**'])), '');
+  out.push(
+    '## Machine',
+    '',
+    table(
+      ['', ''],
+      [
+        ['CPU', `${m.cpus} x ${m.cpuModel} (systemd-detect-virt: ${m.virtualization})`],
+        ['Memory', `${m.memoryGiB.toFixed(1)} GiB`],
+        ['OS, kernel', `${m.os}, Linux ${m.kernel}, cgroups ${m.cgroups}`],
+        ['Podman', `${m.podman}, runtime ${m.runtime}`],
+        ['Tools', `Node.js ${m.node}, ${m.wrk}, ${m.hyperfine}`],
+      ],
+    ),
+    '',
+    'Other work may have run on the machine at the same time; the alternation spreads such noise over all variants.',
+    '',
+  );
+
+  out.push(
+    '## How the task runs',
+    '',
+    `The bench synthesizes the app once with the project's own command (\`${r.synth.command.replace(/-o \S+/, '-o <work>/cdk.out')}\`, ${secs(r.synth.ms)}) and builds every pod from that assembly ` +
+      "with the local runner's modules (lib/local/): the cloud assembly reader, the translator from the task definition to `podman pod create` / `podman create` arguments, " +
+      "the image builder (the images are the CDK assets, tagged with their asset hash) and the TaskRunner, which starts the containers in dependency order, waits until each is HEALTHY " +
+      'and then supervises them exactly as `secure-ecs local up` does (one `podman inspect` a second, the health checks every 10 s) in every variant. ' +
+      `The task runs under the template's limits: Cpu ${r.template.taskCpu} (${taskVcpu} vCPU, a CFS quota on the pod), Memory ${r.template.taskMemory} MiB; ` +
+      r.template.containers.map((c) => `${c.name}: user ${c.user}, ${c.memoryMiB} MiB, ${c.cpu} CPU shares`).join('; ') +
+      '. Pods are named `bench-<variant>-<pid>`, labelled `secure-ecs.bench` and publish only on 127.0.0.1 (ports 18000-18999). ' +
+      'Each variant gets a fresh pod per round: start, warm-up, measurement, stop.',
+    '',
+  );
+
+  // ------------------------------------------------------------------ 1
+  const hLabels = Object.fromEntries(r.hardening.variants.map((v) => [v.id, v.label]));
+  out.push('## 1. Cost of hardening', '');
+  out.push(
+    `Closed-loop load: \`${H.runs[0]?.wrk.command.replace(/--script \S+/, '--script wrk-summary.lua').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<port>') ?? 'wrk'}\` ` +
+      `after a ${r.config.warmupS} s warm-up with the same settings, ${r.config.rounds} rounds, the variants alternating within each round and their order reversed every other round. ` +
+      `One client identity (X-Forwarded-For ${r.config.loadClient}, from the trusted host side as the ALB would send it) at ${r.config.connections} connections, below the per-client connection limit (${r.template.connectionsPerClient}). ` +
+      `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\` (the renderer's maximum) in every variant, ` +
+      `so \`limit_req\` still runs on every request but never rejects (the non-2xx column shows it). wrk's \`--latency\` percentiles are read through a Lua \`done\` hook (bench/wrk.ts). ` +
+      "CPU µs/request: the CPU time of each container's cgroup and of the pod's cgroup (cpuacct) over the measured run, divided by the requests served; " +
+      'under the task\'s CPU quota, throughput is that quota divided by the pod\'s CPU per request.',
+    '',
+    'What the unhardened variants change, derived from the translated template (bench/variants.ts), per container:',
+    '',
+  );
+  for (const v of r.hardening.variants.filter((x) => x.changes.length)) {
+    out.push(`- **${v.label}**${v.podRemoved.length ? ` (pod: removed \`${v.podRemoved.join('`, `')}\`)` : ' (pod unchanged)'}:`);
+    for (const c of v.changes) out.push(`  - ${c.container}: removed ${c.removed.map((x) => `\`${x}\``).join(', ') || 'nothing'}; added ${c.added.map((x) => `\`${x}\``).join(', ') || 'nothing'}`);
+  }
+  const shellArgs = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  out.push('', '<details><summary>The exact podman commands of each variant (first round)</summary>', '');
+  for (const v of r.hardening.variants) {
+    out.push(`**${v.label}**`, '', '```', `podman pod create ${shellArgs(v.podArgs)}`, ...Object.values(v.createArgs).map((a) => `podman create ${shellArgs(a)}`), '```', '');
+  }
+  out.push('</details>');
+  out.push(
+    '',
+    'Health checks, restart policy, environment, stop timeouts, the tmpfs mount itself, the engine\'s default seccomp profile (the template sets none, so ECS applies Docker\'s default too) and the pod shape (one network namespace, the same published port) are the same in every variant. ' +
+      "\"No limits\" leaves podman's defaults: the runner's containers.conf ulimits (at this host's hard limits) and no memory or CPU limit.",
+    '',
+    summaryTable(
+      [H, U, L].map((x, i) => [['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i], x]),
+      { label: 'hardened', stats: H },
+    ),
+    '',
+    `Hardened / unhardened (no limits) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened').map((x) => f(x)).join(', ')}; ` +
+      `hardened / unhardened (task limits kept) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened-limits').map((x) => f(x)).join(', ')} (req/s).`,
+    '',
+    runsTable(r.hardening.runs, hLabels),
+    '',
+    '![Throughput per variant](benchmarks/throughput.svg)',
+    '',
+  );
+
+  // ------------------------------------------------------------------ 2
+  out.push('## 2. Cost of the proxy features', '');
+  out.push(
+    "The hardened template task (with the same raised rate as above), the same proxy image and pod; only the nginx template differs. Both variants bind-mount a template read-only over the image's " +
+      '(`--volume <file>:/etc/nginx/templates/nginx.conf.template:ro`), so their container specs differ in nothing else: **on** mounts the template exactly as built into the image, ' +
+      "**off** mounts it with these lines removed (a bench-only transform, bench/variants.ts; the image's own renderer still renders it at start, so the rest of the config is identical):",
+    '',
+  );
+  for (const x of r.features.removed) out.push(`- ${x.feature}: ${x.lines.map((l) => `\`${l}\``).join(', ')}`);
+  out.push(
+    '',
+    `The load carries X-Forwarded-For ${r.config.loadClient} in both, so with the features on the real-IP module rewrites the client address on every request and the limiter and connection zones are consulted.`,
+    '',
+    summaryTable([
+      ['features on', ON],
+      ['features off', OFF],
+    ]),
+    '',
+    `On / off: ${f(feat)} (median req/s); per round ${pairs.map((x) => f(x)).join(', ')} (median ${f(median(pairs))}).`,
+    '',
+    runsTable(r.features.runs, { 'features-on': 'features on', 'features-off': 'features off' }),
+    '',
+  );
+
+  // ------------------------------------------------------------------ 3
+  out.push('## 3. Rate limiter precision and fairness', '');
+  out.push(
+    `The template task exactly as synthesized (RATE_LIMIT_PER_SECOND ${r.limiter.rate}, RATE_LIMIT_BURST ${r.limiter.burst}, CONNECTIONS_PER_CLIENT ${r.template.connectionsPerClient}). ` +
+      `For each level one client sends at that multiple of the rate for ${r.limiter.durationS} s, with a fresh identity per level (so each starts with a full burst), ` +
+      `while a second client sends ${r.limiter.secondClientRate} req/s (half the rate) during the same ${r.limiter.durationS} s. ` +
+      'Identities are X-Forwarded-For values sent from the trusted host side, exactly as test/e2e does. ' +
+      'The generator is a small open-loop Node client (bench/paced.ts; wrk2 is not packaged by Debian, and wrk is closed-loop): request i leaves at start + i/rate over keep-alive connections, ' +
+      `whatever the answers; the flood uses at most ${Math.min(16, r.template.connectionsPerClient - 2)} connections, below the connection limit, so every 429 is the request-rate limit. ` +
+      `Expected accepted = min(sent, rate x ${r.limiter.durationS} s + burst) = min(sent, ${r.limiter.rate * r.limiter.durationS + r.limiter.burst}).`,
+    '',
+    table(
+      ['level', 'offered req/s', 'sent', 'sending span s', 'accepted (200)', 'expected', 'deviation', '429', '429 without Retry-After', '5xx', 'network errors', 'sends > 5 ms late', `second client ok (${r.limiter.secondClientRate} req/s)`],
+      lv.map((l) => [
+        `${l.multiple}x`,
+        l.offeredPerS,
+        l.flood.sent,
+        f(l.flood.spanS),
+        l.flood.ok,
+        l.expected,
+        pct(l.deviationPct),
+        l.flood.limited,
+        l.flood.limitedWithoutRetryAfter,
+        l.flood.serverErrors,
+        l.flood.networkErrors,
+        l.flood.late,
+        `${l.second.ok}/${l.second.sent} (${f((l.second.ok / l.second.sent) * 100, 1)}%)`,
+      ]),
+    ),
+    '',
+    '![Offered vs accepted](benchmarks/limiter.svg)',
+    '',
+  );
+
+  // ------------------------------------------------------------------ 4
+  out.push('## 4. Developer loop', '');
+  if (r.devloop.synth) {
+    out.push(
+      `\`cdk synth\` of the same app, ${r.config.synthRounds} alternating rounds under hyperfine (each round runs every command once, \`--runs 1\`, the order reversed every other round; ` +
+        '`--prepare` empties the output directory first). Each writes its own output directory (`-o`), never the project\'s cdk.out. CloudFormation validation, cdk-nag and the audit plugin are on in all three, as in `npm start`.',
+      '',
+      table(
+        ['app command', 'mean s', 'min s', 'max s', 'runs', 'vs ts-node'],
+        r.devloop.synth.runs.map((x) => [x.name, f(mean(x.timesS)), f(Math.min(...x.timesS)), f(Math.max(...x.timesS)), x.timesS.length, `${f(mean(x.timesS) / mean(tsNode!.timesS))}x`]),
+      ),
+      '',
+      'Commands (in `<work>`, a temporary directory):',
+      '',
+      '```',
+      ...r.devloop.synth.runs.map((x) => x.command.replace(/\/tmp\/secure-ecs-bench-[^/ ]+/g, '<work>')),
+      '```',
+      '',
+      'One round as run:',
+      '',
+      '```',
+      (r.devloop.synth.invocations[0] ?? '').replace(/\/tmp\/secure-ecs-bench-[^/ ]+/g, '<work>'),
+      '```',
+      '',
+      'The floor is the app compiled file by file to CommonJS with esbuild (bench/devloop.ts `buildJsApp`, not timed), run with plain `node`: the time no TypeScript loader can beat.',
+      '',
+    );
+  } else {
+    out.push(`Synth with the project's command: ${secs(r.devloop.synthOnceMs ?? r.synth.ms)} (once; the comparison with ts-node runs only in a full run).`, '');
+  }
+  if (r.devloop.unit) {
+    out.push(`Unit tests, \`npx jest\` (what \`npm test\` runs after the type check, before the end-to-end tests): **${secs(r.devloop.unit.ms)}** wall time, exit ${r.devloop.unit.code} (${r.devloop.unit.summary || 'no summary'}).`, '');
+  }
+  if (r.devloop.up?.length) {
+    out.push(
+      '`secure-ecs local up --detach` (the CLI bundle, as `npm start` builds it), from the command to every container HEALTHY. **Cold:** a private, empty podman storage ' +
+        '(`CONTAINERS_STORAGE_CONF` with its own graph root and run root), so the Debian base image (no registry is reachable here: built from the Debian archive with mmdebstrap), ' +
+        "both images and podman's pause image are all built; the shared image cache is neither used nor touched. **Cached:** the same storage again, images present. " +
+        "The assembly is the one the bench synthesized (a bench project directory whose cdk.json points `output` at it), so `up` does not synthesize unless an input changed meanwhile; each run ends with `secure-ecs local down`.",
+      '',
+      table(
+        ['run', 'wall time', 'exit', 'synthesized', 'built images'],
+        r.devloop.up.map((u, i) => [`${u.kind}${u.kind === 'cached' ? ` ${i}` : ''}`, secs(u.ms), u.code, u.synthesized ? 'yes' : 'no', u.built ? 'yes' : 'no']),
+      ),
+      '',
+      `Command: \`${r.devloop.up[0].command}\``,
+      '',
+    );
+  }
+
+  // ------------------------------------------------------------------ 5
+  out.push('## 5. Footprint', '');
+  out.push(
+    table(
+      ['image', 'size (uncompressed)', 'goal', 'reference'],
+      r.images.map((i) => [i.container, `${MB(i.bytes)} (${MiB(i.bytes)})`, imageGoals[i.container] ? `<= ${MB(imageGoals[i.container])}` : '', `\`${i.ref.replace(/:(.{12}).*/, ':$1…')}\``]),
+    ),
+    '',
+    `Size is podman's image size (the layers as stored, uncompressed; MB = 10^6 bytes). Idle memory of the template task, ${r.memory.idleS} s after every container was HEALTHY and before any load, ` +
+      "read on the host from each container's memory cgroup (usage includes page cache and the /tmp tmpfs; the working set is usage minus inactive file cache, as `docker stats` shows it):",
+    '',
+    table(
+      ['container', 'usage', 'working set', 'anonymous', 'limit', 'working set / limit'],
+      [
+        ...r.memory.containers.map((c) => [c.container, MiB(c.usageBytes), MiB(c.workingSetBytes), MiB(c.anonBytes), c.limitBytes ? MiB(c.limitBytes) : 'none', c.limitBytes ? `${f((c.workingSetBytes / c.limitBytes) * 100, 1)}%` : '']),
+        ...(r.memory.pod ? [['task (pod cgroup)', MiB(r.memory.pod.usageBytes), MiB(r.memory.pod.workingSetBytes), MiB(r.memory.pod.anonBytes), r.memory.pod.limitBytes ? MiB(r.memory.pod.limitBytes) : 'none', r.memory.pod.limitBytes ? `${f((r.memory.pod.workingSetBytes / r.memory.pod.limitBytes) * 100, 1)}%` : '']] : []),
+      ],
+    ),
+    '',
+  );
+
+  // ------------------------------------------------------------------ closing note
+  out.push('## Closing note', '');
+  for (const g of goals) out.push(`- **${g.name}: ${g.result}; goal ${g.goal}: ${g.met ? 'met' : 'missed'}.**${g.reason ? ` ${g.reason}` : ''}`);
+  out.push(
+    `- Also measured: hardened / unhardened with the task's limits kept: ${f(tputL)} (req/s), ${f(p99L)}x (p99); CPU per request hardened ${f(H.cpuUsPerReq, 0)} µs, unhardened ${f(U.cpuUsPerReq, 0)} µs, unhardened with limits ${f(L.cpuUsPerReq, 0)} µs.`,
+  );
+  if (r.devloop.unit) out.push(`- Unit tests (\`npx jest\`): ${secs(r.devloop.unit.ms)}.`);
+  for (const u of r.devloop.up ?? []) if (u.kind === 'cold') out.push(`- \`secure-ecs local up\` cold: ${secs(u.ms)}; cached: ${(r.devloop.up ?? []).filter((x) => x.kind === 'cached').map((x) => secs(x.ms)).join(', ')}.`);
+  out.push('', `Rerun: \`npm run bench\` (${(r.durationS / 60).toFixed(0)} minutes here; needs podman, wrk and hyperfine from Debian's packages). Smoke test: \`npm run bench -- --quick\`.`, '');
+
+  // ------------------------------------------------------------------ svgs
+  const levels = lv.map((l) => [l.offeredPerS, l.flood.ok / r.limiter.durationS] as const);
+  const maxOffered = Math.max(...lv.map((l) => l.offeredPerS), r.limiter.rate * 2);
+  const ideal: [number, number][] = [];
+  for (let x = 1; x <= maxOffered * 1.25; x *= 1.05) ideal.push([x, Math.min(x, r.limiter.rate + r.limiter.burst / r.limiter.durationS)]);
+  const ticks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter((t) => t >= r.limiter.rate / 4 && t <= maxOffered * 1.3);
+  svgs['limiter.svg'] = lineChart({
+    title: `Rate limiter: offered vs accepted (rate ${r.limiter.rate}/s, burst ${r.limiter.burst}, ${r.limiter.durationS} s per level)`,
+    xLabel: 'offered by one client, requests/s (log)',
+    yLabel: 'accepted (HTTP 200), requests/s (log)',
+    log: true,
+    xTicks: ticks,
+    yTicks: ticks,
+    series: [
+      { name: 'no limit (accepted = offered)', points: [[ticks[0], ticks[0]], [ticks[ticks.length - 1], ticks[ticks.length - 1]]], style: 'dashed', color: '#999999' },
+      { name: 'expected: min(offered, rate + burst/T)', points: ideal, style: 'line', color: '#1f77b4' },
+      { name: 'measured', points: levels, style: 'points', color: '#d62728' },
+      { name: 'second client (half the rate)', points: lv.map((l) => [r.limiter.secondClientRate * 1.04, l.second.ok / r.limiter.durationS] as const), style: 'points', color: '#2ca02c' },
+    ],
+  });
+  const bars = [
+    ...[H, U, L].map((s, i) => ({ label: ['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i], value: s.rps, runs: s.runs.map((x) => x.wrk.rps), color: ['#1f77b4', '#ff7f0e', '#bcbd22'][i] })),
+    { label: 'proxy features on (hardened)', value: ON.rps, runs: ON.runs.map((x) => x.wrk.rps), color: '#2ca02c' },
+    { label: 'proxy features off (hardened)', value: OFF.rps, runs: OFF.runs.map((x) => x.wrk.rps), color: '#98df8a' },
+  ];
+  svgs['throughput.svg'] = barChart(`Throughput at ${r.config.connections} connections (${r.config.wrkS} s runs, ${r.config.rounds} rounds)`, 'requests/s', bars);
+
+  return { markdown: out.join('\n'), svgs, goals };
+}

@@ -1,0 +1,315 @@
+/**
+ * `npm run bench`: what the hardening costs, how precise the rate limiter is, how fast the developer
+ * loop is, and how big the task is, measured side by side on this machine against the synthesized
+ * task running locally under podman (127.0.0.1 only, bounded counts and durations). Writes
+ * docs/benchmarks.md and docs/benchmarks/*.svg.
+ *
+ * `npm run bench -- --quick`: the same harness with tiny durations and one round, skipping the slow
+ * developer-loop parts (ts-node synth, the unit tests, the cold `local up`); writes to a temporary
+ * directory, asserts that every measurement produced numbers, and exits 1 if not. CI runs it.
+ *
+ * Options: --quick, --out DIR (where the report goes; default docs/ or a temp dir with --quick),
+ * --render RESULTS.json (write the report again from a run's raw results, measuring nothing).
+ * Progress goes to stderr.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { preparePodman } from '../lib/local/engine';
+import { createReporter, formatDuration } from '../lib/local/progress';
+import type { Podman } from '../lib/local/podman';
+import { staleReason } from '../lib/local/synth';
+import { ROOT, TS_NODE_APP, buildJsApp, hyperfineAlternating, localUpColdAndCached, projectAppCommand, synthAssembly, synthCommand, unitTests } from './devloop';
+import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemory } from './footprint';
+import { describeMachine } from './machine';
+import { paced } from './paced';
+import { prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
+import { renderReport, type Results, type WrkRun } from './report';
+import { templateWithoutFeatures } from './variants';
+import { runWrk, writeWrkScript } from './wrk';
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const valueOf = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+const outArg = valueOf('--out');
+/** Re-render the report from a run's results.json (no measurement): for changes to the report's wording. */
+const renderArg = valueOf('--render');
+for (const a of argv) {
+  if (a.startsWith('--') && !['--quick', '--out', '--render'].includes(a)) {
+    process.stderr.write(`bench: unknown option ${a} (use --quick, --out DIR, --render RESULTS.json)\n`);
+    process.exit(2);
+  }
+}
+
+/** Every duration and count of a run. */
+const CONFIG = QUICK
+  ? { rounds: 1, wrkS: 1, warmupS: 0, connections: 8, threads: 1, limiterS: 2, limiterLevels: [1, 10], idleS: 1, synthRounds: 0, upCachedRuns: 0 }
+  : { rounds: 6, wrkS: 10, warmupS: 3, connections: 8, threads: 1, limiterS: 5, limiterLevels: [1, 2, 5, 10, 20], idleS: 10, synthRounds: 5, upCachedRuns: 3 };
+
+/** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
+const LOAD_CLIENT = '198.18.100.1';
+/** Raised limit for measurements 1 and 2 (the renderer's maximum): one client is never limited, limit_req still runs. */
+const EXEMPT_RATE = '100000';
+
+const reporter = createReporter(process.stderr);
+/** Quick mode probes health every 250 ms while the containers start; the full run starts them as `secure-ecs local up` does. */
+const podOptions = (workDir: string) => ({ workDir, reporter, startPeriodProbeMs: QUICK ? 250 : undefined });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<number> {
+  const began = Date.now();
+  const work = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-bench-'));
+  const outDir = path.resolve(outArg ?? (QUICK ? path.join(work, 'out') : path.join(ROOT, 'docs')));
+  reporter.info(`secure-ecs bench (${QUICK ? 'quick smoke mode' : 'full run'}): work directory ${work}, report into ${outDir}`);
+  const podman = await preparePodman(reporter);
+  const machine = describeMachine(podman.env);
+  reporter.info(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, kernel ${machine.kernel}, podman ${machine.podman}`);
+
+  const assemblyDir = path.join(work, 'cdk.out');
+  const synth = await assembly(assemblyDir);
+  const task = await prepareTask(podman, assemblyDir, reporter);
+  const script = writeWrkScript(work);
+  const rate = Number(task.proxyEnv.RATE_LIMIT_PER_SECOND);
+  const burst = Number(task.proxyEnv.RATE_LIMIT_BURST);
+
+  const results: Results = {
+    mode: QUICK ? 'quick' : 'full',
+    startedAt: new Date(began).toISOString(),
+    durationS: 0,
+    machine,
+    config: { ...CONFIG, loadClient: LOAD_CLIENT, exemptRate: EXEMPT_RATE },
+    synth,
+    template: {
+      rate,
+      burst,
+      connectionsPerClient: Number(task.proxyEnv.CONNECTIONS_PER_CLIENT),
+      taskCpu: String(task.assembly.properties.Cpu),
+      taskMemory: String(task.assembly.properties.Memory),
+      containers: (task.assembly.properties.ContainerDefinitions as any[]).map((d) => ({ name: String(d.Name), memoryMiB: Number(d.Memory), cpu: Number(d.Cpu), user: String(d.User) })),
+    },
+    images: [],
+    memory: { idleS: CONFIG.idleS, containers: [], pod: undefined },
+    hardening: { variants: [], runs: [] },
+    features: { proxy: task.proxy, removed: [], runs: [] },
+    limiter: { rate, burst, durationS: CONFIG.limiterS, levels: [], secondClientRate: rate / 2 },
+    devloop: {},
+  };
+
+  // 5. Footprint: images, then the idle memory of the template's task (the limiter pod, before any load).
+  results.images = await imageSizes(podman, task.images);
+  const templatePod = await startPod(podman, task, { id: 'template', label: "the template's task, unchanged" }, podOptions(work));
+  try {
+    await reporter.step(`idle ${CONFIG.idleS} s, then read the memory cgroups`, async () => {
+      await sleep(CONFIG.idleS * 1000);
+      for (const [name, containerName] of Object.entries(templatePod.containerNames)) results.memory.containers.push({ container: name, ...(await containerMemory(podman, containerName)) });
+      results.memory.pod = await podMemory(podman, templatePod.name);
+    });
+    // 3. Limiter precision and fairness, on the unchanged template task.
+    await limiter(templatePod, results);
+  } finally {
+    stopInBackground(templatePod);
+  }
+
+  // 1. Cost of hardening: alternating rounds of hardened / unhardened / unhardened with the task's limits kept.
+  const exempt = { RATE_LIMIT_PER_SECOND: { value: EXEMPT_RATE, reason: 'bench: raised so the one load client is never limited (limit_req still runs on every request)' } };
+  const hardeningVariants: VariantSpec[] = [
+    { id: 'hardened', label: 'hardened (template task)', env: exempt },
+    { id: 'unhardened', label: 'unhardened, no limits', env: exempt, unharden: { removeLimits: true } },
+    { id: 'unhardened-limits', label: 'unhardened, task limits kept', env: exempt, unharden: { removeLimits: false } },
+  ];
+  await alternate(podman, task, hardeningVariants, work, script, results.hardening.runs, (pod) => {
+    if (!results.hardening.variants.find((v) => v.id === pod.spec.id)) {
+      results.hardening.variants.push({ id: pod.spec.id, label: pod.spec.label, changes: pod.changes, podRemoved: pod.podRemoved, podArgs: pod.podArgs, createArgs: pod.createArgs });
+    }
+  });
+
+  // 2. Cost of the proxy features: the same hardened task, the template as built vs without the features.
+  const off = templateWithoutFeatures(task.proxyTemplate.text);
+  results.features.removed = off.removed;
+  const featureVariants: VariantSpec[] = [
+    { id: 'features-on', label: 'proxy features on', env: exempt, proxyTemplateText: task.proxyTemplate.text },
+    { id: 'features-off', label: 'proxy features off', env: exempt, proxyTemplateText: off.text },
+  ];
+  await alternate(podman, task, featureVariants, work, script, results.features.runs, () => undefined);
+
+  await reporter.step('stop the last pods', () => Promise.all(stops));
+
+  // 4. Developer loop.
+  await devloop(podman, results, work, assemblyDir);
+
+  results.durationS = (Date.now() - began) / 1000;
+  writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
+  writeReport(results, outDir);
+  reporter.info(`raw results: ${path.join(work, 'results.json')}`);
+  reporter.info(`${QUICK ? 'quick' : 'full'} run took ${formatDuration(Date.now() - began)}`);
+
+  if (QUICK) {
+    const problems = assertNumbers(results);
+    if (problems.length) {
+      process.stderr.write(`bench --quick: the harness did not produce numbers:\n  ${problems.join('\n  ')}\n`);
+      return 1;
+    }
+    reporter.info('bench --quick: every measurement produced numbers');
+  }
+  // Keep results.json and the logs; the assemblies, the bench project and the variant templates go.
+  for (const entry of ['cdk.out', 'synth-tsx', 'synth-ts-node', 'synth-js', 'project']) rmSync(path.join(work, entry), { recursive: true, force: true });
+  return 0;
+}
+
+function writeReport(results: Results, outDir: string): void {
+  mkdirSync(path.join(outDir, 'benchmarks'), { recursive: true });
+  const report = renderReport(results);
+  writeFileSync(path.join(outDir, 'benchmarks.md'), report.markdown);
+  for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(path.join(outDir, 'benchmarks', name), svg);
+  reporter.info(`\nwrote ${path.join(outDir, 'benchmarks.md')} and ${Object.keys(report.svgs).map((n) => path.join(outDir, 'benchmarks', n)).join(', ')}`);
+  reporter.info(`goals: ${report.goals.map((g) => `${g.name} ${g.met ? 'met' : 'MISSED'}`).join('; ')}`);
+}
+
+/**
+ * The assembly every pod is built from: synthesized with the project's command. The quick mode copies
+ * the project's cdk.out instead when it is current (no input changed since its synth), to stay under
+ * a minute; the full run always synthesizes.
+ */
+async function assembly(dir: string): Promise<Results['synth']> {
+  const current = path.join(ROOT, 'cdk.out');
+  if (QUICK && !staleReason(ROOT)) {
+    cpSync(current, dir, { recursive: true });
+    reporter.info(`quick: using a copy of the current ${current}`);
+    return { ms: 0, command: `cp -r cdk.out (current; the full run synthesizes: ${synthCommand(dir)})`, reused: true };
+  }
+  return synthAssembly(dir, reporter);
+}
+
+/**
+ * Alternate variants round by round, the order reversed every other round (A/B/C, C/B/A ...) so no
+ * variant always runs first or after the same neighbour: start the pod, warm up, measure, stop.
+ */
+async function alternate(podman: Podman, task: BenchTask, variants: VariantSpec[], work: string, script: string, runs: WrkRun[], seen: (pod: RunningPod) => void): Promise<void> {
+  for (let round = 1; round <= CONFIG.rounds; round++) {
+    for (const v of round % 2 ? variants : [...variants].reverse()) {
+      const pod = await startPod(podman, task, v, podOptions(work));
+      seen(pod);
+      try {
+        const opts = { url: `http://127.0.0.1:${pod.port}/`, connections: CONFIG.connections, threads: CONFIG.threads, headers: { 'X-Forwarded-For': LOAD_CLIENT }, script };
+        const r = await reporter.step(`round ${round}/${CONFIG.rounds} ${v.label}: wrk ${CONFIG.connections} connections, ${CONFIG.warmupS ? `${CONFIG.warmupS} s warm-up + ` : ''}${CONFIG.wrkS} s`, async (s) => {
+          if (CONFIG.warmupS) await runWrk({ ...opts, durationS: CONFIG.warmupS });
+          const containers = Object.entries(pod.containerNames);
+          const perContainer = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(containers.map(async ([n, c]) => [n, await containerCpuNs(podman, c)] as const)));
+          const [before, containersBefore] = [await podCpu(podman, pod.name), await perContainer()];
+          const wrk = await runWrk({ ...opts, durationS: CONFIG.wrkS });
+          const [after, containersAfter] = [await podCpu(podman, pod.name), await perContainer()];
+          const cpu = cpuDelta(before, after);
+          const byContainer = Object.fromEntries(containers.map(([n]) => [n, containersAfter[n] - containersBefore[n]]));
+          s.done(`${wrk.rps.toFixed(0)} req/s, p50 ${wrk.p50Ms.toFixed(2)} ms, p99 ${wrk.p99Ms.toFixed(2)} ms, non-2xx ${wrk.non2xx}, CPU µs/request ${containers.map(([n]) => `${n} ${(byContainer[n] / 1000 / wrk.requests).toFixed(0)}`).join(', ')}, pod ${(cpu.usageNs / 1000 / wrk.requests).toFixed(0)}`);
+          return { wrk, cpu, containerCpuNs: byContainer };
+        });
+        runs.push({ variant: v.id, round, startMs: pod.startMs, ...r });
+      } finally {
+        stopInBackground(pod);
+      }
+    }
+  }
+}
+
+const stops: Promise<void>[] = [];
+/** Stop a measured pod while the next one starts (starting is mostly waiting for health checks). */
+function stopInBackground(pod: RunningPod): void {
+  stops.push(pod.stop().catch((e) => reporter.warn(`stopping ${pod.name}: ${(e as Error).message}`)));
+}
+
+/** One client at 1x, 2x, 5x ... the configured rate (a fresh identity per level), a second client at half the rate throughout. */
+async function limiter(pod: RunningPod, results: Results): Promise<void> {
+  const { rate, burst } = results.limiter;
+  for (const [i, multiple] of CONFIG.limiterLevels.entries()) {
+    const offered = rate * multiple;
+    const level = await reporter.step(`limiter ${multiple}x: ${offered} req/s for ${CONFIG.limiterS} s, second client ${rate / 2} req/s`, async (s) => {
+      const [flood, second] = await Promise.all([
+        paced({ port: pod.port, path: '/', ratePerS: offered, durationS: CONFIG.limiterS, client: `198.18.1.${i + 1}`, maxSockets: Math.min(16, results.template.connectionsPerClient - 2) }),
+        paced({ port: pod.port, path: '/', ratePerS: rate / 2, durationS: CONFIG.limiterS, client: `198.18.2.${i + 1}`, maxSockets: 2 }),
+      ]);
+      const expected = Math.min(flood.sent, rate * CONFIG.limiterS + burst);
+      const deviationPct = ((flood.ok - expected) / expected) * 100;
+      s.done(`sent ${flood.sent}, accepted ${flood.ok} (expected ${expected}, ${deviationPct >= 0 ? '+' : ''}${deviationPct.toFixed(1)}%), 429 ${flood.limited}, 5xx ${flood.serverErrors}; second client ${second.ok}/${second.sent}`);
+      return { multiple, offeredPerS: offered, flood, second, expected, deviationPct };
+    });
+    results.limiter.levels.push(level);
+    await sleep(QUICK ? 200 : 1000);
+  }
+}
+
+async function devloop(podman: Podman, results: Results, work: string, assemblyDir: string): Promise<void> {
+  const app = projectAppCommand();
+  if (QUICK) {
+    results.devloop.synthOnceMs = results.synth.ms;
+    return;
+  }
+  // Synth: the project's command vs ts-node vs the precompiled floor, alternating.
+  const jsApp = await reporter.step('compile the app to JavaScript (esbuild, file by file) for the floor', () => buildJsApp(path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-bench', 'js')));
+  const commands = [
+    { name: `tsx (cdk.json: ${app})`, command: synthCommand(path.join(work, 'synth-tsx')), outdir: path.join(work, 'synth-tsx') },
+    { name: 'ts-node --prefer-ts-exts', command: synthCommand(path.join(work, 'synth-ts-node'), TS_NODE_APP), outdir: path.join(work, 'synth-ts-node') },
+    { name: 'precompiled JavaScript (floor)', command: synthCommand(path.join(work, 'synth-js'), `node ${path.relative(ROOT, jsApp)}`), outdir: path.join(work, 'synth-js') },
+  ];
+  results.devloop.synth = await hyperfineAlternating(commands, CONFIG.synthRounds, work, reporter);
+  results.devloop.unit = await unitTests(reporter, path.join(work, 'jest.log'));
+
+  // secure-ecs local up: cold (a private, empty podman storage) and cached (the same storage again).
+  results.devloop.up = await localUpColdAndCached(podman, { work, assemblyDir, cachedRuns: CONFIG.upCachedRuns, reporter });
+}
+
+/** Quick mode: every measurement must have produced numbers. */
+function assertNumbers(r: Results): string[] {
+  const problems: string[] = [];
+  const positive = (what: string, v: number | undefined) => {
+    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) problems.push(`${what}: ${v}`);
+  };
+  for (const v of ['hardened', 'unhardened', 'unhardened-limits']) {
+    const runs = r.hardening.runs.filter((x) => x.variant === v);
+    if (!runs.length) problems.push(`hardening: no run of ${v}`);
+    for (const x of runs) {
+      positive(`${v} req/s`, x.wrk.rps);
+      positive(`${v} p99`, x.wrk.p99Ms);
+      if (x.wrk.non2xx) problems.push(`${v}: ${x.wrk.non2xx} non-2xx responses (the load client is not exempt from the limiter)`);
+    }
+  }
+  for (const v of ['features-on', 'features-off']) {
+    const runs = r.features.runs.filter((x) => x.variant === v);
+    if (!runs.length) problems.push(`features: no run of ${v}`);
+    for (const x of runs) positive(`${v} req/s`, x.wrk.rps);
+  }
+  if (r.limiter.levels.length !== CONFIG.limiterLevels.length) problems.push('limiter: levels missing');
+  for (const l of r.limiter.levels) {
+    positive(`limiter ${l.multiple}x accepted`, l.flood.ok);
+    positive(`limiter ${l.multiple}x second client`, l.second.ok);
+    if (l.multiple > 2 && !l.flood.limited) problems.push(`limiter ${l.multiple}x: nothing was limited`);
+  }
+  for (const i of r.images) positive(`image ${i.container} size`, i.bytes);
+  if (r.memory.containers.length !== r.template.containers.length) problems.push('memory: a container is missing');
+  for (const m of r.memory.containers) positive(`memory of ${m.container}`, m.usageBytes);
+  if (!r.synth.reused) positive('synth time', r.synth.ms);
+  return problems;
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`\n${sig}: removing the bench pods\n`);
+    void removeAllPods().then(() => process.exit(130));
+  });
+}
+
+if (renderArg) {
+  writeReport(JSON.parse(readFileSync(renderArg, 'utf8')) as Results, path.resolve(outArg ?? path.join(ROOT, 'docs')));
+  process.exit(0);
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? `${e.message}${'details' in e && Array.isArray((e as any).details) ? `\n  ${(e as any).details.join('\n  ')}` : ''}` : String(e)}\n`);
+    await removeAllPods();
+    process.exit(1);
+  },
+);
