@@ -193,7 +193,10 @@ describe('rate limiting', () => {
     const forgedRejected = forged.filter((r) => r.status === 429).length / forged.length;
     const plainRejected = rejected.filter((r) => !r.escape).length / (flood.length - forged.length);
     expect(forgedRejected).toBeGreaterThan(0.8);
-    expect(Math.abs(forgedRejected - plainRejected)).toBeLessThan(0.05);
+    // An escape would let forged requests through almost always (a difference near 0.9). Which kind
+    // of request the ~50 accepted slots fall on is chance, so the two rates differ by a few percent
+    // (0.054 seen in CI); 0.15 stays far from an escape and clear of that noise.
+    expect(Math.abs(forgedRejected - plainRejected)).toBeLessThan(0.15);
     expect(other.length).toBeGreaterThan(0);
     expect(other.every((s) => s === 200)).toBe(true);
     expect(health.length).toBeGreaterThan(0);
