@@ -1,19 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
-import { loadRawConfig } from '../config/load-config';
+import { loadRawConfig, readCdkJsonContext } from '../config/load-config';
 import { ConfigError, validateConfig } from '../config/validate-config';
 import { UsageError } from './usage-error';
-
-/** Read cdk.json's context the way the CDK CLI hands it to bin/app.ts. */
-function cdkJsonContext(projectDir: string): Record<string, unknown> {
-  const file = path.join(projectDir, 'cdk.json');
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')).context ?? {};
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-}
 
 /**
  * `secure-ecs config [--file F]`: print the effective configuration (defaults applied) or fail with
@@ -26,8 +14,8 @@ export function registerConfigCommand(program: Command): void {
     .option('-f, --file <path>', 'a JSON file of settings, as passed to cdk with -c configFile=<path>')
     .option('--project <dir>', 'project directory holding cdk.json', '.')
     .action((opts: { file?: string; project: string }) => {
-      const context: Record<string, unknown> = { ...cdkJsonContext(opts.project), ...(opts.file ? { configFile: opts.file } : {}) };
       try {
+        const context: Record<string, unknown> = { ...readCdkJsonContext(opts.project), ...(opts.file ? { configFile: opts.file } : {}) };
         const config = validateConfig(loadRawConfig((key) => context[key]));
         process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
       } catch (e) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ConfigError } from './validate-config';
 
 /** cdk.json context key that holds the configuration object. */
@@ -53,4 +54,14 @@ export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown 
     throw new ConfigError([`${file}: expected a JSON object of settings; received ${JSON.stringify(fromFile)}`]);
   }
   return merge(raw, fromFile);
+}
+
+/** The `context` of a project's cdk.json: what the CDK CLI hands to bin/app.ts. */
+export function readCdkJsonContext(projectDir: string): Record<string, unknown> {
+  const file = path.join(projectDir, 'cdk.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).context ?? {};
+  } catch (e) {
+    throw new ConfigError([`cannot read ${file}: ${(e as Error).message}`]);
+  }
 }

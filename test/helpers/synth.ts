@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../lib/app';
 import type { AppConfigInput } from '../../lib/config/app-config';
+import { readCdkJsonContext } from '../../lib/config/load-config';
 import { validateConfig } from '../../lib/config/validate-config';
 import type { SecureEcsStack } from '../../lib/secure-ecs-stack';
 
@@ -11,7 +11,7 @@ export const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /** The feature flags and settings of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+  return readCdkJsonContext(REPO_ROOT);
 }
 
 export interface Synthesized {
