@@ -45,6 +45,25 @@ export async function podmanJson(...args: string[]): Promise<any> {
   return JSON.parse(await podman(...args));
 }
 
+/**
+ * `podman stop`, tolerating podman 4.3's race between its own post-stop cleanup and the conmon
+ * cleanup process ("refusing to clean up: container state improper", seen once in CI): the stop
+ * itself happened, so wait (at most the timeout + 5 s) until the container no longer runs.
+ */
+export async function stopContainer(container: string, timeoutS: number): Promise<void> {
+  try {
+    await podman('stop', '--time', String(timeoutS), container);
+    return;
+  } catch (e) {
+    if (!/container state improper/.test(String((e as Error).message))) throw e;
+  }
+  const deadline = Date.now() + (timeoutS + 5) * 1000;
+  while ((await podman('inspect', '--format', '{{.State.Status}}', container)).trim() === 'running') {
+    if (Date.now() > deadline) throw new Error(`podman stop ${container}: still running after ${timeoutS + 5} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** `podman exec CONTAINER sh -c SCRIPT` as the container's user; resolves even on failure. */
 export async function inside(container: string, script: string): Promise<{ code: number; out: string }> {
   try {

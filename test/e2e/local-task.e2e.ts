@@ -8,7 +8,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAssemblyTask } from '../../lib/local/cloud-assembly';
 import { assemblyDir } from '../../lib/local/synth';
-import { ROOT, buildCli, cli, freePort, inside, newClient, podman, podmanJson, raw, request, sleep, tcpRefused } from './helpers';
+import { ROOT, buildCli, cli, freePort, inside, newClient, podman, podmanJson, raw, request, sleep, stopContainer, tcpRefused } from './helpers';
 
 const POD = `secure-ecs-e2e-${process.pid}`;
 let port = 0;
@@ -366,7 +366,7 @@ describe('faults', () => {
     const ranMs = Date.now() - (await startedAt(proxy));
     const waitMs = defs[proxyName()].RestartPolicy.RestartAttemptPeriod * 1000 + 2000 - ranMs;
     if (waitMs > 0) await sleep(waitMs);
-    await podman('stop', '--time', String(defs[proxyName()].StopTimeout), proxy);
+    await stopContainer(proxy, defs[proxyName()].StopTimeout);
     // Right after the stop, before the runner can restart it (it notices exits within a second).
     const published = await tcpRefused('127.0.0.1', port);
     const fastcgi = await tcpRefused(podIp, fastcgiPort);
