@@ -1,8 +1,13 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { LocalStepError } from '../local/errors';
-import { down, logs, status, supervise, up } from '../local/local-runner';
+import { ENGINE_KINDS } from '../local/engines/container-engine';
+import { down } from '../local/down';
+import { LocalInputError, LocalStepError } from '../local/errors';
+import { logs } from '../local/logs';
 import { createReporter } from '../local/progress';
+import { status } from '../local/status';
+import { supervise } from '../local/supervisor';
+import { up } from '../local/up';
 import { DEFAULT_POD_NAME } from '../local/state';
 import { UsageError } from './usage-error';
 
@@ -24,6 +29,18 @@ function count(value: string): number {
 interface Common {
   name: string;
   project: string;
+  engine?: string;
+}
+
+/**
+ * Output that survives its reader going away: `npm start | tee up.log` then Ctrl-C closes the pipe
+ * before the runner has stopped the task, and a write to a closed pipe (EPIPE) must not kill the
+ * process that still has to tear the task down.
+ */
+function safeOut(stream: NodeJS.WriteStream): { write(text: string): void } {
+  let closed = false;
+  stream.on('error', () => (closed = true));
+  return { write: (text) => void (closed || stream.write(text)) };
 }
 
 /**
@@ -37,6 +54,7 @@ function run(command: string, action: () => Promise<number>): () => Promise<void
     try {
       code = await action();
     } catch (e) {
+      if (e instanceof LocalInputError) throw new UsageError(e.message);
       if (!(e instanceof LocalStepError)) throw e;
       process.stderr.write(`secure-ecs local ${command}: ${e.step}: ${e.message}\n`);
       for (const line of e.details) process.stderr.write(`  ${line}\n`);
@@ -48,19 +66,28 @@ function run(command: string, action: () => Promise<number>): () => Promise<void
 }
 
 /**
- * `secure-ecs local up|down|status|logs`: run the synthesized task definition as one hardened podman
- * pod on this machine (lib/local/).
+ * `secure-ecs local up|down|status|logs`: run the synthesized task definition as one hardened task
+ * on this machine's Docker or podman (lib/local/).
  */
 export function registerLocalCommand(program: Command): void {
   const local = program
     .command('local')
-    .description('run the synthesized task definition locally as one podman pod, under the hardening of the template');
+    .description('run the synthesized task definition locally on Docker or podman, under the hardening of the template');
 
   const common = (cmd: Command) =>
     cmd
       .option('--name <pod>', 'pod name (several local tasks can run side by side)', podName, DEFAULT_POD_NAME)
-      .option('--project <dir>', 'project directory holding cdk.json', '.');
-  const base = (opts: Common) => ({ podName: opts.name, projectDir: path.resolve(opts.project), reporter: createReporter(), out: process.stdout });
+      .option('--project <dir>', 'project directory holding cdk.json', '.')
+      .option('--engine <engine>', `container engine: ${ENGINE_KINDS.join(' or ')} (default: SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers, Docker first)`);
+  const out = safeOut(process.stdout);
+  process.stderr.on('error', () => undefined);
+  const base = (opts: Common) => ({
+    podName: opts.name,
+    projectDir: path.resolve(opts.project),
+    reporter: createReporter(),
+    out,
+    engineRequest: { flag: opts.engine, env: process.env },
+  });
 
   common(
     local

@@ -22,3 +22,11 @@ export async function inStep<T>(step: string, fn: () => Promise<T>): Promise<T> 
     throw new LocalStepError(step, (e as Error).message ?? String(e));
   }
 }
+
+/** Bad input to `secure-ecs local` (an unknown engine name, an unknown container): the CLI exits 2 with the one-line message. */
+export class LocalInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalInputError';
+  }
+}

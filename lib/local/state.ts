@@ -5,7 +5,8 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cacheDir } from './engine';
+import type { EngineKind } from './engines/container-engine';
+import { cacheDir } from './host/cache-dir';
 import type { DependencyCondition, FieldReport, HealthSpec, RestartSpec } from './translate-container';
 
 /** Label on the pod, its containers and secrets; the value is the pod name. */
@@ -26,6 +27,8 @@ export interface PlannedContainer {
 
 export interface LocalPlan {
   readonly podName: string;
+  /** The engine `up` created the task on: down, status and logs use the same one. */
+  readonly engine: EngineKind;
   readonly projectDir: string;
   readonly url: string;
   readonly hostPort: number;
@@ -35,7 +38,7 @@ export interface LocalPlan {
   /** Start order (dependencies first). */
   readonly containers: PlannedContainer[];
   readonly fields: FieldReport[];
-  /** Podman secrets created for this pod (removed by `down`). */
+  /** Names of the secrets the task received (values are never stored). */
   readonly secrets: string[];
 }
 

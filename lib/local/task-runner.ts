@@ -5,17 +5,18 @@
  * restarted, every other container is stopped (in reverse dependency order, each with its stop
  * timeout) and the task is STOPPED.
  *
- * Why the runner does this rather than podman:
- * - health checks: podman schedules them with systemd timers, which do not exist on hosts without
- *   systemd (these CI machines); `podman healthcheck run` applies the definition's retries and start
- *   period, the runner only decides when to call it.
- * - restart policy: `podman --restart on-failure` restarts at once and forever; ECS restarts only a
+ * Why the runner does this rather than the engine:
+ * - health checks: Docker's daemon schedules them itself (as on an ECS host), and the runner only
+ *   reads the result; podman schedules them with systemd timers, which do not exist on hosts without
+ *   systemd (these CI machines), so there the runner calls `podman healthcheck run`, which applies the
+ *   definition's retries and start period.
+ * - restart policy: an engine's `--restart on-failure` restarts at once and forever; ECS restarts only a
  *   container that ran for RestartAttemptPeriod, and otherwise stops the task if it is essential
  *   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html).
- * - dependsOn and essential have no podman equivalent.
+ * - dependsOn and essential have no engine equivalent.
  */
+import type { ContainerEngine } from './engines/container-engine';
 import { LocalStepError } from './errors';
-import type { Podman } from './podman';
 import type { ContainerState, HealthStatus, LocalPlan, PlannedContainer, RunnerEvent, RunnerState, TaskStatus } from './state';
 
 /** ECS's default for StartTimeout on EC2 (dependency resolution), in seconds. */
@@ -23,17 +24,21 @@ export const DEFAULT_START_TIMEOUT_S = 180;
 /** During a health check's start period the runner probes this often (like Docker's --health-start-interval). */
 export const START_PERIOD_PROBE_MS = 1000;
 
-/** podman states of a container whose process has ended. */
+/** Engine states of a container whose process has ended. */
 const EXITED = new Set(['exited', 'stopped', 'dead', 'removed']);
 
 interface Inspected {
   status: string;
   exitCode: number;
+  oomKilled?: boolean;
   startedAt?: number;
   finishedAt?: number;
   health: string;
   healthOutput?: string;
 }
+
+/** How ECS reports a container the kernel killed for its memory limit (the task's stoppedReason). */
+export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 
 interface Live {
   readonly spec: PlannedContainer;
@@ -59,11 +64,11 @@ export interface TaskRunnerOptions {
   readonly now?: () => number;
 }
 
-/** Map podman's health words to ECS's. */
-export function ecsHealth(podmanHealth: string, hasCheck: boolean): HealthStatus {
+/** Map the engines' health words (Docker's and podman's are the same) to ECS's. */
+export function ecsHealth(engineHealth: string, hasCheck: boolean): HealthStatus {
   if (!hasCheck) return 'NONE';
-  if (podmanHealth === 'healthy') return 'HEALTHY';
-  if (podmanHealth === 'unhealthy') return 'UNHEALTHY';
+  if (engineHealth === 'healthy') return 'HEALTHY';
+  if (engineHealth === 'unhealthy') return 'UNHEALTHY';
   return 'UNKNOWN';
 }
 
@@ -99,7 +104,7 @@ export class TaskRunner {
 
   constructor(
     private readonly plan: LocalPlan,
-    private readonly podman: Podman,
+    private readonly engine: ContainerEngine,
     private readonly emit: (e: RunnerEvent) => void,
     private readonly onState: (s: RunnerState) => void,
     private readonly opts: TaskRunnerOptions,
@@ -117,7 +122,7 @@ export class TaskRunner {
         for (const dep of spec.dependsOn) await this.waitFor(spec, dep.container, dep.condition);
         this.say('step', `start ${spec.name}`, spec.name);
         this.blame = spec.name;
-        await this.podman.ok(`start ${spec.name}`, ['start', spec.containerName]);
+        await this.engine.startContainer(spec.containerName);
         this.live.get(spec.name)!.started = true;
         await this.tick();
         this.say('done', `${spec.name} started`, spec.name);
@@ -208,7 +213,7 @@ export class TaskRunner {
             l.exitedUnhealthy = false;
             l.nextProbeAt = (i.startedAt ?? now) + (l.spec.health && l.spec.health.startPeriodS > 0 ? this.startProbeMs : (l.spec.health?.intervalS ?? 0) * 1000);
           }
-          if (l.spec.health && !l.probing && now >= l.nextProbeAt) void this.probe(l);
+          if (l.spec.health && !this.engine.runsHealthChecks && !l.probing && now >= l.nextProbeAt) void this.probe(l);
         } else if (EXITED.has(i.status) && i.startedAt !== undefined && l.handledRun !== i.startedAt) {
           l.handledRun = i.startedAt;
           await this.handleExit(l, i);
@@ -221,37 +226,12 @@ export class TaskRunner {
   }
 
   private async inspectAll(): Promise<void> {
-    const names = [...this.live.values()].map((l) => l.spec.containerName);
-    let r = await this.podman.run(['container', 'inspect', ...names]);
-    let docs: any[] = [];
-    if (r.code === 0) {
-      docs = JSON.parse(r.stdout);
-    } else {
-      // One of them is gone (removed behind the runner's back): read the others one by one.
-      for (const n of names) {
-        r = await this.podman.run(['container', 'inspect', n]);
-        if (r.code === 0) docs.push(...JSON.parse(r.stdout));
-      }
-    }
-    const byName = new Map(docs.map((d) => [String(d.Name).replace(/^\//, ''), d]));
+    const states = await this.engine.inspectContainers([...this.live.values()].map((l) => l.spec.containerName));
     for (const l of this.live.values()) {
-      const d = byName.get(l.spec.containerName);
-      if (!d) {
-        l.inspected = { status: 'removed', exitCode: -1, health: '', startedAt: l.inspected?.startedAt, finishedAt: this.now() };
-        continue;
-      }
-      const state = d.State ?? {};
-      const health = state.Health ?? state.Healthcheck ?? {};
-      const log: any[] = health.Log ?? [];
-      const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
-      l.inspected = {
-        status: String(state.Status ?? 'unknown'),
-        exitCode: Number(state.ExitCode ?? 0),
-        startedAt: time(state.StartedAt),
-        finishedAt: time(state.FinishedAt),
-        health: String(health.Status ?? ''),
-        healthOutput: log.length ? String(log[log.length - 1].Output ?? '').trim() : undefined,
-      };
+      const st = states.get(l.spec.containerName);
+      l.inspected = st
+        ? { status: st.status, exitCode: st.exitCode, oomKilled: st.oomKilled, startedAt: st.startedAt, finishedAt: st.finishedAt, health: st.health, healthOutput: st.healthOutput }
+        : { status: 'removed', exitCode: -1, health: '', startedAt: l.inspected?.startedAt, finishedAt: this.now() };
     }
   }
 
@@ -260,7 +240,7 @@ export class TaskRunner {
     l.probing = true;
     try {
       // podman applies the definition's timeout, retries and start period and records the result.
-      await this.podman.run(['healthcheck', 'run', l.spec.containerName], { timeoutMs: (h.timeoutS + 10) * 1000 });
+      await this.engine.runHealthCheck(l.spec.containerName, (h.timeoutS + 10) * 1000);
     } finally {
       l.probing = false;
       const started = l.inspected?.startedAt ?? this.now();
@@ -273,24 +253,25 @@ export class TaskRunner {
   private async handleExit(l: Live, i: Inspected): Promise<void> {
     const name = l.spec.name;
     const ranS = ((i.finishedAt ?? this.now()) - (i.startedAt ?? this.now())) / 1000;
-    // A stopped container cannot pass its check; podman keeps showing the last result.
+    // A stopped container cannot pass its check; the engine keeps showing the last result.
     if (l.spec.health) l.exitedUnhealthy = true;
     if (this.status === 'STOPPING' || this.status === 'STOPPED') return;
-    this.say('warn', `${name} exited with code ${i.exitCode} after ${Math.round(ranS)} s`, name);
+    this.say('warn', `${name} exited with code ${i.exitCode} after ${Math.round(ranS)} s${i.oomKilled ? ` (${OOM_REASON})` : ''}`, name);
     if (l.spec.health) this.say('warn', `${name} health: UNHEALTHY (the container exited)`, name);
     const decision = restartDecision(l.spec, i.exitCode, ranS);
     if (decision.restart) {
-      const r = await this.podman.run(['start', l.spec.containerName]);
-      if (r.code === 0) {
+      try {
+        await this.engine.startContainer(l.spec.containerName);
         l.restarts += 1;
         this.say('started', `${name} restarted by its restart policy (${decision.why}); restart ${l.restarts}`, name);
         return;
+      } catch (e) {
+        decision.why = `restart failed: ${(e as Error).message}`;
       }
-      decision.why = `restart failed: ${r.stderr.split('\n').pop()}`;
     }
     if (l.spec.essential) {
       const details = await this.diagnostics(l.spec);
-      const reason = `Essential container in task exited: ${name} (exit ${i.exitCode}; not restarted because ${decision.why})`;
+      const reason = `Essential container in task exited: ${name} (${i.oomKilled ? `${OOM_REASON}; ` : ''}exit ${i.exitCode}; not restarted because ${decision.why})`;
       this.say('stopped', reason, name, details);
       void this.stop(reason);
     } else {
@@ -342,8 +323,8 @@ export class TaskRunner {
   /** The container's last log lines and last health check output, for failure reports. */
   private async diagnostics(spec: PlannedContainer): Promise<string[]> {
     const out: string[] = [];
-    const r = await this.podman.run(['logs', '--tail', '20', spec.containerName]);
-    const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim());
+    const lines: string[] = [];
+    await this.engine.logs(spec.containerName, { follow: false, tail: 20 }, (l) => l.trim() && lines.push(l)).done;
     out.push(`last log lines of ${spec.name}:`, ...(lines.length ? lines.slice(-20).map((l) => `  ${l}`) : ['  (none)']));
     const hc = this.live.get(spec.name)?.inspected?.healthOutput;
     if (hc) out.push(`last health check output of ${spec.name}: ${hc}`);
@@ -362,7 +343,7 @@ export class TaskRunner {
       await this.inspectAll();
       if (l.inspected?.status !== 'running') continue;
       this.say('step', `stop ${spec.name} (stop signal, SIGKILL after ${spec.stopTimeoutS} s)`, spec.name);
-      await this.podman.run(['stop', '--time', String(spec.stopTimeoutS), spec.containerName]);
+      await this.engine.stopContainer(spec.containerName, spec.stopTimeoutS).catch((e) => this.say('warn', `${spec.name}: ${(e as Error).message}`, spec.name));
       this.say('done', `${spec.name} stopped`, spec.name);
     }
     await this.inspectAll();

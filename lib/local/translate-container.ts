@@ -14,6 +14,11 @@
  * - podman create: https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
  */
 
+import type { ContainerSpec, TaskSpec } from './task-spec';
+
+/** Label on each of the task's own containers: its ECS container name. */
+export const CONTAINER_LABEL_KEY = 'secure-ecs.container';
+
 /** What happened to one field of the task definition locally. */
 export type FieldOutcome = 'honoured' | 'deviation' | 'not-honoured';
 
@@ -70,10 +75,10 @@ export interface TranslatedContainer {
   readonly name: string;
   /** The podman container name (`<pod>-<name>`). */
   readonly containerName: string;
-  /** Arguments after `podman create`, ending with the image and the command. */
-  readonly createArgs: string[];
-  /** Pod-level settings this container needs (a pod's containers share one network namespace). */
-  readonly pod: { readonly publish: string[]; readonly sysctls: string[]; readonly dns: string[]; readonly dnsSearch: string[]; readonly addHosts: string[] };
+  /** The engine-neutral container (task-spec.ts), rendered by each engine. */
+  readonly spec: ContainerSpec;
+  /** Task-level settings this container needs (a task's containers share one network namespace). */
+  readonly pod: Pick<TaskSpec, 'publish' | 'sysctls' | 'dns' | 'dnsSearch' | 'extraHosts'>;
   readonly health?: HealthSpec;
   readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
   readonly essential: boolean;
@@ -104,12 +109,8 @@ type Json = unknown;
 type Obj = Record<string, Json>;
 
 class Collector {
-  readonly args: string[] = [];
   readonly fields: FieldReport[] = [];
   constructor(readonly container: string) {}
-  flag(...args: string[]): void {
-    this.args.push(...args);
-  }
   honoured(field: string, detail: string): void {
     this.fields.push({ path: `${this.container}.${field}`, outcome: 'honoured', detail });
   }
@@ -142,34 +143,13 @@ export function podmanSecretName(podName: string, container: string, envName: st
   return `${podName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
-/**
- * `--health-cmd` text that podman 4.3 turns into exactly the template's test. Its parser
- * (pkg/specgenutil makeHealthCheckFromCli): a JSON array of 2+ strings becomes `["CMD", ...]`;
- * "CMD x" is split on whitespace; "CMD-SHELL rest" keeps `rest` as one string. The runner reads the
- * result back with `podman inspect` and reports any mismatch.
- */
-export function healthCmdArg(test: string[]): { arg: string; exact: boolean } {
-  const [kind, ...rest] = test;
-  if (kind === 'CMD-SHELL') return { arg: `CMD-SHELL ${rest.join(' ')}`, exact: rest.length === 1 };
-  if (rest.length >= 2) return { arg: JSON.stringify(rest), exact: true };
-  if (rest.length === 1 && !/\s/.test(rest[0])) return { arg: `CMD ${rest[0]}`, exact: true };
-  // One argument with blanks: only expressible through a shell.
-  return { arg: `CMD-SHELL exec ${shellQuote(rest[0] ?? 'false')}`, exact: false };
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** ECS capability names are bare (`NET_ADMIN`); podman accepts them as they are. */
 const capList = (v: Json): string[] => asArray(v).filter((c): c is string => typeof c === 'string');
 
 type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
 interface Mutable {
   name: string;
-  entryPoint?: string[];
-  command?: string[];
-  readOnly?: boolean;
+  spec: ContainerSpec;
   health?: HealthSpec;
   dependsOn: TranslatedContainer['dependsOn'][number][];
   essential: boolean;
@@ -177,12 +157,11 @@ interface Mutable {
   stopTimeoutS: number;
   startTimeoutS?: number;
   secrets: SecretRef[];
-  pod: { publish: string[]; sysctls: string[]; dns: string[]; dnsSearch: string[]; addHosts: string[] };
-  memoryMiB?: number;
+  pod: TranslatedContainer['pod'];
 }
 
 const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable) => void> = {
-  Capabilities(v, c) {
+  Capabilities(v, c, out) {
     if (!isObj(v)) return;
     for (const key of Object.keys(v)) {
       if (key !== 'Add' && key !== 'Drop') c.notHonoured(`LinuxParameters.Capabilities.${key}`, 'unknown to the translator; ignored');
@@ -190,25 +169,25 @@ const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable)
     const drop = capList(v.Drop);
     const add = capList(v.Add);
     // Drop before add, as Docker applies them: `--cap-drop ALL --cap-add X` leaves exactly X.
-    for (const cap of drop) c.flag('--cap-drop', cap);
-    for (const cap of add) c.flag('--cap-add', cap);
+    out.spec.capDrop.push(...drop);
+    out.spec.capAdd.push(...add);
     if (drop.length) c.honoured('LinuxParameters.Capabilities.Drop', `--cap-drop ${drop.join(',')}`);
     if (add.length) c.honoured('LinuxParameters.Capabilities.Add', `--cap-add ${add.join(',')}`);
   },
-  Devices(v, c) {
+  Devices(v, c, out) {
     const devices = asArray(v).filter(isObj);
     for (const d of devices) {
       const perms = asArray(d.Permissions)
         .map((p) => ({ read: 'r', write: 'w', mknod: 'm' })[String(p)] ?? '')
         .join('');
-      c.flag('--device', `${d.HostPath}:${d.ContainerPath ?? d.HostPath}${perms ? `:${perms}` : ''}`);
+      out.spec.devices.push({ hostPath: String(d.HostPath), containerPath: String(d.ContainerPath ?? d.HostPath), permissions: perms });
     }
     if (devices.length) c.honoured('LinuxParameters.Devices', `--device (${devices.length})`);
   },
-  InitProcessEnabled(v, c) {
+  InitProcessEnabled(v, c, out) {
     if (bool(v)) {
       // Docker's --init (tini) on ECS; podman's --init runs catatonit: both reap zombies and forward signals.
-      c.flag('--init');
+      out.spec.init = true;
       c.honoured('LinuxParameters.InitProcessEnabled', '--init (catatonit as PID 1, as docker --init runs tini)');
     } else {
       c.honoured('LinuxParameters.InitProcessEnabled', 'false: no init process');
@@ -217,34 +196,31 @@ const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable)
   MaxSwap(v, c, out) {
     const maxSwap = num(v);
     if (maxSwap === undefined) return c.notHonoured('LinuxParameters.MaxSwap', `not a number (${short(v)}); the host's swap setting applies`);
-    if (out.memoryMiB === undefined) return c.notHonoured('LinuxParameters.MaxSwap', 'needs Memory (docker --memory-swap is memory + swap); ignored');
+    if (out.spec.memoryMiB === undefined) return c.notHonoured('LinuxParameters.MaxSwap', 'needs Memory (docker --memory-swap is memory + swap); ignored');
     // ECS: "translated to the --memory-swap option ... the sum of the container memory plus the maxSwap value".
-    c.flag('--memory-swap', `${out.memoryMiB + maxSwap}m`);
-    c.honoured('LinuxParameters.MaxSwap', `--memory-swap ${out.memoryMiB + maxSwap}m (Memory + MaxSwap)`);
+    out.spec.memorySwapMiB = out.spec.memoryMiB + maxSwap;
+    c.honoured('LinuxParameters.MaxSwap', `--memory-swap ${out.spec.memorySwapMiB}m (Memory + MaxSwap)`);
   },
-  SharedMemorySize(v, c) {
+  SharedMemorySize(v, c, out) {
     const size = num(v);
     if (size === undefined) return c.notHonoured('LinuxParameters.SharedMemorySize', `not a number (${short(v)}); podman's default /dev/shm applies`);
-    c.flag('--shm-size', `${size}m`);
+    out.spec.shmSizeMiB = size;
     c.honoured('LinuxParameters.SharedMemorySize', `--shm-size ${size}m`);
   },
-  Swappiness(v, c) {
+  Swappiness(v, c, out) {
     const swappiness = num(v);
     if (swappiness === undefined) return c.notHonoured('LinuxParameters.Swappiness', `not a number (${short(v)})`);
-    c.flag('--memory-swappiness', String(swappiness));
+    out.spec.swappiness = swappiness;
     c.honoured('LinuxParameters.Swappiness', `--memory-swappiness ${swappiness}`);
   },
-  Tmpfs(v, c) {
+  Tmpfs(v, c, out) {
     const mounts = asArray(v).filter(isObj);
     const described: string[] = [];
     for (const m of mounts) {
       const size = num(m.Size);
       const options = asArray(m.MountOptions).map(String);
       if (size !== undefined) options.push(`size=${size}m`);
-      // notmpcopyup: podman copies the image's directory into a --tmpfs by default; Docker (and so ECS)
-      // mounts it empty. Without this a file baked into /tmp would exist locally and not on ECS.
-      options.push('notmpcopyup');
-      c.flag('--tmpfs', `${m.ContainerPath}:${options.join(',')}`);
+      out.spec.tmpfs[String(m.ContainerPath)] = options;
       described.push(`${m.ContainerPath}:${options.join(',')}`);
     }
     if (mounts.length) c.honoured('LinuxParameters.Tmpfs', `--tmpfs ${described.join(' --tmpfs ')}`);
@@ -259,24 +235,23 @@ const HANDLERS: Record<string, Handler> = {
   Image(v, c, ctx) {
     c.deviation('Image', `${ctx.image.ref}: ${ctx.image.origin} (ECS pulls ${isIntrinsic(v) ? 'the pushed asset from ECR' : short(v)})`);
   },
-  Cpu(v, c) {
+  Cpu(v, c, _ctx, out) {
     const cpu = num(v) ?? 0;
     // The agent passes Cpu below 2 (or none) as 2 shares and caps it at 262144 (task_definition_parameters.html#container_definition_cpu).
     const shares = Math.min(ECS_DEFAULTS.maxCpuShares, Math.max(ECS_DEFAULTS.minCpuShares, Math.round(cpu)));
-    c.flag('--cpu-shares', String(shares));
+    out.spec.cpuShares = shares;
     c.honoured('Cpu', `--cpu-shares ${shares} (a relative weight, not a cap: the cap is the task's Cpu)`);
   },
   Memory(v, c, _ctx, out) {
     const mib = num(v);
     if (mib === undefined) return c.notHonoured('Memory', `not a number (${short(v)}); no container memory limit`);
-    out.memoryMiB = mib;
-    c.flag('--memory', `${mib}m`);
+    out.spec.memoryMiB = mib;
     c.honoured('Memory', `--memory ${mib}m (hard limit; tmpfs pages count against it as on ECS)`);
   },
-  MemoryReservation(v, c) {
+  MemoryReservation(v, c, _ctx, out) {
     const mib = num(v);
     if (mib === undefined) return c.notHonoured('MemoryReservation', `not a number (${short(v)})`);
-    c.flag('--memory-reservation', `${mib}m`);
+    out.spec.memoryReservationMiB = mib;
     c.honoured('MemoryReservation', `--memory-reservation ${mib}m (soft limit)`);
   },
   PortMappings(v, c, ctx, out) {
@@ -290,7 +265,7 @@ const HANDLERS: Record<string, Handler> = {
       const protocol = typeof pm.Protocol === 'string' ? pm.Protocol.toLowerCase() : 'tcp';
       const hostPort = ctx.hostPorts?.[containerPort] ?? num(pm.HostPort) ?? containerPort;
       // Loopback only: the ALB is the only client in AWS; locally nothing but this machine may connect.
-      out.pod.publish.push(`127.0.0.1:${hostPort}:${containerPort}/${protocol}`);
+      out.pod.publish.push({ hostIp: '127.0.0.1', hostPort, containerPort, protocol });
       described.push(`127.0.0.1:${hostPort} -> ${containerPort}/${protocol}`);
     }
     if (described.length) {
@@ -302,24 +277,24 @@ const HANDLERS: Record<string, Handler> = {
     c.honoured('Essential', out.essential ? 'runner: if it exits and is not restarted, the task stops (every container is stopped)' : 'runner: its exit does not stop the task');
   },
   EntryPoint(v, c, _ctx, out) {
-    out.entryPoint = asArray(v).map(String);
-    c.honoured('EntryPoint', `--entrypoint ${JSON.stringify(out.entryPoint)}`);
+    out.spec.entrypoint = asArray(v).map(String);
+    c.honoured('EntryPoint', `--entrypoint ${JSON.stringify(out.spec.entrypoint)}`);
   },
   Command(v, c, _ctx, out) {
-    out.command = asArray(v).map(String);
-    c.honoured('Command', `arguments after the image: ${JSON.stringify(out.command)}`);
+    out.spec.command = asArray(v).map(String);
+    c.honoured('Command', `arguments after the image: ${JSON.stringify(out.spec.command)}`);
   },
-  Environment(v, c, ctx) {
+  Environment(v, c, ctx, out) {
     const overrides = ctx.environmentOverrides ?? {};
     const names: string[] = [];
     for (const kv of asArray(v).filter(isObj)) {
       const name = String(kv.Name);
       const override = overrides[name];
       if (override) {
-        c.flag('--env', `${name}=${override.value}`);
+        out.spec.env[name] = override.value;
         c.deviation(`Environment.${name}`, `${short(kv.Value)} -> ${override.value}: ${override.reason}`);
       } else if (typeof kv.Value === 'string' || typeof kv.Value === 'number' || typeof kv.Value === 'boolean') {
-        c.flag('--env', `${name}=${kv.Value}`);
+        out.spec.env[name] = String(kv.Value);
         names.push(name);
       } else {
         c.notHonoured(`Environment.${name}`, `value ${short(kv.Value)} is resolved only at deployment; the variable is not set`);
@@ -352,8 +327,7 @@ const HANDLERS: Record<string, Handler> = {
       const envName = String(s.Name);
       const secret: SecretRef = { envName, valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom), podmanSecret: podmanSecretName(ctx.podName, out.name, envName) };
       out.secrets.push(secret);
-      // type=env: podman sets the variable at start; the value is in neither argv nor `podman inspect`.
-      c.flag('--secret', `${secret.podmanSecret},type=env,target=${envName}`);
+      out.spec.secrets.push({ envName, secretId: secret.podmanSecret });
       c.deviation(`Secrets.${envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
     }
   },
@@ -375,39 +349,36 @@ const HANDLERS: Record<string, Handler> = {
   },
   StopTimeout(v, c, _ctx, out) {
     out.stopTimeoutS = num(v) ?? ECS_DEFAULTS.stopTimeoutS;
-    c.flag('--stop-timeout', String(out.stopTimeoutS));
+    out.spec.stopTimeoutS = out.stopTimeoutS;
     c.honoured('StopTimeout', `--stop-timeout ${out.stopTimeoutS} (stop signal, then SIGKILL after ${out.stopTimeoutS} s)`);
   },
-  Hostname(v, c) {
-    c.flag('--hostname', String(v));
+  Hostname(v, c, _ctx, out) {
+    out.spec.hostname = String(v);
     c.honoured('Hostname', `--hostname ${v}`);
   },
-  User(v, c) {
-    c.flag('--user', String(v));
+  User(v, c, _ctx, out) {
+    out.spec.user = String(v);
     c.honoured('User', `--user ${v}`);
   },
-  WorkingDirectory(v, c) {
-    c.flag('--workdir', String(v));
+  WorkingDirectory(v, c, _ctx, out) {
+    out.spec.workingDir = String(v);
     c.honoured('WorkingDirectory', `--workdir ${v}`);
   },
   DisableNetworking(v, c) {
     if (bool(v)) c.notHonoured('DisableNetworking', 'a pod container always joins the pod network namespace (awsvpc does not allow it either)');
   },
-  Privileged(v, c) {
+  Privileged(v, c, _ctx, out) {
     if (bool(v)) {
-      c.flag('--privileged');
+      out.spec.privileged = true;
       c.honoured('Privileged', '--privileged');
     } else {
       c.honoured('Privileged', 'false: not privileged');
     }
   },
   ReadonlyRootFilesystem(v, c, _ctx, out) {
-    out.readOnly = bool(v) ?? false;
-    if (out.readOnly) {
-      // --read-only-tmpfs=false: podman would otherwise mount writable tmpfs on /run, /tmp and /var/tmp,
-      // which Docker (and so ECS) does not; only the template's Tmpfs mounts may be writable.
-      c.flag('--read-only', '--read-only-tmpfs=false');
-      c.honoured('ReadonlyRootFilesystem', '--read-only --read-only-tmpfs=false (no extra writable tmpfs, as on Docker)');
+    out.spec.readOnlyRootfs = bool(v) ?? false;
+    if (out.spec.readOnlyRootfs) {
+      c.honoured('ReadonlyRootFilesystem', '--read-only (only the Tmpfs mounts are writable)');
     } else {
       c.honoured('ReadonlyRootFilesystem', 'false: writable root');
     }
@@ -422,38 +393,38 @@ const HANDLERS: Record<string, Handler> = {
   },
   ExtraHosts(v, c, _ctx, out) {
     const hosts = asArray(v).filter(isObj);
-    out.pod.addHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
+    out.pod.extraHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
     if (hosts.length) c.honoured('ExtraHosts', `pod --add-host (the pod owns /etc/hosts)`);
   },
-  DockerSecurityOptions(v, c) {
+  DockerSecurityOptions(v, c, _ctx, out) {
     for (const opt of asArray(v).map(String)) {
       if (opt === 'no-new-privileges') {
-        c.flag('--security-opt', 'no-new-privileges');
+        out.spec.securityOpt.push('no-new-privileges');
         c.honoured('DockerSecurityOptions.no-new-privileges', '--security-opt no-new-privileges');
       } else if (/^(apparmor|label|seccomp):/.test(opt)) {
         // Docker's "apparmor:P" is podman's "apparmor=P".
         const [key, ...rest] = opt.split(':');
-        c.flag('--security-opt', `${key}=${rest.join(':')}`);
+        out.spec.securityOpt.push(`${key}=${rest.join(':')}`);
         c.honoured(`DockerSecurityOptions.${key}`, `--security-opt ${key}=${rest.join(':')}`);
       } else {
         c.notHonoured(`DockerSecurityOptions.${opt}`, 'no podman equivalent (credentialspec is for Windows/gMSA); ignored');
       }
     }
   },
-  Interactive(v, c) {
-    if (bool(v)) c.flag('--interactive');
+  Interactive(v, c, _ctx, out) {
+    out.spec.interactive = bool(v) ?? false;
     c.honoured('Interactive', bool(v) ? '--interactive' : 'false');
   },
-  PseudoTerminal(v, c) {
-    if (bool(v)) c.flag('--tty');
+  PseudoTerminal(v, c, _ctx, out) {
+    out.spec.tty = bool(v) ?? false;
     c.honoured('PseudoTerminal', bool(v) ? '--tty' : 'false');
   },
-  DockerLabels(v, c) {
+  DockerLabels(v, c, _ctx, out) {
     if (!isObj(v)) return;
-    for (const [k, val] of Object.entries(v)) c.flag('--label', `${k}=${val}`);
+    for (const [k, val] of Object.entries(v)) out.spec.labels[k] = String(val);
     c.honoured('DockerLabels', `--label (${Object.keys(v).length})`);
   },
-  Ulimits(v, c, ctx) {
+  Ulimits(v, c, ctx, out) {
     const applied: string[] = [];
     for (const u of asArray(v).filter(isObj)) {
       const name = String(u.Name);
@@ -471,7 +442,7 @@ const HANDLERS: Record<string, Handler> = {
         hard = cap;
         soft = Math.min(soft, cap);
       }
-      c.flag('--ulimit', `${name}=${soft}:${hard}`);
+      out.spec.ulimits.push({ name, soft, hard });
       applied.push(`${name}=${soft}:${hard}`);
     }
     if (applied.length) c.honoured('Ulimits', `--ulimit ${applied.join(' --ulimit ')}`);
@@ -499,23 +470,14 @@ const HANDLERS: Record<string, Handler> = {
       startPeriodS: num(v.StartPeriod) ?? ECS_DEFAULTS.healthStartPeriodS,
     };
     out.health = spec;
-    const cmd = healthCmdArg(test);
-    c.flag(
-      '--health-cmd', cmd.arg,
-      '--health-interval', `${spec.intervalS}s`,
-      '--health-timeout', `${spec.timeoutS}s`,
-      '--health-retries', String(spec.retries),
-      '--health-start-period', `${spec.startPeriodS}s`,
-    );
+    out.spec.health = spec;
     c.honoured('HealthCheck', `--health-cmd ${JSON.stringify(test)} --health-interval ${spec.intervalS}s --health-timeout ${spec.timeoutS}s --health-retries ${spec.retries} --health-start-period ${spec.startPeriodS}s`);
-    if (!cmd.exact) c.deviation('HealthCheck.Command', `a single argument with blanks runs through /bin/sh (${cmd.arg})`);
   },
   SystemControls(v, c, _ctx, out) {
     for (const s of asArray(v).filter(isObj)) {
-      const setting = `${s.Namespace}=${s.Value}`;
-      // net.* belongs to the network namespace, which the pod owns (as the task ENI does in awsvpc).
-      if (String(s.Namespace).startsWith('net.')) out.pod.sysctls.push(setting);
-      else c.flag('--sysctl', setting);
+      // net.* belongs to the network namespace, which the task owns (as the task ENI does in awsvpc).
+      if (String(s.Namespace).startsWith('net.')) out.pod.sysctls[String(s.Namespace)] = String(s.Value);
+      else out.spec.sysctls[String(s.Namespace)] = String(s.Value);
     }
     if (asArray(v).length) c.honoured('SystemControls', '--sysctl (net.* on the pod)');
   },
@@ -558,16 +520,36 @@ const HANDLERS: Record<string, Handler> = {
 export function translateContainer(def: Record<string, unknown>, ctx: ContainerContext): TranslatedContainer {
   const name = String(def.Name);
   const c = new Collector(name);
+  const containerName = `${ctx.podName}-${name}`;
   const out: Mutable = {
     name,
+    spec: {
+      engineName: containerName,
+      image: ctx.image.ref,
+      labels: { [ctx.labelKey]: ctx.podName, [CONTAINER_LABEL_KEY]: name },
+      env: {},
+      secrets: [],
+      tty: false,
+      interactive: false,
+      stopTimeoutS: ECS_DEFAULTS.stopTimeoutS,
+      readOnlyRootfs: false,
+      tmpfs: {},
+      capDrop: [],
+      capAdd: [],
+      securityOpt: [],
+      init: false,
+      privileged: false,
+      cpuShares: ECS_DEFAULTS.minCpuShares,
+      ulimits: [],
+      devices: [],
+      sysctls: {},
+    },
     dependsOn: [],
     essential: true,
     stopTimeoutS: ECS_DEFAULTS.stopTimeoutS,
     secrets: [],
-    pod: { publish: [], sysctls: [], dns: [], dnsSearch: [], addHosts: [] },
+    pod: { publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] },
   };
-  const containerName = `${ctx.podName}-${name}`;
-  c.flag('--name', containerName, '--pod', ctx.podName, '--label', `${ctx.labelKey}=${ctx.podName}`);
 
   // Memory first: MaxSwap is relative to it.
   const order = ['Memory', ...Object.keys(def).filter((k) => k !== 'Memory')];
@@ -580,25 +562,14 @@ export function translateContainer(def: Record<string, unknown>, ctx: ContainerC
 
   if (!('Essential' in def)) c.honoured('Essential', 'not set: essential (the ECS default); runner stops the task if it exits and is not restarted');
   if (!('StopTimeout' in def)) {
-    c.flag('--stop-timeout', String(out.stopTimeoutS));
     c.deviation('StopTimeout', `not set: ${out.stopTimeoutS} s, the agent's default (ECS_CONTAINER_STOP_TIMEOUT)`);
   }
-  if (!out.health) {
-    // ECS monitors only the task definition's health check, never an image's HEALTHCHECK
-    // (task_definition_parameters.html#container_definition_healthcheck), so neither does the runner.
-    c.flag('--no-healthcheck');
-  }
-  // Runner-wide choices that make the container behave as under Docker on an ECS host:
-  // --cgroupns=private as Docker on cgroup v2 hosts (AL2023), so the container sees only its own cgroup;
-  // --pull=never because the image was just built or checked.
-  c.flag('--cgroupns', 'private', '--pull', 'never');
-  if (out.entryPoint) c.flag('--entrypoint', JSON.stringify(out.entryPoint));
-  const createArgs = [...c.args, ctx.image.ref, ...(out.command ?? [])];
+  if (!('Cpu' in def)) out.spec.cpuShares = ECS_DEFAULTS.minCpuShares;
 
   return {
     name,
     containerName,
-    createArgs,
+    spec: out.spec,
     pod: out.pod,
     health: out.health,
     dependsOn: out.dependsOn,

@@ -8,6 +8,7 @@
  * task-level Cpu and Memory become the pod cgroup's limits, as the agent puts the task's containers
  * under one cgroup with those limits.
  */
+import type { TaskSpec } from './task-spec';
 import { FieldReport, TranslatedContainer, ContainerContext, translateContainer } from './translate-container';
 
 export interface TaskContext extends Omit<ContainerContext, 'image'> {
@@ -16,8 +17,8 @@ export interface TaskContext extends Omit<ContainerContext, 'image'> {
 }
 
 export interface TranslatedTask {
-  /** Arguments after `podman pod create`. */
-  readonly podCreateArgs: string[];
+  /** The task's cgroup limits and network namespace (rendered by each engine). */
+  readonly task: TaskSpec;
   /** Containers in start order (dependencies first). */
   readonly containers: TranslatedContainer[];
   /** Task-level and container-level field reports, in template order. */
@@ -71,57 +72,58 @@ export function startOrder(containers: TranslatedContainer[]): TranslatedContain
   return ordered;
 }
 
-type TaskHandler = (value: unknown, report: (outcome: FieldReport['outcome'], detail: string) => void, pod: string[]) => void;
+type TaskHandler = (value: unknown, report: (outcome: FieldReport['outcome'], detail: string) => void, task: TaskSpec) => void;
 
 const TASK_HANDLERS: Record<string, TaskHandler> = {
   ContainerDefinitions: () => undefined,
-  Family(v, report, pod) {
-    pod.push('--label', `secure-ecs.family=${v}`);
-    report('honoured', `pod label secure-ecs.family=${v}`);
+  Family(v, report, task) {
+    task.labels['secure-ecs.family'] = String(v);
+    report('honoured', `label secure-ecs.family=${v}`);
   },
-  Cpu(v, report, pod) {
+  Cpu(v, report, task) {
     const units = parseTaskCpu(v);
     if (units === undefined) return report('not-honoured', `unreadable value ${short(v)}; no CPU cap`);
-    // CPU units / 1024 = CPUs: the pod cgroup's CFS quota, a hard cap as on ECS (pitfalls P19).
-    pod.push('--cpus', String(units / 1024));
-    report('honoured', `pod --cpus ${units / 1024} (CFS quota on the pod cgroup, a hard cap)`);
+    // CPU units / 1024 = CPUs: a CFS quota on the task cgroup, a hard cap as on ECS, where the agent
+    // creates one cgroup per task with the task's limits (amazon-ecs-agent agent/taskresource/cgroup/cgroup.go).
+    task.cpuUnits = units;
+    report('honoured', `${units / 1024} CPU (CFS quota on the task cgroup, a hard cap)`);
   },
-  Memory(v, report, pod) {
+  Memory(v, report, task) {
     const mib = parseTaskMemoryMiB(v);
     if (mib === undefined) return report('not-honoured', `unreadable value ${short(v)}; no task memory limit`);
-    pod.push('--memory', `${mib}m`);
-    report('honoured', `pod --memory ${mib}m (memory limit of the pod cgroup, above the containers')`);
+    task.memoryMiB = mib;
+    report('honoured', `${mib} MiB (memory limit of the task cgroup, above the containers')`);
   },
   NetworkMode(v, report) {
-    if (v === 'awsvpc') report('honoured', 'one pod: its containers share one network namespace (--share net) and talk over localhost');
-    else report('deviation', `${v}: the runner always uses one pod network namespace, as awsvpc does`);
+    if (v === 'awsvpc') report('honoured', 'one network namespace for the task: its containers share it and talk over localhost');
+    else report('deviation', `${v}: the runner always gives the task one network namespace, as awsvpc does`);
   },
-  PidMode(v, report, pod) {
+  PidMode(v, report, task) {
     if (v === 'task') {
-      pod.push('--share', 'net,pid');
-      report('honoured', 'pod --share net,pid');
+      task.share.push('pid');
+      report('honoured', 'the containers share one PID namespace');
     } else {
       report('not-honoured', `${v}: the host PID namespace is never shared locally; each container has its own`);
     }
   },
-  IpcMode(v, report, pod) {
+  IpcMode(v, report, task) {
     if (v === 'task') {
-      pod.push('--share', 'net,ipc');
-      report('honoured', 'pod --share net,ipc');
+      task.share.push('ipc');
+      report('honoured', 'the containers share one IPC namespace');
     } else if (v === 'none') {
-      report('not-honoured', 'none: containers keep private IPC namespaces (podman has no per-pod "none")');
+      report('not-honoured', 'none: containers keep private IPC namespaces (no engine has a per-task "none")');
     } else {
       report('not-honoured', `${v}: the host IPC namespace is never shared locally; each container has its own`);
     }
   },
   RequiresCompatibilities(v, report) {
-    report('not-honoured', `${short(v)}: runs on podman on this machine, not on an ECS container instance`);
+    report('not-honoured', `${short(v)}: runs on this machine's container engine, not on an ECS container instance`);
   },
   TaskRoleArn(_v, report) {
     report('not-honoured', 'no task role: the containers get no AWS credentials (no credentials endpoint), so AWS API calls fail');
   },
   ExecutionRoleArn(_v, report) {
-    report('not-honoured', 'not needed: images are built locally, logs stay in podman, secrets come from .secure-ecs.secrets.json');
+    report('not-honoured', 'not needed: images are built locally, logs stay in the engine, secrets come from .secure-ecs.secrets.json');
   },
   Volumes(v, report) {
     if (Array.isArray(v) && v.length) report('not-honoured', 'task volumes are not created locally');
@@ -149,22 +151,16 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
   },
 };
 
-/** Translate the task definition's Properties (as in the template) into a pod and its containers. */
+/** Translate the task definition's Properties (as in the template) into a task and its containers. */
 export function translateTask(props: Record<string, unknown>, ctx: TaskContext): TranslatedTask {
   const fields: FieldReport[] = [];
-  const podArgs: string[] = ['--name', ctx.podName, '--label', `${ctx.labelKey}=${ctx.podName}`, '--infra-name', `${ctx.podName}-infra`];
-  const shareArgs: string[] = [];
+  const task: TaskSpec = { name: ctx.podName, labels: { [ctx.labelKey]: ctx.podName }, share: [], publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] };
   for (const [key, value] of Object.entries(props)) {
     const report = (outcome: FieldReport['outcome'], detail: string) => fields.push({ path: `task.${key}`, outcome, detail });
     const handler = TASK_HANDLERS[key];
-    if (handler) handler(value, report, key === 'PidMode' || key === 'IpcMode' ? shareArgs : podArgs);
+    if (handler) handler(value, report, task);
     else report('not-honoured', `unknown to the translator (${short(value)}); ignored`);
   }
-  // awsvpc shares only the network namespace between a task's containers; PID and IPC only when the
-  // task asks (PidMode/IpcMode "task"). podman's default would also share ipc and uts.
-  const shared = new Set(['net']);
-  for (let i = 0; i < shareArgs.length; i += 2) shareArgs[i + 1].split(',').forEach((ns) => shared.add(ns));
-  podArgs.push('--share', [...shared].join(','));
 
   const defs = (Array.isArray(props.ContainerDefinitions) ? props.ContainerDefinitions : []).filter(isObj);
   const translated = defs.map((def) => {
@@ -175,12 +171,12 @@ export function translateTask(props: Record<string, unknown>, ctx: TaskContext):
   });
   const ordered = startOrder(translated);
   for (const c of translated) {
-    for (const p of c.pod.publish) podArgs.push('--publish', p);
-    for (const s of c.pod.sysctls) podArgs.push('--sysctl', s);
-    for (const d of c.pod.dns) podArgs.push('--dns', d);
-    for (const d of c.pod.dnsSearch) podArgs.push('--dns-search', d);
-    for (const h of c.pod.addHosts) podArgs.push('--add-host', h);
+    task.publish.push(...c.pod.publish);
+    Object.assign(task.sysctls, c.pod.sysctls);
+    task.dns.push(...c.pod.dns);
+    task.dnsSearch.push(...c.pod.dnsSearch);
+    task.extraHosts.push(...c.pod.extraHosts);
     fields.push(...c.fields);
   }
-  return { podCreateArgs: podArgs, containers: ordered, fields };
+  return { task, containers: ordered, fields };
 }

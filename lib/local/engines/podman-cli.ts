@@ -3,8 +3,8 @@
  * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
  */
 import { spawn } from 'node:child_process';
-import { LocalStepError } from './errors';
-import { runLines } from './run-lines';
+import { LocalStepError } from '../errors';
+import { runLines } from '../run-lines';
 
 export interface RunResult {
   readonly code: number;

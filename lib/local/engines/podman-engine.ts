@@ -1,0 +1,278 @@
+/**
+ * The podman engine: the task is a pod (podman's own awsvpc shape: the infra container holds the
+ * network namespace, the pod cgroup the task limits). Podman is driven through its CLI with JSON
+ * output, not its REST API: podman is daemonless, and its API exists only while `podman system
+ * service` runs, a daemon users of podman do not have; `--format json` is the CLI's stable,
+ * machine-readable interface (https://docs.podman.io/en/v4.3/markdown/podman-inspect.1.html).
+ */
+import { spawn } from 'node:child_process';
+import { LocalStepError } from '../errors';
+import type { HostFacts } from '../host/host-facts';
+import type { FieldReport } from '../translate-container';
+import type { ContainerSpec, TaskSpec } from '../task-spec';
+import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions } from './container-engine';
+import { Podman } from './podman-cli';
+import { podmanEnv } from './podman-conf';
+import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
+import { lineSplitter } from './line-splitter';
+
+const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
+
+export class PodmanEngine implements ContainerEngine {
+  readonly runsHealthChecks = false;
+
+  private constructor(
+    readonly podman: Podman,
+    readonly info: EngineInfo,
+    private readonly labelKey: string,
+  ) {}
+
+  /** A working podman with the runner's containers.conf, or a LocalStepError saying why not. */
+  static async connect(facts: HostFacts, labelKey: string): Promise<PodmanEngine> {
+    const podman = new Podman(podmanEnv(facts));
+    const r = await podman.run(['info', '--format', 'json'], { timeoutMs: 60_000 });
+    if (r.code !== 0) throw new LocalStepError('container engine', `podman does not work: ${(r.stderr.split('\n').filter(Boolean).pop() ?? `exit ${r.code}`).replace(/^Error: /, '')}`);
+    const doc = JSON.parse(r.stdout);
+    const host = doc.host ?? {};
+    return new PodmanEngine(
+      podman,
+      {
+        kind: 'podman',
+        version: String(doc.version?.Version ?? 'unknown'),
+        rootless: Boolean(host.security?.rootless),
+        cgroupVersion: String(host.cgroupVersion) === 'v2' ? 2 : 1,
+        cgroupDriver: host.cgroupManager === 'systemd' ? 'systemd' : 'cgroupfs',
+        remote: Boolean(host.serviceIsRemote),
+        endpoint: 'podman (CLI)',
+      },
+      labelKey,
+    );
+  }
+
+  /** Rootless podman on cgroup v1 cannot set any resource limit (podman ignores them with a warning). */
+  private get limitsUnsupported(): string | undefined {
+    return this.info.rootless && this.info.cgroupVersion === 1
+      ? 'rootless podman on cgroup v1 cannot set resource limits (podman ignores them): run Docker or rootful podman, or boot with cgroup v2'
+      : undefined;
+  }
+
+  fieldNotes(task: TaskSpec, containers: ContainerSpec[]): FieldReport[] {
+    const notes: FieldReport[] = [];
+    const why = this.limitsUnsupported;
+    if (why) {
+      if (task.cpuUnits !== undefined) notes.push({ path: 'task.Cpu', outcome: 'not-honoured', detail: `no CPU cap: ${why}` });
+      if (task.memoryMiB !== undefined) notes.push({ path: 'task.Memory', outcome: 'not-honoured', detail: `no task memory limit: ${why}` });
+    } else {
+      if (task.cpuUnits !== undefined) notes.push({ path: 'task.Cpu', outcome: 'honoured', detail: `pod --cpus ${task.cpuUnits / 1024} (CFS quota on the pod cgroup, a hard cap)` });
+      if (task.memoryMiB !== undefined) notes.push({ path: 'task.Memory', outcome: 'honoured', detail: `pod --memory ${task.memoryMiB}m (memory limit of the pod cgroup, above the containers')` });
+    }
+    for (const c of containers) {
+      const name = c.labels['secure-ecs.container'] ?? c.engineName;
+      if (why) {
+        if (c.memoryMiB !== undefined) notes.push({ path: `${name}.Memory`, outcome: 'not-honoured', detail: `no memory limit: ${why}` });
+        notes.push({ path: `${name}.Cpu`, outcome: 'not-honoured', detail: `no CPU shares: ${why}` });
+        if (c.memoryReservationMiB !== undefined) notes.push({ path: `${name}.MemoryReservation`, outcome: 'not-honoured', detail: why });
+      }
+      if (c.health) {
+        notes.push({ path: `${name}.HealthCheck.schedule`, outcome: 'deviation', detail: "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every second during StartPeriod, then every Interval" });
+        const cmd = healthCmdArg(c.health.test);
+        if (!cmd.exact) notes.push({ path: `${name}.HealthCheck.Command`, outcome: 'deviation', detail: `a single argument with blanks runs through /bin/sh (${cmd.arg})` });
+      }
+      for (const s of c.secrets) notes.push({ path: `${name}.Secrets.${s.envName}`, outcome: 'deviation', detail: 'value from .secure-ecs.secrets.json (never printed), as a podman secret of type env: in no command line and not in `podman inspect`' });
+    }
+    return notes;
+  }
+
+  async loadBalancerAddress(): Promise<string> {
+    if (this.info.rootless) {
+      // Rootless pods use slirp4netns; its default port handler (rootlesskit) connects to the
+      // published port from inside the pod's network namespace, so nginx sees 127.0.0.1
+      // (https://github.com/containers/podman/blob/v4.3.1/docs/source/markdown/podman-run.1.md.in, "--network slirp4netns": port_handler).
+      return '127.0.0.1';
+    }
+    const nets = JSON.parse(await this.podman.ok('detect the pod network gateway', ['network', 'inspect', 'podman'])) as any[];
+    const gateway = (nets[0]?.subnets ?? []).map((s: any) => s.gateway).find((g: unknown) => typeof g === 'string' && !g.includes(':'));
+    if (!gateway) throw new LocalStepError('detect the pod network gateway', 'podman network "podman" has no IPv4 gateway');
+    return gateway;
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    return (await this.podman.run(['image', 'exists', ref])).code === 0;
+  }
+
+  async pullImage(ref: string, onLine: (line: string) => void): Promise<void> {
+    const r = await this.podman.stream(['pull', ref], onLine, { timeoutMs: 10 * 60_000 });
+    if (r.code !== 0) throw new LocalStepError(`pull ${ref}`, r.tail.filter((l) => /error/i.test(l)).pop() ?? `podman pull exited with ${r.code}`, r.tail.slice(-5));
+  }
+
+  async buildImage(req: BuildRequest, onLine: (line: string) => void): Promise<void> {
+    const args = [
+      'build',
+      // podman drops HEALTHCHECK from OCI-format images; the docker format keeps the image config as
+      // `docker build` (what `cdk deploy` runs) writes it.
+      '--format', 'docker',
+      '--tag', req.tag,
+      ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      '--file', `${req.contextDir}/${req.dockerfile}`,
+      ...(req.platform ? ['--platform', req.platform] : []),
+      ...(req.target ? ['--target', req.target] : []),
+      ...(req.networkMode ? ['--network', req.networkMode] : []),
+      ...Object.entries(req.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      req.contextDir,
+    ];
+    const r = await this.podman.stream(args, onLine);
+    if (r.code !== 0) throw new LocalStepError(`build ${req.tag}`, `podman build exited with ${r.code}`, r.tail.slice(-25));
+  }
+
+  async importImage(tarFile: string, ref: string): Promise<void> {
+    // The official Debian image's only config is CMD ["bash"].
+    await this.podman.ok(`import ${ref}`, ['import', '--change', 'CMD ["bash"]', '--message', 'debian minbase by secure-ecs local (mmdebstrap)', tarFile, ref]);
+  }
+
+  async imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+    const r = await this.podman.run(['image', 'inspect', ref]);
+    if (r.code !== 0) return undefined;
+    const cfg = JSON.parse(r.stdout)[0]?.Config ?? {};
+    return { cmd: cfg.Cmd ?? [], entrypoint: cfg.Entrypoint ?? [], user: cfg.User ?? '' };
+  }
+
+  async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {
+    for (const [name, value] of secretValues) {
+      onLine(`secret ${name}`);
+      await this.podman.ok('create secrets', ['secret', 'create', '--label', `${this.labelKey}=${task.name}`, name, '-'], { input: value });
+    }
+    onLine('pod');
+    await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: !this.limitsUnsupported })]);
+    for (const c of containers) {
+      onLine(`container ${c.engineName}`);
+      await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name)]);
+      if (c.health) {
+        // podman builds health checks from flags; read the result back so a translation podman changed is reported.
+        const got = JSON.parse(await this.podman.ok('verify health checks', ['container', 'inspect', '--format', '{{json .Config.Healthcheck.Test}}', c.engineName]));
+        if (JSON.stringify(got) !== JSON.stringify(c.health.test)) {
+          throw new LocalStepError('verify health checks', `${c.engineName}: podman recorded ${JSON.stringify(got)} for the template's ${JSON.stringify(c.health.test)}`);
+        }
+      }
+    }
+  }
+
+  async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
+    if ((await this.podman.run(['pod', 'exists', taskName])).code !== 0) return 'absent';
+    const labels = JSON.parse(await this.podman.ok('start', ['pod', 'inspect', '--format', '{{json .Labels}}', taskName])) ?? {};
+    return labels[this.labelKey] === taskName ? 'ours' : 'foreign';
+  }
+
+  async removeTask(taskName: string): Promise<string[]> {
+    const removed: string[] = [];
+    const names = await this.listContainers(this.labelKey, taskName);
+    if ((await this.podman.run(['pod', 'exists', taskName])).code === 0) {
+      await this.podman.ok('remove the pod', ['pod', 'rm', '--force', taskName]);
+      removed.push(`pod ${taskName}`);
+    }
+    // Containers of the label outside the pod (a failed create) go too.
+    for (const n of names) {
+      await this.podman.run(['rm', '--force', n]);
+      removed.push(`container ${n}`);
+    }
+    const ls = await this.podman.run(['secret', 'ls', '--format', 'json']);
+    if (ls.code === 0) {
+      for (const s of JSON.parse(ls.stdout || '[]') as any[]) {
+        if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0) removed.push(`secret ${s.Spec.Name}`);
+      }
+    }
+    return removed;
+  }
+
+  async taskCgroup(taskName: string): Promise<{ v1: Record<string, string>; v2?: string } | undefined> {
+    const r = await this.podman.run(['pod', 'inspect', taskName]);
+    if (r.code !== 0) return undefined;
+    const doc = JSON.parse(r.stdout);
+    const p = String((Array.isArray(doc) ? doc[0] : doc).CgroupPath ?? '');
+    return { v1: { cpu: p, memory: p, pids: p }, v2: p };
+  }
+
+  async startContainer(name: string): Promise<void> {
+    await this.podman.ok(`start ${name}`, ['start', name]);
+  }
+
+  async stopContainer(name: string, timeoutS: number): Promise<void> {
+    const r = await this.podman.run(['stop', '--time', String(timeoutS), name]);
+    // podman 4.3 races its own post-stop cleanup with conmon's ("refusing to clean up: container
+    // state improper"): the stop happened; wait until the container no longer runs.
+    if (r.code !== 0 && !/container state improper|no such container/i.test(r.stderr)) {
+      throw new LocalStepError(`stop ${name}`, `podman stop failed: ${r.stderr.split('\n').pop()}`);
+    }
+    const deadline = Date.now() + (timeoutS + 5) * 1000;
+    while ((await this.inspectContainers([name])).get(name)?.status === 'running') {
+      if (Date.now() > deadline) throw new LocalStepError(`stop ${name}`, `still running ${timeoutS + 5} s after podman stop`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  async inspectContainers(names: string[]): Promise<Map<string, ContainerStatus | undefined>> {
+    let r = await this.podman.run(['container', 'inspect', ...names]);
+    let docs: any[] = [];
+    if (r.code === 0) {
+      docs = JSON.parse(r.stdout);
+    } else {
+      // One of them is gone (removed behind the runner's back): read the others one by one.
+      for (const n of names) {
+        r = await this.podman.run(['container', 'inspect', n]);
+        if (r.code === 0) docs.push(...JSON.parse(r.stdout));
+      }
+    }
+    const byName = new Map(docs.map((d) => [String(d.Name).replace(/^\//, ''), d]));
+    const out = new Map<string, ContainerStatus | undefined>();
+    for (const n of names) {
+      const d = byName.get(n);
+      if (!d) {
+        out.set(n, undefined);
+        continue;
+      }
+      const state = d.State ?? {};
+      const health = state.Health ?? state.Healthcheck ?? {};
+      const log: any[] = health.Log ?? [];
+      out.set(n, {
+        status: String(state.Status ?? 'unknown'),
+        exitCode: Number(state.ExitCode ?? 0),
+        oomKilled: Boolean(state.OOMKilled),
+        startedAt: time(state.StartedAt),
+        finishedAt: time(state.FinishedAt),
+        health: String(health.Status ?? ''),
+        healthOutput: log.length ? String(log[log.length - 1].Output ?? '').trim() : undefined,
+        image: d.ImageName,
+      });
+    }
+    return out;
+  }
+
+  async inspectRaw(name: string): Promise<any | undefined> {
+    const r = await this.podman.run(['container', 'inspect', name]);
+    return r.code === 0 ? JSON.parse(r.stdout)[0] : undefined;
+  }
+
+  async runHealthCheck(name: string, timeoutMs: number): Promise<void> {
+    // podman applies the definition's timeout, retries and start period and records the result.
+    await this.podman.run(['healthcheck', 'run', name], { timeoutMs });
+  }
+
+  async listContainers(labelKey: string, labelValue: string): Promise<string[]> {
+    const r = await this.podman.run(['ps', '--all', '--filter', `label=${labelKey}=${labelValue}`, '--format', '{{.Names}}']);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
+    const args = ['logs', ...(opts.follow ? ['--follow'] : []), ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name];
+    const child = spawn(this.podman.bin, args, { env: this.podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const feed = lineSplitter(onLine);
+    child.stdout.on('data', feed.push);
+    child.stderr.on('data', feed.push);
+    const done = new Promise<void>((resolve) => child.on('close', () => (feed.flush(), resolve())));
+    return { stop: () => child.kill(), done };
+  }
+
+  async exec(name: string, cmd: string[], opts: { user?: string; timeoutMs?: number } = {}): Promise<{ code: number; output: string }> {
+    const r = await this.podman.run(['exec', ...(opts.user ? ['--user', opts.user] : []), name, ...cmd], { timeoutMs: opts.timeoutMs });
+    return { code: r.code, output: `${r.stdout}${r.stderr}` };
+  }
+}

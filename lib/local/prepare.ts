@@ -1,0 +1,143 @@
+/**
+ * The one preparation of a local task, shared by `up`, the end-to-end suite and the benchmark: the
+ * container engine, a current cloud assembly, the task definition read from it, the images, the ALB
+ * stand-in, the translation and the engine's corrections to it, and the plan that `up` records.
+ */
+import * as path from 'node:path';
+import { readAssemblyTask, type AssemblyTask } from './cloud-assembly';
+import type { ContainerEngine } from './engines/container-engine';
+import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
+import { LocalStepError } from './errors';
+import { applyEngineNotes } from './field-report';
+import { hostFacts, type HostFacts } from './host/host-facts';
+import { assetImageRef, ensureImage } from './images';
+import type { Reporter } from './progress';
+import { LABEL_KEY, type LocalPlan } from './state';
+import { assemblyDir, staleReason, synthesize } from './synth';
+import type { FieldReport } from './translate-container';
+import { translateTask, type TranslatedTask } from './translate-task';
+
+/**
+ * The proxy's setting naming the load balancer's addresses (containers/proxy/README.md): nginx trusts
+ * X-Forwarded-For only from them. Locally there is no ALB: the address the host's connections to the
+ * published port arrive from (the engine knows it) is the only peer, so it takes the ALB's place.
+ */
+export const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
+
+/** A single address as a CIDR: /32 for IPv4, /128 for IPv6. Pure. */
+export const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
+
+export interface PrepareOptions {
+  readonly taskName: string;
+  readonly projectDir: string;
+  readonly hostPort: number;
+  readonly reporter: Reporter;
+  readonly engineRequest?: EngineRequest;
+  /** An engine already connected (the benchmark's, a test's); skips the selection. */
+  readonly engine?: ContainerEngine;
+  readonly facts?: HostFacts;
+  /** Label every object carries (the runner's by default; the benchmark uses its own). */
+  readonly labelKey?: string;
+  /** Environment overrides besides the ALB stand-in (benchmark variants). */
+  readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
+}
+
+export interface PreparedTask {
+  readonly engine: ContainerEngine;
+  readonly facts: HostFacts;
+  readonly assembly: AssemblyTask;
+  readonly images: Record<string, { ref: string; origin: string }>;
+  readonly translated: TranslatedTask;
+  /** The translator's field reports corrected by the engine. */
+  readonly fields: FieldReport[];
+  readonly loadBalancer: string;
+  readonly plan: LocalPlan;
+}
+
+export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
+  const r = o.reporter;
+  const facts = o.facts ?? hostFacts();
+  const labelKey = o.labelKey ?? LABEL_KEY;
+  const engine = o.engine ?? (await selectEngine(facts, o.engineRequest ?? { env: process.env }, r, realConnectors(labelKey)));
+
+  const reason = staleReason(o.projectDir);
+  if (reason) await synthesize(o.projectDir, r, reason);
+  else r.info('cdk.out is current (no input changed since the last synth)');
+  const assembly = await r.step('read the task definition from cdk.out', async () => readAssemblyTask(assemblyDir(o.projectDir)));
+
+  const images: PreparedTask['images'] = {};
+  for (const [name, source] of Object.entries(assembly.images)) images[name] = await ensureImage(engine, facts, name, source, r);
+
+  const loadBalancer = await engine.loadBalancerAddress();
+  const translated = translate(assembly, o, labelKey, images, loadBalancer, engine, facts);
+  const fields = applyEngineNotes(translated.fields, engine.fieldNotes(translated.task, translated.containers.map((c) => c.spec)));
+
+  const plan: LocalPlan = {
+    podName: o.taskName,
+    engine: engine.info.kind,
+    projectDir: o.projectDir,
+    url: `http://127.0.0.1:${o.hostPort}/`,
+    hostPort: o.hostPort,
+    templateFile: assembly.templateFile,
+    taskLogicalId: assembly.logicalId,
+    createdAt: new Date().toISOString(),
+    containers: translated.containers.map((c) => ({
+      name: c.name,
+      containerName: c.containerName,
+      image: images[c.name].ref,
+      essential: c.essential,
+      dependsOn: c.dependsOn,
+      health: c.health,
+      restart: c.restart,
+      stopTimeoutS: c.stopTimeoutS,
+      startTimeoutS: c.startTimeoutS,
+    })),
+    fields,
+    secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.podmanSecret)),
+  };
+  return { engine, facts, assembly, images, translated, fields, loadBalancer, plan };
+}
+
+function translate(
+  assembly: AssemblyTask,
+  o: PrepareOptions,
+  labelKey: string,
+  images: PreparedTask['images'],
+  loadBalancer: string,
+  engine: ContainerEngine,
+  facts: HostFacts,
+): TranslatedTask {
+  const firstPort = (assembly.properties.ContainerDefinitions as any[])
+    .flatMap((d) => (Array.isArray(d.PortMappings) ? d.PortMappings : []))
+    .map((p: any) => Number(p.ContainerPort))
+    .find((p: number) => Number.isFinite(p));
+  const refs = Object.fromEntries(
+    Object.entries(assembly.images).map(([name, src]) => [
+      name,
+      {
+        ref: images[name]?.ref ?? src.registryRef ?? assetImageRef(name, src.assetHash!),
+        origin: src.registryRef ? 'pulled from its registry' : `built locally with ${engine.info.kind} from the CDK asset ${path.basename(src.directory!)}, tagged with the asset hash`,
+      },
+    ]),
+  );
+  try {
+    return translateTask(assembly.properties, {
+      podName: o.taskName,
+      labelKey,
+      images: refs,
+      hostPorts: firstPort !== undefined ? { [firstPort]: o.hostPort } : {},
+      environmentOverrides: {
+        [LOAD_BALANCER_TRUST_ENV]: {
+          value: hostCidr(loadBalancer),
+          reason: `no ALB locally: ${loadBalancer}, where ${engine.info.kind} delivers the host's connections to the published port from, is the only peer and plays the load balancer`,
+        },
+        ...o.environmentOverrides,
+      },
+      // A container cannot get more than the process that starts it (rootless podman), or than the
+      // daemon (Docker, which runs with its own limits): clamp only where this process starts them.
+      hostHardLimits: engine.info.kind === 'podman' && !engine.info.remote ? facts.hardLimits : {},
+    });
+  } catch (e) {
+    throw new LocalStepError('translate the task definition', (e as Error).message);
+  }
+}
