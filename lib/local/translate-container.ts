@@ -1,9 +1,10 @@
 /**
  * Translate one ECS container definition, exactly as the synthesized CloudFormation template renders
- * it (`AWS::ECS::TaskDefinition` → `ContainerDefinitions[]`), into `podman create` arguments plus the
+ * it (`AWS::ECS::TaskDefinition` → `ContainerDefinitions[]`), into an engine-neutral container
+ * (task-spec.ts; each engine renders it: engines/podman-args.ts, engines/docker-api.ts) plus the
  * settings the local runner enforces itself (health probes, dependsOn, essential, restart policy).
  *
- * Pure (no I/O): every mapping is unit-tested without podman in test/local/. Values are never
+ * Pure (no I/O): every mapping is unit-tested without an engine in test/local/. Values are never
  * re-declared here; each comes from the definition. Every top-level field, and every field of
  * `LinuxParameters`, has a handler: a field without one is reported as not honoured ("unknown to the
  * translator"), never dropped silently.
@@ -11,7 +12,8 @@
  * References:
  * - ECS container definition parameters:
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
- * - podman create: https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
+ * - Docker's container create API, whose fields the spec follows:
+ *   https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
 
 import type { ContainerSpec, TaskSpec } from './task-spec';
@@ -26,7 +28,7 @@ export interface FieldReport {
   /** `<container>.<Field>[.<SubField>]`, or `task.<Field>` for task-level fields. */
   readonly path: string;
   readonly outcome: FieldOutcome;
-  /** honoured: how (podman flags, or the runner); deviation and not-honoured: what happens instead. */
+  /** honoured: how (the `docker run`/`podman create` flag, or the runner); deviation and not-honoured: what happens instead. */
   readonly detail: string;
 }
 
@@ -52,7 +54,7 @@ export interface SecretRef {
   readonly envName: string;
   /** The ARN or parameter name of the template (shown to the user, never resolved). */
   readonly valueFrom: string;
-  /** The podman secret holding the local value. */
+  /** The id of the local value (the podman secret's name on podman). */
   readonly podmanSecret: string;
 }
 
@@ -66,14 +68,14 @@ export interface ContainerContext {
   readonly hostPorts?: Readonly<Record<number, number>>;
   /** Environment values replaced locally, each with the reason printed as a deviation. */
   readonly environmentOverrides?: Readonly<Record<string, { readonly value: string; readonly reason: string }>>;
-  /** Hard limits of the process that starts podman, by ulimit name: a container cannot get more. */
+  /** Hard limits of the process that starts the containers, by ulimit name: a container cannot get more. */
   readonly hostHardLimits?: Readonly<Record<string, number>>;
 }
 
 export interface TranslatedContainer {
   /** The ECS container name. */
   readonly name: string;
-  /** The podman container name (`<pod>-<name>`). */
+  /** The engine's container name (`<task>-<name>`). */
   readonly containerName: string;
   /** The engine-neutral container (task-spec.ts), rendered by each engine. */
   readonly spec: ContainerSpec;
@@ -143,7 +145,7 @@ export function podmanSecretName(podName: string, container: string, envName: st
   return `${podName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
-/** ECS capability names are bare (`NET_ADMIN`); podman accepts them as they are. */
+/** ECS capability names are bare (`NET_ADMIN`); both engines accept them as they are. */
 const capList = (v: Json): string[] => asArray(v).filter((c): c is string => typeof c === 'string');
 
 type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
@@ -188,7 +190,7 @@ const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable)
     if (bool(v)) {
       // Docker's --init (tini) on ECS; podman's --init runs catatonit: both reap zombies and forward signals.
       out.spec.init = true;
-      c.honoured('LinuxParameters.InitProcessEnabled', '--init (catatonit as PID 1, as docker --init runs tini)');
+      c.honoured('LinuxParameters.InitProcessEnabled', '--init (an init as PID 1: catatonit on podman, tini on Docker as on ECS)');
     } else {
       c.honoured('LinuxParameters.InitProcessEnabled', 'false: no init process');
     }
@@ -203,7 +205,7 @@ const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable)
   },
   SharedMemorySize(v, c, out) {
     const size = num(v);
-    if (size === undefined) return c.notHonoured('LinuxParameters.SharedMemorySize', `not a number (${short(v)}); podman's default /dev/shm applies`);
+    if (size === undefined) return c.notHonoured('LinuxParameters.SharedMemorySize', `not a number (${short(v)}); the engine's default /dev/shm applies`);
     out.spec.shmSizeMiB = size;
     c.honoured('LinuxParameters.SharedMemorySize', `--shm-size ${size}m`);
   },
@@ -230,7 +232,7 @@ const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable)
 const HANDLERS: Record<string, Handler> = {
   // Handled first in translateContainer (the container's identity); listed so it is "known".
   Name(_v, c, ctx, out) {
-    c.honoured('Name', `podman container ${ctx.podName}-${out.name} in pod ${ctx.podName}`);
+    c.honoured('Name', `container ${ctx.podName}-${out.name} of task ${ctx.podName}, labelled ${CONTAINER_LABEL_KEY}=${out.name}`);
   },
   Image(v, c, ctx) {
     c.deviation('Image', `${ctx.image.ref}: ${ctx.image.origin} (ECS pulls ${isIntrinsic(v) ? 'the pushed asset from ECR' : short(v)})`);
@@ -269,7 +271,7 @@ const HANDLERS: Record<string, Handler> = {
       described.push(`127.0.0.1:${hostPort} -> ${containerPort}/${protocol}`);
     }
     if (described.length) {
-      c.deviation('PortMappings', `published on the pod as ${described.join(', ')} only (in AWS the task ENI's port, reachable from the ALB's security group)`);
+      c.deviation('PortMappings', `published by the task as ${described.join(', ')} only (in AWS the task ENI's port, reachable from the ALB's security group)`);
     }
   },
   Essential(v, c, _ctx, out) {
@@ -312,7 +314,7 @@ const HANDLERS: Record<string, Handler> = {
     if (asArray(v).length) c.notHonoured('VolumesFrom', 'task volumes are not created locally');
   },
   Links(v, c) {
-    if (asArray(v).length) c.notHonoured('Links', 'bridge-mode links do not exist in a pod; containers reach each other on localhost (as in awsvpc)');
+    if (asArray(v).length) c.notHonoured('Links', 'bridge-mode links do not exist in a shared network namespace; containers reach each other on localhost (as in awsvpc)');
   },
   LinuxParameters(v, c, _ctx, out) {
     if (!isObj(v)) return;
@@ -365,7 +367,7 @@ const HANDLERS: Record<string, Handler> = {
     c.honoured('WorkingDirectory', `--workdir ${v}`);
   },
   DisableNetworking(v, c) {
-    if (bool(v)) c.notHonoured('DisableNetworking', 'a pod container always joins the pod network namespace (awsvpc does not allow it either)');
+    if (bool(v)) c.notHonoured('DisableNetworking', 'a task container always joins the task network namespace (awsvpc does not allow it either)');
   },
   Privileged(v, c, _ctx, out) {
     if (bool(v)) {
@@ -385,16 +387,16 @@ const HANDLERS: Record<string, Handler> = {
   },
   DnsServers(v, c, _ctx, out) {
     out.pod.dns.push(...asArray(v).map(String));
-    if (asArray(v).length) c.honoured('DnsServers', `pod --dns (the pod owns resolv.conf)`);
+    if (asArray(v).length) c.honoured('DnsServers', `--dns on the task network namespace (it owns resolv.conf)`);
   },
   DnsSearchDomains(v, c, _ctx, out) {
     out.pod.dnsSearch.push(...asArray(v).map(String));
-    if (asArray(v).length) c.honoured('DnsSearchDomains', `pod --dns-search`);
+    if (asArray(v).length) c.honoured('DnsSearchDomains', `--dns-search on the task network namespace`);
   },
   ExtraHosts(v, c, _ctx, out) {
     const hosts = asArray(v).filter(isObj);
     out.pod.extraHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
-    if (hosts.length) c.honoured('ExtraHosts', `pod --add-host (the pod owns /etc/hosts)`);
+    if (hosts.length) c.honoured('ExtraHosts', `--add-host on the task network namespace (it owns /etc/hosts)`);
   },
   DockerSecurityOptions(v, c, _ctx, out) {
     for (const opt of asArray(v).map(String)) {
@@ -402,12 +404,12 @@ const HANDLERS: Record<string, Handler> = {
         out.spec.securityOpt.push('no-new-privileges');
         c.honoured('DockerSecurityOptions.no-new-privileges', '--security-opt no-new-privileges');
       } else if (/^(apparmor|label|seccomp):/.test(opt)) {
-        // Docker's "apparmor:P" is podman's "apparmor=P".
+        // ECS's "apparmor:P" is the engines' "apparmor=P".
         const [key, ...rest] = opt.split(':');
         out.spec.securityOpt.push(`${key}=${rest.join(':')}`);
         c.honoured(`DockerSecurityOptions.${key}`, `--security-opt ${key}=${rest.join(':')}`);
       } else {
-        c.notHonoured(`DockerSecurityOptions.${opt}`, 'no podman equivalent (credentialspec is for Windows/gMSA); ignored');
+        c.notHonoured(`DockerSecurityOptions.${opt}`, 'no engine equivalent on Linux (credentialspec is for Windows/gMSA); ignored');
       }
     }
   },
@@ -431,7 +433,7 @@ const HANDLERS: Record<string, Handler> = {
       let soft = num(u.SoftLimit);
       let hard = num(u.HardLimit);
       if (soft === undefined || hard === undefined) {
-        c.notHonoured(`Ulimits.${name}`, `limits not numbers (${short(u)}); podman's default applies`);
+        c.notHonoured(`Ulimits.${name}`, `limits not numbers (${short(u)}); the engine's default applies`);
         continue;
       }
       // Without CAP_SYS_RESOURCE nobody can raise a hard limit: a container cannot get more than the
@@ -453,7 +455,7 @@ const HANDLERS: Record<string, Handler> = {
     const options = isObj(v.Options) ? v.Options : {};
     const group = options['awslogs-group'];
     const where = driver === 'awslogs' ? `CloudWatch Logs (group ${isIntrinsic(group) ? 'created by the stack' : short(group)}, ${options.mode ?? 'blocking'})` : driver;
-    c.notHonoured('LogConfiguration', `${where} -> podman's log file: \`secure-ecs local logs ${c.container}\``);
+    c.notHonoured('LogConfiguration', `${where} -> the engine's log: \`secure-ecs local logs ${c.container}\``);
   },
   HealthCheck(v, c, _ctx, out) {
     if (!isObj(v)) return;
@@ -479,13 +481,13 @@ const HANDLERS: Record<string, Handler> = {
       if (String(s.Namespace).startsWith('net.')) out.pod.sysctls[String(s.Namespace)] = String(s.Value);
       else out.spec.sysctls[String(s.Namespace)] = String(s.Value);
     }
-    if (asArray(v).length) c.honoured('SystemControls', '--sysctl (net.* on the pod)');
+    if (asArray(v).length) c.honoured('SystemControls', '--sysctl (net.* on the task network namespace)');
   },
   ResourceRequirements(v, c) {
     if (asArray(v).length) c.notHonoured('ResourceRequirements', 'GPUs and inference accelerators are not attached locally');
   },
   FirelensConfiguration(_v, c) {
-    c.notHonoured('FirelensConfiguration', 'no FireLens log router locally; logs stay in podman');
+    c.notHonoured('FirelensConfiguration', 'no FireLens log router locally; logs stay in the engine');
   },
   RepositoryCredentials(_v, c) {
     c.notHonoured('RepositoryCredentials', 'images are built locally; no registry credentials are used');
@@ -504,7 +506,7 @@ const HANDLERS: Record<string, Handler> = {
     };
     c.honoured(
       'RestartPolicy',
-      `runner (not podman --restart, which has no attempt period): restarted in place when it exits after running >= ${out.restart.attemptPeriodS} s` +
+      `runner (not the engine's --restart, which has no attempt period): restarted in place when it exits after running >= ${out.restart.attemptPeriodS} s` +
         `${out.restart.ignoredExitCodes.length ? `, except exit codes ${out.restart.ignoredExitCodes.join(', ')}` : ''}, as the ECS agent does`,
     );
   },

@@ -1,12 +1,13 @@
 /**
  * Translate the task-level fields of an `AWS::ECS::TaskDefinition` (CPU and memory, network mode,
- * roles ...) into one podman pod, and its containers (translate-container.ts) into a start order.
+ * roles ...) into an engine-neutral task (task-spec.ts), and its containers (translate-container.ts)
+ * into a start order.
  * Pure, like the container translator; unit-tested in test/local/.
  *
- * The pod is the awsvpc task: its containers share one network namespace and reach each other on
- * localhost (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html);
- * task-level Cpu and Memory become the pod cgroup's limits, as the agent puts the task's containers
- * under one cgroup with those limits.
+ * The task is awsvpc-shaped on every engine: its containers share one network namespace and reach each
+ * other on localhost (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html);
+ * task-level Cpu and Memory become the limits of one task cgroup, as the agent puts the task's
+ * containers under one cgroup with those limits.
  */
 import type { TaskSpec } from './task-spec';
 import { FieldReport, TranslatedContainer, ContainerContext, translateContainer } from './translate-container';

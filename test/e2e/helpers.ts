@@ -1,13 +1,18 @@
 /**
  * Helpers for the end-to-end tests: the CLI as users run it (the esbuild bundle of bin/secure-ecs.ts),
- * podman with the runner's containers.conf, and HTTP/TCP probes that go to 127.0.0.1 only.
+ * the container engine the runner chose (through the runner's own engine interface), and HTTP/TCP
+ * probes that go to 127.0.0.1 only.
  */
 import { execFile, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { podmanEnv } from '../../lib/local/engine';
+import type { ContainerEngine } from '../../lib/local/engines/container-engine';
+import { realConnectors, selectEngine } from '../../lib/local/engines/select-engine';
+import { hostFacts } from '../../lib/local/host/host-facts';
+import type { Reporter } from '../../lib/local/progress';
+import { LABEL_KEY } from '../../lib/local/state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
@@ -34,45 +39,48 @@ export function cli(args: string[], timeoutMs: number): Promise<{ code: number; 
   });
 }
 
-const env = podmanEnv();
+/** A reporter that keeps the engine choice out of the test output but for one line. */
+const quiet: Reporter = {
+  info: (l) => process.stderr.write(`${l}\n`),
+  warn: (l) => process.stderr.write(`warning: ${l}\n`),
+  begin: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined }),
+  step: (_t, fn) => fn({ update: () => undefined, done: () => undefined, fail: () => undefined }),
+};
 
-export async function podman(...args: string[]): Promise<string> {
-  const { stdout } = await run('podman', args, { env, maxBuffer: 16 * 1024 * 1024 });
-  return stdout;
+let connected: Promise<ContainerEngine> | undefined;
+/** The engine the suite runs on: chosen as `secure-ecs local up` chooses (SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers). */
+export function engine(): Promise<ContainerEngine> {
+  connected ??= selectEngine(hostFacts(), { env: process.env }, quiet, realConnectors(LABEL_KEY));
+  return connected;
 }
 
-export async function podmanJson(...args: string[]): Promise<any> {
-  return JSON.parse(await podman(...args));
+/** The engine's inspect document of a container (Docker's shape on both engines). */
+export async function inspect(name: string): Promise<any> {
+  const d = await (await engine()).inspectRaw(name);
+  if (!d) throw new Error(`no container ${name}`);
+  return d;
 }
 
-/**
- * `podman stop`, tolerating podman 4.3's race between its own post-stop cleanup and the conmon
- * cleanup process ("refusing to clean up: container state improper", seen once in CI): the stop
- * itself happened, so wait (at most the timeout + 5 s) until the container no longer runs.
- */
+/** Stop a container as a user would (`docker stop` / `podman stop`). */
 export async function stopContainer(container: string, timeoutS: number): Promise<void> {
-  try {
-    await podman('stop', '--time', String(timeoutS), container);
-    return;
-  } catch (e) {
-    if (!/container state improper/.test(String((e as Error).message))) throw e;
-  }
-  const deadline = Date.now() + (timeoutS + 5) * 1000;
-  while ((await podman('inspect', '--format', '{{.State.Status}}', container)).trim() === 'running') {
-    if (Date.now() > deadline) throw new Error(`podman stop ${container}: still running after ${timeoutS + 5} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await (await engine()).stopContainer(container, timeoutS);
 }
 
-/** `podman exec CONTAINER sh -c SCRIPT` as the container's user; resolves even on failure. */
+/** `<engine> exec CONTAINER sh -c SCRIPT` as the container's user; resolves even on failure. */
 export async function inside(container: string, script: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('podman', ['exec', container, 'sh', '-c', script], { env });
-    return { code: 0, out: `${stdout}${stderr}` };
-  } catch (e: any) {
-    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+  const r = await (await engine()).exec(container, ['sh', '-c', script], { timeoutMs: 60_000 });
+  return { code: r.code, out: r.output };
 }
+
+/** The container that owns the task's network namespace: podman's pod infra, Docker's pause container. */
+export async function namespaceOwner(task: string): Promise<any> {
+  const e = await engine();
+  return inspect(e.info.kind === 'docker' ? `${task}-pause` : `${task}-infra`);
+}
+
+/** Ulimits of an inspect document as [name, soft, hard], names as in task definitions (nofile). */
+export const ulimitsOf = (hc: any): [string, number, number][] =>
+  (hc.Ulimits ?? []).map((u: any) => [String(u.Name).replace(/^RLIMIT_/, '').toLowerCase(), u.Soft, u.Hard]);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

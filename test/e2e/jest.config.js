@@ -1,23 +1,29 @@
 /**
- * End-to-end tests of `secure-ecs local`: they start the real task with podman (see
- * test/e2e/local-task.e2e.ts). Run with `npm run test:e2e` (also the last step of `npm test`).
+ * End-to-end tests of `secure-ecs local`: they start the real task on Docker or podman (see
+ * test/e2e/local-task.e2e.ts), chosen as `secure-ecs local up` chooses (SECURE_ECS_ENGINE picks one).
+ * Run with `npm run test:e2e` (also the last step of `npm test`).
  *
  * Without a container engine they are skipped, saying so; with SECURE_ECS_E2E=required (set by CI)
- * the absence of podman is a failure instead.
+ * the absence of an engine is a failure instead. An engine that is present but does not work fails
+ * the suite itself, with the runner's message.
  */
 const { spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
+const os = require('node:os');
 
-const engine = spawnSync('podman', ['--version'], { encoding: 'utf8' });
-const present = engine.status === 0;
+const wanted = process.env.SECURE_ECS_ENGINE;
+// Presence only (the suite reports why an engine does not work): a Docker endpoint or a podman binary.
+const docker = Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock') || existsSync(`${os.homedir()}/.docker/run/docker.sock`);
+const podman = spawnSync('podman', ['--version'], { encoding: 'utf8' }).status === 0;
+const present = wanted === 'docker' ? docker : wanted === 'podman' ? podman : docker || podman;
 if (!present) {
-  const why = 'no container engine: `podman --version` failed';
+  const why = wanted ? `SECURE_ECS_ENGINE=${wanted}, and ${wanted} is not installed` : 'no container engine: no Docker socket and `podman --version` failed';
   if (process.env.SECURE_ECS_E2E === 'required') {
-    process.stderr.write(`\nFAILED: the end-to-end tests are required (SECURE_ECS_E2E=required) but ${why}. Install it: sudo apt-get install -y podman runc catatonit\n\n`);
+    process.stderr.write(`\nFAILED: the end-to-end tests are required (SECURE_ECS_E2E=required) but ${why}. Install Docker or podman (the README's "Run the task locally" says how).\n\n`);
     process.exit(1);
   }
   process.stderr.write(
-    `\n*** SKIPPED the end-to-end tests (test/e2e): ${why}. ` +
-      'Install podman to run them; SECURE_ECS_E2E=required turns this skip into a failure. ***\n\n',
+    `\n*** SKIPPED the end-to-end tests (test/e2e): ${why}. ` + 'Install Docker or podman to run them; SECURE_ECS_E2E=required turns this skip into a failure. ***\n\n',
   );
 }
 

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findTasks, imageSource } from '../../lib/local/cloud-assembly';
-import { containersConf, parseHardLimits, type HostFacts } from '../../lib/local/engine';
+import { containersConf } from '../../lib/local/engines/podman-conf';
+import { parseHardLimits, type HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef, baseImages, debianSuite, mmdebstrapArgs, qualify } from '../../lib/local/images';
 import { resolveSecrets } from '../../lib/local/secrets';
 import { staleReason } from '../../lib/local/synth';
-import { fieldReportLines } from '../../lib/local/local-runner';
+import { fieldReportLines } from '../../lib/local/field-report';
 
 const HASH = 'a'.repeat(64);
 
@@ -74,7 +75,7 @@ describe('engine settings for this kind of host', () => {
   });
 
   test('cgroup v1 without systemd: runc + cgroupfs, default ulimits within the hard limits', () => {
-    const facts: HostFacts = { cgroupV2Unified: false, systemd: false, hasRunc: true, hardLimits: { nofile: 2048, nproc: 96365 } };
+    const facts: Pick<HostFacts, 'cgroupV2Unified' | 'systemd' | 'hasRunc' | 'hardLimits'> = { cgroupV2Unified: false, systemd: false, hasRunc: true, hardLimits: { nofile: 2048, nproc: 96365 } };
     const conf = containersConf(facts);
     expect(conf).toMatch(/default_ulimits = \["nofile=2048:2048", "nproc=4096:4096"\]/);
     expect(conf).toMatch(/runtime = "runc"/);
@@ -144,7 +145,8 @@ describe('start-up report', () => {
       { path: 'app.User', outcome: 'honoured', detail: '--user 33:33' },
       { path: 'app.LogConfiguration', outcome: 'not-honoured', detail: 'podman logs' },
       { path: 'proxy.Environment.X', outcome: 'deviation', detail: 'a -> b' },
-    ]);
+    ], 'docker');
+    expect(lines[0]).toBe('Honoured (docker or the runner):');
     expect(lines).toEqual(expect.arrayContaining(['  app: User', '  proxy.Environment.X: a -> b', '  app.LogConfiguration: podman logs']));
     expect(lines.indexOf('Not honoured locally (what happens instead):')).toBeGreaterThan(lines.indexOf('Honoured differently locally:'));
   });

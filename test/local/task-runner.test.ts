@@ -1,9 +1,10 @@
 import { LocalStepError } from '../../lib/local/errors';
-import { Podman, type RunOptions, type RunResult } from '../../lib/local/podman';
+import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
+import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
 import { TaskRunner, ecsHealth, restartDecision } from '../../lib/local/task-runner';
 
-/** In-memory podman: containers with a state, and a scripted health check. */
+/** In-memory podman CLI (the seam the podman engine talks through): containers with a state, and a scripted health check. */
 class FakePodman extends Podman {
   readonly calls: string[][] = [];
   readonly box = new Map<string, { status: string; exitCode: number; startedAt?: number; finishedAt?: number; health: string }>();
@@ -61,6 +62,7 @@ const container = (name: string, extra: Partial<PlannedContainer> = {}): Planned
 });
 const plan = (containers: PlannedContainer[]): LocalPlan => ({
   podName: 'p',
+  engine: 'podman',
   projectDir: '/',
   url: 'http://127.0.0.1:1/',
   hostPort: 1,
@@ -73,8 +75,10 @@ const plan = (containers: PlannedContainer[]): LocalPlan => ({
 });
 const APP_PROXY = plan([container('app'), container('proxy', { dependsOn: [{ container: 'app', condition: 'HEALTHY' }] })]);
 
+const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 2, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
+
 function runner(p: LocalPlan, podman: FakePodman, events: RunnerEvent[]): TaskRunner {
-  return new TaskRunner(p, podman, (e) => events.push(e), () => undefined, { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10 });
+  return new TaskRunner(p, new PodmanEngine(podman, INFO, 'secure-ecs.local'), (e) => events.push(e), () => undefined, { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10 });
 }
 
 const until = async (cond: () => boolean) => {

@@ -1,5 +1,9 @@
 import { synth, containerDefinitions } from '../helpers/synth';
-import { ContainerContext, ECS_DEFAULTS, healthCmdArg, translateContainer } from '../../lib/local/translate-container';
+import { healthCmdArg, podmanCreateArgs } from '../../lib/local/engines/podman-args';
+import { ContainerContext, ECS_DEFAULTS, translateContainer, type TranslatedContainer } from '../../lib/local/translate-container';
+
+/** The translation as podman renders it (the Docker rendering is tested in docker-api.test.ts). */
+const argsOf = (t: TranslatedContainer) => podmanCreateArgs(t.spec, 'pod');
 
 const ctx: ContainerContext = {
   podName: 'pod',
@@ -24,7 +28,7 @@ describe('translateContainer on the synthesized task definition', () => {
 
   test.each(Object.keys(defs))('%s: hardening flags carry the template values', (name) => {
     const def = defs[name];
-    const { createArgs: args } = translateContainer(def, ctx);
+    const args = argsOf(translateContainer(def, ctx));
     expect(values(args, '--user')).toEqual([def.User]);
     expect(args).toContain('--read-only');
     expect(values(args, '--read-only-tmpfs')).toEqual([]); // given as --read-only-tmpfs=false
@@ -44,7 +48,7 @@ describe('translateContainer on the synthesized task definition', () => {
     expect(values(args, '--health-timeout')).toEqual([`${def.HealthCheck.Timeout}s`]);
     expect(values(args, '--health-retries')).toEqual([String(def.HealthCheck.Retries)]);
     expect(values(args, '--health-start-period')).toEqual([`${def.HealthCheck.StartPeriod}s`]);
-    expect(values(args, '--label')).toEqual(['secure-ecs.local=pod']);
+    expect(values(args, '--label')).toEqual(['secure-ecs.local=pod', `secure-ecs.container=${name}`]);
     expect(values(args, '--pod')).toEqual(['pod']);
     expect(args[args.length - 1]).toBe('localhost/img:abc');
   });
@@ -59,7 +63,7 @@ describe('translateContainer on the synthesized task definition', () => {
 
   test('only mapped ports are published, on 127.0.0.1, at the requested host port', () => {
     const proxy = translateContainer(defs.proxy, { ...ctx, hostPorts: { [defs.proxy.PortMappings[0].ContainerPort]: 18080 } });
-    expect(proxy.pod.publish).toEqual([`127.0.0.1:18080:${defs.proxy.PortMappings[0].ContainerPort}/tcp`]);
+    expect(proxy.pod.publish).toEqual([{ hostIp: '127.0.0.1', hostPort: 18080, containerPort: defs.proxy.PortMappings[0].ContainerPort, protocol: 'tcp' }]);
     expect(translateContainer(defs.app, ctx).pod.publish).toEqual([]);
   });
 
@@ -70,7 +74,7 @@ describe('translateContainer on the synthesized task definition', () => {
 
   test('an environment override is applied and reported as a deviation', () => {
     const t = translateContainer(defs.proxy, { ...ctx, environmentOverrides: { TRUSTED_PROXY_CIDRS: { value: '10.88.0.1/32', reason: 'host side' } } });
-    expect(values(t.createArgs, '--env')).toContain('TRUSTED_PROXY_CIDRS=10.88.0.1/32');
+    expect(values(argsOf(t), '--env')).toContain('TRUSTED_PROXY_CIDRS=10.88.0.1/32');
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'proxy.Environment.TRUSTED_PROXY_CIDRS', outcome: 'deviation' }));
   });
 });
@@ -83,7 +87,7 @@ describe('translateContainer field by field', () => {
   });
 
   test('no HealthCheck: the image HEALTHCHECK is disabled, as ECS ignores it', () => {
-    expect(translateContainer({ Name: 'x', Image: 'i' }, ctx).createArgs).toContain('--no-healthcheck');
+    expect(argsOf(translateContainer({ Name: 'x', Image: 'i' }, ctx))).toContain('--no-healthcheck');
   });
 
   test('ECS defaults apply to fields left out', () => {
@@ -91,61 +95,61 @@ describe('translateContainer field by field', () => {
     expect(t.health).toEqual({ test: ['CMD-SHELL', 'true'], intervalS: 30, timeoutS: 5, retries: 3, startPeriodS: 0 });
     expect(t.restart?.attemptPeriodS).toBe(ECS_DEFAULTS.restartAttemptPeriodS);
     expect(t.essential).toBe(true);
-    expect(values(t.createArgs, '--stop-timeout')).toEqual(['30']);
+    expect(values(argsOf(t), '--stop-timeout')).toEqual(['30']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.StopTimeout', outcome: 'deviation' }));
   });
 
   test('Cpu below 2 (or none) becomes 2 shares, as the agent passes it', () => {
-    expect(values(translateContainer({ Name: 'x', Image: 'i', Cpu: 0 }, ctx).createArgs, '--cpu-shares')).toEqual(['2']);
+    expect(values(argsOf(translateContainer({ Name: 'x', Image: 'i', Cpu: 0 }, ctx)), '--cpu-shares')).toEqual(['2']);
   });
 
   test('MaxSwap is added to Memory for --memory-swap; Swappiness and SharedMemorySize pass through', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', Memory: 128, LinuxParameters: { MaxSwap: 64, Swappiness: 10, SharedMemorySize: 32 } }, ctx);
-    expect(values(t.createArgs, '--memory-swap')).toEqual(['192m']);
-    expect(values(t.createArgs, '--memory-swappiness')).toEqual(['10']);
-    expect(values(t.createArgs, '--shm-size')).toEqual(['32m']);
+    expect(values(argsOf(t), '--memory-swap')).toEqual(['192m']);
+    expect(values(argsOf(t), '--memory-swappiness')).toEqual(['10']);
+    expect(values(argsOf(t), '--shm-size')).toEqual(['32m']);
   });
 
   test('capabilities: drop then add', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', LinuxParameters: { Capabilities: { Drop: ['ALL'], Add: ['NET_BIND_SERVICE'] } } }, ctx);
-    const i = t.createArgs.indexOf('--cap-drop');
-    expect(t.createArgs.slice(i, i + 4)).toEqual(['--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE']);
+    const i = argsOf(t).indexOf('--cap-drop');
+    expect(argsOf(t).slice(i, i + 4)).toEqual(['--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE']);
   });
 
   test('ulimits above this machine\'s hard limit are lowered, and reported', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', Ulimits: [{ Name: 'nofile', SoftLimit: 65536, HardLimit: 65536 }] }, { ...ctx, hostHardLimits: { nofile: 20000 } });
-    expect(values(t.createArgs, '--ulimit')).toEqual(['nofile=20000:20000']);
+    expect(values(argsOf(t), '--ulimit')).toEqual(['nofile=20000:20000']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.Ulimits.nofile', outcome: 'deviation' }));
   });
 
   test('Docker security options map to podman syntax; credentialspec is not honoured', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', DockerSecurityOptions: ['no-new-privileges', 'apparmor:docker-default', 'credentialspec:file://x'] }, ctx);
-    expect(values(t.createArgs, '--security-opt')).toEqual(['no-new-privileges', 'apparmor=docker-default']);
+    expect(values(argsOf(t), '--security-opt')).toEqual(['no-new-privileges', 'apparmor=docker-default']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.DockerSecurityOptions.credentialspec:file://x', outcome: 'not-honoured' }));
   });
 
   test('secrets become podman env secrets; no value anywhere in the arguments', () => {
     const t = translateContainer({ Name: 'app', Image: 'i', Secrets: [{ Name: 'DB_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db' }] }, ctx);
     expect(t.secrets).toEqual([{ envName: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db', podmanSecret: 'pod-app-db_password' }]);
-    expect(values(t.createArgs, '--secret')).toEqual(['pod-app-db_password,type=env,target=DB_PASSWORD']);
+    expect(values(argsOf(t), '--secret')).toEqual(['pod-app-db_password,type=env,target=DB_PASSWORD']);
   });
 
   test('an environment value resolved only at deployment is listed, not set', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', Environment: [{ Name: 'BUCKET', Value: { Ref: 'Bucket' } }, { Name: 'A', Value: 'b' }] }, ctx);
-    expect(values(t.createArgs, '--env')).toEqual(['A=b']);
+    expect(values(argsOf(t), '--env')).toEqual(['A=b']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.Environment.BUCKET', outcome: 'not-honoured' }));
   });
 
   test('entry point and command keep their exec form', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', EntryPoint: ['/bin/sh', '-c'], Command: ['echo a b'] }, ctx);
-    expect(values(t.createArgs, '--entrypoint')).toEqual(['["/bin/sh","-c"]']);
-    expect(t.createArgs.slice(-2)).toEqual(['localhost/img:abc', 'echo a b']);
+    expect(values(argsOf(t), '--entrypoint')).toEqual(['["/bin/sh","-c"]']);
+    expect(argsOf(t).slice(-2)).toEqual(['localhost/img:abc', 'echo a b']);
   });
 
   test('net.* sysctls go to the pod (it owns the network namespace), others to the container', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', SystemControls: [{ Namespace: 'net.core.somaxconn', Value: '1024' }, { Namespace: 'kernel.msgmax', Value: '65536' }] }, ctx);
-    expect(t.pod.sysctls).toEqual(['net.core.somaxconn=1024']);
-    expect(values(t.createArgs, '--sysctl')).toEqual(['kernel.msgmax=65536']);
+    expect(t.pod.sysctls).toEqual({ 'net.core.somaxconn': '1024' });
+    expect(values(argsOf(t), '--sysctl')).toEqual(['kernel.msgmax=65536']);
   });
 });
 

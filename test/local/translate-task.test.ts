@@ -1,6 +1,7 @@
 import { synth } from '../helpers/synth';
 import { parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
 import { translateContainer } from '../../lib/local/translate-container';
+import { podmanPodArgs } from '../../lib/local/engines/podman-args';
 
 const base: Omit<TaskContext, 'images'> = { podName: 'pod', labelKey: 'secure-ecs.local' };
 const image = { ref: 'localhost/i:1', origin: 'test' };
@@ -14,7 +15,8 @@ describe('translateTask on the synthesized task definition', () => {
   const props = taskProps();
   const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, image]));
   const t = translateTask(props, { ...base, images, hostPorts: { 8080: 18080 } });
-  const podValue = (flag: string) => t.podCreateArgs.flatMap((a, i) => (a === flag ? [t.podCreateArgs[i + 1]] : []));
+  const podArgs = podmanPodArgs(t.task);
+  const podValue = (flag: string) => podArgs.flatMap((a, i) => (a === flag ? [podArgs[i + 1]] : []));
 
   test('task CPU and memory become the pod cgroup limits', () => {
     expect(podValue('--cpus')).toEqual([String(Number(props.Cpu) / 1024)]);
@@ -53,7 +55,8 @@ describe('translateTask details', () => {
   test('PidMode task shares the PID namespace in the pod; host is never shared', () => {
     const share = (pidMode: string) => {
       const t = translateTask({ ContainerDefinitions: [def('a')], PidMode: pidMode }, { ...base, images: { a: image } });
-      return t.podCreateArgs[t.podCreateArgs.lastIndexOf('--share') + 1];
+      const args = podmanPodArgs(t.task);
+      return args[args.lastIndexOf('--share') + 1];
     };
     expect(share('task')).toBe('net,pid');
     expect(share('host')).toBe('net');

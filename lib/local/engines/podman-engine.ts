@@ -21,7 +21,8 @@ const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.pars
 export class PodmanEngine implements ContainerEngine {
   readonly runsHealthChecks = false;
 
-  private constructor(
+  /** Prefer `connect`; this is for a podman whose facts are already known (tests drive a fake CLI here). */
+  constructor(
     readonly podman: Podman,
     readonly info: EngineInfo,
     private readonly labelKey: string,
@@ -262,6 +263,12 @@ export class PodmanEngine implements ContainerEngine {
   }
 
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
+    if (!opts.follow) {
+      const done = this.podman.run(['logs', ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name]).then((r) => {
+        for (const l of `${r.stdout}${r.stdout && r.stderr ? '\n' : ''}${r.stderr}`.split('\n')) if (l) onLine(l);
+      });
+      return { stop: () => undefined, done };
+    }
     const args = ['logs', ...(opts.follow ? ['--follow'] : []), ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name];
     const child = spawn(this.podman.bin, args, { env: this.podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const feed = lineSplitter(onLine);
