@@ -31,6 +31,16 @@ describe('exit codes', () => {
     expect(report.findings.filter((f: any) => f.acknowledged).length).toBe(6);
   });
 
+  test.concurrent('1: a network-only template is audited, not refused (issue 11)', async () => {
+    const sg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'ssh', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: 'SSHLocation' } }] } };
+    const file = write('NetworkOnly.template.json', JSON.stringify({ Parameters: { SSHLocation: { Type: 'String', Default: '0.0.0.0/0' } }, Resources: { Sg: sg } }));
+    const r = await audit('--template', file, '--format', 'json');
+    expect(r.code).toBe(1);
+    const finding = JSON.parse(r.stdout).findings.find((f: any) => f.ruleId === 'EC2-SG-01');
+    expect(finding).toMatchObject({ resource: 'NetworkOnly/Sg' });
+    expect(finding.message).toContain('read with the default of parameter SSHLocation');
+  });
+
   test.concurrent('1: a violating task definition file at the default --fail-on high', async () => {
     const r = await audit('--task-definition-file', fixture('td-privileged-root.register.json'));
     expect(r.code).toBe(1);
@@ -88,7 +98,7 @@ describe('bad input: exit 2, one line, no stack trace', () => {
   test.concurrent.each<[string, () => string[], RegExp]>([
     ['malformed JSON', () => ['--task-definition-file', write('bad.json', '{"taskDefinition": ')], /bad\.json is not valid JSON/],
     ['not a task definition', () => ['--task-definition-file', write('other.json', '{"family": "x"}')], /not an ECS task definition/],
-    ['a template with no task definition', () => ['--template', write('NoTask.template.json', '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}')], /has no AWS::ECS::TaskDefinition/],
+    ['a template without Resources', () => ['--template', write('NoResources.template.json', '{"Parameters": {}}')], /is not a CloudFormation template/],
     ['a missing file', () => ['--template', path.join(scratch, 'missing.json')], /cannot read .*missing\.json/],
     ['a missing Dockerfile', () => ['--dockerfile', path.join(scratch, 'nope', 'Dockerfile')], /cannot read .*Dockerfile: no such file/],
     ['an unknown format', () => ['--template', assembly, '--format', 'xml'], /--format.*xml.*invalid|Allowed choices/],
