@@ -122,6 +122,8 @@ export interface Container {
   /** Whether `logConfiguration` is present at all, and its driver. */
   readonly logConfiguration: boolean;
   readonly logDriver?: Maybe<string>;
+  /** `logConfiguration.options.mode`: `blocking` (Docker's default when unset) or `non-blocking`. */
+  readonly logMode?: Maybe<string>;
   /** Names of `environment[]`; values are deliberately dropped. */
   readonly environmentNames?: List<Maybe<string>>;
   /** `environment[]` entries whose value has the shape of a secret: the name and the kind, never the value. */

@@ -131,8 +131,18 @@ function principals(principal: unknown, text: (v: unknown) => Maybe<string>): Ma
   return map ? Object.values(map).flatMap((v) => asArray(v).map(text)) : [text(principal)];
 }
 
+/** A policy document is an object, or the same as a JSON string (CloudFormation accepts both). */
+function policyDocument(document: unknown): Doc | undefined {
+  if (typeof document !== 'string') return obj(document);
+  try {
+    return obj(JSON.parse(document));
+  } catch {
+    return undefined;
+  }
+}
+
 function statements(document: unknown): PolicyStatement[] {
-  return asArray(obj(document)?.Statement).map((s) => {
+  return asArray(policyDocument(document)?.Statement).map((s) => {
     const st = obj(s) ?? {};
     const text = (v: unknown): Maybe<string> => (isIntrinsic(v) && !('Fn::Join' in v) && !('Fn::Sub' in v) ? unknownValue(v) : renderText(v));
     return {
@@ -296,7 +306,7 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     toPort: num(normalizeCfn(rule.ToPort)),
   });
   // A conditional rule list (`Fn::If`) or rule (`Fn::If` item) is unknown: it yields no rule to judge.
-  const rules = (value: unknown) => (isIntrinsic(value) ? [] : asArray(value).filter((r) => !isIntrinsic(r)).map((r) => obj(r) ?? {}));
+  const rules = (value: unknown) => (isIntrinsic(value) ? [] : asArray(value).filter((r) => !isIntrinsic(r) && obj(r) !== undefined).map((r) => obj(r)!));
   type Group = { description?: Maybe<string>; ingress: IngressRule[]; egress: { declaredIn: IngressRule['declaredIn']; description?: Maybe<string> }[] };
   const groups = new Map<string, Group>();
   for (const [logicalId, props] of ofType('AWS::EC2::SecurityGroup')) {

@@ -110,6 +110,7 @@ function container(doc: Doc): Container {
     healthCheckCommand: strings(obj(doc.healthCheck)?.command),
     logConfiguration: log !== undefined && log !== null,
     logDriver: isUnknown(log) ? log : str(obj(log)?.logDriver),
+    logMode: isUnknown(log) ? log : isUnknown(obj(log)?.options) ? (obj(log)?.options as Maybe<string>) : str(obj(obj(log)?.options)?.mode),
     // Names only: values may be secrets and must never reach a report.
     environmentNames: list(doc.environment, (e) => str(e.name) ?? '') as List<Maybe<string>> | undefined,
     environmentSecretShapes: environmentSecretShapes(doc.environment),

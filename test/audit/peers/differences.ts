@@ -11,7 +11,18 @@ export interface DeliberateDifference {
   readonly reason: string;
 }
 
-export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [];
+export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
+  {
+    check: 'CKV_AWS_24',
+    matches: (c) => c.verdict === 'pass' && c.flagged,
+    reason: 'EC2-SG-01 flags ingress from anywhere on any port (checkov: only when the range covers 22, 3389 or 80), so a world-open rule on another or an inverted port range is flagged',
+  },
+  ...['CKV_AWS_66', 'CKV_AWS_158'].map((check) => ({
+    check,
+    matches: (c: Pick<Comparison, 'verdict' | 'flagged'>) => c.verdict === 'pass' && c.flagged,
+    reason: 'CWL-01 asks for retention and a KMS key together (the catalog has one rule); checkov passes a log group that has the one its check reads',
+  })),
+];
 
 export function differenceFor(c: Comparison): DeliberateDifference | undefined {
   return DELIBERATE_DIFFERENCES.find((d) => d.check === c.check && d.matches(c));
