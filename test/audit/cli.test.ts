@@ -94,6 +94,37 @@ describe('formats and output', () => {
   });
 });
 
+describe('secret values never reach any output (issue 11)', () => {
+  // Values shaped like secrets under innocuous names, in every place the audit reads values from.
+  const KEY_ID = `AKIA${'Q3EGRYGNAVXM6K2P'}`;
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+  const PRIVATE_KEY = '-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEA3secretbody';
+  const container = { Name: 'app', Image: 'repo@sha256:' + 'a'.repeat(64), Environment: [{ Name: 'UPSTREAM', Value: KEY_ID }, { Name: 'HEADER', Value: JWT }] };
+  const resources = {
+    Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [container] } },
+    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': `#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho '${PRIVATE_KEY}' > /k\n` } } } },
+    // A NoEcho parameter's default is never read into the model (it may be a secret).
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: { Ref: 'Hidden' } } },
+  };
+  const parameters = { Hidden: { Type: 'String', NoEcho: true, Default: JWT } };
+
+  test.concurrent.each(['table', 'json', 'sarif', 'markdown'])('%s: the finding names the variable and the kind only', async (format) => {
+    const templateFile = write(`Shapes-${format}.template.json`, JSON.stringify({ Parameters: parameters, Resources: resources }));
+    const dockerfile = write(`Dockerfile.shapes-${format}`, `FROM debian:13\nENV UPSTREAM=${KEY_ID}\n`);
+    const r = await audit('--template', templateFile, '--dockerfile', dockerfile, '--format', format);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('UPSTREAM');
+    expect(r.stdout).toMatch(/AWS access key id/);
+    for (const value of [KEY_ID, JWT, PRIVATE_KEY, 'secretbody', 'c2VjcmV0']) expect(r.stdout + r.stderr).not.toContain(value);
+  });
+
+  test.concurrent('bad input: a syntax error after a secret value does not quote it', async () => {
+    const r = await audit('--template', write('Broken.template.json', `{"Resources": {"T": {"Properties": {"V": "${KEY_ID}" ]}}}`));
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain(KEY_ID);
+  });
+});
+
 describe('bad input: exit 2, one line, no stack trace', () => {
   test.concurrent.each<[string, () => string[], RegExp]>([
     ['malformed JSON', () => ['--task-definition-file', write('bad.json', '{"taskDefinition": ')], /bad\.json is not valid JSON/],

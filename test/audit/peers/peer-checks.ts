@@ -10,7 +10,10 @@ export interface PeerCheck {
   /** checkov: the check's class (its test is test_<name>.py); prowler: the check's folder. */
   readonly name: string;
   readonly kind: 'cloudformation' | 'dockerfile' | 'ecs-api';
-  /** CloudFormation resource types the check judges. */
+  /**
+   * CloudFormation resource types the check judges. prowler's ECS checks read the ECS API; their
+   * scenarios are rebuilt as the equivalent CloudFormation resources (./scenarios.ts).
+   */
   readonly resourceTypes: readonly string[];
   /** The audit rules that judge the same thing: a resource fails when any of them has a finding on it. */
   readonly rules: readonly string[];
@@ -23,7 +26,21 @@ const IAM = ['AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM:
 const BUCKET = ['AWS::S3::Bucket'];
 const ECR = ['AWS::ECR::Repository'];
 
+const prowler = (name: string, resourceTypes: string[], rules: string[]): PeerCheck => ({ peer: 'prowler', id: name, name, kind: 'ecs-api', resourceTypes, rules });
+const TASK = ['AWS::ECS::TaskDefinition'];
+
 export const PEER_CHECKS: readonly PeerCheck[] = [
+  prowler('ecs_task_definitions_no_privileged_containers', TASK, ['TD-PRIV-01']),
+  prowler('ecs_task_definitions_containers_readonly_access', TASK, ['TD-ROFS-01']),
+  prowler('ecs_task_definitions_host_namespace_not_shared', TASK, ['TD-PID-01']),
+  prowler('ecs_task_definitions_host_networking_mode_users', TASK, ['TD-USER-01']),
+  prowler('ecs_task_definitions_logging_enabled', TASK, ['TD-LOG-01']),
+  prowler('ecs_task_definitions_logging_block_mode', TASK, ['TD-LOG-03']),
+  prowler('ecs_task_definitions_no_environment_secrets', TASK, ['TD-SEC-01', 'TD-SEC-02']),
+  prowler('ecs_service_no_assign_public_ip', ['AWS::ECS::Service'], ['SVC-NET-01']),
+  prowler('ecs_service_fargate_latest_platform_version', ['AWS::ECS::Service'], ['SVC-FG-01']),
+  prowler('ecs_task_set_no_assign_public_ip', ['AWS::ECS::TaskSet'], ['TS-NET-01']),
+  prowler('ecs_cluster_container_insights_enabled', ['AWS::ECS::Cluster'], ['CL-CI-01']),
   cfn('CKV_AWS_24', 'SecurityGroupUnrestrictedIngress22', SG, ['EC2-SG-01']),
   cfn('CKV_AWS_25', 'SecurityGroupUnrestrictedIngress3389', SG, ['EC2-SG-01']),
   cfn('CKV_AWS_260', 'SecurityGroupUnrestrictedIngress80', SG, ['EC2-SG-01']),

@@ -50,7 +50,7 @@ export function comparer(inputsDir: string, ruleExists: (id: string) => boolean,
       const file = path.join(inputsDir, input);
       try {
         const model: AuditModel =
-          kind === 'dockerfile'
+          kind === 'dockerfile' || !input.endsWith('.json')
             ? loadDockerfile(file, input)
             : modelOnly
               ? modelFromTemplate({ stack: stackNameOf(file), file, ...(({ json, text }) => ({ template: json, text }))(readJson(file)) })
