@@ -10,7 +10,12 @@
  * `Image` is not "latest" (catalog §2.7). Rules skip unknown values; the docs say so per rule.
  *
  * Environment variable *values* never enter the model (they may be secrets and reports must never
- * print them); containers carry only the variable names.
+ * print them); containers carry only the variable names, and for a value shaped like a secret (an
+ * access key id, a JWT, a private key: ./sources/secret-shapes.ts) the kind of secret, never the value.
+ *
+ * A `Ref` to a template parameter that has a `Default` reads as the default (a stack deployed
+ * without overriding it uses it, and checkov reads templates the same way); the resource's
+ * `origin.parameterDefaults` names those parameters so findings can say so (issue 11).
  */
 
 /** Severity scale of the catalog: Critical > High > Medium > Low > Info. */
@@ -56,6 +61,8 @@ export interface Origin {
   readonly logicalId?: string;
   /** Live: the resource ARN. */
   readonly arn?: string;
+  /** CloudFormation: parameters whose `Default` was read in place of a `Ref` in this resource. */
+  readonly parameterDefaults?: readonly string[];
 }
 
 interface Resource {
@@ -115,10 +122,21 @@ export interface Container {
   /** Whether `logConfiguration` is present at all, and its driver. */
   readonly logConfiguration: boolean;
   readonly logDriver?: Maybe<string>;
+  /** `logConfiguration.options.mode`: `blocking` (Docker's default when unset) or `non-blocking`. */
+  readonly logMode?: Maybe<string>;
   /** Names of `environment[]`; values are deliberately dropped. */
   readonly environmentNames?: List<Maybe<string>>;
+  /** `environment[]` entries whose value has the shape of a secret: the name and the kind, never the value. */
+  readonly environmentSecretShapes?: readonly SecretShape[];
   readonly portMappings?: List<PortMapping>;
   readonly mountPoints?: List<MountPoint>;
+}
+
+/** A variable whose value looks like a secret of a known kind (the value itself is not kept). */
+export interface SecretShape {
+  readonly name: string;
+  /** What the value looks like: "an AWS access key id", "a JSON Web Token", "a private key". */
+  readonly kind: string;
 }
 
 export interface TaskDefinition extends Resource {
@@ -137,6 +155,8 @@ export interface TaskDefinition extends Resource {
   readonly containers: List<Container>;
   /** Names of `requiresAttributes[]` (live only). */
   readonly requiresAttributes?: readonly string[];
+  /** `requiresCompatibilities` (FARGATE, EC2, EXTERNAL). */
+  readonly requiresCompatibilities?: List<Maybe<string>>;
 }
 
 export interface Service extends Resource {
@@ -145,6 +165,12 @@ export interface Service extends Resource {
   readonly taskDefinition?: Maybe<string>;
   readonly assignPublicIp?: Maybe<string>;
   readonly enableExecuteCommand?: Maybe<boolean>;
+  /** `launchType`: FARGATE, EC2, EXTERNAL; undefined when a capacity provider strategy decides. */
+  readonly launchType?: Maybe<string>;
+  /** `platformVersion` as written (undefined means LATEST for Fargate). */
+  readonly platformVersion?: Maybe<string>;
+  /** The capacity providers of `capacityProviderStrategy`. */
+  readonly capacityProviders?: List<Maybe<string>>;
 }
 
 export interface TaskSet extends Resource {
@@ -188,6 +214,8 @@ export interface Host extends Resource {
   /** An instance launched from a launch template inherits IMDS settings from it. */
   readonly usesLaunchTemplate?: boolean;
   readonly httpTokens?: Maybe<string>;
+  /** `MetadataOptions.HttpEndpoint`: `disabled` turns IMDS off altogether. */
+  readonly httpEndpoint?: Maybe<string>;
   readonly hopLimit?: Maybe<number>;
   readonly blockDevices: List<BlockDevice>;
   /** True if any network interface (or the launch configuration) asks for a public IP. */
@@ -201,8 +229,13 @@ export interface Host extends Resource {
 }
 
 export interface IngressRule {
+  /** The resource that declares the rule: the group itself, or an `AWS::EC2::SecurityGroupIngress`. */
+  readonly declaredIn: { readonly id: string; readonly origin: Origin };
   readonly cidrIp?: Maybe<string>;
   readonly cidrIpv6?: Maybe<string>;
+  /** The source range is the whole address space of its family (parsed, so `0000:…:0000/0` counts as `::/0`). */
+  readonly fromAnywhere?: 'IPv4' | 'IPv6';
+  readonly description?: Maybe<string>;
   readonly ipProtocol?: Maybe<string>;
   readonly fromPort?: Maybe<number>;
   readonly toPort?: Maybe<number>;
@@ -211,22 +244,28 @@ export interface IngressRule {
 export interface SecurityGroup extends Resource {
   readonly description?: Maybe<string>;
   readonly ingress: readonly IngressRule[];
+  /** Egress rules: only whether each has a description (EC2-SG-02). */
+  readonly egress: readonly Pick<IngressRule, 'declaredIn' | 'description'>[];
 }
 
-export interface Listener {
-  readonly id: string;
+/**
+ * A listener is judged on its own: its load balancer may be in the template, or be a parameter, an
+ * imported value or a literal ARN (issue 11).
+ */
+export interface Listener extends Resource {
+  /** The load balancer's id when it is in the model. */
+  readonly loadBalancer?: string;
   readonly protocol?: Maybe<string>;
   readonly port?: Maybe<number>;
   readonly sslPolicy?: Maybe<string>;
-  /** The default action redirects to HTTPS. */
-  readonly redirectsToHttps: boolean;
+  /** The default action redirects to HTTPS; unknown when the actions are conditional (`Fn::If`). */
+  readonly redirectsToHttps: Maybe<boolean>;
 }
 
 export interface LoadBalancer extends Resource {
   readonly type?: Maybe<string>;
   /** `LoadBalancerAttributes` by key. */
   readonly attributes: Readonly<Record<string, Maybe<string>>>;
-  readonly listeners: readonly Listener[];
 }
 
 export interface Bucket extends Resource {
@@ -235,6 +274,10 @@ export interface Bucket extends Resource {
   readonly isAccessLogTarget: boolean;
   readonly publicAccessBlock?: Readonly<Record<string, Maybe<boolean>>>;
   readonly deniesInsecureTransport: boolean;
+  /** `BucketEncryption` rules' algorithms (`AES256`, `aws:kms`, `aws:kms:dsse`); undefined when absent. */
+  readonly encryption?: List<Maybe<string>>;
+  /** `VersioningConfiguration.Status`. */
+  readonly versioning?: Maybe<string>;
 }
 
 export interface LogGroup extends Resource {
@@ -246,13 +289,19 @@ export interface PolicyStatement {
   readonly effect?: Maybe<string>;
   readonly actions: readonly Maybe<string>[];
   readonly resources: readonly Maybe<string>[];
+  /** Every principal value (`AWS`, `Service`, `Federated`, `CanonicalUser`); `"Principal": "*"` is `*`. */
+  readonly principals: readonly Maybe<string>[];
+  /** The statement has a `Condition` (which may narrow a broad principal). */
+  readonly conditional: boolean;
 }
 
 export interface IamRole extends Resource {
   readonly managedPolicyArns: readonly Maybe<string>[];
+  /** `AssumeRolePolicyDocument` statements: who may assume the role. */
+  readonly trustStatements: readonly PolicyStatement[];
 }
 
-/** A permissions policy: a role's inline policy, an `AWS::IAM::Policy` or a customer managed policy. */
+/** A permissions policy: inline on a role, user or group, an `AWS::IAM::Policy` or a customer managed policy. */
 export interface IamPolicy extends Resource {
   readonly statements: readonly PolicyStatement[];
 }
@@ -260,6 +309,25 @@ export interface IamPolicy extends Resource {
 export interface KmsKey extends Resource {
   readonly enableKeyRotation?: Maybe<boolean>;
   readonly keySpec?: Maybe<string>;
+  /** `KeyPolicy` statements. */
+  readonly policyStatements: readonly PolicyStatement[];
+}
+
+export interface EcrRepository extends Resource {
+  readonly scanOnPush?: Maybe<boolean>;
+  readonly tagMutability?: Maybe<string>;
+  readonly encryptionType?: Maybe<string>;
+  readonly hasLifecyclePolicy: boolean;
+}
+
+/** A standalone EBS volume (`AWS::EC2::Volume`). */
+export interface EbsVolume extends Resource {
+  readonly encrypted?: Maybe<boolean>;
+}
+
+export interface Secret extends Resource {
+  /** `KmsKeyId`; undefined means the AWS managed key aws/secretsmanager. */
+  readonly kmsKeyId?: Maybe<string>;
 }
 
 export interface Vpc extends Resource {
@@ -273,8 +341,11 @@ export interface DockerInstruction {
   readonly args: string;
   /** 1-based line. */
   readonly line: number;
-  /** ENV/ARG: the variables set; `hasLiteral` is false when there is no value or only a `$VAR` reference. */
-  readonly variables?: readonly { readonly name: string; readonly hasLiteral: boolean }[];
+  /**
+   * ENV/ARG: the variables set; `hasLiteral` is false when there is no value or only a `$VAR`
+   * reference. `secretShape` is the kind of secret the value looks like; the value is not kept.
+   */
+  readonly variables?: readonly { readonly name: string; readonly hasLiteral: boolean; readonly secretShape?: string }[];
   /** FROM: the image reference. */
   readonly from?: { readonly image: string; readonly tag?: string; readonly digest?: string; readonly stage?: string };
 }
@@ -293,12 +364,16 @@ export interface AuditModel {
   readonly hosts: Host[];
   readonly securityGroups: SecurityGroup[];
   readonly loadBalancers: LoadBalancer[];
+  readonly listeners: Listener[];
   readonly buckets: Bucket[];
   readonly logGroups: LogGroup[];
   readonly iamRoles: IamRole[];
   readonly iamPolicies: IamPolicy[];
   readonly kmsKeys: KmsKey[];
   readonly vpcs: Vpc[];
+  readonly ecrRepositories: EcrRepository[];
+  readonly ebsVolumes: EbsVolume[];
+  readonly secrets: Secret[];
   readonly dockerfiles: Dockerfile[];
 }
 
@@ -313,12 +388,16 @@ export function emptyModel(): AuditModel {
     hosts: [],
     securityGroups: [],
     loadBalancers: [],
+    listeners: [],
     buckets: [],
     logGroups: [],
     iamRoles: [],
     iamPolicies: [],
     kmsKeys: [],
     vpcs: [],
+    ecrRepositories: [],
+    ebsVolumes: [],
+    secrets: [],
     dockerfiles: [],
   };
 }

@@ -31,6 +31,16 @@ describe('exit codes', () => {
     expect(report.findings.filter((f: any) => f.acknowledged).length).toBe(6);
   });
 
+  test('1: a network-only template is audited, not refused (issue 11)', async () => {
+    const sg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'ssh', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: 'SSHLocation' } }] } };
+    const file = write('NetworkOnly.template.json', JSON.stringify({ Parameters: { SSHLocation: { Type: 'String', Default: '0.0.0.0/0' } }, Resources: { Sg: sg } }));
+    const r = await audit('--template', file, '--format', 'json');
+    expect(r.code).toBe(1);
+    const finding = JSON.parse(r.stdout).findings.find((f: any) => f.ruleId === 'EC2-SG-01');
+    expect(finding).toMatchObject({ resource: 'NetworkOnly/Sg' });
+    expect(finding.message).toContain('read with the default of parameter SSHLocation');
+  });
+
   test.concurrent('1: a violating task definition file at the default --fail-on high', async () => {
     const r = await audit('--task-definition-file', fixture('td-privileged-root.register.json'));
     expect(r.code).toBe(1);
@@ -84,11 +94,43 @@ describe('formats and output', () => {
   });
 });
 
+describe('secret values never reach any output (issue 11)', () => {
+  // Values shaped like secrets under innocuous names, in every place the audit reads values from.
+  const KEY_ID = `AKIA${'Q3EGRYGNAVXM6K2P'}`;
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+  const PRIVATE_KEY = '-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEA3secretbody';
+  const container = { Name: 'app', Image: 'repo@sha256:' + 'a'.repeat(64), Environment: [{ Name: 'UPSTREAM', Value: KEY_ID }, { Name: 'HEADER', Value: JWT }] };
+  const resources = {
+    Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [container] } },
+    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': `#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho '${PRIVATE_KEY}' > /k\n` } } } },
+    // A NoEcho parameter's default is never read into the model (it may be a secret).
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: { Ref: 'Hidden' } } },
+  };
+  const parameters = { Hidden: { Type: 'String', NoEcho: true, Default: JWT } };
+
+  // Sequential, not concurrent: each runs the CLI, and the exit-code tests above time out on two cores when all run at once.
+  test.each(['table', 'json', 'sarif', 'markdown'])('%s: the finding names the variable and the kind only', async (format) => {
+    const templateFile = write(`Shapes-${format}.template.json`, JSON.stringify({ Parameters: parameters, Resources: resources }));
+    const dockerfile = write(`Dockerfile.shapes-${format}`, `FROM debian:13\nENV UPSTREAM=${KEY_ID}\n`);
+    const r = await audit('--template', templateFile, '--dockerfile', dockerfile, '--format', format);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('UPSTREAM');
+    expect(r.stdout).toMatch(/AWS access key id/);
+    for (const value of [KEY_ID, JWT, PRIVATE_KEY, 'secretbody', 'c2VjcmV0']) expect(r.stdout + r.stderr).not.toContain(value);
+  });
+
+  test('bad input: a syntax error after a secret value does not quote it', async () => {
+    const r = await audit('--template', write('Broken.template.json', `{"Resources": {"T": {"Properties": {"V": "${KEY_ID}" ]}}}`));
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain(KEY_ID);
+  });
+});
+
 describe('bad input: exit 2, one line, no stack trace', () => {
   test.concurrent.each<[string, () => string[], RegExp]>([
     ['malformed JSON', () => ['--task-definition-file', write('bad.json', '{"taskDefinition": ')], /bad\.json is not valid JSON/],
     ['not a task definition', () => ['--task-definition-file', write('other.json', '{"family": "x"}')], /not an ECS task definition/],
-    ['a template with no task definition', () => ['--template', write('NoTask.template.json', '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}')], /has no AWS::ECS::TaskDefinition/],
+    ['a template without Resources', () => ['--template', write('NoResources.template.json', '{"Parameters": {}}')], /is not a CloudFormation template/],
     ['a missing file', () => ['--template', path.join(scratch, 'missing.json')], /cannot read .*missing\.json/],
     ['a missing Dockerfile', () => ['--dockerfile', path.join(scratch, 'nope', 'Dockerfile')], /cannot read .*Dockerfile: no such file/],
     ['an unknown format', () => ['--template', assembly, '--format', 'xml'], /--format.*xml.*invalid|Allowed choices/],

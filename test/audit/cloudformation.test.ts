@@ -112,6 +112,13 @@ describe('loading', () => {
     expect(model.services.map((s) => s.id)).toEqual(['StageB/Svc']);
   });
 
+  test('a template without a task definition is audited for the resources it has (issue 11)', () => {
+    const file = write('BucketOnly.template.json', template({ B: { Type: 'AWS::S3::Bucket' } }));
+    const result = runAudit(loadCloudFormation(file));
+    expect(result.compliance['S3-PAB-01']).toBe('non-compliant');
+    expect(result.compliance['TD-PRIV-01']).toBe('not-applicable');
+  });
+
   test('a JSON syntax error never quotes the input (it may hold environment values)', () => {
     const file = write('secret.json', '{"environment": [{"name": "DB_PASSWORD", "value": hunter2}]}');
     expect(() => loadCloudFormation(file)).toThrow(/secret\.json is not valid JSON: Unexpected token$/);
@@ -123,7 +130,6 @@ describe('loading', () => {
     ['a missing path', () => path.join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],
     ['malformed JSON', () => write('bad.json', '{"Resources": '), /bad\.json is not valid JSON/],
     ['JSON that is not a template', () => write('list.json', '[]'), /is not a CloudFormation template/],
-    ['a template without a task definition', () => write('NoTask.template.json', template({ B: { Type: 'AWS::S3::Bucket' } })), /has no AWS::ECS::TaskDefinition/],
     ['a directory that is not a cloud assembly', () => { mkdirSync(path.join(dir, 'empty'), { recursive: true }); return path.join(dir, 'empty'); }, /not a cloud assembly/],
   ])('fails on %s with a one-line reason', (_name, input, message) => {
     const target = input();

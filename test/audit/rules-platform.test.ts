@@ -95,6 +95,12 @@ const hostOnlyNa = (): [string, () => AuditModel][] => [...hostNa, ['API: contai
 const hostNa: [string, () => AuditModel][] = [['no ECS host', () => templateModel({ Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } } } } })], ['empty model', emptyModel]];
 const dfNa: [string, () => AuditModel][] = [['no Dockerfile', () => apiTaskDefinition(hardenedTask())]];
 
+const repository = (props: Doc) => templateModel({ Repo: { Type: 'AWS::ECR::Repository', Properties: props } });
+const GOOD_REPOSITORY = { ImageScanningConfiguration: { ScanOnPush: true }, ImageTagMutability: 'IMMUTABLE', EncryptionConfiguration: { EncryptionType: 'KMS' }, LifecyclePolicy: { LifecyclePolicyText: '{"rules":[]}' } };
+const role = (trust: Doc) => templateModel({ R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...trust }] } } } });
+const key = (statement: Doc) => templateModel({ K: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Statement: [statement] } } } });
+const fargateService = (props: Doc) => service({ LaunchType: 'FARGATE', ...props });
+
 const CASES: Record<string, Cases> = {
   'SVC-NET-01': {
     compliant: [['template: DISABLED', () => service(awsvpc('DISABLED'))], ['API: DISABLED', () => apiModel({ services: [{ serviceArn: 'arn:svc/a', networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } } }] })]],
@@ -359,6 +365,119 @@ const CASES: Record<string, Cases> = {
   },
   'DF-SUID-01': { compliant: [['hardened', df(GOOD_DOCKERFILE)]], nonCompliant: [['no strip step', df('FROM debian:13\nUSER 1000\n')]], notApplicable: dfNa },
   'DF-PORT-01': { compliant: [['hardened', df(GOOD_DOCKERFILE)]], nonCompliant: [['EXPOSE 22', df('FROM debian:13\nEXPOSE 8080 22/tcp\n')]], notApplicable: dfNa },
+  'SVC-FG-01': {
+    compliant: [['template: no platformVersion (LATEST)', () => fargateService({})], ['template: LATEST', () => fargateService({ PlatformVersion: 'LATEST' })], ['API: 1.4.0', () => apiModel({ services: [{ serviceArn: 'arn:svc/a', launchType: 'FARGATE', platformVersion: '1.4.0' }] })]],
+    nonCompliant: [['template: 1.3.0', () => fargateService({ PlatformVersion: '1.3.0' })], ['template: FARGATE capacity provider on 1.3.0', () => service({ CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }], PlatformVersion: '1.3.0' })], ['API: 1.3.0', () => apiModel({ services: [{ serviceArn: 'arn:svc/a', launchType: 'FARGATE', platformVersion: '1.3.0' }] })]],
+    notApplicable: [['EC2 launch type', () => service({ LaunchType: 'EC2', PlatformVersion: '1.3.0' })], ...onlyTemplate],
+  },
+  'EC2-SG-02': {
+    compliant: [['template: every rule described', () => securityGroup([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16', Description: 'VPC clients' }])]],
+    nonCompliant: [
+      ['template: inline rule without a description', () => securityGroup([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }])],
+      ['template: a separate egress resource without one', () => templateModel({ Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }, Out: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { Ref: 'Sg' }, IpProtocol: '-1', CidrIp: '0.0.0.0/0' } } })],
+    ],
+    notApplicable: onlyTemplate,
+  },
+  'EC2-VOL-01': {
+    compliant: [['template: encrypted', () => templateModel({ V: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true, Size: 10 } } })]],
+    nonCompliant: [['template: not set', () => templateModel({ V: { Type: 'AWS::EC2::Volume', Properties: { Size: 10 } } })], ['template: "false"', () => templateModel({ V: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: 'false' } } })]],
+    notApplicable: onlyTemplate,
+  },
+  'S3-ENC-01': {
+    compliant: [['template: aws:kms', () => bucket({ BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } })], ['template: not set (S3 default SSE-S3)', () => bucket({})]],
+    nonCompliant: [['template: a rule without an algorithm', () => bucket({ BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true }] } })]],
+    notApplicable: onlyTemplate,
+  },
+  'S3-VER-01': {
+    compliant: [['template: Enabled', () => bucket({ VersioningConfiguration: { Status: 'Enabled' } })]],
+    nonCompliant: [['template: not set', () => bucket({})], ['template: Suspended', () => bucket({ VersioningConfiguration: { Status: 'Suspended' } })]],
+    notApplicable: onlyTemplate,
+  },
+  'IAM-ESC-01': {
+    compliant: [['template: read-only IAM', () => policy({ Effect: 'Allow', Action: ['iam:GetRole', 'iam:ListRoles'], Resource: '*' })], ['template: PassRole alone', () => policy({ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/x' })]],
+    nonCompliant: [
+      ['template: iam:Put* (wildcard)', () => policy({ Effect: 'Allow', Action: 'iam:Put*', Resource: '*' })],
+      ['template: PassRole with ec2:RunInstances', () => policy({ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' })],
+      ['template: inline policy of a user (issue 11)', () => templateModel({ U: { Type: 'AWS::IAM::User', Properties: { Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: '*' }] } }] } } })],
+    ],
+    notApplicable: onlyTemplate,
+  },
+  'IAM-TRUST-01': {
+    compliant: [['template: ECS tasks', () => role({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })], ['template: account root with sts:ExternalId', () => role({ Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Condition: { StringEquals: { 'sts:ExternalId': 'x' } } })]],
+    nonCompliant: [['template: Principal *', () => role({ Principal: '*' })], ['template: AWS [*]', () => role({ Principal: { AWS: ['*'] } })], ['template: a whole account', () => role({ Principal: { AWS: '111122223333' } })]],
+    notApplicable: onlyTemplate,
+  },
+  'KMS-POL-01': {
+    compliant: [['template: account root', () => key({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' })], ['template: * narrowed by kms:CallerAccount', () => key({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111122223333' } } })]],
+    nonCompliant: [['template: Principal *', () => key({ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' })], ['template: AWS [*]', () => key({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'kms:Decrypt', Resource: '*' })]],
+    notApplicable: onlyTemplate,
+  },
+  'SM-KMS-01': {
+    compliant: [['template: customer key', () => templateModel({ S: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { 'Fn::GetAtt': ['K', 'Arn'] } } } })]],
+    nonCompliant: [['template: no KmsKeyId', () => templateModel({ S: { Type: 'AWS::SecretsManager::Secret', Properties: {} } })], ['template: alias/aws/secretsmanager', () => templateModel({ S: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: 'alias/aws/secretsmanager' } } })]],
+    notApplicable: onlyTemplate,
+  },
+  'ECR-SCAN-01': {
+    compliant: [['template: hardened', () => repository(GOOD_REPOSITORY)], ['template: "true"', () => repository({ ...GOOD_REPOSITORY, ImageScanningConfiguration: { ScanOnPush: 'true' } })]],
+    nonCompliant: [['template: not set', () => repository({ ...GOOD_REPOSITORY, ImageScanningConfiguration: undefined })], ['template: false', () => repository({ ...GOOD_REPOSITORY, ImageScanningConfiguration: { ScanOnPush: false } })]],
+    notApplicable: onlyTemplate,
+  },
+  'ECR-TAG-01': {
+    compliant: [['template: IMMUTABLE', () => repository(GOOD_REPOSITORY)]],
+    nonCompliant: [['template: not set', () => repository({ ...GOOD_REPOSITORY, ImageTagMutability: undefined })], ['template: MUTABLE', () => repository({ ...GOOD_REPOSITORY, ImageTagMutability: 'MUTABLE' })]],
+    notApplicable: onlyTemplate,
+  },
+  'ECR-KMS-01': {
+    compliant: [['template: KMS', () => repository(GOOD_REPOSITORY)]],
+    nonCompliant: [['template: not set', () => repository({ ...GOOD_REPOSITORY, EncryptionConfiguration: undefined })], ['template: AES256', () => repository({ ...GOOD_REPOSITORY, EncryptionConfiguration: { EncryptionType: 'AES256' } })]],
+    notApplicable: onlyTemplate,
+  },
+  'ECR-LC-01': {
+    compliant: [['template: lifecycle policy', () => repository(GOOD_REPOSITORY)]],
+    nonCompliant: [['template: none', () => repository({ ...GOOD_REPOSITORY, LifecyclePolicy: undefined })]],
+    notApplicable: onlyTemplate,
+  },
+  'DF-TLS-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)], ['curl with a k in a URL, not a flag', df('FROM debian:13\nRUN curl -fsSL https://example.com/kit.tar.gz -o kit.tgz\n')]],
+    nonCompliant: [
+      ['curl -k', df('FROM debian:13\nRUN curl -fsSLk https://example.com\n')],
+      ['wget --no-check-certificate', df('FROM debian:13\nRUN wget --no-check-certificate https://example.com\n')],
+      ['pip --trusted-host', df('FROM python:3.13\nRUN pip install --trusted-host pypi.example.com x\n')],
+      ['git http.sslVerify false', df('FROM debian:13\nRUN git config --global http.sslVerify false\n')],
+      ['ENV NODE_TLS_REJECT_UNAUTHORIZED=0', df('FROM node:22\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n')],
+    ],
+    notApplicable: dfNa,
+  },
+  'DF-PKG-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)]],
+    nonCompliant: [['apt-get --allow-unauthenticated', df('FROM debian:13\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n')], ['yum --nogpgcheck', df('FROM rockylinux:9\nRUN yum install -y --nogpgcheck x\n')], ['apk --allow-untrusted', df('FROM alpine:3.22\nRUN apk add --allow-untrusted x.apk\n')]],
+    notApplicable: dfNa,
+  },
+  'DF-SUDO-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)], ['installing the sudo package is not running it', df('FROM debian:13\nRUN apt-get update && apt-get install -y sudo-ldap-docs\n')]],
+    nonCompliant: [['sudo', df('FROM debian:13\nUSER 1000\nRUN sudo apt-get update && sudo apt-get install -y curl\n')]],
+    notApplicable: dfNa,
+  },
+  'DF-PASS-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)]],
+    nonCompliant: [['chpasswd', df('FROM debian:13\nRUN echo "app:hunter22" | chpasswd\n')]],
+    notApplicable: dfNa,
+  },
+  'DF-MAINT-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)]],
+    nonCompliant: [['MAINTAINER', df('FROM debian:13\nMAINTAINER someone@example.com\n')]],
+    notApplicable: dfNa,
+  },
+  'DF-WD-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)], ['$VAR and absolute', df('FROM debian:13\nWORKDIR /app\nWORKDIR $HOME\n')]],
+    nonCompliant: [['relative', df('FROM debian:13\nWORKDIR app\n')]],
+    notApplicable: dfNa,
+  },
+  'DF-ALIAS-01': {
+    compliant: [['hardened', df(GOOD_DOCKERFILE)], ['distinct stages', df('FROM debian:13 AS build\nFROM debian:13 AS run\n')]],
+    nonCompliant: [['one name twice (case-insensitive)', df('FROM debian:13 AS build\nFROM debian:13 AS BUILD\n')]],
+    notApplicable: dfNa,
+  },
 };
 
 const PLATFORM_RULES = RULES.filter((r) => !r.id.startsWith('TD-'));

@@ -73,9 +73,18 @@ const CASES: Record<string, { nonCompliant: Mutation[]; compliant?: Mutation[] }
   'TD-HC-01': { nonCompliant: [['no health check', (_, c) => delete c.healthCheck]], compliant: [['non-essential sidecar', (_, c) => { delete c.healthCheck; c.essential = false; }]] },
   'TD-LOG-01': { nonCompliant: [['no logConfiguration', (_, c) => delete c.logConfiguration], ['no driver', (_, c) => (c.logConfiguration = { options: {} })]] },
   'TD-LOG-02': { nonCompliant: [['json-file', (_, c) => (c.logConfiguration = { logDriver: 'json-file' })]], compliant: [['awsfirelens', (_, c) => (c.logConfiguration = { logDriver: 'awsfirelens' })], ['no driver (TD-LOG-01 instead)', (_, c) => delete c.logConfiguration]] },
+  'TD-LOG-03': {
+    nonCompliant: [['mode unset (blocking)', (_, c) => delete c.logConfiguration.options.mode], ['mode blocking', (_, c) => (c.logConfiguration.options.mode = 'blocking')]],
+    compliant: [['no driver (TD-LOG-01 instead)', (_, c) => delete c.logConfiguration]],
+  },
   'TD-SEC-01': { nonCompliant: [['AWS_SECRET_ACCESS_KEY', (_, c) => (c.environment = [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }])], ['ECS_ENGINE_AUTH_DATA', (_, c) => (c.environment = [{ name: 'ECS_ENGINE_AUTH_DATA', value: 'x' }])]] },
   'TD-SEC-02': {
-    nonCompliant: [['DB_PASSWORD', (_, c) => (c.environment = [{ name: 'DB_PASSWORD', value: 'x' }])], ['STRIPE_API_KEY', (_, c) => (c.environment = [{ name: 'STRIPE_API_KEY', value: 'x' }])]],
+    nonCompliant: [
+      ['DB_PASSWORD', (_, c) => (c.environment = [{ name: 'DB_PASSWORD', value: 'x' }])],
+      ['STRIPE_API_KEY', (_, c) => (c.environment = [{ name: 'STRIPE_API_KEY', value: 'x' }])],
+      ['an access key id under an innocuous name (value shape)', (_, c) => (c.environment = [{ name: 'UPSTREAM', value: 'AKIA' + 'IOSFODNN7EXAMPLE' }])],
+      ['a JWT under an innocuous name', (_, c) => (c.environment = [{ name: 'HEADER', value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl' }])],
+    ],
     compliant: [['a setting', (_, c) => (c.environment = [{ name: 'LOG_LEVEL', value: 'info' }])], ['a secret reference', (_, c) => (c.secrets = [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }])]],
   },
   'TD-ENV-01': { nonCompliant: [['any environment', (_, c) => (c.environment = [{ name: 'LOG_LEVEL', value: 'info' }])]] },

@@ -1,7 +1,10 @@
 import { isUnknown } from '../model';
-import { resourceRule } from './_kit';
+import { imdsDisabled, resourceRule } from './_kit';
 
-/** An instance launched from a launch template inherits its metadata options (checked on the template). */
+/**
+ * An instance launched from a launch template inherits its metadata options (checked on the
+ * template). `HttpEndpoint: disabled` turns IMDS off, so neither version is reachable (issue 11).
+ */
 export default resourceRule(
   {
     id: 'EC2-IMDS-01',
@@ -12,5 +15,5 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.hosts.filter((h) => !h.usesLaunchTemplate),
-  (h) => (isUnknown(h.httpTokens) || h.httpTokens === 'required' ? undefined : `MetadataOptions.HttpTokens is ${h.httpTokens ?? 'not set (optional)'}: IMDSv1 is allowed`),
+  (h) => (isUnknown(h.httpTokens) || h.httpTokens === 'required' || imdsDisabled(h) ? undefined : `MetadataOptions.HttpTokens is ${h.httpTokens ?? 'not set (optional)'}: IMDSv1 is allowed`),
 );

@@ -1,5 +1,5 @@
 import { isUnknown } from '../model';
-import { resourceRule } from './_kit';
+import { imdsDisabled, resourceRule } from './_kit';
 
 /** Unset means the AMI default, which is 2 on Amazon Linux 2023 ECS AMIs: flagged for ECS hosts only. */
 export default resourceRule(
@@ -13,7 +13,7 @@ export default resourceRule(
   },
   (m) => m.hosts.filter((h) => !h.usesLaunchTemplate),
   (h) => {
-    if (isUnknown(h.hopLimit)) return undefined;
+    if (isUnknown(h.hopLimit) || imdsDisabled(h)) return undefined;
     if (h.hopLimit === undefined) return h.ecs ? 'HttpPutResponseHopLimit is not set: the AMI default (2 on Amazon Linux 2023) lets containers reach IMDS' : undefined;
     return h.hopLimit > 1 ? `HttpPutResponseHopLimit is ${h.hopLimit}: containers can reach IMDS` : undefined;
   },

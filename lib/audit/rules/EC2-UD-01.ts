@@ -1,10 +1,8 @@
+import { secretShape } from '../sources/secret-shapes';
 import { activeUserData, resourceRule } from './_kit';
 
-/** An AWS access key id, or a password/secret/token assigned a literal (not a `$VAR` or `${Token}`). */
-const SECRETS: [RegExp, string][] = [
-  [/\bA(KIA|SIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\b[A-Za-z_]*(PASSWORD|PASSWD|SECRET|TOKEN)[A-Za-z_]*\s*[=:]\s*["']?(?![$"'\s])[^\s"']{4,}/i, 'a password, secret or token assigned a literal'],
-];
+/** A password/secret/token name assigned a literal (not a `$VAR` or `${Token}`). */
+const ASSIGNED = /\b[A-Za-z_]*(PASSWORD|PASSWD|SECRET|TOKEN)[A-Za-z_]*\s*[=:]\s*["']?(?![$"'\s])[^\s"']{4,}/i;
 
 export default resourceRule(
   {
@@ -16,5 +14,10 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.hosts.filter((h) => typeof h.userData === 'string'),
-  (h) => SECRETS.filter(([pattern]) => pattern.test(activeUserData(h.userData as string))).map(([, what]) => `user data contains ${what} (value not shown)`),
+  (h) => {
+    // Value shapes (access key id, private key, JWT ...) are the sources' detector's (issue 11).
+    const text = activeUserData(h.userData as string);
+    const shape = secretShape(text);
+    return [...(shape ? [`user data contains ${shape} (value not shown)`] : []), ...(ASSIGNED.test(text) ? ['user data contains a password, secret or token assigned a literal (value not shown)'] : [])];
+  },
 );

@@ -79,6 +79,19 @@ export function defineRule(rule: Rule): Rule {
   return Object.freeze(rule);
 }
 
+/**
+ * A finding on a resource. When the resource was read with parameter defaults in place of `Ref`s,
+ * the message says so: the verdict holds for a stack deployed with the defaults (issue 11).
+ */
+export function findingOn(
+  resource: { readonly id: string; readonly origin: Origin },
+  violation: Violation & { readonly container?: string; readonly line?: number },
+): RuleFinding {
+  const defaults = resource.origin.parameterDefaults;
+  const note = defaults?.length ? ` (read with the default of parameter${defaults.length > 1 ? 's' : ''} ${defaults.join(', ')})` : '';
+  return { resource: resource.id, origin: resource.origin, ...violation, message: `${violation.message}${note}` };
+}
+
 function violations(verdict: Verdict): Violation[] {
   if (verdict === undefined) return [];
   const list = (Array.isArray(verdict) ? verdict : [verdict]) as readonly (string | Violation)[];
@@ -99,7 +112,7 @@ export function resourceRule<T extends { readonly id: string; readonly origin: O
     check(model) {
       const resources = select(model);
       if (resources.length === 0) return NOT_APPLICABLE;
-      return evaluation(resources.flatMap((r) => violations(test(r, model)).map((v) => ({ resource: r.id, origin: r.origin, ...v }))));
+      return evaluation(resources.flatMap((r) => violations(test(r, model)).map((v) => findingOn(r, v))));
     },
   });
 }
@@ -122,7 +135,7 @@ export function containerRule(
       const findings: RuleFinding[] = [];
       for (const td of tasks) {
         for (const c of td.containers as readonly Container[]) {
-          for (const v of violations(test(c, td, model))) findings.push({ resource: td.id, container: c.name, origin: td.origin, ...v });
+          for (const v of violations(test(c, td, model))) findings.push(findingOn(td, { container: c.name, ...v }));
         }
       }
       return evaluation(findings);
@@ -197,10 +210,10 @@ export function agentRule(
       const findings: RuleFinding[] = [];
       for (const host of hosts) {
         if (isUnknown(host.userData)) continue;
-        for (const v of violations(tests.userData!(host.userData ?? '', host, model))) findings.push({ resource: host.id, origin: host.origin, ...v });
+        for (const v of violations(tests.userData!(host.userData ?? '', host, model))) findings.push(findingOn(host, v));
       }
       for (const instance of instances) {
-        for (const v of violations(tests.instance!(instance, model))) findings.push({ resource: instance.id, origin: instance.origin, ...v });
+        for (const v of violations(tests.instance!(instance, model))) findings.push(findingOn(instance, v));
       }
       return evaluation(findings);
     },
@@ -239,6 +252,11 @@ export function hostMounts(container: Container, td: TaskDefinition): { path: st
     if (source === undefined || source === '') return [];
     return [{ path: posix.normalize(source).replace(/(.)\/$/, '$1'), volume: String(m.sourceVolume), readOnly: m.readOnly === true }];
   });
+}
+
+/** `MetadataOptions.HttpEndpoint: disabled`: the host has no IMDS at all, v1 or v2. */
+export function imdsDisabled(host: Host): boolean {
+  return typeof host.httpEndpoint === 'string' && host.httpEndpoint.toLowerCase() === 'disabled';
 }
 
 /** `path` is `dir` or inside it. */

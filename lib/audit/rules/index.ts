@@ -17,20 +17,33 @@ import CL_EXEC_01 from './CL-EXEC-01';
 import CP_TERM_01 from './CP-TERM-01';
 import CWL_01 from './CWL-01';
 import DF_ADD_01 from './DF-ADD-01';
+import DF_ALIAS_01 from './DF-ALIAS-01';
 import DF_HC_01 from './DF-HC-01';
+import DF_MAINT_01 from './DF-MAINT-01';
+import DF_PASS_01 from './DF-PASS-01';
+import DF_PKG_01 from './DF-PKG-01';
 import DF_PORT_01 from './DF-PORT-01';
 import DF_SEC_01 from './DF-SEC-01';
+import DF_SUDO_01 from './DF-SUDO-01';
 import DF_SUID_01 from './DF-SUID-01';
 import DF_TAG_01 from './DF-TAG-01';
+import DF_TLS_01 from './DF-TLS-01';
 import DF_UPD_01 from './DF-UPD-01';
 import DF_USER_01 from './DF-USER-01';
+import DF_WD_01 from './DF-WD-01';
 import EC2_EBS_01 from './EC2-EBS-01';
 import EC2_IMDS_01 from './EC2-IMDS-01';
 import EC2_IMDS_02 from './EC2-IMDS-02';
 import EC2_MON_01 from './EC2-MON-01';
 import EC2_PUB_01 from './EC2-PUB-01';
 import EC2_SG_01 from './EC2-SG-01';
+import EC2_SG_02 from './EC2-SG-02';
 import EC2_UD_01 from './EC2-UD-01';
+import EC2_VOL_01 from './EC2-VOL-01';
+import ECR_KMS_01 from './ECR-KMS-01';
+import ECR_LC_01 from './ECR-LC-01';
+import ECR_SCAN_01 from './ECR-SCAN-01';
+import ECR_TAG_01 from './ECR-TAG-01';
 import ELB_HDR_01 from './ELB-HDR-01';
 import ELB_LOG_01 from './ELB-LOG-01';
 import ELB_TLS_01 from './ELB-TLS-01';
@@ -39,13 +52,20 @@ import HD_AUD_01 from './HD-AUD-01';
 import HD_DMN_01 from './HD-DMN-01';
 import HD_DMN_02 from './HD-DMN-02';
 import HD_PART_01 from './HD-PART-01';
+import IAM_ESC_01 from './IAM-ESC-01';
 import IAM_MP_01 from './IAM-MP-01';
+import IAM_TRUST_01 from './IAM-TRUST-01';
 import IAM_WC_01 from './IAM-WC-01';
+import KMS_POL_01 from './KMS-POL-01';
 import KMS_ROT_01 from './KMS-ROT-01';
+import S3_ENC_01 from './S3-ENC-01';
 import S3_LOG_01 from './S3-LOG-01';
 import S3_PAB_01 from './S3-PAB-01';
 import S3_TLS_01 from './S3-TLS-01';
+import S3_VER_01 from './S3-VER-01';
+import SM_KMS_01 from './SM-KMS-01';
 import SVC_EXEC_01 from './SVC-EXEC-01';
+import SVC_FG_01 from './SVC-FG-01';
 import SVC_NET_01 from './SVC-NET-01';
 import TD_CAP_01 from './TD-CAP-01';
 import TD_CAP_02 from './TD-CAP-02';
@@ -60,6 +80,7 @@ import TD_IMG_02 from './TD-IMG-02';
 import TD_IPC_01 from './TD-IPC-01';
 import TD_LOG_01 from './TD-LOG-01';
 import TD_LOG_02 from './TD-LOG-02';
+import TD_LOG_03 from './TD-LOG-03';
 import TD_MEM_01 from './TD-MEM-01';
 import TD_MNT_01 from './TD-MNT-01';
 import TD_MNT_02 from './TD-MNT-02';
@@ -111,6 +132,7 @@ export const RULES: readonly Rule[] = [
   TD_HC_01,
   TD_LOG_01,
   TD_LOG_02,
+  TD_LOG_03,
   TD_SEC_01,
   TD_SEC_02,
   TD_ENV_01,
@@ -125,6 +147,7 @@ export const RULES: readonly Rule[] = [
   TD_TTY_01,
   SVC_NET_01,
   SVC_EXEC_01,
+  SVC_FG_01,
   TS_NET_01,
   CL_CI_01,
   CL_EXEC_01,
@@ -146,8 +169,10 @@ export const RULES: readonly Rule[] = [
   EC2_IMDS_01,
   EC2_IMDS_02,
   EC2_EBS_01,
+  EC2_VOL_01,
   EC2_PUB_01,
   EC2_SG_01,
+  EC2_SG_02,
   EC2_MON_01,
   EC2_UD_01,
   ELB_LOG_01,
@@ -156,11 +181,21 @@ export const RULES: readonly Rule[] = [
   S3_LOG_01,
   S3_TLS_01,
   S3_PAB_01,
+  S3_ENC_01,
+  S3_VER_01,
   VPC_FLOW_01,
   IAM_MP_01,
   IAM_WC_01,
+  IAM_ESC_01,
+  IAM_TRUST_01,
   CWL_01,
   KMS_ROT_01,
+  KMS_POL_01,
+  SM_KMS_01,
+  ECR_SCAN_01,
+  ECR_TAG_01,
+  ECR_KMS_01,
+  ECR_LC_01,
   DF_USER_01,
   DF_HC_01,
   DF_ADD_01,
@@ -169,4 +204,11 @@ export const RULES: readonly Rule[] = [
   DF_SEC_01,
   DF_SUID_01,
   DF_PORT_01,
+  DF_TLS_01,
+  DF_PKG_01,
+  DF_SUDO_01,
+  DF_PASS_01,
+  DF_MAINT_01,
+  DF_WD_01,
+  DF_ALIAS_01,
 ];

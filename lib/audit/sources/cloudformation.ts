@@ -21,6 +21,7 @@ import {
   type PolicyStatement,
   unknownValue,
 } from '../model';
+import { wholeAddressSpace } from './address-range';
 import { loadDockerfile } from './dockerfile';
 import {
   bool,
@@ -34,6 +35,7 @@ import {
   taskDefinitionFromDocument,
   taskSetFromDocument,
 } from './ecs-document';
+import { withParameterDefaults } from './parameter-defaults';
 import { readJson } from './read-json';
 
 type Doc = Record<string, unknown>;
@@ -103,16 +105,53 @@ function userDataText(value: unknown): Maybe<string> | undefined {
   return unknownValue(value);
 }
 
+/**
+ * Whether a listener's default actions redirect to HTTPS. Unknown when the actions are conditional
+ * (`Fn::If` of a redirect and a forward): unknown values never produce a finding (docs/audit-rules.md).
+ */
+function redirectsToHttps(actions: unknown): Maybe<boolean> {
+  if (isIntrinsic(actions)) return unknownValue(actions);
+  const list = asArray(actions);
+  const redirect = (a: unknown) => obj(a)?.Type === 'redirect' && obj(obj(a)?.RedirectConfig)?.Protocol === 'HTTPS';
+  if (list.some(redirect)) return true;
+  const conditional = list.find((a) => isIntrinsic(a) || isIntrinsic(obj(a)?.Type) || isIntrinsic(obj(obj(a)?.RedirectConfig)?.Protocol));
+  return conditional === undefined ? false : unknownValue(conditional);
+}
+
 function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }
 
+/** `Principal`: `"*"`, or a map of `AWS`/`Service`/`Federated`/`CanonicalUser` to one value or a list. */
+function principals(principal: unknown, text: (v: unknown) => Maybe<string>): Maybe<string>[] {
+  if (principal === undefined || principal === null) return [];
+  if (isIntrinsic(principal)) return [unknownValue(principal)];
+  const map = obj(principal);
+  return map ? Object.values(map).flatMap((v) => asArray(v).map(text)) : [text(principal)];
+}
+
+/** A policy document is an object, or the same as a JSON string (CloudFormation accepts both). */
+function policyDocument(document: unknown): Doc | undefined {
+  if (typeof document !== 'string') return obj(document);
+  try {
+    return obj(JSON.parse(document));
+  } catch {
+    return undefined;
+  }
+}
+
 function statements(document: unknown): PolicyStatement[] {
-  return asArray(obj(document)?.Statement).map((s) => {
+  return asArray(policyDocument(document)?.Statement).map((s) => {
     const st = obj(s) ?? {};
     const text = (v: unknown): Maybe<string> => (isIntrinsic(v) && !('Fn::Join' in v) && !('Fn::Sub' in v) ? unknownValue(v) : renderText(v));
-    return { effect: str(st.Effect), actions: asArray(st.Action).map(text), resources: asArray(st.Resource).map(text) };
+    return {
+      effect: str(st.Effect),
+      actions: asArray(st.Action).map(text),
+      resources: asArray(st.Resource).map(text),
+      principals: principals(st.Principal, text),
+      conditional: st.Condition !== undefined,
+    };
   });
 }
 
@@ -148,17 +187,25 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
   const parameters = obj(template?.Parameters) ?? {};
   const { stack } = source;
   const id = (logicalId: string) => `${stack}/${logicalId}`;
-  const origin = (logicalId: string): Origin => ({
-    kind: 'cloudformation',
-    file: source.file,
-    stack,
-    logicalId,
-    line: lineOf(source.text, logicalId),
-  });
+  // Each resource's properties with parameter defaults read in (./parameter-defaults.ts).
+  const resolved = new Map(
+    Object.entries(resources).map(([logicalId, r]) => [logicalId, withParameterDefaults(obj(obj(r)?.Properties) ?? {}, parameters)] as const),
+  );
+  const origin = (logicalId: string): Origin => {
+    const used = resolved.get(logicalId)?.used ?? [];
+    return {
+      kind: 'cloudformation',
+      file: source.file,
+      stack,
+      logicalId,
+      line: lineOf(source.text, logicalId),
+      ...(used.length ? { parameterDefaults: used } : {}),
+    };
+  };
   const ofType = (type: string) =>
     Object.entries(resources)
       .filter(([, r]) => obj(r)?.Type === type)
-      .map(([logicalId, r]) => [logicalId, obj(obj(r)?.Properties) ?? {}] as const);
+      .map(([logicalId]) => [logicalId, resolved.get(logicalId)!.properties as Doc] as const);
 
   for (const [logicalId, props] of ofType('AWS::ECS::TaskDefinition')) {
     model.taskDefinitions.push(taskDefinitionFromDocument(normalizeCfn(props) as Doc, id(logicalId), origin(logicalId)));
@@ -206,6 +253,7 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       kind,
       ecs: ecsLaunchers.has(logicalId) || joinsEcs(userData),
       httpTokens: str(normalizeCfn(metadata?.HttpTokens)),
+      httpEndpoint: str(normalizeCfn(metadata?.HttpEndpoint)),
       hopLimit: num(normalizeCfn(metadata?.HttpPutResponseHopLimit)),
       blockDevices: blockDevices(d.BlockDeviceMappings) ?? [],
       userData,
@@ -246,28 +294,54 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     );
   }
 
-  const ingress = (rule: Doc): IngressRule => ({
+  const declaredIn = (logicalId: string) => ({ id: id(logicalId), origin: origin(logicalId) });
+  const ingress = (rule: Doc, logicalId: string): IngressRule => ({
+    declaredIn: declaredIn(logicalId),
     cidrIp: str(normalizeCfn(rule.CidrIp)),
     cidrIpv6: str(normalizeCfn(rule.CidrIpv6)),
+    fromAnywhere: wholeAddressSpace(rule.CidrIp) ?? wholeAddressSpace(rule.CidrIpv6),
+    description: str(normalizeCfn(rule.Description)),
     ipProtocol: str(normalizeCfn(rule.IpProtocol)),
     fromPort: num(normalizeCfn(rule.FromPort)),
     toPort: num(normalizeCfn(rule.ToPort)),
   });
-  const groups = new Map<string, { description?: Maybe<string>; ingress: IngressRule[] }>();
+  // A conditional rule list (`Fn::If`) or rule (`Fn::If` item) is unknown: it yields no rule to judge.
+  const rules = (value: unknown) => (isIntrinsic(value) ? [] : asArray(value).filter((r) => !isIntrinsic(r) && obj(r) !== undefined).map((r) => obj(r)!));
+  type Group = { description?: Maybe<string>; ingress: IngressRule[]; egress: { declaredIn: IngressRule['declaredIn']; description?: Maybe<string> }[] };
+  const groups = new Map<string, Group>();
   for (const [logicalId, props] of ofType('AWS::EC2::SecurityGroup')) {
-    groups.set(logicalId, { description: str(normalizeCfn(props.GroupDescription)), ingress: asArray(props.SecurityGroupIngress).map((r) => ingress(obj(r) ?? {})) });
+    groups.set(logicalId, {
+      description: str(normalizeCfn(props.GroupDescription)),
+      ingress: rules(props.SecurityGroupIngress).map((r) => ingress(r, logicalId)),
+      egress: rules(props.SecurityGroupEgress).map((r) => ({ declaredIn: declaredIn(logicalId), description: str(normalizeCfn(r.Description)) })),
+    });
   }
-  for (const [logicalId, props] of ofType('AWS::EC2::SecurityGroupIngress')) {
-    const target = refTarget(props.GroupId);
-    const group = target ? groups.get(target) : undefined;
-    if (group) group.ingress.push(ingress(props));
-    else groups.set(logicalId, { ingress: [ingress(props)] });
+  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+    for (const [logicalId, props] of ofType(type)) {
+      const target = refTarget(props.GroupId);
+      const group = (target ? groups.get(target) : undefined) ?? { ingress: [], egress: [] };
+      if (!target || !groups.has(target)) groups.set(logicalId, group);
+      if (direction === 'ingress') group.ingress.push(ingress(props, logicalId));
+      else group.egress.push({ declaredIn: declaredIn(logicalId), description: str(normalizeCfn(props.Description)) });
+    }
   }
   for (const [logicalId, group] of groups) {
     model.securityGroups.push({ id: id(logicalId), origin: origin(logicalId), ...group });
   }
 
-  const listeners = ofType('AWS::ElasticLoadBalancingV2::Listener');
+  const loadBalancerIds = new Set(ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').map(([logicalId]) => logicalId));
+  for (const [logicalId, l] of ofType('AWS::ElasticLoadBalancingV2::Listener')) {
+    const target = refTarget(l.LoadBalancerArn);
+    model.listeners.push({
+      id: id(logicalId),
+      origin: origin(logicalId),
+      loadBalancer: target && loadBalancerIds.has(target) ? id(target) : undefined,
+      protocol: str(normalizeCfn(l.Protocol)),
+      port: num(normalizeCfn(l.Port)),
+      sslPolicy: str(normalizeCfn(l.SslPolicy)),
+      redirectsToHttps: redirectsToHttps(l.DefaultActions),
+    });
+  }
   for (const [logicalId, props] of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     const attributes: Record<string, Maybe<string>> = {};
     for (const a of asArray(props.LoadBalancerAttributes)) {
@@ -280,17 +354,6 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       origin: origin(logicalId),
       type: str(normalizeCfn(props.Type)) ?? 'application',
       attributes,
-      listeners: listeners
-        .filter(([, l]) => refTarget(l.LoadBalancerArn) === logicalId)
-        .map(([listenerId, l]) => ({
-          id: id(listenerId),
-          protocol: str(normalizeCfn(l.Protocol)),
-          port: num(normalizeCfn(l.Port)),
-          sslPolicy: str(normalizeCfn(l.SslPolicy)),
-          redirectsToHttps: asArray(l.DefaultActions).some(
-            (a) => obj(a)?.Type === 'redirect' && obj(obj(a)?.RedirectConfig)?.Protocol === 'HTTPS',
-          ),
-        })),
     });
   }
 
@@ -308,6 +371,12 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       accessLogging: props.LoggingConfiguration !== undefined,
       isAccessLogTarget: logTargets.has(logicalId),
       publicAccessBlock: pab ? Object.fromEntries(Object.entries(pab).map(([k, v]) => [k, bool(normalizeCfn(v)) ?? false])) : undefined,
+      encryption: props.BucketEncryption === undefined
+        ? undefined
+        : isIntrinsic(props.BucketEncryption) || isIntrinsic(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration)
+          ? unknownValue(props.BucketEncryption)
+          : asArray(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration).map((r) => str(normalizeCfn(obj(obj(r)?.ServerSideEncryptionByDefault)?.SSEAlgorithm)) ?? ''),
+      versioning: str(normalizeCfn(obj(props.VersioningConfiguration)?.Status)),
       deniesInsecureTransport: bucketPolicies
         .filter(([, p]) => refTarget(p.Bucket) === logicalId)
         .some(([, p]) =>
@@ -324,10 +393,20 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     model.logGroups.push({ id: id(logicalId), origin: origin(logicalId), retentionInDays: num(normalizeCfn(props.RetentionInDays)), kmsKeyId: str(normalizeCfn(props.KmsKeyId)) });
   }
   for (const [logicalId, props] of ofType('AWS::IAM::Role')) {
-    model.iamRoles.push({ id: id(logicalId), origin: origin(logicalId), managedPolicyArns: asArray(props.ManagedPolicyArns).map(renderText) });
-    for (const p of asArray(props.Policies)) {
-      const policy = obj(p);
-      model.iamPolicies.push({ id: `${id(logicalId)}#${String(policy?.PolicyName)}`, origin: origin(logicalId), statements: statements(policy?.PolicyDocument) });
+    model.iamRoles.push({
+      id: id(logicalId),
+      origin: origin(logicalId),
+      managedPolicyArns: asArray(props.ManagedPolicyArns).map(renderText),
+      trustStatements: statements(props.AssumeRolePolicyDocument),
+    });
+  }
+  // Inline policies of roles, users and groups alike (issue 11: users' and groups' were not read).
+  for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
+    for (const [logicalId, props] of ofType(type)) {
+      for (const p of asArray(props.Policies)) {
+        const policy = obj(p);
+        model.iamPolicies.push({ id: `${id(logicalId)}#${String(policy?.PolicyName)}`, origin: origin(logicalId), statements: statements(policy?.PolicyDocument) });
+      }
     }
   }
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
@@ -336,7 +415,29 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     }
   }
   for (const [logicalId, props] of ofType('AWS::KMS::Key')) {
-    model.kmsKeys.push({ id: id(logicalId), origin: origin(logicalId), enableKeyRotation: bool(normalizeCfn(props.EnableKeyRotation)), keySpec: str(normalizeCfn(props.KeySpec)) });
+    model.kmsKeys.push({
+      id: id(logicalId),
+      origin: origin(logicalId),
+      enableKeyRotation: bool(normalizeCfn(props.EnableKeyRotation)),
+      keySpec: str(normalizeCfn(props.KeySpec)),
+      policyStatements: statements(props.KeyPolicy),
+    });
+  }
+  for (const [logicalId, props] of ofType('AWS::ECR::Repository')) {
+    model.ecrRepositories.push({
+      id: id(logicalId),
+      origin: origin(logicalId),
+      scanOnPush: bool(normalizeCfn(obj(props.ImageScanningConfiguration)?.ScanOnPush)),
+      tagMutability: str(normalizeCfn(props.ImageTagMutability)),
+      encryptionType: str(normalizeCfn(obj(props.EncryptionConfiguration)?.EncryptionType)),
+      hasLifecyclePolicy: obj(props.LifecyclePolicy)?.LifecyclePolicyText !== undefined,
+    });
+  }
+  for (const [logicalId, props] of ofType('AWS::EC2::Volume')) {
+    model.ebsVolumes.push({ id: id(logicalId), origin: origin(logicalId), encrypted: bool(normalizeCfn(props.Encrypted)) });
+  }
+  for (const [logicalId, props] of ofType('AWS::SecretsManager::Secret')) {
+    model.secrets.push({ id: id(logicalId), origin: origin(logicalId), kmsKeyId: str(normalizeCfn(props.KmsKeyId)) });
   }
   const flowLogVpcs = new Set(ofType('AWS::EC2::FlowLog').map(([, props]) => refTarget(props.ResourceId)));
   for (const [logicalId] of ofType('AWS::EC2::VPC')) {
@@ -403,8 +504,8 @@ function assemblyTemplates(dir: string): { file: string; stack: string }[] {
 }
 
 /**
- * Load `--template PATH`: a template file or a cloud assembly directory. Fails (exit 2) when the
- * input holds no ECS task definition, because then there is nothing this audit is for.
+ * Load `--template PATH`: a template file or a cloud assembly directory. A template without a task
+ * definition (a network-only or bucket-only stack) is audited for whatever resources it has (issue 11).
  */
 export function loadCloudFormation(target: string): AuditModel {
   let isDir: boolean;
@@ -414,9 +515,5 @@ export function loadCloudFormation(target: string): AuditModel {
     throw new AuditInputError(`cannot read ${target}: no such file or directory`);
   }
   const templates = isDir ? assemblyTemplates(target) : [{ file: target, stack: stackNameOf(target) }];
-  const merged = mergeModels(...templates.flatMap(({ file, stack }) => [modelFromTemplate(templateSource(file, stack)), assetDockerfiles(file)]));
-  if (merged.taskDefinitions.length === 0) {
-    throw new AuditInputError(`${target} has no AWS::ECS::TaskDefinition (${templates.length} template(s) read)`);
-  }
-  return merged;
+  return mergeModels(...templates.flatMap(({ file, stack }) => [modelFromTemplate(templateSource(file, stack)), assetDockerfiles(file)]));
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast';
 import { type AuditModel, type DockerInstruction, emptyModel } from '../model';
 import { readText } from './read-json';
+import { secretShape } from './secret-shapes';
 
 /** A value is literal when it is set and is not only a `$VAR`/`${VAR}` reference to a build argument. */
 function hasLiteral(value: string | null): boolean {
@@ -19,7 +20,14 @@ function toInstruction(instruction: Instruction): DockerInstruction {
   if (keyword === 'ENV' || keyword === 'ARG') {
     // Both Env and Arg are PropertyInstructions: `NAME=value` pairs (ARG has at most one).
     const properties = (instruction as Env).getProperties();
-    return { ...base, variables: properties.map((p) => ({ name: p.getName(), hasLiteral: hasLiteral(p.getValue()) })) };
+    // The value is looked at for its shape here and then dropped: only its kind enters the model.
+    return {
+      ...base,
+      variables: properties.map((p) => {
+        const shape = secretShape(p.getValue());
+        return { name: p.getName(), hasLiteral: hasLiteral(p.getValue()), ...(shape ? { secretShape: shape } : {}) };
+      }),
+    };
   }
   if (keyword === 'FROM') {
     const from = instruction as From;

@@ -19,8 +19,10 @@ import {
   type Service,
   type TaskDefinition,
   type TaskSet,
+  type SecretShape,
   type Volume,
 } from '../model';
+import { secretShape } from './secret-shapes';
 
 type Doc = Record<string, unknown>;
 
@@ -72,6 +74,16 @@ export function items<T>(value: List<T> | undefined): readonly T[] {
   return value === undefined || isUnknown(value) ? [] : value;
 }
 
+/** The `environment[]` entries whose value looks like a secret: name and kind only, the value is dropped here. */
+function environmentSecretShapes(environment: unknown): SecretShape[] {
+  if (!Array.isArray(environment)) return [];
+  return environment.flatMap((e) => {
+    const entry = obj(e);
+    const kind = secretShape(entry?.value);
+    return kind && typeof entry?.name === 'string' ? [{ name: entry.name, kind }] : [];
+  });
+}
+
 function container(doc: Doc): Container {
   const linux = obj(doc.linuxParameters);
   const capabilities = obj(linux?.capabilities);
@@ -98,8 +110,10 @@ function container(doc: Doc): Container {
     healthCheckCommand: strings(obj(doc.healthCheck)?.command),
     logConfiguration: log !== undefined && log !== null,
     logDriver: isUnknown(log) ? log : str(obj(log)?.logDriver),
+    logMode: isUnknown(log) ? log : isUnknown(obj(log)?.options) ? (obj(log)?.options as Maybe<string>) : str(obj(obj(log)?.options)?.mode),
     // Names only: values may be secrets and must never reach a report.
     environmentNames: list(doc.environment, (e) => str(e.name) ?? '') as List<Maybe<string>> | undefined,
+    environmentSecretShapes: environmentSecretShapes(doc.environment),
     portMappings: list(doc.portMappings, (p) => ({ containerPort: num(p.containerPort), hostPort: num(p.hostPort) })),
     mountPoints: list(doc.mountPoints, (m) => ({ sourceVolume: str(m.sourceVolume), readOnly: bool(m.readOnly) })),
   };
@@ -135,6 +149,7 @@ export function taskDefinitionFromDocument(doc: Doc, id: string, origin: Origin)
     requiresAttributes: Array.isArray(doc.requiresAttributes)
       ? doc.requiresAttributes.map((a) => obj(a)?.name).filter((n): n is string => typeof n === 'string')
       : undefined,
+    requiresCompatibilities: strings(doc.requiresCompatibilities),
   };
 }
 
@@ -156,6 +171,9 @@ export function serviceFromDocument(doc: Doc, id: string, origin: Origin, taskDe
     taskDefinition: taskDefinition ?? str(doc.taskDefinition),
     assignPublicIp: assignPublicIp(doc),
     enableExecuteCommand: bool(doc.enableExecuteCommand),
+    launchType: str(doc.launchType),
+    platformVersion: str(doc.platformVersion),
+    capacityProviders: list(doc.capacityProviderStrategy, (s) => str(s.capacityProvider) ?? '') as List<Maybe<string>> | undefined,
   };
 }
 

@@ -95,7 +95,7 @@ export function hardenedContainer(): Doc {
       { name: 'nproc', softLimit: 1024, hardLimit: 1024 },
     ],
     healthCheck: { command: ['CMD', '/usr/local/bin/healthcheck'], interval: 10 },
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app' } },
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app', mode: 'non-blocking', 'max-buffer-size': '25m' } },
     portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
   };
 }
