@@ -1,8 +1,9 @@
 /**
  * The synthesized task as podman pods for the benchmark, built from the local runner's own modules:
- * the cloud assembly reader, the translator (template -> podman arguments), the image builder and the
- * TaskRunner that starts the containers in dependency order and waits until they are healthy, exactly
- * as `secure-ecs local up` does. A variant only transforms the translated arguments (variants.ts).
+ * the cloud assembly reader, the shared preparation (lib/local/prepare.ts: images and the translation
+ * with the same ALB stand-in as `secure-ecs local up`), podman's rendering of it (podman arguments) and
+ * the TaskRunner that starts the containers in dependency order and waits until they are healthy,
+ * exactly as `up` does. A variant only transforms the rendered arguments (variants.ts).
  *
  * Bench pods carry the label `secure-ecs.bench` (not the runner's `secure-ecs.local`, which CI checks
  * for leftovers of `npm start`), are named `bench-<variant>-<pid>` and publish on 127.0.0.1 only.
@@ -11,11 +12,11 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { readAssemblyTask, type AssemblyTask } from '../lib/local/cloud-assembly';
-import { parseHardLimits } from '../lib/local/engine';
+import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman-args';
+import type { PodmanEngine } from '../lib/local/engines/podman-engine';
 import { LocalStepError } from '../lib/local/errors';
-import { ensureImage } from '../lib/local/images';
-import { LOAD_BALANCER_TRUST_ENV } from '../lib/local/local-runner';
-import type { Podman } from '../lib/local/podman';
+import type { HostFacts } from '../lib/local/host/host-facts';
+import { ensureImages, translateFor } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
 import { TaskRunner } from '../lib/local/task-runner';
@@ -34,15 +35,15 @@ export interface BenchTask {
   readonly proxyEnv: Record<string, string>;
   /** The nginx template as built into the proxy image (from the asset directory) and its path in the image. */
   readonly proxyTemplate: { readonly text: string; readonly pathInImage: string };
-  /** The IPv4 gateway of podman's default network: the peer of every request to a published port. */
+  /** Where podman delivers the host's connections from: the peer of every request to a published port. */
   readonly gateway: string;
+  readonly facts: HostFacts;
 }
 
 /** Read the task from the assembly, make sure its images exist (built by the runner's builder if not). */
-export async function prepareTask(podman: Podman, outdir: string, reporter: Reporter): Promise<BenchTask> {
+export async function prepareTask(engine: PodmanEngine, facts: HostFacts, outdir: string, reporter: Reporter): Promise<BenchTask> {
   const assembly = readAssemblyTask(outdir);
-  const images: BenchTask['images'] = {};
-  for (const [name, source] of Object.entries(assembly.images)) images[name] = await ensureImage(podman, name, source, reporter);
+  const images = await ensureImages(engine, facts, assembly, reporter);
   const defs = assembly.properties.ContainerDefinitions as any[];
   const proxyDef = defs.find((d) => Array.isArray(d.PortMappings) && d.PortMappings.length);
   if (!proxyDef) throw new Error('no container of the task publishes a port');
@@ -54,15 +55,8 @@ export async function prepareTask(podman: Podman, outdir: string, reporter: Repo
   const copy = /^COPY\s+nginx\.conf\.template\s+(\S+)/m.exec(dockerfile);
   if (!copy) throw new Error('the proxy Dockerfile does not COPY nginx.conf.template');
   const pathInImage = copy[1].endsWith('/') ? `${copy[1]}nginx.conf.template` : copy[1];
-  const gateway = await detectGateway(podman);
-  return { assembly, images, proxy: String(proxyDef.Name), app, proxyEnv, proxyTemplate: { text: readFileSync(path.join(dir, 'nginx.conf.template'), 'utf8'), pathInImage }, gateway };
-}
-
-async function detectGateway(podman: Podman): Promise<string> {
-  const nets = JSON.parse(await podman.ok('detect the pod network gateway', ['network', 'inspect', 'podman'])) as any[];
-  const gateway = (nets[0]?.subnets ?? []).map((s: any) => s.gateway).find((g: unknown) => typeof g === 'string' && !g.includes(':'));
-  if (!gateway) throw new Error('podman network "podman" has no IPv4 gateway');
-  return gateway;
+  const gateway = await engine.loadBalancerAddress();
+  return { assembly, images, proxy: String(proxyDef.Name), app, proxyEnv, proxyTemplate: { text: readFileSync(path.join(dir, 'nginx.conf.template'), 'utf8'), pathInImage }, gateway, facts };
 }
 
 export interface VariantSpec {
@@ -93,12 +87,12 @@ export interface RunningPod {
   stop(): Promise<void>;
 }
 
-const live = new Map<string, Podman>();
+const live = new Map<string, PodmanEngine>();
 
 /** Remove every pod this process started (on errors and signals). */
 export async function removeAllPods(): Promise<void> {
-  for (const [name, podman] of live) {
-    await podman.run(['pod', 'rm', '--force', name]);
+  for (const [name, engine] of live) {
+    await engine.podman.run(['pod', 'rm', '--force', name]);
     live.delete(name);
   }
 }
@@ -117,44 +111,39 @@ export async function freeBenchPort(): Promise<number> {
   throw new Error('no free port in 127.0.0.1:18000-18999');
 }
 
-async function imageCmd(podman: Podman, ref: string): Promise<string[]> {
-  return JSON.parse((await podman.ok('inspect image', ['image', 'inspect', '--format', '{{json .Config.Cmd}}', ref])).trim() || '[]') ?? [];
+async function imageCmd(engine: PodmanEngine, ref: string): Promise<string[]> {
+  return (await engine.imageConfig(ref))?.cmd ?? [];
 }
 
 /** Translate the task for one variant, create its pod and containers, start them and wait until healthy. */
 export async function startPod(
-  podman: Podman,
+  engine: PodmanEngine,
   task: BenchTask,
   spec: VariantSpec,
   o: { workDir: string; reporter: Reporter; /** Probe interval during health start periods (the runner's default when unset). */ startPeriodProbeMs?: number },
 ): Promise<RunningPod> {
   const name = `bench-${spec.id}-${process.pid}`;
   const port = await freeBenchPort();
-  let hostLimits: Record<string, number> = {};
-  try {
-    hostLimits = parseHardLimits(readFileSync('/proc/self/limits', 'utf8'));
-  } catch {
-    // not Linux: no clamping
-  }
-  const translated = translateTask(task.assembly.properties, {
-    podName: name,
-    labelKey: BENCH_LABEL,
+  const podman = engine.podman;
+  const translated = translateFor({
+    assembly: task.assembly,
     images: task.images,
-    hostPorts: { [firstContainerPort(task)]: port },
-    environmentOverrides: {
-      [LOAD_BALANCER_TRUST_ENV]: { value: `${task.gateway}/32`, reason: `the pod network's host side (${task.gateway}) plays the load balancer, as in secure-ecs local up` },
-      ...spec.env,
-    },
-    hostHardLimits: hostLimits,
+    engine,
+    facts: task.facts,
+    loadBalancer: task.gateway,
+    taskName: name,
+    hostPort: port,
+    labelKey: BENCH_LABEL,
+    environmentOverrides: spec.env,
   });
-  let podArgs = translated.podCreateArgs;
+  let podArgs = podmanPodArgs(translated.task);
   let podRemoved: string[] = [];
   const changes: Change[] = [];
   const createArgs: Record<string, string[]> = {};
   for (const c of translated.containers) {
-    let args = c.createArgs;
+    let args = podmanCreateArgs(c.spec, name);
     if (spec.unharden) {
-      const u = unhardenContainer(c.name, args, { removeLimits: spec.unharden.removeLimits, imageCmd: await imageCmd(podman, task.images[c.name].ref) });
+      const u = unhardenContainer(c.name, args, { removeLimits: spec.unharden.removeLimits, imageCmd: await imageCmd(engine, task.images[c.name].ref) });
       args = u.args;
       changes.push(u.change);
     }
@@ -176,6 +165,7 @@ export async function startPod(
 
   const plan: LocalPlan = {
     podName: name,
+    engine: 'podman',
     projectDir: process.cwd(),
     url: `http://127.0.0.1:${port}/`,
     hostPort: port,
@@ -191,12 +181,12 @@ export async function startPod(
   const began = Date.now();
   const runner = await o.reporter.step(`pod ${name} (${spec.label}) on 127.0.0.1:${port}`, async (s) => {
     if ((await podman.run(['pod', 'exists', name])).code === 0) await podman.ok('remove stale pod', ['pod', 'rm', '--force', name]);
-    live.set(name, podman);
+    live.set(name, engine);
     await podman.ok('create pod', ['pod', 'create', ...podArgs]);
     for (const c of translated.containers) await podman.ok(`create ${c.name}`, ['create', ...createArgs[c.name]]);
     const r = new TaskRunner(
       plan,
-      podman,
+      engine,
       (e) => {
         if (e.kind === 'progress' || e.kind === 'step') s.update(e.text);
         if (e.kind === 'failed' || e.kind === 'stopped') o.reporter.warn(`${name}: ${e.text}${e.details?.length ? `\n  ${e.details.join('\n  ')}` : ''}`);

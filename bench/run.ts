@@ -15,15 +15,16 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { preparePodman } from '../lib/local/engine';
+import { PodmanEngine } from '../lib/local/engines/podman-engine';
+import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
-import type { Podman } from '../lib/local/podman';
+import type { Podman } from '../lib/local/engines/podman-cli';
 import { staleReason } from '../lib/local/synth';
 import { ROOT, TS_NODE_APP, buildJsApp, hyperfineAlternating, localUpColdAndCached, projectAppCommand, synthAssembly, synthCommand, unitTests } from './devloop';
 import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemory } from './footprint';
 import { describeMachine } from './machine';
 import { paced } from './paced';
-import { prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
+import { BENCH_LABEL, prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
 import { renderReport, type Results, type WrkRun } from './report';
 import { templateWithoutFeatures } from './variants';
 import { runWrk, writeWrkScript } from './wrk';
@@ -61,13 +62,16 @@ async function main(): Promise<number> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-bench-'));
   const outDir = path.resolve(outArg ?? (QUICK ? path.join(work, 'out') : path.join(ROOT, 'docs')));
   reporter.info(`secure-ecs bench (${QUICK ? 'quick smoke mode' : 'full run'}): work directory ${work}, report into ${outDir}`);
-  const podman = await preparePodman(reporter);
+  // The benchmark measures podman pods (variants transform podman's arguments; bench/variants.ts).
+  const facts = hostFacts();
+  const engine = await PodmanEngine.connect(facts, BENCH_LABEL);
+  const podman = engine.podman;
   const machine = describeMachine(podman.env);
   reporter.info(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, kernel ${machine.kernel}, podman ${machine.podman}`);
 
   const assemblyDir = path.join(work, 'cdk.out');
   const synth = await assembly(assemblyDir);
-  const task = await prepareTask(podman, assemblyDir, reporter);
+  const task = await prepareTask(engine, facts, assemblyDir, reporter);
   const script = writeWrkScript(work);
   const rate = Number(task.proxyEnv.RATE_LIMIT_PER_SECOND);
   const burst = Number(task.proxyEnv.RATE_LIMIT_BURST);
@@ -97,7 +101,7 @@ async function main(): Promise<number> {
 
   // 5. Footprint: images, then the idle memory of the template's task (the limiter pod, before any load).
   results.images = await imageSizes(podman, task.images);
-  const templatePod = await startPod(podman, task, { id: 'template', label: "the template's task, unchanged" }, podOptions(work));
+  const templatePod = await startPod(engine, task, { id: 'template', label: "the template's task, unchanged" }, podOptions(work));
   try {
     await reporter.step(`idle ${CONFIG.idleS} s, then read the memory cgroups`, async () => {
       await sleep(CONFIG.idleS * 1000);
@@ -117,7 +121,7 @@ async function main(): Promise<number> {
     { id: 'unhardened', label: 'unhardened, no limits', env: exempt, unharden: { removeLimits: true } },
     { id: 'unhardened-limits', label: 'unhardened, task limits kept', env: exempt, unharden: { removeLimits: false } },
   ];
-  await alternate(podman, task, hardeningVariants, work, script, results.hardening.runs, (pod) => {
+  await alternate(engine, task, hardeningVariants, work, script, results.hardening.runs, (pod) => {
     if (!results.hardening.variants.find((v) => v.id === pod.spec.id)) {
       results.hardening.variants.push({ id: pod.spec.id, label: pod.spec.label, changes: pod.changes, podRemoved: pod.podRemoved, podArgs: pod.podArgs, createArgs: pod.createArgs });
     }
@@ -130,7 +134,7 @@ async function main(): Promise<number> {
     { id: 'features-on', label: 'proxy features on', env: exempt, proxyTemplateText: task.proxyTemplate.text },
     { id: 'features-off', label: 'proxy features off', env: exempt, proxyTemplateText: off.text },
   ];
-  await alternate(podman, task, featureVariants, work, script, results.features.runs, () => undefined);
+  await alternate(engine, task, featureVariants, work, script, results.features.runs, () => undefined);
 
   await reporter.step('stop the last pods', () => Promise.all(stops));
 
@@ -184,10 +188,11 @@ async function assembly(dir: string): Promise<Results['synth']> {
  * Alternate variants round by round, the order reversed every other round (A/B/C, C/B/A ...) so no
  * variant always runs first or after the same neighbour: start the pod, warm up, measure, stop.
  */
-async function alternate(podman: Podman, task: BenchTask, variants: VariantSpec[], work: string, script: string, runs: WrkRun[], seen: (pod: RunningPod) => void): Promise<void> {
+async function alternate(engine: PodmanEngine, task: BenchTask, variants: VariantSpec[], work: string, script: string, runs: WrkRun[], seen: (pod: RunningPod) => void): Promise<void> {
   for (let round = 1; round <= CONFIG.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
-      const pod = await startPod(podman, task, v, podOptions(work));
+      const podman = engine.podman;
+      const pod = await startPod(engine, task, v, podOptions(work));
       seen(pod);
       try {
         const opts = { url: `http://127.0.0.1:${pod.port}/`, connections: CONFIG.connections, threads: CONFIG.threads, headers: { 'X-Forwarded-For': LOAD_CLIENT }, script };

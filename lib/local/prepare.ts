@@ -65,11 +65,9 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   else r.info('cdk.out is current (no input changed since the last synth)');
   const assembly = await r.step('read the task definition from cdk.out', async () => readAssemblyTask(assemblyDir(o.projectDir)));
 
-  const images: PreparedTask['images'] = {};
-  for (const [name, source] of Object.entries(assembly.images)) images[name] = await ensureImage(engine, facts, name, source, r);
-
+  const images = await ensureImages(engine, facts, assembly, r);
   const loadBalancer = await engine.loadBalancerAddress();
-  const translated = translate(assembly, o, labelKey, images, loadBalancer, engine, facts);
+  const translated = translateFor({ assembly, images, engine, facts, loadBalancer, taskName: o.taskName, hostPort: o.hostPort, labelKey, environmentOverrides: o.environmentOverrides });
   const fields = applyEngineNotes(translated.fields, engine.fieldNotes(translated.task, translated.containers.map((c) => c.spec)));
 
   const plan: LocalPlan = {
@@ -98,15 +96,28 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   return { engine, facts, assembly, images, translated, fields, loadBalancer, plan };
 }
 
-function translate(
-  assembly: AssemblyTask,
-  o: PrepareOptions,
-  labelKey: string,
-  images: PreparedTask['images'],
-  loadBalancer: string,
-  engine: ContainerEngine,
-  facts: HostFacts,
-): TranslatedTask {
+/** Build or find every container image of the task (cached by asset hash). */
+export async function ensureImages(engine: ContainerEngine, facts: HostFacts, assembly: AssemblyTask, r: Reporter): Promise<PreparedTask['images']> {
+  const images: PreparedTask['images'] = {};
+  for (const [name, source] of Object.entries(assembly.images)) images[name] = await ensureImage(engine, facts, name, source, r);
+  return images;
+}
+
+export interface TranslateForOptions {
+  readonly assembly: AssemblyTask;
+  readonly images: PreparedTask['images'];
+  readonly engine: ContainerEngine;
+  readonly facts: HostFacts;
+  readonly loadBalancer: string;
+  readonly taskName: string;
+  readonly hostPort: number;
+  readonly labelKey: string;
+  readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
+}
+
+/** The task definition translated for one local task: its name, port, ALB stand-in and host limits. */
+export function translateFor(o: TranslateForOptions): TranslatedTask {
+  const { assembly, images, engine, facts, loadBalancer, labelKey } = o;
   const firstPort = (assembly.properties.ContainerDefinitions as any[])
     .flatMap((d) => (Array.isArray(d.PortMappings) ? d.PortMappings : []))
     .map((p: any) => Number(p.ContainerPort))
