@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 
 /** Name the plugin reports under; CDK's acknowledgement namespace for its rules. */
 export const CONTROL_TOWER_PLUGIN_NAME = 'cdk-validator-cfnguard';
@@ -36,7 +37,21 @@ export function controlTowerControls(): ControlTowerControl[] {
   );
 }
 
-/** The plugin with every Control Tower rule of the package. */
-export function controlTowerPlugin(): CfnGuardValidator {
-  return new CfnGuardValidator({ controlTowerRulesEnabled: true });
+/**
+ * The plugin with every Control Tower rule of the package. Its violations carry the control's own
+ * severity (medium, high...), and CDK recomputes a report's success from "error" severities once
+ * any acknowledgement exists in the app (aws-cdk-lib synthesis-validation collectSuppressions), so
+ * an unacknowledged violation would only print. Every violation is an error here: it fails synth.
+ */
+export function controlTowerPlugin(): IPolicyValidationPlugin {
+  const guard = new CfnGuardValidator({ controlTowerRulesEnabled: true });
+  return {
+    name: guard.name,
+    version: guard.version,
+    ruleIds: guard.ruleIds,
+    validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+      const report = guard.validate(context);
+      return { ...report, violations: report.violations.map((v) => ({ ...v, severity: 'error' })) };
+    },
+  };
 }
