@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SecureEcsAuditPlugin } from './audit/synth-plugin';
+import { controlTowerPlugin } from './compliance/control-tower-plugin';
 import type { AppConfig } from './config/app-config';
 import { SecureEcsStack } from './secure-ecs-stack';
 
@@ -17,12 +18,13 @@ export const DEFAULT_REGION = 'us-east-1';
 /**
  * Define the app on a CDK `App`: the stack plus the checks every synth runs (cdk-nag's AwsSolutions
  * pack and this project's own audit rules as validation plugins, so an unacknowledged finding fails
- * `cdk synth`).
+ * `cdk synth`), and with compliance "control-tower" the AWS Control Tower proactive controls too.
  * Shared by bin/app.ts and the tests, so both synthesize the same thing.
  */
 export function defineApp(app: App, config: AppConfig, options: DefineAppOptions = {}): SecureEcsStack {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Validations.of(app).addPlugins(new SecureEcsAuditPlugin());
+  if (config.compliance === 'control-tower') Validations.of(app).addPlugins(controlTowerPlugin());
   return new SecureEcsStack(app, config.stackName, {
     config,
     containersDir: options.containersDir,

@@ -1,9 +1,15 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeControlTowerExceptions } from './compliance/control-tower-exceptions';
 import type { AppConfig } from './config/app-config';
+import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from './config/validate-config';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { HardenedTaskDefinition } from './constructs/hardened-task-definition';
+import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { WebService } from './constructs/web-service';
@@ -21,7 +27,8 @@ export interface SecureEcsStackProps extends StackProps {
 
 /**
  * The whole app: network, cluster and hosts, the hardened task, the service and its load balancer.
- * The stack only wires constructs together; each construct owns one concern.
+ * The stack maps the configuration to each construct's props, once, and wires the constructs
+ * together; each construct owns one concern and can be built on its own.
  */
 export class SecureEcsStack extends Stack {
   readonly network: Network;
@@ -30,43 +37,90 @@ export class SecureEcsStack extends Stack {
   readonly task: HardenedTaskDefinition;
   readonly loadBalancer: PublicLoadBalancer;
   readonly web: WebService;
+  /** Encrypts the log groups and server access logs with compliance "control-tower". */
+  readonly logKey?: LogEncryptionKey;
 
   constructor(scope: Construct, id: string, props: SecureEcsStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const controlTower = config.compliance === 'control-tower';
 
-    this.network = new Network(this, 'Network', { config: config.network });
+    if (controlTower) this.logKey = new LogEncryptionKey(this, 'LogKey', { allowS3ServerAccessLogs: true });
+
+    this.network = new Network(this, 'Network', {
+      vpcCidr: config.network.vpcCidr,
+      maxAzs: config.network.maxAzs,
+      natGateways: config.network.natGateways,
+      flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
+      flowLogEncryptionKey: this.logKey,
+    });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
+    const h = config.hosts;
     this.capacity = new Ec2Capacity(this, 'Capacity', {
       vpc: this.network.vpc,
       cluster: this.cluster,
-      config: config.hosts,
+      instanceType: new ec2.InstanceType(h.instanceType),
+      additionalInstanceTypes: h.additionalInstanceTypes.map((t) => new ec2.InstanceType(t)),
+      hardwareType: h.architecture === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD,
+      rootVolumeSize: Size.gibibytes(h.rootVolumeGiB),
+      minCapacity: h.minInstances,
+      maxCapacity: h.maxInstances,
+      taskPidsLimit: h.taskPidsLimit,
+      containerStopTimeout: Duration.seconds(h.containerStopTimeoutSeconds),
+      explicitAvailabilityZones: controlTower,
     });
 
+    const t = config.task;
     this.task = new HardenedTaskDefinition(this, 'Task', {
-      task: config.task,
-      rateLimit: config.rateLimit,
-      proxy: config.proxy,
-      architecture: config.hosts.architecture,
+      cpu: t.cpu,
+      memoryLimitMiB: t.memoryMiB,
+      appMemoryLimitMiB: t.appMemoryMiB,
+      proxyMemoryLimitMiB: t.proxyMemoryMiB,
+      appCpu: t.appCpuShares,
+      proxyCpu: t.proxyCpuShares,
+      logRetention: t.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: this.logKey,
+      rateLimitPerSecond: config.rateLimit.requestsPerSecond,
+      rateLimitBurst: config.rateLimit.burst,
+      connectionsPerClient: config.rateLimit.connectionsPerClient,
+      retryAfter: Duration.seconds(config.rateLimit.retryAfterSeconds),
+      clientMaxBodySize: Size.kibibytes(config.proxy.clientMaxBodySizeKiB),
+      requestTimeout: Duration.seconds(config.proxy.requestTimeoutSeconds),
+      cpuArchitecture: h.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       trustedProxyCidrs: this.network.loadBalancerCidrs,
       containersDir: props.containersDir,
     });
 
-    this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', { vpc: this.network.vpc, config: config.edge });
+    const e = config.edge;
+    this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.network.vpc,
+      certificate: e.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', e.certificateArn) : undefined,
+      webAclRequestsPer5Minutes: e.enableWaf ? e.wafRequestsPer5Minutes : undefined,
+      accessLogRetention: Duration.days(e.accessLogRetentionDays),
+      deletionProtection: controlTower,
+      protectedAccessLogs: this.logKey ? { serverAccessLogsEncryptionKey: this.logKey } : undefined,
+    });
 
     this.web = new WebService(this, 'Web', {
       cluster: this.cluster,
       taskDefinition: this.task.taskDefinition,
+      targetContainer: this.task.proxy,
       capacityProvider: this.capacity.capacityProvider,
       listener: this.loadBalancer.listener,
-      config: config.service,
+      desiredCount: config.service.desiredCount,
+      minTasks: config.service.minTasks,
+      maxTasks: config.service.maxTasks,
+      targetCpuPercent: config.service.targetCpuPercent,
+      maxHealthyPercent: SERVICE_DEPLOYMENT_MAXIMUM_PERCENT,
     });
-    
+
+    if (controlTower) acknowledgeControlTowerExceptions(this, { httpOnly: !e.certificateArn });
+
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
     new CfnOutput(this, 'ServiceName', { value: this.web.service.serviceName });

@@ -219,3 +219,28 @@ describe('outputs', () => {
 test('the whole template matches the reviewed snapshot', () => {
   expect(template.toJSON()).toMatchSnapshot();
 });
+
+describe('deployments fail loudly', () => {
+  test('the ASG waits for each new instance to signal, on create and on rolling update', () => {
+    const [asg] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(asg.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: 'PT15M' } });
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toEqual(expect.objectContaining({ WaitOnResourceSignals: true, PauseTime: 'PT15M' }));
+  });
+
+  test('instances may signal this stack and mark only this stack\'s group unhealthy', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          { Action: 'cloudformation:SignalResource', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+          Match.objectLike({ Action: 'autoscaling:SetInstanceHealth', Condition: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': 'SecureEcsStarter' } } }),
+        ]),
+      }),
+    });
+  });
+
+  test('the service waits for the capacity-provider association (aws/containers-roadmap#631)', () => {
+    const [associationId] = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+    expect(service.DependsOn).toContain(associationId);
+  });
+});

@@ -4,12 +4,17 @@
  * same rules over every synthesized template (and the Dockerfiles of its image assets) and fails
  * `cdk synth` on an unacknowledged finding at `failOn` or above, naming the rule id and the fix.
  *
- * Acknowledgements come from the same repository file as the CLI's (audit-acknowledgements.json),
- * so one list serves both.
+ * Deliberate exceptions are CDK's own acknowledgements, written once next to the resource:
+ * `Validations.of(scope).acknowledge({ id: 'secure-ecs-audit::<rule id>', reason })`. CDK matches
+ * them against this plugin's violations by rule and construct path (each violation names the
+ * template and logical id it comes from) and reports them as acknowledged
+ * (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.Validations.html). An acknowledgement
+ * list in the audit's own format (audit-acknowledgements.json, for templates audited outside CDK)
+ * can still be passed in.
  */
 import * as path from 'node:path';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { type Acknowledgement, loadAcknowledgementsIfPresent } from './acknowledgements';
+import type { Acknowledgement } from './acknowledgements';
 import { runAudit } from './engine';
 import { mergeModels, type Severity, severityRank } from './model';
 import { RULES } from './rules';
@@ -17,14 +22,17 @@ import { assetDockerfiles, modelFromTemplate, stackNameOf } from './sources/clou
 import { readJson } from './sources/read-json';
 import { AUDIT_VERSION } from './version';
 
-/** The repository's acknowledgements file. */
+/** The repository's acknowledgements file, for templates audited outside CDK. */
 export const REPOSITORY_ACKNOWLEDGEMENTS = path.join(__dirname, '..', '..', 'audit-acknowledgements.json');
+
+/** CDK's acknowledgement namespace for this plugin's rules: `secure-ecs-audit::<rule id>`. */
+export const AUDIT_PLUGIN_NAME = 'secure-ecs-audit';
 
 export interface SecureEcsAuditPluginProps {
   /**
-   * Acknowledged findings.
+   * Acknowledged findings in the audit's own format, on top of CDK's acknowledgements.
    *
-   * @default - the entries of audit-acknowledgements.json at the repository root
+   * @default - none: exceptions are acknowledged on their constructs
    */
   readonly acknowledgements?: readonly Acknowledgement[];
   /**
@@ -36,14 +44,14 @@ export interface SecureEcsAuditPluginProps {
 }
 
 export class SecureEcsAuditPlugin implements IPolicyValidationPlugin {
-  readonly name = 'secure-ecs-audit';
+  readonly name = AUDIT_PLUGIN_NAME;
   readonly version = AUDIT_VERSION;
   readonly ruleIds = RULES.map((r) => r.id);
   private readonly acknowledgements: readonly Acknowledgement[];
   private readonly failOn: Severity;
 
   constructor(props: SecureEcsAuditPluginProps = {}) {
-    this.acknowledgements = props.acknowledgements ?? loadAcknowledgementsIfPresent(REPOSITORY_ACKNOWLEDGEMENTS);
+    this.acknowledgements = props.acknowledgements ?? [];
     this.failOn = props.failOn ?? 'medium';
   }
 
@@ -62,7 +70,7 @@ export class SecureEcsAuditPlugin implements IPolicyValidationPlugin {
     const violations: PolicyViolation[] = [...byRule].map(([ruleId, findings]) => ({
       ruleName: ruleId,
       description: `${ruleId} ${findings[0].title} (${findings[0].severity}): ${findings.map((f) => (f.container ? `${f.container}: ${f.message}` : f.message)).join('; ')}`,
-      fix: `${findings[0].fix} Or, if deliberate, add an entry with the reason to audit-acknowledgements.json.`,
+      fix: `${findings[0].fix} Or, if deliberate, acknowledge it on the resource: Validations.of(scope).acknowledge({ id: '${AUDIT_PLUGIN_NAME}::${ruleId}', reason }).`,
       severity: 'error',
       violatingResources: findings.map((f) =>
         f.origin?.logicalId && f.origin.file

@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Acknowledgement, loadAcknowledgements } from '../audit/acknowledgements';
+import { acknowledgementsFromAssembly } from '../audit/assembly-acknowledgements';
 import { runAudit } from '../audit/engine';
 import { AuditInputError } from '../audit/errors';
 import { type AuditModel, mergeModels, SEVERITIES, type Severity } from '../audit/model';
@@ -84,6 +85,8 @@ async function audit(opts: AuditCommandOptions): Promise<void> {
   let acknowledgements: Acknowledgement[] = [];
   if (opts.acknowledgements !== undefined) acknowledgements = loadAcknowledgements(opts.acknowledgements);
   else if (existsSync(DEFAULT_ACKNOWLEDGEMENTS_FILE)) acknowledgements = loadAcknowledgements(DEFAULT_ACKNOWLEDGEMENTS_FILE);
+  // A CDK app's own acknowledgements, written next to its resources, travel in its cloud assembly.
+  acknowledgements = [...acknowledgements, ...opts.template.filter(existsSync).flatMap(acknowledgementsFromAssembly)];
 
   const models: AuditModel[] = [
     ...opts.template.map(loadCloudFormation),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPLIANCE_PROFILES } from './compliance';
 
 /**
  * The one typed, validated configuration of the app.
@@ -29,10 +30,13 @@ const int = (min: number, max: number) => {
 };
 
 /** CloudWatch Logs accepts only these retention periods (a subset is offered here). */
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 180, 365] as const;
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 400, 545, 731, 1096, 1827, 3653] as const;
 const retentionDays = () => z.literal(RETENTION_DAYS, { error: `one of ${RETENTION_DAYS.join(', ')}` });
 
 const bool = () => z.boolean({ error: 'true or false' });
+
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
+const instanceType = () => z.string().regex(INSTANCE_TYPE, 'an EC2 instance type such as t3.small or m7i.large');
 
 export const appConfigSchema = z
   .object({
@@ -51,6 +55,13 @@ export const appConfigSchema = z
       .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1')
       .optional(),
 
+    /**
+     * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
+     * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
+     * two instance types, ...) and checks them at synth; README "Compliance profiles".
+     */
+    compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
+
     network: z
       .object({
         /** CIDR of the VPC. /16 to /24. */
@@ -59,20 +70,24 @@ export const appConfigSchema = z
         maxAzs: int(2, 3).default(2),
         /** NAT gateways for the private subnets' egress (1 is cheapest; one per AZ survives an AZ outage). */
         natGateways: int(1, 3).default(1),
-        /** Days to keep VPC flow logs. */
-        flowLogRetentionDays: retentionDays().default(30),
+        /** Days to keep VPC flow logs. Unset: 30, or 365 with compliance "control-tower". */
+        flowLogRetentionDays: retentionDays().optional(),
       })
       .strict()
       .prefault({}),
 
     hosts: z
       .object({
-        /** EC2 instance type of the ECS container instances (family.size, for example t3.small). */
-        instanceType: z
-          .string()
-          .regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/,
-            'an EC2 instance type such as t3.small or m7i.large')
-          .default('t3.small'),
+        /**
+         * EC2 instance type of the ECS container instances (family.size, for example t3.small).
+         * Unset: t3.small, or c6a.large with compliance "control-tower".
+         */
+        instanceType: instanceType().optional(),
+        /**
+         * More instance types the group may launch (same architecture). Unset: none, or c6i.large
+         * with compliance "control-tower" and hosts.instanceType unset (CT.AUTOSCALING.PR.6).
+         */
+        additionalInstanceTypes: z.array(instanceType(), { error: 'a list of EC2 instance types' }).max(9).optional(),
         /** CPU architecture of the instances and images. */
         architecture: z.enum(['x86_64', 'arm64'], { error: '"x86_64" or "arm64"' }).default('x86_64'),
         /** Size of the encrypted gp3 root volume. */
@@ -101,8 +116,8 @@ export const appConfigSchema = z
         appCpuShares: int(2, 10240).default(192),
         /** CPU shares of the nginx container. */
         proxyCpuShares: int(2, 10240).default(64),
-        /** Days to keep container logs. */
-        logRetentionDays: retentionDays().default(30),
+        /** Days to keep container logs. Unset: 30, or 365 with compliance "control-tower". */
+        logRetentionDays: retentionDays().optional(),
       })
       .strict()
       .prefault({}),
@@ -166,8 +181,18 @@ export const appConfigSchema = z
 
 /** Configuration as written by users: every field optional. */
 export type AppConfigInput = z.input<typeof appConfigSchema>;
-/** Configuration after defaults and validation: what constructs receive. */
-export type AppConfig = z.output<typeof appConfigSchema>;
+type Parsed = z.output<typeof appConfigSchema>;
+/**
+ * Configuration after defaults and validation: what the stack receives. The settings whose
+ * default depends on the compliance profile are resolved (lib/config/validate-config.ts).
+ */
+export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts'> & {
+  readonly network: Parsed['network'] & { readonly flowLogRetentionDays: number };
+  readonly task: Parsed['task'] & { readonly logRetentionDays: number };
+  readonly hosts: Parsed['hosts'] & { readonly instanceType: string; readonly additionalInstanceTypes: string[] };
+};
+/** The parsed configuration before profile-dependent defaults are applied. */
+export type ParsedConfig = Parsed;
 export type NetworkConfig = AppConfig['network'];
 export type HostsConfig = AppConfig['hosts'];
 export type TaskConfig = AppConfig['task'];

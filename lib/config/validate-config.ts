@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { appConfigSchema, type AppConfig } from './app-config';
+import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
+import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS, DEFAULT_INSTANCE_TYPE } from './compliance';
+import { networkInterfacesOf } from './instance-network-interfaces';
+
+/**
+ * The service's deployment maximum percent (lib/constructs/web-service.ts): during a rolling
+ * deployment ECS starts new tasks up to this share of the running count before stopping old ones.
+ */
+export const SERVICE_DEPLOYMENT_MAXIMUM_PERCENT = 200;
 
 /**
  * Thrown for any invalid setting. The message names the setting, the value received and what is
@@ -29,6 +37,79 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
   }
   const received = JSON.stringify(valueAt(input, issue.path));
   return `${setting}: received ${received ?? 'undefined'}; expected ${issue.message.replace(/^Invalid input: expected /, 'a ')}`;
+}
+
+/** Defaults that depend on the compliance profile, applied where the input left a setting unset. */
+function resolveProfileDefaults(c: ParsedConfig): AppConfig {
+  const controlTower = c.compliance === 'control-tower';
+  const retention = controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : 30;
+  return {
+    ...c,
+    network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention },
+    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention },
+    hosts: {
+      ...c.hosts,
+      instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : DEFAULT_INSTANCE_TYPE),
+      additionalInstanceTypes:
+        c.hosts.additionalInstanceTypes ??
+        (controlTower && c.hosts.instanceType === undefined ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.additionalInstanceTypes : []),
+    },
+  };
+}
+
+/** What the `control-tower` profile needs of settings a user may have set. */
+function controlTowerProblems(c: AppConfig): string[] {
+  if (c.compliance !== 'control-tower') return [];
+  const problems: string[] = [];
+  const min = CONTROL_TOWER_MIN_LOG_RETENTION_DAYS;
+  for (const [setting, days] of [['network.flowLogRetentionDays', c.network.flowLogRetentionDays], ['task.logRetentionDays', c.task.logRetentionDays]] as const) {
+    if (days < min) {
+      problems.push(`${setting}: received ${days}; expected at least ${min} with compliance "control-tower" (control CT.CLOUDWATCH.PR.2)`);
+    }
+  }
+  if (c.hosts.additionalInstanceTypes.length === 0) {
+    problems.push(
+      `hosts.additionalInstanceTypes: received []; expected at least one instance type besides hosts.instanceType ("${c.hosts.instanceType}") ` +
+        'with compliance "control-tower" (control CT.AUTOSCALING.PR.6)',
+    );
+  }
+  return problems;
+}
+
+/**
+ * Whether the hosts can place the service. In awsvpc mode every task gets its own ENI and the
+ * instance's primary ENI counts against the type's maximum, so an instance runs at most ENIs - 1
+ * tasks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html;
+ * ENI trunking is not enabled here). A deployment at the service's maximum percent needs room for
+ * that many tasks while the old ones still run, at the largest size auto scaling may reach.
+ */
+function sizingProblems(c: AppConfig, warn: (message: string) => void): string[] {
+  const types = [c.hosts.instanceType, ...c.hosts.additionalInstanceTypes];
+  const known = types.map((t) => ({ type: t, enis: networkInterfacesOf(t) }));
+  const unknown = known.filter((k) => k.enis === undefined).map((k) => k.type);
+  if (unknown.length > 0) {
+    warn(
+      `secure-ecs: warning: the network interface count of ${unknown.join(', ')} is not known to this project ` +
+        '(lib/config/instance-network-interfaces.ts), so service sizes are not checked against hosts.maxInstances; ' +
+        'check that hosts.maxInstances × (ENIs per instance - 1) covers service.maxTasks at the deployment maximum percent.',
+    );
+    return [];
+  }
+  // A mixed group may launch any of its types: the smallest decides.
+  const smallest = known.reduce((a, b) => (b.enis! < a.enis! ? b : a));
+  const enis = smallest.enis!;
+  const perInstance = enis - 1;
+  const capacity = c.hosts.maxInstances * perInstance;
+  const percent = SERVICE_DEPLOYMENT_MAXIMUM_PERCENT;
+  const peak = Math.floor((c.service.maxTasks * percent) / 100);
+  if (peak <= capacity) return [];
+  const which = types.length > 1 ? `${smallest.type} (the smallest of ${types.join(', ')})` : smallest.type;
+  return [
+    `service.maxTasks: received ${c.service.maxTasks}; a deployment at the deployment maximum percent (${percent}) runs up to ${peak} tasks, ` +
+      `but hosts.maxInstances × tasks per instance = ${c.hosts.maxInstances} × ${perInstance} = ${capacity} ` +
+      `(${which} has ${enis} ENIs per instance, the primary ENI counts, so ${perInstance} awsvpc tasks per instance); ` +
+      `expected service.maxTasks at most ${Math.floor((capacity * 100) / percent)}, or more hosts.maxInstances or a larger hosts.instanceType`,
+  ];
 }
 
 /** Cross-field rules the schema cannot express on its own. */
@@ -62,24 +143,41 @@ function crossFieldProblems(c: AppConfig): string[] {
   if (c.network.natGateways > c.network.maxAzs) {
     problems.push(`network.natGateways: received ${c.network.natGateways}; expected at most network.maxAzs (${c.network.maxAzs})`);
   }
-  const gravitonFamily = /^[a-z]+\d+g[a-z]*\./.test(h.instanceType);
-  if (gravitonFamily !== (h.architecture === 'arm64')) {
-    problems.push(
-      `hosts.instanceType: received "${h.instanceType}"; expected ${h.architecture === 'arm64' ? 'a Graviton (…g…) type for architecture arm64' : 'an x86_64 type for architecture x86_64 (Graviton types need hosts.architecture "arm64")'}`,
-    );
+  const types: [string, string][] = [['hosts.instanceType', h.instanceType], ...h.additionalInstanceTypes.map((t, i): [string, string] => [`hosts.additionalInstanceTypes.${i}`, t])];
+  for (const [setting, type] of types) {
+    const gravitonFamily = /^[a-z]+\d+g[a-z]*\./.test(type);
+    if (gravitonFamily !== (h.architecture === 'arm64')) {
+      problems.push(
+        `${setting}: received "${type}"; expected ${h.architecture === 'arm64' ? 'a Graviton (…g…) type for architecture arm64' : 'an x86_64 type for architecture x86_64 (Graviton types need hosts.architecture "arm64")'}`,
+      );
+    }
+  }
+  if (h.additionalInstanceTypes.includes(h.instanceType) || new Set(h.additionalInstanceTypes).size !== h.additionalInstanceTypes.length) {
+    problems.push(`hosts.additionalInstanceTypes: received ${JSON.stringify(h.additionalInstanceTypes)}; expected types that differ from each other and from hosts.instanceType`);
   }
   return problems;
+}
+
+export interface ValidateConfigOptions {
+  /**
+   * Receives warnings: settings that are accepted but could not be fully checked.
+   *
+   * @default console.warn (shown by `cdk synth`)
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /**
  * Apply defaults and validate. Throws {@link ConfigError} listing every problem at once.
  */
-export function validateConfig(input: unknown): AppConfig {
+export function validateConfig(input: unknown, options: ValidateConfigOptions = {}): AppConfig {
   const parsed = appConfigSchema.safeParse(input ?? {});
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
   }
-  const problems = crossFieldProblems(parsed.data);
+  const config = resolveProfileDefaults(parsed.data);
+  const problems = [...crossFieldProblems(config), ...controlTowerProblems(config)];
+  if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed.data;
+  return config;
 }

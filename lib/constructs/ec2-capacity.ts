@@ -1,16 +1,79 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { HostsConfig } from '../config/app-config';
-import { hostUserData } from './host-user-data';
+import { hostUserDataCommands } from './host-user-data';
 
 export interface Ec2CapacityProps {
+  /** The VPC whose private subnets hold the instances. */
   readonly vpc: ec2.IVpc;
+  /** The cluster the instances join; the capacity provider is added to it. */
   readonly cluster: ecs.Cluster;
-  readonly config: HostsConfig;
+  /**
+   * EC2 instance type of the container instances.
+   *
+   * @default t3.small
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * More instance types the group may launch (a mixed instances policy, on-demand only). Every type
+   * must have the architecture of `instanceType`.
+   *
+   * @default - none: the group launches only `instanceType`
+   */
+  readonly additionalInstanceTypes?: ec2.InstanceType[];
+  /**
+   * CPU architecture of the ECS-optimized AMI.
+   *
+   * @default ecs.AmiHardwareType.STANDARD (x86_64)
+   */
+  readonly hardwareType?: ecs.AmiHardwareType;
+  /**
+   * Size of the encrypted gp3 root volume.
+   *
+   * @default Size.gibibytes(30)
+   */
+  readonly rootVolumeSize?: Size;
+  /**
+   * Fewest instances in the group.
+   *
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most instances in the group.
+   *
+   * @default 2
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Per-task process limit the ECS agent enforces (ECS_TASK_PIDS_LIMIT, the task cgroup's pids.max).
+   *
+   * @default 256
+   */
+  readonly taskPidsLimit?: number;
+  /**
+   * How long the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly containerStopTimeout?: Duration;
+  /**
+   * How long CloudFormation waits for each new instance to report that it is hardened and
+   * registered with the cluster; the instance itself gives the agent this long to register.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly signalTimeout?: Duration;
+  /**
+   * Name the group's Availability Zones in the template as well as its subnets (AWS Control Tower
+   * control CT.AUTOSCALING.PR.1 checks the `AvailabilityZones` property).
+   *
+   * @default false
+   */
+  readonly explicitAvailabilityZones?: boolean;
 }
 
 /**
@@ -18,15 +81,25 @@ export interface Ec2CapacityProps {
  * managed scaling. The launch template requires IMDSv2 with a hop limit of 1 (containers cannot
  * reach IMDS through the host), encrypts a gp3 root volume, has no key pair and no public IP, and
  * runs the hardening script in lib/host/instance-user-data.sh.
+ *
+ * Every new instance must report: the group has a CreationPolicy and a rolling-update policy that
+ * wait for a signal, which the instance sends only after hardening and agent registration succeed
+ * (a FAILURE signal names the reason in the stack events). An instance that fails then or later
+ * marks itself Unhealthy, so the group replaces it.
  */
 export class Ec2Capacity extends Construct {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly capacityProvider: ecs.AsgCapacityProvider;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The instance types the group may launch, `instanceType` first. */
+  readonly instanceTypes: ec2.InstanceType[];
 
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
-    const { vpc, cluster, config } = props;
+    const { vpc, cluster } = props;
+    const instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
+    this.instanceTypes = [instanceType, ...(props.additionalInstanceTypes ?? [])];
+    const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc,
@@ -40,16 +113,17 @@ export class Ec2Capacity extends Construct {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
 
-    const hardwareType = config.architecture === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD;
+    const userData = ec2.UserData.forLinux();
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       // The public SSM parameter for the recommended AMI: no lookup, so synth works offline.
-      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(hardwareType),
-      instanceType: new ec2.InstanceType(config.instanceType),
-      userData: hostUserData({ clusterName: cluster.clusterName, config }),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(props.hardwareType ?? ecs.AmiHardwareType.STANDARD),
+      instanceType,
+      userData,
       role,
       securityGroup: this.securityGroup,
       requireImdsv2: true,
-      // AL2023 AMIs default to hop limit 2 so that containers can reach IMDS (pitfalls P14); 1 stops that.
+      // AL2023 AMIs set a hop limit of 2 so that containers can reach IMDS
+      // (https://docs.aws.amazon.com/linux/al2023/ug/ec2-imds.html); 1 stops that.
       httpPutResponseHopLimit: 1,
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
       associatePublicIpAddress: false,
@@ -57,7 +131,7 @@ export class Ec2Capacity extends Construct {
       blockDevices: [
         {
           deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(config.rootVolumeGiB, {
+          volume: ec2.BlockDeviceVolume.ebs((props.rootVolumeSize ?? Size.gibibytes(30)).toGibibytes(), {
             encrypted: true,
             volumeType: ec2.EbsDeviceVolumeType.GP3,
             deleteOnTermination: true,
@@ -66,24 +140,81 @@ export class Ec2Capacity extends Construct {
       ],
     });
 
+    const additional = props.additionalInstanceTypes ?? [];
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      launchTemplate,
-      minCapacity: config.minInstances,
-      maxCapacity: config.maxInstances,
-      // Must match enableManagedTerminationProtection below (pitfalls P17).
+      ...(additional.length === 0
+        ? { launchTemplate }
+        : {
+            mixedInstancesPolicy: {
+              launchTemplate,
+              launchTemplateOverrides: this.instanceTypes.map((t) => ({ instanceType: t })),
+              instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100 },
+            },
+          }),
+      minCapacity: props.minCapacity ?? 1,
+      maxCapacity: props.maxCapacity ?? 2,
+      // Must match enableManagedTerminationProtection below: ECS rejects a capacity provider with
+      // managed termination protection on a group whose instances are not protected from scale-in
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).
       newInstancesProtectedFromScaleIn: false,
       healthChecks: autoscaling.HealthChecks.ec2(),
+      // A deployment waits for each new instance's own report (lib/host/instance-user-data.sh)
+      // instead of trusting the EC2 status checks, which a host with failed hardening still passes.
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: signalTimeout }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ waitOnResourceSignals: true, pauseTime: signalTimeout }),
     });
+    const cfnAsg = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    if (additional.length > 0) {
+      Validations.of(this.autoScalingGroup).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-EC26',
+        reason:
+          'cdk-nag cannot follow a MixedInstancesPolicy to its launch template and errors; the launch template encrypts ' +
+          'the root volume (test/constructs/ec2-capacity.test.ts) and the project audit checks it (EC2-EBS-01).',
+      });
+    }
+    if (props.explicitAvailabilityZones) {
+      cfnAsg.availabilityZones = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).availabilityZones;
+    }
+
+    const stack = Stack.of(this);
+    userData.addCommands(
+      ...hostUserDataCommands({
+        clusterName: cluster.clusterName,
+        taskPidsLimit: props.taskPidsLimit ?? 256,
+        containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
+        region: stack.region,
+        stackName: stack.stackName,
+        signalResourceLogicalId: stack.getLogicalId(cfnAsg),
+        agentRegistrationTimeoutSeconds: signalTimeout.toSeconds(),
+      }),
+    );
+
+    // The instance reports itself: a signal to this stack, and Unhealthy to its own group only
+    // (SetInstanceHealth supports the autoscaling:ResourceTag condition; CloudFormation tags the
+    // group with its stack name).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:SignalResource'],
+        resources: [stack.stackId],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['autoscaling:SetInstanceHealth'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': stack.stackName } },
+      }),
+    );
 
     this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
       autoScalingGroup: this.autoScalingGroup,
       enableManagedScaling: true,
       targetCapacityPercent: 100,
       // Managed termination protection makes `cdk destroy` hang on protected instances
-      // (aws/aws-cdk#18179, pitfalls P17). Off: scale-in may stop an instance that runs a task,
-      // which the service replaces; this is the trade-off against Security Hub ECS.19 (README).
+      // (aws/aws-cdk#18179). Off: scale-in may stop an instance that runs a task, which the service
+      // replaces; this is the trade-off against Security Hub ECS.19 (README).
       enableManagedTerminationProtection: false,
       // AL2023 uses the same ECS_CLUSTER user data as AL2; the enum has no AL2023 member.
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
@@ -104,11 +235,28 @@ export class Ec2Capacity extends Construct {
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'ECS agent actions without resource-level permissions (ecr:GetAuthorizationToken, ecs:DiscoverPollEndpoint).',
+      reason:
+        'ECS agent actions without resource-level permissions (ecr:GetAuthorizationToken, ecs:DiscoverPollEndpoint), ' +
+        'and autoscaling:SetInstanceHealth limited to this stack\'s group by a resource-tag condition.',
     });
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions::AwsSolutions-AS3',
       reason: 'Scaling is driven by the ECS capacity provider and visible in ECS service events; no SNS topic is needed.',
+    });
+    // The same decisions for this project's audit (lib/audit/synth-plugin.ts).
+    Validations.of(this.capacityProvider).acknowledge({
+      id: 'secure-ecs-audit::CP-TERM-01',
+      reason:
+        'Managed termination protection is off so that `cdk destroy` does not hang on protected instances (aws/aws-cdk#18179); ' +
+        'ECS managed instance draining moves tasks before scale-in. Trade-off against Security Hub ECS.19, see README "Teardown".',
+    });
+    Validations.of(role).acknowledge({
+      id: 'secure-ecs-audit::IAM-WC-01',
+      reason:
+        'ECS agent permissions written by aws-cdk-lib: ecs:Submit* is scoped to this cluster\'s ARN, ecs:Poll and StartTelemetrySession ' +
+        'to it by an ArnEquals condition, and ecr:GetAuthorizationToken and ecs:DiscoverPollEndpoint have no resource-level permissions; ' +
+        'autoscaling:SetInstanceHealth is limited to this stack\'s group by a resource-tag condition. The same statement grants ' +
+        'logs:CreateLogStream/PutLogEvents on *, which could be narrowed here.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',

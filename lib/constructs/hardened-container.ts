@@ -1,30 +1,61 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** Where a container may write: a tmpfs, never the image. */
 export interface WritablePath {
+  /** Absolute path inside the container. */
   readonly containerPath: string;
+  /** Size of the tmpfs in MiB; its pages count against the container's memory limit. */
   readonly sizeMiB: number;
 }
 
 export interface HardenedContainerProps {
+  /** The task definition the container joins. */
   readonly taskDefinition: ecs.TaskDefinition;
   readonly image: ecs.ContainerImage;
   /** Numeric `uid:gid`; never root. */
   readonly user: string;
+  /** Hard memory limit in MiB (the container is killed above it). */
   readonly memoryLimitMiB: number;
-  readonly cpuShares: number;
-  readonly writablePaths: WritablePath[];
+  /** CPU units: a relative share inside the task (1024 = one vCPU's weight), not a cap. */
+  readonly cpu: number;
+  /**
+   * The only paths the container may write, as sized noexec/nosuid/nodev tmpfs mounts.
+   *
+   * @default - none: nothing is writable
+   */
+  readonly writablePaths?: WritablePath[];
   /** Exec-form health check command (no shell). */
   readonly healthCheckCommand: string[];
+  /** Log group of the awslogs driver; the stream prefix is the container name. */
   readonly logGroup: logs.ILogGroup;
+  /**
+   * Non-secret settings; secrets belong in `secrets`, never here.
+   *
+   * @default - none
+   */
   readonly environment?: Record<string, string>;
+  /**
+   * Ports the container exposes.
+   *
+   * @default - none
+   */
   readonly portMappings?: ecs.PortMapping[];
+  /**
+   * How long ECS waits after SIGTERM before SIGKILL.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly stopTimeout?: Duration;
 }
 
-/** nofile/nproc for every container (CIS Docker 5.19). nproc counts per UID host-wide (pitfalls P20). */
+/**
+ * nofile/nproc for every container (CIS Docker 5.19). nproc counts processes per UID across the
+ * whole host, not per container (https://docs.docker.com/reference/cli/docker/container/run/#ulimit),
+ * so it is a ceiling against fork bombs, not a per-task budget (that is ECS_TASK_PIDS_LIMIT).
+ */
 export const CONTAINER_ULIMITS: ecs.Ulimit[] = [
   { name: ecs.UlimitName.NOFILE, softLimit: 4096, hardLimit: 4096 },
   { name: ecs.UlimitName.NPROC, softLimit: 1024, hardLimit: 1024 },
@@ -35,31 +66,16 @@ export const CONTAINER_ULIMITS: ecs.Ulimit[] = [
  * of the task cannot drift apart: non-root numeric user, read-only root, tmpfs only where it must
  * write (noexec, nosuid, nodev, sized), all capabilities dropped and none added, no-new-privileges,
  * an init process, hard memory limit and CPU shares, ulimits, a health check, a restart policy and
- * awslogs in non-blocking mode.
+ * awslogs in non-blocking mode. The construct is the container definition: its id is the
+ * container name, and its Linux parameters sit beneath it.
  */
-export class HardenedContainer extends Construct {
-  readonly container: ecs.ContainerDefinition;
-
+export class HardenedContainer extends ecs.ContainerDefinition {
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
-    super(scope, id);
     if (/^(0|root)(:|$)/i.test(props.user) || !/^\d+:\d+$/.test(props.user)) {
-      throw new Error(`${this.node.path}: user must be a numeric non-root "uid:gid"; received "${props.user}"`);
+      throw new Error(`${scope.node.path}/${id}: user must be a numeric non-root "uid:gid"; received "${props.user}"`);
     }
-
-    const linuxParameters = new ecs.LinuxParameters(this, 'LinuxParameters', {
-      // Reaps zombies and forwards signals (docker --init).
-      initProcessEnabled: true,
-    });
-    linuxParameters.dropCapabilities(ecs.Capability.ALL);
-    for (const writable of props.writablePaths) {
-      linuxParameters.addTmpfs({
-        containerPath: writable.containerPath,
-        size: writable.sizeMiB,
-        mountOptions: [ecs.TmpfsMountOption.RW, ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV],
-      });
-    }
-
-    this.container = props.taskDefinition.addContainer(id, {
+    super(scope, id, {
+      taskDefinition: props.taskDefinition,
       containerName: id,
       image: props.image,
       user: props.user,
@@ -67,12 +83,11 @@ export class HardenedContainer extends Construct {
       privileged: false,
       // no-new-privileges per container; the daemon sets it host-wide too (lib/host/instance-user-data.sh).
       dockerSecurityOptions: ['no-new-privileges'],
-      linuxParameters,
       memoryLimitMiB: props.memoryLimitMiB,
-      cpu: props.cpuShares,
+      cpu: props.cpu,
       ulimits: CONTAINER_ULIMITS,
       essential: true,
-      stopTimeout: Duration.seconds(30),
+      stopTimeout: props.stopTimeout ?? Duration.seconds(30),
       healthCheck: {
         command: ['CMD', ...props.healthCheckCommand],
         interval: Duration.seconds(10),
@@ -93,5 +108,21 @@ export class HardenedContainer extends Construct {
         maxBufferSize: Size.mebibytes(25),
       }),
     });
+
+    const linuxParameters = new ecs.LinuxParameters(this, 'LinuxParameters', {
+      // Reaps zombies and forwards signals (docker --init).
+      initProcessEnabled: true,
+    });
+    linuxParameters.dropCapabilities(ecs.Capability.ALL);
+    for (const writable of props.writablePaths ?? []) {
+      linuxParameters.addTmpfs({
+        containerPath: writable.containerPath,
+        size: writable.sizeMiB,
+        mountOptions: [ecs.TmpfsMountOption.RW, ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV],
+      });
+    }
+    // The Linux parameters need this container as their scope, which exists only after super();
+    // ContainerDefinition reads the field when it renders (aws-ecs container-definition.ts).
+    (this as { linuxParameters?: ecs.LinuxParameters }).linuxParameters = linuxParameters;
   }
 }

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HostsConfig, ProxyConfig, RateLimitConfig, TaskConfig } from '../config/app-config';
 import { HardenedContainer } from './hardened-container';
 
 /** The image build contexts (one directory per container). */
@@ -14,18 +14,110 @@ export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 /** Container names: part of the contract with the local runner, the audit and the docs. */
 export const APP_CONTAINER = 'app';
 export const PROXY_CONTAINER = 'proxy';
-/** The only port the task exposes: unprivileged, so non-root nginx binds it without capabilities (pitfalls P2, P3). */
+/**
+ * The only port the task exposes: above 1024, so non-root nginx binds it without
+ * CAP_NET_BIND_SERVICE, which the task drops (https://man7.org/linux/man-pages/man7/capabilities.7.html).
+ */
 export const PROXY_PORT = 8080;
-/** Both containers write only to /tmp; tmpfs pages count against the container's memory limit (pitfalls P10). */
+/**
+ * Both containers write only to /tmp. tmpfs pages are charged to the container's memory cgroup
+ * (https://docs.kernel.org/admin-guide/cgroup-v2.html#memory), so the size counts against the limit.
+ */
 export const TMPFS_SIZE_MIB = 16;
 
 export interface HardenedTaskDefinitionProps {
-  readonly task: TaskConfig;
-  readonly rateLimit: RateLimitConfig;
-  readonly proxy: ProxyConfig;
-  readonly architecture: HostsConfig['architecture'];
   /** Addresses whose X-Forwarded-For nginx trusts: the load balancer's subnets. */
   readonly trustedProxyCidrs: string[];
+  /**
+   * Task-level CPU units: a hard cap for the whole task (1024 = one vCPU).
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Task-level memory in MiB: the hard limit for the whole task.
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Hard memory limit of the php-fpm container in MiB (includes its tmpfs).
+   *
+   * @default 256
+   */
+  readonly appMemoryLimitMiB?: number;
+  /**
+   * Hard memory limit of the nginx container in MiB (includes its tmpfs).
+   *
+   * @default 128
+   */
+  readonly proxyMemoryLimitMiB?: number;
+  /**
+   * CPU units (relative share) of the php-fpm container.
+   *
+   * @default 192
+   */
+  readonly appCpu?: number;
+  /**
+   * CPU units (relative share) of the nginx container.
+   *
+   * @default 64
+   */
+  readonly proxyCpu?: number;
+  /**
+   * Requests per second allowed per client address at nginx (limit_req rate).
+   *
+   * @default 10
+   */
+  readonly rateLimitPerSecond?: number;
+  /**
+   * Requests above the rate served at once before 429 (limit_req burst, nodelay).
+   *
+   * @default 20
+   */
+  readonly rateLimitBurst?: number;
+  /**
+   * Concurrent connections per client address at nginx (limit_conn).
+   *
+   * @default 20
+   */
+  readonly connectionsPerClient?: number;
+  /**
+   * Retry-After sent with 429 responses (whole seconds).
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly retryAfter?: Duration;
+  /**
+   * Largest request body (larger gets 413), in whole KiB.
+   *
+   * @default Size.kibibytes(1024)
+   */
+  readonly clientMaxBodySize?: Size;
+  /**
+   * How long nginx waits for a client's headers, body or reads (slow clients get 408).
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * How long the container logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * KMS key that encrypts the container log groups.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * CPU architecture the images are built for.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
   /**
    * Directory holding one image build context per container (`app/`, `proxy/`).
    *
@@ -37,18 +129,19 @@ export interface HardenedTaskDefinitionProps {
 /**
  * The task: php-fpm (`app`) behind nginx (`proxy`) in one awsvpc network namespace. Only the proxy
  * maps a port; php-fpm listens on 127.0.0.1:9000 inside the task. Task-level CPU and memory are hard
- * limits (a container's `cpu` is only a relative share: pitfalls P19).
+ * limits; a container's `cpu` is only a relative share
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#ContainerDefinition-cpu).
  */
 export class HardenedTaskDefinition extends Construct {
   readonly taskDefinition: ecs.TaskDefinition;
-  readonly app: ecs.ContainerDefinition;
-  readonly proxy: ecs.ContainerDefinition;
+  readonly app: HardenedContainer;
+  /** The container the load balancer targets: its name and `containerPort` are the target. */
+  readonly proxy: HardenedContainer;
   readonly appLogGroup: logs.LogGroup;
   readonly proxyLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: HardenedTaskDefinitionProps) {
     super(scope, id);
-    const { task, rateLimit, proxy } = props;
 
     // The task role holds no permissions: add only what the app itself calls.
     const taskRole = new iam.Role(this, 'TaskRole', {
@@ -59,16 +152,20 @@ export class HardenedTaskDefinition extends Construct {
     this.taskDefinition = new ecs.TaskDefinition(this, 'Resource', {
       compatibility: ecs.Compatibility.EC2,
       networkMode: ecs.NetworkMode.AWS_VPC,
-      cpu: String(task.cpu),
-      memoryMiB: String(task.memoryMiB),
+      cpu: String(props.cpu ?? 256),
+      memoryMiB: String(props.memoryLimitMiB ?? 512),
       taskRole,
       // The execution role (image pull, log delivery) is generated separately by CDK.
     });
 
     const containersDir = props.containersDir ?? CONTAINERS_DIR;
-    const platform = props.architecture === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
+    const platform = props.cpuArchitecture === ecs.CpuArchitecture.ARM64 ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
     const logGroup = (name: string) =>
-      new logs.LogGroup(this, name, { retention: task.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
+      new logs.LogGroup(this, name, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: props.logEncryptionKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
     this.appLogGroup = logGroup('AppLogs');
     this.proxyLogGroup = logGroup('ProxyLogs');
 
@@ -76,20 +173,20 @@ export class HardenedTaskDefinition extends Construct {
       taskDefinition: this.taskDefinition,
       image: ecs.ContainerImage.fromAsset(path.join(containersDir, APP_CONTAINER), { platform }),
       user: '33:33',
-      memoryLimitMiB: task.appMemoryMiB,
-      cpuShares: task.appCpuShares,
+      memoryLimitMiB: props.appMemoryLimitMiB ?? 256,
+      cpu: props.appCpu ?? 192,
       writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
       // FastCGI request for php-fpm's ping page; never reachable through the proxy.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       logGroup: this.appLogGroup,
-    }).container;
+    });
 
     this.proxy = new HardenedContainer(this, PROXY_CONTAINER, {
       taskDefinition: this.taskDefinition,
       image: ecs.ContainerImage.fromAsset(path.join(containersDir, PROXY_CONTAINER), { platform }),
       user: '101:101',
-      memoryLimitMiB: task.proxyMemoryMiB,
-      cpuShares: task.proxyCpuShares,
+      memoryLimitMiB: props.proxyMemoryLimitMiB ?? 128,
+      cpu: props.proxyCpu ?? 64,
       writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
       // nginx's loopback-only status server (127.0.0.1:8081), not the public port.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
@@ -97,16 +194,16 @@ export class HardenedTaskDefinition extends Construct {
       portMappings: [{ containerPort: PROXY_PORT, protocol: ecs.Protocol.TCP, name: 'http' }],
       // Settings only (rendered into nginx.conf at start); secrets never go in `environment`.
       environment: {
-        RATE_LIMIT_PER_SECOND: String(rateLimit.requestsPerSecond),
-        RATE_LIMIT_BURST: String(rateLimit.burst),
-        CONNECTIONS_PER_CLIENT: String(rateLimit.connectionsPerClient),
-        RETRY_AFTER_SECONDS: String(rateLimit.retryAfterSeconds),
-        CLIENT_MAX_BODY_SIZE_KB: String(proxy.clientMaxBodySizeKiB),
-        REQUEST_TIMEOUT_SECONDS: String(proxy.requestTimeoutSeconds),
+        RATE_LIMIT_PER_SECOND: String(props.rateLimitPerSecond ?? 10),
+        RATE_LIMIT_BURST: String(props.rateLimitBurst ?? 20),
+        CONNECTIONS_PER_CLIENT: String(props.connectionsPerClient ?? 20),
+        RETRY_AFTER_SECONDS: String((props.retryAfter ?? Duration.seconds(1)).toSeconds()),
+        CLIENT_MAX_BODY_SIZE_KB: String((props.clientMaxBodySize ?? Size.kibibytes(1024)).toKibibytes()),
+        REQUEST_TIMEOUT_SECONDS: String((props.requestTimeout ?? Duration.seconds(10)).toSeconds()),
         TRUSTED_PROXY_CIDRS: props.trustedProxyCidrs.join(','),
         APP_FASTCGI_ADDRESS: '127.0.0.1:9000',
       },
-    }).container;
+    });
 
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
@@ -117,6 +214,13 @@ export class HardenedTaskDefinition extends Construct {
       reason:
         'The proxy receives non-secret tuning settings (rate, burst, trusted CIDRs) as environment; secrets would use ' +
         '`secrets`. The audit rules TD-SEC-01/02 fail synth if a secret-like name ever appears here.',
+    });
+
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'secure-ecs-audit::IAM-WC-01',
+      reason:
+        'The execution role needs ecr:GetAuthorizationToken, which has no resource-level permissions; its other statements ' +
+        'name the log groups and image repository.',
     });
 
     // nginx starts only once php-fpm answers its ping, so the first requests do not get 502.

@@ -1,10 +1,22 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { HostsConfig } from '../config/app-config';
 
 /** The hardening script, kept as a plain file so shellcheck and humans can read it (test/host-user-data.test.ts). */
 export const INSTANCE_USER_DATA_SCRIPT = path.join(__dirname, '..', 'host', 'instance-user-data.sh');
+/** The helper that signals CloudFormation and marks the instance unhealthy (test/host-report.test.ts). */
+export const REPORT_SCRIPT = path.join(__dirname, '..', 'host', 'secure-ecs-report.py');
+
+/**
+ * The text without its comment-only lines (shebangs stay), so the user data fits EC2's 16 KB limit
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html); the files keep the comments.
+ */
+function withoutComments(text: string): string {
+  return text
+    .replace(/^("""[\s\S]*?"""\n)/m, '')
+    .split('\n')
+    .filter((line) => !/^\s*#(?!!)/.test(line))
+    .join('\n');
+}
 
 /** Daemon-wide default ulimits (CIS Docker 2.8); task definitions set their own per container. */
 const DOCKER_DEFAULT_ULIMITS = { nofileSoft: 32768, nofileHard: 65536, nprocSoft: 4096, nprocHard: 8192 };
@@ -12,29 +24,47 @@ const DOCKER_DEFAULT_ULIMITS = { nofileSoft: 32768, nofileHard: 65536, nprocSoft
 export interface HostUserDataProps {
   /** Name of the cluster the instance joins (usually a token). */
   readonly clusterName: string;
-  readonly config: HostsConfig;
+  /** Per-task process limit enforced by the ECS agent (ECS_TASK_PIDS_LIMIT). */
+  readonly taskPidsLimit: number;
+  /** Seconds the agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT). */
+  readonly containerStopTimeoutSeconds: number;
+  /** Region of the stack (the APIs the instance reports to). */
+  readonly region: string;
+  /** Stack and logical id of the Auto Scaling group that waits for the instance's signal. */
+  readonly stackName: string;
+  readonly signalResourceLogicalId: string;
+  /** Seconds the instance waits for the ECS agent to register before it reports FAILURE. */
+  readonly agentRegistrationTimeoutSeconds: number;
 }
 
 /**
- * Linux user data for the container instances: the variables the script needs, then the script.
+ * Linux user data commands for the container instances: the variables the script needs, the report
+ * helper, then the script.
  *
- * Variables are single-quoted shell assignments; the cluster name is a CloudFormation token that
- * resolves to a plain name (letters, digits, hyphens, underscores), so quoting is safe.
+ * Variables are single-quoted shell assignments; the cluster and stack names are CloudFormation
+ * tokens that resolve to plain names (letters, digits, hyphens, underscores), so quoting is safe.
  */
-export function hostUserData(props: HostUserDataProps): ec2.UserData {
-  const userData = ec2.UserData.forLinux();
+export function hostUserDataCommands(props: HostUserDataProps): string[] {
   const vars: Record<string, string> = {
     ECS_CLUSTER_NAME: props.clusterName,
-    ECS_TASK_PIDS_LIMIT: String(props.config.taskPidsLimit),
-    ECS_CONTAINER_STOP_TIMEOUT: `${props.config.containerStopTimeoutSeconds}s`,
+    ECS_TASK_PIDS_LIMIT: String(props.taskPidsLimit),
+    ECS_CONTAINER_STOP_TIMEOUT: `${props.containerStopTimeoutSeconds}s`,
     DOCKER_NOFILE_SOFT: String(DOCKER_DEFAULT_ULIMITS.nofileSoft),
     DOCKER_NOFILE_HARD: String(DOCKER_DEFAULT_ULIMITS.nofileHard),
     DOCKER_NPROC_SOFT: String(DOCKER_DEFAULT_ULIMITS.nprocSoft),
     DOCKER_NPROC_HARD: String(DOCKER_DEFAULT_ULIMITS.nprocHard),
+    AWS_REGION: props.region,
+    CFN_STACK: props.stackName,
+    CFN_RESOURCE: props.signalResourceLogicalId,
+    AGENT_REGISTRATION_TIMEOUT_SECONDS: String(props.agentRegistrationTimeoutSeconds),
   };
-  userData.addCommands(
+  return [
     ...Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`),
-    readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').replace(/^#!.*\n/, ''),
-  );
-  return userData;
+    // First, so that the script's failure path can already report.
+    "cat > /usr/local/sbin/secure-ecs-report <<'SECURE_ECS_REPORT'",
+    withoutComments(readFileSync(REPORT_SCRIPT, 'utf8')).trimEnd(),
+    'SECURE_ECS_REPORT',
+    'chmod 0755 /usr/local/sbin/secure-ecs-report',
+    withoutComments(readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').replace(/^#!.*\n/, '')),
+  ];
 }

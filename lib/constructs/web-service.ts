@@ -3,15 +3,45 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import type { ServiceConfig } from '../config/app-config';
-import { PROXY_CONTAINER, PROXY_PORT } from './hardened-task-definition';
 
 export interface WebServiceProps {
   readonly cluster: ecs.ICluster;
   readonly taskDefinition: ecs.TaskDefinition;
+  /** The container the load balancer sends traffic to, on its first mapped port (`containerPort`). */
+  readonly targetContainer: ecs.ContainerDefinition;
   readonly capacityProvider: ecs.AsgCapacityProvider;
+  /** The listener that forwards to the service. */
   readonly listener: elbv2.ApplicationListener;
-  readonly config: ServiceConfig;
+  /**
+   * Tasks to run at deploy time.
+   *
+   * @default 1
+   */
+  readonly desiredCount?: number;
+  /**
+   * Lower bound of service auto scaling.
+   *
+   * @default 1
+   */
+  readonly minTasks?: number;
+  /**
+   * Upper bound of service auto scaling.
+   *
+   * @default 2
+   */
+  readonly maxTasks?: number;
+  /**
+   * Average CPU utilisation (percent) the service auto scaling aims for.
+   *
+   * @default 60
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * During a deployment, the most tasks that may run, as a percentage of the desired count.
+   *
+   * @default 200
+   */
+  readonly maxHealthyPercent?: number;
 }
 
 /** Health check path served by nginx without rate limiting and answered by the PHP app. */
@@ -19,9 +49,12 @@ export const HEALTH_CHECK_PATH = '/healthz';
 
 /**
  * The ECS service: tasks on the capacity provider, spread over AZs, in private subnets with no
- * public IP and no ECS Exec (it needs a writable root: pitfalls P8), rolled back by the deployment
- * circuit breaker, scaled on CPU. The task security group accepts only the ALB, only on 8080, and
- * has no egress: image pulls and log delivery go through the host, not the task's ENI.
+ * public IP and no ECS Exec (the SSM agent it injects must write to the container's root
+ * filesystem, which is read-only here:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations),
+ * rolled back by the deployment circuit breaker, scaled on CPU. The task security group accepts
+ * only the ALB, only on the target port, and has no egress: image pulls and log delivery go
+ * through the host, not the task's ENI.
  */
 export class WebService extends Construct {
   readonly service: ecs.Ec2Service;
@@ -29,7 +62,7 @@ export class WebService extends Construct {
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
-    const { cluster, taskDefinition, config } = props;
+    const { cluster, taskDefinition, targetContainer } = props;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: cluster.vpc,
@@ -40,7 +73,7 @@ export class WebService extends Construct {
     this.service = new ecs.Ec2Service(this, 'Resource', {
       cluster,
       taskDefinition,
-      desiredCount: config.desiredCount,
+      desiredCount: props.desiredCount ?? 1,
       capacityProviderStrategies: [{ capacityProvider: props.capacityProvider.capacityProviderName, weight: 1 }],
       securityGroups: [this.securityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -48,7 +81,7 @@ export class WebService extends Construct {
       enableExecuteCommand: false,
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      maxHealthyPercent: props.maxHealthyPercent ?? 200,
       placementStrategies: [
         ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
       ],
@@ -56,10 +89,18 @@ export class WebService extends Construct {
       healthCheckGracePeriod: Duration.seconds(60),
     });
 
+    // A service created before the cluster's capacity-provider association exists fails with
+    // "The specified capacity provider strategy cannot contain a capacity provider that is not
+    // associated with the cluster", and deleting the association first hangs the stack's deletion
+    // (aws/containers-roadmap#631). CloudFormation sees no reference between the two, so say it.
+    // aws-cdk-lib adds the association (Cluster/Cluster) late, so the dependency is on the cluster
+    // construct, which CDK resolves to every resource beneath it when it synthesizes.
+    this.service.node.addDependency(cluster);
+
     props.listener.addTargets('Web', {
-      port: PROXY_PORT,
+      port: targetContainer.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
-      targets: [this.service.loadBalancerTarget({ containerName: PROXY_CONTAINER, containerPort: PROXY_PORT })],
+      targets: [this.service.loadBalancerTarget({ containerName: targetContainer.containerName, containerPort: targetContainer.containerPort })],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
         path: HEALTH_CHECK_PATH,
@@ -71,7 +112,7 @@ export class WebService extends Construct {
       },
     });
 
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: config.minTasks, maxCapacity: config.maxTasks });
-    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: config.targetCpuPercent });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks ?? 1, maxCapacity: props.maxTasks ?? 2 });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuPercent ?? 60 });
   }
 }

@@ -1,21 +1,26 @@
 /**
  * The app checks itself: its synthesized assembly has no unacknowledged finding at medium or above,
- * every acknowledgement is used and says why, and loosening a setting fails `cdk synth` through the
- * validation plugin with the rule id and the fix.
+ * every acknowledgement (written on the constructs, read back from the assembly) is used and says
+ * why, and loosening a setting fails `cdk synth` through the validation plugin with the rule id and
+ * the fix.
  */
+import { Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { loadAcknowledgements } from '../../lib/audit/acknowledgements';
+import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowledgements';
 import { type AuditResult, runAudit } from '../../lib/audit/engine';
 import { severityRank } from '../../lib/audit/model';
 import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
-import { REPOSITORY_ACKNOWLEDGEMENTS } from '../../lib/audit/synth-plugin';
 import { synth } from '../helpers/synth';
+
+/** Audit an app's assembly with the acknowledgements its constructs carry. */
+function auditApp(app: ReturnType<typeof synth>['app']): AuditResult {
+  const dir = app.synth({ force: true }).directory;
+  return runAudit(loadCloudFormation(dir), { acknowledgements: acknowledgementsFromAssembly(dir), failOn: 'medium' });
+}
 
 let result: AuditResult;
 beforeAll(() => {
-  const { app } = synth();
-  const assembly = app.synth({ force: true });
-  result = runAudit(loadCloudFormation(assembly.directory), { acknowledgements: loadAcknowledgements(REPOSITORY_ACKNOWLEDGEMENTS), failOn: 'medium' });
+  result = auditApp(synth({}, { pathMetadata: true }).app);
 });
 
 test('the app has zero unacknowledged findings at medium or above', () => {
@@ -38,14 +43,33 @@ test('acknowledged findings are reported, with their reason, and every acknowled
   expect(result.summary.unusedAcknowledgements).toEqual([]);
 });
 
-test('with a certificate the HTTP-only acknowledgement is no longer needed (HTTPS with TLS 1.2+, HTTP redirects)', () => {
-  const { app } = synth({ edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' } });
-  const withTls = runAudit(loadCloudFormation(app.synth({ force: true }).directory), { acknowledgements: loadAcknowledgements(REPOSITORY_ACKNOWLEDGEMENTS) });
+test('with a certificate the HTTP-only finding and its acknowledgement are gone (HTTPS with TLS 1.2+, HTTP redirects)', () => {
+  const withTls = auditApp(synth({ edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' } }, { pathMetadata: true }).app);
   expect(withTls.findings.filter((f) => f.ruleId === 'ELB-TLS-01')).toEqual([]);
-  expect(withTls.summary.unusedAcknowledgements.map((a) => a.ruleId)).toEqual(['ELB-TLS-01']);
+  expect(withTls.summary.failed).toBe(false);
+  expect(withTls.summary.unusedAcknowledgements).toEqual([]);
 });
 
 describe('the synth-time plugin', () => {
+  test("honours CDK's acknowledgements: each exception is written once, on its construct", () => {
+    // GIVEN the app, whose constructs acknowledge CP-TERM-01 and the rest (no JSON list involved)
+    const { app } = synth();
+    // WHEN it synthesizes THEN nothing fails, and the report lists the acknowledged findings
+    const assembly = app.synth({ force: true });
+    const report = JSON.parse(require('node:fs').readFileSync(require('node:path').join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const audit = report.pluginReports.find((r: any) => r.pluginName === 'secure-ecs-audit');
+    expect(JSON.stringify(audit)).toContain('CP-TERM-01');
+  });
+
+  test('an exception without its acknowledgement fails synth, naming how to acknowledge it', () => {
+    // GIVEN a new capacity-provider-like finding: the same app, with CP-TERM-01's acknowledgement removed
+    const { app, stack } = synth();
+    const node = stack.capacity.capacityProvider.node as any;
+    node._metadata = node._metadata.filter((m: any) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    // THEN
+    expect(() => app.synth({ force: true })).toThrow(/CP-TERM-01[\s\S]*secure-ecs-audit::CP-TERM-01/);
+  });
+
   test('ECS Exec turned on fails synth with the rule id and the fix', () => {
     const { app, stack } = synth();
     (stack.web.service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;

@@ -20,9 +20,17 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+export interface SynthOptions {
+  /**
+   * Record each resource's construct path (`aws:cdk:path`), as the CDK CLI does; what the audit
+   * needs to match acknowledgements in a cloud assembly. Off by default, as in the snapshot.
+   */
+  readonly pathMetadata?: boolean;
+}
+
 /** Define the app as bin/app.ts does (nag plugin included) for a configuration, and synthesize it. */
-export function synth(input: AppConfigInput = {}): Synthesized {
-  const app = new App({ context: cdkJsonContext() });
+export function synth(input: AppConfigInput = {}, options: SynthOptions = {}): Synthesized {
+  const app = new App({ context: { ...cdkJsonContext(), ...(options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {}) } });
   const stack = defineApp(app, validateConfig({ region: 'eu-west-1', ...input }));
   return { app, stack, template: Template.fromStack(stack) };
 }
