@@ -10,10 +10,26 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LocalStepError } from './errors';
 import type { SecretRef } from './translate-container';
 
 export const SECRETS_FILE = '.secure-ecs.secrets.json';
+
+/**
+ * Where a JSON text is malformed, as "line L, column C: <kind of error>". Node's own JSON.parse
+ * message quotes the text around the error ("...ASSWORD": hunter2-su"... is not valid JSON), which
+ * would print a secret; jsonc-parser (VS Code's JSON scanner) reports an offset and an error code
+ * instead. Pure; undefined when the text is valid.
+ */
+export function jsonErrorPlace(text: string): string | undefined {
+  const errors: ParseError[] = [];
+  parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!errors.length) return undefined;
+  const e = errors[0];
+  const before = text.slice(0, e.offset).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}: ${printParseErrorCode(e.error)}`;
+}
 
 /** Parse and check the secrets file against what the containers need. Pure (text in, values out). */
 export function resolveSecrets(text: string | undefined, needed: { container: string; secret: SecretRef }[]): Map<string, string> {
@@ -21,10 +37,11 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
   if (needed.length === 0) return values;
   let parsed: Record<string, Record<string, unknown>> = {};
   if (text !== undefined) {
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new LocalStepError('secrets', `${SECRETS_FILE} is not valid JSON: ${(e as Error).message}`);
+    const problem = jsonErrorPlace(text);
+    if (problem) throw new LocalStepError('secrets', `${SECRETS_FILE} is not valid JSON (${problem}); its content is not shown because it holds secrets`);
+    parsed = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new LocalStepError('secrets', `${SECRETS_FILE} must hold an object keyed by container name, for example {"app": {"DB_PASSWORD": "<local value>"}}`);
     }
   }
   const missing: string[] = [];

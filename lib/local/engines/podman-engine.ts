@@ -197,14 +197,19 @@ export class PodmanEngine implements ContainerEngine {
   }
 
   async stopContainer(name: string, timeoutS: number): Promise<void> {
+    const run = (await this.inspectContainers([name])).get(name)?.startedAt;
     const r = await this.podman.run(['stop', '--time', String(timeoutS), name]);
     // podman 4.3 races its own post-stop cleanup with conmon's ("refusing to clean up: container
-    // state improper"): the stop happened; wait until the container no longer runs.
+    // state improper"): the stop happened. Wait until the run that was stopped has ended; a run that
+    // started since (the runner's restart policy restarts within a second) is not the one stopped,
+    // which is what once made this wait time out ("still running after 35 s").
     if (r.code !== 0 && !/container state improper|no such container/i.test(r.stderr)) {
       throw new LocalStepError(`stop ${name}`, `podman stop failed: ${r.stderr.split('\n').pop()}`);
     }
     const deadline = Date.now() + (timeoutS + 5) * 1000;
-    while ((await this.inspectContainers([name])).get(name)?.status === 'running') {
+    for (;;) {
+      const st = (await this.inspectContainers([name])).get(name);
+      if (!st || st.status !== 'running' || st.startedAt !== run) return;
       if (Date.now() > deadline) throw new LocalStepError(`stop ${name}`, `still running ${timeoutS + 5} s after podman stop`);
       await new Promise((res) => setTimeout(res, 100));
     }
