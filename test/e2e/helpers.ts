@@ -40,8 +40,8 @@ export function cli(args: string[], timeoutMs: number): Promise<{ code: number; 
 }
 
 /** A reporter that keeps the engine choice out of the test output but for one line. */
-const quiet: Reporter = {
-  info: (l) => process.stderr.write(`${l}\n`),
+export const quiet: Reporter = {
+  info: (l) => void (/^container engine:/.test(l) && process.stderr.write(`${l}\n`)),
   warn: (l) => process.stderr.write(`warning: ${l}\n`),
   begin: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined }),
   step: (_t, fn) => fn({ update: () => undefined, done: () => undefined, fail: () => undefined }),

@@ -61,6 +61,21 @@ export interface Following {
   readonly done: Promise<void>;
 }
 
+/** A one-off container run to completion and removed: tool checks, the Docker cgroup helper. */
+export interface RunOnceRequest {
+  readonly image: string;
+  readonly entrypoint?: string[];
+  readonly cmd: string[];
+  readonly user?: string;
+  readonly env?: Record<string, string>;
+  readonly labels: Record<string, string>;
+  /** `host-path:container-path[:ro|rw]`. */
+  readonly binds?: string[];
+  /** Writable tmpfs mounts (noexec, nosuid, 16 MiB) on the otherwise read-only root. */
+  readonly tmpfs?: string[];
+  readonly timeoutMs?: number;
+}
+
 export interface ContainerEngine {
   readonly info: EngineInfo;
   /**
@@ -104,4 +119,6 @@ export interface ContainerEngine {
 
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following;
   exec(name: string, cmd: string[], opts?: { user?: string; timeoutMs?: number }): Promise<{ code: number; output: string }>;
+  /** Run a one-off container without network, read-only, without capabilities; resolves with its exit code and output. */
+  runOnce(req: RunOnceRequest): Promise<{ code: number; output: string }>;
 }

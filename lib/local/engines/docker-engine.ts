@@ -15,7 +15,7 @@ import type { HostFacts } from '../host/host-facts';
 import type { FieldReport } from '../translate-container';
 import { CONTAINER_LABEL_KEY } from '../translate-container';
 import type { ContainerSpec, TaskSpec } from '../task-spec';
-import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions } from './container-engine';
+import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions, RunOnceRequest } from './container-engine';
 import { ROLE_LABEL_KEY, dockerContainerBody, dockerPauseBody, pauseName } from './docker-api';
 import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpoint } from './docker-endpoint';
 import { lineSplitter } from './line-splitter';
@@ -271,24 +271,49 @@ export class DockerEngine implements ContainerEngine {
    * file permissions, and the files belong to root).
    */
   private async cgroupHelper(taskName: string, image: string, script: string, step: string): Promise<string> {
-    const helper = await this.create({
-      name: `${taskName}-cgroup-${Date.now()}`,
-      Image: image,
-      User: '0:0',
-      Entrypoint: ['sh', '-c'],
-      Cmd: [script],
-      Labels: { [this.labelKey]: taskName, [ROLE_LABEL_KEY]: 'cgroup-setup' },
-      Healthcheck: { Test: ['NONE'] },
-      HostConfig: { Binds: [`/sys/fs/cgroup:${CGROUP_MOUNT}:rw`], NetworkMode: 'none', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] },
+    const r = await this.runOnce({
+      image,
+      user: '0:0',
+      entrypoint: ['sh', '-c'],
+      cmd: [script],
+      labels: { [this.labelKey]: taskName, [ROLE_LABEL_KEY]: 'cgroup-setup' },
+      binds: [`/sys/fs/cgroup:${CGROUP_MOUNT}:rw`],
+      timeoutMs: 60_000,
     });
+    if (r.code !== 0) throw new LocalStepError(step, `the cgroup helper exited with ${r.code}`, r.output.split('\n').filter(Boolean));
+    return r.output;
+  }
+
+  async runOnce(req: RunOnceRequest): Promise<{ code: number; output: string }> {
+    const c = await this.create({
+      name: `secure-ecs-once-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`,
+      Image: req.image,
+      User: req.user,
+      Entrypoint: req.entrypoint,
+      Cmd: req.cmd,
+      Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: req.labels,
+      Healthcheck: { Test: ['NONE'] },
+      HostConfig: {
+        Binds: req.binds,
+        Tmpfs: Object.fromEntries((req.tmpfs ?? []).map((t) => [t, 'rw,noexec,nosuid,nodev,size=16m'])),
+        NetworkMode: 'none',
+        ReadonlyRootfs: true,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await helper.start();
-      const { StatusCode } = await helper.wait();
-      const output = await this.collectLogs(helper);
-      if (StatusCode !== 0) throw new LocalStepError(step, `the cgroup helper exited with ${StatusCode}`, output.split('\n').filter(Boolean));
-      return output;
+      await c.start();
+      const timeout = new Promise<{ StatusCode: number }>((resolve) => {
+        if (req.timeoutMs) timer = setTimeout(() => void c.kill().catch(() => undefined).then(() => resolve({ StatusCode: 124 })), req.timeoutMs);
+      });
+      const { StatusCode } = await Promise.race([c.wait(), timeout]);
+      return { code: StatusCode, output: await this.collectLogs(c) };
     } finally {
-      await helper.remove({ force: true }).catch(() => undefined);
+      if (timer) clearTimeout(timer);
+      await c.remove({ force: true }).catch(() => undefined);
     }
   }
 

@@ -10,7 +10,7 @@ import { LocalStepError } from '../errors';
 import type { HostFacts } from '../host/host-facts';
 import type { FieldReport } from '../translate-container';
 import type { ContainerSpec, TaskSpec } from '../task-spec';
-import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions } from './container-engine';
+import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions, RunOnceRequest } from './container-engine';
 import { Podman } from './podman-cli';
 import { podmanEnv } from './podman-conf';
 import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
@@ -285,6 +285,22 @@ export class PodmanEngine implements ContainerEngine {
 
   async exec(name: string, cmd: string[], opts: { user?: string; timeoutMs?: number } = {}): Promise<{ code: number; output: string }> {
     const r = await this.podman.run(['exec', ...(opts.user ? ['--user', opts.user] : []), name, ...cmd], { timeoutMs: opts.timeoutMs });
+    return { code: r.code, output: `${r.stdout}${r.stderr}` };
+  }
+
+  async runOnce(req: RunOnceRequest): Promise<{ code: number; output: string }> {
+    const args = [
+      'run', '--rm', '--network', 'none', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pull', 'never',
+      ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      ...(req.user ? ['--user', req.user] : []),
+      ...Object.entries(req.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      ...(req.binds ?? []).flatMap((b) => ['--volume', b]),
+      ...(req.tmpfs ?? []).flatMap((t) => ['--tmpfs', `${t}:rw,noexec,nosuid,nodev,size=16m`]),
+      ...(req.entrypoint ? ['--entrypoint', JSON.stringify(req.entrypoint)] : []),
+      req.image,
+      ...req.cmd,
+    ];
+    const r = await this.podman.run(args, { timeoutMs: req.timeoutMs });
     return { code: r.code, output: `${r.stdout}${r.stderr}` };
   }
 }
