@@ -22,6 +22,9 @@ import { hostFacts } from './host/host-facts';
 import { realConnectors, selectEngine } from './engines/select-engine';
 import { LABEL_KEY } from './state';
 
+/** Signals closer together than this are one Ctrl-C delivered twice (terminal and npm). */
+const SIGNAL_REPEAT_MS = 1500;
+
 export interface CommonOptions {
   readonly podName: string;
   readonly projectDir: string;
@@ -173,14 +176,21 @@ async function foreground(engine: ContainerEngine, plan: LocalPlan, stateDir: St
     { mode: 'foreground' },
   );
   let signalled: NodeJS.Signals | undefined;
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) {
-      // Second Ctrl-C: do not wait for graceful stops any more.
+      // One Ctrl-C arrives more than once: from the terminal to the whole process group, and again
+      // from `npm start`, which forwards the signals it gets to its child. Only a later one is a
+      // second Ctrl-C, which stops waiting for graceful stops.
+      if (Date.now() - firstSignalAt < SIGNAL_REPEAT_MS) return;
       o.reporter.warn('forced: removing the task now');
-      void removeTask(engine, plan.podName, stateDir).then(() => process.exit(130));
+      void removeTask(engine, plan.podName, stateDir)
+        .catch((e) => o.reporter.warn(`forced removal: ${(e as Error).message}`))
+        .then(() => process.exit(130));
       return;
     }
     signalled = sig;
+    firstSignalAt = Date.now();
     o.reporter.info(`\n${sig}: stopping the task (Ctrl-C again to force)`);
     void runner.stop(`${sig} received by secure-ecs local up`);
   };

@@ -57,7 +57,8 @@ export class DockerEngine implements ContainerEngine {
   /** Docker's daemon schedules health checks itself, exactly as on an ECS host. */
   readonly runsHealthChecks = true;
 
-  private constructor(
+  /** Prefer `connect`; this is for a daemon whose facts are already known (tests). */
+  constructor(
     readonly docker: Docker,
     readonly info: EngineInfo,
     private readonly labelKey: string,
@@ -361,9 +362,16 @@ export class DockerEngine implements ContainerEngine {
     const order = [...listed].sort((a, b) => Number(a.Labels?.[ROLE_LABEL_KEY] === 'pause') - Number(b.Labels?.[ROLE_LABEL_KEY] === 'pause'));
     for (const c of order) {
       await this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((e) => {
-        if (status(e) !== 404) throw e;
+        // 404: already gone; 409: another removal of it is under way (a runner stopping the task).
+        if (status(e) !== 404 && status(e) !== 409) throw new LocalStepError('remove the task', `docker rm ${c.Names[0]} failed: ${apiMessage(e)}`);
       });
       removed.push(`container ${c.Names[0]?.replace(/^\//, '')}`);
+    }
+    // Removal in progress elsewhere ends shortly; the task is removed when none of its containers is left.
+    const deadline = Date.now() + 30_000;
+    while ((await this.listContainers(this.labelKey, taskName)).length) {
+      if (Date.now() > deadline) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
+      await new Promise((res) => setTimeout(res, 200));
     }
     const layout = this.layout({ name: taskName });
     if (layout?.cleanup.length && image) {
