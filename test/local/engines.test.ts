@@ -90,7 +90,9 @@ describe('which engine, and why', () => {
   });
 
   test('rootless podman needs newuidmap: said before podman tries', () => {
-    expect(rootlessPodmanProblem(linux, (cmd) => cmd !== 'newuidmap')).toMatch(/newuidmap and newgidmap \(Debian\/Ubuntu package uidmap\)/);
+    expect(rootlessPodmanProblem(linux, (cmd) => cmd !== 'newuidmap', () => true)).toMatch(/newuidmap and newgidmap \(Debian\/Ubuntu package uidmap\)/);
+    expect(rootlessPodmanProblem(linux, () => true, () => false)).toMatch(/\/dev\/net\/tun readable and writable .*sudo chmod 0666 \/dev\/net\/tun/);
+    expect(rootlessPodmanProblem(linux, () => true, () => true)).toBeUndefined();
     expect(rootlessPodmanProblem({ ...linux, uid: 0 }, () => false)).toBeUndefined();
     expect(rootlessPodmanProblem(mac, () => false)).toBeUndefined();
   });

@@ -4,6 +4,7 @@
  * Docker first. Where none answers on a Debian/Ubuntu machine with root or passwordless sudo, podman
  * is installed (it needs no daemon); elsewhere the error names the install command for the platform.
  */
+import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { LocalInputError, LocalStepError } from '../errors';
 import { commandExists, type HostFacts } from '../host/host-facts';
@@ -44,11 +45,25 @@ export const realConnectors = (labelKey: string): Connectors => ({
   podmanInstalled: () => commandExists('podman'),
 });
 
-/** Why rootless podman cannot start on this machine (missing uid mapping tools), if it cannot. */
-export function rootlessPodmanProblem(facts: Pick<HostFacts, 'platform' | 'uid'>, has: (cmd: string) => boolean): string | undefined {
+/**
+ * Why rootless podman cannot run the task on this machine, if it cannot: it maps user ids with
+ * newuidmap/newgidmap, and its network (slirp4netns) opens /dev/net/tun, which udev makes 0666 but
+ * some VM images leave 0600 ("open("/dev/net/tun"): Permission denied").
+ */
+export function rootlessPodmanProblem(facts: Pick<HostFacts, 'platform' | 'uid'>, has: (cmd: string) => boolean, tunUsable: () => boolean = canOpenTun): string | undefined {
   if (facts.platform !== 'linux' || facts.uid === 0) return undefined;
   if (!has('newuidmap') || !has('newgidmap')) return 'rootless podman needs newuidmap and newgidmap (Debian/Ubuntu package uidmap) and subuid/subgid ranges for your user';
+  if (!tunUsable()) return 'rootless podman needs /dev/net/tun readable and writable for its network (slirp4netns); it is not here: `sudo chmod 0666 /dev/net/tun` (udev\'s default mode), or use Docker';
   return undefined;
+}
+
+function canOpenTun(): boolean {
+  try {
+    accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const reason = (e: unknown) => (e instanceof LocalStepError ? e.message : (e as Error).message);
