@@ -7,8 +7,9 @@
  * the resources at or beneath that path (their `aws:cdk:path` metadata in the template, which the
  * CDK CLI writes by default).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { readAssembly, readTemplate } from '../cdk-out/assembly';
 import type { Acknowledgement } from './acknowledgements';
 import { RULES } from './rules';
 
@@ -18,19 +19,14 @@ const KNOWN_RULES = new Set(RULES.map((r) => r.id));
 
 type MetadataEntries = Record<string, { type: string; data?: unknown }[]>;
 
-/** Acknowledgements of every stack in a cloud assembly directory; none for a template file. */
+/** Acknowledgements of every stack in a cloud assembly directory (nested ones too); none for a template file. */
 export function acknowledgementsFromAssembly(assemblyDir: string): Acknowledgement[] {
-  const manifestFile = path.join(assemblyDir, 'manifest.json');
-  if (!statSync(assemblyDir).isDirectory() || !existsSync(manifestFile)) return [];
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  return Object.entries<any>(manifest.artifacts ?? {})
-    .filter(([, a]) => a.type === 'aws:cloudformation:stack')
-    .flatMap(([stackName, a]) => {
-      const metadata: MetadataEntries = {
-        ...(a.metadata ?? {}),
-        ...(a.additionalMetadataFile ? JSON.parse(readFileSync(path.join(assemblyDir, a.additionalMetadataFile), 'utf8')) : {}),
-      };
-      const template = JSON.parse(readFileSync(path.join(assemblyDir, a.properties.templateFile), 'utf8'));
+  if (!statSync(assemblyDir).isDirectory() || !existsSync(path.join(assemblyDir, 'manifest.json'))) return [];
+  return readAssembly(assemblyDir)
+    .flatMap((stack) => {
+      const stackName = stack.id;
+      const metadata = stack.metadata as unknown as MetadataEntries;
+      const template = readTemplate(stack);
       const resources = Object.entries<any>(template.Resources ?? {}).map(([logicalId, r]) => ({ logicalId, path: r.Metadata?.['aws:cdk:path'] as string | undefined }));
       return Object.entries(metadata).flatMap(([constructPath, entries]) =>
         entries

@@ -1,11 +1,9 @@
 /**
- * Read the task definition and the container image build contexts from the synthesized cloud assembly
- * (cdk.out): `manifest.json` names the stack's template and its asset manifest; the template holds the
- * `AWS::ECS::TaskDefinition`; the asset manifest's `dockerImages` give each image's build directory.
- * https://github.com/aws/aws-cdk-cli/tree/main/packages/%40aws-cdk/cloud-assembly-schema
+ * The task definition and its container image build contexts, from the synthesized cloud assembly
+ * (cdk.out, read by lib/cdk-out/assembly.ts): the template holds the `AWS::ECS::TaskDefinition`; the
+ * asset manifests' `dockerImages` give each image's build directory.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { dockerImageAssets, readAssembly, readTemplate, type DockerImageAsset } from '../cdk-out/assembly';
 
 /** How to obtain one container's image locally. */
 export interface ImageSource {
@@ -34,27 +32,12 @@ export interface AssemblyTask {
 
 type Obj = Record<string, any>;
 
-function readJson(file: string): Obj {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** Find the single task definition of the assembly in `outdir` (reads the files). */
+/** Find the single task definition of the assembly in `outdir`, nested assemblies included (reads the files). */
 export function readAssemblyTask(outdir: string): AssemblyTask {
-  const manifest = readJson(path.join(outdir, 'manifest.json'));
-  const stacks = Object.entries<Obj>(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aws:cloudformation:stack');
   const found: AssemblyTask[] = [];
-  for (const [stackName, artifact] of stacks) {
-    const templateFile = path.join(outdir, artifact.properties?.templateFile ?? `${stackName}.template.json`);
-    const template = readJson(templateFile);
-    const assetManifests = (artifact.dependencies ?? artifact.properties?.additionalDependencies ?? [])
-      .map((id: string) => manifest.artifacts?.[id])
-      .filter((a: Obj | undefined) => a?.type === 'cdk:asset-manifest')
-      .map((a: Obj) => readJson(path.join(outdir, a.properties.file)));
-    found.push(...findTasks(stackName, templateFile, template, assetManifests, outdir));
+  for (const stack of readAssembly(outdir)) {
+    const dockerImages = Object.fromEntries(dockerImageAssets(stack).map((a) => [a.id, a]));
+    found.push(...findTasks(stack.id, stack.templateFile, readTemplate(stack), dockerImages));
   }
   if (found.length !== 1) {
     throw new Error(
@@ -67,15 +50,14 @@ export function readAssemblyTask(outdir: string): AssemblyTask {
 }
 
 /** The task definitions of one parsed template, with their containers' image sources. Pure. */
-export function findTasks(stackName: string, templateFile: string, template: Obj, assetManifests: Obj[], outdir: string): AssemblyTask[] {
-  const dockerImages: Record<string, Obj> = Object.assign({}, ...assetManifests.map((m) => m.dockerImages ?? {}));
+export function findTasks(stackName: string, templateFile: string, template: Obj, dockerImages: Record<string, DockerImageAsset>): AssemblyTask[] {
   return Object.entries<Obj>(template.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition')
     .map(([logicalId, r]) => {
       const properties: Obj = r.Properties ?? {};
       const images: Record<string, ImageSource> = {};
       for (const def of properties.ContainerDefinitions ?? []) {
-        images[String(def.Name)] = imageSource(def.Image, dockerImages, outdir);
+        images[String(def.Name)] = imageSource(def.Image, dockerImages);
       }
       return { stackName, templateFile, logicalId, properties, images };
     });
@@ -85,16 +67,16 @@ export function findTasks(stackName: string, templateFile: string, template: Obj
  * A CDK image asset appears in the template as an ECR URI ending in `:<asset hash>` (inside an
  * Fn::Sub/Fn::Join); the hash is the key of `dockerImages` in the asset manifest.
  */
-export function imageSource(image: unknown, dockerImages: Record<string, Obj>, outdir: string): ImageSource {
+export function imageSource(image: unknown, dockerImages: Record<string, DockerImageAsset>): ImageSource {
   if (typeof image === 'string') return { registryRef: image };
   const text = JSON.stringify(image);
   const hash = Object.keys(dockerImages).find((h) => text.includes(h));
   if (!hash) throw new Error(`image ${text} is neither a registry image nor a CDK image asset of this assembly`);
-  const source: Obj = dockerImages[hash].source ?? {};
-  if (!source.directory) throw new Error(`image asset ${hash} is built by an executable, which the local runner does not run`);
+  const { source, directory } = dockerImages[hash];
+  if (!directory) throw new Error(`image asset ${hash} is built by an executable, which the local runner does not run`);
   return {
     assetHash: hash,
-    directory: path.resolve(outdir, source.directory),
+    directory,
     dockerfile: source.dockerFile,
     buildArgs: source.dockerBuildArgs,
     target: source.dockerBuildTarget,

@@ -16,6 +16,7 @@
  *   https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
 
+import { cfnBoolean, cfnNumber, isIntrinsic } from '../cfn/values';
 import type { ContainerSpec, TaskSpec } from './task-spec';
 
 /** Label on each of the task's own containers: its ECS container name. */
@@ -126,15 +127,8 @@ class Collector {
 
 const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: Json): Json[] => (Array.isArray(v) ? v : []);
-/** A number from the template (CloudFormation renders some as strings). */
-function num(v: Json): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
-  return undefined;
-}
-const bool = (v: Json): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
-/** A CloudFormation intrinsic (`{"Ref": ...}`, `{"Fn::...": ...}`) cannot be resolved without a deployment. */
-const isIntrinsic = (v: Json): boolean => isObj(v) && Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+const num = cfnNumber;
+const bool = cfnBoolean;
 const short = (v: Json): string => {
   const s = JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;

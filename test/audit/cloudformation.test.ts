@@ -98,14 +98,16 @@ describe('loading', () => {
   });
 
   test('a cloud assembly directory: every stack, nested assemblies included', () => {
+    // Manifests as the CDK writes them (a schema version and artifacts), read by lib/cdk-out.
     write('asm/manifest.json', JSON.stringify({
+      version: '55.6.0',
       artifacts: {
         A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.template.json' } },
         Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
       },
     }));
     write('asm/A.template.json', template({ Task: task }));
-    write('asm/assembly-Stage/manifest.json', JSON.stringify({ artifacts: { StageB: { type: 'aws:cloudformation:stack', properties: { templateFile: 'StageB.template.json' } } } }));
+    write('asm/assembly-Stage/manifest.json', JSON.stringify({ version: '55.6.0', artifacts: { StageB: { type: 'aws:cloudformation:stack', properties: { templateFile: 'StageB.template.json' } } } }));
     write('asm/assembly-Stage/StageB.template.json', template({ Svc: { Type: 'AWS::ECS::Service', Properties: { EnableExecuteCommand: true } } }));
     const model = loadCloudFormation(path.join(dir, 'asm'));
     expect(model.taskDefinitions.map((t) => t.id)).toEqual(['A/Task']);

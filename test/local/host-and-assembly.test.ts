@@ -12,7 +12,7 @@ import { fieldReportLines } from '../../lib/local/field-report';
 const HASH = 'a'.repeat(64);
 
 describe('cloud assembly', () => {
-  const dockerImages = { [HASH]: { source: { directory: `asset.${HASH}`, platform: 'linux/amd64', dockerBuildArgs: { A: '1' } } } };
+  const dockerImages = { [HASH]: { id: HASH, source: { directory: `asset.${HASH}`, platform: 'linux/amd64', dockerBuildArgs: { A: '1' } }, directory: `/out/asset.${HASH}` } };
   const template = {
     Resources: {
       Td: {
@@ -29,14 +29,14 @@ describe('cloud assembly', () => {
   };
 
   test('an asset image resolves to its build directory by the hash in its ECR tag', () => {
-    const [task] = findTasks('Stack', '/out/Stack.template.json', template, [{ dockerImages }], '/out');
+    const [task] = findTasks('Stack', '/out/Stack.template.json', template, dockerImages);
     expect(task.logicalId).toBe('Td');
     expect(task.images.app).toEqual({ assetHash: HASH, directory: `/out/asset.${HASH}`, dockerfile: undefined, buildArgs: { A: '1' }, target: undefined, platform: 'linux/amd64', networkMode: undefined });
     expect(task.images.side).toEqual({ registryRef: 'public.ecr.aws/nginx/nginx:1.27' });
   });
 
   test('fails on an image that is neither a registry name nor an asset of the assembly', () => {
-    expect(() => imageSource({ 'Fn::GetAtt': ['Repo', 'Uri'] }, dockerImages, '/out')).toThrow(/neither a registry image nor a CDK image asset/);
+    expect(() => imageSource({ 'Fn::GetAtt': ['Repo', 'Uri'] }, dockerImages)).toThrow(/neither a registry image nor a CDK image asset/);
   });
 
   test('local image tags carry the asset hash', () => {

@@ -37,15 +37,14 @@ import {
 } from './ecs-document';
 import { withParameterDefaults } from './parameter-defaults';
 import { readJson } from './read-json';
+import { Manifest } from '@aws-cdk/cloud-assembly-schema';
+import { isIntrinsic } from '../../cfn/values';
+import { CloudAssemblyError, dockerImageAssets, readAssembly, type DockerImageAsset } from '../../cdk-out/assembly';
 
 type Doc = Record<string, unknown>;
 
-/** `{ "Ref": ... }`, `{ "Fn::...": ... }` or `{ "Condition": ... }`: resolved only at deploy time. */
-export function isIntrinsic(value: unknown): value is Doc {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
-}
+// One reading of intrinsic values for the runner and the audit (lib/cfn/values.ts).
+export { isIntrinsic };
 
 /**
  * PascalCase to the API's camelCase, leading acronyms included: `EFSVolumeConfiguration` becomes
@@ -464,43 +463,35 @@ export function stackNameOf(file: string): string {
 }
 
 /**
- * The Dockerfiles of a stack's container image assets, from the asset manifest next to its template.
- * Resource id: `Stack/<asset display name>` (stable, unlike the hash-named asset directory).
+ * The Dockerfiles of a stack's container image assets. Resource id: `Stack/<asset display name>`
+ * (stable, unlike the hash-named asset directory). In an assembly the asset manifests come from the
+ * stack's dependencies (lib/cdk-out); a lone template is paired with the `.assets.json` beside it.
  */
-export function assetDockerfiles(templateFile: string): AuditModel {
+export function assetDockerfiles(templateFile: string, images?: DockerImageAsset[]): AuditModel {
   const model = emptyModel();
-  const manifest = templateFile.replace(/\.template\.json$/, '.assets.json');
-  if (manifest === templateFile || !existsSync(manifest)) return model;
-  const images = obj(obj(readJson(manifest).json)?.dockerImages) ?? {};
-  for (const [assetId, image] of Object.entries(images)) {
-    const source = obj(obj(image)?.source);
-    if (typeof source?.directory !== 'string') continue;
-    const file = path.join(path.dirname(manifest), source.directory, typeof source.dockerFile === 'string' ? source.dockerFile : 'Dockerfile');
+  let assets = images;
+  if (!assets) {
+    const manifest = templateFile.replace(/\.template\.json$/, '.assets.json');
+    if (manifest === templateFile || !existsSync(manifest)) return model;
+    assets = dockerImageAssets({ assetManifests: [{ file: manifest, manifest: Manifest.loadAssetManifest(manifest) }] });
+  }
+  for (const image of assets) {
+    if (!image.directory) continue;
+    const file = path.join(image.directory, image.source.dockerFile ?? 'Dockerfile');
     if (!existsSync(file)) continue;
-    const name = typeof obj(image)?.displayName === 'string' ? String(obj(image)?.displayName) : assetId;
-    model.dockerfiles.push(...loadDockerfile(file, `${stackNameOf(templateFile)}/${name}`).dockerfiles);
+    model.dockerfiles.push(...loadDockerfile(file, `${stackNameOf(templateFile)}/${image.displayName ?? image.id}`).dockerfiles);
   }
   return model;
 }
 
-/** The stack templates of a cloud assembly directory (nested assemblies included). */
-function assemblyTemplates(dir: string): { file: string; stack: string }[] {
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) {
-    throw new AuditInputError(`${dir} is a directory but not a cloud assembly (no manifest.json); run cdk synth first`);
+/** The stacks of a cloud assembly directory (nested assemblies included), read by the shared reader. */
+function assemblyStacks(dir: string): { file: string; stack: string; images: DockerImageAsset[] }[] {
+  try {
+    return readAssembly(dir).map((s) => ({ file: s.templateFile, stack: s.id, images: dockerImageAssets(s) }));
+  } catch (e) {
+    if (e instanceof CloudAssemblyError) throw new AuditInputError(e.message);
+    throw e;
   }
-  const artifacts = obj(obj(readJson(manifestFile).json)?.artifacts) ?? {};
-  const found: { file: string; stack: string }[] = [];
-  for (const [artifactId, artifact] of Object.entries(artifacts)) {
-    const a = obj(artifact);
-    const props = obj(a?.properties);
-    if (a?.type === 'aws:cloudformation:stack' && typeof props?.templateFile === 'string') {
-      found.push({ file: path.join(dir, props.templateFile), stack: artifactId });
-    } else if (a?.type === 'cdk:cloud-assembly' && typeof props?.directoryName === 'string') {
-      found.push(...assemblyTemplates(path.join(dir, props.directoryName)));
-    }
-  }
-  return found;
 }
 
 /**
@@ -514,6 +505,6 @@ export function loadCloudFormation(target: string): AuditModel {
   } catch {
     throw new AuditInputError(`cannot read ${target}: no such file or directory`);
   }
-  const templates = isDir ? assemblyTemplates(target) : [{ file: target, stack: stackNameOf(target) }];
-  return mergeModels(...templates.flatMap(({ file, stack }) => [modelFromTemplate(templateSource(file, stack)), assetDockerfiles(file)]));
+  const templates = isDir ? assemblyStacks(target) : [{ file: target, stack: stackNameOf(target), images: undefined }];
+  return mergeModels(...templates.flatMap(({ file, stack, images }) => [modelFromTemplate(templateSource(file, stack)), assetDockerfiles(file, images)]));
 }

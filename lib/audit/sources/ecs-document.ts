@@ -23,6 +23,7 @@ import {
   type Volume,
 } from '../model';
 import { secretShape } from './secret-shapes';
+import { cfnBoolean, cfnNumber } from '../../cfn/values';
 
 type Doc = Record<string, unknown>;
 
@@ -36,16 +37,12 @@ export function str(value: unknown): Maybe<string> | undefined {
 
 /** A boolean; CloudFormation also accepts the strings "true" and "false" (catalog §2.7). */
 export function bool(value: unknown): Maybe<boolean> | undefined {
-  if (isUnknown(value) || typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-  return undefined;
+  return isUnknown(value) ? value : cfnBoolean(value);
 }
 
 /** A number; numeric strings count ("512"). */
 export function num(value: unknown): Maybe<number> | undefined {
-  if (isUnknown(value) || typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
+  return isUnknown(value) ? value : cfnNumber(value);
 }
 
 /** An object, or undefined when absent or not an object. An unknown object reads as undefined fields. */
