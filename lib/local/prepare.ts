@@ -66,7 +66,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   const assembly = await r.step('read the task definition from cdk.out', async () => readAssemblyTask(assemblyDir(o.projectDir)));
 
   const images = await ensureImages(engine, facts, assembly, r);
-  const loadBalancer = await engine.loadBalancerAddress();
+  const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, () => engine.loadBalancerAddress(Object.values(images)[0].ref));
   const translated = translateFor({ assembly, images, engine, facts, loadBalancer, taskName: o.taskName, hostPort: o.hostPort, labelKey, environmentOverrides: o.environmentOverrides });
   const fields = applyEngineNotes(translated.fields, engine.fieldNotes(translated.task, translated.containers.map((c) => c.spec)));
 

@@ -86,8 +86,11 @@ export interface ContainerEngine {
 
   /** Fields the engine honours differently from the translation (cgroup limits it cannot set ...). */
   fieldNotes(task: TaskSpec, containers: ContainerSpec[]): FieldReport[];
-  /** The address the task sees for connections the host makes to a published port (the ALB stand-in). */
-  loadBalancerAddress(): Promise<string>;
+  /**
+   * The address the task sees for connections the host makes to a published port (the ALB
+   * stand-in). `image` is one of the task's images, for engines that measure it with a container.
+   */
+  loadBalancerAddress(image: string): Promise<string>;
 
   imageExists(ref: string): Promise<boolean>;
   pullImage(ref: string, onLine: (line: string) => void): Promise<void>;

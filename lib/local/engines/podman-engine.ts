@@ -6,6 +6,7 @@
  * machine-readable interface (https://docs.podman.io/en/v4.3/markdown/podman-inspect.1.html).
  */
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
 import { LocalStepError } from '../errors';
 import type { HostFacts } from '../host/host-facts';
 import type { FieldReport } from '../translate-container';
@@ -15,6 +16,30 @@ import { Podman } from './podman-cli';
 import { podmanEnv } from './podman-conf';
 import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
 import { lineSplitter } from './line-splitter';
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Connect to 127.0.0.1:port and return what the peer writes before it closes. */
+function readOnce(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let data = '';
+    sock.setTimeout(3000, () => sock.destroy(new Error('timeout')));
+    sock.on('data', (d) => (data += d));
+    sock.on('error', reject);
+    sock.on('close', () => resolve(data));
+  });
+}
 
 const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
 
@@ -84,17 +109,41 @@ export class PodmanEngine implements ContainerEngine {
     return notes;
   }
 
-  async loadBalancerAddress(): Promise<string> {
-    if (this.info.rootless) {
-      // Rootless pods use slirp4netns; its default port handler (rootlesskit) connects to the
-      // published port from inside the pod's network namespace, so nginx sees 127.0.0.1
-      // (https://github.com/containers/podman/blob/v4.3.1/docs/source/markdown/podman-run.1.md.in, "--network slirp4netns": port_handler).
-      return '127.0.0.1';
-    }
+  async loadBalancerAddress(image: string): Promise<string> {
+    if (this.info.rootless) return this.probePeer(image);
     const nets = JSON.parse(await this.podman.ok('detect the pod network gateway', ['network', 'inspect', 'podman'])) as any[];
     const gateway = (nets[0]?.subnets ?? []).map((s: any) => s.gateway).find((g: unknown) => typeof g === 'string' && !g.includes(':'));
     if (!gateway) throw new LocalStepError('detect the pod network gateway', 'podman network "podman" has no IPv4 gateway');
     return gateway;
+  }
+
+  /**
+   * Rootless pods use slirp4netns, whose port handler delivers the host's connections from an address
+   * inside the pod's own network (10.0.2.100 with slirp4netns's default CIDR, but configurable), so it
+   * is measured rather than assumed: a throwaway pod publishes a port, a container in it accepts one
+   * connection and prints the peer's address (Perl's IO::Socket, part of every Debian image's
+   * perl-base).
+   */
+  private async probePeer(image: string): Promise<string> {
+    const name = `secure-ecs-peer-probe-${process.pid}`;
+    const port = await freePort();
+    const inner = 18099;
+    const script = `my $s = IO::Socket::INET->new(LocalPort => ${inner}, Listen => 1, ReuseAddr => 1) or die "listen: $!"; my $c = $s->accept; print $c "peer=" . $c->peerhost . "\\n"; close $c;`;
+    await this.podman.run(['pod', 'rm', '--force', name]);
+    await this.podman.ok('detect the load balancer stand-in', ['pod', 'create', '--name', name, '--label', `${this.labelKey}=${name}`, '--publish', `127.0.0.1:${port}:${inner}`]);
+    try {
+      await this.podman.ok('detect the load balancer stand-in', ['run', '--detach', '--pod', name, '--name', `${name}-listener`, '--user', '65534:65534', '--cap-drop', 'ALL', '--pull', 'never', '--entrypoint', 'perl', image, '-MIO::Socket::INET', '-e', script]);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const answer = await readOnce(port).catch(() => '');
+        const peer = /peer=(\S+)/.exec(answer)?.[1];
+        if (peer) return peer;
+        if (Date.now() > deadline) throw new LocalStepError('detect the load balancer stand-in', `no answer from a listener in a rootless pod on 127.0.0.1:${port} (the image ${image} needs perl)`);
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    } finally {
+      await this.podman.run(['pod', 'rm', '--force', name]);
+    }
   }
 
   async imageExists(ref: string): Promise<boolean> {
