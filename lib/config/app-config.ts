@@ -179,6 +179,34 @@ export const appConfigSchema = z
       })
       .strict()
       .prefault({}),
+
+    /**
+     * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
+     * Per environment, since each account has its own GitHub OIDC provider.
+     */
+    github: z
+      .object({
+        /** The GitHub repository (owner/name) whose workflows may assume the deploy roles. */
+        repository: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'a GitHub repository as owner/name, such as my-org/secure-ecs-starter')
+          .optional(),
+        /**
+         * ARN of an existing GitHub OIDC identity provider in the environment's account (an account
+         * holds one per URL). Unset: the deploy-role stack creates it.
+         */
+        oidcProviderArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, 'an IAM OIDC provider ARN for token.actions.githubusercontent.com')
+          .optional(),
+        /**
+         * Also create a read-only role that pull-request workflows assume for `cdk diff
+         * --method=template` (it may assume only the CDK lookup role).
+         */
+        pullRequestDiffRole: bool().default(false),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -62,3 +62,10 @@ export function resolveConfig(tryGetContext: (key: string) => unknown, options: 
 export function stackNameOf(config: AppConfig): string {
   return config.environment ? `${config.stackName}-${config.environment.name}` : config.stackName;
 }
+
+/** Every named environment, resolved as `-c env=<name>` would resolve it, in declaration order. */
+export function resolveEnvironments(tryGetContext: (key: string) => unknown, options: ValidateConfigOptions = {}): AppConfig[] {
+  const { context, file } = loadConfigLayers(tryGetContext);
+  const names = new Set([...Object.keys(isObject(context[ENVIRONMENTS_KEY]) ? context[ENVIRONMENTS_KEY] : {}), ...Object.keys(isObject(file[ENVIRONMENTS_KEY]) ? file[ENVIRONMENTS_KEY] : {})]);
+  return [...names].map((name) => resolveConfig((key) => (key === ENV_CONTEXT_KEY ? name : tryGetContext(key)), options));
+}
