@@ -5,18 +5,12 @@
  */
 import { App } from 'aws-cdk-lib';
 import { defineApp } from '../lib/app';
-import { loadRawConfig } from '../lib/config/load-config';
-import { ConfigError, validateConfig } from '../lib/config/validate-config';
+import { resolveConfig } from '../lib/config/resolve-config';
+import { defineOrExit } from '../lib/config/define-or-exit';
 
 const app = new App();
-try {
-  const config = validateConfig(loadRawConfig((key) => app.node.tryGetContext(key)));
+defineOrExit(() => {
+  const config = resolveConfig((key) => app.node.tryGetContext(key));
   defineApp(app, config, { fallbackRegion: process.env.CDK_DEFAULT_REGION });
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+});
 app.synth();

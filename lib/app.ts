@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SecureEcsAuditPlugin } from './audit/synth-plugin';
 import { controlTowerPlugin } from './compliance/control-tower-plugin';
 import type { AppConfig } from './config/app-config';
+import { stackNameOf } from './config/resolve-config';
 import { SecureEcsStack } from './secure-ecs-stack';
 
 export interface DefineAppOptions {
@@ -25,11 +26,14 @@ export function defineApp(app: App, config: AppConfig, options: DefineAppOptions
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Validations.of(app).addPlugins(new SecureEcsAuditPlugin());
   if (config.compliance === 'control-tower') Validations.of(app).addPlugins(controlTowerPlugin());
-  return new SecureEcsStack(app, config.stackName, {
+  const region = config.region ?? options.fallbackRegion ?? DEFAULT_REGION;
+  return new SecureEcsStack(app, stackNameOf(config), {
     config,
     containersDir: options.containersDir,
-    // Account stays unresolved (environment-agnostic): synth needs no credentials or lookups.
-    env: { region: config.region ?? options.fallbackRegion ?? DEFAULT_REGION },
+    // Without a named environment the account stays unresolved (environment-agnostic): synth needs
+    // no credentials. With one, the stack is pinned, so `cdk deploy` with credentials for another
+    // account stops before changing anything (https://docs.aws.amazon.com/cdk/v2/guide/environments.html).
+    env: config.environment ? { account: config.environment.account, region } : { region },
     description: 'secure-ecs-starter: hardened PHP + nginx task on ECS (EC2)',
   });
 }

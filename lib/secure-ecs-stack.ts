@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Size, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -39,6 +40,21 @@ export class SecureEcsStack extends Stack {
   readonly web: WebService;
   /** Encrypts the log groups and server access logs with compliance "control-tower". */
   readonly logKey?: LogEncryptionKey;
+
+  /**
+   * The AZs the VPC spreads over. An environment-agnostic stack gets CDK's choice: the first two of
+   * `Fn::GetAZs`, resolved by CloudFormation at deploy time. A stack pinned to an account would
+   * instead look its AZs up at synth (an `availability-zones` context query that needs credentials
+   * for that account and is cached in cdk.context.json), so `cdk synth -c env=prod` could not run
+   * offline or in a pull request without AWS access. A pinned stack therefore takes the same AZs as
+   * the agnostic one: dev and prod templates differ only by their settings, and synth needs nothing
+   * from AWS. The CDK context key `availability-zones:fallback` still overrides the list, as for
+   * agnostic stacks (https://docs.aws.amazon.com/cdk/v2/guide/context.html).
+   */
+  override get availabilityZones(): string[] {
+    if (Token.isUnresolved(this.account)) return super.availabilityZones;
+    return this.node.tryGetContext(cxapi.AVAILABILITY_ZONE_FALLBACK_CONTEXT_KEY) ?? [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+  }
 
   constructor(scope: Construct, id: string, props: SecureEcsStackProps) {
     super(scope, id, props);

@@ -33,6 +33,12 @@ const int = (min: number, max: number) => {
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 400, 545, 731, 1096, 1827, 3653] as const;
 const retentionDays = () => z.literal(RETENTION_DAYS, { error: `one of ${RETENTION_DAYS.join(', ')}` });
 
+/** An AWS region name (commercial, GovCloud or ISO partitions). */
+export const awsRegion = () => {
+  const error = 'an AWS region such as eu-west-1';
+  return z.string({ error }).regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, error);
+};
+
 const bool = () => z.boolean({ error: 'true or false' });
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
@@ -50,10 +56,7 @@ export const appConfigSchema = z
      * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
      * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
      */
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1')
-      .optional(),
+    region: awsRegion().optional(),
 
     /**
      * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
@@ -176,6 +179,34 @@ export const appConfigSchema = z
       })
       .strict()
       .prefault({}),
+
+    /**
+     * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
+     * Per environment, since each account has its own GitHub OIDC provider.
+     */
+    github: z
+      .object({
+        /** The GitHub repository (owner/name) whose workflows may assume the deploy roles. */
+        repository: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'a GitHub repository as owner/name, such as my-org/secure-ecs-starter')
+          .optional(),
+        /**
+         * ARN of an existing GitHub OIDC identity provider in the environment's account (an account
+         * holds one per URL). Unset: the deploy-role stack creates it.
+         */
+        oidcProviderArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, 'an IAM OIDC provider ARN for token.actions.githubusercontent.com')
+          .optional(),
+        /**
+         * Also create a read-only role that pull-request workflows assume for `cdk diff
+         * --method=template` (it may assume only the CDK lookup role).
+         */
+        pullRequestDiffRole: bool().default(false),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -187,10 +218,22 @@ type Parsed = z.output<typeof appConfigSchema>;
  * default depends on the compliance profile are resolved (lib/config/validate-config.ts).
  */
 export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts'> & {
+  /**
+   * The named environment selected with `-c env=<name>` (lib/config/resolve-config.ts): the stack is
+   * pinned to its account and to `region`. Unset: the stack is environment-agnostic, as before.
+   */
+  readonly environment?: DeployEnvironment;
   readonly network: Parsed['network'] & { readonly flowLogRetentionDays: number };
   readonly task: Parsed['task'] & { readonly logRetentionDays: number };
   readonly hosts: Parsed['hosts'] & { readonly instanceType: string; readonly additionalInstanceTypes: string[] };
 };
+/** A named environment's target: where `-c env=<name>` deploys. */
+export interface DeployEnvironment {
+  /** The key under `secure-ecs.environments`; the stack name ends with it. */
+  readonly name: string;
+  /** The 12-digit AWS account the stack is pinned to. */
+  readonly account: string;
+}
 /** The parsed configuration before profile-dependent defaults are applied. */
 export type ParsedConfig = Parsed;
 export type NetworkConfig = AppConfig['network'];

@@ -9,24 +9,33 @@ export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
+export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge of plain objects; later sources win. */
-function merge(base: Json, override: Json): Json {
+/** Deep merge of plain objects; later sources win (lists are replaced, not concatenated). */
+export function mergeSettings(base: Json, override: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Json, value) : value;
+    out[key] = isObject(value) && isObject(out[key]) ? mergeSettings(out[key] as Json, value) : value;
   }
   return out;
 }
 
+/** The two sources of settings, before they are merged: the context object and the file, if any. */
+export interface ConfigLayers {
+  /** The `secure-ecs` context object from cdk.json or `-c`. */
+  readonly context: Json;
+  /** The JSON file named by the `configFile` context; empty without one. */
+  readonly file: Json;
+}
+
 /**
- * Collect the raw (unvalidated) configuration: the `secure-ecs` context object from cdk.json or
- * `-c`, overlaid by the JSON file named by the `configFile` context, if any.
+ * Read the `secure-ecs` context object and the JSON file named by the `configFile` context, each
+ * checked to be an object of settings, without merging them (lib/config/resolve-config.ts puts the
+ * selected environment between the two).
  */
-export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown {
+export function loadConfigLayers(tryGetContext: (key: string) => unknown): ConfigLayers {
   let raw = tryGetContext(CONFIG_CONTEXT_KEY) ?? {};
   if (typeof raw === 'string') {
     // `cdk synth -c secure-ecs='{"rateLimit":{...}}'` passes a string.
@@ -40,7 +49,7 @@ export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown 
     throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received ${JSON.stringify(raw)}; expected an object of settings`]);
   }
   const file = tryGetContext(CONFIG_FILE_CONTEXT_KEY);
-  if (file === undefined) return raw;
+  if (file === undefined) return { context: raw, file: {} };
   if (typeof file !== 'string' || file === '') {
     throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: received ${JSON.stringify(file)}; expected a path to a JSON file`]);
   }
@@ -53,7 +62,16 @@ export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown 
   if (!isObject(fromFile)) {
     throw new ConfigError([`${file}: expected a JSON object of settings; received ${JSON.stringify(fromFile)}`]);
   }
-  return merge(raw, fromFile);
+  return { context: raw, file: fromFile };
+}
+
+/**
+ * Collect the raw (unvalidated) configuration: the `secure-ecs` context object from cdk.json or
+ * `-c`, overlaid by the JSON file named by the `configFile` context, if any.
+ */
+export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown {
+  const { context, file } = loadConfigLayers(tryGetContext);
+  return mergeSettings(context, file);
 }
 
 /** The `context` of a project's cdk.json: what the CDK CLI hands to bin/app.ts. */

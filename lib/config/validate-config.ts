@@ -29,10 +29,14 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
-  const setting = issue.path.join('.') || '(root)';
+/**
+ * One line for a schema issue: the setting, the value received and what is allowed. `prefix` names
+ * where `input` sits in the whole configuration (`environments.prod.` for an environment's entry).
+ */
+export function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix = ''): string {
+  const setting = `${prefix}${issue.path.join('.')}` || '(root)';
   if (issue.code === 'unrecognized_keys') {
-    const where = issue.path.length ? `${setting}.` : '';
+    const where = issue.path.length ? `${setting}.` : prefix;
     return `${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown setting (check the spelling; README lists every setting)`;
   }
   const received = JSON.stringify(valueAt(input, issue.path));
