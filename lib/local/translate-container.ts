@@ -431,7 +431,7 @@ const HANDLERS: Record<string, Handler> = {
         continue;
       }
       // Without CAP_SYS_RESOURCE nobody can raise a hard limit: a container cannot get more than the
-      // process starting it (this-machine.md: "error setting rlimit ... operation not permitted").
+      // process starting it (podman then fails with "error setting rlimit ... operation not permitted").
       const cap = ctx.hostHardLimits?.[name];
       if (cap !== undefined && hard > cap) {
         c.deviation(`Ulimits.${name}`, `${soft}:${hard} lowered to ${Math.min(soft, cap)}:${cap}, this machine's hard limit`);

@@ -18,6 +18,7 @@ import type { ContainerSpec, TaskSpec } from '../task-spec';
 import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions, RunOnceRequest } from './container-engine';
 import { ROLE_LABEL_KEY, dockerContainerBody, dockerPauseBody, pauseName } from './docker-api';
 import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpoint } from './docker-endpoint';
+import { statusFromInspect } from './container-status';
 import { lineSplitter } from './line-splitter';
 import { applyScript, cleanupScript, taskCgroupLayout, type CgroupLayout } from './task-cgroup';
 
@@ -46,7 +47,6 @@ export function bridgeGateway(config: { Subnet?: string; Gateway?: string }[]): 
   return [24, 16, 8, 0].map((s) => (first >>> s) & 255).join('.');
 }
 
-const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
 const status = (e: unknown) => (e as { statusCode?: number }).statusCode;
 /** The daemon's own message of a failed API call (dockerode puts the response body in `json`). */
 const apiMessage = (e: unknown) => String((e as any)?.json?.message ?? (e as Error).message ?? e).trim();
@@ -416,18 +416,7 @@ export class DockerEngine implements ContainerEngine {
           out.set(n, undefined);
           return;
         }
-        const state = d.State ?? {};
-        const log: any[] = state.Health?.Log ?? [];
-        out.set(n, {
-          status: String(state.Status ?? 'unknown'),
-          exitCode: Number(state.ExitCode ?? 0),
-          oomKilled: Boolean(state.OOMKilled),
-          startedAt: time(state.StartedAt),
-          finishedAt: time(state.FinishedAt),
-          health: String(state.Health?.Status ?? ''),
-          healthOutput: log.length ? String(log[log.length - 1].Output ?? '').trim() : undefined,
-          image: d.Config?.Image,
-        });
+        out.set(n, statusFromInspect(d, d.Config?.Image));
       }),
     );
     return out;

@@ -15,6 +15,7 @@ import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Follow
 import { Podman } from './podman-cli';
 import { podmanEnv } from './podman-conf';
 import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
+import { statusFromInspect } from './container-status';
 import { lineSplitter } from './line-splitter';
 
 /** A free TCP port on 127.0.0.1. */
@@ -41,7 +42,6 @@ function readOnce(port: number): Promise<string> {
   });
 }
 
-const time = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
 
 export class PodmanEngine implements ContainerEngine {
   readonly runsHealthChecks = false;
@@ -284,19 +284,7 @@ export class PodmanEngine implements ContainerEngine {
         out.set(n, undefined);
         continue;
       }
-      const state = d.State ?? {};
-      const health = state.Health ?? state.Healthcheck ?? {};
-      const log: any[] = health.Log ?? [];
-      out.set(n, {
-        status: String(state.Status ?? 'unknown'),
-        exitCode: Number(state.ExitCode ?? 0),
-        oomKilled: Boolean(state.OOMKilled),
-        startedAt: time(state.StartedAt),
-        finishedAt: time(state.FinishedAt),
-        health: String(health.Status ?? ''),
-        healthOutput: log.length ? String(log[log.length - 1].Output ?? '').trim() : undefined,
-        image: d.ImageName,
-      });
+      out.set(n, statusFromInspect(d, d.ImageName));
     }
     return out;
   }
