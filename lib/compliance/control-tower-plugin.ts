@@ -22,6 +22,11 @@ export interface ControlTowerControl {
   readonly id: string;
   /** The guard rule file. */
   readonly ruleFile: string;
+  /**
+   * The rule's name in that file (s3_bucket_logging_enabled_check): what the plugin's violations
+   * carry as ruleName and what an acknowledgement names after `cdk-validator-cfnguard::`.
+   */
+  readonly ruleName: string;
   /** CloudFormation resource types the control evaluates. */
   readonly resourceTypes: string[];
 }
@@ -32,7 +37,10 @@ export function controlTowerControls(): ControlTowerControl[] {
     readdirSync(path.join(RULES_DIR, service)).map((file) => {
       const name = path.basename(file, '.guard');
       const metadata = JSON.parse(readFileSync(path.join(METADATA_DIR, service, `${name}.metadata.json`), 'utf8'));
-      return { id: metadata.Id as string, ruleFile: path.join(RULES_DIR, service, file), resourceTypes: metadata.EvaluatedResourceTypes as string[] };
+      const ruleFile = path.join(RULES_DIR, service, file);
+      // The control's own rule is the first conditional one; helpers (is_cfn_template...) follow it.
+      const ruleName = /^rule (\w+) when /m.exec(readFileSync(ruleFile, 'utf8'))?.[1] ?? name;
+      return { id: metadata.Id as string, ruleFile, ruleName, resourceTypes: metadata.EvaluatedResourceTypes as string[] };
     }),
   );
 }

@@ -10,17 +10,17 @@ import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowled
 import { type AuditResult, runAudit } from '../../lib/audit/engine';
 import { severityRank } from '../../lib/audit/model';
 import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
-import { synth } from '../helpers/synth';
+import { define, synth, type Synthesized } from '../helpers/synth';
 
 /** Audit an app's assembly with the acknowledgements its constructs carry. */
-function auditApp(app: ReturnType<typeof synth>['app']): AuditResult {
-  const dir = app.synth({ force: true }).directory;
+function auditApp({ assembly }: Synthesized): AuditResult {
+  const dir = assembly.directory;
   return runAudit(loadCloudFormation(dir), { acknowledgements: acknowledgementsFromAssembly(dir), failOn: 'medium' });
 }
 
 let result: AuditResult;
 beforeAll(() => {
-  result = auditApp(synth({}, { pathMetadata: true }).app);
+  result = auditApp(synth({}, { pathMetadata: true }));
 });
 
 test('the app has zero unacknowledged findings at medium or above', () => {
@@ -44,7 +44,7 @@ test('acknowledged findings are reported, with their reason, and every acknowled
 });
 
 test('with a certificate the HTTP-only finding and its acknowledgement are gone (HTTPS with TLS 1.2+, HTTP redirects)', () => {
-  const withTls = auditApp(synth({ edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' } }, { pathMetadata: true }).app);
+  const withTls = auditApp(synth({ edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' } }, { pathMetadata: true }));
   expect(withTls.findings.filter((f) => f.ruleId === 'ELB-TLS-01')).toEqual([]);
   expect(withTls.summary.failed).toBe(false);
   expect(withTls.summary.unusedAcknowledgements).toEqual([]);
@@ -53,9 +53,8 @@ test('with a certificate the HTTP-only finding and its acknowledgement are gone 
 describe('the synth-time plugin', () => {
   test("honours CDK's acknowledgements: each exception is written once, on its construct", () => {
     // GIVEN the app, whose constructs acknowledge CP-TERM-01 and the rest (no JSON list involved)
-    const { app } = synth();
     // WHEN it synthesizes THEN nothing fails, and the report lists the acknowledged findings
-    const assembly = app.synth({ force: true });
+    const { assembly } = synth();
     const report = JSON.parse(require('node:fs').readFileSync(require('node:path').join(assembly.directory, 'validation-report.json'), 'utf8'));
     const audit = report.pluginReports.find((r: any) => r.pluginName === 'secure-ecs-audit');
     expect(JSON.stringify(audit)).toContain('CP-TERM-01');
@@ -63,22 +62,22 @@ describe('the synth-time plugin', () => {
 
   test('an exception without its acknowledgement fails synth, naming how to acknowledge it', () => {
     // GIVEN a new capacity-provider-like finding: the same app, with CP-TERM-01's acknowledgement removed
-    const { app, stack } = synth();
+    const { app, stack } = define();
     const node = stack.capacity.capacityProvider.node as any;
     node._metadata = node._metadata.filter((m: any) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     // THEN
-    expect(() => app.synth({ force: true })).toThrow(/CP-TERM-01[\s\S]*secure-ecs-audit::CP-TERM-01/);
+    expect(() => app.synth()).toThrow(/CP-TERM-01[\s\S]*secure-ecs-audit::CP-TERM-01/);
   });
 
   test('ECS Exec turned on fails synth with the rule id and the fix', () => {
-    const { app, stack } = synth();
+    const { app, stack } = define();
     (stack.web.service.node.defaultChild as ecs.CfnService).enableExecuteCommand = true;
-    expect(() => app.synth({ force: true })).toThrow(/SVC-EXEC-01[\s\S]*Set enableExecuteCommand to false/);
+    expect(() => app.synth()).toThrow(/SVC-EXEC-01[\s\S]*Set enableExecuteCommand to false/);
   });
 
   test('a writable root filesystem fails synth', () => {
-    const { app, stack } = synth();
+    const { app, stack } = define();
     (stack.task.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.ReadonlyRootFilesystem', false);
-    expect(() => app.synth({ force: true })).toThrow(/TD-ROFS-01/);
+    expect(() => app.synth()).toThrow(/TD-ROFS-01/);
   });
 });

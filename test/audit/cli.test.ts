@@ -15,8 +15,7 @@ let assembly: string;
 
 beforeAll(() => {
   cli = buildCli();
-  const { app } = synth({}, { pathMetadata: true });
-  assembly = app.synth({ force: true }).directory;
+  assembly = synth({}, { pathMetadata: true }).assembly.directory;
 });
 
 const audit = (...args: string[]): Promise<CliResult> => runCli(cli, ['audit', ...args]);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../lib/app';
 import type { AppConfigInput } from '../../lib/config/app-config';
@@ -14,9 +15,14 @@ export function cdkJsonContext(): Record<string, unknown> {
   return readCdkJsonContext(REPO_ROOT);
 }
 
-export interface Synthesized {
+export interface Defined {
   readonly app: App;
   readonly stack: SecureEcsStack;
+}
+
+export interface Synthesized extends Defined {
+  /** The app's one synthesis: every validation plugin has run on it (it would have thrown). */
+  readonly assembly: CloudAssembly;
   readonly template: Template;
 }
 
@@ -28,11 +34,25 @@ export interface SynthOptions {
   readonly pathMetadata?: boolean;
 }
 
-/** Define the app as bin/app.ts does (nag plugin included) for a configuration, and synthesize it. */
-export function synth(input: AppConfigInput = {}, options: SynthOptions = {}): Synthesized {
+/**
+ * Define the app as bin/app.ts does (nag and audit plugins, the guard with control-tower) without
+ * synthesizing it, for tests that change the app before its one `app.synth()`.
+ */
+export function define(input: AppConfigInput = {}, options: SynthOptions = {}): Defined {
   const app = new App({ context: { ...cdkJsonContext(), ...(options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {}) } });
   const stack = defineApp(app, validateConfig({ region: 'eu-west-1', ...input }));
-  return { app, stack, template: Template.fromStack(stack) };
+  return { app, stack };
+}
+
+/**
+ * Define the app and synthesize it once. Every synthesis runs the validation plugins (aws-cdk-lib
+ * synthesize() calls validateTemplates, also for Template.fromStack), so the template is read from
+ * this assembly rather than synthesized again; `app.synth()` afterwards returns the same assembly.
+ */
+export function synth(input: AppConfigInput = {}, options: SynthOptions = {}): Synthesized {
+  const { app, stack } = define(input, options);
+  const assembly = app.synth();
+  return { app, stack, assembly, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template) };
 }
 
 /** The container definitions of the (only) task definition, by container name. */
