@@ -8,6 +8,10 @@ import * as path from 'node:path';
 import { synth } from '../helpers/synth';
 import { buildCli, type CliResult, expectUsageError, REPO_ROOT, runCli } from './helpers/cli';
 
+// Each test runs the CLI as a process (several at once): jest's 5 s default is too short on a busy
+// 2-core machine (one timed out while an end-to-end run shared it).
+jest.setTimeout(30_000);
+
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 const scratch = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
 let cli: string;
