@@ -72,3 +72,18 @@ test('a failed hardening step masks the ECS agent (fail closed)', () => {
 test('the user data stays under the EC2 limit of 16 KB', () => {
   expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
 });
+
+test('a failing step is reported with its line in instance-user-data.sh, though the user data runs it after other lines and without comments', () => {
+  const { INSTANCE_USER_DATA_SCRIPT, withoutComments } = require('../lib/constructs/host-user-data') as typeof import('../lib/constructs/host-user-data');
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  // The file up to its ERR trap, then a failing command on the next line of the file.
+  const source = readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').split('\n');
+  const trap = source.findIndex((l) => l.startsWith("trap 'fail_closed"));
+  const failingLine = trap + 2;
+  const script = [...source.slice(0, trap + 1), 'false'].join('\n').replace(/^#!.*\n/, '\n');
+  const vars = 'ECS_CLUSTER_NAME ECS_TASK_PIDS_LIMIT ECS_CONTAINER_STOP_TIMEOUT DOCKER_NOFILE_SOFT DOCKER_NOFILE_HARD DOCKER_NPROC_SOFT DOCKER_NPROC_HARD AWS_REGION CFN_STACK CFN_RESOURCE AGENT_REGISTRATION_TIMEOUT_SECONDS'.split(' ');
+  // As in the user data: other lines first (here 7), then the script without its comments.
+  const userData = [...vars.map((v) => `export ${v}=x`), ':', ':', ':', withoutComments(script, true)].join('\n');
+  const r = require('node:child_process').spawnSync('bash', ['-c', userData], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  expect(r.stderr).toContain(`secure-ecs: host hardening failed at instance-user-data.sh line ${failingLine};`);
+});

@@ -7,15 +7,15 @@ export const INSTANCE_USER_DATA_SCRIPT = path.join(__dirname, '..', 'host', 'ins
 export const REPORT_SCRIPT = path.join(__dirname, '..', 'host', 'secure-ecs-report.py');
 
 /**
- * The text without its comment-only lines (shebangs stay), so the user data fits EC2's 16 KB limit
- * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html); the files keep the comments.
+ * The text without its comments, so the user data fits EC2's 16 KB limit
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html); the files keep them.
+ * `keepLines` empties comment lines instead of dropping them, so line numbers stay those of the file
+ * (the hardening script reports the line that failed).
  */
-function withoutComments(text: string): string {
-  return text
-    .replace(/^("""[\s\S]*?"""\n)/m, '')
-    .split('\n')
-    .filter((line) => !/^\s*#(?!!)/.test(line))
-    .join('\n');
+export function withoutComments(text: string, keepLines = false): string {
+  const lines = text.replace(/^("""[\s\S]*?"""\n)/m, '').split('\n');
+  const comment = (line: string) => /^\s*#(?!!)/.test(line);
+  return (keepLines ? lines.map((l) => (comment(l) ? '' : l)) : lines.filter((l) => !comment(l))).join('\n');
 }
 
 /** Daemon-wide default ulimits (CIS Docker 2.8); task definitions set their own per container. */
@@ -65,6 +65,7 @@ export function hostUserDataCommands(props: HostUserDataProps): string[] {
     withoutComments(readFileSync(REPORT_SCRIPT, 'utf8')).trimEnd(),
     'SECURE_ECS_REPORT',
     'chmod 0755 /usr/local/sbin/secure-ecs-report',
-    withoutComments(readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').replace(/^#!.*\n/, '')),
+    // The shebang is CDK's (UserData.forLinux); it becomes an empty line to keep the numbering.
+    withoutComments(readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').replace(/^#!.*\n/, '\n'), true),
   ];
 }

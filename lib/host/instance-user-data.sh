@@ -34,8 +34,12 @@ set -euo pipefail
 : "${DOCKER_NOFILE_SOFT:?}" "${DOCKER_NOFILE_HARD:?}" "${DOCKER_NPROC_SOFT:?}" "${DOCKER_NPROC_HARD:?}"
 : "${AWS_REGION:?}" "${CFN_STACK:?}" "${CFN_RESOURCE:?}" "${AGENT_REGISTRATION_TIMEOUT_SECONDS:?}"
 
+# Reports name lines of this file: the user data runs it after other lines (the variables and the
+# report helper) and without its comments, which it keeps as empty lines, so the offset is measured
+# here, at a line of this file whose number is written in it (test/host-user-data.test.ts checks it).
+SOURCE_LINE_OFFSET=$((LINENO - 40))
 fail_closed() {
-  local reason="hardening failed at line $1"
+  local reason="hardening failed at instance-user-data.sh line $(($1 - SOURCE_LINE_OFFSET))"
   echo "secure-ecs: host ${reason}; masking ecs.service so no task runs here" >&2
   systemctl mask --now ecs.service || true
   # During a stack create/update the FAILURE signal fails the deployment, naming the line; outside
