@@ -132,7 +132,7 @@ export class PodmanEngine implements ContainerEngine {
     await this.podman.run(['pod', 'rm', '--force', name]);
     await this.podman.ok('detect the load balancer stand-in', ['pod', 'create', '--name', name, '--label', `${this.labelKey}=${name}`, '--publish', `127.0.0.1:${port}:${inner}`]);
     try {
-      await this.podman.ok('detect the load balancer stand-in', ['run', '--detach', '--pod', name, '--name', `${name}-listener`, '--user', '65534:65534', '--cap-drop', 'ALL', '--pull', 'never', '--entrypoint', 'perl', image, '-MIO::Socket::INET', '-e', script]);
+      await this.podman.ok('detect the load balancer stand-in', ['run', '--detach', '--pod', name, '--name', `${name}-listener`, '--label', `${this.labelKey}=${name}`, '--user', '65534:65534', '--cap-drop', 'ALL', '--pull', 'never', '--entrypoint', 'perl', image, '-MIO::Socket::INET', '-e', script]);
       const deadline = Date.now() + 15_000;
       for (;;) {
         const answer = await readOnce(port).catch(() => '');
