@@ -82,6 +82,8 @@ export class SecureEcsStack extends Stack {
       cluster: this.cluster,
       instanceType: new ec2.InstanceType(h.instanceType),
       additionalInstanceTypes: h.additionalInstanceTypes.map((t) => new ec2.InstanceType(t)),
+      os: h.os,
+      controlContainer: h.controlContainer,
       hardwareType: h.architecture === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD,
       rootVolumeSize: Size.gibibytes(h.rootVolumeGiB),
       minCapacity: h.minInstances,

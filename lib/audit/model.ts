@@ -221,6 +221,11 @@ export interface Host extends Resource {
   /** True if any network interface (or the launch configuration) asks for a public IP. */
   readonly associatePublicIp?: Maybe<boolean>;
   readonly monitoring?: Maybe<boolean>;
+  /**
+   * Bottlerocket hosts: the `settings` table of their TOML user data (./sources/bottlerocket-user-data.ts).
+   * Undefined for every other host, whose user data is a script.
+   */
+  readonly bottlerocket?: Readonly<Record<string, unknown>>;
   /** Decoded user data; intrinsics inside it are rendered as `${...}` placeholders. */
   readonly userData?: Maybe<string>;
   readonly imageId?: Maybe<string>;

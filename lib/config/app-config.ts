@@ -41,6 +41,10 @@ export const awsRegion = () => {
 
 const bool = () => z.boolean({ error: 'true or false' });
 
+/** The container-instance operating systems `hosts.os` offers. */
+export const HOST_OS = ['al2023', 'bottlerocket'] as const;
+export type HostOs = (typeof HOST_OS)[number];
+
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
 const instanceType = () => z.string().regex(INSTANCE_TYPE, 'an EC2 instance type such as t3.small or m7i.large');
 
@@ -91,6 +95,17 @@ export const appConfigSchema = z
          * with compliance "control-tower" and hosts.instanceType unset (CT.AUTOSCALING.PR.6).
          */
         additionalInstanceTypes: z.array(instanceType(), { error: 'a list of EC2 instance types' }).max(9).optional(),
+        /**
+         * Operating system of the container instances: `al2023` (ECS-optimized Amazon Linux 2023,
+         * hardened by lib/host/instance-user-data.sh) or `bottlerocket` (the ECS variant of
+         * Bottlerocket, configured by TOML settings: lib/host/bottlerocket-settings.ts).
+         */
+        os: z.enum(HOST_OS, { error: HOST_OS.map((o) => `"${o}"`).join(' or ') }).default('al2023'),
+        /**
+         * Bottlerocket only: run the control host container, which carries the SSM agent (Session
+         * Manager access to the Bottlerocket API). Unset: true with hosts.os "bottlerocket".
+         */
+        controlContainer: bool().optional(),
         /** CPU architecture of the instances and images. */
         architecture: z.enum(['x86_64', 'arm64'], { error: '"x86_64" or "arm64"' }).default('x86_64'),
         /** Size of the encrypted gp3 root volume. */

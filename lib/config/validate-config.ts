@@ -144,6 +144,9 @@ function crossFieldProblems(c: AppConfig): string[] {
   if (h.minInstances > h.maxInstances) {
     problems.push(`hosts.minInstances: received ${h.minInstances}; expected at most hosts.maxInstances (${h.maxInstances})`);
   }
+  if (h.controlContainer !== undefined && h.os !== 'bottlerocket') {
+    problems.push(`hosts.controlContainer: received ${h.controlContainer} with hosts.os "${h.os}"; expected it unset, or hosts.os "bottlerocket" (only Bottlerocket has a control container)`);
+  }
   if (c.network.natGateways > c.network.maxAzs) {
     problems.push(`network.natGateways: received ${c.network.natGateways}; expected at most network.maxAzs (${c.network.maxAzs})`);
   }

@@ -222,6 +222,19 @@ const CASES: Record<string, Cases> = {
     nonCompliant: [['template: minimal user data', () => launchTemplate(MINIMAL_USER_DATA)]],
     notApplicable: hostOnlyNa(),
   },
+  'BR-PRIV-01': {
+    compliant: [
+      ['template: Bottlerocket, privileged refused', () => launchTemplate('[settings.ecs]\ncluster = "c"\nallow-privileged-containers = false\n')],
+      ['template: Bottlerocket, unset (variant default false)', () => launchTemplate('[settings.ecs]\ncluster = "c"\n')],
+    ],
+    nonCompliant: [['template: Bottlerocket, privileged allowed', () => launchTemplate('[settings.ecs]\ncluster = "c"\nallow-privileged-containers = true\n')]],
+    notApplicable: [...hostOnlyNa(), ['template: AL2023 script host', () => launchTemplate(HARDENED_USER_DATA)]],
+  },
+  'BR-ADMIN-01': {
+    compliant: [['template: Bottlerocket, admin off', () => launchTemplate('[settings.ecs]\ncluster = "c"\n[settings.host-containers.admin]\nenabled = false\n')]],
+    nonCompliant: [['template: Bottlerocket, admin on', () => launchTemplate('[settings.ecs]\ncluster = "c"\n[settings.host-containers.admin]\nenabled = true\n')]],
+    notApplicable: [...hostOnlyNa(), ['template: AL2023 script host', () => launchTemplate(HARDENED_USER_DATA)]],
+  },
   'HD-PART-01': {
     compliant: [
       [

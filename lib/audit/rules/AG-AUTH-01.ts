@@ -1,3 +1,4 @@
+import { bottlerocketSetting } from '../sources/bottlerocket-user-data';
 import { agentRule, setsAgentVariable } from './_kit';
 
 export default agentRule(
@@ -9,5 +10,12 @@ export default agentRule(
     fix: 'Remove ECS_ENGINE_AUTH_DATA; use ECR with the execution role, or repositoryCredentials backed by Secrets Manager.',
     inputs: ['template'],
   },
-  { userData: (ud) => (setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA') ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)' : undefined) },
+  {
+    // settings.container-registry.credentials becomes ECS_ENGINE_AUTH_DATA (ecs-base-conf).
+    bottlerocket: (s) =>
+      bottlerocketSetting(s, 'container-registry.credentials') !== undefined
+        ? 'Bottlerocket settings carry settings.container-registry.credentials: registry credentials in plain text in user data (value not shown)'
+        : undefined,
+    userData: (ud) => (setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA') ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)' : undefined),
+  },
 );

@@ -1,3 +1,4 @@
+import { bottlerocketSetting } from '../sources/bottlerocket-user-data';
 import { agentRule, setsAgentVariable } from './_kit';
 
 /** https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#task-iam-role-considerations */
@@ -12,6 +13,8 @@ export default agentRule(
   },
   {
     userData: (ud) => (setsAgentVariable(ud, 'ECS_AWSVPC_BLOCK_IMDS', /^true$/i) ? undefined : 'user data does not set ECS_AWSVPC_BLOCK_IMDS=true'),
+    // settings.ecs.awsvpc-block-imds becomes ECS_AWSVPC_BLOCK_IMDS (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf; default false).
+    bottlerocket: (s) => (bottlerocketSetting(s, 'ecs.awsvpc-block-imds') === true ? undefined : 'Bottlerocket settings do not set settings.ecs.awsvpc-block-imds = true'),
     instance: (ci) =>
       ci.attributes.includes('ecs.capability.task-eni-block-instance-metadata')
         ? undefined

@@ -26,5 +26,11 @@ export default agentRule(
       const blocked = BLOCKS_IMDS.test(text) && /docker\+|DOCKER-USER|docker0/.test(text);
       return blocked ? undefined : `user data has no iptables rule dropping container traffic to IMDS, and the hop limit is ${hop ?? 'the AMI default'}`;
     },
+    // Bottlerocket user data cannot add iptables rules (no shell): the hop limit is the only block.
+    bottlerocket: (_s, host) => {
+      const hop = host.hopLimit;
+      if (isUnknown(hop) || (hop !== undefined && hop <= 1)) return undefined;
+      return `a Bottlerocket host cannot drop container traffic to IMDS from its settings, and the hop limit is ${hop ?? 'the AMI default'}: set it to 1`;
+    },
   },
 );

@@ -9,5 +9,9 @@ export default agentRule(
     fix: 'Write ECS_TASK_PIDS_LIMIT (for example 256) to /etc/ecs/ecs.config, so a fork bomb stays inside its task.',
     inputs: ['template'],
   },
-  { userData: (ud) => (setsAgentVariable(ud, 'ECS_TASK_PIDS_LIMIT', /\S/) ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT') },
+  {
+    userData: (ud) => (setsAgentVariable(ud, 'ECS_TASK_PIDS_LIMIT', /\S/) ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT'),
+    // No settings.ecs key maps to ECS_TASK_PIDS_LIMIT (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf).
+    bottlerocket: () => 'Bottlerocket\'s ECS variant has no setting for ECS_TASK_PIDS_LIMIT: tasks have no PIDs limit beyond the kernel\'s',
+  },
 );

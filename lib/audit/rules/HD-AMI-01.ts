@@ -3,6 +3,9 @@ import { agentRule } from './_kit';
 /** The public SSM parameters that always name the current ECS-optimized AMI. */
 const RECOMMENDED = /^\/aws\/service\/ecs\/optimized-ami\/.+\/recommended(\/image_id)?$/;
 
+/** Bottlerocket's public parameters (bottlerocket-os/bottlerocket QUICKSTART-ECS.md, "Finding an AMI"). */
+const BOTTLEROCKET_LATEST = /^\/aws\/service\/bottlerocket\/aws-ecs-\d+(-nvidia)?\/(x86_64|arm64)\/latest\/image_id$/;
+
 function compareVersions(a: string, b: string): number {
   const pa = a.replace(/^v/, '').split('.').map(Number);
   const pb = b.replace(/^v/, '').split('.').map(Number);
@@ -35,6 +38,12 @@ export default agentRule(
       if (typeof host.imageId === 'string') return `the AMI is pinned to ${host.imageId} and will not get ECS agent or Docker updates`;
       return undefined;
     },
+    bottlerocket: (_s, host) =>
+      host.imageSsmParameter !== undefined && !BOTTLEROCKET_LATEST.test(host.imageSsmParameter)
+        ? `the AMI comes from SSM parameter ${host.imageSsmParameter}, not a Bottlerocket ECS variant's "latest" one`
+        : typeof host.imageId === 'string'
+          ? `the AMI is pinned to ${host.imageId} and will not get Bottlerocket updates`
+          : undefined,
     instance: (ci, model) => {
       if (!ci.agentVersion) return undefined;
       const peers = model.containerInstances.filter((o) => o.cluster === ci.cluster && o.agentVersion);

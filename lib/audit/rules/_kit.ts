@@ -198,19 +198,25 @@ export function agentRule(
   meta: RuleMetadata,
   tests: {
     readonly userData?: (userData: string, host: Host, model: AuditModel) => Verdict;
+    /**
+     * Bottlerocket hosts (TOML settings, no script): a rule without this test does not apply to
+     * them, since what it looks for in a script (auditd rules, daemon.json) has no place there.
+     */
+    readonly bottlerocket?: (settings: Readonly<Record<string, unknown>>, host: Host, model: AuditModel) => Verdict;
     readonly instance?: (instance: ContainerInstance, model: AuditModel) => Verdict;
   },
 ): Rule {
   return defineRule({
     ...meta,
     check(model) {
-      const hosts = tests.userData ? model.hosts.filter((h) => h.ecs) : [];
+      const hosts = model.hosts.filter((h) => h.ecs && (h.bottlerocket ? tests.bottlerocket : tests.userData));
       const instances = tests.instance ? model.containerInstances : [];
       if (hosts.length === 0 && instances.length === 0) return NOT_APPLICABLE;
       const findings: RuleFinding[] = [];
       for (const host of hosts) {
         if (isUnknown(host.userData)) continue;
-        for (const v of violations(tests.userData!(host.userData ?? '', host, model))) findings.push(findingOn(host, v));
+        const verdict = host.bottlerocket ? tests.bottlerocket!(host.bottlerocket, host, model) : tests.userData!(host.userData ?? '', host, model);
+        for (const v of violations(verdict)) findings.push(findingOn(host, v));
       }
       for (const instance of instances) {
         for (const v of violations(tests.instance!(instance, model))) findings.push(findingOn(instance, v));

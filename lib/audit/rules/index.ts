@@ -12,6 +12,8 @@ import AG_MAC_01 from './AG-MAC-01';
 import AG_PIDS_01 from './AG-PIDS-01';
 import AG_PRIV_01 from './AG-PRIV-01';
 import AG_ROLE_01 from './AG-ROLE-01';
+import BR_ADMIN_01 from './BR-ADMIN-01';
+import BR_PRIV_01 from './BR-PRIV-01';
 import CL_CI_01 from './CL-CI-01';
 import CL_EXEC_01 from './CL-EXEC-01';
 import CP_TERM_01 from './CP-TERM-01';
@@ -165,6 +167,8 @@ export const RULES: readonly Rule[] = [
   HD_DMN_01,
   HD_DMN_02,
   HD_PART_01,
+  BR_PRIV_01,
+  BR_ADMIN_01,
   HD_AMI_01,
   EC2_IMDS_01,
   EC2_IMDS_02,

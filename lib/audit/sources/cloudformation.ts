@@ -5,6 +5,7 @@
  * Resource properties are converted to the ECS API's camelCase and intrinsics become `Unknown`
  * (catalog §2.7), then mapped by the same code as API documents (./ecs-document.ts).
  */
+import { bottlerocketSetting, bottlerocketSettings } from './bottlerocket-user-data';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditInputError } from '../errors';
@@ -164,7 +165,8 @@ function blockDevices(value: unknown): BlockDevice[] | undefined {
 
 /** Whether user data joins an ECS cluster (the agent reads /etc/ecs/ecs.config). */
 function joinsEcs(userData: Maybe<string> | undefined): boolean {
-  return typeof userData === 'string' && /ECS_CLUSTER|\/etc\/ecs\/ecs\.config/.test(userData);
+  if (typeof userData !== 'string') return false;
+  return /ECS_CLUSTER|\/etc\/ecs\/ecs\.config/.test(userData) || bottlerocketSetting(bottlerocketSettings(userData) ?? {}, 'ecs.cluster') !== undefined;
 }
 
 export interface TemplateSource {
@@ -256,6 +258,7 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       hopLimit: num(normalizeCfn(metadata?.HttpPutResponseHopLimit)),
       blockDevices: blockDevices(d.BlockDeviceMappings) ?? [],
       userData,
+      bottlerocket: bottlerocketSettings(typeof userData === 'string' ? userData : undefined),
       imageId: str(normalizeCfn(d.ImageId)),
       imageSsmParameter: ssmParameter(d.ImageId),
       ...extra,
