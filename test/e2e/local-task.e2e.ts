@@ -366,9 +366,18 @@ describe('faults', () => {
     const before = await startedAt(app());
     const kill = await inside(app(), 'for p in /proc/[0-9]*; do case "$(tr "\\0" " " < $p/cmdline)" in "php-fpm: master"*) kill -9 "${p#/proc/}" && echo killed;; esac; done');
     expect(kill.out).toContain('killed');
-    const r = await request(port, '/', { client: newClient(), timeoutMs: 5000 });
-    process.stderr.write(`\nfaults: php-fpm killed; the proxy answered ${r.status} in ${r.ms} ms\n`);
-    expect({ status: [502, 503].includes(r.status), withinOneSecond: r.ms < 1000 }).toEqual({ status: true, withinOneSecond: true });
+    // The master is gone at once, but a worker it forked may still hold the socket and answer for a
+    // few milliseconds until the container's init ends the container (seen once on podman: one 200 in
+    // 44 ms). The claim is what the client sees within a second: a 502/503, and never a hang.
+    const killedAt = Date.now();
+    const answers: { status: number; ms: number }[] = [];
+    while (Date.now() - killedAt < 1000 && !answers.some((a) => [502, 503].includes(a.status))) {
+      const r = await request(port, '/', { client: newClient(), timeoutMs: 5000 });
+      answers.push({ status: r.status, ms: r.ms });
+    }
+    const first = answers.find((a) => [502, 503].includes(a.status));
+    process.stderr.write(`\nfaults: php-fpm killed; the proxy answered ${answers.map((a) => `${a.status} in ${a.ms} ms`).join(', ')}\n`);
+    expect({ gatewayError: first !== undefined, withinOneSecond: answers.every((a) => a.ms < 1000) }).toEqual({ gatewayError: true, withinOneSecond: true });
 
     const h = defs[appName()].HealthCheck;
     const deadline = Date.now() + (h.StartPeriod + h.Interval * (h.Retries + 1)) * 1000 + 30_000;
