@@ -20,7 +20,7 @@ import { ensureImages, translateFor } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
 import { TaskRunner } from '../lib/local/task-runner';
-import { translateTask, type TranslatedTask } from '../lib/local/translate-task';
+import type { TranslatedTask } from '../lib/local/translate-task';
 import { podWithoutLimits, unhardenContainer, withExtraFlags, type Change } from './variants';
 
 export const BENCH_LABEL = 'secure-ecs.bench';
@@ -222,11 +222,4 @@ export async function startPod(
       live.delete(name);
     },
   };
-}
-
-function firstContainerPort(task: BenchTask): number {
-  const defs = task.assembly.properties.ContainerDefinitions as any[];
-  const port = defs.flatMap((d) => (Array.isArray(d.PortMappings) ? d.PortMappings : [])).map((p: any) => Number(p.ContainerPort)).find((p: number) => Number.isFinite(p));
-  if (port === undefined) throw new Error('no container port in the task');
-  return port;
 }

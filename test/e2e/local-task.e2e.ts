@@ -308,7 +308,7 @@ describe('hardening at runtime, per container', () => {
   test('the task cgroup carries the task-level CPU and memory limits (or up says it cannot)', async () => {
     if (!honoured('task.Cpu') || !honoured('task.Memory')) {
       // Rootless podman on cgroup v1: no limits can be set, and that is what up printed.
-      expect(upOutput).toMatch(/Not honoured locally[\s\S]*\n  task\.Cpu: [\s\S]*\n  task\.Memory: /);
+      expect(upOutput).toMatch(/Not honoured locally[\s\S]*\n {2}task\.Cpu: [\s\S]*\n {2}task\.Memory: /);
       return;
     }
     const cg = await (await engine()).taskCgroup(POD);

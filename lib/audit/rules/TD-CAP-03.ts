@@ -20,6 +20,6 @@ export default containerRule(
     const added = knownItems(c.capabilitiesAdd)
       .map(capabilityName)
       .filter((a) => !DOCKER_DEFAULT_CAPABILITIES.has(a) && !DANGEROUS_CAPABILITIES.has(a));
-    return added.length ? `capabilities.add includes ${added.join(', ')}, outside Docker\'s default set` : undefined;
+    return added.length ? `capabilities.add includes ${added.join(', ')}, outside Docker's default set` : undefined;
   },
 );

@@ -14,5 +14,5 @@ export default containerRule(
   (c) =>
     c.readonlyRootFilesystem === true || isUnknown(c.readonlyRootFilesystem)
       ? undefined
-      : `readonlyRootFilesystem is ${c.readonlyRootFilesystem === undefined ? 'not set' : 'false'}: the process can change the image\'s files`,
+      : `readonlyRootFilesystem is ${c.readonlyRootFilesystem === undefined ? 'not set' : 'false'}: the process can change the image's files`,
 );

@@ -188,7 +188,8 @@ export class DockerEngine implements ContainerEngine {
         } as any,
       );
       await this.follow(stream as unknown as NodeJS.ReadableStream, (raw) => {
-        // The legacy builder colours stderr lines with terminal escapes.
+        // The legacy builder colours stderr lines with terminal escapes (ESC [ ... m).
+        // eslint-disable-next-line no-control-regex -- the escape character is what is matched
         const l = raw.replace(/\x1b\[[0-9;]*m/g, '');
         if (!l.trim()) return;
         tail.push(l);
