@@ -32,7 +32,10 @@ export function projectAppCommand(): string {
 export const TS_NODE_APP = 'npx ts-node --prefer-ts-exts bin/app.ts';
 
 /** Run a shell command in the project; resolves with the exit code, wall time and the last lines. */
-export async function timed(command: string, opts: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void; cwd?: string } = {}): Promise<{ code: number; ms: number; tail: string[] }> {
+export async function timed(
+  command: string,
+  opts: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void; cwd?: string } = {},
+): Promise<{ code: number; ms: number; tail: string[] }> {
   const began = Date.now();
   const r = await runLines('sh', ['-c', command], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...CDK_ENV, ...opts.env }, onLine: opts.onLine, tail: 40 });
   return { code: r.code, ms: Date.now() - began, tail: r.tail };
@@ -68,7 +71,11 @@ export async function buildJsApp(dir: string): Promise<string> {
   visit('bin');
   visit('lib');
   for (const top of ['containers', 'audit-acknowledgements.json']) if (existsSync(path.join(ROOT, top))) symlinkSync(path.join(ROOT, top), path.join(dir, top));
-  const r = await runLines(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [...sources, '--format=cjs', '--platform=node', '--target=node20', `--outdir=${dir}`, '--outbase=.', '--log-level=warning'], { cwd: ROOT });
+  const r = await runLines(
+    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    [...sources, '--format=cjs', '--platform=node', '--target=node20', `--outdir=${dir}`, '--outbase=.', '--log-level=warning'],
+    { cwd: ROOT },
+  );
   if (r.code !== 0) throw new Error(`esbuild failed:\n${r.tail.join('\n')}`);
   return path.join(dir, 'bin', 'app.js');
 }
@@ -137,7 +144,17 @@ export function benchProject(dir: string, assembly: string): string {
   // The runner re-synthesizes when an input is newer than the assembly: this copy is not a change.
   const { atime, mtime } = statSync(path.join(ROOT, 'cdk.json'));
   utimesSync(path.join(dir, 'cdk.json'), atime, mtime);
-  for (const entry of ['bin', 'lib', 'containers', 'node_modules', 'package.json', 'package-lock.json', 'cdk.context.json', 'tsconfig.json', 'audit-acknowledgements.json']) {
+  for (const entry of [
+    'bin',
+    'lib',
+    'containers',
+    'node_modules',
+    'package.json',
+    'package-lock.json',
+    'cdk.context.json',
+    'tsconfig.json',
+    'audit-acknowledgements.json',
+  ]) {
     if (existsSync(path.join(ROOT, entry)) && !existsSync(path.join(dir, entry))) symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
   }
   return dir;
@@ -145,12 +162,22 @@ export function benchProject(dir: string, assembly: string): string {
 
 /** The CLI as users run it: the esbuild bundle of bin/secure-ecs.ts (as npm's prepare builds it), built privately. */
 export async function buildCliBundle(file: string): Promise<void> {
-  const r = await runLines(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${file}`, '--log-level=warning'], { cwd: ROOT });
+  const r = await runLines(
+    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${file}`, '--log-level=warning'],
+    { cwd: ROOT },
+  );
   if (r.code !== 0) throw new Error(`esbuild failed:\n${r.tail.join('\n')}`);
 }
 
 /** Run the CLI bundle; resolves with exit code, wall time and output. */
-export function cli(bundle: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onLine?: (l: string) => void): Promise<{ code: number; ms: number; output: string }> {
+export function cli(
+  bundle: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  onLine?: (l: string) => void,
+): Promise<{ code: number; ms: number; output: string }> {
   const began = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -192,15 +219,25 @@ export async function localUpColdAndCached(podman: Podman, o: { work: string; as
   const storageEnv = { ...podman.env, ...env };
   // Everything below removes what this storage holds: make sure podman really uses the private one.
   const graphRoot = (await podman.ok('private storage', ['info', '--format', '{{.Store.GraphRoot}}'], { env: storageEnv })).trim();
-  if (graphRoot !== path.join(storage, 'graph')) throw new Error(`podman ignored CONTAINERS_STORAGE_CONF (graph root ${graphRoot}); not running the cold start`);
+  if (graphRoot !== path.join(storage, 'graph'))
+    throw new Error(`podman ignored CONTAINERS_STORAGE_CONF (graph root ${graphRoot}); not running the cold start`);
   const runs: UpRun[] = [];
   const name = `bench-up-${process.pid}`;
   const upOnce = async (kind: UpRun['kind'], n: number) => {
     const port = 18000 + Math.floor(Math.random() * 1000);
     const args = ['local', 'up', '--detach', '--port', String(port), '--name', name, '--project', project];
-    const r = await o.reporter.step(`secure-ecs local up (${kind}${kind === 'cached' ? ` ${n}` : ''})`, (s) => cli(bundle, args, env, 30 * 60_000, (l) => s.update(l)));
+    const r = await o.reporter.step(`secure-ecs local up (${kind}${kind === 'cached' ? ` ${n}` : ''})`, (s) =>
+      cli(bundle, args, env, 30 * 60_000, (l) => s.update(l)),
+    );
     const down = await cli(bundle, ['local', 'down', '--name', name, '--project', project], env, 5 * 60_000);
-    runs.push({ kind, ms: r.ms, code: r.code, synthesized: /synthesize the CDK app/.test(r.output), built: /podman build/.test(r.output), command: `secure-ecs ${args.join(' ').replace(project, '<bench project>')}` });
+    runs.push({
+      kind,
+      ms: r.ms,
+      code: r.code,
+      synthesized: /synthesize the CDK app/.test(r.output),
+      built: /podman build/.test(r.output),
+      command: `secure-ecs ${args.join(' ').replace(project, '<bench project>')}`,
+    });
     if (r.code !== 0) o.reporter.warn(`local up (${kind}) exited with ${r.code}:\n${r.output.split('\n').slice(-20).join('\n')}`);
     if (down.code !== 0) o.reporter.warn(`local down exited with ${down.code}:\n${down.output.split('\n').slice(-10).join('\n')}`);
   };

@@ -53,14 +53,26 @@ export function readMemoryCgroup(rel: string): CgroupMemory {
     const usage = Number(readFileSync(path.join(dir, 'memory.current'), 'utf8'));
     const stat = statOf(readFileSync(path.join(dir, 'memory.stat'), 'utf8'));
     const max = readFileSync(path.join(dir, 'memory.max'), 'utf8').trim();
-    return { usageBytes: usage, workingSetBytes: usage - (stat.inactive_file ?? 0), anonBytes: stat.anon ?? 0, limitBytes: max === 'max' ? undefined : Number(max), cgroup: dir };
+    return {
+      usageBytes: usage,
+      workingSetBytes: usage - (stat.inactive_file ?? 0),
+      anonBytes: stat.anon ?? 0,
+      limitBytes: max === 'max' ? undefined : Number(max),
+      cgroup: dir,
+    };
   }
   const dir = path.join('/sys/fs/cgroup/memory', rel);
   const usage = Number(readFileSync(path.join(dir, 'memory.usage_in_bytes'), 'utf8'));
   const stat = statOf(readFileSync(path.join(dir, 'memory.stat'), 'utf8'));
   const limit = Number(readFileSync(path.join(dir, 'memory.limit_in_bytes'), 'utf8'));
   // v1 reports "no limit" as the largest page-aligned value.
-  return { usageBytes: usage, workingSetBytes: usage - (stat.total_inactive_file ?? 0), anonBytes: (stat.total_rss ?? 0) + (stat.total_shmem ?? 0), limitBytes: limit >= 2 ** 60 ? undefined : limit, cgroup: dir };
+  return {
+    usageBytes: usage,
+    workingSetBytes: usage - (stat.total_inactive_file ?? 0),
+    anonBytes: (stat.total_rss ?? 0) + (stat.total_shmem ?? 0),
+    limitBytes: limit >= 2 ** 60 ? undefined : limit,
+    cgroup: dir,
+  };
 }
 
 /** A container's cgroup for one (v1) controller, from its init process's /proc/<pid>/cgroup as the host sees it. */
@@ -102,7 +114,12 @@ export async function podCpu(podman: Podman, podName: string): Promise<CpuCounte
   const rel = (await podman.ok('pod cgroup', ['pod', 'inspect', '--format', '{{.CgroupPath}}', podName])).trim();
   if (V2) {
     const stat = statOf(readFileSync(path.join('/sys/fs/cgroup', rel, 'cpu.stat'), 'utf8'));
-    return { usageNs: (stat.usage_usec ?? 0) * 1000, periods: stat.nr_periods ?? 0, throttled: stat.nr_throttled ?? 0, throttledNs: (stat.throttled_usec ?? 0) * 1000 };
+    return {
+      usageNs: (stat.usage_usec ?? 0) * 1000,
+      periods: stat.nr_periods ?? 0,
+      throttled: stat.nr_throttled ?? 0,
+      throttledNs: (stat.throttled_usec ?? 0) * 1000,
+    };
   }
   const stat = statOf(readFileSync(path.join('/sys/fs/cgroup/cpu', rel, 'cpu.stat'), 'utf8'));
   const usage = Number(readFileSync(path.join('/sys/fs/cgroup/cpuacct', rel, 'cpuacct.usage'), 'utf8'));

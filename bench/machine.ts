@@ -20,7 +20,12 @@ export interface Machine {
 
 function firstLine(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: process.env });
-  return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').find((l) => l.trim())?.trim() ?? 'not installed';
+  return (
+    `${r.stdout ?? ''}${r.stderr ?? ''}`
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? 'not installed'
+  );
 }
 
 export function describeMachine(podmanEnv: NodeJS.ProcessEnv): Machine {
@@ -30,7 +35,10 @@ export function describeMachine(podmanEnv: NodeJS.ProcessEnv): Machine {
   } catch {
     // not Linux
   }
-  const podman = spawnSync('podman', ['info', '--format', '{{.Version.Version}} {{.Host.OCIRuntime.Name}} {{.Host.CgroupManager}}'], { encoding: 'utf8', env: podmanEnv });
+  const podman = spawnSync('podman', ['info', '--format', '{{.Version.Version}} {{.Host.OCIRuntime.Name}} {{.Host.CgroupManager}}'], {
+    encoding: 'utf8',
+    env: podmanEnv,
+  });
   const [podmanVersion = '?', runtime = '?', manager = '?'] = (podman.stdout ?? '').trim().split(' ');
   const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
   const hybrid = !cgroupV2 && existsSync('/sys/fs/cgroup/unified');

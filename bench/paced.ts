@@ -67,7 +67,14 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
     pending.push(
       new Promise<void>((resolve) => {
         const req = http.request(
-          { host: '127.0.0.1', port: o.port, path: `${o.path}${o.path.includes('?') ? '&' : '?'}n=${i}`, agent, headers: { 'X-Forwarded-For': o.client }, timeout: o.timeoutMs ?? 10_000 },
+          {
+            host: '127.0.0.1',
+            port: o.port,
+            path: `${o.path}${o.path.includes('?') ? '&' : '?'}n=${i}`,
+            agent,
+            headers: { 'X-Forwarded-For': o.client },
+            timeout: o.timeoutMs ?? 10_000,
+          },
           (res) => {
             const key = String(res.statusCode ?? 0);
             byStatus[key] = (byStatus[key] ?? 0) + 1;
@@ -88,7 +95,10 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
   }
   await Promise.all(pending);
   agent.destroy();
-  const count = (pred: (s: number) => boolean) => Object.entries(byStatus).filter(([s]) => pred(Number(s))).reduce((n, [, v]) => n + v, 0);
+  const count = (pred: (s: number) => boolean) =>
+    Object.entries(byStatus)
+      .filter(([s]) => pred(Number(s)))
+      .reduce((n, [, v]) => n + v, 0);
   return {
     client: o.client,
     ratePerS: o.ratePerS,

@@ -56,7 +56,16 @@ export async function prepareTask(engine: PodmanEngine, facts: HostFacts, outdir
   if (!copy) throw new Error('the proxy Dockerfile does not COPY nginx.conf.template');
   const pathInImage = copy[1].endsWith('/') ? `${copy[1]}nginx.conf.template` : copy[1];
   const gateway = await engine.loadBalancerAddress(Object.values(images)[0].ref);
-  return { assembly, images, proxy: String(proxyDef.Name), app, proxyEnv, proxyTemplate: { text: readFileSync(path.join(dir, 'nginx.conf.template'), 'utf8'), pathInImage }, gateway, facts };
+  return {
+    assembly,
+    images,
+    proxy: String(proxyDef.Name),
+    app,
+    proxyEnv,
+    proxyTemplate: { text: readFileSync(path.join(dir, 'nginx.conf.template'), 'utf8'), pathInImage },
+    gateway,
+    facts,
+  };
 }
 
 export interface VariantSpec {

@@ -44,12 +44,35 @@ export interface Results {
   startedAt: string;
   durationS: number;
   machine: Machine;
-  config: { rounds: number; wrkS: number; warmupS: number; connections: number; threads: number; limiterS: number; limiterLevels: number[]; idleS: number; synthRounds: number; upCachedRuns: number; loadClient: string; exemptRate: string };
+  config: {
+    rounds: number;
+    wrkS: number;
+    warmupS: number;
+    connections: number;
+    threads: number;
+    limiterS: number;
+    limiterLevels: number[];
+    idleS: number;
+    synthRounds: number;
+    upCachedRuns: number;
+    loadClient: string;
+    exemptRate: string;
+  };
   synth: { ms: number; command: string; reused?: boolean };
-  template: { rate: number; burst: number; connectionsPerClient: number; taskCpu: string; taskMemory: string; containers: { name: string; memoryMiB: number; cpu: number; user: string }[] };
+  template: {
+    rate: number;
+    burst: number;
+    connectionsPerClient: number;
+    taskCpu: string;
+    taskMemory: string;
+    containers: { name: string; memoryMiB: number; cpu: number; user: string }[];
+  };
   images: ImageSize[];
   memory: { idleS: number; containers: (CgroupMemory & { container: string })[]; pod?: CgroupMemory };
-  hardening: { variants: { id: string; label: string; changes: Change[]; podRemoved: string[]; podArgs: string[]; createArgs: Record<string, string[]> }[]; runs: WrkRun[] };
+  hardening: {
+    variants: { id: string; label: string; changes: Change[]; podRemoved: string[]; podArgs: string[]; createArgs: Record<string, string[]> }[];
+    runs: WrkRun[];
+  };
   features: { proxy: string; removed: { feature: string; lines: string[] }[]; runs: WrkRun[] };
   limiter: { rate: number; burst: number; durationS: number; secondClientRate: number; levels: LimiterLevel[] };
   devloop: {
@@ -78,7 +101,8 @@ const pct = (n: number, d = 1) => `${n >= 0 ? '+' : ''}${n.toFixed(d)}%`;
 const MB = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const MiB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 interface VariantStats {
   readonly rps: number;
@@ -100,7 +124,9 @@ function stats(runs: WrkRun[]): VariantStats {
     p50: median(runs.map((r) => r.wrk.p50Ms)),
     p99: median(runs.map((r) => r.wrk.p99Ms)),
     cpuUsPerReq: median(runs.map((r) => r.cpu.usageNs / 1000 / r.wrk.requests)),
-    containerUsPerReq: Object.fromEntries(Object.keys(runs[0]?.containerCpuNs ?? {}).map((c) => [c, median(runs.map((r) => r.containerCpuNs[c] / 1000 / r.wrk.requests))])),
+    containerUsPerReq: Object.fromEntries(
+      Object.keys(runs[0]?.containerCpuNs ?? {}).map((c) => [c, median(runs.map((r) => r.containerCpuNs[c] / 1000 / r.wrk.requests))]),
+    ),
     throttledPct: median(runs.map((r) => (r.cpu.periods ? (r.cpu.throttled / r.cpu.periods) * 100 : 0))),
     spreadPct: ((Math.max(...rps) - Math.min(...rps)) / median(rps)) * 100,
     runs,
@@ -112,11 +138,23 @@ function summaryTable(rows: [string, VariantStats][], base?: { label: string; st
   const containers = Object.keys(rows[0]?.[1].containerUsPerReq ?? {});
   return table(
     [
-      'variant', 'median req/s', 'median p50 ms', 'median p99 ms', ...containers.map((c) => `CPU µs/request ${c}`), 'CPU µs/request pod', 'req/s spread',
+      'variant',
+      'median req/s',
+      'median p50 ms',
+      'median p99 ms',
+      ...containers.map((c) => `CPU µs/request ${c}`),
+      'CPU µs/request pod',
+      'req/s spread',
       ...(base ? [`${base.label} / variant (req/s)`, `${base.label} / variant (p99)`] : []),
     ],
     rows.map(([label, x]) => [
-      label, f(x.rps, 0), f(x.p50), f(x.p99), ...containers.map((c) => f(x.containerUsPerReq[c], 0)), f(x.cpuUsPerReq, 0), `${f(x.spreadPct, 0)}%`,
+      label,
+      f(x.rps, 0),
+      f(x.p50),
+      f(x.p99),
+      ...containers.map((c) => f(x.containerUsPerReq[c], 0)),
+      f(x.cpuUsPerReq, 0),
+      `${f(x.spreadPct, 0)}%`,
       ...(base ? [f(base.stats.rps / x.rps), `${f(base.stats.p99 / x.p99)}x`] : []),
     ]),
   );
@@ -144,7 +182,18 @@ function perRound(runs: WrkRun[], a: string, b: string): number[] {
 function runsTable(runs: WrkRun[], labels: Record<string, string>): string {
   const containers = Object.keys(runs[0]?.containerCpuNs ?? {});
   return table(
-    ['round', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', ...containers.map((c) => `CPU µs/request ${c}`), 'CPU µs/request pod', 'CFS periods throttled', 'pod start'],
+    [
+      'round',
+      'variant',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx',
+      ...containers.map((c) => `CPU µs/request ${c}`),
+      'CPU µs/request pod',
+      'CFS periods throttled',
+      'pod start',
+    ],
     runs.map((r) => [
       r.round,
       labels[r.variant] ?? r.variant,
@@ -220,7 +269,9 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     reason: featOk
       ? straddles(pairs, 0.97, 'median')
       : `Measured cost ${pct((feat - 1) * 100)} of the throughput. CPU per request, features on vs off: ` +
-        `${Object.keys(ON.containerUsPerReq).map((c) => `${c} ${f(ON.containerUsPerReq[c], 0)} vs ${f(OFF.containerUsPerReq[c], 0)} µs`).join(', ')}, whole pod ${f(ON.cpuUsPerReq, 0)} vs ${f(OFF.cpuUsPerReq, 0)} µs. ` +
+        `${Object.keys(ON.containerUsPerReq)
+          .map((c) => `${c} ${f(ON.containerUsPerReq[c], 0)} vs ${f(OFF.containerUsPerReq[c], 0)} µs`)
+          .join(', ')}, whole pod ${f(ON.cpuUsPerReq, 0)} vs ${f(OFF.cpuUsPerReq, 0)} µs. ` +
         `The task is capped at ${taskVcpu} vCPU and throttled throughout, so its throughput falls in proportion to the pod's CPU per request` +
         `${
           ON.containerUsPerReq[r.features.proxy] - OFF.containerUsPerReq[r.features.proxy] < (ON.cpuUsPerReq - OFF.cpuUsPerReq) / 2
@@ -255,14 +306,25 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
           )
           .join('. '),
   });
-  goals.push({ name: 'Limiter: no 5xx', result: `${fivexx} 5xx, ${neterr} network errors`, goal: '0', met: fivexx === 0, reason: fivexx ? 'see the per-level table' : undefined });
+  goals.push({
+    name: 'Limiter: no 5xx',
+    result: `${fivexx} 5xx, ${neterr} network errors`,
+    goal: '0',
+    met: fivexx === 0,
+    reason: fivexx ? 'see the per-level table' : undefined,
+  });
   const fairOk = secondMin >= 99;
   goals.push({
     name: 'Limiter fairness: second client success',
     result: `${f(secondMin, 1)}% (lowest level)`,
     goal: '>= 99%',
     met: fairOk,
-    reason: fairOk ? undefined : lv.filter((l) => l.second.ok < l.second.sent).map((l) => `${l.multiple}x: ${JSON.stringify(l.second.byStatus)}, ${l.second.networkErrors} network errors`).join('; '),
+    reason: fairOk
+      ? undefined
+      : lv
+          .filter((l) => l.second.ok < l.second.sent)
+          .map((l) => `${l.multiple}x: ${JSON.stringify(l.second.byStatus)}, ${l.second.networkErrors} network errors`)
+          .join('; '),
   });
 
   // ------------------------------------------------------------------ 4. developer loop
@@ -280,7 +342,12 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
       goal: '<= 0.4x',
       met: ok,
       reason: ok
-        ? straddles(tsx.timesS.map((t, i) => t / tsNode.timesS[i]), 0.4, 'mean', true)
+        ? straddles(
+            tsx.timesS.map((t, i) => t / tsNode.timesS[i]),
+            0.4,
+            'mean',
+            true,
+          )
         : floor
           ? `Most of a synth is not TypeScript loading. The same app precompiled to JavaScript (no loader at all) takes ${f(mean(floor.timesS))} s, ` +
             `${f(floorShare)}x of the ts-node time${floorShare > 0.4 ? ', so no TypeScript loader can reach 0.4x' : ''}: the CDK CLI, building the construct tree, ` +
@@ -317,7 +384,15 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
           `Every comparison was measured side by side in this one run (alternating rounds): the machine is shared and noisy, so compare the ratios, not absolute numbers across runs.`,
     '',
   );
-  out.push('## Goals', '', table(['measurement', 'result', 'goal', 'met'], goals.map((g) => [g.name, g.result, g.goal, g.met ? 'yes' : '**no**'])), '');
+  out.push(
+    '## Goals',
+    '',
+    table(
+      ['measurement', 'result', 'goal', 'met'],
+      goals.map((g) => [g.name, g.result, g.goal, g.met ? 'yes' : '**no**']),
+    ),
+    '',
+  );
   out.push(
     '## Machine',
     '',
@@ -341,7 +416,7 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     '',
     `The bench synthesizes the app once with the project's own command (\`${r.synth.command.replace(/-o \S+/, '-o <work>/cdk.out')}\`, ${secs(r.synth.ms)}) and builds every pod from that assembly ` +
       "with the local runner's modules (lib/local/): the cloud assembly reader, the translator from the task definition to `podman pod create` / `podman create` arguments, " +
-      "the image builder (the images are the CDK assets, tagged with their asset hash) and the TaskRunner, which starts the containers in dependency order, waits until each is HEALTHY " +
+      'the image builder (the images are the CDK assets, tagged with their asset hash) and the TaskRunner, which starts the containers in dependency order, waits until each is HEALTHY ' +
       'and then supervises them exactly as `secure-ecs local up` does (one `podman inspect` a second, the health checks every 10 s) in every variant. ' +
       `The task runs under the template's limits: Cpu ${r.template.taskCpu} (${taskVcpu} vCPU, a CFS quota on the pod), Memory ${r.template.taskMemory} MiB; ` +
       r.template.containers.map((c) => `${c.name}: user ${c.user}, ${c.memoryMiB} MiB, ${c.cpu} CPU shares`).join('; ') +
@@ -360,24 +435,35 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
       `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\` (the renderer's maximum) in every variant, ` +
       `so \`limit_req\` still runs on every request but never rejects (the non-2xx column shows it). wrk's \`--latency\` percentiles are read through a Lua \`done\` hook (bench/wrk.ts). ` +
       "CPU µs/request: the CPU time of each container's cgroup and of the pod's cgroup (cpuacct) over the measured run, divided by the requests served; " +
-      'under the task\'s CPU quota, throughput is that quota divided by the pod\'s CPU per request.',
+      "under the task's CPU quota, throughput is that quota divided by the pod's CPU per request.",
     '',
     'What the unhardened variants change, derived from the translated template (bench/variants.ts), per container:',
     '',
   );
   for (const v of r.hardening.variants.filter((x) => x.changes.length)) {
     out.push(`- **${v.label}**${v.podRemoved.length ? ` (pod: removed \`${v.podRemoved.join('`, `')}\`)` : ' (pod unchanged)'}:`);
-    for (const c of v.changes) out.push(`  - ${c.container}: removed ${c.removed.map((x) => `\`${x}\``).join(', ') || 'nothing'}; added ${c.added.map((x) => `\`${x}\``).join(', ') || 'nothing'}`);
+    for (const c of v.changes)
+      out.push(
+        `  - ${c.container}: removed ${c.removed.map((x) => `\`${x}\``).join(', ') || 'nothing'}; added ${c.added.map((x) => `\`${x}\``).join(', ') || 'nothing'}`,
+      );
   }
   const shellArgs = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   out.push('', '<details><summary>The exact podman commands of each variant (first round)</summary>', '');
   for (const v of r.hardening.variants) {
-    out.push(`**${v.label}**`, '', '```', `podman pod create ${shellArgs(v.podArgs)}`, ...Object.values(v.createArgs).map((a) => `podman create ${shellArgs(a)}`), '```', '');
+    out.push(
+      `**${v.label}**`,
+      '',
+      '```',
+      `podman pod create ${shellArgs(v.podArgs)}`,
+      ...Object.values(v.createArgs).map((a) => `podman create ${shellArgs(a)}`),
+      '```',
+      '',
+    );
   }
   out.push('</details>');
   out.push(
     '',
-    'Health checks, restart policy, environment, stop timeouts, the tmpfs mount itself, the engine\'s default seccomp profile (the template sets none, so ECS applies Docker\'s default too) and the pod shape (one network namespace, the same published port) are the same in every variant. ' +
+    "Health checks, restart policy, environment, stop timeouts, the tmpfs mount itself, the engine's default seccomp profile (the template sets none, so ECS applies Docker's default too) and the pod shape (one network namespace, the same published port) are the same in every variant. " +
       "\"No limits\" leaves podman's defaults: the runner's containers.conf ulimits (at this host's hard limits) and no memory or CPU limit.",
     '',
     summaryTable(
@@ -385,8 +471,12 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
       { label: 'hardened', stats: H },
     ),
     '',
-    `Hardened / unhardened (no limits) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened').map((x) => f(x)).join(', ')}; ` +
-      `hardened / unhardened (task limits kept) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened-limits').map((x) => f(x)).join(', ')} (req/s).`,
+    `Hardened / unhardened (no limits) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened')
+      .map((x) => f(x))
+      .join(', ')}; ` +
+      `hardened / unhardened (task limits kept) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened-limits')
+        .map((x) => f(x))
+        .join(', ')} (req/s).`,
     '',
     runsTable(r.hardening.runs, hLabels),
     '',
@@ -430,7 +520,21 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
       `Expected accepted = min(sent, rate x ${r.limiter.durationS} s + burst) = min(sent, ${r.limiter.rate * r.limiter.durationS + r.limiter.burst}).`,
     '',
     table(
-      ['level', 'offered req/s', 'sent', 'sending span s', 'accepted (200)', 'expected', 'deviation', '429', '429 without Retry-After', '5xx', 'network errors', 'sends > 5 ms late', `second client ok (${r.limiter.secondClientRate} req/s)`],
+      [
+        'level',
+        'offered req/s',
+        'sent',
+        'sending span s',
+        'accepted (200)',
+        'expected',
+        'deviation',
+        '429',
+        '429 without Retry-After',
+        '5xx',
+        'network errors',
+        'sends > 5 ms late',
+        `second client ok (${r.limiter.secondClientRate} req/s)`,
+      ],
       lv.map((l) => [
         `${l.multiple}x`,
         l.offeredPerS,
@@ -457,11 +561,18 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
   if (r.devloop.synth) {
     out.push(
       `\`cdk synth\` of the same app, ${r.config.synthRounds} alternating rounds under hyperfine (each round runs every command once, \`--runs 1\`, the order reversed every other round; ` +
-        '`--prepare` empties the output directory first). Each writes its own output directory (`-o`), never the project\'s cdk.out. CloudFormation validation, cdk-nag and the audit plugin are on in all three, as in `npm start`.',
+        "`--prepare` empties the output directory first). Each writes its own output directory (`-o`), never the project's cdk.out. CloudFormation validation, cdk-nag and the audit plugin are on in all three, as in `npm start`.",
       '',
       table(
         ['app command', 'mean s', 'min s', 'max s', 'runs', 'vs ts-node'],
-        r.devloop.synth.runs.map((x) => [x.name, f(mean(x.timesS)), f(Math.min(...x.timesS)), f(Math.max(...x.timesS)), x.timesS.length, `${f(mean(x.timesS) / mean(tsNode!.timesS))}x`]),
+        r.devloop.synth.runs.map((x) => [
+          x.name,
+          f(mean(x.timesS)),
+          f(Math.min(...x.timesS)),
+          f(Math.max(...x.timesS)),
+          x.timesS.length,
+          `${f(mean(x.timesS) / mean(tsNode!.timesS))}x`,
+        ]),
       ),
       '',
       'Commands (in `<work>`, a temporary directory):',
@@ -483,18 +594,27 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     out.push(`Synth with the project's command: ${secs(r.devloop.synthOnceMs ?? r.synth.ms)} (once; the comparison with ts-node runs only in a full run).`, '');
   }
   if (r.devloop.unit) {
-    out.push(`Unit tests, \`npx jest\` (what \`npm test\` runs after the type check, before the end-to-end tests): **${secs(r.devloop.unit.ms)}** wall time, exit ${r.devloop.unit.code} (${r.devloop.unit.summary || 'no summary'}).`, '');
+    out.push(
+      `Unit tests, \`npx jest\` (what \`npm test\` runs after the type check, before the end-to-end tests): **${secs(r.devloop.unit.ms)}** wall time, exit ${r.devloop.unit.code} (${r.devloop.unit.summary || 'no summary'}).`,
+      '',
+    );
   }
   if (r.devloop.up?.length) {
     out.push(
       '`secure-ecs local up --detach` (the CLI bundle, as `npm start` builds it), from the command to every container HEALTHY. **Cold:** a private, empty podman storage ' +
         '(`CONTAINERS_STORAGE_CONF` with its own graph root and run root), so the Debian base image (no registry is reachable here: built from the Debian archive with mmdebstrap), ' +
         "both images and podman's pause image are all built; the shared image cache is neither used nor touched. **Cached:** the same storage again, images present. " +
-        "The assembly is the one the bench synthesized (a bench project directory whose cdk.json points `output` at it), so `up` does not synthesize unless an input changed meanwhile; each run ends with `secure-ecs local down`.",
+        'The assembly is the one the bench synthesized (a bench project directory whose cdk.json points `output` at it), so `up` does not synthesize unless an input changed meanwhile; each run ends with `secure-ecs local down`.',
       '',
       table(
         ['run', 'wall time', 'exit', 'synthesized', 'built images'],
-        r.devloop.up.map((u, i) => [`${u.kind}${u.kind === 'cached' ? ` ${i}` : ''}`, secs(u.ms), u.code, u.synthesized ? 'yes' : 'no', u.built ? 'yes' : 'no']),
+        r.devloop.up.map((u, i) => [
+          `${u.kind}${u.kind === 'cached' ? ` ${i}` : ''}`,
+          secs(u.ms),
+          u.code,
+          u.synthesized ? 'yes' : 'no',
+          u.built ? 'yes' : 'no',
+        ]),
       ),
       '',
       `Command: \`${r.devloop.up[0].command}\``,
@@ -507,7 +627,12 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
   out.push(
     table(
       ['image', 'size (uncompressed)', 'goal', 'reference'],
-      r.images.map((i) => [i.container, `${MB(i.bytes)} (${MiB(i.bytes)})`, imageGoals[i.container] ? `<= ${MB(imageGoals[i.container])}` : '', `\`${i.ref.replace(/:(.{12}).*/, ':$1…')}\``]),
+      r.images.map((i) => [
+        i.container,
+        `${MB(i.bytes)} (${MiB(i.bytes)})`,
+        imageGoals[i.container] ? `<= ${MB(imageGoals[i.container])}` : '',
+        `\`${i.ref.replace(/:(.{12}).*/, ':$1…')}\``,
+      ]),
     ),
     '',
     `Size is podman's image size (the layers as stored, uncompressed; MB = 10^6 bytes). Idle memory of the template task, ${r.memory.idleS} s after every container was HEALTHY and before any load, ` +
@@ -516,8 +641,26 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     table(
       ['container', 'usage', 'working set', 'anonymous', 'limit', 'working set / limit'],
       [
-        ...r.memory.containers.map((c) => [c.container, MiB(c.usageBytes), MiB(c.workingSetBytes), MiB(c.anonBytes), c.limitBytes ? MiB(c.limitBytes) : 'none', c.limitBytes ? `${f((c.workingSetBytes / c.limitBytes) * 100, 1)}%` : '']),
-        ...(r.memory.pod ? [['task (pod cgroup)', MiB(r.memory.pod.usageBytes), MiB(r.memory.pod.workingSetBytes), MiB(r.memory.pod.anonBytes), r.memory.pod.limitBytes ? MiB(r.memory.pod.limitBytes) : 'none', r.memory.pod.limitBytes ? `${f((r.memory.pod.workingSetBytes / r.memory.pod.limitBytes) * 100, 1)}%` : '']] : []),
+        ...r.memory.containers.map((c) => [
+          c.container,
+          MiB(c.usageBytes),
+          MiB(c.workingSetBytes),
+          MiB(c.anonBytes),
+          c.limitBytes ? MiB(c.limitBytes) : 'none',
+          c.limitBytes ? `${f((c.workingSetBytes / c.limitBytes) * 100, 1)}%` : '',
+        ]),
+        ...(r.memory.pod
+          ? [
+              [
+                'task (pod cgroup)',
+                MiB(r.memory.pod.usageBytes),
+                MiB(r.memory.pod.workingSetBytes),
+                MiB(r.memory.pod.anonBytes),
+                r.memory.pod.limitBytes ? MiB(r.memory.pod.limitBytes) : 'none',
+                r.memory.pod.limitBytes ? `${f((r.memory.pod.workingSetBytes / r.memory.pod.limitBytes) * 100, 1)}%` : '',
+              ],
+            ]
+          : []),
       ],
     ),
     '',
@@ -530,8 +673,19 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     `- Also measured: hardened / unhardened with the task's limits kept: ${f(tputL)} (req/s), ${f(p99L)}x (p99); CPU per request hardened ${f(H.cpuUsPerReq, 0)} µs, unhardened ${f(U.cpuUsPerReq, 0)} µs, unhardened with limits ${f(L.cpuUsPerReq, 0)} µs.`,
   );
   if (r.devloop.unit) out.push(`- Unit tests (\`npx jest\`): ${secs(r.devloop.unit.ms)}.`);
-  for (const u of r.devloop.up ?? []) if (u.kind === 'cold') out.push(`- \`secure-ecs local up\` cold: ${secs(u.ms)}; cached: ${(r.devloop.up ?? []).filter((x) => x.kind === 'cached').map((x) => secs(x.ms)).join(', ')}.`);
-  out.push('', `Rerun: \`npm run bench\` (${(r.durationS / 60).toFixed(0)} minutes here; needs podman, wrk and hyperfine from Debian's packages). Smoke test: \`npm run bench -- --quick\`.`, '');
+  for (const u of r.devloop.up ?? [])
+    if (u.kind === 'cold')
+      out.push(
+        `- \`secure-ecs local up\` cold: ${secs(u.ms)}; cached: ${(r.devloop.up ?? [])
+          .filter((x) => x.kind === 'cached')
+          .map((x) => secs(x.ms))
+          .join(', ')}.`,
+      );
+  out.push(
+    '',
+    `Rerun: \`npm run bench\` (${(r.durationS / 60).toFixed(0)} minutes here; needs podman, wrk and hyperfine from Debian's packages). Smoke test: \`npm run bench -- --quick\`.`,
+    '',
+  );
 
   // ------------------------------------------------------------------ svgs
   const levels = lv.map((l) => [l.offeredPerS, l.flood.ok / r.limiter.durationS] as const);
@@ -547,18 +701,40 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     xTicks: ticks,
     yTicks: ticks,
     series: [
-      { name: 'no limit (accepted = offered)', points: [[ticks[0], ticks[0]], [ticks[ticks.length - 1], ticks[ticks.length - 1]]], style: 'dashed', color: '#999999' },
+      {
+        name: 'no limit (accepted = offered)',
+        points: [
+          [ticks[0], ticks[0]],
+          [ticks[ticks.length - 1], ticks[ticks.length - 1]],
+        ],
+        style: 'dashed',
+        color: '#999999',
+      },
       { name: 'expected: min(offered, rate + burst/T)', points: ideal, style: 'line', color: '#1f77b4' },
       { name: 'measured', points: levels, style: 'points', color: '#d62728' },
-      { name: 'second client (half the rate)', points: lv.map((l) => [r.limiter.secondClientRate * 1.04, l.second.ok / r.limiter.durationS] as const), style: 'points', color: '#2ca02c' },
+      {
+        name: 'second client (half the rate)',
+        points: lv.map((l) => [r.limiter.secondClientRate * 1.04, l.second.ok / r.limiter.durationS] as const),
+        style: 'points',
+        color: '#2ca02c',
+      },
     ],
   });
   const bars = [
-    ...[H, U, L].map((s, i) => ({ label: ['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i], value: s.rps, runs: s.runs.map((x) => x.wrk.rps), color: ['#1f77b4', '#ff7f0e', '#bcbd22'][i] })),
+    ...[H, U, L].map((s, i) => ({
+      label: ['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i],
+      value: s.rps,
+      runs: s.runs.map((x) => x.wrk.rps),
+      color: ['#1f77b4', '#ff7f0e', '#bcbd22'][i],
+    })),
     { label: 'proxy features on (hardened)', value: ON.rps, runs: ON.runs.map((x) => x.wrk.rps), color: '#2ca02c' },
     { label: 'proxy features off (hardened)', value: OFF.rps, runs: OFF.runs.map((x) => x.wrk.rps), color: '#98df8a' },
   ];
-  svgs['throughput.svg'] = barChart(`Throughput at ${r.config.connections} connections (${r.config.wrkS} s runs, ${r.config.rounds} rounds)`, 'requests/s', bars);
+  svgs['throughput.svg'] = barChart(
+    `Throughput at ${r.config.connections} connections (${r.config.wrkS} s runs, ${r.config.rounds} rounds)`,
+    'requests/s',
+    bars,
+  );
 
   return { markdown: out.join('\n'), svgs, goals };
 }

@@ -20,7 +20,17 @@ import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
 import type { Podman } from '../lib/local/engines/podman-cli';
 import { staleReason } from '../lib/local/synth';
-import { ROOT, TS_NODE_APP, buildJsApp, hyperfineAlternating, localUpColdAndCached, projectAppCommand, synthAssembly, synthCommand, unitTests } from './devloop';
+import {
+  ROOT,
+  TS_NODE_APP,
+  buildJsApp,
+  hyperfineAlternating,
+  localUpColdAndCached,
+  projectAppCommand,
+  synthAssembly,
+  synthCommand,
+  unitTests,
+} from './devloop';
 import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemory } from './footprint';
 import { describeMachine } from './machine';
 import { paced } from './paced';
@@ -67,7 +77,9 @@ async function main(): Promise<number> {
   const engine = await PodmanEngine.connect(facts, BENCH_LABEL);
   const podman = engine.podman;
   const machine = describeMachine(podman.env);
-  reporter.info(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, kernel ${machine.kernel}, podman ${machine.podman}`);
+  reporter.info(
+    `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, kernel ${machine.kernel}, podman ${machine.podman}`,
+  );
 
   const assemblyDir = path.join(work, 'cdk.out');
   const synth = await assembly(assemblyDir);
@@ -89,7 +101,12 @@ async function main(): Promise<number> {
       connectionsPerClient: Number(task.proxyEnv.CONNECTIONS_PER_CLIENT),
       taskCpu: String(task.assembly.properties.Cpu),
       taskMemory: String(task.assembly.properties.Memory),
-      containers: (task.assembly.properties.ContainerDefinitions as any[]).map((d) => ({ name: String(d.Name), memoryMiB: Number(d.Memory), cpu: Number(d.Cpu), user: String(d.User) })),
+      containers: (task.assembly.properties.ContainerDefinitions as any[]).map((d) => ({
+        name: String(d.Name),
+        memoryMiB: Number(d.Memory),
+        cpu: Number(d.Cpu),
+        user: String(d.User),
+      })),
     },
     images: [],
     memory: { idleS: CONFIG.idleS, containers: [], pod: undefined },
@@ -105,7 +122,8 @@ async function main(): Promise<number> {
   try {
     await reporter.step(`idle ${CONFIG.idleS} s, then read the memory cgroups`, async () => {
       await sleep(CONFIG.idleS * 1000);
-      for (const [name, containerName] of Object.entries(templatePod.containerNames)) results.memory.containers.push({ container: name, ...(await containerMemory(podman, containerName)) });
+      for (const [name, containerName] of Object.entries(templatePod.containerNames))
+        results.memory.containers.push({ container: name, ...(await containerMemory(podman, containerName)) });
       results.memory.pod = await podMemory(podman, templatePod.name);
     });
     // 3. Limiter precision and fairness, on the unchanged template task.
@@ -115,7 +133,9 @@ async function main(): Promise<number> {
   }
 
   // 1. Cost of hardening: alternating rounds of hardened / unhardened / unhardened with the task's limits kept.
-  const exempt = { RATE_LIMIT_PER_SECOND: { value: EXEMPT_RATE, reason: 'bench: raised so the one load client is never limited (limit_req still runs on every request)' } };
+  const exempt = {
+    RATE_LIMIT_PER_SECOND: { value: EXEMPT_RATE, reason: 'bench: raised so the one load client is never limited (limit_req still runs on every request)' },
+  };
   const hardeningVariants: VariantSpec[] = [
     { id: 'hardened', label: 'hardened (template task)', env: exempt },
     { id: 'unhardened', label: 'unhardened, no limits', env: exempt, unharden: { removeLimits: true } },
@@ -123,7 +143,14 @@ async function main(): Promise<number> {
   ];
   await alternate(engine, task, hardeningVariants, work, script, results.hardening.runs, (pod) => {
     if (!results.hardening.variants.find((v) => v.id === pod.spec.id)) {
-      results.hardening.variants.push({ id: pod.spec.id, label: pod.spec.label, changes: pod.changes, podRemoved: pod.podRemoved, podArgs: pod.podArgs, createArgs: pod.createArgs });
+      results.hardening.variants.push({
+        id: pod.spec.id,
+        label: pod.spec.label,
+        changes: pod.changes,
+        podRemoved: pod.podRemoved,
+        podArgs: pod.podArgs,
+        createArgs: pod.createArgs,
+      });
     }
   });
 
@@ -165,7 +192,11 @@ function writeReport(results: Results, outDir: string): void {
   const report = renderReport(results);
   writeFileSync(path.join(outDir, 'benchmarks.md'), report.markdown);
   for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(path.join(outDir, 'benchmarks', name), svg);
-  reporter.info(`\nwrote ${path.join(outDir, 'benchmarks.md')} and ${Object.keys(report.svgs).map((n) => path.join(outDir, 'benchmarks', n)).join(', ')}`);
+  reporter.info(
+    `\nwrote ${path.join(outDir, 'benchmarks.md')} and ${Object.keys(report.svgs)
+      .map((n) => path.join(outDir, 'benchmarks', n))
+      .join(', ')}`,
+  );
   reporter.info(`goals: ${report.goals.map((g) => `${g.name} ${g.met ? 'met' : 'MISSED'}`).join('; ')}`);
 }
 
@@ -188,26 +219,46 @@ async function assembly(dir: string): Promise<Results['synth']> {
  * Alternate variants round by round, the order reversed every other round (A/B/C, C/B/A ...) so no
  * variant always runs first or after the same neighbour: start the pod, warm up, measure, stop.
  */
-async function alternate(engine: PodmanEngine, task: BenchTask, variants: VariantSpec[], work: string, script: string, runs: WrkRun[], seen: (pod: RunningPod) => void): Promise<void> {
+async function alternate(
+  engine: PodmanEngine,
+  task: BenchTask,
+  variants: VariantSpec[],
+  work: string,
+  script: string,
+  runs: WrkRun[],
+  seen: (pod: RunningPod) => void,
+): Promise<void> {
   for (let round = 1; round <= CONFIG.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
       const podman = engine.podman;
       const pod = await startPod(engine, task, v, podOptions(work));
       seen(pod);
       try {
-        const opts = { url: `http://127.0.0.1:${pod.port}/`, connections: CONFIG.connections, threads: CONFIG.threads, headers: { 'X-Forwarded-For': LOAD_CLIENT }, script };
-        const r = await reporter.step(`round ${round}/${CONFIG.rounds} ${v.label}: wrk ${CONFIG.connections} connections, ${CONFIG.warmupS ? `${CONFIG.warmupS} s warm-up + ` : ''}${CONFIG.wrkS} s`, async (s) => {
-          if (CONFIG.warmupS) await runWrk({ ...opts, durationS: CONFIG.warmupS });
-          const containers = Object.entries(pod.containerNames);
-          const perContainer = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(containers.map(async ([n, c]) => [n, await containerCpuNs(podman, c)] as const)));
-          const [before, containersBefore] = [await podCpu(podman, pod.name), await perContainer()];
-          const wrk = await runWrk({ ...opts, durationS: CONFIG.wrkS });
-          const [after, containersAfter] = [await podCpu(podman, pod.name), await perContainer()];
-          const cpu = cpuDelta(before, after);
-          const byContainer = Object.fromEntries(containers.map(([n]) => [n, containersAfter[n] - containersBefore[n]]));
-          s.done(`${wrk.rps.toFixed(0)} req/s, p50 ${wrk.p50Ms.toFixed(2)} ms, p99 ${wrk.p99Ms.toFixed(2)} ms, non-2xx ${wrk.non2xx}, CPU µs/request ${containers.map(([n]) => `${n} ${(byContainer[n] / 1000 / wrk.requests).toFixed(0)}`).join(', ')}, pod ${(cpu.usageNs / 1000 / wrk.requests).toFixed(0)}`);
-          return { wrk, cpu, containerCpuNs: byContainer };
-        });
+        const opts = {
+          url: `http://127.0.0.1:${pod.port}/`,
+          connections: CONFIG.connections,
+          threads: CONFIG.threads,
+          headers: { 'X-Forwarded-For': LOAD_CLIENT },
+          script,
+        };
+        const r = await reporter.step(
+          `round ${round}/${CONFIG.rounds} ${v.label}: wrk ${CONFIG.connections} connections, ${CONFIG.warmupS ? `${CONFIG.warmupS} s warm-up + ` : ''}${CONFIG.wrkS} s`,
+          async (s) => {
+            if (CONFIG.warmupS) await runWrk({ ...opts, durationS: CONFIG.warmupS });
+            const containers = Object.entries(pod.containerNames);
+            const perContainer = async (): Promise<Record<string, number>> =>
+              Object.fromEntries(await Promise.all(containers.map(async ([n, c]) => [n, await containerCpuNs(podman, c)] as const)));
+            const [before, containersBefore] = [await podCpu(podman, pod.name), await perContainer()];
+            const wrk = await runWrk({ ...opts, durationS: CONFIG.wrkS });
+            const [after, containersAfter] = [await podCpu(podman, pod.name), await perContainer()];
+            const cpu = cpuDelta(before, after);
+            const byContainer = Object.fromEntries(containers.map(([n]) => [n, containersAfter[n] - containersBefore[n]]));
+            s.done(
+              `${wrk.rps.toFixed(0)} req/s, p50 ${wrk.p50Ms.toFixed(2)} ms, p99 ${wrk.p99Ms.toFixed(2)} ms, non-2xx ${wrk.non2xx}, CPU µs/request ${containers.map(([n]) => `${n} ${(byContainer[n] / 1000 / wrk.requests).toFixed(0)}`).join(', ')}, pod ${(cpu.usageNs / 1000 / wrk.requests).toFixed(0)}`,
+            );
+            return { wrk, cpu, containerCpuNs: byContainer };
+          },
+        );
         runs.push({ variant: v.id, round, startMs: pod.startMs, ...r });
       } finally {
         stopInBackground(pod);
@@ -229,12 +280,21 @@ async function limiter(pod: RunningPod, results: Results): Promise<void> {
     const offered = rate * multiple;
     const level = await reporter.step(`limiter ${multiple}x: ${offered} req/s for ${CONFIG.limiterS} s, second client ${rate / 2} req/s`, async (s) => {
       const [flood, second] = await Promise.all([
-        paced({ port: pod.port, path: '/', ratePerS: offered, durationS: CONFIG.limiterS, client: `198.18.1.${i + 1}`, maxSockets: Math.min(16, results.template.connectionsPerClient - 2) }),
+        paced({
+          port: pod.port,
+          path: '/',
+          ratePerS: offered,
+          durationS: CONFIG.limiterS,
+          client: `198.18.1.${i + 1}`,
+          maxSockets: Math.min(16, results.template.connectionsPerClient - 2),
+        }),
         paced({ port: pod.port, path: '/', ratePerS: rate / 2, durationS: CONFIG.limiterS, client: `198.18.2.${i + 1}`, maxSockets: 2 }),
       ]);
       const expected = Math.min(flood.sent, rate * CONFIG.limiterS + burst);
       const deviationPct = ((flood.ok - expected) / expected) * 100;
-      s.done(`sent ${flood.sent}, accepted ${flood.ok} (expected ${expected}, ${deviationPct >= 0 ? '+' : ''}${deviationPct.toFixed(1)}%), 429 ${flood.limited}, 5xx ${flood.serverErrors}; second client ${second.ok}/${second.sent}`);
+      s.done(
+        `sent ${flood.sent}, accepted ${flood.ok} (expected ${expected}, ${deviationPct >= 0 ? '+' : ''}${deviationPct.toFixed(1)}%), 429 ${flood.limited}, 5xx ${flood.serverErrors}; second client ${second.ok}/${second.sent}`,
+      );
       return { multiple, offeredPerS: offered, flood, second, expected, deviationPct };
     });
     results.limiter.levels.push(level);
@@ -249,11 +309,17 @@ async function devloop(podman: Podman, results: Results, work: string, assemblyD
     return;
   }
   // Synth: the project's command vs ts-node vs the precompiled floor, alternating.
-  const jsApp = await reporter.step('compile the app to JavaScript (esbuild, file by file) for the floor', () => buildJsApp(path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-bench', 'js')));
+  const jsApp = await reporter.step('compile the app to JavaScript (esbuild, file by file) for the floor', () =>
+    buildJsApp(path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-bench', 'js')),
+  );
   const commands = [
     { name: `tsx (cdk.json: ${app})`, command: synthCommand(path.join(work, 'synth-tsx')), outdir: path.join(work, 'synth-tsx') },
     { name: 'ts-node --prefer-ts-exts', command: synthCommand(path.join(work, 'synth-ts-node'), TS_NODE_APP), outdir: path.join(work, 'synth-ts-node') },
-    { name: 'precompiled JavaScript (floor)', command: synthCommand(path.join(work, 'synth-js'), `node ${path.relative(ROOT, jsApp)}`), outdir: path.join(work, 'synth-js') },
+    {
+      name: 'precompiled JavaScript (floor)',
+      command: synthCommand(path.join(work, 'synth-js'), `node ${path.relative(ROOT, jsApp)}`),
+      outdir: path.join(work, 'synth-js'),
+    },
   ];
   results.devloop.synth = await hyperfineAlternating(commands, CONFIG.synthRounds, work, reporter);
   results.devloop.unit = await unitTests(reporter, path.join(work, 'jest.log'));
@@ -313,7 +379,9 @@ if (renderArg) {
 main().then(
   (code) => process.exit(code),
   async (e) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? `${e.message}${'details' in e && Array.isArray((e as any).details) ? `\n  ${(e as any).details.join('\n  ')}` : ''}` : String(e)}\n`);
+    process.stderr.write(
+      `bench failed: ${e instanceof Error ? `${e.message}${'details' in e && Array.isArray((e as any).details) ? `\n  ${(e as any).details.join('\n  ')}` : ''}` : String(e)}\n`,
+    );
     await removeAllPods();
     process.exit(1);
   },

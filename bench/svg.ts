@@ -60,7 +60,12 @@ export function lineChart(c: LineChart): string {
     const pts = s.points.filter(([x, y]) => x >= x0 && x <= x1 && y >= y0 && y <= y1);
     if (s.style === 'points') {
       for (const [x, y] of pts) body.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="5" fill="${s.color}"/>`);
-      if (c.pointLabels) pts.forEach(([x, y], j) => c.pointLabels![j] && body.push(`<text x="${(px(x) + 8).toFixed(1)}" y="${(py(y) - 8).toFixed(1)}" font-size="11" fill="${s.color}">${esc(c.pointLabels![j])}</text>`));
+      if (c.pointLabels)
+        pts.forEach(
+          ([x, y], j) =>
+            c.pointLabels![j] &&
+            body.push(`<text x="${(px(x) + 8).toFixed(1)}" y="${(py(y) - 8).toFixed(1)}" font-size="11" fill="${s.color}">${esc(c.pointLabels![j])}</text>`),
+        );
     } else {
       const d = pts.map(([x, y], j) => `${j ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
       body.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.style === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`);
@@ -102,5 +107,7 @@ export function barChart(title: string, unit: string, bars: Bar[]): string {
     body.push(`<text x="${(px(Math.max(b.value, ...b.runs)) + 8).toFixed(1)}" y="${y + 20}">${fmt(b.value)}</text>`);
   });
   body.push(`<text x="${(left + W - right) / 2}" y="${height - 14}" text-anchor="middle">${esc(unit)} (bar: median, dots: runs)</text>`);
-  return frame(title, body).replace(`height="${H}" viewBox="0 0 ${W} ${H}"`, `height="${height}" viewBox="0 0 ${W} ${height}"`).replace(`<rect width="${W}" height="${H}"`, `<rect width="${W}" height="${height}"`);
+  return frame(title, body)
+    .replace(`height="${H}" viewBox="0 0 ${W} ${H}"`, `height="${height}" viewBox="0 0 ${W} ${height}"`)
+    .replace(`<rect width="${W}" height="${H}"`, `<rect width="${W}" height="${height}"`);
 }

@@ -163,7 +163,7 @@ export function podWithoutLimits(args: readonly string[]): { args: string[]; rem
 export function withExtraFlags(args: readonly string[], extra: string[]): string[] {
   const p = parseCreateArgs(args);
   const flags = [...p.flags];
-  for (let i = 0; i < extra.length; ) {
+  for (let i = 0; i < extra.length;) {
     const arity = FLAG_ARITY[extra[i]];
     if (arity === undefined) throw new Error(`unknown flag ${extra[i]}`);
     flags.push(arity ? { flag: extra[i], value: extra[i + 1] } : { flag: extra[i] });
@@ -174,9 +174,18 @@ export function withExtraFlags(args: readonly string[], extra: string[]): string
 
 /** What the "features off" proxy template leaves out, by feature. Each pattern must match at least one line. */
 export const PROXY_FEATURES: readonly { readonly feature: string; readonly pattern: RegExp }[] = [
-  { feature: 'real client address (realip: set_real_ip_from, real_ip_header, real_ip_recursive)', pattern: /^\s*(\$\{SET_REAL_IP_FROM_LINES\}|set_real_ip_from\b|real_ip_header\b|real_ip_recursive\b)/ },
-  { feature: 'per-client request rate limit (limit_req_zone, limit_req, limit_req_status, limit_req_log_level)', pattern: /^\s*limit_req(_zone|_status|_log_level)?\b/ },
-  { feature: 'per-client connection limit (limit_conn_zone, limit_conn, limit_conn_status, limit_conn_log_level)', pattern: /^\s*limit_conn(_zone|_status|_log_level)?\b/ },
+  {
+    feature: 'real client address (realip: set_real_ip_from, real_ip_header, real_ip_recursive)',
+    pattern: /^\s*(\$\{SET_REAL_IP_FROM_LINES\}|set_real_ip_from\b|real_ip_header\b|real_ip_recursive\b)/,
+  },
+  {
+    feature: 'per-client request rate limit (limit_req_zone, limit_req, limit_req_status, limit_req_log_level)',
+    pattern: /^\s*limit_req(_zone|_status|_log_level)?\b/,
+  },
+  {
+    feature: 'per-client connection limit (limit_conn_zone, limit_conn, limit_conn_status, limit_conn_log_level)',
+    pattern: /^\s*limit_conn(_zone|_status|_log_level)?\b/,
+  },
   { feature: 'response headers (every add_header: the security headers, HSTS, Retry-After, Allow)', pattern: /^\s*add_header\b/ },
 ];
 

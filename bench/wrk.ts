@@ -47,13 +47,18 @@ export function wrkArgs(o: WrkOptions): string[] {
   if (!Number.isInteger(o.durationS) || o.durationS < 1) throw new Error(`wrk takes whole seconds, not ${o.durationS}`);
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(o.url)) throw new Error(`load goes to 127.0.0.1 only, not ${o.url}`);
   return [
-    '--threads', String(o.threads),
-    '--connections', String(o.connections),
-    '--duration', `${o.durationS}s`,
-    '--timeout', '10s',
+    '--threads',
+    String(o.threads),
+    '--connections',
+    String(o.connections),
+    '--duration',
+    `${o.durationS}s`,
+    '--timeout',
+    '10s',
     '--latency',
     ...Object.entries(o.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
-    '--script', o.script,
+    '--script',
+    o.script,
     o.url,
   ];
 }

@@ -30,7 +30,9 @@ export function defineDeployRolesApp(app: App, baseStackName: string, configs: r
     const name = c.environment!.name;
     const at = `${ENVIRONMENTS_KEY}.${name}.github`;
     if (c.github.repository === undefined) {
-      problems.push(`${at}.repository: received undefined; expected a GitHub repository as owner/name, such as my-org/secure-ecs-starter (set github.repository at the top level or in the environment)`);
+      problems.push(
+        `${at}.repository: received undefined; expected a GitHub repository as owner/name, such as my-org/secure-ecs-starter (set github.repository at the top level or in the environment)`,
+      );
     }
     const arn = c.github.oidcProviderArn;
     if (arn !== undefined && arn.split(':')[4] !== c.environment!.account) {

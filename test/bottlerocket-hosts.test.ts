@@ -34,7 +34,7 @@ describe('hosts.os: "bottlerocket"', () => {
   const data = launchTemplateData(bottlerocket.template);
   const doc = parse(userDataText(data)) as any;
 
-  test('the AMI is the ECS variant\'s, from its public SSM parameter, for the architecture', () => {
+  test("the AMI is the ECS variant's, from its public SSM parameter, for the architecture", () => {
     expect(ssmParameterNames(bottlerocket.template)).toContain('/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id');
     const arm = synth({ hosts: { os: 'bottlerocket', architecture: 'arm64', instanceType: 't4g.small' } });
     expect(ssmParameterNames(arm.template)).toContain('/aws/service/bottlerocket/aws-ecs-2/arm64/latest/image_id');
@@ -70,11 +70,13 @@ describe('hosts.os: "bottlerocket"', () => {
     expect(d.settings.ecs['container-stop-timeout']).toBe('90s');
     expect(d.settings['host-containers'].control).toEqual({ enabled: false });
     // No control container, no SSM agent: the role keeps no managed policy at all.
-    const roles = s.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } } });
+    const roles = s.template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } },
+    });
     expect(Object.values(roles).map((r: any) => r.Properties.ManagedPolicyArns)).toEqual([[]]);
   });
 
-  test('two encrypted gp3 volumes: the OS volume at the AMI\'s size, the data volume at hosts.rootVolumeGiB', () => {
+  test("two encrypted gp3 volumes: the OS volume at the AMI's size, the data volume at hosts.rootVolumeGiB", () => {
     expect(data.BlockDeviceMappings).toEqual([
       { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeType: 'gp3' } },
       { DeviceName: '/dev/xvdb', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 30, VolumeType: 'gp3' } },
@@ -88,8 +90,10 @@ describe('hosts.os: "bottlerocket"', () => {
     expect(data.MetadataOptions).toEqual(launchTemplateData(al2023.template).MetadataOptions);
   });
 
-  test('the instance role has only the SSM policy: CDK\'s AmazonEC2ContainerServiceforEC2Role is removed', () => {
-    const roles = bottlerocket.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } } });
+  test("the instance role has only the SSM policy: CDK's AmazonEC2ContainerServiceforEC2Role is removed", () => {
+    const roles = bottlerocket.template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } },
+    });
     expect(JSON.stringify(Object.values(roles).map((r: any) => r.Properties.ManagedPolicyArns))).toBe(
       JSON.stringify([[{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]]),
     );
@@ -106,8 +110,10 @@ describe('hosts.os: "bottlerocket"', () => {
     const model = modelFromTemplate({ stack: 'S', file: 't.json', template: bottlerocket.template.toJSON() });
     expect(model.hosts[0].bottlerocket).toBeDefined();
     const verdict = (id: string) => RULES.find((r) => r.id === id)!.check(model).compliance;
-    for (const id of ['HD-AUD-01', 'HD-DMN-01', 'HD-DMN-02', 'AG-PRIV-01', 'AG-ROLE-01', 'AG-INTRO-01']) expect([id, verdict(id)]).toEqual([id, 'not-applicable']);
-    for (const id of ['BR-PRIV-01', 'BR-ADMIN-01', 'AG-IMDS-01', 'AG-IMDS-02', 'AG-AUTH-01', 'HD-AMI-01', 'HD-PART-01', 'EC2-EBS-01']) expect([id, verdict(id)]).toEqual([id, 'compliant']);
+    for (const id of ['HD-AUD-01', 'HD-DMN-01', 'HD-DMN-02', 'AG-PRIV-01', 'AG-ROLE-01', 'AG-INTRO-01'])
+      expect([id, verdict(id)]).toEqual([id, 'not-applicable']);
+    for (const id of ['BR-PRIV-01', 'BR-ADMIN-01', 'AG-IMDS-01', 'AG-IMDS-02', 'AG-AUTH-01', 'HD-AMI-01', 'HD-PART-01', 'EC2-EBS-01'])
+      expect([id, verdict(id)]).toEqual([id, 'compliant']);
     // What the variant cannot do shows as low findings (they do not fail synth).
     expect(verdict('AG-PIDS-01')).toBe('non-compliant');
   });

@@ -67,8 +67,14 @@ describe('compliance "control-tower" settings', () => {
   });
 
   test.each([
-    [{ compliance: 'control-tower', task: { logRetentionDays: 30 } }, 'task.logRetentionDays: received 30; expected at least 365 with compliance "control-tower" (control CT.CLOUDWATCH.PR.2)'],
-    [{ compliance: 'control-tower', hosts: { instanceType: 'm6i.large' } }, 'hosts.additionalInstanceTypes: received []; expected at least one instance type besides hosts.instanceType ("m6i.large")'],
+    [
+      { compliance: 'control-tower', task: { logRetentionDays: 30 } },
+      'task.logRetentionDays: received 30; expected at least 365 with compliance "control-tower" (control CT.CLOUDWATCH.PR.2)',
+    ],
+    [
+      { compliance: 'control-tower', hosts: { instanceType: 'm6i.large' } },
+      'hosts.additionalInstanceTypes: received []; expected at least one instance type besides hosts.instanceType ("m6i.large")',
+    ],
     [{ compliance: 'strict' }, 'compliance: received "strict"; expected "default" or "control-tower"'],
   ])('rejects %j', (input, message) => {
     expect(() => validateConfig(input)).toThrow(message);
@@ -126,7 +132,11 @@ describe('compliance "control-tower"', () => {
   test('with edge.certificateArn the HTTP-redirect control is no longer acknowledged', () => {
     // GIVEN a certificate (the stack only: no synth is needed to read acknowledgements)
     const app = new App({ context: cdkJsonContext() });
-    const config = validateConfig({ region: 'eu-west-1', compliance: 'control-tower', edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' } });
+    const config = validateConfig({
+      region: 'eu-west-1',
+      compliance: 'control-tower',
+      edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc' },
+    });
     // WHEN
     const stack = new SecureEcsStack(app, 'WithTls', { config, env: { region: 'eu-west-1' } });
     // THEN

@@ -95,7 +95,11 @@ describe('bin/app.ts (what `cdk synth` runs)', () => {
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'bin', 'app.ts')], {
       // The CDK CLI hands context to the app this way.
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'secure-ecs': { rateLimit: { requestsPerSecond: 0 } } }), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'cdk-out-')) },
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'secure-ecs': { rateLimit: { requestsPerSecond: 0 } } }),
+        CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'cdk-out-')),
+      },
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);

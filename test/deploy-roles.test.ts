@@ -118,7 +118,10 @@ test.each([
   [{ github: { repository: 'acme' }, environments: { prod: PROD } }, 'github.repository: received "acme"; expected a GitHub repository as owner/name'],
   [{ github: { repository: 'acme/shop' } }, 'environments: received none; expected at least one environment'],
   [
-    { ...SETTINGS, environments: { prod: { ...PROD, github: { oidcProviderArn: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' } } } },
+    {
+      ...SETTINGS,
+      environments: { prod: { ...PROD, github: { oidcProviderArn: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' } } },
+    },
     'environments.prod.github.oidcProviderArn: received "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"; expected a provider in the environment\'s account 222222222222',
   ],
   [

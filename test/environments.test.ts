@@ -55,17 +55,41 @@ describe('resolveConfig', () => {
   test.each([
     [{ env: 'staging' }, settings, 'env: received "staging"; expected one of "dev", "prod"'],
     [{ env: 'prod' }, { rateLimit: { burst: 5 } }, 'env: received "prod"; expected the name of an environment under environments (none is defined)'],
-    [{}, { environments: { dev: { region: 'eu-west-1' } } }, 'environments.dev.account: received undefined; expected a 12-digit AWS account ID as a string, such as "123456789012"'],
-    [{}, { environments: { dev: { account: 111111111111, region: 'eu-west-1' } } }, 'environments.dev.account: received 111111111111; expected a 12-digit AWS account ID'],
-    [{}, { environments: { dev: { account: '11111111111', region: 'eu-west-1' } } }, 'environments.dev.account: received "11111111111"; expected a 12-digit AWS account ID'],
+    [
+      {},
+      { environments: { dev: { region: 'eu-west-1' } } },
+      'environments.dev.account: received undefined; expected a 12-digit AWS account ID as a string, such as "123456789012"',
+    ],
+    [
+      {},
+      { environments: { dev: { account: 111111111111, region: 'eu-west-1' } } },
+      'environments.dev.account: received 111111111111; expected a 12-digit AWS account ID',
+    ],
+    [
+      {},
+      { environments: { dev: { account: '11111111111', region: 'eu-west-1' } } },
+      'environments.dev.account: received "11111111111"; expected a 12-digit AWS account ID',
+    ],
     [{}, { environments: { dev: { account: '111111111111' } } }, 'environments.dev.region: received undefined; expected an AWS region such as eu-west-1'],
-    [{}, { environments: { dev: { ...DEV, rateLimit: { requestsPerSecond: 0 } } } }, 'environments.dev.rateLimit.requestsPerSecond: received 0; expected an integer from 1 to 10000'],
+    [
+      {},
+      { environments: { dev: { ...DEV, rateLimit: { requestsPerSecond: 0 } } } },
+      'environments.dev.rateLimit.requestsPerSecond: received 0; expected an integer from 1 to 10000',
+    ],
     [{}, { environments: { dev: { ...DEV, ratelimit: {} } } }, 'environments.dev.ratelimit: unknown setting'],
     [{}, { environments: { dev: { ...DEV, stackName: 'Other' } } }, 'environments.dev.stackName: unknown setting'],
     [{}, { environments: { 'dev env': DEV } }, 'environments.dev env: received the name "dev env"; expected a name of letters, digits and hyphens'],
     [{}, { environments: ['dev'] }, 'environments: received ["dev"]; expected an object of environments by name'],
-    [{ env: 'dev' }, { environments: { dev: { ...DEV, task: { memoryMiB: 256 } } } }, 'task.memoryMiB: received 256; expected at least task.appMemoryMiB + task.proxyMemoryMiB = 256 + 128 = 384 (environment "dev")'],
-    [{ env: 'dev' }, { stackName: 'S'.repeat(126), environments: { dev: DEV } }, `stackName: received "${'S'.repeat(126)}"; expected at most 124 characters with environment "dev"`],
+    [
+      { env: 'dev' },
+      { environments: { dev: { ...DEV, task: { memoryMiB: 256 } } } },
+      'task.memoryMiB: received 256; expected at least task.appMemoryMiB + task.proxyMemoryMiB = 256 + 128 = 384 (environment "dev")',
+    ],
+    [
+      { env: 'dev' },
+      { stackName: 'S'.repeat(126), environments: { dev: DEV } },
+      `stackName: received "${'S'.repeat(126)}"; expected at most 124 characters with environment "dev"`,
+    ],
   ])('with context %j and settings %j fails with one line naming the setting', (values, s, message) => {
     const problems = problemsOf(() => resolveConfig(context({ 'secure-ecs': s, ...values })));
     expect(problems).toHaveLength(1);
@@ -83,7 +107,10 @@ describe('the pinned stack', () => {
   const synthFor = (env?: string) => {
     const ctx = { ...cdkJsonContext(), 'secure-ecs': settings, ...(env ? { env } : {}) };
     const app = new App({ context: ctx });
-    const stack = defineApp(app, resolveConfig((k) => ctx[k as keyof typeof ctx], { warn: () => {} }));
+    const stack = defineApp(
+      app,
+      resolveConfig((k) => ctx[k as keyof typeof ctx], { warn: () => {} }),
+    );
     return { stack, assembly: app.synth() };
   };
 
@@ -123,7 +150,11 @@ describe('secure-ecs config --env', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout);
-    expect(printed).toMatchObject({ environment: { name: 'prod', account: '222222222222' }, region: 'eu-central-1', rateLimit: { requestsPerSecond: 50, burst: 5 } });
+    expect(printed).toMatchObject({
+      environment: { name: 'prod', account: '222222222222' },
+      region: 'eu-central-1',
+      rateLimit: { requestsPerSecond: 50, burst: 5 },
+    });
   });
 
   test('an unknown environment exits 2 with one line', async () => {

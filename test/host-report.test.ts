@@ -69,8 +69,7 @@ describe.each([
   test('signs AWS\'s SigV4 "get-vanilla" test vector', () => {
     const headers = signGetVanilla(script());
     expect(headers.authorization).toBe(
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
-        `SignedHeaders=host;x-amz-date, Signature=${GET_VANILLA_SIGNATURE}`,
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' + `SignedHeaders=host;x-amz-date, Signature=${GET_VANILLA_SIGNATURE}`,
     );
   });
 

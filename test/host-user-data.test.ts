@@ -47,18 +47,37 @@ test('containers are blocked from IMDS in DOCKER-USER, re-applied on every docke
 });
 
 test('daemon.json is hardened before the agent starts tasks', () => {
-  for (const setting of ['"no-new-privileges": True', '"live-restore": True', '"userland-proxy": False', '"icc": False', '"log-level": "info"', '"default-ulimits"']) {
+  for (const setting of [
+    '"no-new-privileges": True',
+    '"live-restore": True',
+    '"userland-proxy": False',
+    '"icc": False',
+    '"log-level": "info"',
+    '"default-ulimits"',
+  ]) {
     expect(userData).toContain(setting);
   }
   expect(userData.indexOf('systemctl restart docker.service')).toBeGreaterThan(userData.indexOf('"no-new-privileges"'));
 });
 
 test.each([
-  '/usr/bin/dockerd', '/var/lib/docker', '/etc/docker', '/usr/lib/systemd/system/docker.service',
-  '/run/containerd/containerd.sock', '/usr/lib/systemd/system/docker.socket', '/etc/default/docker',
-  '/etc/docker/daemon.json', '/etc/containerd/config.toml', '/etc/sysconfig/docker', '/usr/bin/containerd',
-  '/usr/bin/containerd-shim', '/usr/bin/containerd-shim-runc-v1', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/runc',
-  '/etc/ecs/ecs.config', '/var/lib/ecs',
+  '/usr/bin/dockerd',
+  '/var/lib/docker',
+  '/etc/docker',
+  '/usr/lib/systemd/system/docker.service',
+  '/run/containerd/containerd.sock',
+  '/usr/lib/systemd/system/docker.socket',
+  '/etc/default/docker',
+  '/etc/docker/daemon.json',
+  '/etc/containerd/config.toml',
+  '/etc/sysconfig/docker',
+  '/usr/bin/containerd',
+  '/usr/bin/containerd-shim',
+  '/usr/bin/containerd-shim-runc-v1',
+  '/usr/bin/containerd-shim-runc-v2',
+  '/usr/bin/runc',
+  '/etc/ecs/ecs.config',
+  '/var/lib/ecs',
 ])('auditd watches %s', (path) => {
   expect(userData).toMatch(new RegExp(`[\\s\\\\]${path.replace(/[.]/g, '\\.')}[\\s;\\\\]`));
 });
@@ -81,7 +100,10 @@ test('a failing step is reported with its line in instance-user-data.sh, though 
   const trap = source.findIndex((l) => l.startsWith("trap 'fail_closed"));
   const failingLine = trap + 2;
   const script = [...source.slice(0, trap + 1), 'false'].join('\n').replace(/^#!.*\n/, '\n');
-  const vars = 'ECS_CLUSTER_NAME ECS_TASK_PIDS_LIMIT ECS_CONTAINER_STOP_TIMEOUT DOCKER_NOFILE_SOFT DOCKER_NOFILE_HARD DOCKER_NPROC_SOFT DOCKER_NPROC_HARD AWS_REGION CFN_STACK CFN_RESOURCE AGENT_REGISTRATION_TIMEOUT_SECONDS'.split(' ');
+  const vars =
+    'ECS_CLUSTER_NAME ECS_TASK_PIDS_LIMIT ECS_CONTAINER_STOP_TIMEOUT DOCKER_NOFILE_SOFT DOCKER_NOFILE_HARD DOCKER_NPROC_SOFT DOCKER_NPROC_HARD AWS_REGION CFN_STACK CFN_RESOURCE AGENT_REGISTRATION_TIMEOUT_SECONDS'.split(
+      ' ',
+    );
   // As in the user data: other lines first (here 7), then the script without its comments.
   const userData = [...vars.map((v) => `export ${v}=x`), ':', ':', ':', withoutComments(script, true)].join('\n');
   const r = require('node:child_process').spawnSync('bash', ['-c', userData], { encoding: 'utf8', env: { PATH: process.env.PATH } });

@@ -26,9 +26,7 @@ describe('cluster and hosts', () => {
 
   test('instances use the ECS-optimized AL2023 AMI from the public SSM parameter', () => {
     const params = template.toJSON().Parameters as Record<string, { Default?: string }>;
-    expect(Object.values(params).map((p) => p.Default)).toContain(
-      '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
-    );
+    expect(Object.values(params).map((p) => p.Default)).toContain('/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id');
   });
 
   test('the launch template requires IMDSv2 with hop limit 1, encrypts a gp3 root, has no key pair and no public IP', () => {
@@ -38,9 +36,7 @@ describe('cluster and hosts', () => {
       { DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 30, VolumeType: 'gp3', DeleteOnTermination: true } },
     ]);
     expect(lt.KeyName).toBeUndefined();
-    expect(lt.NetworkInterfaces).toEqual([
-      expect.objectContaining({ AssociatePublicIpAddress: false, DeviceIndex: 0 }),
-    ]);
+    expect(lt.NetworkInterfaces).toEqual([expect.objectContaining({ AssociatePublicIpAddress: false, DeviceIndex: 0 })]);
     expect(lt.Monitoring).toEqual({ Enabled: true });
   });
 
@@ -92,9 +88,7 @@ describe('service', () => {
       MaximumPercent: 200,
       MinimumHealthyPercent: 100,
     });
-    expect(service().CapacityProviderStrategy).toEqual([
-      { CapacityProvider: expect.anything(), Weight: 1 },
-    ]);
+    expect(service().CapacityProviderStrategy).toEqual([{ CapacityProvider: expect.anything(), Weight: 1 }]);
     expect(service().LaunchType).toBeUndefined();
   });
 
@@ -117,13 +111,9 @@ describe('service', () => {
   test('the task security group admits only the ALB, only on 8080, and allows no egress', () => {
     const sgs = template.findResources('AWS::EC2::SecurityGroup');
     const [taskSgId, taskSg] = Object.entries(sgs).find(([, sg]) => /^Web tasks/.test(sg.Properties.GroupDescription))!;
-    expect(taskSg.Properties.SecurityGroupEgress).toEqual([
-      expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }),
-    ]);
+    expect(taskSg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
     expect(taskSg.Properties.SecurityGroupIngress).toBeUndefined();
-    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(
-      (r) => r.Properties.GroupId['Fn::GetAtt']?.[0] === taskSgId,
-    );
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.GroupId['Fn::GetAtt']?.[0] === taskSgId);
     expect(ingress).toHaveLength(1);
     expect(ingress[0].Properties).toEqual(
       expect.objectContaining({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: expect.anything() }),
@@ -143,9 +133,10 @@ describe('service', () => {
 describe('load balancer', () => {
   const attributes = () =>
     Object.fromEntries(
-      (Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes as any[]).map(
-        (a) => [a.Key, a.Value],
-      ),
+      (Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes as any[]).map((a) => [
+        a.Key,
+        a.Value,
+      ]),
     );
 
   test('is internet-facing in the public subnets', () => {
@@ -170,9 +161,7 @@ describe('load balancer', () => {
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: Match.objectLike({
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       }),
     });
   });
@@ -210,9 +199,7 @@ describe('load balancer', () => {
 
 describe('outputs', () => {
   test('URL, cluster, service and log groups', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-      ['AppLogGroup', 'ClusterName', 'ProxyLogGroup', 'ServiceName', 'Url'].sort(),
-    );
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AppLogGroup', 'ClusterName', 'ProxyLogGroup', 'ServiceName', 'Url'].sort());
   });
 });
 
@@ -227,12 +214,15 @@ describe('deployments fail loudly', () => {
     expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toEqual(expect.objectContaining({ WaitOnResourceSignals: true, PauseTime: 'PT15M' }));
   });
 
-  test('instances may signal this stack and mark only this stack\'s group unhealthy', () => {
+  test("instances may signal this stack and mark only this stack's group unhealthy", () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: Match.objectLike({
         Statement: Match.arrayWith([
           { Action: 'cloudformation:SignalResource', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
-          Match.objectLike({ Action: 'autoscaling:SetInstanceHealth', Condition: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': 'SecureEcsStarter' } } }),
+          Match.objectLike({
+            Action: 'autoscaling:SetInstanceHealth',
+            Condition: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': 'SecureEcsStarter' } },
+          }),
         ]),
       }),
     });

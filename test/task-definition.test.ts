@@ -29,9 +29,7 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
   });
 
   test('writes only to a sized /tmp tmpfs mounted noexec, nosuid, nodev', () => {
-    expect(c().LinuxParameters.Tmpfs).toEqual([
-      { ContainerPath: '/tmp', Size: 16, MountOptions: ['rw', 'noexec', 'nosuid', 'nodev'] },
-    ]);
+    expect(c().LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 16, MountOptions: ['rw', 'noexec', 'nosuid', 'nodev'] }]);
     expect(c().MountPoints ?? []).toEqual([]);
   });
 
@@ -65,7 +63,9 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
 
   test('logs to CloudWatch through awslogs in non-blocking mode', () => {
     expect(c().LogConfiguration.LogDriver).toBe('awslogs');
-    expect(c().LogConfiguration.Options).toEqual(expect.objectContaining({ mode: 'non-blocking', 'max-buffer-size': '26214400b', 'awslogs-stream-prefix': name }));
+    expect(c().LogConfiguration.Options).toEqual(
+      expect.objectContaining({ mode: 'non-blocking', 'max-buffer-size': '26214400b', 'awslogs-stream-prefix': name }),
+    );
   });
 
   test('has no plaintext secret in its environment', () => {
@@ -85,9 +85,7 @@ describe('the task', () => {
   const taskDef = () => Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
 
   test('is an EC2 task in awsvpc mode with task-level hard CPU and memory limits', () => {
-    expect(taskDef()).toEqual(
-      expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '256', Memory: '512' }),
-    );
+    expect(taskDef()).toEqual(expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '256', Memory: '512' }));
   });
 
   test('shares no host namespace and mounts no host volume', () => {

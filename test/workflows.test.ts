@@ -22,7 +22,13 @@ function usesOf(text: string): { uses: string; line: string }[] {
   return text
     .split('\n')
     .filter((line) => /^\s*(-\s+)?uses:/.test(line))
-    .map((line) => ({ uses: line.replace(/^\s*(-\s+)?uses:\s*/, '').replace(/\s+#.*$/, '').trim(), line }));
+    .map((line) => ({
+      uses: line
+        .replace(/^\s*(-\s+)?uses:\s*/, '')
+        .replace(/\s+#.*$/, '')
+        .trim(),
+      line,
+    }));
 }
 
 /** The project's rules for one workflow: what GitHub accepts but this project does not. */
@@ -38,9 +44,11 @@ function projectProblems(file: string, text: string): string[] {
   for (const [id, job] of Object.entries<any>(workflow.jobs ?? {})) {
     if (job.permissions === undefined) problems.push(`${file}: job ${id}: expected permissions`);
     const oidc = job.permissions?.['id-token'] === 'write';
-    const reachesAws = typeof job.uses === 'string' || (job.steps ?? []).some((s: any) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+    const reachesAws =
+      typeof job.uses === 'string' || (job.steps ?? []).some((s: any) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
     if (oidc && !reachesAws) problems.push(`${file}: job ${id}: id-token: write without an OIDC login`);
-    if (!oidc && reachesAws && typeof job.uses !== 'string') problems.push(`${file}: job ${id}: configure-aws-credentials needs id-token: write (OIDC, no stored keys)`);
+    if (!oidc && reachesAws && typeof job.uses !== 'string')
+      problems.push(`${file}: job ${id}: configure-aws-credentials needs id-token: write (OIDC, no stored keys)`);
     for (const step of job.steps ?? []) {
       const w = step.with ?? {};
       if ('aws-access-key-id' in w || 'aws-secret-access-key' in w) problems.push(`${file}: job ${id}: long-lived AWS keys; expected role-to-assume (OIDC)`);
@@ -72,14 +80,22 @@ describe('the checks catch what they are for', () => {
   };
 
   test('the parser reports a misspelled key and a broken expression', async () => {
-    const errors = await workflowErrors(scratch, write('on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    permissons: {}\n    steps:\n      - run: echo ${{ foo( }}\n'));
+    const errors = await workflowErrors(
+      scratch,
+      write('on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    permissons: {}\n    steps:\n      - run: echo ${{ foo( }}\n'),
+    );
     expect(errors).toEqual([expect.stringContaining("Unexpected value 'permissons'"), expect.stringContaining('Unexpected end of expression')]);
   });
 
   test('the parser checks a call against the reusable workflow it calls', async () => {
     mkdirSync(path.join(scratch, '.github', 'workflows'), { recursive: true });
     writeFileSync(path.join(scratch, '.github', 'workflows', 'deploy-environment.yml'), readFileSync(path.join(WORKFLOWS, 'deploy-environment.yml')));
-    const errors = await workflowErrors(scratch, write('on: push\npermissions: {}\njobs:\n  a:\n    permissions: {}\n    uses: ./.github/workflows/deploy-environment.yml\n    with:\n      enviroment: dev\n'));
+    const errors = await workflowErrors(
+      scratch,
+      write(
+        'on: push\npermissions: {}\njobs:\n  a:\n    permissions: {}\n    uses: ./.github/workflows/deploy-environment.yml\n    with:\n      enviroment: dev\n',
+      ),
+    );
     expect(errors).toEqual([
       expect.stringContaining('Input environment is required, but not provided while calling'),
       expect.stringContaining('Invalid input, enviroment is not defined in the referenced workflow'),
@@ -126,7 +142,9 @@ describe('what the workflows do', () => {
     expect(pr.jobs.audit.permissions['id-token']).toBeUndefined();
     const diff = pr.jobs.diff;
     expect(diff.environment).toBeUndefined(); // its OIDC subject is repo:<owner>/<repo>:pull_request, trusted only by the diff role
-    expect(diff.steps.find((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@')).with['role-to-assume']).toBe('${{ vars.AWS_DIFF_ROLE_ARN }}');
+    expect(diff.steps.find((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@')).with['role-to-assume']).toBe(
+      '${{ vars.AWS_DIFF_ROLE_ARN }}',
+    );
     expect(diff.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/cdk diff -c env=dev --method=template/);
   });
 
@@ -156,7 +174,14 @@ describe('what the workflows do', () => {
         },
       },
     };
-    const body: string = await comment({ github, context: { repo: { owner: 'o', repo: 'r' }, issue: { number: 1 } }, file, marker: '<!-- m -->', title: 'T', fence: 'diff' });
+    const body: string = await comment({
+      github,
+      context: { repo: { owner: 'o', repo: 'r' }, issue: { number: 1 } },
+      file,
+      marker: '<!-- m -->',
+      title: 'T',
+      fence: 'diff',
+    });
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toMatch(/^<!-- m -->\n### T\n\n```diff\n/);
     expect(body).toContain('(truncated; the full output is in the job log)');

@@ -22,24 +22,26 @@ type MetadataEntries = Record<string, { type: string; data?: unknown }[]>;
 /** Acknowledgements of every stack in a cloud assembly directory (nested ones too); none for a template file. */
 export function acknowledgementsFromAssembly(assemblyDir: string): Acknowledgement[] {
   if (!statSync(assemblyDir).isDirectory() || !existsSync(path.join(assemblyDir, 'manifest.json'))) return [];
-  return readAssembly(assemblyDir)
-    .flatMap((stack) => {
-      const stackName = stack.id;
-      const metadata = stack.metadata as unknown as MetadataEntries;
-      const template = readTemplate(stack);
-      const resources = Object.entries<any>(template.Resources ?? {}).map(([logicalId, r]) => ({ logicalId, path: r.Metadata?.['aws:cdk:path'] as string | undefined }));
-      return Object.entries(metadata).flatMap(([constructPath, entries]) =>
-        entries
-          .filter((e) => e.type === ACKNOWLEDGED_RULES)
-          .flatMap((e) => Object.entries(e.data as Record<string, string>))
-          .filter(([id]) => id.startsWith(NAMESPACE) && KNOWN_RULES.has(id.slice(NAMESPACE.length)))
-          .flatMap(([id, reason]) => {
-            const under = constructPath.replace(/^\//, '');
-            const ids = resources.filter((r) => r.path === under || r.path?.startsWith(`${under}/`)).map((r) => `${stackName}/${r.logicalId}`);
-            // One acknowledgement per decision, as written: a brace pattern over its resources.
-            if (ids.length === 0) return [];
-            return [{ ruleId: id.slice(NAMESPACE.length), resource: ids.length === 1 ? ids[0] : `{${ids.join(',')}}`, reason }];
-          }),
-      );
-    });
+  return readAssembly(assemblyDir).flatMap((stack) => {
+    const stackName = stack.id;
+    const metadata = stack.metadata as unknown as MetadataEntries;
+    const template = readTemplate(stack);
+    const resources = Object.entries<any>(template.Resources ?? {}).map(([logicalId, r]) => ({
+      logicalId,
+      path: r.Metadata?.['aws:cdk:path'] as string | undefined,
+    }));
+    return Object.entries(metadata).flatMap(([constructPath, entries]) =>
+      entries
+        .filter((e) => e.type === ACKNOWLEDGED_RULES)
+        .flatMap((e) => Object.entries(e.data as Record<string, string>))
+        .filter(([id]) => id.startsWith(NAMESPACE) && KNOWN_RULES.has(id.slice(NAMESPACE.length)))
+        .flatMap(([id, reason]) => {
+          const under = constructPath.replace(/^\//, '');
+          const ids = resources.filter((r) => r.path === under || r.path?.startsWith(`${under}/`)).map((r) => `${stackName}/${r.logicalId}`);
+          // One acknowledgement per decision, as written: a brace pattern over its resources.
+          if (ids.length === 0) return [];
+          return [{ ruleId: id.slice(NAMESPACE.length), resource: ids.length === 1 ? ids[0] : `{${ids.join(',')}}`, reason }];
+        }),
+    );
+  });
 }

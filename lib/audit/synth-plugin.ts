@@ -74,7 +74,11 @@ export class SecureEcsAuditPlugin implements IPolicyValidationPlugin {
       severity: 'error',
       violatingResources: findings.map((f) =>
         f.origin?.logicalId && f.origin.file
-          ? { resourceLogicalId: f.origin.logicalId, templatePath: f.origin.file, locations: [f.container ? `Properties/ContainerDefinitions/${f.container}` : 'Properties'] }
+          ? {
+              resourceLogicalId: f.origin.logicalId,
+              templatePath: f.origin.file,
+              locations: [f.container ? `Properties/ContainerDefinitions/${f.container}` : 'Properties'],
+            }
           : { templatePath: f.origin?.file, locations: [f.resource] },
       ),
     }));

@@ -3,4 +3,3 @@
  * Bump the minor version when a rule is added or changes meaning.
  */
 export const AUDIT_VERSION = '1.0.0';
-

@@ -68,7 +68,9 @@ export function readAssembly(dir: string): AssemblyStack[] {
         const file = path.join(dir, (a!.properties as { file: string }).file);
         return { file, manifest: Manifest.loadAssetManifest(file) };
       });
-    const extra = artifact.additionalMetadataFile ? (JSON.parse(readFileSync(path.join(dir, artifact.additionalMetadataFile), 'utf8')) as Record<string, MetadataEntry[]>) : {};
+    const extra = artifact.additionalMetadataFile
+      ? (JSON.parse(readFileSync(path.join(dir, artifact.additionalMetadataFile), 'utf8')) as Record<string, MetadataEntry[]>)
+      : {};
     stacks.push({ id, directory: dir, templateFile: path.join(dir, props.templateFile), assetManifests, metadata: { ...(artifact.metadata ?? {}), ...extra } });
   }
   return stacks;

@@ -74,7 +74,11 @@ function checkUsage(opts: AuditCommandOptions): void {
     throw new UsageError('nothing to audit: give --template, --task-definition-file, --dockerfile, --cluster or --family');
   }
   if (opts.allRevisions && opts.family.length === 0) throw new UsageError('--all-revisions applies to --family; give --family NAME');
-  for (const [flag, value] of [['--region', opts.region], ['--profile', opts.profile], ['--endpoint', opts.endpoint]] as const) {
+  for (const [flag, value] of [
+    ['--region', opts.region],
+    ['--profile', opts.profile],
+    ['--endpoint', opts.endpoint],
+  ] as const) {
     if (value !== undefined && !live) throw new UsageError(`${flag} applies to a live audit; give --cluster or --family`);
   }
   if (opts.endpoint !== undefined && !URL.canParse(opts.endpoint)) throw new UsageError(`--endpoint must be a URL; received "${opts.endpoint}"`);
@@ -147,7 +151,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--cluster <name>', 'live: audit this ECS cluster (services and their deployed revisions, settings, capacity providers, instances)')
     .option('--family <family>', 'live: audit the latest ACTIVE revision of this task definition family; repeatable', collect, [])
     .option('--all-revisions', 'live: with --family, every ACTIVE revision instead of the latest')
-    .option('--region <region>', 'live: AWS region (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--region <region>', "live: AWS region (default: the SDK's, e.g. AWS_REGION)")
     .option('--profile <profile>', 'live: AWS shared config profile')
     .option('--endpoint <url>', 'live: custom ECS endpoint URL (a VPC endpoint, or a local test server)')
     .addOption(new Option('--format <format>', 'report format').choices(AUDIT_FORMATS).default('table'))

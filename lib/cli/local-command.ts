@@ -12,7 +12,8 @@ import { DEFAULT_POD_NAME } from '../local/state';
 import { UsageError } from './usage-error';
 
 function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new UsageError(`--port must be a TCP port from 1 to 65535; received "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+    throw new UsageError(`--port must be a TCP port from 1 to 65535; received "${value}"`);
   return Number(value);
 }
 
@@ -70,15 +71,16 @@ function run(command: string, action: () => Promise<number>): () => Promise<void
  * on this machine's Docker or podman (lib/local/).
  */
 export function registerLocalCommand(program: Command): void {
-  const local = program
-    .command('local')
-    .description('run the synthesized task definition locally on Docker or podman, under the hardening of the template');
+  const local = program.command('local').description('run the synthesized task definition locally on Docker or podman, under the hardening of the template');
 
   const common = (cmd: Command) =>
     cmd
       .option('--name <pod>', 'pod name (several local tasks can run side by side)', podName, DEFAULT_POD_NAME)
       .option('--project <dir>', 'project directory holding cdk.json', '.')
-      .option('--engine <engine>', `container engine: ${ENGINE_KINDS.join(' or ')} (default: SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers, Docker first)`);
+      .option(
+        '--engine <engine>',
+        `container engine: ${ENGINE_KINDS.join(' or ')} (default: SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers, Docker first)`,
+      );
   const out = safeOut(process.stdout);
   process.stderr.on('error', () => undefined);
   const base = (opts: Common) => ({
@@ -101,9 +103,9 @@ export function registerLocalCommand(program: Command): void {
     run('down', () => down(base(opts)))(),
   );
 
-  common(local.command('status').description('show the task and each container: state, health, restarts').option('--json', 'machine-readable output', false)).action(
-    (opts: Common & { json: boolean }) => run('status', () => status({ ...base(opts), json: opts.json }))(),
-  );
+  common(
+    local.command('status').description('show the task and each container: state, health, restarts').option('--json', 'machine-readable output', false),
+  ).action((opts: Common & { json: boolean }) => run('status', () => status({ ...base(opts), json: opts.json }))());
 
   common(
     local

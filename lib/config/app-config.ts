@@ -212,7 +212,10 @@ export const appConfigSchema = z
          */
         oidcProviderArn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, 'an IAM OIDC provider ARN for token.actions.githubusercontent.com')
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+            'an IAM OIDC provider ARN for token.actions.githubusercontent.com',
+          )
           .optional(),
         /**
          * Also create a read-only role that pull-request workflows assume for `cdk diff

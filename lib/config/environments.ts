@@ -23,7 +23,9 @@ const ENVIRONMENT_NAME_RULE = 'a name of letters, digits and hyphens starting wi
 
 /** An AWS account ID: 12 digits, as a string, since IDs may start with zeros. */
 export const accountId = () =>
-  z.string({ error: 'a 12-digit AWS account ID as a string, such as "123456789012"' }).regex(/^\d{12}$/, 'a 12-digit AWS account ID as a string, such as "123456789012"');
+  z
+    .string({ error: 'a 12-digit AWS account ID as a string, such as "123456789012"' })
+    .regex(/^\d{12}$/, 'a 12-digit AWS account ID as a string, such as "123456789012"');
 
 /**
  * One environment's entry. `account` and `region` are required: the point of an environment is

@@ -35,7 +35,8 @@ export function resolveConfig(tryGetContext: (key: string) => unknown, options: 
   if (name === undefined) return validateConfig(mergeSettings(base, top), options);
 
   const names = Object.keys(environments);
-  const allowed = names.length > 0 ? `one of ${names.map((n) => JSON.stringify(n)).join(', ')}` : `the name of an environment under ${ENVIRONMENTS_KEY} (none is defined)`;
+  const allowed =
+    names.length > 0 ? `one of ${names.map((n) => JSON.stringify(n)).join(', ')}` : `the name of an environment under ${ENVIRONMENTS_KEY} (none is defined)`;
   if (typeof name !== 'string' || !Object.hasOwn(environments, name)) {
     throw new ConfigError([`${ENV_CONTEXT_KEY}: received ${JSON.stringify(name)}; expected ${allowed}`]);
   }
@@ -66,6 +67,9 @@ export function stackNameOf(config: AppConfig): string {
 /** Every named environment, resolved as `-c env=<name>` would resolve it, in declaration order. */
 export function resolveEnvironments(tryGetContext: (key: string) => unknown, options: ValidateConfigOptions = {}): AppConfig[] {
   const { context, file } = loadConfigLayers(tryGetContext);
-  const names = new Set([...Object.keys(isObject(context[ENVIRONMENTS_KEY]) ? context[ENVIRONMENTS_KEY] : {}), ...Object.keys(isObject(file[ENVIRONMENTS_KEY]) ? file[ENVIRONMENTS_KEY] : {})]);
+  const names = new Set([
+    ...Object.keys(isObject(context[ENVIRONMENTS_KEY]) ? context[ENVIRONMENTS_KEY] : {}),
+    ...Object.keys(isObject(file[ENVIRONMENTS_KEY]) ? file[ENVIRONMENTS_KEY] : {}),
+  ]);
   return [...names].map((name) => resolveConfig((key) => (key === ENV_CONTEXT_KEY ? name : tryGetContext(key)), options));
 }

@@ -66,7 +66,10 @@ function controlTowerProblems(c: AppConfig): string[] {
   if (c.compliance !== 'control-tower') return [];
   const problems: string[] = [];
   const min = CONTROL_TOWER_MIN_LOG_RETENTION_DAYS;
-  for (const [setting, days] of [['network.flowLogRetentionDays', c.network.flowLogRetentionDays], ['task.logRetentionDays', c.task.logRetentionDays]] as const) {
+  for (const [setting, days] of [
+    ['network.flowLogRetentionDays', c.network.flowLogRetentionDays],
+    ['task.logRetentionDays', c.task.logRetentionDays],
+  ] as const) {
     if (days < min) {
       problems.push(`${setting}: received ${days}; expected at least ${min} with compliance "control-tower" (control CT.CLOUDWATCH.PR.2)`);
     }
@@ -127,30 +130,31 @@ function crossFieldProblems(c: AppConfig): string[] {
     );
   }
   if (t.appCpuShares + t.proxyCpuShares > t.cpu) {
-    problems.push(
-      `task.cpu: received ${t.cpu}; expected at least task.appCpuShares + task.proxyCpuShares = ${t.appCpuShares + t.proxyCpuShares}`,
-    );
+    problems.push(`task.cpu: received ${t.cpu}; expected at least task.appCpuShares + task.proxyCpuShares = ${t.appCpuShares + t.proxyCpuShares}`);
   }
   const s = c.service;
   if (s.minTasks > s.maxTasks) {
     problems.push(`service.minTasks: received ${s.minTasks}; expected at most service.maxTasks (${s.maxTasks})`);
   }
   if (s.desiredCount < s.minTasks || s.desiredCount > s.maxTasks) {
-    problems.push(
-      `service.desiredCount: received ${s.desiredCount}; expected between service.minTasks (${s.minTasks}) and service.maxTasks (${s.maxTasks})`,
-    );
+    problems.push(`service.desiredCount: received ${s.desiredCount}; expected between service.minTasks (${s.minTasks}) and service.maxTasks (${s.maxTasks})`);
   }
   const h = c.hosts;
   if (h.minInstances > h.maxInstances) {
     problems.push(`hosts.minInstances: received ${h.minInstances}; expected at most hosts.maxInstances (${h.maxInstances})`);
   }
   if (h.controlContainer !== undefined && h.os !== 'bottlerocket') {
-    problems.push(`hosts.controlContainer: received ${h.controlContainer} with hosts.os "${h.os}"; expected it unset, or hosts.os "bottlerocket" (only Bottlerocket has a control container)`);
+    problems.push(
+      `hosts.controlContainer: received ${h.controlContainer} with hosts.os "${h.os}"; expected it unset, or hosts.os "bottlerocket" (only Bottlerocket has a control container)`,
+    );
   }
   if (c.network.natGateways > c.network.maxAzs) {
     problems.push(`network.natGateways: received ${c.network.natGateways}; expected at most network.maxAzs (${c.network.maxAzs})`);
   }
-  const types: [string, string][] = [['hosts.instanceType', h.instanceType], ...h.additionalInstanceTypes.map((t, i): [string, string] => [`hosts.additionalInstanceTypes.${i}`, t])];
+  const types: [string, string][] = [
+    ['hosts.instanceType', h.instanceType],
+    ...h.additionalInstanceTypes.map((t, i): [string, string] => [`hosts.additionalInstanceTypes.${i}`, t]),
+  ];
   for (const [setting, type] of types) {
     const gravitonFamily = /^[a-z]+\d+g[a-z]*\./.test(type);
     if (gravitonFamily !== (h.architecture === 'arm64')) {
@@ -160,7 +164,9 @@ function crossFieldProblems(c: AppConfig): string[] {
     }
   }
   if (h.additionalInstanceTypes.includes(h.instanceType) || new Set(h.additionalInstanceTypes).size !== h.additionalInstanceTypes.length) {
-    problems.push(`hosts.additionalInstanceTypes: received ${JSON.stringify(h.additionalInstanceTypes)}; expected types that differ from each other and from hosts.instanceType`);
+    problems.push(
+      `hosts.additionalInstanceTypes: received ${JSON.stringify(h.additionalInstanceTypes)}; expected types that differ from each other and from hosts.instanceType`,
+    );
   }
   return problems;
 }

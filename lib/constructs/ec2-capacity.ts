@@ -150,7 +150,9 @@ export class Ec2Capacity extends Construct {
           containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
           controlContainer: props.controlContainer ?? true,
           stackName: stack.stackName,
-          signalResourceLogicalId: Lazy.string({ produce: () => stack.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup) }),
+          signalResourceLogicalId: Lazy.string({
+            produce: () => stack.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup),
+          }),
         })
       : undefined;
     const userData = bottlerocketParts ? ec2.UserData.custom(bottlerocketParts.before) : ec2.UserData.forLinux();
@@ -224,17 +226,18 @@ export class Ec2Capacity extends Construct {
       cfnAsg.availabilityZones = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).availabilityZones;
     }
 
-    if (!bottlerocket) userData.addCommands(
-      ...hostUserDataCommands({
-        clusterName: cluster.clusterName,
-        taskPidsLimit: props.taskPidsLimit ?? 256,
-        containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
-        region: stack.region,
-        stackName: stack.stackName,
-        signalResourceLogicalId: stack.getLogicalId(cfnAsg),
-        agentRegistrationTimeoutSeconds: signalTimeout.toSeconds(),
-      }),
-    );
+    if (!bottlerocket)
+      userData.addCommands(
+        ...hostUserDataCommands({
+          clusterName: cluster.clusterName,
+          taskPidsLimit: props.taskPidsLimit ?? 256,
+          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
+          region: stack.region,
+          stackName: stack.stackName,
+          signalResourceLogicalId: stack.getLogicalId(cfnAsg),
+          agentRegistrationTimeoutSeconds: signalTimeout.toSeconds(),
+        }),
+      );
 
     // The instance reports itself: a signal to this stack, and Unhealthy to its own group only
     // (SetInstanceHealth supports the autoscaling:ResourceTag condition; CloudFormation tags the
@@ -246,13 +249,14 @@ export class Ec2Capacity extends Construct {
       }),
     );
     // Bottlerocket's cfsignal only signals; nothing on it calls SetInstanceHealth.
-    if (!bottlerocket) role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['autoscaling:SetInstanceHealth'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': stack.stackName } },
-      }),
-    );
+    if (!bottlerocket)
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['autoscaling:SetInstanceHealth'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': stack.stackName } },
+        }),
+      );
 
     this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
       autoScalingGroup: this.autoScalingGroup,
@@ -285,7 +289,7 @@ export class Ec2Capacity extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'ECS agent actions without resource-level permissions (ecr:GetAuthorizationToken, ecs:DiscoverPollEndpoint), ' +
-        'and autoscaling:SetInstanceHealth limited to this stack\'s group by a resource-tag condition.',
+        "and autoscaling:SetInstanceHealth limited to this stack's group by a resource-tag condition.",
     });
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions::AwsSolutions-AS3',
@@ -301,9 +305,9 @@ export class Ec2Capacity extends Construct {
     Validations.of(role).acknowledge({
       id: 'secure-ecs-audit::IAM-WC-01',
       reason:
-        'ECS agent permissions written by aws-cdk-lib: ecs:Submit* is scoped to this cluster\'s ARN, ecs:Poll and StartTelemetrySession ' +
+        "ECS agent permissions written by aws-cdk-lib: ecs:Submit* is scoped to this cluster's ARN, ecs:Poll and StartTelemetrySession " +
         'to it by an ArnEquals condition, and ecr:GetAuthorizationToken and ecs:DiscoverPollEndpoint have no resource-level permissions; ' +
-        'autoscaling:SetInstanceHealth is limited to this stack\'s group by a resource-tag condition. The same statement grants ' +
+        "autoscaling:SetInstanceHealth is limited to this stack's group by a resource-tag condition. The same statement grants " +
         'logs:CreateLogStream/PutLogEvents on *, which could be narrowed here.',
     });
     Validations.of(role).acknowledge({

@@ -123,7 +123,12 @@ export class PublicLoadBalancer extends Construct {
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         open: true,
       });
-      this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS });
+      this.loadBalancer.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
       this.url = `https://${this.loadBalancer.loadBalancerDnsName}`;
     } else {
       this.listener = this.loadBalancer.addListener('Http', {

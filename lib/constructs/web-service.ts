@@ -82,9 +82,7 @@ export class WebService extends Construct {
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: props.maxHealthyPercent ?? 200,
-      placementStrategies: [
-        ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
-      ],
+      placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE)],
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: Duration.seconds(60),
     });

@@ -58,8 +58,12 @@ export class GitHubDeployRolesStack extends Stack {
     const account = this.account;
     for (const env of props.environments) {
       const bootstrapRoles = `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${props.qualifier}-*-role-${account}-${env.region}`;
-      const deploy = this.githubRole(`${env.name}DeployRole`, `repo:${props.repository}:environment:${env.name}`, bootstrapRoles,
-        `GitHub Actions deploys of ${props.repository} to environment ${env.name}: may only assume the CDK bootstrap roles`);
+      const deploy = this.githubRole(
+        `${env.name}DeployRole`,
+        `repo:${props.repository}:environment:${env.name}`,
+        bootstrapRoles,
+        `GitHub Actions deploys of ${props.repository} to environment ${env.name}: may only assume the CDK bootstrap roles`,
+      );
       Validations.of(deploy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:role/cdk-${props.qualifier}-*-role-${account}-${env.region}]`,
         reason:
@@ -75,11 +79,17 @@ export class GitHubDeployRolesStack extends Stack {
       if (env.pullRequestDiffRole) {
         // Pull-request jobs run the PR's own workflow file, so they get no deploy rights: only the
         // lookup role (read-only), which `cdk diff --method=template` uses to read the deployed template.
-        const diff = this.githubRole(`${env.name}DiffRole`, `repo:${props.repository}:pull_request`,
+        const diff = this.githubRole(
+          `${env.name}DiffRole`,
+          `repo:${props.repository}:pull_request`,
           `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${props.qualifier}-lookup-role-${account}-${env.region}`,
-          `cdk diff of ${props.repository} pull requests against environment ${env.name}: may only assume the CDK lookup role`);
+          `cdk diff of ${props.repository} pull requests against environment ${env.name}: may only assume the CDK lookup role`,
+        );
         this.diffRoles[env.name] = diff;
-        new CfnOutput(this, `${env.name}DiffRoleArn`, { value: diff.roleArn, description: `AWS_DIFF_ROLE_ARN (repository variable) for pull requests against ${env.name}` });
+        new CfnOutput(this, `${env.name}DiffRoleArn`, {
+          value: diff.roleArn,
+          description: `AWS_DIFF_ROLE_ARN (repository variable) for pull requests against ${env.name}`,
+        });
       }
     }
   }

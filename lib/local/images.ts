@@ -93,12 +93,20 @@ export async function ensureBaseImage(engine: ContainerEngine, facts: HostFacts,
 
   const suite = debianSuite(image);
   if (!suite) {
-    throw new LocalStepError(`base image ${image}`, `cannot pull ${ref} and there is no local fallback for non-Debian images: make a registry reachable or load the image (${engine.info.kind} load)`);
+    throw new LocalStepError(
+      `base image ${image}`,
+      `cannot pull ${ref} and there is no local fallback for non-Debian images: make a registry reachable or load the image (${engine.info.kind} load)`,
+    );
   }
   if (engine.info.remote) {
-    throw new LocalStepError(`base image ${image}`, `cannot pull ${ref}, and the Debian fallback (mmdebstrap) builds on Linux only, while ${engine.info.kind} runs in a VM here: make a registry reachable`);
+    throw new LocalStepError(
+      `base image ${image}`,
+      `cannot pull ${ref}, and the Debian fallback (mmdebstrap) builds on Linux only, while ${engine.info.kind} runs in a VM here: make a registry reachable`,
+    );
   }
-  reporter.info(`No registry reachable for ${image}: building it from Debian's archive with mmdebstrap (Debian ${suite}, minbase, slim excludes) and importing it as ${image}.`);
+  reporter.info(
+    `No registry reachable for ${image}: building it from Debian's archive with mmdebstrap (Debian ${suite}, minbase, slim excludes) and importing it as ${image}.`,
+  );
   if (!commandExists('mmdebstrap')) await aptInstall(facts, ['mmdebstrap'], `${image} cannot be pulled and mmdebstrap is missing`, reporter);
   mkdirSync(cacheDir(), { recursive: true });
   const work = mkdtempSync(path.join(cacheDir(), 'base-'));
@@ -120,7 +128,13 @@ export async function ensureBaseImage(engine: ContainerEngine, facts: HostFacts,
  * Build (or find) the local image of one container. Returns the image reference and a sentence on
  * where it came from, for the start-up report.
  */
-export async function ensureImage(engine: ContainerEngine, facts: HostFacts, container: string, source: ImageSource, reporter: Reporter): Promise<{ ref: string; origin: string }> {
+export async function ensureImage(
+  engine: ContainerEngine,
+  facts: HostFacts,
+  container: string,
+  source: ImageSource,
+  reporter: Reporter,
+): Promise<{ ref: string; origin: string }> {
   if (source.registryRef) {
     if (!(await engine.imageExists(source.registryRef))) {
       await reporter.step(`image ${container}: pull ${source.registryRef}`, (s) => engine.pullImage(qualify(source.registryRef!), (l) => s.update(l)));
@@ -137,9 +151,19 @@ export async function ensureImage(engine: ContainerEngine, facts: HostFacts, con
   for (const base of baseImages(readFileSync(path.join(dir, dockerfile), 'utf8'))) await ensureBaseImage(engine, facts, base, reporter);
   await reporter.step(`image ${container}: ${engine.info.kind} build ${path.relative(process.cwd(), dir) || dir}`, (s) =>
     engine.buildImage(
-      { tag: ref, contextDir: dir, dockerfile, labels: { 'secure-ecs.asset': source.assetHash! }, buildArgs: source.buildArgs ?? {}, target: source.target, platform: source.platform, networkMode: source.networkMode },
+      {
+        tag: ref,
+        contextDir: dir,
+        dockerfile,
+        labels: { 'secure-ecs.asset': source.assetHash! },
+        buildArgs: source.buildArgs ?? {},
+        target: source.target,
+        platform: source.platform,
+        networkMode: source.networkMode,
+      },
       (line) => {
-        if (/^(STEP \d+\/\d+|Step \d+\/\d+)/.test(line) || /^(Getting|Copying|Writing|Storing|Get:|Unpacking|Setting up|COMMIT|Successfully)/.test(line)) s.update(line);
+        if (/^(STEP \d+\/\d+|Step \d+\/\d+)/.test(line) || /^(Getting|Copying|Writing|Storing|Get:|Unpacking|Setting up|COMMIT|Successfully)/.test(line))
+          s.update(line);
       },
     ),
   );

@@ -11,7 +11,10 @@ export class LogFollowers {
   follow(c: { name: string; containerName: string }, since: string): void {
     this.followers.get(c.name)?.stop();
     const prefix = `${c.name.padEnd(6)}| `;
-    this.followers.set(c.name, this.engine.logs(c.containerName, { follow: true, since }, (line) => this.write(`${prefix}${line}\n`)));
+    this.followers.set(
+      c.name,
+      this.engine.logs(c.containerName, { follow: true, since }, (line) => this.write(`${prefix}${line}\n`)),
+    );
   }
   stopAll(): void {
     for (const f of this.followers.values()) f.stop();

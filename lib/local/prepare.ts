@@ -67,8 +67,24 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
 
   const images = await ensureImages(engine, facts, assembly, r);
   const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, () => engine.loadBalancerAddress(Object.values(images)[0].ref));
-  const translated = translateFor({ assembly, images, engine, facts, loadBalancer, taskName: o.taskName, hostPort: o.hostPort, labelKey, environmentOverrides: o.environmentOverrides });
-  const fields = applyEngineNotes(translated.fields, engine.fieldNotes(translated.task, translated.containers.map((c) => c.spec)));
+  const translated = translateFor({
+    assembly,
+    images,
+    engine,
+    facts,
+    loadBalancer,
+    taskName: o.taskName,
+    hostPort: o.hostPort,
+    labelKey,
+    environmentOverrides: o.environmentOverrides,
+  });
+  const fields = applyEngineNotes(
+    translated.fields,
+    engine.fieldNotes(
+      translated.task,
+      translated.containers.map((c) => c.spec),
+    ),
+  );
 
   const plan: LocalPlan = {
     podName: o.taskName,
@@ -127,7 +143,9 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       name,
       {
         ref: images[name]?.ref ?? src.registryRef ?? assetImageRef(name, src.assetHash!),
-        origin: src.registryRef ? 'pulled from its registry' : `built locally with ${engine.info.kind} from the CDK asset ${path.basename(src.directory!)}, tagged with the asset hash`,
+        origin: src.registryRef
+          ? 'pulled from its registry'
+          : `built locally with ${engine.info.kind} from the CDK asset ${path.basename(src.directory!)}, tagged with the asset hash`,
       },
     ]),
   );

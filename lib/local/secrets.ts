@@ -51,7 +51,12 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
     else missing.push(`${container}.${secret.envName} (in AWS: ${secret.valueFrom})`);
   }
   if (missing.length) {
-    const example = Object.fromEntries(needed.map(({ container }) => [container, Object.fromEntries(needed.filter((n) => n.container === container).map((n) => [n.secret.envName, '<local value>']))]));
+    const example = Object.fromEntries(
+      needed.map(({ container }) => [
+        container,
+        Object.fromEntries(needed.filter((n) => n.container === container).map((n) => [n.secret.envName, '<local value>'])),
+      ]),
+    );
     throw new LocalStepError(
       'secrets',
       `no local value for ${missing.join(', ')}. Put local values in ${SECRETS_FILE} (git-ignored), for example: ${JSON.stringify(example)}`,

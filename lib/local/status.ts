@@ -44,7 +44,14 @@ export async function statusReport(engine: ContainerEngine, taskName: string): P
       image: d?.image || c.image,
       status,
       // The runner's health view includes exited containers; without a runner, ask the engine.
-      health: runnerView && (alive || st?.taskStatus === 'STOPPED') ? runnerView.health : c.health ? (status === 'running' ? 'UNKNOWN (no runner)' : 'UNHEALTHY') : 'NONE',
+      health:
+        runnerView && (alive || st?.taskStatus === 'STOPPED')
+          ? runnerView.health
+          : c.health
+            ? status === 'running'
+              ? 'UNKNOWN (no runner)'
+              : 'UNHEALTHY'
+            : 'NONE',
       restarts: runnerView?.restarts ?? 0,
       exitCode: !d || status === 'running' || status === 'created' ? undefined : d.exitCode,
       startedAt: d?.startedAt ? new Date(d.startedAt).toISOString() : undefined,
@@ -57,7 +64,10 @@ export async function statusReport(engine: ContainerEngine, taskName: string): P
     exists,
     url: plan?.url,
     taskStatus,
-    stoppedReason: exists && !alive && st?.taskStatus !== 'STOPPED' ? 'no runner is supervising the task (it was killed); `secure-ecs local down` cleans up' : st?.stoppedReason,
+    stoppedReason:
+      exists && !alive && st?.taskStatus !== 'STOPPED'
+        ? 'no runner is supervising the task (it was killed); `secure-ecs local down` cleans up'
+        : st?.stoppedReason,
     runner: st ? { pid: st.pid, mode: st.mode, alive } : undefined,
     containers,
     events: stateDir.readEvents().events.slice(-50),
@@ -75,11 +85,20 @@ export async function status(o: CommonOptions & { json: boolean }): Promise<numb
     o.out.write(`No local task ${o.podName} on ${engine.info.kind}. Start one with \`secure-ecs local up\`.\n`);
     return 0;
   }
-  o.out.write(`Task ${report.pod} on ${report.engine}: ${report.taskStatus}${report.url ? ` at ${report.url}` : ''}${report.runner ? ` (${report.runner.mode} runner pid ${report.runner.pid}${report.runner.alive ? '' : ', not running'})` : ''}\n`);
+  o.out.write(
+    `Task ${report.pod} on ${report.engine}: ${report.taskStatus}${report.url ? ` at ${report.url}` : ''}${report.runner ? ` (${report.runner.mode} runner pid ${report.runner.pid}${report.runner.alive ? '' : ', not running'})` : ''}\n`,
+  );
   if (report.stoppedReason) o.out.write(`  ${report.taskStatus === 'STOPPED' ? 'stopped' : 'note'}: ${report.stoppedReason}\n`);
   const table = new Table({ head: ['CONTAINER', 'STATUS', 'HEALTH', 'RESTARTS', 'UP SINCE', 'IMAGE'], style: { head: [], border: [] } });
   for (const c of report.containers) {
-    table.push([c.name, c.exitCode !== undefined ? `${c.status} (${c.exitCode})` : c.status, c.health, String(c.restarts), c.startedAt ?? '', (c.image ?? '').replace(/:(.{12}).*/, ':$1…')]);
+    table.push([
+      c.name,
+      c.exitCode !== undefined ? `${c.status} (${c.exitCode})` : c.status,
+      c.health,
+      String(c.restarts),
+      c.startedAt ?? '',
+      (c.image ?? '').replace(/:(.{12}).*/, ':$1…'),
+    ]);
   }
   o.out.write(`${table.toString()}\n`);
   return 0;

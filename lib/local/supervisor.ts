@@ -10,7 +10,13 @@ export async function supervise(taskName: string): Promise<number> {
   const plan = stateDir.readPlan();
   if (!plan) throw new LocalStepError('supervise', `no plan for task ${taskName}`);
   const engine = await connectEngine(plan.engine, hostFacts(), LABEL_KEY);
-  const runner = new TaskRunner(plan, engine, (e) => stateDir.appendEvent(e), (s) => stateDir.writeState(s), { mode: 'detached' });
+  const runner = new TaskRunner(
+    plan,
+    engine,
+    (e) => stateDir.appendEvent(e),
+    (s) => stateDir.writeState(s),
+    { mode: 'detached' },
+  );
   const onSignal = () => void runner.stop('stopped by `secure-ecs local down`');
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

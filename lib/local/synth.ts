@@ -59,7 +59,11 @@ export async function synthesize(projectDir: string, reporter: Reporter, reason:
     if (!existsSync(cdk)) throw new LocalStepError('synthesize', `the CDK CLI is not installed in ${projectDir}: run \`npm ci\` first`);
     const args = ['synth', '--quiet', '--no-notices'];
     s.update(`cdk ${args.join(' ')}`);
-    const { code, tail } = await runLines(cdk, args, { cwd: projectDir, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, onLine: (l) => s.update(l) });
+    const { code, tail } = await runLines(cdk, args, {
+      cwd: projectDir,
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      onLine: (l) => s.update(l),
+    });
     if (code !== 0) {
       // The CLI writes the assembly before validation fails: make sure the next run synthesizes again
       // instead of running a task definition that failed its checks.

@@ -110,7 +110,8 @@ export class TaskRunner {
     private readonly opts: TaskRunnerOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    for (const spec of plan.containers) this.live.set(spec.name, { spec, started: false, nextProbeAt: Infinity, probing: false, restarts: 0, exitedUnhealthy: false });
+    for (const spec of plan.containers)
+      this.live.set(spec.name, { spec, started: false, nextProbeAt: Infinity, probing: false, restarts: 0, exitedUnhealthy: false });
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -160,7 +161,14 @@ export class TaskRunner {
         startedAt: i?.startedAt ? new Date(i.startedAt).toISOString() : undefined,
       };
     }
-    return { pid: process.pid, mode: this.opts.mode, taskStatus: this.status, stoppedReason: this.stoppedReason, updatedAt: new Date(this.now()).toISOString(), containers };
+    return {
+      pid: process.pid,
+      mode: this.opts.mode,
+      taskStatus: this.status,
+      stoppedReason: this.stoppedReason,
+      updatedAt: new Date(this.now()).toISOString(),
+      containers,
+    };
   }
 
   // --------------------------------------------------------------------------------------------
@@ -211,7 +219,8 @@ export class TaskRunner {
             // A new run (first start or restart): first probe after 1 s in a start period, else after one interval.
             l.probedRun = i.startedAt;
             l.exitedUnhealthy = false;
-            l.nextProbeAt = (i.startedAt ?? now) + (l.spec.health && l.spec.health.startPeriodS > 0 ? this.startProbeMs : (l.spec.health?.intervalS ?? 0) * 1000);
+            l.nextProbeAt =
+              (i.startedAt ?? now) + (l.spec.health && l.spec.health.startPeriodS > 0 ? this.startProbeMs : (l.spec.health?.intervalS ?? 0) * 1000);
           }
           if (l.spec.health && !this.engine.runsHealthChecks && !l.probing && now >= l.nextProbeAt) void this.probe(l);
         } else if (EXITED.has(i.status) && i.startedAt !== undefined && l.handledRun !== i.startedAt) {
@@ -230,7 +239,15 @@ export class TaskRunner {
     for (const l of this.live.values()) {
       const st = states.get(l.spec.containerName);
       l.inspected = st
-        ? { status: st.status, exitCode: st.exitCode, oomKilled: st.oomKilled, startedAt: st.startedAt, finishedAt: st.finishedAt, health: st.health, healthOutput: st.healthOutput }
+        ? {
+            status: st.status,
+            exitCode: st.exitCode,
+            oomKilled: st.oomKilled,
+            startedAt: st.startedAt,
+            finishedAt: st.finishedAt,
+            health: st.health,
+            healthOutput: st.healthOutput,
+          }
         : { status: 'removed', exitCode: -1, health: '', startedAt: l.inspected?.startedAt, finishedAt: this.now() };
     }
   }
@@ -284,7 +301,9 @@ export class TaskRunner {
     const t = this.live.get(target);
     if (!t) throw new LocalStepError('start', `unknown container ${target}`);
     const h = t.spec.health;
-    const step = forSpec ? `${forSpec.name}: wait for ${target} to be ${condition}` : `wait for ${target} to be ${condition === 'HEALTHY' ? 'HEALTHY' : 'running'}`;
+    const step = forSpec
+      ? `${forSpec.name}: wait for ${target} to be ${condition}`
+      : `wait for ${target} to be ${condition === 'HEALTHY' ? 'HEALTHY' : 'running'}`;
     // Dependency waits give up after StartTimeout (ECS default 3 min); the readiness wait after the
     // time the health check needs to decide at the latest.
     const limitS = forSpec
@@ -306,7 +325,12 @@ export class TaskRunner {
       if (condition === 'SUCCESS' && exited && i!.exitCode === 0) break;
       if (condition === 'SUCCESS' && exited) throw new LocalStepError(step, `${target} exited with code ${i!.exitCode}, not 0`);
       if (condition === 'HEALTHY' && (health === 'UNHEALTHY' || exited)) {
-        throw new LocalStepError(step, exited ? `${target} exited with code ${i!.exitCode} before it was HEALTHY` : `${target} is UNHEALTHY${i?.healthOutput ? ` (last check: ${i.healthOutput.split('\n').pop()})` : ''}`);
+        throw new LocalStepError(
+          step,
+          exited
+            ? `${target} exited with code ${i!.exitCode} before it was HEALTHY`
+            : `${target} is UNHEALTHY${i?.healthOutput ? ` (last check: ${i.healthOutput.split('\n').pop()})` : ''}`,
+        );
       }
       const elapsedS = (this.now() - begin) / 1000;
       if (elapsedS > limitS) throw new LocalStepError(step, `${target} is still ${state}${h ? `, health ${health}` : ''} after ${limitS} s`);

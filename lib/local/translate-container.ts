@@ -265,12 +265,18 @@ const HANDLERS: Record<string, Handler> = {
       described.push(`127.0.0.1:${hostPort} -> ${containerPort}/${protocol}`);
     }
     if (described.length) {
-      c.deviation('PortMappings', `published by the task as ${described.join(', ')} only (in AWS the task ENI's port, reachable from the ALB's security group)`);
+      c.deviation(
+        'PortMappings',
+        `published by the task as ${described.join(', ')} only (in AWS the task ENI's port, reachable from the ALB's security group)`,
+      );
     }
   },
   Essential(v, c, _ctx, out) {
     out.essential = bool(v) ?? true;
-    c.honoured('Essential', out.essential ? 'runner: if it exits and is not restarted, the task stops (every container is stopped)' : 'runner: its exit does not stop the task');
+    c.honoured(
+      'Essential',
+      out.essential ? 'runner: if it exits and is not restarted, the task stops (every container is stopped)' : 'runner: its exit does not stop the task',
+    );
   },
   EntryPoint(v, c, _ctx, out) {
     out.spec.entrypoint = asArray(v).map(String);
@@ -308,7 +314,8 @@ const HANDLERS: Record<string, Handler> = {
     if (asArray(v).length) c.notHonoured('VolumesFrom', 'task volumes are not created locally');
   },
   Links(v, c) {
-    if (asArray(v).length) c.notHonoured('Links', 'bridge-mode links do not exist in a shared network namespace; containers reach each other on localhost (as in awsvpc)');
+    if (asArray(v).length)
+      c.notHonoured('Links', 'bridge-mode links do not exist in a shared network namespace; containers reach each other on localhost (as in awsvpc)');
   },
   LinuxParameters(v, c, _ctx, out) {
     if (!isObj(v)) return;
@@ -321,7 +328,11 @@ const HANDLERS: Record<string, Handler> = {
   Secrets(v, c, ctx, out) {
     for (const s of asArray(v).filter(isObj)) {
       const envName = String(s.Name);
-      const secret: SecretRef = { envName, valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom), podmanSecret: podmanSecretName(ctx.podName, out.name, envName) };
+      const secret: SecretRef = {
+        envName,
+        valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom),
+        podmanSecret: podmanSecretName(ctx.podName, out.name, envName),
+      };
       out.secrets.push(secret);
       out.spec.secrets.push({ envName, secretId: secret.podmanSecret });
       c.deviation(`Secrets.${envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
@@ -448,7 +459,8 @@ const HANDLERS: Record<string, Handler> = {
     const driver = String(v.LogDriver);
     const options = isObj(v.Options) ? v.Options : {};
     const group = options['awslogs-group'];
-    const where = driver === 'awslogs' ? `CloudWatch Logs (group ${isIntrinsic(group) ? 'created by the stack' : short(group)}, ${options.mode ?? 'blocking'})` : driver;
+    const where =
+      driver === 'awslogs' ? `CloudWatch Logs (group ${isIntrinsic(group) ? 'created by the stack' : short(group)}, ${options.mode ?? 'blocking'})` : driver;
     c.notHonoured('LogConfiguration', `${where} -> the engine's log: \`secure-ecs local logs ${c.container}\``);
   },
   HealthCheck(v, c, _ctx, out) {
@@ -467,7 +479,10 @@ const HANDLERS: Record<string, Handler> = {
     };
     out.health = spec;
     out.spec.health = spec;
-    c.honoured('HealthCheck', `--health-cmd ${JSON.stringify(test)} --health-interval ${spec.intervalS}s --health-timeout ${spec.timeoutS}s --health-retries ${spec.retries} --health-start-period ${spec.startPeriodS}s`);
+    c.honoured(
+      'HealthCheck',
+      `--health-cmd ${JSON.stringify(test)} --health-interval ${spec.intervalS}s --health-timeout ${spec.timeoutS}s --health-retries ${spec.retries} --health-start-period ${spec.startPeriodS}s`,
+    );
   },
   SystemControls(v, c, _ctx, out) {
     for (const s of asArray(v).filter(isObj)) {
@@ -495,7 +510,9 @@ const HANDLERS: Record<string, Handler> = {
       return;
     }
     out.restart = {
-      ignoredExitCodes: asArray(v.IgnoredExitCodes).map((x) => num(x)).filter((x): x is number => x !== undefined),
+      ignoredExitCodes: asArray(v.IgnoredExitCodes)
+        .map((x) => num(x))
+        .filter((x): x is number => x !== undefined),
       attemptPeriodS: num(v.RestartAttemptPeriod) ?? ECS_DEFAULTS.restartAttemptPeriodS,
     };
     c.honoured(

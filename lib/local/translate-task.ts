@@ -136,7 +136,7 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
     report('honoured', `${short(v)}: images are built for the asset's platform`);
   },
   EphemeralStorage(_v, report) {
-    report('not-honoured', 'Fargate ephemeral storage size: containers use this machine\'s disk');
+    report('not-honoured', "Fargate ephemeral storage size: containers use this machine's disk");
   },
   InferenceAccelerators(_v, report) {
     report('not-honoured', 'no Elastic Inference locally');
@@ -155,7 +155,16 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
 /** Translate the task definition's Properties (as in the template) into a task and its containers. */
 export function translateTask(props: Record<string, unknown>, ctx: TaskContext): TranslatedTask {
   const fields: FieldReport[] = [];
-  const task: TaskSpec = { name: ctx.podName, labels: { [ctx.labelKey]: ctx.podName }, share: [], publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] };
+  const task: TaskSpec = {
+    name: ctx.podName,
+    labels: { [ctx.labelKey]: ctx.podName },
+    share: [],
+    publish: [],
+    sysctls: {},
+    dns: [],
+    dnsSearch: [],
+    extraHosts: [],
+  };
   for (const [key, value] of Object.entries(props)) {
     const report = (outcome: FieldReport['outcome'], detail: string) => fields.push({ path: `task.${key}`, outcome, detail });
     const handler = TASK_HANDLERS[key];

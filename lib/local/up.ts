@@ -58,7 +58,12 @@ export async function up(o: UpOptions): Promise<number> {
   stateDir.writePlan(prepared.plan);
   try {
     await r.step(`create task ${o.podName} on ${engine.info.kind}`, (s) =>
-      engine.createTask(prepared.translated.task, prepared.translated.containers.map((c) => c.spec), secretValues, (l) => s.update(l)),
+      engine.createTask(
+        prepared.translated.task,
+        prepared.translated.containers.map((c) => c.spec),
+        secretValues,
+        (l) => s.update(l),
+      ),
     );
   } catch (e) {
     await removeTask(engine, o.podName, stateDir);
@@ -71,7 +76,9 @@ export async function up(o: UpOptions): Promise<number> {
   const child = spawnSupervisor(o, stateDir);
   const outcome = await followSupervisor(stateDir, child, render);
   if (outcome.kind !== 'ready') {
-    o.out.write(`\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.podName}\`, then \`secure-ecs local down --name ${o.podName}\`.\n`);
+    o.out.write(
+      `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.podName}\`, then \`secure-ecs local down --name ${o.podName}\`.\n`,
+    );
     return 1;
   }
   printReady(prepared.plan, o.out, began, true);
@@ -107,13 +114,17 @@ async function clearPrevious(engine: ContainerEngine, taskName: string, stateDir
   const st = stateDir.readState();
   const plan = stateDir.readPlan();
   if (st && st.taskStatus !== 'STOPPED' && isOurProcess(st.pid, taskName)) {
-    throw new LocalStepError('start', `task ${taskName} is already running (${plan?.engine ?? 'unknown engine'}, ${st.mode}, pid ${st.pid}); stop it with \`secure-ecs local down\` or use --name`);
+    throw new LocalStepError(
+      'start',
+      `task ${taskName} is already running (${plan?.engine ?? 'unknown engine'}, ${st.mode}, pid ${st.pid}); stop it with \`secure-ecs local down\` or use --name`,
+    );
   }
   if (plan && plan.engine !== engine.info.kind) {
     r.warn(`a previous run of ${taskName} used ${plan.engine}; run \`secure-ecs local down --name ${taskName}\` to remove what it left there`);
   }
   const exists = await engine.taskExists(taskName);
-  if (exists === 'foreign') throw new LocalStepError('start', `a task named ${taskName} exists on ${engine.info.kind} and was not created by secure-ecs local; choose another --name`);
+  if (exists === 'foreign')
+    throw new LocalStepError('start', `a task named ${taskName} exists on ${engine.info.kind} and was not created by secure-ecs local; choose another --name`);
   if (exists === 'ours') {
     r.info(`removing the stopped task ${taskName} of a previous run`);
     await removeTask(engine, taskName, stateDir);
@@ -161,7 +172,14 @@ function eventRenderer(r: Reporter): (e: RunnerEvent) => void {
   };
 }
 
-async function foreground(engine: ContainerEngine, plan: LocalPlan, stateDir: StateDir, o: UpOptions, render: (e: RunnerEvent) => void, began: number): Promise<number> {
+async function foreground(
+  engine: ContainerEngine,
+  plan: LocalPlan,
+  stateDir: StateDir,
+  o: UpOptions,
+  render: (e: RunnerEvent) => void,
+  began: number,
+): Promise<number> {
   const followers = new LogFollowers(engine, (t) => o.out.write(t));
   let ready = false;
   const runner = new TaskRunner(
@@ -170,7 +188,11 @@ async function foreground(engine: ContainerEngine, plan: LocalPlan, stateDir: St
     (e) => {
       stateDir.appendEvent(e);
       render(e);
-      if (ready && e.kind === 'started' && e.container) followers.follow(plan.containers.find((c) => c.name === e.container)!, e.time);
+      if (ready && e.kind === 'started' && e.container)
+        followers.follow(
+          plan.containers.find((c) => c.name === e.container)!,
+          e.time,
+        );
     },
     (s) => stateDir.writeState(s),
     { mode: 'foreground' },

@@ -30,7 +30,9 @@ test('the app has zero unacknowledged findings at medium or above', () => {
 });
 
 test('the audit covers the task, service, cluster, capacity, hosts and both Dockerfiles', () => {
-  const evaluated = Object.entries(result.compliance).filter(([, c]) => c !== 'not-applicable').map(([id]) => id);
+  const evaluated = Object.entries(result.compliance)
+    .filter(([, c]) => c !== 'not-applicable')
+    .map(([id]) => id);
   for (const id of ['TD-PRIV-01', 'TD-USER-01', 'SVC-NET-01', 'CL-CI-01', 'CP-TERM-01', 'AG-PRIV-01', 'AG-IMDS-01', 'HD-AUD-01', 'EC2-IMDS-01', 'DF-USER-01']) {
     expect(evaluated).toContain(id);
   }

@@ -35,8 +35,14 @@ describe('exit codes', () => {
   });
 
   test('1: a network-only template is audited, not refused (issue 11)', async () => {
-    const sg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'ssh', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: 'SSHLocation' } }] } };
-    const file = write('NetworkOnly.template.json', JSON.stringify({ Parameters: { SSHLocation: { Type: 'String', Default: '0.0.0.0/0' } }, Resources: { Sg: sg } }));
+    const sg = {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: { GroupDescription: 'ssh', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: 'SSHLocation' } }] },
+    };
+    const file = write(
+      'NetworkOnly.template.json',
+      JSON.stringify({ Parameters: { SSHLocation: { Type: 'String', Default: '0.0.0.0/0' } }, Resources: { Sg: sg } }),
+    );
     const r = await audit('--template', file, '--format', 'json');
     expect(r.code).toBe(1);
     const finding = JSON.parse(r.stdout).findings.find((f: any) => f.ruleId === 'EC2-SG-01');
@@ -60,7 +66,14 @@ describe('exit codes', () => {
 
   test.concurrent('an acknowledgements file turns a failure into a pass, and the finding stays in the report', async () => {
     const acks = path.join(scratch, 'acks.json');
-    writeFileSync(acks, JSON.stringify({ acknowledgements: [{ ruleId: 'TD-MEM-01', resource: 'arn:aws:ecs:*:*:task-definition/web:*', reason: 'Memory is limited by the instance size in this test.' }] }));
+    writeFileSync(
+      acks,
+      JSON.stringify({
+        acknowledgements: [
+          { ruleId: 'TD-MEM-01', resource: 'arn:aws:ecs:*:*:task-definition/web:*', reason: 'Memory is limited by the instance size in this test.' },
+        ],
+      }),
+    );
     const r = await audit('--task-definition-file', fixture('td-limits.describe.json'), '--fail-on', 'medium', '--acknowledgements', acks, '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings).toContainEqual(expect.objectContaining({ ruleId: 'TD-MEM-01', acknowledged: true }));
@@ -102,10 +115,22 @@ describe('secret values never reach any output (issue 11)', () => {
   const KEY_ID = `AKIA${'Q3EGRYGNAVXM6K2P'}`;
   const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2VjcmV0LXNpZ25hdHVyZQ';
   const PRIVATE_KEY = '-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEA3secretbody';
-  const container = { Name: 'app', Image: 'repo@sha256:' + 'a'.repeat(64), Environment: [{ Name: 'UPSTREAM', Value: KEY_ID }, { Name: 'HEADER', Value: JWT }] };
+  const container = {
+    Name: 'app',
+    Image: 'repo@sha256:' + 'a'.repeat(64),
+    Environment: [
+      { Name: 'UPSTREAM', Value: KEY_ID },
+      { Name: 'HEADER', Value: JWT },
+    ],
+  };
   const resources = {
     Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [container] } },
-    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': `#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho '${PRIVATE_KEY}' > /k\n` } } } },
+    Lt: {
+      Type: 'AWS::EC2::LaunchTemplate',
+      Properties: {
+        LaunchTemplateData: { UserData: { 'Fn::Base64': `#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho '${PRIVATE_KEY}' > /k\n` } },
+      },
+    },
     // A NoEcho parameter's default is never read into the model (it may be a secret).
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: { Ref: 'Hidden' } } },
   };
@@ -141,7 +166,16 @@ describe('bad input: exit 2, one line, no stack trace', () => {
     ['nothing to audit', () => [], /nothing to audit/],
     ['--all-revisions without --family', () => ['--cluster', 'web', '--all-revisions'], /--all-revisions applies to --family/],
     ['--region without a live target', () => ['--template', assembly, '--region', 'eu-west-1'], /--region applies to a live audit/],
-    ['a malformed acknowledgements file', () => ['--template', assembly, '--acknowledgements', write('acks.json', '{"acknowledgements": [{"ruleId": "NOPE-01", "resource": "*", "reason": "because I said so, really"}]}')], /acknowledgements\.0\.ruleId: unknown rule id/],
+    [
+      'a malformed acknowledgements file',
+      () => [
+        '--template',
+        assembly,
+        '--acknowledgements',
+        write('acks.json', '{"acknowledgements": [{"ruleId": "NOPE-01", "resource": "*", "reason": "because I said so, really"}]}'),
+      ],
+      /acknowledgements\.0\.ruleId: unknown rule id/,
+    ],
   ])('%s', async (_name, args, message) => {
     expectUsageError(await audit(...args()), message);
   });

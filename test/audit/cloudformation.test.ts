@@ -28,7 +28,10 @@ describe('normalization (catalog §2.7)', () => {
   });
 
   test('user-defined map keys (log options, labels) are not renamed', () => {
-    const out = normalizeCfn({ LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': 'g', Mode: 'x' } }, DockerLabels: { Team: 'web' } }) as Doc;
+    const out = normalizeCfn({
+      LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': 'g', Mode: 'x' } },
+      DockerLabels: { Team: 'web' },
+    }) as Doc;
     expect(out).toEqual({ logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'g', Mode: 'x' } }, dockerLabels: { Team: 'web' } });
   });
 
@@ -40,7 +43,12 @@ describe('normalization (catalog §2.7)', () => {
   });
 
   test('an unresolved user is not root and an unresolved image is not latest', () => {
-    const found = ids(taskWith((_, c) => { c.User = { Ref: 'UserParam' }; c.Image = { 'Fn::Join': [':', ['repo', { Ref: 'Tag' }]] }; }));
+    const found = ids(
+      taskWith((_, c) => {
+        c.User = { Ref: 'UserParam' };
+        c.Image = { 'Fn::Join': [':', ['repo', { Ref: 'Tag' }]] };
+      }),
+    );
     expect(found).not.toContain('TD-USER-01');
     expect(found).not.toContain('TD-IMG-01');
     expect(found).not.toContain('TD-IMG-02');
@@ -53,8 +61,22 @@ describe('normalization (catalog §2.7)', () => {
 
   test('task and execution roles are compared structurally (TD-ROLE-01)', () => {
     const same = { 'Fn::GetAtt': ['Role', 'Arn'] };
-    expect(ids(taskWith((td) => { td.TaskRoleArn = same; td.ExecutionRoleArn = { 'Fn::GetAtt': ['Role', 'Arn'] }; }))).toContain('TD-ROLE-01');
-    expect(ids(taskWith((td) => { td.TaskRoleArn = same; td.ExecutionRoleArn = { 'Fn::GetAtt': ['Other', 'Arn'] }; }))).not.toContain('TD-ROLE-01');
+    expect(
+      ids(
+        taskWith((td) => {
+          td.TaskRoleArn = same;
+          td.ExecutionRoleArn = { 'Fn::GetAtt': ['Role', 'Arn'] };
+        }),
+      ),
+    ).toContain('TD-ROLE-01');
+    expect(
+      ids(
+        taskWith((td) => {
+          td.TaskRoleArn = same;
+          td.ExecutionRoleArn = { 'Fn::GetAtt': ['Other', 'Arn'] };
+        }),
+      ),
+    ).not.toContain('TD-ROLE-01');
   });
 
   test('an unresolved container list makes the container rules not applicable, not compliant', () => {
@@ -99,15 +121,21 @@ describe('loading', () => {
 
   test('a cloud assembly directory: every stack, nested assemblies included', () => {
     // Manifests as the CDK writes them (a schema version and artifacts), read by lib/cdk-out.
-    write('asm/manifest.json', JSON.stringify({
-      version: '55.6.0',
-      artifacts: {
-        A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.template.json' } },
-        Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
-      },
-    }));
+    write(
+      'asm/manifest.json',
+      JSON.stringify({
+        version: '55.6.0',
+        artifacts: {
+          A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.template.json' } },
+          Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
+        },
+      }),
+    );
     write('asm/A.template.json', template({ Task: task }));
-    write('asm/assembly-Stage/manifest.json', JSON.stringify({ version: '55.6.0', artifacts: { StageB: { type: 'aws:cloudformation:stack', properties: { templateFile: 'StageB.template.json' } } } }));
+    write(
+      'asm/assembly-Stage/manifest.json',
+      JSON.stringify({ version: '55.6.0', artifacts: { StageB: { type: 'aws:cloudformation:stack', properties: { templateFile: 'StageB.template.json' } } } }),
+    );
     write('asm/assembly-Stage/StageB.template.json', template({ Svc: { Type: 'AWS::ECS::Service', Properties: { EnableExecuteCommand: true } } }));
     const model = loadCloudFormation(path.join(dir, 'asm'));
     expect(model.taskDefinitions.map((t) => t.id)).toEqual(['A/Task']);
@@ -132,7 +160,14 @@ describe('loading', () => {
     ['a missing path', () => path.join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],
     ['malformed JSON', () => write('bad.json', '{"Resources": '), /bad\.json is not valid JSON/],
     ['JSON that is not a template', () => write('list.json', '[]'), /is not a CloudFormation template/],
-    ['a directory that is not a cloud assembly', () => { mkdirSync(path.join(dir, 'empty'), { recursive: true }); return path.join(dir, 'empty'); }, /not a cloud assembly/],
+    [
+      'a directory that is not a cloud assembly',
+      () => {
+        mkdirSync(path.join(dir, 'empty'), { recursive: true });
+        return path.join(dir, 'empty');
+      },
+      /not a cloud assembly/,
+    ],
   ])('fails on %s with a one-line reason', (_name, input, message) => {
     const target = input();
     expect(() => loadCloudFormation(target)).toThrow(AuditInputError);

@@ -26,7 +26,14 @@ const taskDefinition = (family: string, revision: number, change: (c: any) => vo
   return td;
 };
 const TASK_DEFINITIONS = Object.fromEntries(
-  [taskDefinition('web', 7), taskDefinition('web', 6), taskDefinition('worker', 2), taskDefinition('admin', 1, (c) => (c.privileged = true)), taskDefinition('web', 9), taskDefinition('web', 8)].map((td) => [td.taskDefinitionArn, td]),
+  [
+    taskDefinition('web', 7),
+    taskDefinition('web', 6),
+    taskDefinition('worker', 2),
+    taskDefinition('admin', 1, (c) => (c.privileged = true)),
+    taskDefinition('web', 9),
+    taskDefinition('web', 8),
+  ].map((td) => [td.taskDefinitionArn, td]),
 );
 
 const service = (name: string, td: string, change: Record<string, unknown> = {}) => ({
@@ -43,12 +50,22 @@ const service = (name: string, td: string, change: Record<string, unknown> = {})
 });
 const SERVICES = [
   // A rolling deployment: the audit must read both revisions that run.
-  service('api', 'web:7', { deployments: [{ id: 'd1', status: 'PRIMARY', taskDefinition: arn('task-definition', 'web:7') }, { id: 'd0', status: 'ACTIVE', taskDefinition: arn('task-definition', 'web:6') }] }),
+  service('api', 'web:7', {
+    deployments: [
+      { id: 'd1', status: 'PRIMARY', taskDefinition: arn('task-definition', 'web:7') },
+      { id: 'd0', status: 'ACTIVE', taskDefinition: arn('task-definition', 'web:6') },
+    ],
+  }),
   service('worker', 'worker:2'),
-  service('admin', 'admin:1', { enableExecuteCommand: true, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'ENABLED' } } }),
+  service('admin', 'admin:1', {
+    enableExecuteCommand: true,
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'ENABLED' } },
+  }),
   service('web', 'web:7'),
 ];
-const GOOD_ATTRIBUTES = ['ecs.capability.task-eni', 'ecs.capability.task-eni-block-instance-metadata', 'com.amazonaws.ecs.capability.task-iam-role'].map((name) => ({ name }));
+const GOOD_ATTRIBUTES = ['ecs.capability.task-eni', 'ecs.capability.task-eni-block-instance-metadata', 'com.amazonaws.ecs.capability.task-iam-role'].map(
+  (name) => ({ name }),
+);
 const INSTANCES = ['i-1', 'i-2', 'i-3'].map((id) => ({
   containerInstanceArn: arn('container-instance', `web/${id}`),
   ec2InstanceId: id,
@@ -67,28 +84,57 @@ function account(): Handler {
       case 'DescribeClusters':
         return {
           body: {
-            clusters: body.clusters[0] === 'web' ? [{
-              clusterArn: CLUSTER, clusterName: 'web', status: 'ACTIVE', capacityProviders: ['web-cp'],
-              settings: body.include?.includes('SETTINGS') ? [{ name: 'containerInsights', value: 'enhanced' }] : undefined,
-              configuration: body.include?.includes('CONFIGURATIONS') ? { executeCommandConfiguration: { kmsKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1`, logging: 'DEFAULT' } } : undefined,
-            }] : [],
+            clusters:
+              body.clusters[0] === 'web'
+                ? [
+                    {
+                      clusterArn: CLUSTER,
+                      clusterName: 'web',
+                      status: 'ACTIVE',
+                      capacityProviders: ['web-cp'],
+                      settings: body.include?.includes('SETTINGS') ? [{ name: 'containerInsights', value: 'enhanced' }] : undefined,
+                      configuration: body.include?.includes('CONFIGURATIONS')
+                        ? { executeCommandConfiguration: { kmsKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1`, logging: 'DEFAULT' } }
+                        : undefined,
+                    },
+                  ]
+                : [],
             failures: body.clusters[0] === 'web' ? [] : [{ arn: arn('cluster', body.clusters[0]), reason: 'MISSING' }],
           },
         };
       case 'DescribeCapacityProviders':
-        return { body: { capacityProviders: [{ capacityProviderArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:capacity-provider/web-cp`, name: 'web-cp', status: 'ACTIVE', autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg', managedTerminationProtection: 'ENABLED' } }] } };
+        return {
+          body: {
+            capacityProviders: [
+              {
+                capacityProviderArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:capacity-provider/web-cp`,
+                name: 'web-cp',
+                status: 'ACTIVE',
+                autoScalingGroupProvider: { autoScalingGroupArn: 'arn:asg', managedTerminationProtection: 'ENABLED' },
+              },
+            ],
+          },
+        };
       case 'ListServices': {
         if (!throttled) {
           throttled = true;
           return { error: 'ThrottlingException', message: 'Rate exceeded' };
         }
-        const { items, nextToken } = page(SERVICES.map((s) => s.serviceArn), body, 2);
+        const { items, nextToken } = page(
+          SERVICES.map((s) => s.serviceArn),
+          body,
+          2,
+        );
         return { body: { serviceArns: items, nextToken } };
       }
       case 'DescribeServices':
         return { body: { services: SERVICES.filter((s) => body.services.includes(s.serviceArn)), failures: [] } };
       case 'ListContainerInstances': {
-        const { items, nextToken } = page(INSTANCES.map((i) => i.containerInstanceArn), body, 2);
+        const { items, nextToken } = page(
+          INSTANCES.map((i) => i.containerInstanceArn),
+          body,
+          2,
+        );
         return { body: { containerInstanceArns: items, nextToken } };
       }
       case 'DescribeContainerInstances':
@@ -107,7 +153,10 @@ function account(): Handler {
   };
 }
 
-const denied: Handler = () => ({ error: 'AccessDeniedException', message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/readonly/ci is not authorized to perform: ecs:DescribeClusters` });
+const denied: Handler = () => ({
+  error: 'AccessDeniedException',
+  message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/readonly/ci is not authorized to perform: ecs:DescribeClusters`,
+});
 
 describe('in process, with the real ECSClient', () => {
   let ecs: FakeEcs;
@@ -171,9 +220,14 @@ describe('in process, with the real ECSClient', () => {
   test('AccessDenied is an input error naming the permissions the audit needs', async () => {
     const deniedEcs = await startFakeEcs(denied);
     try {
-      const error = await loadLiveEcs({ cluster: 'web', client: createEcsClient({ endpoint: deniedEcs.url, region: 'eu-west-1', credentials: CREDENTIALS }) }).catch((e) => e);
+      const error = await loadLiveEcs({
+        cluster: 'web',
+        client: createEcsClient({ endpoint: deniedEcs.url, region: 'eu-west-1', credentials: CREDENTIALS }),
+      }).catch((e) => e);
       expect(error).toBeInstanceOf(AuditInputError);
-      expect(error.message).toMatch(/^access denied by AWS \(AccessDeniedException\): User: .* is not authorized to perform: ecs:DescribeClusters\. The audit needs read-only ecs:DescribeClusters/);
+      expect(error.message).toMatch(
+        /^access denied by AWS \(AccessDeniedException\): User: .* is not authorized to perform: ecs:DescribeClusters\. The audit needs read-only ecs:DescribeClusters/,
+      );
     } finally {
       await deniedEcs.close();
     }
@@ -204,7 +258,10 @@ describe('the CLI as a process', () => {
   test.concurrent('AccessDenied: exit 2 with a one-line reason', async () => {
     const ecs = await startFakeEcs(denied);
     try {
-      expectUsageError(await runCli(cli, ['audit', '--cluster', 'web', '--endpoint', ecs.url, '--region', 'eu-west-1'], { env }), /^secure-ecs: access denied by AWS \(AccessDeniedException\)/);
+      expectUsageError(
+        await runCli(cli, ['audit', '--cluster', 'web', '--endpoint', ecs.url, '--region', 'eu-west-1'], { env }),
+        /^secure-ecs: access denied by AWS \(AccessDeniedException\)/,
+      );
     } finally {
       await ecs.close();
     }
@@ -225,6 +282,9 @@ describe('the CLI as a process', () => {
   });
 
   test.concurrent('an unreachable endpoint: exit 2', async () => {
-    expectUsageError(await runCli(cli, ['audit', '--cluster', 'web', '--endpoint', 'http://127.0.0.1:9', '--region', 'eu-west-1'], { env }), /cannot reach the ECS endpoint/);
+    expectUsageError(
+      await runCli(cli, ['audit', '--cluster', 'web', '--endpoint', 'http://127.0.0.1:9', '--region', 'eu-west-1'], { env }),
+      /cannot reach the ECS endpoint/,
+    );
   });
 });

@@ -18,7 +18,9 @@ import { loadTaskDefinitionFile } from '../../lib/audit/sources/task-definition-
 import { apiModel } from './helpers/models';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
-const ACKS: Acknowledgement[] = [{ ruleId: 'TD-ENV-01', resource: 'arn:aws:ecs:*:*:task-definition/web:*', container: 'app', reason: 'LOG_LEVEL is a setting, not a secret; reviewed.' }];
+const ACKS: Acknowledgement[] = [
+  { ruleId: 'TD-ENV-01', resource: 'arn:aws:ecs:*:*:task-definition/web:*', container: 'app', reason: 'LOG_LEVEL is a setting, not a secret; reviewed.' },
+];
 const result = runAudit(
   mergeModels(
     loadTaskDefinitionFile(fixture('td-plaintext-secrets.describe.json')),
@@ -47,7 +49,13 @@ describe('JSON', () => {
   });
 
   test('summary counts and the failing verdict', () => {
-    expect(report.summary).toMatchObject({ total: report.findings.length, acknowledged: 1, unacknowledged: report.findings.length - 1, failOn: 'high', failed: true });
+    expect(report.summary).toMatchObject({
+      total: report.findings.length,
+      acknowledged: 1,
+      unacknowledged: report.findings.length - 1,
+      failOn: 'high',
+      failed: true,
+    });
     expect(report.summary.bySeverity.critical).toBe(2);
     expect(report.rules['TD-SEC-01'].fix).toMatch(/task role/);
   });
@@ -79,7 +87,10 @@ describe('SARIF', () => {
       expect(r.partialFingerprints!.secureEcsFinding).toMatch(/^[0-9a-f]{32}$/);
     }
     const fileResult = run.results!.find((r) => r.ruleId === 'TD-SEC-01')!;
-    expect(fileResult.locations![0].physicalLocation!.artifactLocation).toEqual({ uri: 'test/audit/fixtures/td-plaintext-secrets.describe.json', uriBaseId: '%SRCROOT%' });
+    expect(fileResult.locations![0].physicalLocation!.artifactLocation).toEqual({
+      uri: 'test/audit/fixtures/td-plaintext-secrets.describe.json',
+      uriBaseId: '%SRCROOT%',
+    });
     expect(run.results!.find((r) => r.ruleId === 'TD-ENV-01')!.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: ACKS[0].reason }]);
   });
 

@@ -30,7 +30,10 @@ function host(settings: Record<string, unknown>, extra: Record<string, unknown> 
   });
 }
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
-const messages = (id: string, model: ReturnType<typeof host>) => rule(id).check(model).findings.map((f) => f.message);
+const messages = (id: string, model: ReturnType<typeof host>) =>
+  rule(id)
+    .check(model)
+    .findings.map((f) => f.message);
 
 test('the TOML user data makes an ECS host with Bottlerocket settings', () => {
   const model = host(SAFE);
@@ -54,7 +57,10 @@ test('BR-ADMIN-01: the admin container on is a finding; off or unset is complian
 
 test('the BR rules are not applicable to a script host', () => {
   const script = templateModel({
-    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': '#!/bin/bash\necho ECS_CLUSTER=c >> /etc/ecs/ecs.config\n' } } } },
+    Lt: {
+      Type: 'AWS::EC2::LaunchTemplate',
+      Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': '#!/bin/bash\necho ECS_CLUSTER=c >> /etc/ecs/ecs.config\n' } } },
+    },
   });
   expect(script.hosts[0].bottlerocket).toBeUndefined();
   expect(rule('BR-PRIV-01').check(script).compliance).toBe('not-applicable');
@@ -68,7 +74,9 @@ test('AG-IMDS-01 reads settings.ecs.awsvpc-block-imds', () => {
 
 test('AG-IMDS-02 on Bottlerocket: only the hop limit can block bridge tasks', () => {
   expect(rule('AG-IMDS-02').check(host(SAFE)).compliance).toBe('compliant');
-  expect(messages('AG-IMDS-02', host(SAFE, { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } }))[0]).toMatch(/hop limit is 2: set it to 1/);
+  expect(messages('AG-IMDS-02', host(SAFE, { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } }))[0]).toMatch(
+    /hop limit is 2: set it to 1/,
+  );
 });
 
 test('AG-AUTH-01 flags registry credentials in the settings', () => {

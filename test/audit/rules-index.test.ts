@@ -11,7 +11,9 @@ const REPO = path.join(__dirname, '..', '..');
 const RULES_DIR = path.join(REPO, 'lib', 'audit', 'rules');
 
 test('one rule per file: every rule file is listed, and its id is its file name', () => {
-  const files = readdirSync(RULES_DIR).filter((f) => /^[A-Z0-9]+-.+\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
+  const files = readdirSync(RULES_DIR)
+    .filter((f) => /^[A-Z0-9]+-.+\.ts$/.test(f))
+    .map((f) => f.replace(/\.ts$/, ''));
   expect(RULES.map((r) => r.id).sort()).toEqual(files.sort());
   for (const id of files) expect(require(path.join(RULES_DIR, id)).default.id).toBe(id);
 });
@@ -29,7 +31,7 @@ test('every rule has a severity, a title, sources, a one-line fix and its inputs
 
 // The rule catalog this audit implements, kept in the repository so the check always runs.
 const CATALOG = path.join(REPO, 'docs', 'reference', 'security-benchmark.md');
-test('ids and severities are the catalog\'s (TD-MNT-01 is High, Critical when read-write)', () => {
+test("ids and severities are the catalog's (TD-MNT-01 is High, Critical when read-write)", () => {
   const rows = [...readFileSync(CATALOG, 'utf8').matchAll(/^\| ([A-Z0-9]+-[A-Z0-9]+(?:-\d+)?) \| [^|]+ \| ([A-Za-z]+)/gm)];
   const catalog = new Map(rows.map((m) => [m[1], m[2].toLowerCase()]));
   expect([...catalog.keys()].sort()).toEqual(RULES.map((r) => r.id).sort());

@@ -34,81 +34,263 @@ const CASES: Record<string, { nonCompliant: Mutation[]; compliant?: Mutation[] }
       ['uid with root group (TD-USER-02 instead)', (_, c) => (c.user = '1000:0')],
     ],
   },
-  'TD-USER-02': { nonCompliant: [['gid 0', (_, c) => (c.user = '1000:0')], ['group root', (_, c) => (c.user = 'app:root')]], compliant: [['no group', (_, c) => (c.user = '1000')]] },
-  'TD-ROFS-01': { nonCompliant: [['false', (_, c) => (c.readonlyRootFilesystem = false)], ['absent', (_, c) => delete c.readonlyRootFilesystem]] },
-  'TD-CAP-01': { nonCompliant: [['drop absent', (_, c) => delete c.linuxParameters.capabilities], ['drop NET_RAW only', (_, c) => (c.linuxParameters.capabilities = { drop: ['NET_RAW'] })]] },
+  'TD-USER-02': {
+    nonCompliant: [
+      ['gid 0', (_, c) => (c.user = '1000:0')],
+      ['group root', (_, c) => (c.user = 'app:root')],
+    ],
+    compliant: [['no group', (_, c) => (c.user = '1000')]],
+  },
+  'TD-ROFS-01': {
+    nonCompliant: [
+      ['false', (_, c) => (c.readonlyRootFilesystem = false)],
+      ['absent', (_, c) => delete c.readonlyRootFilesystem],
+    ],
+  },
+  'TD-CAP-01': {
+    nonCompliant: [
+      ['drop absent', (_, c) => delete c.linuxParameters.capabilities],
+      ['drop NET_RAW only', (_, c) => (c.linuxParameters.capabilities = { drop: ['NET_RAW'] })],
+    ],
+  },
   'TD-CAP-02': {
-    nonCompliant: [['add SYS_ADMIN', (_, c) => (c.linuxParameters.capabilities.add = ['SYS_ADMIN'])], ['add CAP_SYS_PTRACE', (_, c) => (c.linuxParameters.capabilities.add = ['CAP_SYS_PTRACE'])]],
+    nonCompliant: [
+      ['add SYS_ADMIN', (_, c) => (c.linuxParameters.capabilities.add = ['SYS_ADMIN'])],
+      ['add CAP_SYS_PTRACE', (_, c) => (c.linuxParameters.capabilities.add = ['CAP_SYS_PTRACE'])],
+    ],
     compliant: [['add NET_BIND_SERVICE', (_, c) => (c.linuxParameters.capabilities.add = ['NET_BIND_SERVICE'])]],
   },
   'TD-CAP-03': {
     nonCompliant: [['add IPC_LOCK', (_, c) => (c.linuxParameters.capabilities.add = ['IPC_LOCK'])]],
-    compliant: [['add a default', (_, c) => (c.linuxParameters.capabilities.add = ['CHOWN'])], ['add SYS_ADMIN (TD-CAP-02 instead)', (_, c) => (c.linuxParameters.capabilities.add = ['SYS_ADMIN'])]],
+    compliant: [
+      ['add a default', (_, c) => (c.linuxParameters.capabilities.add = ['CHOWN'])],
+      ['add SYS_ADMIN (TD-CAP-02 instead)', (_, c) => (c.linuxParameters.capabilities.add = ['SYS_ADMIN'])],
+    ],
   },
-  'TD-NNP-01': { nonCompliant: [['options absent', (_, c) => delete c.dockerSecurityOptions]], compliant: [['no-new-privileges:true', (_, c) => (c.dockerSecurityOptions = ['no-new-privileges:true'])]] },
+  'TD-NNP-01': {
+    nonCompliant: [['options absent', (_, c) => delete c.dockerSecurityOptions]],
+    compliant: [['no-new-privileges:true', (_, c) => (c.dockerSecurityOptions = ['no-new-privileges:true'])]],
+  },
   'TD-SECOPT-01': {
-    nonCompliant: [['seccomp=unconfined', (_, c) => c.dockerSecurityOptions.push('seccomp=unconfined')], ['apparmor:unconfined', (_, c) => c.dockerSecurityOptions.push('apparmor:unconfined')], ['label:disable', (_, c) => c.dockerSecurityOptions.push('label:disable')]],
+    nonCompliant: [
+      ['seccomp=unconfined', (_, c) => c.dockerSecurityOptions.push('seccomp=unconfined')],
+      ['apparmor:unconfined', (_, c) => c.dockerSecurityOptions.push('apparmor:unconfined')],
+      ['label:disable', (_, c) => c.dockerSecurityOptions.push('label:disable')],
+    ],
     compliant: [['an SELinux label', (_, c) => c.dockerSecurityOptions.push('label:type:container_t')]],
   },
   'TD-NET-01': { nonCompliant: [['host', (td) => (td.networkMode = 'host')]], compliant: [['bridge', (td) => (td.networkMode = 'bridge')]] },
-  'TD-NET-02': { nonCompliant: [['bridge', (td) => (td.networkMode = 'bridge')], ['absent', (td) => delete td.networkMode], ['none', (td) => (td.networkMode = 'none')]] },
+  'TD-NET-02': {
+    nonCompliant: [
+      ['bridge', (td) => (td.networkMode = 'bridge')],
+      ['absent', (td) => delete td.networkMode],
+      ['none', (td) => (td.networkMode = 'none')],
+    ],
+  },
   'TD-PID-01': { nonCompliant: [['host', (td) => (td.pidMode = 'host')]], compliant: [['task', (td) => (td.pidMode = 'task')]] },
   'TD-IPC-01': { nonCompliant: [['host', (td) => (td.ipcMode = 'host')]], compliant: [['none', (td) => (td.ipcMode = 'none')]] },
   'TD-DEV-01': { nonCompliant: [['a device', (_, c) => (c.linuxParameters.devices = [{ hostPath: '/dev/fuse' }])]] },
   'TD-MNT-01': {
-    nonCompliant: [['/etc read-only', (td, c) => hostVolume(td, c, '/etc', true)], ['/ read-write', (td, c) => hostVolume(td, c, '/', false)], ['/var/lib/ecs/data', (td, c) => hostVolume(td, c, '/var/lib/ecs/data', true)]],
-    compliant: [['/srv/data', (td, c) => hostVolume(td, c, '/srv/data', true)], ['/etc defined but not mounted', (td) => (td.volumes = [{ name: 'v', host: { sourcePath: '/etc' } }])], ['docker.sock (TD-MNT-02 instead)', (td, c) => hostVolume(td, c, '/var/run/docker.sock', true)]],
+    nonCompliant: [
+      ['/etc read-only', (td, c) => hostVolume(td, c, '/etc', true)],
+      ['/ read-write', (td, c) => hostVolume(td, c, '/', false)],
+      ['/var/lib/ecs/data', (td, c) => hostVolume(td, c, '/var/lib/ecs/data', true)],
+    ],
+    compliant: [
+      ['/srv/data', (td, c) => hostVolume(td, c, '/srv/data', true)],
+      ['/etc defined but not mounted', (td) => (td.volumes = [{ name: 'v', host: { sourcePath: '/etc' } }])],
+      ['docker.sock (TD-MNT-02 instead)', (td, c) => hostVolume(td, c, '/var/run/docker.sock', true)],
+    ],
   },
   'TD-MNT-02': {
-    nonCompliant: [['docker.sock', (td, c) => hostVolume(td, c, '/var/run/docker.sock', true)], ['containerd socket', (td, c) => hostVolume(td, c, '/run/containerd/containerd.sock', true)], ['/var/run', (td, c) => hostVolume(td, c, '/var/run/', true)]],
+    nonCompliant: [
+      ['docker.sock', (td, c) => hostVolume(td, c, '/var/run/docker.sock', true)],
+      ['containerd socket', (td, c) => hostVolume(td, c, '/run/containerd/containerd.sock', true)],
+      ['/var/run', (td, c) => hostVolume(td, c, '/var/run/', true)],
+    ],
     compliant: [['/srv', (td, c) => hostVolume(td, c, '/srv', true)]],
   },
-  'TD-MNT-03': { nonCompliant: [['read-write bind', (td, c) => hostVolume(td, c, '/srv/data', false)]], compliant: [['read-only bind', (td, c) => hostVolume(td, c, '/srv/data', true)], ['docker volume', (td, c) => { td.volumes = [{ name: 'v' }]; c.mountPoints = [{ sourceVolume: 'v', containerPath: '/d' }]; }]] },
-  'TD-MEM-01': {
-    nonCompliant: [['no limits', (td, c) => { delete td.memory; delete c.memory; }], ['reservation only', (td, c) => { delete td.memory; delete c.memory; c.memoryReservation = 128; }]],
-    compliant: [['task memory only', (_, c) => delete c.memory], ['container memory only', (td) => delete td.memory]],
+  'TD-MNT-03': {
+    nonCompliant: [['read-write bind', (td, c) => hostVolume(td, c, '/srv/data', false)]],
+    compliant: [
+      ['read-only bind', (td, c) => hostVolume(td, c, '/srv/data', true)],
+      [
+        'docker volume',
+        (td, c) => {
+          td.volumes = [{ name: 'v' }];
+          c.mountPoints = [{ sourceVolume: 'v', containerPath: '/d' }];
+        },
+      ],
+    ],
   },
-  'TD-CPU-01': { nonCompliant: [['no cpu', (td, c) => { delete td.cpu; delete c.cpu; }], ['cpu 0', (td, c) => { delete td.cpu; c.cpu = 0; }]], compliant: [['task cpu only', (_, c) => delete c.cpu]] },
-  'TD-ULIM-01': { nonCompliant: [['absent', (_, c) => delete c.ulimits], ['nofile only', (_, c) => (c.ulimits = [{ name: 'nofile', softLimit: 1, hardLimit: 1 }])]] },
-  'TD-HC-01': { nonCompliant: [['no health check', (_, c) => delete c.healthCheck]], compliant: [['non-essential sidecar', (_, c) => { delete c.healthCheck; c.essential = false; }]] },
-  'TD-LOG-01': { nonCompliant: [['no logConfiguration', (_, c) => delete c.logConfiguration], ['no driver', (_, c) => (c.logConfiguration = { options: {} })]] },
-  'TD-LOG-02': { nonCompliant: [['json-file', (_, c) => (c.logConfiguration = { logDriver: 'json-file' })]], compliant: [['awsfirelens', (_, c) => (c.logConfiguration = { logDriver: 'awsfirelens' })], ['no driver (TD-LOG-01 instead)', (_, c) => delete c.logConfiguration]] },
+  'TD-MEM-01': {
+    nonCompliant: [
+      [
+        'no limits',
+        (td, c) => {
+          delete td.memory;
+          delete c.memory;
+        },
+      ],
+      [
+        'reservation only',
+        (td, c) => {
+          delete td.memory;
+          delete c.memory;
+          c.memoryReservation = 128;
+        },
+      ],
+    ],
+    compliant: [
+      ['task memory only', (_, c) => delete c.memory],
+      ['container memory only', (td) => delete td.memory],
+    ],
+  },
+  'TD-CPU-01': {
+    nonCompliant: [
+      [
+        'no cpu',
+        (td, c) => {
+          delete td.cpu;
+          delete c.cpu;
+        },
+      ],
+      [
+        'cpu 0',
+        (td, c) => {
+          delete td.cpu;
+          c.cpu = 0;
+        },
+      ],
+    ],
+    compliant: [['task cpu only', (_, c) => delete c.cpu]],
+  },
+  'TD-ULIM-01': {
+    nonCompliant: [
+      ['absent', (_, c) => delete c.ulimits],
+      ['nofile only', (_, c) => (c.ulimits = [{ name: 'nofile', softLimit: 1, hardLimit: 1 }])],
+    ],
+  },
+  'TD-HC-01': {
+    nonCompliant: [['no health check', (_, c) => delete c.healthCheck]],
+    compliant: [
+      [
+        'non-essential sidecar',
+        (_, c) => {
+          delete c.healthCheck;
+          c.essential = false;
+        },
+      ],
+    ],
+  },
+  'TD-LOG-01': {
+    nonCompliant: [
+      ['no logConfiguration', (_, c) => delete c.logConfiguration],
+      ['no driver', (_, c) => (c.logConfiguration = { options: {} })],
+    ],
+  },
+  'TD-LOG-02': {
+    nonCompliant: [['json-file', (_, c) => (c.logConfiguration = { logDriver: 'json-file' })]],
+    compliant: [
+      ['awsfirelens', (_, c) => (c.logConfiguration = { logDriver: 'awsfirelens' })],
+      ['no driver (TD-LOG-01 instead)', (_, c) => delete c.logConfiguration],
+    ],
+  },
   'TD-LOG-03': {
-    nonCompliant: [['mode unset (blocking)', (_, c) => delete c.logConfiguration.options.mode], ['mode blocking', (_, c) => (c.logConfiguration.options.mode = 'blocking')]],
+    nonCompliant: [
+      ['mode unset (blocking)', (_, c) => delete c.logConfiguration.options.mode],
+      ['mode blocking', (_, c) => (c.logConfiguration.options.mode = 'blocking')],
+    ],
     compliant: [['no driver (TD-LOG-01 instead)', (_, c) => delete c.logConfiguration]],
   },
-  'TD-SEC-01': { nonCompliant: [['AWS_SECRET_ACCESS_KEY', (_, c) => (c.environment = [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }])], ['ECS_ENGINE_AUTH_DATA', (_, c) => (c.environment = [{ name: 'ECS_ENGINE_AUTH_DATA', value: 'x' }])]] },
+  'TD-SEC-01': {
+    nonCompliant: [
+      ['AWS_SECRET_ACCESS_KEY', (_, c) => (c.environment = [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }])],
+      ['ECS_ENGINE_AUTH_DATA', (_, c) => (c.environment = [{ name: 'ECS_ENGINE_AUTH_DATA', value: 'x' }])],
+    ],
+  },
   'TD-SEC-02': {
     nonCompliant: [
       ['DB_PASSWORD', (_, c) => (c.environment = [{ name: 'DB_PASSWORD', value: 'x' }])],
       ['STRIPE_API_KEY', (_, c) => (c.environment = [{ name: 'STRIPE_API_KEY', value: 'x' }])],
       ['an access key id under an innocuous name (value shape)', (_, c) => (c.environment = [{ name: 'UPSTREAM', value: 'AKIA' + 'IOSFODNN7EXAMPLE' }])],
-      ['a JWT under an innocuous name', (_, c) => (c.environment = [{ name: 'HEADER', value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl' }])],
+      [
+        'a JWT under an innocuous name',
+        (_, c) => (c.environment = [{ name: 'HEADER', value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl' }]),
+      ],
     ],
-    compliant: [['a setting', (_, c) => (c.environment = [{ name: 'LOG_LEVEL', value: 'info' }])], ['a secret reference', (_, c) => (c.secrets = [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }])]],
+    compliant: [
+      ['a setting', (_, c) => (c.environment = [{ name: 'LOG_LEVEL', value: 'info' }])],
+      ['a secret reference', (_, c) => (c.secrets = [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }])],
+    ],
   },
   'TD-ENV-01': { nonCompliant: [['any environment', (_, c) => (c.environment = [{ name: 'LOG_LEVEL', value: 'info' }])]] },
   'TD-IMG-01': {
-    nonCompliant: [['latest', (_, c) => (c.image = 'nginx:latest')], ['untagged', (_, c) => (c.image = 'public.ecr.aws/nginx/nginx')], ['registry port, no tag', (_, c) => (c.image = 'registry:5000/web')]],
-    compliant: [['version tag', (_, c) => (c.image = 'nginx:1.27.3')], ['registry port and tag', (_, c) => (c.image = 'registry:5000/web:1.2')]],
+    nonCompliant: [
+      ['latest', (_, c) => (c.image = 'nginx:latest')],
+      ['untagged', (_, c) => (c.image = 'public.ecr.aws/nginx/nginx')],
+      ['registry port, no tag', (_, c) => (c.image = 'registry:5000/web')],
+    ],
+    compliant: [
+      ['version tag', (_, c) => (c.image = 'nginx:1.27.3')],
+      ['registry port and tag', (_, c) => (c.image = 'registry:5000/web:1.2')],
+    ],
   },
   'TD-IMG-02': { nonCompliant: [['tag only', (_, c) => (c.image = 'nginx:1.27.3')]] },
   'TD-PORT-01': {
-    nonCompliant: [['awsvpc port 80', (_, c) => (c.portMappings = [{ containerPort: 80 }])], ['bridge host port 443', (td, c) => { td.networkMode = 'bridge'; c.portMappings = [{ containerPort: 8443, hostPort: 443 }]; }]],
-    compliant: [['bridge dynamic host port', (td, c) => { td.networkMode = 'bridge'; c.portMappings = [{ containerPort: 80, hostPort: 0 }]; }]],
+    nonCompliant: [
+      ['awsvpc port 80', (_, c) => (c.portMappings = [{ containerPort: 80 }])],
+      [
+        'bridge host port 443',
+        (td, c) => {
+          td.networkMode = 'bridge';
+          c.portMappings = [{ containerPort: 8443, hostPort: 443 }];
+        },
+      ],
+    ],
+    compliant: [
+      [
+        'bridge dynamic host port',
+        (td, c) => {
+          td.networkMode = 'bridge';
+          c.portMappings = [{ containerPort: 80, hostPort: 0 }];
+        },
+      ],
+    ],
   },
   'TD-PORT-02': { nonCompliant: [['port 22', (_, c) => c.portMappings.push({ containerPort: 22 })]] },
   'TD-ROLE-01': { nonCompliant: [['same role', (td) => (td.executionRoleArn = td.taskRoleArn)]], compliant: [['no task role', (td) => delete td.taskRoleArn]] },
   'TD-SYSCTL-01': {
-    nonCompliant: [['kernel.domainname', (_, c) => (c.systemControls = [{ namespace: 'kernel.domainname', value: 'x' }])], ['net.* with host network', (td, c) => { td.networkMode = 'host'; c.systemControls = [{ namespace: 'net.core.somaxconn', value: '1024' }]; }]],
+    nonCompliant: [
+      ['kernel.domainname', (_, c) => (c.systemControls = [{ namespace: 'kernel.domainname', value: 'x' }])],
+      [
+        'net.* with host network',
+        (td, c) => {
+          td.networkMode = 'host';
+          c.systemControls = [{ namespace: 'net.core.somaxconn', value: '1024' }];
+        },
+      ],
+    ],
     compliant: [['net.core.somaxconn in awsvpc', (_, c) => (c.systemControls = [{ namespace: 'net.core.somaxconn', value: '1024' }])]],
   },
-  'TD-TMPFS-01': { nonCompliant: [['no noexec', (_, c) => (c.linuxParameters.tmpfs = [{ containerPath: '/tmp', size: 16, mountOptions: ['nosuid'] }])], ['no options', (_, c) => (c.linuxParameters.tmpfs = [{ containerPath: '/tmp', size: 16 }])]] },
+  'TD-TMPFS-01': {
+    nonCompliant: [
+      ['no noexec', (_, c) => (c.linuxParameters.tmpfs = [{ containerPath: '/tmp', size: 16, mountOptions: ['nosuid'] }])],
+      ['no options', (_, c) => (c.linuxParameters.tmpfs = [{ containerPath: '/tmp', size: 16 }])],
+    ],
+  },
   'TD-EFS-01': {
     nonCompliant: [['no transit encryption', (td) => (td.volumes = [{ name: 'efs', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }])]],
-    compliant: [['transit encryption', (td) => (td.volumes = [{ name: 'efs', efsVolumeConfiguration: { fileSystemId: 'fs-1', transitEncryption: 'ENABLED' } }])]],
+    compliant: [
+      ['transit encryption', (td) => (td.volumes = [{ name: 'efs', efsVolumeConfiguration: { fileSystemId: 'fs-1', transitEncryption: 'ENABLED' } }])],
+    ],
   },
-  'TD-TTY-01': { nonCompliant: [['interactive', (_, c) => (c.interactive = true)], ['pseudoTerminal', (_, c) => (c.pseudoTerminal = true)]] },
+  'TD-TTY-01': {
+    nonCompliant: [
+      ['interactive', (_, c) => (c.interactive = true)],
+      ['pseudoTerminal', (_, c) => (c.pseudoTerminal = true)],
+    ],
+  },
 };
 
 const TD_RULES = RULES.filter((r) => r.id.startsWith('TD-'));

@@ -17,8 +17,30 @@ const VIOLATING: Record<string, string[]> = {
   'td-host-namespaces.describe.json': ['TD-IPC-01', 'TD-MNT-02', 'TD-NET-01', 'TD-PID-01'],
   'td-plaintext-secrets.describe.json': ['TD-ENV-01', 'TD-SEC-01', 'TD-SEC-02'],
   'td-capabilities.describe.json': ['TD-CAP-01', 'TD-CAP-02', 'TD-CAP-03', 'TD-DEV-01', 'TD-NNP-01', 'TD-SECOPT-01'],
-  'td-mounts-logging-image.describe.json': ['TD-EFS-01', 'TD-IMG-01', 'TD-IMG-02', 'TD-LOG-01', 'TD-MNT-01', 'TD-MNT-03', 'TD-PORT-01', 'TD-PORT-02', 'TD-ROLE-01'],
-  'td-limits.describe.json': ['TD-CPU-01', 'TD-HC-01', 'TD-LOG-02', 'TD-LOG-03', 'TD-MEM-01', 'TD-NET-02', 'TD-SYSCTL-01', 'TD-TMPFS-01', 'TD-TTY-01', 'TD-ULIM-01', 'TD-USER-02'],
+  'td-mounts-logging-image.describe.json': [
+    'TD-EFS-01',
+    'TD-IMG-01',
+    'TD-IMG-02',
+    'TD-LOG-01',
+    'TD-MNT-01',
+    'TD-MNT-03',
+    'TD-PORT-01',
+    'TD-PORT-02',
+    'TD-ROLE-01',
+  ],
+  'td-limits.describe.json': [
+    'TD-CPU-01',
+    'TD-HC-01',
+    'TD-LOG-02',
+    'TD-LOG-03',
+    'TD-MEM-01',
+    'TD-NET-02',
+    'TD-SYSCTL-01',
+    'TD-TMPFS-01',
+    'TD-TTY-01',
+    'TD-ULIM-01',
+    'TD-USER-02',
+  ],
 };
 
 test.each(Object.entries(VIOLATING))('%s is flagged with the expected rule ids', (file, expected) => {

@@ -45,14 +45,19 @@ describe('HardenedTaskDefinition', () => {
     test('the proxy gets the default limits and the trusted CIDRs, and starts once the app is healthy', () => {
       // The construct's @default values (containers/proxy/README.md lists what nginx accepts).
       expect(Object.entries(env)).toEqual([
-        ['RATE_LIMIT_PER_SECOND', '10'], ['RATE_LIMIT_BURST', '20'], ['CONNECTIONS_PER_CLIENT', '20'], ['RETRY_AFTER_SECONDS', '1'],
-        ['CLIENT_MAX_BODY_SIZE_KB', '1024'], ['REQUEST_TIMEOUT_SECONDS', '10'], ['TRUSTED_PROXY_CIDRS', TRUSTED.join(',')],
+        ['RATE_LIMIT_PER_SECOND', '10'],
+        ['RATE_LIMIT_BURST', '20'],
+        ['CONNECTIONS_PER_CLIENT', '20'],
+        ['RETRY_AFTER_SECONDS', '1'],
+        ['CLIENT_MAX_BODY_SIZE_KB', '1024'],
+        ['REQUEST_TIMEOUT_SECONDS', '10'],
+        ['TRUSTED_PROXY_CIDRS', TRUSTED.join(',')],
         ['APP_FASTCGI_ADDRESS', '127.0.0.1:9000'],
       ]);
       expect(byName.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'HEALTHY' }]);
     });
 
-    test('two log groups kept a month with CloudWatch Logs\' own encryption; a task role without permissions', () => {
+    test("two log groups kept a month with CloudWatch Logs' own encryption; a task role without permissions", () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
       expect(groups.map((g) => [g.Properties.RetentionInDays, g.Properties.KmsKeyId])).toEqual([
         [30, undefined],

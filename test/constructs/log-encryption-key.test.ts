@@ -10,7 +10,7 @@ function statements(template: Template): any[] {
 }
 
 describe('LogEncryptionKey', () => {
-  test('defaults: rotated, retained, 30-day pending window, usable by CloudWatch Logs for this region\'s log groups only', () => {
+  test("defaults: rotated, retained, 30-day pending window, usable by CloudWatch Logs for this region's log groups only", () => {
     // GIVEN
     const stack = freshStack();
     // WHEN

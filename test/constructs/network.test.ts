@@ -35,12 +35,21 @@ describe('Network', () => {
     const stack = freshStack();
     const key = new kms.Key(stack, 'Key');
     // WHEN
-    new Network(stack, 'Network', { vpcCidr: '10.1.0.0/20', maxAzs: 2, natGateways: 2, flowLogRetention: logs.RetentionDays.ONE_YEAR, flowLogEncryptionKey: key });
+    new Network(stack, 'Network', {
+      vpcCidr: '10.1.0.0/20',
+      maxAzs: 2,
+      natGateways: 2,
+      flowLogRetention: logs.RetentionDays.ONE_YEAR,
+      flowLogEncryptionKey: key,
+    });
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/20' });
     template.resourceCountIs('AWS::EC2::Subnet', 4);
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] },
+    });
   });
 });

@@ -52,7 +52,7 @@ describe('WebService', () => {
       });
     });
 
-    test('waits for the cluster\'s capacity-provider association (aws/containers-roadmap#631)', () => {
+    test("waits for the cluster's capacity-provider association (aws/containers-roadmap#631)", () => {
       const [association] = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
       const [service] = Object.values(template.findResources('AWS::ECS::Service'));
       expect(service.DependsOn).toContain(association);
@@ -81,7 +81,9 @@ describe('WebService', () => {
         FromPort: 9090,
         ToPort: 9090,
       });
-      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => JSON.stringify(r.Properties.GroupId).includes(sgId));
+      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) =>
+        JSON.stringify(r.Properties.GroupId).includes(sgId),
+      );
       expect(ingress).toHaveLength(1);
       // allowAllOutbound false: CDK writes its placeholder rule that matches no traffic.
       const [sg] = Object.values(template.findResources('AWS::EC2::SecurityGroup')).filter((r) => r.Properties.GroupDescription.startsWith('Web tasks'));

@@ -117,25 +117,35 @@ test("php -l with the app image's PHP: every PHP file of containers/app/src, as 
   for (const f of sources) expect(r.output).toContain(`No syntax errors detected in ${f}`);
 });
 
-test('the container scripts and the hosts\' hardening script pass shellcheck', async () => {
-  const isScript = (f: string) => /^#!(\/bin\/(ba)?sh|\/usr\/bin\/env bash)/.test(readFileSync(f, 'utf8'));
-  const scripts = filesUnder(CONTAINERS, isScript).map((f) => path.relative(CONTAINERS, f));
-  expect(scripts.length).toBeGreaterThanOrEqual(3);
-  const dockerfile = readFileSync(path.join(__dirname, 'tools', 'shellcheck.Dockerfile'), 'utf8');
-  const image = `localhost/secure-ecs-shellcheck:${createHash('sha256').update(dockerfile).digest('hex').slice(0, 16)}`;
-  if (!(await e.imageExists(image))) {
-    await ensureBaseImage(e, task.facts, 'debian:trixie-slim', quiet);
-    const dir = mkdtempSync(path.join(tmpdir(), 'shellcheck-image-'));
-    try {
-      writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
-      await e.buildImage({ tag: image, contextDir: dir, dockerfile: 'Dockerfile', labels: LABELS, buildArgs: {} }, () => undefined);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+test(
+  "the container scripts and the hosts' hardening script pass shellcheck",
+  async () => {
+    const isScript = (f: string) => /^#!(\/bin\/(ba)?sh|\/usr\/bin\/env bash)/.test(readFileSync(f, 'utf8'));
+    const scripts = filesUnder(CONTAINERS, isScript).map((f) => path.relative(CONTAINERS, f));
+    expect(scripts.length).toBeGreaterThanOrEqual(3);
+    const dockerfile = readFileSync(path.join(__dirname, 'tools', 'shellcheck.Dockerfile'), 'utf8');
+    const image = `localhost/secure-ecs-shellcheck:${createHash('sha256').update(dockerfile).digest('hex').slice(0, 16)}`;
+    if (!(await e.imageExists(image))) {
+      await ensureBaseImage(e, task.facts, 'debian:trixie-slim', quiet);
+      const dir = mkdtempSync(path.join(tmpdir(), 'shellcheck-image-'));
+      try {
+        writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+        await e.buildImage({ tag: image, contextDir: dir, dockerfile: 'Dockerfile', labels: LABELS, buildArgs: {} }, () => undefined);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
-  }
-  const r = await e.runOnce({ image, cmd: scripts.map((s) => `/src/${s}`), binds: [`${CONTAINERS}:/src:ro`], labels: LABELS, timeoutMs: 120_000 });
-  expect([r.code, r.output]).toEqual([0, '']);
-  // The hosts' hardening script (EC2 user data), at style severity.
-  const host = await e.runOnce({ image, cmd: ['--severity=style', `/host/${path.basename(INSTANCE_USER_DATA_SCRIPT)}`], binds: [`${path.dirname(INSTANCE_USER_DATA_SCRIPT)}:/host:ro`], labels: LABELS, timeoutMs: 120_000 });
-  expect([host.code, host.output]).toEqual([0, '']);
-}, 10 * 60_000);
+    const r = await e.runOnce({ image, cmd: scripts.map((s) => `/src/${s}`), binds: [`${CONTAINERS}:/src:ro`], labels: LABELS, timeoutMs: 120_000 });
+    expect([r.code, r.output]).toEqual([0, '']);
+    // The hosts' hardening script (EC2 user data), at style severity.
+    const host = await e.runOnce({
+      image,
+      cmd: ['--severity=style', `/host/${path.basename(INSTANCE_USER_DATA_SCRIPT)}`],
+      binds: [`${path.dirname(INSTANCE_USER_DATA_SCRIPT)}:/host:ro`],
+      labels: LABELS,
+      timeoutMs: 120_000,
+    });
+    expect([host.code, host.output]).toEqual([0, '']);
+  },
+  10 * 60_000,
+);

@@ -20,7 +20,11 @@ export const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-
 const run = promisify(execFile);
 
 export async function buildCli(): Promise<void> {
-  await run(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${CLI_BUNDLE}`, '--log-level=warning'], { cwd: ROOT });
+  await run(
+    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${CLI_BUNDLE}`, '--log-level=warning'],
+    { cwd: ROOT },
+  );
 }
 
 /** Run `secure-ecs <args>`; resolves with the exit code and the combined output. */
@@ -80,7 +84,13 @@ export async function namespaceOwner(task: string): Promise<any> {
 
 /** Ulimits of an inspect document as [name, soft, hard], names as in task definitions (nofile). */
 export const ulimitsOf = (hc: any): [string, number, number][] =>
-  (hc.Ulimits ?? []).map((u: any) => [String(u.Name).replace(/^RLIMIT_/, '').toLowerCase(), u.Soft, u.Hard]);
+  (hc.Ulimits ?? []).map((u: any) => [
+    String(u.Name)
+      .replace(/^RLIMIT_/, '')
+      .toLowerCase(),
+    u.Soft,
+    u.Hard,
+  ]);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -115,7 +125,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
  * An HTTP request to the task on 127.0.0.1. `client` becomes X-Forwarded-For, as the ALB appends
  * the client address (the host side of the pod network is the trusted "load balancer" locally).
  */
-export function request(port: number, p: string, opts: { method?: string; client?: string; xff?: string; body?: Buffer; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Response> {
+export function request(
+  port: number,
+  p: string,
+  opts: { method?: string; client?: string; xff?: string; body?: Buffer; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Response> {
   const began = Date.now();
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

@@ -19,11 +19,14 @@ const present = wanted === 'docker' ? docker : wanted === 'podman' ? podman : do
 if (!present) {
   const why = wanted ? `SECURE_ECS_ENGINE=${wanted}, and ${wanted} is not installed` : 'no container engine: no Docker socket and `podman --version` failed';
   if (process.env.SECURE_ECS_E2E === 'required') {
-    process.stderr.write(`\nFAILED: the end-to-end tests are required (SECURE_ECS_E2E=required) but ${why}. Install Docker or podman (the README's "Run the task locally" says how).\n\n`);
+    process.stderr.write(
+      `\nFAILED: the end-to-end tests are required (SECURE_ECS_E2E=required) but ${why}. Install Docker or podman (the README's "Run the task locally" says how).\n\n`,
+    );
     process.exit(1);
   }
   process.stderr.write(
-    `\n*** SKIPPED the end-to-end tests (test/e2e): ${why}. ` + 'Install Docker or podman to run them; SECURE_ECS_E2E=required turns this skip into a failure. ***\n\n',
+    `\n*** SKIPPED the end-to-end tests (test/e2e): ${why}. ` +
+      'Install Docker or podman to run them; SECURE_ECS_E2E=required turns this skip into a failure. ***\n\n',
   );
 }
 

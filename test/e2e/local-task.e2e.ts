@@ -11,7 +11,23 @@ import { readAssemblyTask } from '../../lib/local/cloud-assembly';
 import { assemblyDir } from '../../lib/local/synth';
 import { StateDir } from '../../lib/local/state';
 import type { FieldReport } from '../../lib/local/translate-container';
-import { ROOT, buildCli, cli, engine, freePort, inside, inspect, namespaceOwner, newClient, raw, request, sleep, stopContainer, tcpRefused, ulimitsOf } from './helpers';
+import {
+  ROOT,
+  buildCli,
+  cli,
+  engine,
+  freePort,
+  inside,
+  inspect,
+  namespaceOwner,
+  newClient,
+  raw,
+  request,
+  sleep,
+  stopContainer,
+  tcpRefused,
+  ulimitsOf,
+} from './helpers';
 
 const POD = `secure-ecs-e2e-${process.pid}`;
 let port = 0;
@@ -34,7 +50,7 @@ const MiB = 1024 * 1024;
 
 /** The proxy container is the one with a port mapping; the app is the one it depends on. */
 const proxyName = () => Object.values(defs).find((d) => d.PortMappings?.length).Name as string;
-const appName = () => (defs[proxyName()].DependsOn[0].ContainerName as string);
+const appName = () => defs[proxyName()].DependsOn[0].ContainerName as string;
 
 beforeAll(async () => {
   await buildCli();
@@ -62,7 +78,7 @@ describe('start-up', () => {
     expect(upOutput).toContain(`Environment.TRUSTED_PROXY_CIDRS: ${JSON.stringify(proxyEnv.TRUSTED_PROXY_CIDRS)} -> `);
   });
 
-  test('every container carries secure-ecs.local=<task>; the task\'s own also secure-ecs.container=<name>', async () => {
+  test("every container carries secure-ecs.local=<task>; the task's own also secure-ecs.container=<name>", async () => {
     const e = await engine();
     const labelled = await e.listContainers('secure-ecs.local', POD);
     for (const name of Object.keys(defs)) {
@@ -101,17 +117,25 @@ describe('serving', () => {
     expect(await tcpRefused(podIp, 8081)).toMatchObject({ refused: true });
   });
 
-  test.each(['/fpm-ping', '/fpm-status', '/fpm-status?full', '/FPM-PING', '/index.php/fpm-ping', '/fpm-status?json'])('php-fpm page %s is not reachable through the proxy', async (p) => {
-    const r = await request(port, p, { client: newClient() });
-    expect(r.status).toBe(404);
-    expect(r.body).not.toMatch(/pong|accepted conn|pool:/i);
-  });
+  test.each(['/fpm-ping', '/fpm-status', '/fpm-status?full', '/FPM-PING', '/index.php/fpm-ping', '/fpm-status?json'])(
+    'php-fpm page %s is not reachable through the proxy',
+    async (p) => {
+      const r = await request(port, p, { client: newClient() });
+      expect(r.status).toBe(404);
+      expect(r.body).not.toMatch(/pong|accepted conn|pool:/i);
+    },
+  );
 });
 
 describe('bad input', () => {
   test('a body over the configured limit gets 413', async () => {
     const limit = Number(proxyEnv.CLIENT_MAX_BODY_SIZE_KB) * 1024;
-    const r = await request(port, '/', { method: 'POST', client: newClient(), body: Buffer.alloc(limit + 1, 'a'), headers: { 'Content-Type': 'application/octet-stream' } });
+    const r = await request(port, '/', {
+      method: 'POST',
+      client: newClient(),
+      body: Buffer.alloc(limit + 1, 'a'),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(r.status).toBe(413);
   });
 
@@ -142,7 +166,10 @@ describe('bad input', () => {
     const timeoutS = Number(proxyEnv.REQUEST_TIMEOUT_SECONDS);
     const began = Date.now();
     // Never finish the header block.
-    const r = await raw(port, `GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${newClient()}\r\n`).catch((e: NodeJS.ErrnoException) => ({ status: 0, response: e.code ?? '' }));
+    const r = await raw(port, `GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${newClient()}\r\n`).catch((e: NodeJS.ErrnoException) => ({
+      status: 0,
+      response: e.code ?? '',
+    }));
     const closedAfterS = (Date.now() - began) / 1000;
     expect(r.status === 0 || r.status === 408).toBe(true);
     expect(closedAfterS).toBeGreaterThanOrEqual(timeoutS - 0.5);
@@ -224,7 +251,7 @@ describe('hardening at runtime, per container', () => {
     for (const [name, def] of Object.entries(defs)) await check(name, def);
   };
 
-  test('the engine\'s inspect shows the template settings', async () => {
+  test("the engine's inspect shows the template settings", async () => {
     const kind = (await engine()).info.kind;
     await each(async (name, def) => {
       const c = await inspect(ctr(name));
@@ -263,7 +290,10 @@ describe('hardening at runtime, per container', () => {
   test('inside: every process runs as the template user with no capabilities, NoNewPrivs and seccomp', async () => {
     await each(async (name, def) => {
       const [uid, gid] = String(def.User).split(':');
-      const r = await inside(ctr(name), 'for s in /proc/[0-9]*/status; do grep -hE "^(Name|Uid|Gid|CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" "$s" | tr "\\n\\t" "  "; echo; done; echo "id $(id -u) $(id -g)"');
+      const r = await inside(
+        ctr(name),
+        'for s in /proc/[0-9]*/status; do grep -hE "^(Name|Uid|Gid|CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" "$s" | tr "\\n\\t" "  "; echo; done; echo "id $(id -u) $(id -g)"',
+      );
       const procs = r.out.split('\n').filter((l) => l.includes('Name:'));
       expect(procs.length).toBeGreaterThanOrEqual(2); // init + the main process (+ this shell)
       for (const p of procs) {
@@ -287,7 +317,10 @@ describe('hardening at runtime, per container', () => {
         expect([name, mount]).toEqual([name, expect.stringContaining(`size=${t.Size * 1024}k`)]);
         const write = await inside(ctr(name), `echo ok > ${t.ContainerPath}/e2e && cat ${t.ContainerPath}/e2e && rm ${t.ContainerPath}/e2e`);
         expect([name, write.out.trim()]).toEqual([name, 'ok']);
-        const exec = await inside(ctr(name), `cp /bin/true ${t.ContainerPath}/e2e-true && chmod 755 ${t.ContainerPath}/e2e-true && ${t.ContainerPath}/e2e-true; rc=$?; rm -f ${t.ContainerPath}/e2e-true; exit $rc`);
+        const exec = await inside(
+          ctr(name),
+          `cp /bin/true ${t.ContainerPath}/e2e-true && chmod 755 ${t.ContainerPath}/e2e-true && ${t.ContainerPath}/e2e-true; rc=$?; rm -f ${t.ContainerPath}/e2e-true; exit $rc`,
+        );
         expect([name, exec.code, exec.out]).toEqual([name, 126, expect.stringMatching(/Permission denied/)]);
       }
     });
@@ -321,7 +354,8 @@ describe('hardening at runtime, per container', () => {
         return false;
       }
     })();
-    const read = (ctl: string, file: string) => readFileSync(v2 ? path.join('/sys/fs/cgroup', cg!.v2!, file) : path.join('/sys/fs/cgroup', ctl, cg!.v1[ctl], file), 'utf8').trim();
+    const read = (ctl: string, file: string) =>
+      readFileSync(v2 ? path.join('/sys/fs/cgroup', cg!.v2!, file) : path.join('/sys/fs/cgroup', ctl, cg!.v1[ctl], file), 'utf8').trim();
     if (v2) {
       expect(Number(read('memory', 'memory.max'))).toBe(Number(task.Memory) * MiB);
       const [quota, period] = read('cpu', 'cpu.max').split(' ').map(Number);
@@ -332,7 +366,7 @@ describe('hardening at runtime, per container', () => {
     }
   });
 
-  test('inside: /proc/sys and /sys are read-only; no namespace is the host\'s', async () => {
+  test("inside: /proc/sys and /sys are read-only; no namespace is the host's", async () => {
     const hostNs = (ns: string) => readlinkSync(`/proc/self/ns/${ns}`);
     await each(async (name) => {
       const mountinfo = (await inside(ctr(name), 'cat /proc/self/mountinfo')).out.split('\n');
@@ -360,11 +394,16 @@ describe('faults', () => {
     const ranMs = Date.now() - (await startedAt(app()));
     const waitMs = policy.RestartAttemptPeriod * 1000 + 2000 - ranMs;
     if (waitMs > 0) {
-      process.stderr.write(`\nfaults: waiting ${(waitMs / 1000).toFixed(0)} s until the app has run for its RestartAttemptPeriod (${policy.RestartAttemptPeriod} s)\n`);
+      process.stderr.write(
+        `\nfaults: waiting ${(waitMs / 1000).toFixed(0)} s until the app has run for its RestartAttemptPeriod (${policy.RestartAttemptPeriod} s)\n`,
+      );
       await sleep(waitMs);
     }
     const before = await startedAt(app());
-    const kill = await inside(app(), 'for p in /proc/[0-9]*; do case "$(tr "\\0" " " < $p/cmdline)" in "php-fpm: master"*) kill -9 "${p#/proc/}" && echo killed;; esac; done');
+    const kill = await inside(
+      app(),
+      'for p in /proc/[0-9]*; do case "$(tr "\\0" " " < $p/cmdline)" in "php-fpm: master"*) kill -9 "${p#/proc/}" && echo killed;; esac; done',
+    );
     expect(kill.out).toContain('killed');
     // The master is gone at once, but a worker it forked may still hold the socket and answer for a
     // few milliseconds until the container's init ends the container (seen once on podman: one 200 in
@@ -382,12 +421,21 @@ describe('faults', () => {
     const h = defs[appName()].HealthCheck;
     const deadline = Date.now() + (h.StartPeriod + h.Interval * (h.Retries + 1)) * 1000 + 30_000;
     let s = await status();
-    while (Date.now() < deadline && !(s.containers.find((c: any) => c.name === appName()).restarts >= 1 && s.containers.every((c: any) => c.health === 'HEALTHY'))) {
+    while (
+      Date.now() < deadline &&
+      !(s.containers.find((c: any) => c.name === appName()).restarts >= 1 && s.containers.every((c: any) => c.health === 'HEALTHY'))
+    ) {
       await sleep(500);
       s = await status();
     }
     const texts = s.events.map((e: any) => e.text);
-    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${appName()} exited with code 137`)), `${appName()} health: UNHEALTHY (the container exited)`, expect.stringMatching(new RegExp(`^${appName()} restarted by its restart policy`))]));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${appName()} exited with code 137`)),
+        `${appName()} health: UNHEALTHY (the container exited)`,
+        expect.stringMatching(new RegExp(`^${appName()} restarted by its restart policy`)),
+      ]),
+    );
     expect(s.taskStatus).toBe('RUNNING');
     expect(s.containers.find((c: any) => c.name === appName())).toMatchObject({ status: 'running', health: 'HEALTHY', restarts: 1 });
     expect(await startedAt(app())).toBeGreaterThan(before);
@@ -416,7 +464,10 @@ describe('faults', () => {
     let back = 0;
     for (let i = 0; i < 60 && back !== 200; i++) {
       await sleep(500);
-      back = await request(port, '/', { client: newClient(), timeoutMs: 2000 }).then((r) => r.status, () => 0);
+      back = await request(port, '/', { client: newClient(), timeoutMs: 2000 }).then(
+        (r) => r.status,
+        () => 0,
+      );
     }
     expect(back).toBe(200);
   }, 240_000);

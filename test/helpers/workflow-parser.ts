@@ -47,5 +47,7 @@ export async function workflowErrors(repoRoot: string, file: string): Promise<st
   };
   const template = await parser.convertWorkflowTemplate(result.context, result.value, fileProvider, { fetchReusableWorkflowDepth: 1 });
   // The conversion's errors land in the context and in the template: report each once.
-  return [...new Set([...result.context.errors.getErrors().map((e) => e.message), ...(template.errors ?? []).map((e: any) => e.Message ?? e.message ?? String(e))])];
+  return [
+    ...new Set([...result.context.errors.getErrors().map((e) => e.message), ...(template.errors ?? []).map((e: any) => e.Message ?? e.message ?? String(e))]),
+  ];
 }

@@ -34,12 +34,20 @@ describe.each(Object.keys(defs))('%s: the create body carries the template', (na
     expect(hc.Memory).toBe(def.Memory * MiB);
     expect(hc.CpuShares).toBe(def.Cpu);
     expect(hc.Ulimits).toEqual(def.Ulimits.map((u: any) => ({ Name: u.Name, Soft: u.SoftLimit, Hard: u.HardLimit })));
-    expect(hc.Tmpfs).toEqual(Object.fromEntries(def.LinuxParameters.Tmpfs.map((m: any) => [m.ContainerPath, [...m.MountOptions, `size=${m.Size}m`].join(',')])));
+    expect(hc.Tmpfs).toEqual(
+      Object.fromEntries(def.LinuxParameters.Tmpfs.map((m: any) => [m.ContainerPath, [...m.MountOptions, `size=${m.Size}m`].join(',')])),
+    );
   });
 
   test("health check in nanoseconds, stop timeout, the engine's restart policy off (the runner applies ECS's)", () => {
     const h = def.HealthCheck;
-    expect(body.Healthcheck).toEqual({ Test: h.Command, Interval: h.Interval * 1e9, Timeout: h.Timeout * 1e9, Retries: h.Retries, StartPeriod: h.StartPeriod * 1e9 });
+    expect(body.Healthcheck).toEqual({
+      Test: h.Command,
+      Interval: h.Interval * 1e9,
+      Timeout: h.Timeout * 1e9,
+      Retries: h.Retries,
+      StartPeriod: h.StartPeriod * 1e9,
+    });
     expect(body.StopTimeout).toBe(def.StopTimeout);
     expect(hc.RestartPolicy).toEqual({ Name: 'no' });
   });
@@ -55,7 +63,10 @@ describe.each(Object.keys(defs))('%s: the create body carries the template', (na
 test('the pause container publishes the mapped port on 127.0.0.1 only and is hardened itself', () => {
   const pause = dockerPauseBody(t.task, 'localhost/proxy:1', cgroup);
   expect(pause.HostConfig.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] });
-  expect(pause).toMatchObject({ User: '65534:65534', HostConfig: { ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], CgroupParent: '/secure-ecs/task' } });
+  expect(pause).toMatchObject({
+    User: '65534:65534',
+    HostConfig: { ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], CgroupParent: '/secure-ecs/task' },
+  });
   expect(pause.Labels).toMatchObject({ 'secure-ecs.local': 'task', 'secure-ecs.role': 'pause' });
 });
 

@@ -29,7 +29,16 @@ function reporter(): Reporter & { lines: string[] } {
   return { lines, info: (l) => lines.push(l), warn: (l) => lines.push(`warning: ${l}`), begin: () => handle, step: (_t, fn) => fn(handle) };
 }
 
-const info = (kind: 'docker' | 'podman', extra: Partial<EngineInfo> = {}): EngineInfo => ({ kind, version: '1', rootless: false, cgroupVersion: 2, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'test', ...extra });
+const info = (kind: 'docker' | 'podman', extra: Partial<EngineInfo> = {}): EngineInfo => ({
+  kind,
+  version: '1',
+  rootless: false,
+  cgroupVersion: 2,
+  cgroupDriver: 'cgroupfs',
+  remote: false,
+  endpoint: 'test',
+  ...extra,
+});
 const fakeEngine = (i: EngineInfo) => ({ info: i }) as ContainerEngine;
 const connectors = (o: { docker?: string | EngineInfo; podman?: string | EngineInfo; podmanInstalled?: boolean }): Connectors => ({
   docker: async () => {
@@ -53,7 +62,9 @@ describe('which engine, and why', () => {
   });
 
   test('an unknown engine name is bad input (exit 2), naming the source and what is allowed', () => {
-    expect(() => requestedEngine({ flag: 'containerd', env: {} })).toThrow(new LocalInputError('--engine must be one of docker, podman; received "containerd"'));
+    expect(() => requestedEngine({ flag: 'containerd', env: {} })).toThrow(
+      new LocalInputError('--engine must be one of docker, podman; received "containerd"'),
+    );
     expect(() => requestedEngine({ env: { SECURE_ECS_ENGINE: 'Docker' } })).toThrow(LocalInputError);
   });
 
@@ -72,15 +83,22 @@ describe('which engine, and why', () => {
   });
 
   test('an engine asked for that does not work fails with the reason, and does not fall back', async () => {
-    await expect(selectEngine(linux, { flag: 'docker', env: {} }, reporter(), connectors({ docker: 'permission denied on unix:///var/run/docker.sock', podman: info('podman') }))).rejects.toThrow(
-      '--engine docker, but docker does not work: permission denied on unix:///var/run/docker.sock',
-    );
+    await expect(
+      selectEngine(
+        linux,
+        { flag: 'docker', env: {} },
+        reporter(),
+        connectors({ docker: 'permission denied on unix:///var/run/docker.sock', podman: info('podman') }),
+      ),
+    ).rejects.toThrow('--engine docker, but docker does not work: permission denied on unix:///var/run/docker.sock');
   });
 
   test('macOS without an engine: the message names Docker Desktop, colima and podman machine', async () => {
     const err = await selectEngine(mac, { env: {} }, reporter(), connectors({ podmanInstalled: false })).catch((e) => e);
     expect(err).toBeInstanceOf(LocalStepError);
-    expect(err.message).toMatch(/no container engine answers \(Docker: .*; podman: not installed\)\. Install one: install and start Docker Desktop .*colima.*podman machine init/);
+    expect(err.message).toMatch(
+      /no container engine answers \(Docker: .*; podman: not installed\)\. Install one: install and start Docker Desktop .*colima.*podman machine init/,
+    );
   });
 
   test('rootless podman on cgroup v1 is used, with a start-up warning that limits are not set', async () => {
@@ -90,9 +108,27 @@ describe('which engine, and why', () => {
   });
 
   test('rootless podman needs newuidmap: said before podman tries', () => {
-    expect(rootlessPodmanProblem(linux, (cmd) => cmd !== 'newuidmap', () => true)).toMatch(/newuidmap and newgidmap \(Debian\/Ubuntu package uidmap\)/);
-    expect(rootlessPodmanProblem(linux, () => true, () => false)).toMatch(/\/dev\/net\/tun readable and writable .*sudo chmod 0666 \/dev\/net\/tun/);
-    expect(rootlessPodmanProblem(linux, () => true, () => true)).toBeUndefined();
+    expect(
+      rootlessPodmanProblem(
+        linux,
+        (cmd) => cmd !== 'newuidmap',
+        () => true,
+      ),
+    ).toMatch(/newuidmap and newgidmap \(Debian\/Ubuntu package uidmap\)/);
+    expect(
+      rootlessPodmanProblem(
+        linux,
+        () => true,
+        () => false,
+      ),
+    ).toMatch(/\/dev\/net\/tun readable and writable .*sudo chmod 0666 \/dev\/net\/tun/);
+    expect(
+      rootlessPodmanProblem(
+        linux,
+        () => true,
+        () => true,
+      ),
+    ).toBeUndefined();
     expect(rootlessPodmanProblem({ ...linux, uid: 0 }, () => false)).toBeUndefined();
     expect(rootlessPodmanProblem(mac, () => false)).toBeUndefined();
   });
@@ -131,10 +167,15 @@ describe('the Docker endpoint, found as the docker CLI finds it', () => {
       '/home/u/.docker/config.json': JSON.stringify({ currentContext: 'colima' }),
       [meta]: JSON.stringify({ Endpoints: { docker: { Host: 'unix:///home/u/.colima/default/docker.sock' } } }),
     };
-    expect(resolveDockerEndpoint({ ...base, platform: 'darwin', readFile: (f) => files[f] })).toEqual({ host: 'unix:///home/u/.colima/default/docker.sock', source: 'docker context colima' });
+    expect(resolveDockerEndpoint({ ...base, platform: 'darwin', readFile: (f) => files[f] })).toEqual({
+      host: 'unix:///home/u/.colima/default/docker.sock',
+      source: 'docker context colima',
+    });
   });
   test('Docker Desktop on macOS without the /var/run link', () => {
-    expect(resolveDockerEndpoint({ ...base, platform: 'darwin', exists: (f) => f === '/home/u/.docker/run/docker.sock' }).host).toBe('unix:///home/u/.docker/run/docker.sock');
+    expect(resolveDockerEndpoint({ ...base, platform: 'darwin', exists: (f) => f === '/home/u/.docker/run/docker.sock' }).host).toBe(
+      'unix:///home/u/.docker/run/docker.sock',
+    );
   });
   test('default socket, and dockerode options per scheme', () => {
     expect(resolveDockerEndpoint(base)).toEqual({ host: 'unix:///var/run/docker.sock', source: 'default socket' });
@@ -163,7 +204,12 @@ describe('the task cgroup on Docker', () => {
   });
   test('cgroup v2, cgroupfs: controllers enabled down the tree, cpu.max and memory.max', () => {
     const l = taskCgroupLayout('t1', limits, { version: 2, driver: 'cgroupfs' });
-    expect(l.writes).toEqual(expect.arrayContaining([{ file: 'secure-ecs/t1/cpu.max', value: '25000 100000' }, { file: 'secure-ecs/cgroup.subtree_control', value: '+cpu +memory +pids' }]));
+    expect(l.writes).toEqual(
+      expect.arrayContaining([
+        { file: 'secure-ecs/t1/cpu.max', value: '25000 100000' },
+        { file: 'secure-ecs/cgroup.subtree_control', value: '+cpu +memory +pids' },
+      ]),
+    );
   });
   test('systemd driver: a slice without dashes in its own part (systemd reads dashes as nesting)', () => {
     const l = taskCgroupLayout('secure-ecs-local', limits, { version: 2, driver: 'systemd' });
@@ -197,12 +243,20 @@ describe("the engines' corrections to the field report", () => {
   test('Docker: the task limits are the task cgroup, the network namespace is the pause container', () => {
     const e = new DockerEngine(new Docker(), info('docker', { cgroupVersion: 1 }), 'l');
     const out = applyEngineNotes(fields, e.fieldNotes(task, []));
-    expect(out.find((f) => f.path === 'task.Cpu')).toMatchObject({ outcome: 'honoured', detail: expect.stringMatching(/^task cgroup \/secure-ecs\/t .*CPU quota 25000 us per 100000 us, memory 512 MiB/) });
+    expect(out.find((f) => f.path === 'task.Cpu')).toMatchObject({
+      outcome: 'honoured',
+      detail: expect.stringMatching(/^task cgroup \/secure-ecs\/t .*CPU quota 25000 us per 100000 us, memory 512 MiB/),
+    });
     expect(out.find((f) => f.path === 'task.NetworkMode')?.detail).toMatch(/a pause container \(t-pause\) owns the task's network namespace/);
   });
 
   test('rootless Docker: the task limits are not honoured', () => {
     const e = new DockerEngine(new Docker(), info('docker', { rootless: true }), 'l');
-    expect(e.fieldNotes(task, []).filter((f) => f.path.startsWith('task.C') || f.path === 'task.Memory').map((f) => f.outcome)).toEqual(['not-honoured', 'not-honoured']);
+    expect(
+      e
+        .fieldNotes(task, [])
+        .filter((f) => f.path.startsWith('task.C') || f.path === 'task.Memory')
+        .map((f) => f.outcome),
+    ).toEqual(['not-honoured', 'not-honoured']);
   });
 });

@@ -12,7 +12,9 @@ import { fieldReportLines } from '../../lib/local/field-report';
 const HASH = 'a'.repeat(64);
 
 describe('cloud assembly', () => {
-  const dockerImages = { [HASH]: { id: HASH, source: { directory: `asset.${HASH}`, platform: 'linux/amd64', dockerBuildArgs: { A: '1' } }, directory: `/out/asset.${HASH}` } };
+  const dockerImages = {
+    [HASH]: { id: HASH, source: { directory: `asset.${HASH}`, platform: 'linux/amd64', dockerBuildArgs: { A: '1' } }, directory: `/out/asset.${HASH}` },
+  };
   const template = {
     Resources: {
       Td: {
@@ -31,7 +33,15 @@ describe('cloud assembly', () => {
   test('an asset image resolves to its build directory by the hash in its ECR tag', () => {
     const [task] = findTasks('Stack', '/out/Stack.template.json', template, dockerImages);
     expect(task.logicalId).toBe('Td');
-    expect(task.images.app).toEqual({ assetHash: HASH, directory: `/out/asset.${HASH}`, dockerfile: undefined, buildArgs: { A: '1' }, target: undefined, platform: 'linux/amd64', networkMode: undefined });
+    expect(task.images.app).toEqual({
+      assetHash: HASH,
+      directory: `/out/asset.${HASH}`,
+      dockerfile: undefined,
+      buildArgs: { A: '1' },
+      target: undefined,
+      platform: 'linux/amd64',
+      networkMode: undefined,
+    });
     expect(task.images.side).toEqual({ registryRef: 'public.ecr.aws/nginx/nginx:1.27' });
   });
 
@@ -75,7 +85,12 @@ describe('engine settings for this kind of host', () => {
   });
 
   test('cgroup v1 without systemd: runc + cgroupfs, default ulimits within the hard limits', () => {
-    const facts: Pick<HostFacts, 'cgroupV2Unified' | 'systemd' | 'hasRunc' | 'hardLimits'> = { cgroupV2Unified: false, systemd: false, hasRunc: true, hardLimits: { nofile: 2048, nproc: 96365 } };
+    const facts: Pick<HostFacts, 'cgroupV2Unified' | 'systemd' | 'hasRunc' | 'hardLimits'> = {
+      cgroupV2Unified: false,
+      systemd: false,
+      hasRunc: true,
+      hardLimits: { nofile: 2048, nproc: 96365 },
+    };
     const conf = containersConf(facts);
     expect(conf).toMatch(/default_ulimits = \["nofile=2048:2048", "nproc=4096:4096"\]/);
     expect(conf).toMatch(/runtime = "runc"/);
@@ -115,9 +130,17 @@ describe('base images', () => {
     expect(debianSuite('ubuntu:24.04')).toBeUndefined();
   });
 
-  test('mmdebstrap builds a slim minbase with the official image\'s sources', () => {
+  test("mmdebstrap builds a slim minbase with the official image's sources", () => {
     const args = mmdebstrapArgs('trixie', '/tmp/t.tar');
-    expect(args).toEqual(expect.arrayContaining(['--variant=minbase', '--dpkgopt=path-exclude=/usr/share/doc/*', '--dpkgopt=path-exclude=/usr/share/locale/*', 'trixie', '/tmp/t.tar']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--variant=minbase',
+        '--dpkgopt=path-exclude=/usr/share/doc/*',
+        '--dpkgopt=path-exclude=/usr/share/locale/*',
+        'trixie',
+        '/tmp/t.tar',
+      ]),
+    );
     expect(args).toContain('deb http://deb.debian.org/debian-security trixie-security main');
   });
 });
@@ -130,7 +153,9 @@ describe('secrets', () => {
   });
 
   test('fails with the file and key to add, never a value', () => {
-    expect(() => resolveSecrets(undefined, needed)).toThrow(/no local value for app.DB_PASSWORD \(in AWS: arn:aws:ssm:x\)\. Put local values in \.secure-ecs\.secrets\.json/);
+    expect(() => resolveSecrets(undefined, needed)).toThrow(
+      /no local value for app.DB_PASSWORD \(in AWS: arn:aws:ssm:x\)\. Put local values in \.secure-ecs\.secrets\.json/,
+    );
     expect(() => resolveSecrets('{"app":{"OTHER":"s3cret"}}', needed)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
   });
 
@@ -141,11 +166,14 @@ describe('secrets', () => {
 
 describe('start-up report', () => {
   test('lists honoured fields per container, then deviations and what is not honoured with what happens instead', () => {
-    const lines = fieldReportLines([
-      { path: 'app.User', outcome: 'honoured', detail: '--user 33:33' },
-      { path: 'app.LogConfiguration', outcome: 'not-honoured', detail: 'podman logs' },
-      { path: 'proxy.Environment.X', outcome: 'deviation', detail: 'a -> b' },
-    ], 'docker');
+    const lines = fieldReportLines(
+      [
+        { path: 'app.User', outcome: 'honoured', detail: '--user 33:33' },
+        { path: 'app.LogConfiguration', outcome: 'not-honoured', detail: 'podman logs' },
+        { path: 'proxy.Environment.X', outcome: 'deviation', detail: 'a -> b' },
+      ],
+      'docker',
+    );
     expect(lines[0]).toBe('Honoured (docker or the runner):');
     expect(lines).toEqual(expect.arrayContaining(['  app: User', '  proxy.Environment.X: a -> b', '  app.LogConfiguration: podman logs']));
     expect(lines.indexOf('Not honoured locally (what happens instead):')).toBeGreaterThan(lines.indexOf('Honoured differently locally:'));

@@ -36,15 +36,37 @@ test("podman 4.3's stop race: the stop waits for the run it stopped, not for a r
   expect(Date.now() - began).toBeLessThan(1000);
 });
 
-test('another stop failure is reported with podman\'s message', async () => {
+test("another stop failure is reported with podman's message", async () => {
   const podman = new RacingPodman();
-  podman.run = async (args) => (args[0] === 'stop' ? { code: 125, stdout: '', stderr: 'Error: no space left on device' } : RacingPodman.prototype.run.call(podman, args));
+  podman.run = async (args) =>
+    args[0] === 'stop' ? { code: 125, stdout: '', stderr: 'Error: no space left on device' } : RacingPodman.prototype.run.call(podman, args);
   await expect(new PodmanEngine(podman, INFO, 'l').stopContainer('t-proxy', 1)).rejects.toThrow(/podman stop failed: Error: no space left on device/);
 });
 
 test("inspect documents: Docker's Health and podman's Healthcheck, zero times as absent", () => {
-  const docker = statusFromInspect({ State: { Status: 'running', ExitCode: 0, OOMKilled: false, StartedAt: '2026-12-01T10:00:00Z', FinishedAt: '0001-01-01T00:00:00Z', Health: { Status: 'healthy', Log: [{ Output: 'ok\n' }] } } }, 'img');
-  expect(docker).toEqual({ status: 'running', exitCode: 0, oomKilled: false, startedAt: Date.parse('2026-12-01T10:00:00Z'), finishedAt: undefined, health: 'healthy', healthOutput: 'ok', image: 'img' });
+  const docker = statusFromInspect(
+    {
+      State: {
+        Status: 'running',
+        ExitCode: 0,
+        OOMKilled: false,
+        StartedAt: '2026-12-01T10:00:00Z',
+        FinishedAt: '0001-01-01T00:00:00Z',
+        Health: { Status: 'healthy', Log: [{ Output: 'ok\n' }] },
+      },
+    },
+    'img',
+  );
+  expect(docker).toEqual({
+    status: 'running',
+    exitCode: 0,
+    oomKilled: false,
+    startedAt: Date.parse('2026-12-01T10:00:00Z'),
+    finishedAt: undefined,
+    health: 'healthy',
+    healthOutput: 'ok',
+    image: 'img',
+  });
   const podman = statusFromInspect({ State: { Status: 'exited', ExitCode: 137, OOMKilled: true, Healthcheck: { Status: 'unhealthy', Log: [] } } }, undefined);
   expect(podman).toMatchObject({ status: 'exited', exitCode: 137, oomKilled: true, health: 'unhealthy', healthOutput: undefined });
 });

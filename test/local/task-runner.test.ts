@@ -30,7 +30,10 @@ class FakePodman extends Podman {
       const docs = rest.map((n) => {
         const c = this.box.get(n)!;
         const iso = (t?: number) => (t ? new Date(t).toISOString() : '0001-01-01T00:00:00Z');
-        return { Name: n, State: { Status: c.status, ExitCode: c.exitCode, StartedAt: iso(c.startedAt), FinishedAt: iso(c.finishedAt), Health: { Status: c.health, Log: [] } } };
+        return {
+          Name: n,
+          State: { Status: c.status, ExitCode: c.exitCode, StartedAt: iso(c.startedAt), FinishedAt: iso(c.finishedAt), Health: { Status: c.health, Log: [] } },
+        };
       });
       return ok(JSON.stringify(docs));
     }
@@ -78,7 +81,13 @@ const APP_PROXY = plan([container('app'), container('proxy', { dependsOn: [{ con
 const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 2, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
 
 function runner(p: LocalPlan, podman: FakePodman, events: RunnerEvent[]): TaskRunner {
-  return new TaskRunner(p, new PodmanEngine(podman, INFO, 'secure-ecs.local'), (e) => events.push(e), () => undefined, { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10 });
+  return new TaskRunner(
+    p,
+    new PodmanEngine(podman, INFO, 'secure-ecs.local'),
+    (e) => events.push(e),
+    () => undefined,
+    { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10 },
+  );
 }
 
 const until = async (cond: () => boolean) => {
@@ -144,7 +153,11 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
     await until(() => r.snapshot().containers.app.restarts === 1 && r.snapshot().containers.app.health === 'HEALTHY');
     expect(r.snapshot()).toMatchObject({ taskStatus: 'RUNNING', containers: { app: { status: 'RUNNING', restarts: 1, health: 'HEALTHY' } } });
     expect(events.map((e) => e.text)).toEqual(
-      expect.arrayContaining(['app exited with code 137 after 61 s', 'app health: UNHEALTHY (the container exited)', 'app restarted by its restart policy (it ran 61 s (RestartAttemptPeriod 60 s)); restart 1']),
+      expect.arrayContaining([
+        'app exited with code 137 after 61 s',
+        'app health: UNHEALTHY (the container exited)',
+        'app restarted by its restart policy (it ran 61 s (RestartAttemptPeriod 60 s)); restart 1',
+      ]),
     );
     await r.stop('test over');
     expect(podman.calls.filter((c) => c[0] === 'stop').map((c) => c.at(-1))).toEqual(['p-proxy', 'p-app']);

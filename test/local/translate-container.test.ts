@@ -69,7 +69,9 @@ describe('translateContainer on the synthesized task definition', () => {
 
   test('awslogs is listed as not honoured, with where the logs go instead', () => {
     const t = translateContainer(defs.app, ctx);
-    expect(t.fields).toContainEqual(expect.objectContaining({ path: 'app.LogConfiguration', outcome: 'not-honoured', detail: expect.stringMatching(/secure-ecs local logs app/) }));
+    expect(t.fields).toContainEqual(
+      expect.objectContaining({ path: 'app.LogConfiguration', outcome: 'not-honoured', detail: expect.stringMatching(/secure-ecs local logs app/) }),
+    );
   });
 
   test('an environment override is applied and reported as a deviation', () => {
@@ -82,7 +84,9 @@ describe('translateContainer on the synthesized task definition', () => {
 describe('translateContainer field by field', () => {
   test('an unknown field is listed as not honoured, never dropped silently', () => {
     const t = translateContainer({ Name: 'x', Image: 'i', SomethingNew: { a: 1 }, LinuxParameters: { FutureKnob: true } }, ctx);
-    expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.SomethingNew', outcome: 'not-honoured', detail: expect.stringMatching(/unknown to the translator/) }));
+    expect(t.fields).toContainEqual(
+      expect.objectContaining({ path: 'x.SomethingNew', outcome: 'not-honoured', detail: expect.stringMatching(/unknown to the translator/) }),
+    );
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.LinuxParameters.FutureKnob', outcome: 'not-honoured' }));
   });
 
@@ -116,26 +120,45 @@ describe('translateContainer field by field', () => {
     expect(argsOf(t).slice(i, i + 4)).toEqual(['--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE']);
   });
 
-  test('ulimits above this machine\'s hard limit are lowered, and reported', () => {
-    const t = translateContainer({ Name: 'x', Image: 'i', Ulimits: [{ Name: 'nofile', SoftLimit: 65536, HardLimit: 65536 }] }, { ...ctx, hostHardLimits: { nofile: 20000 } });
+  test("ulimits above this machine's hard limit are lowered, and reported", () => {
+    const t = translateContainer(
+      { Name: 'x', Image: 'i', Ulimits: [{ Name: 'nofile', SoftLimit: 65536, HardLimit: 65536 }] },
+      { ...ctx, hostHardLimits: { nofile: 20000 } },
+    );
     expect(values(argsOf(t), '--ulimit')).toEqual(['nofile=20000:20000']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.Ulimits.nofile', outcome: 'deviation' }));
   });
 
   test('Docker security options map to podman syntax; credentialspec is not honoured', () => {
-    const t = translateContainer({ Name: 'x', Image: 'i', DockerSecurityOptions: ['no-new-privileges', 'apparmor:docker-default', 'credentialspec:file://x'] }, ctx);
+    const t = translateContainer(
+      { Name: 'x', Image: 'i', DockerSecurityOptions: ['no-new-privileges', 'apparmor:docker-default', 'credentialspec:file://x'] },
+      ctx,
+    );
     expect(values(argsOf(t), '--security-opt')).toEqual(['no-new-privileges', 'apparmor=docker-default']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.DockerSecurityOptions.credentialspec:file://x', outcome: 'not-honoured' }));
   });
 
   test('secrets become podman env secrets; no value anywhere in the arguments', () => {
-    const t = translateContainer({ Name: 'app', Image: 'i', Secrets: [{ Name: 'DB_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db' }] }, ctx);
+    const t = translateContainer(
+      { Name: 'app', Image: 'i', Secrets: [{ Name: 'DB_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db' }] },
+      ctx,
+    );
     expect(t.secrets).toEqual([{ envName: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db', podmanSecret: 'pod-app-db_password' }]);
     expect(values(argsOf(t), '--secret')).toEqual(['pod-app-db_password,type=env,target=DB_PASSWORD']);
   });
 
   test('an environment value resolved only at deployment is listed, not set', () => {
-    const t = translateContainer({ Name: 'x', Image: 'i', Environment: [{ Name: 'BUCKET', Value: { Ref: 'Bucket' } }, { Name: 'A', Value: 'b' }] }, ctx);
+    const t = translateContainer(
+      {
+        Name: 'x',
+        Image: 'i',
+        Environment: [
+          { Name: 'BUCKET', Value: { Ref: 'Bucket' } },
+          { Name: 'A', Value: 'b' },
+        ],
+      },
+      ctx,
+    );
     expect(values(argsOf(t), '--env')).toEqual(['A=b']);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'x.Environment.BUCKET', outcome: 'not-honoured' }));
   });
@@ -147,7 +170,17 @@ describe('translateContainer field by field', () => {
   });
 
   test('net.* sysctls go to the pod (it owns the network namespace), others to the container', () => {
-    const t = translateContainer({ Name: 'x', Image: 'i', SystemControls: [{ Namespace: 'net.core.somaxconn', Value: '1024' }, { Namespace: 'kernel.msgmax', Value: '65536' }] }, ctx);
+    const t = translateContainer(
+      {
+        Name: 'x',
+        Image: 'i',
+        SystemControls: [
+          { Namespace: 'net.core.somaxconn', Value: '1024' },
+          { Namespace: 'kernel.msgmax', Value: '65536' },
+        ],
+      },
+      ctx,
+    );
     expect(t.pod.sysctls).toEqual({ 'net.core.somaxconn': '1024' });
     expect(values(argsOf(t), '--sysctl')).toEqual(['kernel.msgmax=65536']);
   });

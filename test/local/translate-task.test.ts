@@ -45,7 +45,11 @@ describe('translateTask on the synthesized task definition', () => {
 });
 
 describe('translateTask details', () => {
-  const def = (name: string, dependsOn: string[] = []) => ({ Name: name, Image: 'i', DependsOn: dependsOn.map((d) => ({ ContainerName: d, Condition: 'START' })) });
+  const def = (name: string, dependsOn: string[] = []) => ({
+    Name: name,
+    Image: 'i',
+    DependsOn: dependsOn.map((d) => ({ ContainerName: d, Condition: 'START' })),
+  });
 
   test('an unknown task field is listed as not honoured', () => {
     const t = translateTask({ ContainerDefinitions: [def('a')], NewTaskThing: 1 }, { ...base, images: { a: image } });

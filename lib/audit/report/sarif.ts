@@ -62,7 +62,10 @@ export function sarifLog(result: AuditResult, options: SarifOptions = {}): Log {
     locations: [location(f, baseDir)],
     // Stable across runs and line moves, so GitHub tracks one alert per finding.
     partialFingerprints: {
-      secureEcsFinding: createHash('sha256').update([f.ruleId, f.resource, f.container ?? '', f.message].join('\0')).digest('hex').slice(0, 32),
+      secureEcsFinding: createHash('sha256')
+        .update([f.ruleId, f.resource, f.container ?? '', f.message].join('\0'))
+        .digest('hex')
+        .slice(0, 32),
     },
     ...(f.acknowledged ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: f.reason }] } : {}),
     properties: { severity: f.severity },

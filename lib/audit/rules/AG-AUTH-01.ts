@@ -16,6 +16,9 @@ export default agentRule(
       bottlerocketSetting(s, 'container-registry.credentials') !== undefined
         ? 'Bottlerocket settings carry settings.container-registry.credentials: registry credentials in plain text in user data (value not shown)'
         : undefined,
-    userData: (ud) => (setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA') ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)' : undefined),
+    userData: (ud) =>
+      setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA')
+        ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)'
+        : undefined,
   },
 );

@@ -14,7 +14,8 @@ export default agentRule(
   {
     userData: (ud) => (setsAgentVariable(ud, 'ECS_AWSVPC_BLOCK_IMDS', /^true$/i) ? undefined : 'user data does not set ECS_AWSVPC_BLOCK_IMDS=true'),
     // settings.ecs.awsvpc-block-imds becomes ECS_AWSVPC_BLOCK_IMDS (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf; default false).
-    bottlerocket: (s) => (bottlerocketSetting(s, 'ecs.awsvpc-block-imds') === true ? undefined : 'Bottlerocket settings do not set settings.ecs.awsvpc-block-imds = true'),
+    bottlerocket: (s) =>
+      bottlerocketSetting(s, 'ecs.awsvpc-block-imds') === true ? undefined : 'Bottlerocket settings do not set settings.ecs.awsvpc-block-imds = true',
     instance: (ci) =>
       ci.attributes.includes('ecs.capability.task-eni-block-instance-metadata')
         ? undefined

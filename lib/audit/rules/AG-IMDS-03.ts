@@ -17,7 +17,9 @@ export default agentRule(
     // Bottlerocket's ECS variant fixes ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true and has no setting for it
     // (bottlerocket-core-kit packages/ecs-agent/ecs-defaults.conf).
     bottlerocket: (_s, _host, model) =>
-      anyHostNetworkTask(model) ? undefined : 'Bottlerocket\'s ECS variant always sets ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true (no setting turns it off), but no task in the audit uses host networking',
+      anyHostNetworkTask(model)
+        ? undefined
+        : "Bottlerocket's ECS variant always sets ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true (no setting turns it off), but no task in the audit uses host networking",
     instance: (ci, model) =>
       ci.attributes.includes('com.amazonaws.ecs.capability.task-iam-role-network-host') && !anyHostNetworkTask(model)
         ? 'the agent registered task-iam-role-network-host, but no task in the audit uses host networking'

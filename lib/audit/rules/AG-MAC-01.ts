@@ -35,7 +35,12 @@ export default defineRule({
         for (const option of knownItems(c.dockerSecurityOptions)) {
           const kind = MAC.find((k) => option.toLowerCase().startsWith(k.prefix));
           if (kind && !/(unconfined|disable)$/i.test(option) && !capable(model, kind)) {
-            findings.push({ resource: td.id, container: c.name, origin: td.origin, message: `dockerSecurityOptions "${option}" needs ${kind.variable}=true on the instances, which none of them set` });
+            findings.push({
+              resource: td.id,
+              container: c.name,
+              origin: td.origin,
+              message: `dockerSecurityOptions "${option}" needs ${kind.variable}=true on the instances, which none of them set`,
+            });
           }
         }
       }

@@ -12,6 +12,6 @@ export default agentRule(
   {
     userData: (ud) => (setsAgentVariable(ud, 'ECS_TASK_PIDS_LIMIT', /\S/) ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT'),
     // No settings.ecs key maps to ECS_TASK_PIDS_LIMIT (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf).
-    bottlerocket: () => 'Bottlerocket\'s ECS variant has no setting for ECS_TASK_PIDS_LIMIT: tasks have no PIDs limit beyond the kernel\'s',
+    bottlerocket: () => "Bottlerocket's ECS variant has no setting for ECS_TASK_PIDS_LIMIT: tasks have no PIDs limit beyond the kernel's",
   },
 );

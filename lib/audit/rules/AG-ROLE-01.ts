@@ -6,12 +6,14 @@ export default agentRule(
     severity: 'medium',
     title: 'Task IAM roles disabled',
     sources: ['amazon-ecs-agent README', 'ECS BP IAM'],
-    fix: 'Remove ECS_ENABLE_TASK_IAM_ROLE=false (or set it to true) so each task gets its own role instead of the instance\'s.',
+    fix: "Remove ECS_ENABLE_TASK_IAM_ROLE=false (or set it to true) so each task gets its own role instead of the instance's.",
     inputs: ['template', 'live'],
   },
   {
     userData: (ud) => (setsAgentVariable(ud, 'ECS_ENABLE_TASK_IAM_ROLE', /^false$/i) ? 'user data sets ECS_ENABLE_TASK_IAM_ROLE=false' : undefined),
     instance: (ci) =>
-      ci.attributes.includes('com.amazonaws.ecs.capability.task-iam-role') ? undefined : 'the agent did not register com.amazonaws.ecs.capability.task-iam-role',
+      ci.attributes.includes('com.amazonaws.ecs.capability.task-iam-role')
+        ? undefined
+        : 'the agent did not register com.amazonaws.ecs.capability.task-iam-role',
   },
 );

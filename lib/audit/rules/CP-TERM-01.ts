@@ -14,6 +14,8 @@ export default resourceRule(
   (m) => m.capacityProviders.filter((cp) => cp.autoScalingGroup !== undefined),
   (cp) => {
     const value = cp.autoScalingGroup?.managedTerminationProtection;
-    return isUnknown(value) || value === 'ENABLED' ? undefined : `managedTerminationProtection is ${value ?? 'not set (DISABLED)'}: scale-in can stop an instance that runs tasks`;
+    return isUnknown(value) || value === 'ENABLED'
+      ? undefined
+      : `managedTerminationProtection is ${value ?? 'not set (DISABLED)'}: scale-in can stop an instance that runs tasks`;
   },
 );

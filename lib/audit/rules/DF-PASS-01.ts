@@ -11,5 +11,8 @@ export default dockerfileRule(
     fix: 'Do not give image users passwords; containers need none, and secrets belong in Secrets Manager.',
     inputs: ['dockerfile'],
   },
-  (df) => runCommands(df).filter(({ command }) => /(^|\s|\/)chpasswd\b/.test(command)).map(({ line }) => ({ message: 'RUN sets a password with chpasswd (value not shown)', line })),
+  (df) =>
+    runCommands(df)
+      .filter(({ command }) => /(^|\s|\/)chpasswd\b/.test(command))
+      .map(({ line }) => ({ message: 'RUN sets a password with chpasswd (value not shown)', line })),
 );

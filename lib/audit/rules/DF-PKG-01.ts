@@ -16,8 +16,11 @@ export default dockerfileRule(
     severity: 'high',
     title: 'Packages installed unauthenticated',
     sources: ['checkov CKV2_DOCKER_7, 8, 9, 10, 11'],
-    fix: 'Remove the flag and import the repository\'s signing key, so only signed packages are installed.',
+    fix: "Remove the flag and import the repository's signing key, so only signed packages are installed.",
     inputs: ['dockerfile'],
   },
-  (df) => runCommands(df).flatMap(({ command, line }) => UNSIGNED.filter(([re]) => re.test(command)).map(([, what]) => ({ message: `RUN uses ${what}: package signatures are not checked`, line }))),
+  (df) =>
+    runCommands(df).flatMap(({ command, line }) =>
+      UNSIGNED.filter(([re]) => re.test(command)).map(([, what]) => ({ message: `RUN uses ${what}: package signatures are not checked`, line })),
+    ),
 );

@@ -9,7 +9,7 @@ export default dockerfileRule(
     severity: 'high',
     title: 'Secrets in Dockerfile',
     sources: ['CIS Docker 4.10'],
-    fix: 'Pass secrets at build time with RUN --mount=type=secret, and at run time with the task definition\'s `secrets`.',
+    fix: "Pass secrets at build time with RUN --mount=type=secret, and at run time with the task definition's `secrets`.",
     inputs: ['dockerfile'],
   },
   (df) =>

@@ -11,5 +11,8 @@ export default dockerfileRule(
     fix: 'Run the step as root with USER root before it and USER <uid> after it, and do not install sudo.',
     inputs: ['dockerfile'],
   },
-  (df) => runCommands(df).filter(({ command }) => /(^|\s)sudo(\s|$)/.test(command)).map(({ line }) => ({ message: 'RUN uses sudo', line })),
+  (df) =>
+    runCommands(df)
+      .filter(({ command }) => /(^|\s)sudo(\s|$)/.test(command))
+      .map(({ line }) => ({ message: 'RUN uses sudo', line })),
 );

@@ -13,5 +13,8 @@ export default dockerfileRule(
     fix: 'Add RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + in the final stage.',
     inputs: ['dockerfile'],
   },
-  (df) => (df.instructions.some((i) => i.keyword === 'RUN' && FINDS_SPECIAL.test(i.args) && STRIPS.test(i.args)) ? [] : [{ message: 'no step strips setuid/setgid bits' }]),
+  (df) =>
+    df.instructions.some((i) => i.keyword === 'RUN' && FINDS_SPECIAL.test(i.args) && STRIPS.test(i.args))
+      ? []
+      : [{ message: 'no step strips setuid/setgid bits' }],
 );

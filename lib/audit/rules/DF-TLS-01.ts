@@ -31,7 +31,12 @@ export default dockerfileRule(
   (df) => [
     ...runCommands(df).flatMap(({ command, line }) => COMMANDS.filter(([re]) => re.test(command)).map(([, what]) => ({ message: `RUN uses ${what}`, line }))),
     // RUN export NAME=... and RUN NAME=... cmd set it for that command; ENV for the rest of the build and the image.
-    ...[...envSettings(df), ...runCommands(df).flatMap(({ command, line }) => [...command.matchAll(/(?:^|\s)(?:export\s+)?([A-Z_]+)=["']?([^"'\s]*)/g)].map((m) => ({ name: m[1], value: m[2], line })))]
+    ...[
+      ...envSettings(df),
+      ...runCommands(df).flatMap(({ command, line }) =>
+        [...command.matchAll(/(?:^|\s)(?:export\s+)?([A-Z_]+)=["']?([^"'\s]*)/g)].map((m) => ({ name: m[1], value: m[2], line })),
+      ),
+    ]
       .filter(({ name, value }) => SETTINGS.some(([n, re]) => n === name.toUpperCase() && re.test(value)))
       .map(({ name, line }) => ({ message: `${name} turns certificate verification off`, line })),
   ],

@@ -15,5 +15,8 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.hosts.filter((h) => !h.usesLaunchTemplate),
-  (h) => (isUnknown(h.httpTokens) || h.httpTokens === 'required' || imdsDisabled(h) ? undefined : `MetadataOptions.HttpTokens is ${h.httpTokens ?? 'not set (optional)'}: IMDSv1 is allowed`),
+  (h) =>
+    isUnknown(h.httpTokens) || h.httpTokens === 'required' || imdsDisabled(h)
+      ? undefined
+      : `MetadataOptions.HttpTokens is ${h.httpTokens ?? 'not set (optional)'}: IMDSv1 is allowed`,
 );

@@ -14,7 +14,8 @@ export default resourceRule(
   (m) => m.hosts.filter((h) => !h.usesLaunchTemplate),
   (h) => {
     if (isUnknown(h.hopLimit) || imdsDisabled(h)) return undefined;
-    if (h.hopLimit === undefined) return h.ecs ? 'HttpPutResponseHopLimit is not set: the AMI default (2 on Amazon Linux 2023) lets containers reach IMDS' : undefined;
+    if (h.hopLimit === undefined)
+      return h.ecs ? 'HttpPutResponseHopLimit is not set: the AMI default (2 on Amazon Linux 2023) lets containers reach IMDS' : undefined;
     return h.hopLimit > 1 ? `HttpPutResponseHopLimit is ${h.hopLimit}: containers can reach IMDS` : undefined;
   },
 );

@@ -11,7 +11,7 @@ export default defineRule({
   severity: 'high',
   title: 'World-open instance SG',
   sources: ['cdk-nag AwsSolutions-EC23', 'checkov CKV_AWS_24 (22), CKV_AWS_25 (3389), CKV_AWS_260 (80)', 'Security Hub EC2.18, EC2.19'],
-  fix: 'Allow only the sources that need access (the load balancer\'s security group, a VPN range).',
+  fix: "Allow only the sources that need access (the load balancer's security group, a VPN range).",
   inputs: ['template'],
   check(model) {
     if (model.securityGroups.length === 0) return NOT_APPLICABLE;

@@ -20,6 +20,8 @@ export default defineRule({
         undescribed.set(rule.declaredIn.id, entry);
       }
     }
-    return evaluation([...undescribed.values()].map(({ resource, count }) => findingOn(resource, { message: `${count} security group rule(s) without a Description` })));
+    return evaluation(
+      [...undescribed.values()].map(({ resource, count }) => findingOn(resource, { message: `${count} security group rule(s) without a Description` })),
+    );
   },
 });

@@ -18,6 +18,9 @@ export default resourceRule(
     // Value shapes (access key id, private key, JWT ...) are the sources' detector's (issue 11).
     const text = activeUserData(h.userData as string);
     const shape = secretShape(text);
-    return [...(shape ? [`user data contains ${shape} (value not shown)`] : []), ...(ASSIGNED.test(text) ? ['user data contains a password, secret or token assigned a literal (value not shown)'] : [])];
+    return [
+      ...(shape ? [`user data contains ${shape} (value not shown)`] : []),
+      ...(ASSIGNED.test(text) ? ['user data contains a password, secret or token assigned a literal (value not shown)'] : []),
+    ];
   },
 );

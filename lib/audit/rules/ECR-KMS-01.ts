@@ -11,5 +11,8 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.ecrRepositories,
-  (r) => (isUnknown(r.encryptionType) || /^KMS/.test(r.encryptionType ?? '') ? undefined : `EncryptionConfiguration.EncryptionType is ${r.encryptionType ?? 'not set (AES256)'}`),
+  (r) =>
+    isUnknown(r.encryptionType) || /^KMS/.test(r.encryptionType ?? '')
+      ? undefined
+      : `EncryptionConfiguration.EncryptionType is ${r.encryptionType ?? 'not set (AES256)'}`,
 );

@@ -11,5 +11,8 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.ecrRepositories,
-  (r) => (r.scanOnPush === true || isUnknown(r.scanOnPush) ? undefined : `ImageScanningConfiguration.ScanOnPush is ${r.scanOnPush ?? 'not set'}: pushed images are not scanned`),
+  (r) =>
+    r.scanOnPush === true || isUnknown(r.scanOnPush)
+      ? undefined
+      : `ImageScanningConfiguration.ScanOnPush is ${r.scanOnPush ?? 'not set'}: pushed images are not scanned`,
 );

@@ -12,5 +12,6 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.ecrRepositories,
-  (r) => (isUnknown(r.tagMutability) || /^IMMUTABLE/.test(r.tagMutability ?? '') ? undefined : `ImageTagMutability is ${r.tagMutability ?? 'not set (MUTABLE)'}`),
+  (r) =>
+    isUnknown(r.tagMutability) || /^IMMUTABLE/.test(r.tagMutability ?? '') ? undefined : `ImageTagMutability is ${r.tagMutability ?? 'not set (MUTABLE)'}`,
 );

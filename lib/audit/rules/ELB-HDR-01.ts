@@ -10,5 +10,6 @@ export default resourceRule(
     inputs: ['template'],
   },
   (m) => m.loadBalancers.filter((lb) => lb.type === 'application'),
-  (lb) => (lb.attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true' ? undefined : 'routing.http.drop_invalid_header_fields.enabled is not true'),
+  (lb) =>
+    lb.attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true' ? undefined : 'routing.http.drop_invalid_header_fields.enabled is not true',
 );

@@ -24,7 +24,8 @@ export default resourceRule(
     if (l.protocol === 'HTTP' && l.redirectsToHttps === false) return `listener on port ${port} serves plain HTTP without redirecting to HTTPS`;
     if (policy !== undefined && OLD_POLICY.test(policy)) return `listener on port ${port} uses ${policy}, which allows TLS below 1.2`;
     // Without SslPolicy, listeners created through the API get ELBSecurityPolicy-2016-08 (TLS 1.0+).
-    if ((l.protocol === 'HTTPS' || l.protocol === 'TLS') && l.sslPolicy === undefined && !isUnknown(l.redirectsToHttps)) return `listener on port ${port} sets no SslPolicy (the API default allows TLS 1.0)`;
+    if ((l.protocol === 'HTTPS' || l.protocol === 'TLS') && l.sslPolicy === undefined && !isUnknown(l.redirectsToHttps))
+      return `listener on port ${port} sets no SslPolicy (the API default allows TLS 1.0)`;
     return undefined;
   },
 );

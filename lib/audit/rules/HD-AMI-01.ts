@@ -33,7 +33,9 @@ export default agentRule(
   {
     userData: (_ud, host) => {
       if (host.imageSsmParameter !== undefined) {
-        return RECOMMENDED.test(host.imageSsmParameter) ? undefined : `the AMI comes from SSM parameter ${host.imageSsmParameter}, not an ECS-optimized "recommended" one`;
+        return RECOMMENDED.test(host.imageSsmParameter)
+          ? undefined
+          : `the AMI comes from SSM parameter ${host.imageSsmParameter}, not an ECS-optimized "recommended" one`;
       }
       if (typeof host.imageId === 'string') return `the AMI is pinned to ${host.imageId} and will not get ECS agent or Docker updates`;
       return undefined;
@@ -47,8 +49,13 @@ export default agentRule(
     instance: (ci, model) => {
       if (!ci.agentVersion) return undefined;
       const peers = model.containerInstances.filter((o) => o.cluster === ci.cluster && o.agentVersion);
-      const newest = peers.map((o) => o.agentVersion!).sort(compareVersions).pop()!;
-      return compareVersions(ci.agentVersion, newest) < 0 ? `ECS agent ${ci.agentVersion} is older than ${newest}, which other instances in the cluster run` : undefined;
+      const newest = peers
+        .map((o) => o.agentVersion!)
+        .sort(compareVersions)
+        .pop()!;
+      return compareVersions(ci.agentVersion, newest) < 0
+        ? `ECS agent ${ci.agentVersion} is older than ${newest}, which other instances in the cluster run`
+        : undefined;
     },
   },
 );

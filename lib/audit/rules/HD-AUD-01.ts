@@ -2,9 +2,22 @@ import { activeUserData, agentRule } from './_kit';
 
 /** The paths CIS Docker 1.1.3–1.1.18 watch (docker-bench remediation strings; catalog §2.1). */
 export const CIS_AUDIT_PATHS = [
-  '/usr/bin/dockerd', '/run/containerd', '/var/lib/docker', '/etc/docker', 'docker.service', 'containerd.sock',
-  'docker.socket', '/etc/default/docker', '/etc/docker/daemon.json', '/etc/containerd/config.toml', '/etc/sysconfig/docker',
-  '/usr/bin/containerd', '/usr/bin/containerd-shim', 'containerd-shim-runc-v1', 'containerd-shim-runc-v2', '/usr/bin/runc',
+  '/usr/bin/dockerd',
+  '/run/containerd',
+  '/var/lib/docker',
+  '/etc/docker',
+  'docker.service',
+  'containerd.sock',
+  'docker.socket',
+  '/etc/default/docker',
+  '/etc/docker/daemon.json',
+  '/etc/containerd/config.toml',
+  '/etc/sysconfig/docker',
+  '/usr/bin/containerd',
+  '/usr/bin/containerd-shim',
+  'containerd-shim-runc-v1',
+  'containerd-shim-runc-v2',
+  '/usr/bin/runc',
 ];
 
 /**

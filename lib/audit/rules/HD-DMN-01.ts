@@ -22,7 +22,8 @@ export default agentRule(
       const text = activeUserData(ud);
       const found = UNSAFE.filter(([pattern]) => pattern.test(text)).map(([, what]) => `the Docker daemon is configured with ${what}`);
       // CIS 2.7: a TCP socket needs TLS verification.
-      if (/tcp:\/\//.test(text) && /"hosts"|-H\s+tcp:|--host[= ]tcp:/.test(text) && !/tlsverify/.test(text)) found.push('the Docker daemon listens on TCP without tlsverify (CIS 2.7)');
+      if (/tcp:\/\//.test(text) && /"hosts"|-H\s+tcp:|--host[= ]tcp:/.test(text) && !/tlsverify/.test(text))
+        found.push('the Docker daemon listens on TCP without tlsverify (CIS 2.7)');
       return found;
     },
   },

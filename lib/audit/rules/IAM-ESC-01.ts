@@ -8,14 +8,31 @@ import { allows, grants } from './_policy';
  * (https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/).
  */
 const ALONE = [
-  'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile',
-  'iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:PutUserPolicy', 'iam:PutGroupPolicy', 'iam:PutRolePolicy',
-  'iam:AddUserToGroup', 'iam:UpdateAssumeRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:AddUserToGroup',
+  'iam:UpdateAssumeRolePolicy',
 ];
 /** With iam:PassRole, each of these runs code as a role the principal chooses. */
 const WITH_PASS_ROLE = [
-  'ec2:RunInstances', 'lambda:CreateFunction', 'cloudformation:CreateStack', 'glue:CreateDevEndpoint', 'datapipeline:CreatePipeline',
-  'ecs:RegisterTaskDefinition', 'ecs:RunTask', 'codebuild:CreateProject', 'sagemaker:CreateNotebookInstance',
+  'ec2:RunInstances',
+  'lambda:CreateFunction',
+  'cloudformation:CreateStack',
+  'glue:CreateDevEndpoint',
+  'datapipeline:CreatePipeline',
+  'ecs:RegisterTaskDefinition',
+  'ecs:RunTask',
+  'codebuild:CreateProject',
+  'sagemaker:CreateNotebookInstance',
 ];
 
 /** Judged per policy (one inline policy, an AWS::IAM::Policy, a managed policy). Deny statements are not subtracted. */

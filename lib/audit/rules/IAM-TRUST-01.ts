@@ -14,7 +14,11 @@ export default resourceRule(
     id: 'IAM-TRUST-01',
     severity: 'high',
     title: 'Role trusts any principal or a whole account',
-    sources: ['checkov CKV_AWS_60, CKV_AWS_61', 'prowler iam_no_custom_policy_permissive_role_assumption', 'ECS BP IAM (task roles trust ecs-tasks.amazonaws.com)'],
+    sources: [
+      'checkov CKV_AWS_60, CKV_AWS_61',
+      'prowler iam_no_custom_policy_permissive_role_assumption',
+      'ECS BP IAM (task roles trust ecs-tasks.amazonaws.com)',
+    ],
     fix: 'Trust the service (ecs-tasks.amazonaws.com) or the specific role ARNs that assume the role, or add a Condition such as sts:ExternalId or aws:PrincipalArn.',
     inputs: ['template'],
   },
@@ -24,5 +28,9 @@ export default resourceRule(
       .filter((s) => allows(s) && !s.conditional)
       .flatMap((s) => knownPrincipals(s))
       .filter((p) => p === '*' || ACCOUNT_ROOT.test(p))
-      .map((p) => (p === '*' ? 'AssumeRolePolicyDocument trusts Principal *: any AWS account can assume the role' : `AssumeRolePolicyDocument trusts the whole account ${p} without a Condition`)),
+      .map((p) =>
+        p === '*'
+          ? 'AssumeRolePolicyDocument trusts Principal *: any AWS account can assume the role'
+          : `AssumeRolePolicyDocument trusts the whole account ${p} without a Condition`,
+      ),
 );

@@ -14,9 +14,12 @@ export default resourceRule(
     severity: 'medium',
     title: 'Fargate not on latest platform',
     sources: ['Security Hub ECS.10', 'prowler ecs_service_fargate_latest_platform_version', 'checkov CKV_AWS_332 (Terraform)'],
-    fix: 'Remove platformVersion (it defaults to LATEST) or set it to LATEST, so tasks get the platform\'s security fixes.',
+    fix: "Remove platformVersion (it defaults to LATEST) or set it to LATEST, so tasks get the platform's security fixes.",
     inputs: ['template', 'live'],
   },
   (m) => m.services.filter((s) => s.launchType === 'FARGATE' || knownItems(s.capacityProviders).some((cp) => /^FARGATE/.test(cp))),
-  (s) => (s.platformVersion === undefined || isUnknown(s.platformVersion) || LATEST.has(s.platformVersion) ? undefined : `platformVersion is ${s.platformVersion}, not LATEST`),
+  (s) =>
+    s.platformVersion === undefined || isUnknown(s.platformVersion) || LATEST.has(s.platformVersion)
+      ? undefined
+      : `platformVersion is ${s.platformVersion}, not LATEST`,
 );

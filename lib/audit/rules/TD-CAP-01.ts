@@ -12,6 +12,8 @@ export default containerRule(
   (c) => {
     const drop = knownItems(c.capabilitiesDrop).map((d) => d.toUpperCase());
     if (drop.includes('ALL') || hasUnknown(c.capabilitiesDrop)) return undefined;
-    return drop.length ? `capabilities.drop is [${drop.join(', ')}], not ALL: Docker's other default capabilities remain` : 'capabilities.drop does not contain ALL: Docker\'s 14 default capabilities remain';
+    return drop.length
+      ? `capabilities.drop is [${drop.join(', ')}], not ALL: Docker's other default capabilities remain`
+      : "capabilities.drop does not contain ALL: Docker's 14 default capabilities remain";
   },
 );

@@ -2,8 +2,19 @@ import { containerRule, knownItems } from './_kit';
 
 /** Capabilities that break container isolation (CIS 5.4; docker-bench community checks C.5.3.1–4). */
 export const DANGEROUS_CAPABILITIES = new Set([
-  'ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'DAC_READ_SEARCH', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME',
-  'NET_ADMIN', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_RESOURCE', 'LINUX_IMMUTABLE',
+  'ALL',
+  'SYS_ADMIN',
+  'SYS_MODULE',
+  'SYS_PTRACE',
+  'DAC_READ_SEARCH',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'SYS_TIME',
+  'NET_ADMIN',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'SYS_RESOURCE',
+  'LINUX_IMMUTABLE',
 ]);
 
 /** ECS spells capabilities without Docker's `CAP_` prefix; accept either. */
@@ -21,7 +32,9 @@ export default containerRule(
     inputs: ['template', 'task-definition', 'live'],
   },
   (c) => {
-    const added = knownItems(c.capabilitiesAdd).map(capabilityName).filter((a) => DANGEROUS_CAPABILITIES.has(a));
+    const added = knownItems(c.capabilitiesAdd)
+      .map(capabilityName)
+      .filter((a) => DANGEROUS_CAPABILITIES.has(a));
     return added.length ? `capabilities.add includes ${added.join(', ')}` : undefined;
   },
 );

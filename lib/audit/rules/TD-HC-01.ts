@@ -10,5 +10,8 @@ export default containerRule(
     fix: 'Add healthCheck.command (exec form) so ECS replaces an unhealthy container.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c) => (c.essential !== false && knownItems(c.healthCheckCommand).length === 0 && !hasUnknown(c.healthCheckCommand) ? 'essential container without healthCheck.command' : undefined),
+  (c) =>
+    c.essential !== false && knownItems(c.healthCheckCommand).length === 0 && !hasUnknown(c.healthCheckCommand)
+      ? 'essential container without healthCheck.command'
+      : undefined,
 );

@@ -9,5 +9,5 @@ export default taskRule(
     fix: 'Remove ipcMode host (use task or none).',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (td) => (td.ipcMode === 'host' ? 'ipcMode is host: containers share the instance\'s shared memory and semaphores' : undefined),
+  (td) => (td.ipcMode === 'host' ? "ipcMode is host: containers share the instance's shared memory and semaphores" : undefined),
 );

@@ -10,5 +10,12 @@ export default containerRule(
     fix: 'Add logConfiguration with logDriver awslogs (or awsfirelens) to every container.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c) => (isUnknown(c.logDriver) ? undefined : !c.logConfiguration ? 'no logConfiguration' : c.logDriver === undefined ? 'logConfiguration has no logDriver' : undefined),
+  (c) =>
+    isUnknown(c.logDriver)
+      ? undefined
+      : !c.logConfiguration
+        ? 'no logConfiguration'
+        : c.logDriver === undefined
+          ? 'logConfiguration has no logDriver'
+          : undefined,
 );

@@ -2,7 +2,22 @@ import { exposesRuntimeSocket } from './TD-MNT-02';
 import { containerRule, hostMounts, isUnder } from './_kit';
 
 /** CIS 5.6's list (v1.7.0 adds /lib64), then the catalog's extended set. */
-export const SENSITIVE_HOST_PATHS = ['/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/sys', '/usr', '/run/systemd', '/var/lib/docker', '/var/lib/ecs', '/etc/ecs', '/root', '/home'];
+export const SENSITIVE_HOST_PATHS = [
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib64',
+  '/proc',
+  '/sys',
+  '/usr',
+  '/run/systemd',
+  '/var/lib/docker',
+  '/var/lib/ecs',
+  '/etc/ecs',
+  '/root',
+  '/home',
+];
 
 /** Critical when the mount is read-write, High when read-only (catalog). Socket paths are TD-MNT-02's only. */
 export default containerRule(

@@ -20,5 +20,8 @@ export default containerRule(
     fix: 'Remove the volume: whoever can talk to the Docker or containerd socket is root on the host.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c, td) => hostMounts(c, td).filter((m) => exposesRuntimeSocket(m.path)).map((m) => `mounts the container runtime socket through host path ${m.path} (volume "${m.volume}")`),
+  (c, td) =>
+    hostMounts(c, td)
+      .filter((m) => exposesRuntimeSocket(m.path))
+      .map((m) => `mounts the container runtime socket through host path ${m.path} (volume "${m.volume}")`),
 );

@@ -9,5 +9,8 @@ export default containerRule(
     fix: 'Set `readOnly: true` on the mount point, or use a task-scoped volume instead of a host path.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c, td) => hostMounts(c, td).filter((m) => !m.readOnly).map((m) => `host path ${m.path} (volume "${m.volume}") is mounted read-write`),
+  (c, td) =>
+    hostMounts(c, td)
+      .filter((m) => !m.readOnly)
+      .map((m) => `host path ${m.path} (volume "${m.volume}") is mounted read-write`),
 );

@@ -10,5 +10,5 @@ export default taskRule(
     fix: 'Use networkMode awsvpc (a task ENI with its own security group) instead of host.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (td) => (td.networkMode === 'host' ? 'networkMode is host: the task shares the instance\'s network stack and hostname' : undefined),
+  (td) => (td.networkMode === 'host' ? "networkMode is host: the task shares the instance's network stack and hostname" : undefined),
 );

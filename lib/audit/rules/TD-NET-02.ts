@@ -13,7 +13,7 @@ export default taskRule(
   },
   (td) => {
     if (isUnknown(td.networkMode)) return undefined;
-    if (td.networkMode === undefined) return 'networkMode is not set (bridge on EC2): tasks share docker0 and the instance\'s security group';
+    if (td.networkMode === undefined) return "networkMode is not set (bridge on EC2): tasks share docker0 and the instance's security group";
     return td.networkMode === 'bridge' || td.networkMode === 'none' ? `networkMode is ${td.networkMode}, not awsvpc` : undefined;
   },
 );

@@ -16,6 +16,6 @@ export default taskRule(
     if (td.taskRoleArn === undefined || td.executionRoleArn === undefined) return undefined;
     const a = isUnknown(td.taskRoleArn) ? td.taskRoleArn.expression : td.taskRoleArn;
     const b = isUnknown(td.executionRoleArn) ? td.executionRoleArn.expression : td.executionRoleArn;
-    return isDeepStrictEqual(a, b) ? 'taskRoleArn and executionRoleArn are the same role: the app holds the execution role\'s permissions' : undefined;
+    return isDeepStrictEqual(a, b) ? "taskRoleArn and executionRoleArn are the same role: the app holds the execution role's permissions" : undefined;
   },
 );

@@ -13,5 +13,8 @@ export default containerRule(
     fix: 'Remove the variable: use the task role for AWS access, and `secrets` (Secrets Manager) for anything else.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c) => knownItems(c.environmentNames).filter((n) => AWS_CREDENTIAL_VARIABLES.has(n.toUpperCase())).map((n) => `environment sets ${n} in plain text (value not shown)`),
+  (c) =>
+    knownItems(c.environmentNames)
+      .filter((n) => AWS_CREDENTIAL_VARIABLES.has(n.toUpperCase()))
+      .map((n) => `environment sets ${n} in plain text (value not shown)`),
 );

@@ -12,5 +12,8 @@ export default containerRule(
     fix: 'Remove apparmor:unconfined, label:disable and seccomp:unconfined from dockerSecurityOptions.',
     inputs: ['template', 'task-definition', 'live'],
   },
-  (c) => knownItems(c.dockerSecurityOptions).filter((o) => UNCONFINED.test(o.trim())).map((o) => `dockerSecurityOptions has "${o}"`),
+  (c) =>
+    knownItems(c.dockerSecurityOptions)
+      .filter((o) => UNCONFINED.test(o.trim()))
+      .map((o) => `dockerSecurityOptions has "${o}"`),
 );

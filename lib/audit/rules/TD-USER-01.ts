@@ -17,7 +17,7 @@ export default containerRule(
   },
   (c) => {
     if (isUnknown(c.user)) return undefined;
-    if (c.user === undefined || c.user.trim() === '') return 'user is not set: the container runs as the image\'s user, root unless the image says otherwise';
+    if (c.user === undefined || c.user.trim() === '') return "user is not set: the container runs as the image's user, root unless the image says otherwise";
     const { user } = splitUser(c.user.trim());
     return ROOT_NAMES.has(user.toLowerCase()) ? `user "${c.user}" runs the container as root` : undefined;
   },

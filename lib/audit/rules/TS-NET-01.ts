@@ -6,7 +6,7 @@ export default resourceRule(
     severity: 'high',
     title: 'Task set assigns public IP',
     sources: ['Security Hub ECS.16'],
-    fix: 'Set the task set\'s assignPublicIp to DISABLED.',
+    fix: "Set the task set's assignPublicIp to DISABLED.",
     inputs: ['template', 'live'],
   },
   (m) => m.taskSets,

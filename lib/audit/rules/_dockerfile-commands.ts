@@ -7,7 +7,10 @@ import type { Dockerfile, DockerInstruction } from '../model';
 
 /** A RUN's shell text split at `&&`, `||`, `;` and `|`, so a flag is read with its own command. */
 export function commands(run: DockerInstruction): string[] {
-  return run.args.split(/&&|\|\||;|\|/).map((c) => c.trim()).filter(Boolean);
+  return run.args
+    .split(/&&|\|\||;|\|/)
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 /** Each RUN command, with its instruction's line. */
@@ -23,7 +26,11 @@ export function envSettings(df: Dockerfile): { name: string; value: string; line
   return df.instructions
     .filter((i) => i.keyword === 'ENV')
     .flatMap((i) => {
-      const pairs = [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)].map((m) => ({ name: m[1], value: m[2].replace(/^["']|["']$/g, ''), line: i.line }));
+      const pairs = [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)].map((m) => ({
+        name: m[1],
+        value: m[2].replace(/^["']|["']$/g, ''),
+        line: i.line,
+      }));
       if (pairs.length) return pairs;
       const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(i.args.trim());
       return legacy ? [{ name: legacy[1], value: legacy[2].replace(/^["']|["']$/g, ''), line: i.line }] : [];

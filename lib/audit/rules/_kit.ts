@@ -123,10 +123,7 @@ export function taskRule(meta: RuleMetadata, test: (td: TaskDefinition, model: A
 }
 
 /** A rule over every container of every task definition whose container list is known. */
-export function containerRule(
-  meta: RuleMetadata,
-  test: (container: Container, td: TaskDefinition, model: AuditModel) => Verdict,
-): Rule {
+export function containerRule(meta: RuleMetadata, test: (container: Container, td: TaskDefinition, model: AuditModel) => Verdict): Rule {
   return defineRule({
     ...meta,
     check(model) {

@@ -308,7 +308,12 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     toPort: num(normalizeCfn(rule.ToPort)),
   });
   // A conditional rule list (`Fn::If`) or rule (`Fn::If` item) is unknown: it yields no rule to judge.
-  const rules = (value: unknown) => (isIntrinsic(value) ? [] : asArray(value).filter((r) => !isIntrinsic(r) && obj(r) !== undefined).map((r) => obj(r)!));
+  const rules = (value: unknown) =>
+    isIntrinsic(value)
+      ? []
+      : asArray(value)
+          .filter((r) => !isIntrinsic(r) && obj(r) !== undefined)
+          .map((r) => obj(r)!);
   type Group = { description?: Maybe<string>; ingress: IngressRule[]; egress: { declaredIn: IngressRule['declaredIn']; description?: Maybe<string> }[] };
   const groups = new Map<string, Group>();
   for (const [logicalId, props] of ofType('AWS::EC2::SecurityGroup')) {
@@ -318,7 +323,10 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       egress: rules(props.SecurityGroupEgress).map((r) => ({ declaredIn: declaredIn(logicalId), description: str(normalizeCfn(r.Description)) })),
     });
   }
-  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+  for (const [type, direction] of [
+    ['AWS::EC2::SecurityGroupIngress', 'ingress'],
+    ['AWS::EC2::SecurityGroupEgress', 'egress'],
+  ] as const) {
     for (const [logicalId, props] of ofType(type)) {
       const target = refTarget(props.GroupId);
       const group = (target ? groups.get(target) : undefined) ?? { ingress: [], egress: [] };
@@ -373,11 +381,14 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       accessLogging: props.LoggingConfiguration !== undefined,
       isAccessLogTarget: logTargets.has(logicalId),
       publicAccessBlock: pab ? Object.fromEntries(Object.entries(pab).map(([k, v]) => [k, bool(normalizeCfn(v)) ?? false])) : undefined,
-      encryption: props.BucketEncryption === undefined
-        ? undefined
-        : isIntrinsic(props.BucketEncryption) || isIntrinsic(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration)
-          ? unknownValue(props.BucketEncryption)
-          : asArray(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration).map((r) => str(normalizeCfn(obj(obj(r)?.ServerSideEncryptionByDefault)?.SSEAlgorithm)) ?? ''),
+      encryption:
+        props.BucketEncryption === undefined
+          ? undefined
+          : isIntrinsic(props.BucketEncryption) || isIntrinsic(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration)
+            ? unknownValue(props.BucketEncryption)
+            : asArray(obj(props.BucketEncryption)?.ServerSideEncryptionConfiguration).map(
+                (r) => str(normalizeCfn(obj(obj(r)?.ServerSideEncryptionByDefault)?.SSEAlgorithm)) ?? '',
+              ),
       versioning: str(normalizeCfn(obj(props.VersioningConfiguration)?.Status)),
       deniesInsecureTransport: bucketPolicies
         .filter(([, p]) => refTarget(p.Bucket) === logicalId)
@@ -392,7 +403,12 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
   }
 
   for (const [logicalId, props] of ofType('AWS::Logs::LogGroup')) {
-    model.logGroups.push({ id: id(logicalId), origin: origin(logicalId), retentionInDays: num(normalizeCfn(props.RetentionInDays)), kmsKeyId: str(normalizeCfn(props.KmsKeyId)) });
+    model.logGroups.push({
+      id: id(logicalId),
+      origin: origin(logicalId),
+      retentionInDays: num(normalizeCfn(props.RetentionInDays)),
+      kmsKeyId: str(normalizeCfn(props.KmsKeyId)),
+    });
   }
   for (const [logicalId, props] of ofType('AWS::IAM::Role')) {
     model.iamRoles.push({
@@ -407,7 +423,11 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
     for (const [logicalId, props] of ofType(type)) {
       for (const p of asArray(props.Policies)) {
         const policy = obj(p);
-        model.iamPolicies.push({ id: `${id(logicalId)}#${String(policy?.PolicyName)}`, origin: origin(logicalId), statements: statements(policy?.PolicyDocument) });
+        model.iamPolicies.push({
+          id: `${id(logicalId)}#${String(policy?.PolicyName)}`,
+          origin: origin(logicalId),
+          statements: statements(policy?.PolicyDocument),
+        });
       }
     }
   }

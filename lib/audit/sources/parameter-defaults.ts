@@ -17,7 +17,10 @@ function defaultValue(parameter: unknown): unknown {
   const type = String(parameter.Type ?? 'String');
   if (String(parameter.NoEcho).toLowerCase() === 'true' || type.startsWith('AWS::SSM::')) return undefined;
   // List parameters are comma-delimited strings (CloudFormation parameters documentation).
-  if (type.startsWith('List<') || type === 'CommaDelimitedList') return String(parameter.Default).split(',').map((s) => s.trim());
+  if (type.startsWith('List<') || type === 'CommaDelimitedList')
+    return String(parameter.Default)
+      .split(',')
+      .map((s) => s.trim());
   return parameter.Default;
 }
 

@@ -87,7 +87,13 @@ export function dockerContainerBody(c: ContainerSpec, task: TaskSpec, cgroup: Cg
     StopTimeout: c.stopTimeoutS,
     // ECS monitors only the task definition's health check; without one, the image's is turned off.
     Healthcheck: c.health
-      ? { Test: c.health.test, Interval: c.health.intervalS * NS_PER_S, Timeout: c.health.timeoutS * NS_PER_S, Retries: c.health.retries, StartPeriod: c.health.startPeriodS * NS_PER_S }
+      ? {
+          Test: c.health.test,
+          Interval: c.health.intervalS * NS_PER_S,
+          Timeout: c.health.timeoutS * NS_PER_S,
+          Retries: c.health.retries,
+          StartPeriod: c.health.startPeriodS * NS_PER_S,
+        }
       : { Test: ['NONE'] },
     HostConfig: {
       NetworkMode: pause,

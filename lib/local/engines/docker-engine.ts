@@ -85,7 +85,10 @@ export class DockerEngine implements ContainerEngine {
       const code = (e as NodeJS.ErrnoException).code;
       const where = `${endpoint.host} (${endpoint.source})`;
       if (code === 'EACCES') {
-        throw new LocalStepError('container engine', `permission denied on ${where}: add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again)`);
+        throw new LocalStepError(
+          'container engine',
+          `permission denied on ${where}: add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again)`,
+        );
       }
       if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new LocalStepError('container engine', `no Docker daemon answers on ${where}`);
       throw new LocalStepError('container engine', `Docker on ${where} does not answer: ${apiMessage(e)}`);
@@ -121,22 +124,53 @@ export class DockerEngine implements ContainerEngine {
     const notes: FieldReport[] = [];
     const layout = this.layout(task);
     const why = this.limitsUnsupported;
-    for (const [key, set] of [['Cpu', task.cpuUnits], ['Memory', task.memoryMiB]] as const) {
+    for (const [key, set] of [
+      ['Cpu', task.cpuUnits],
+      ['Memory', task.memoryMiB],
+    ] as const) {
       if (set === undefined) continue;
       notes.push(
         layout
-          ? { path: `task.${key}`, outcome: 'honoured', detail: `task cgroup ${layout.parent} (CgroupParent of every container, as the ECS agent's task cgroup): ${layout.summary}` }
+          ? {
+              path: `task.${key}`,
+              outcome: 'honoured',
+              detail: `task cgroup ${layout.parent} (CgroupParent of every container, as the ECS agent's task cgroup): ${layout.summary}`,
+            }
           : { path: `task.${key}`, outcome: 'not-honoured', detail: why! },
       );
     }
-    notes.push({ path: 'task.NetworkMode', outcome: 'honoured', detail: `a pause container (${pauseName(task)}) owns the task's network namespace and every container joins it (--network container:...), as the ECS agent builds an awsvpc task` });
+    notes.push({
+      path: 'task.NetworkMode',
+      outcome: 'honoured',
+      detail: `a pause container (${pauseName(task)}) owns the task's network namespace and every container joins it (--network container:...), as the ECS agent builds an awsvpc task`,
+    });
     for (const c of containers) {
       const name = c.labels[CONTAINER_LABEL_KEY] ?? c.engineName;
-      if (c.init) notes.push({ path: `${name}.LinuxParameters.InitProcessEnabled`, outcome: 'honoured', detail: "--init (Docker's docker-init, tini, as PID 1, as on ECS)" });
-      if (c.health) notes.push({ path: `${name}.HealthCheck.schedule`, outcome: 'honoured', detail: "run by Docker's daemon on the definition's schedule, as on an ECS host" });
-      if (c.hostname) notes.push({ path: `${name}.Hostname`, outcome: 'not-honoured', detail: 'Docker refuses a hostname for a container that joins another network namespace (ECS refuses Hostname in awsvpc too)' });
+      if (c.init)
+        notes.push({
+          path: `${name}.LinuxParameters.InitProcessEnabled`,
+          outcome: 'honoured',
+          detail: "--init (Docker's docker-init, tini, as PID 1, as on ECS)",
+        });
+      if (c.health)
+        notes.push({
+          path: `${name}.HealthCheck.schedule`,
+          outcome: 'honoured',
+          detail: "run by Docker's daemon on the definition's schedule, as on an ECS host",
+        });
+      if (c.hostname)
+        notes.push({
+          path: `${name}.Hostname`,
+          outcome: 'not-honoured',
+          detail: 'Docker refuses a hostname for a container that joins another network namespace (ECS refuses Hostname in awsvpc too)',
+        });
       for (const s of c.secrets) {
-        notes.push({ path: `${name}.Secrets.${s.envName}`, outcome: 'deviation', detail: "value from .secure-ecs.secrets.json (never printed), sent in the API request's environment: in no command line, but `docker inspect` shows it, as on an ECS host where the agent sets it the same way" });
+        notes.push({
+          path: `${name}.Secrets.${s.envName}`,
+          outcome: 'deviation',
+          detail:
+            "value from .secure-ecs.secrets.json (never printed), sent in the API request's environment: in no command line, but `docker inspect` shows it, as on an ECS host where the agent sets it the same way",
+        });
       }
     }
     return notes;
@@ -147,7 +181,11 @@ export class DockerEngine implements ContainerEngine {
     // the bridge network's gateway: that is the only peer nginx sees.
     const net = await this.docker.getNetwork('bridge').inspect();
     const gateway = bridgeGateway(net.IPAM?.Config ?? []);
-    if (!gateway) throw new LocalStepError('detect the network gateway', `Docker network "bridge" has no IPv4 gateway or subnet (${JSON.stringify(net.IPAM?.Config ?? [])})`);
+    if (!gateway)
+      throw new LocalStepError(
+        'detect the network gateway',
+        `Docker network "bridge" has no IPv4 gateway or subnet (${JSON.stringify(net.IPAM?.Config ?? [])})`,
+      );
     return gateway;
   }
 
@@ -173,20 +211,17 @@ export class DockerEngine implements ContainerEngine {
   async buildImage(req: BuildRequest, onLine: (line: string) => void): Promise<void> {
     const tail: string[] = [];
     try {
-      const stream = await this.docker.buildImage(
-        { context: req.contextDir, src: filesUnder(req.contextDir) },
-        {
-          t: req.tag,
-          dockerfile: req.dockerfile,
-          labels: req.labels,
-          buildargs: req.buildArgs,
-          ...(req.target ? { target: req.target } : {}),
-          ...(req.platform ? { platform: req.platform } : {}),
-          ...(req.networkMode ? { networkmode: req.networkMode } : {}),
-          rm: true,
-          forcerm: true,
-        } as any,
-      );
+      const stream = await this.docker.buildImage({ context: req.contextDir, src: filesUnder(req.contextDir) }, {
+        t: req.tag,
+        dockerfile: req.dockerfile,
+        labels: req.labels,
+        buildargs: req.buildArgs,
+        ...(req.target ? { target: req.target } : {}),
+        ...(req.platform ? { platform: req.platform } : {}),
+        ...(req.networkMode ? { networkmode: req.networkMode } : {}),
+        rm: true,
+        forcerm: true,
+      } as any);
       await this.follow(stream as unknown as NodeJS.ReadableStream, (raw) => {
         // The legacy builder colours stderr lines with terminal escapes (ESC [ ... m).
         // eslint-disable-next-line no-control-regex -- the escape character is what is matched
@@ -219,7 +254,12 @@ export class DockerEngine implements ContainerEngine {
   async importImage(tarFile: string, ref: string): Promise<void> {
     const [repo, tag] = ref.includes(':') ? [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)] : [ref, 'latest'];
     try {
-      const stream: NodeJS.ReadableStream = await (this.docker.importImage as any)(createReadStream(tarFile), { repo, tag, changes: 'CMD ["bash"]', message: 'debian minbase by secure-ecs local (mmdebstrap)' });
+      const stream: NodeJS.ReadableStream = await (this.docker.importImage as any)(createReadStream(tarFile), {
+        repo,
+        tag,
+        changes: 'CMD ["bash"]',
+        message: 'debian minbase by secure-ecs local (mmdebstrap)',
+      });
       await this.follow(stream, () => undefined);
     } catch (e) {
       throw new LocalStepError(`import ${ref}`, apiMessage(e));
@@ -309,7 +349,15 @@ export class DockerEngine implements ContainerEngine {
     try {
       await c.start();
       const timeout = new Promise<{ StatusCode: number }>((resolve) => {
-        if (req.timeoutMs) timer = setTimeout(() => void c.kill().catch(() => undefined).then(() => resolve({ StatusCode: 124 })), req.timeoutMs);
+        if (req.timeoutMs)
+          timer = setTimeout(
+            () =>
+              void c
+                .kill()
+                .catch(() => undefined)
+                .then(() => resolve({ StatusCode: 124 })),
+            req.timeoutMs,
+          );
       });
       const { StatusCode } = await Promise.race([c.wait(), timeout]);
       return { code: StatusCode, output: await this.collectLogs(c) };
@@ -362,10 +410,13 @@ export class DockerEngine implements ContainerEngine {
     // The task's own containers first, the pause container (their namespace owner) last.
     const order = [...listed].sort((a, b) => Number(a.Labels?.[ROLE_LABEL_KEY] === 'pause') - Number(b.Labels?.[ROLE_LABEL_KEY] === 'pause'));
     for (const c of order) {
-      await this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((e) => {
-        // 404: already gone; 409: another removal of it is under way (a runner stopping the task).
-        if (status(e) !== 404 && status(e) !== 409) throw new LocalStepError('remove the task', `docker rm ${c.Names[0]} failed: ${apiMessage(e)}`);
-      });
+      await this.docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch((e) => {
+          // 404: already gone; 409: another removal of it is under way (a runner stopping the task).
+          if (status(e) !== 404 && status(e) !== 409) throw new LocalStepError('remove the task', `docker rm ${c.Names[0]} failed: ${apiMessage(e)}`);
+        });
       removed.push(`container ${c.Names[0]?.replace(/^\//, '')}`);
     }
     // Removal in progress elsewhere ends shortly; the task is removed when none of its containers is left.
@@ -386,7 +437,8 @@ export class DockerEngine implements ContainerEngine {
     const layout = this.layout({ name: taskName });
     if (!layout) return undefined;
     const dirOf = (file: string | undefined) => (file ? file.slice(0, file.lastIndexOf('/')) : undefined);
-    if (this.info.cgroupVersion === 2) return { v1: {}, v2: `/${dirOf(layout.writes.find((w) => w.file.endsWith('memory.max'))?.file) ?? layout.parent.replace(/^\//, '')}` };
+    if (this.info.cgroupVersion === 2)
+      return { v1: {}, v2: `/${dirOf(layout.writes.find((w) => w.file.endsWith('memory.max'))?.file) ?? layout.parent.replace(/^\//, '')}` };
     const v1: Record<string, string> = {};
     for (const ctl of ['cpu', 'memory', 'pids']) v1[ctl] = this.info.cgroupDriver === 'systemd' ? `/secureecs.slice/${layout.parent}` : layout.parent;
     return { v1 };

@@ -70,11 +70,16 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   if (c.health) {
     const h = c.health;
     a.push(
-      '--health-cmd', healthCmdArg(h.test).arg,
-      '--health-interval', `${h.intervalS}s`,
-      '--health-timeout', `${h.timeoutS}s`,
-      '--health-retries', String(h.retries),
-      '--health-start-period', `${h.startPeriodS}s`,
+      '--health-cmd',
+      healthCmdArg(h.test).arg,
+      '--health-interval',
+      `${h.intervalS}s`,
+      '--health-timeout',
+      `${h.timeoutS}s`,
+      '--health-retries',
+      String(h.retries),
+      '--health-start-period',
+      `${h.startPeriodS}s`,
     );
   } else {
     // ECS monitors only the task definition's health check, never an image's HEALTHCHECK

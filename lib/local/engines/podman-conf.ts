@@ -30,7 +30,8 @@ export function containersConf(facts: Pick<HostFacts, 'cgroupV2Unified' | 'syste
     '[engine]',
   ];
   if (!facts.cgroupV2Unified && facts.hasRunc) lines.push('# cgroup v1/hybrid: crun refuses "cgroups in hybrid mode".', 'runtime = "runc"');
-  if (!facts.systemd || !facts.cgroupV2Unified) lines.push('# No systemd to create scopes (or v1 cgroups): let podman write the cgroup files.', 'cgroup_manager = "cgroupfs"');
+  if (!facts.systemd || !facts.cgroupV2Unified)
+    lines.push('# No systemd to create scopes (or v1 cgroups): let podman write the cgroup files.', 'cgroup_manager = "cgroupfs"');
   return `${lines.join('\n')}\n`;
 }
 

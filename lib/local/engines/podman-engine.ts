@@ -42,7 +42,6 @@ function readOnce(port: number): Promise<string> {
   });
 }
 
-
 export class PodmanEngine implements ContainerEngine {
   readonly runsHealthChecks = false;
 
@@ -57,7 +56,11 @@ export class PodmanEngine implements ContainerEngine {
   static async connect(facts: HostFacts, labelKey: string): Promise<PodmanEngine> {
     const podman = new Podman(podmanEnv(facts));
     const r = await podman.run(['info', '--format', 'json'], { timeoutMs: 60_000 });
-    if (r.code !== 0) throw new LocalStepError('container engine', `podman does not work: ${(r.stderr.split('\n').filter(Boolean).pop() ?? `exit ${r.code}`).replace(/^Error: /, '')}`);
+    if (r.code !== 0)
+      throw new LocalStepError(
+        'container engine',
+        `podman does not work: ${(r.stderr.split('\n').filter(Boolean).pop() ?? `exit ${r.code}`).replace(/^Error: /, '')}`,
+      );
     const doc = JSON.parse(r.stdout);
     const host = doc.host ?? {};
     return new PodmanEngine(
@@ -89,8 +92,14 @@ export class PodmanEngine implements ContainerEngine {
       if (task.cpuUnits !== undefined) notes.push({ path: 'task.Cpu', outcome: 'not-honoured', detail: `no CPU cap: ${why}` });
       if (task.memoryMiB !== undefined) notes.push({ path: 'task.Memory', outcome: 'not-honoured', detail: `no task memory limit: ${why}` });
     } else {
-      if (task.cpuUnits !== undefined) notes.push({ path: 'task.Cpu', outcome: 'honoured', detail: `pod --cpus ${task.cpuUnits / 1024} (CFS quota on the pod cgroup, a hard cap)` });
-      if (task.memoryMiB !== undefined) notes.push({ path: 'task.Memory', outcome: 'honoured', detail: `pod --memory ${task.memoryMiB}m (memory limit of the pod cgroup, above the containers')` });
+      if (task.cpuUnits !== undefined)
+        notes.push({ path: 'task.Cpu', outcome: 'honoured', detail: `pod --cpus ${task.cpuUnits / 1024} (CFS quota on the pod cgroup, a hard cap)` });
+      if (task.memoryMiB !== undefined)
+        notes.push({
+          path: 'task.Memory',
+          outcome: 'honoured',
+          detail: `pod --memory ${task.memoryMiB}m (memory limit of the pod cgroup, above the containers')`,
+        });
     }
     for (const c of containers) {
       const name = c.labels['secure-ecs.container'] ?? c.engineName;
@@ -100,11 +109,21 @@ export class PodmanEngine implements ContainerEngine {
         if (c.memoryReservationMiB !== undefined) notes.push({ path: `${name}.MemoryReservation`, outcome: 'not-honoured', detail: why });
       }
       if (c.health) {
-        notes.push({ path: `${name}.HealthCheck.schedule`, outcome: 'deviation', detail: "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every second during StartPeriod, then every Interval" });
+        notes.push({
+          path: `${name}.HealthCheck.schedule`,
+          outcome: 'deviation',
+          detail: "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every second during StartPeriod, then every Interval",
+        });
         const cmd = healthCmdArg(c.health.test);
-        if (!cmd.exact) notes.push({ path: `${name}.HealthCheck.Command`, outcome: 'deviation', detail: `a single argument with blanks runs through /bin/sh (${cmd.arg})` });
+        if (!cmd.exact)
+          notes.push({ path: `${name}.HealthCheck.Command`, outcome: 'deviation', detail: `a single argument with blanks runs through /bin/sh (${cmd.arg})` });
       }
-      for (const s of c.secrets) notes.push({ path: `${name}.Secrets.${s.envName}`, outcome: 'deviation', detail: 'value from .secure-ecs.secrets.json (never printed), as a podman secret of type env: in no command line and not in `podman inspect`' });
+      for (const s of c.secrets)
+        notes.push({
+          path: `${name}.Secrets.${s.envName}`,
+          outcome: 'deviation',
+          detail: 'value from .secure-ecs.secrets.json (never printed), as a podman secret of type env: in no command line and not in `podman inspect`',
+        });
     }
     return notes;
   }
@@ -130,15 +149,49 @@ export class PodmanEngine implements ContainerEngine {
     const inner = 18099;
     const script = `my $s = IO::Socket::INET->new(LocalPort => ${inner}, Listen => 1, ReuseAddr => 1) or die "listen: $!"; my $c = $s->accept; print $c "peer=" . $c->peerhost . "\\n"; close $c;`;
     await this.podman.run(['pod', 'rm', '--force', name]);
-    await this.podman.ok('detect the load balancer stand-in', ['pod', 'create', '--name', name, '--label', `${this.labelKey}=${name}`, '--publish', `127.0.0.1:${port}:${inner}`]);
+    await this.podman.ok('detect the load balancer stand-in', [
+      'pod',
+      'create',
+      '--name',
+      name,
+      '--label',
+      `${this.labelKey}=${name}`,
+      '--publish',
+      `127.0.0.1:${port}:${inner}`,
+    ]);
     try {
-      await this.podman.ok('detect the load balancer stand-in', ['run', '--detach', '--pod', name, '--name', `${name}-listener`, '--label', `${this.labelKey}=${name}`, '--user', '65534:65534', '--cap-drop', 'ALL', '--pull', 'never', '--entrypoint', 'perl', image, '-MIO::Socket::INET', '-e', script]);
+      await this.podman.ok('detect the load balancer stand-in', [
+        'run',
+        '--detach',
+        '--pod',
+        name,
+        '--name',
+        `${name}-listener`,
+        '--label',
+        `${this.labelKey}=${name}`,
+        '--user',
+        '65534:65534',
+        '--cap-drop',
+        'ALL',
+        '--pull',
+        'never',
+        '--entrypoint',
+        'perl',
+        image,
+        '-MIO::Socket::INET',
+        '-e',
+        script,
+      ]);
       const deadline = Date.now() + 15_000;
       for (;;) {
         const answer = await readOnce(port).catch(() => '');
         const peer = /peer=(\S+)/.exec(answer)?.[1];
         if (peer) return peer;
-        if (Date.now() > deadline) throw new LocalStepError('detect the load balancer stand-in', `no answer from a listener in a rootless pod on 127.0.0.1:${port} (the image ${image} needs perl)`);
+        if (Date.now() > deadline)
+          throw new LocalStepError(
+            'detect the load balancer stand-in',
+            `no answer from a listener in a rootless pod on 127.0.0.1:${port} (the image ${image} needs perl)`,
+          );
         await new Promise((res) => setTimeout(res, 200));
       }
     } finally {
@@ -152,7 +205,8 @@ export class PodmanEngine implements ContainerEngine {
 
   async pullImage(ref: string, onLine: (line: string) => void): Promise<void> {
     const r = await this.podman.stream(['pull', ref], onLine, { timeoutMs: 10 * 60_000 });
-    if (r.code !== 0) throw new LocalStepError(`pull ${ref}`, r.tail.filter((l) => /error/i.test(l)).pop() ?? `podman pull exited with ${r.code}`, r.tail.slice(-5));
+    if (r.code !== 0)
+      throw new LocalStepError(`pull ${ref}`, r.tail.filter((l) => /error/i.test(l)).pop() ?? `podman pull exited with ${r.code}`, r.tail.slice(-5));
   }
 
   async buildImage(req: BuildRequest, onLine: (line: string) => void): Promise<void> {
@@ -160,10 +214,13 @@ export class PodmanEngine implements ContainerEngine {
       'build',
       // podman drops HEALTHCHECK from OCI-format images; the docker format keeps the image config as
       // `docker build` (what `cdk deploy` runs) writes it.
-      '--format', 'docker',
-      '--tag', req.tag,
+      '--format',
+      'docker',
+      '--tag',
+      req.tag,
       ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-      '--file', `${req.contextDir}/${req.dockerfile}`,
+      '--file',
+      `${req.contextDir}/${req.dockerfile}`,
       ...(req.platform ? ['--platform', req.platform] : []),
       ...(req.target ? ['--target', req.target] : []),
       ...(req.networkMode ? ['--network', req.networkMode] : []),
@@ -198,9 +255,14 @@ export class PodmanEngine implements ContainerEngine {
       await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name)]);
       if (c.health) {
         // podman builds health checks from flags; read the result back so a translation podman changed is reported.
-        const got = JSON.parse(await this.podman.ok('verify health checks', ['container', 'inspect', '--format', '{{json .Config.Healthcheck.Test}}', c.engineName]));
+        const got = JSON.parse(
+          await this.podman.ok('verify health checks', ['container', 'inspect', '--format', '{{json .Config.Healthcheck.Test}}', c.engineName]),
+        );
         if (JSON.stringify(got) !== JSON.stringify(c.health.test)) {
-          throw new LocalStepError('verify health checks', `${c.engineName}: podman recorded ${JSON.stringify(got)} for the template's ${JSON.stringify(c.health.test)}`);
+          throw new LocalStepError(
+            'verify health checks',
+            `${c.engineName}: podman recorded ${JSON.stringify(got)} for the template's ${JSON.stringify(c.health.test)}`,
+          );
         }
       }
     }
@@ -227,7 +289,8 @@ export class PodmanEngine implements ContainerEngine {
     const ls = await this.podman.run(['secret', 'ls', '--format', 'json']);
     if (ls.code === 0) {
       for (const s of JSON.parse(ls.stdout || '[]') as any[]) {
-        if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0) removed.push(`secret ${s.Spec.Name}`);
+        if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0)
+          removed.push(`secret ${s.Spec.Name}`);
       }
     }
     return removed;
@@ -306,12 +369,20 @@ export class PodmanEngine implements ContainerEngine {
 
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
     if (!opts.follow) {
-      const done = this.podman.run(['logs', ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name]).then((r) => {
-        for (const l of `${r.stdout}${r.stdout && r.stderr ? '\n' : ''}${r.stderr}`.split('\n')) if (l) onLine(l);
-      });
+      const done = this.podman
+        .run(['logs', ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name])
+        .then((r) => {
+          for (const l of `${r.stdout}${r.stdout && r.stderr ? '\n' : ''}${r.stderr}`.split('\n')) if (l) onLine(l);
+        });
       return { stop: () => undefined, done };
     }
-    const args = ['logs', ...(opts.follow ? ['--follow'] : []), ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name];
+    const args = [
+      'logs',
+      ...(opts.follow ? ['--follow'] : []),
+      ...(opts.since ? ['--since', opts.since] : []),
+      ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []),
+      name,
+    ];
     const child = spawn(this.podman.bin, args, { env: this.podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const feed = lineSplitter(onLine);
     child.stdout.on('data', feed.push);
@@ -327,7 +398,17 @@ export class PodmanEngine implements ContainerEngine {
 
   async runOnce(req: RunOnceRequest): Promise<{ code: number; output: string }> {
     const args = [
-      'run', '--rm', '--network', 'none', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pull', 'never',
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      '--pull',
+      'never',
       ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
       ...(req.user ? ['--user', req.user] : []),
       ...Object.entries(req.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),

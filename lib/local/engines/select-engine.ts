@@ -50,10 +50,16 @@ export const realConnectors = (labelKey: string): Connectors => ({
  * newuidmap/newgidmap, and its network (slirp4netns) opens /dev/net/tun, which udev makes 0666 but
  * some VM images leave 0600 ("open("/dev/net/tun"): Permission denied").
  */
-export function rootlessPodmanProblem(facts: Pick<HostFacts, 'platform' | 'uid'>, has: (cmd: string) => boolean, tunUsable: () => boolean = canOpenTun): string | undefined {
+export function rootlessPodmanProblem(
+  facts: Pick<HostFacts, 'platform' | 'uid'>,
+  has: (cmd: string) => boolean,
+  tunUsable: () => boolean = canOpenTun,
+): string | undefined {
   if (facts.platform !== 'linux' || facts.uid === 0) return undefined;
-  if (!has('newuidmap') || !has('newgidmap')) return 'rootless podman needs newuidmap and newgidmap (Debian/Ubuntu package uidmap) and subuid/subgid ranges for your user';
-  if (!tunUsable()) return 'rootless podman needs /dev/net/tun readable and writable for its network (slirp4netns); it is not here: `sudo chmod 0666 /dev/net/tun` (udev\'s default mode), or use Docker';
+  if (!has('newuidmap') || !has('newgidmap'))
+    return 'rootless podman needs newuidmap and newgidmap (Debian/Ubuntu package uidmap) and subuid/subgid ranges for your user';
+  if (!tunUsable())
+    return "rootless podman needs /dev/net/tun readable and writable for its network (slirp4netns); it is not here: `sudo chmod 0666 /dev/net/tun` (udev's default mode), or use Docker";
   return undefined;
 }
 
@@ -75,12 +81,14 @@ export async function selectEngine(facts: HostFacts, req: EngineRequest, reporte
   const connectPodman = async () => {
     const problem = rootlessPodmanProblem(facts, commandExists);
     if (problem) throw new LocalStepError('container engine', problem);
-    if (facts.platform === 'linux' && !facts.cgroupV2Unified && !facts.hasRunc) await aptInstall(facts, ['runc'], 'this host has cgroup v1, which only runc supports', reporter);
+    if (facts.platform === 'linux' && !facts.cgroupV2Unified && !facts.hasRunc)
+      await aptInstall(facts, ['runc'], 'this host has cgroup v1, which only runc supports', reporter);
     return connectors.podman(facts);
   };
   let engine: ContainerEngine;
   if (asked) {
-    if (asked.kind === 'podman' && !connectors.podmanInstalled()) throw new LocalStepError('container engine', `${asked.why}, but podman is not installed: ${hint}`);
+    if (asked.kind === 'podman' && !connectors.podmanInstalled())
+      throw new LocalStepError('container engine', `${asked.why}, but podman is not installed: ${hint}`);
     try {
       engine = asked.kind === 'docker' ? await connectors.docker(facts) : await connectPodman();
     } catch (e) {
@@ -98,8 +106,14 @@ export async function selectEngine(facts: HostFacts, req: EngineRequest, reporte
     }
     if (!connectors.podmanInstalled()) {
       const priv = facts.platform === 'linux' && facts.distro.some((d) => d === 'debian' || d === 'ubuntu') && privilege(facts);
-      if (!priv) throw new LocalStepError('container engine', `no container engine answers (Docker: ${dockerProblem}; podman: not installed). Install one: ${hint}`);
-      await aptInstall(facts, ['podman', 'runc', 'catatonit', ...(facts.uid === 0 ? [] : ['uidmap', 'slirp4netns'])], `no container engine answers (Docker: ${dockerProblem})`, reporter);
+      if (!priv)
+        throw new LocalStepError('container engine', `no container engine answers (Docker: ${dockerProblem}; podman: not installed). Install one: ${hint}`);
+      await aptInstall(
+        facts,
+        ['podman', 'runc', 'catatonit', ...(facts.uid === 0 ? [] : ['uidmap', 'slirp4netns'])],
+        `no container engine answers (Docker: ${dockerProblem})`,
+        reporter,
+      );
     }
     try {
       engine = await connectPodman();
@@ -118,7 +132,9 @@ function describe(e: ContainerEngine): string {
 
 function warnLimits(engine: ContainerEngine, reporter: Reporter): ContainerEngine {
   if (engine.info.kind === 'podman' && engine.info.rootless && engine.info.cgroupVersion === 1) {
-    reporter.warn('rootless podman on cgroup v1 cannot set CPU or memory limits: the task runs without them (listed below as not honoured). Use Docker or rootful podman, or a cgroup v2 host, to run it under its limits.');
+    reporter.warn(
+      'rootless podman on cgroup v1 cannot set CPU or memory limits: the task runs without them (listed below as not honoured). Use Docker or rootful podman, or a cgroup v2 host, to run it under its limits.',
+    );
   }
   return engine;
 }

@@ -44,7 +44,10 @@ const ROOT = 'secure-ecs';
 export function taskCgroupLayout(task: string, limits: TaskLimits, facts: CgroupFacts): CgroupLayout {
   const quota = limits.cpuUnits !== undefined ? Math.round((limits.cpuUnits / 1024) * CFS_PERIOD_US) : undefined;
   const memory = limits.memoryMiB !== undefined ? limits.memoryMiB * MiB : undefined;
-  const summary = [quota !== undefined ? `CPU quota ${quota} us per ${CFS_PERIOD_US} us` : 'no CPU quota', memory !== undefined ? `memory ${limits.memoryMiB} MiB` : 'no memory limit'].join(', ');
+  const summary = [
+    quota !== undefined ? `CPU quota ${quota} us per ${CFS_PERIOD_US} us` : 'no CPU quota',
+    memory !== undefined ? `memory ${limits.memoryMiB} MiB` : 'no memory limit',
+  ].join(', ');
   if (facts.driver === 'systemd') {
     // systemd slice names encode their path with dashes (a-b.slice lives in a.slice/a-b.slice), so
     // the task part may not contain any. systemd creates the slice when the first container starts.
@@ -59,7 +62,12 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
       parent: `/${rel}`,
       mkdirs: [ROOT, rel],
       // A v2 cgroup passes a controller to its children only when its subtree_control names it.
-      writes: [{ file: 'cgroup.subtree_control', value: '+cpu +memory +pids' }, { file: `${ROOT}/cgroup.subtree_control`, value: '+cpu +memory +pids' }, ...v2Writes(rel, quota, memory), { file: `${rel}/cgroup.subtree_control`, value: '+cpu +memory +pids' }],
+      writes: [
+        { file: 'cgroup.subtree_control', value: '+cpu +memory +pids' },
+        { file: `${ROOT}/cgroup.subtree_control`, value: '+cpu +memory +pids' },
+        ...v2Writes(rel, quota, memory),
+        { file: `${rel}/cgroup.subtree_control`, value: '+cpu +memory +pids' },
+      ],
       cleanup: [rel],
       summary,
     };
@@ -76,7 +84,8 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
 
 function v1Writes(dir: (controller: string) => string, quota?: number, memory?: number): CgroupLayout['writes'] {
   const w: { file: string; value: string }[] = [];
-  if (quota !== undefined) w.push({ file: `${dir('cpu')}/cpu.cfs_period_us`, value: String(CFS_PERIOD_US) }, { file: `${dir('cpu')}/cpu.cfs_quota_us`, value: String(quota) });
+  if (quota !== undefined)
+    w.push({ file: `${dir('cpu')}/cpu.cfs_period_us`, value: String(CFS_PERIOD_US) }, { file: `${dir('cpu')}/cpu.cfs_quota_us`, value: String(quota) });
   if (memory !== undefined) w.push({ file: `${dir('memory')}/memory.limit_in_bytes`, value: String(memory) });
   return w;
 }

@@ -13,7 +13,15 @@ export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
 export function buildCli(): string {
   const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-cli-')), 'secure-ecs.js');
-  buildSync({ entryPoints: [path.join(REPO_ROOT, 'bin', 'secure-ecs.ts')], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [path.join(REPO_ROOT, 'bin', 'secure-ecs.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 

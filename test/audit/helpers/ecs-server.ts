@@ -38,7 +38,12 @@ export async function startFakeEcs(handler: Handler): Promise<FakeEcs> {
       res.end(JSON.stringify(payload));
     };
     // Reject anything the real service would: wrong method, target or content type, unsigned requests.
-    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || req.headers['content-type'] !== 'application/x-amz-json-1.1' || !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+    if (
+      req.method !== 'POST' ||
+      !target.startsWith(TARGET_PREFIX) ||
+      req.headers['content-type'] !== 'application/x-amz-json-1.1' ||
+      !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')
+    ) {
       send(400, { __type: 'com.amazon.coral.service#UnknownOperationException', message: 'bad request' });
       return;
     }

@@ -50,7 +50,8 @@ export function apiModel(docs: { services?: Doc[]; taskSets?: Doc[]; clusters?: 
   for (const s of docs.services ?? []) model.services.push(serviceFromDocument(s, s.serviceArn, { kind: 'ecs-api', arn: s.serviceArn }));
   for (const c of docs.clusters ?? []) model.clusters.push(clusterFromDocument(c, c.clusterArn, { kind: 'ecs-api', arn: c.clusterArn }));
   for (const cp of docs.capacityProviders ?? []) model.capacityProviders.push(capacityProviderFromDocument(cp, cp.capacityProviderArn, { kind: 'ecs-api' }));
-  for (const ci of docs.containerInstances ?? []) model.containerInstances.push(containerInstanceFromDocument(ci, 'arn:aws:ecs:eu-west-1:111122223333:cluster/web'));
+  for (const ci of docs.containerInstances ?? [])
+    model.containerInstances.push(containerInstanceFromDocument(ci, 'arn:aws:ecs:eu-west-1:111122223333:cluster/web'));
   return model;
 }
 
@@ -95,7 +96,10 @@ export function hardenedContainer(): Doc {
       { name: 'nproc', softLimit: 1024, hardLimit: 1024 },
     ],
     healthCheck: { command: ['CMD', '/usr/local/bin/healthcheck'], interval: 10 },
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app', mode: 'non-blocking', 'max-buffer-size': '25m' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': 'web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app', mode: 'non-blocking', 'max-buffer-size': '25m' },
+    },
     portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
   };
 }

@@ -6,7 +6,25 @@
  */
 import { parse, type Tags } from 'yaml';
 
-const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'If', 'Equals', 'Not', 'And', 'Or', 'Length', 'ToJsonString'];
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Length',
+  'ToJsonString',
+];
 
 function longForm(name: string, value: unknown): unknown {
   if (name === 'Ref' || name === 'Condition') return { [name]: value };
@@ -22,7 +40,8 @@ const TAGS: Tags = ['Ref', 'Condition', 'GetAtt', ...FUNCTIONS].flatMap((name) =
   (['scalar', 'seq', 'map'] as const).map((kind) => ({
     tag: `!${name}`,
     collection: kind === 'scalar' ? undefined : kind,
-    resolve: (value: unknown) => longForm(name, typeof (value as { toJSON?: () => unknown })?.toJSON === 'function' ? (value as { toJSON: () => unknown }).toJSON() : value),
+    resolve: (value: unknown) =>
+      longForm(name, typeof (value as { toJSON?: () => unknown })?.toJSON === 'function' ? (value as { toJSON: () => unknown }).toJSON() : value),
   })),
 ) as Tags;
 

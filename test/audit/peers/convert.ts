@@ -72,16 +72,17 @@ function main(): void {
       for (const [logicalId, resource] of Object.entries(template.Resources)) {
         if (!check.resourceTypes.includes(String(resource?.Type))) continue;
         const key = `${resource?.Type}.${logicalId}`;
-        const verdict = listed.pass || listed.fail
-          ? (listed.fail?.includes(key) ? 'fail' : listed.pass?.includes(key) ? 'pass' : undefined)
-          : labelOf(path.basename(file));
+        const verdict =
+          listed.pass || listed.fail ? (listed.fail?.includes(key) ? 'fail' : listed.pass?.includes(key) ? 'pass' : undefined) : labelOf(path.basename(file));
         if (verdict) found.push({ peer: 'checkov', check: check.id, name: check.name, input: path.relative(OUT, out), resource: logicalId, verdict });
       }
     }
     const counts = { pass: found.filter((v) => v.verdict === 'pass').length, fail: found.filter((v) => v.verdict === 'fail').length };
     const expected = { pass: summaryCount(testSource, 'passed'), fail: summaryCount(testSource, 'failed') };
     if (!listed.pass && !listed.fail && (counts.pass !== expected.pass || counts.fail !== expected.fail)) {
-      skipped.push(`${check.id} ${check.name}: file names give ${counts.pass} passed/${counts.fail} failed, the test asserts ${expected.pass}/${expected.fail}`);
+      skipped.push(
+        `${check.id} ${check.name}: file names give ${counts.pass} passed/${counts.fail} failed, the test asserts ${expected.pass}/${expected.fail}`,
+      );
       continue;
     }
     verdicts.push(...found);
@@ -102,9 +103,14 @@ function main(): void {
       const out = path.join(OUT, 'dockerfile', check.name, rel);
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, peer.show(file));
-      const verdict = listed.fail || listed.pass
-        ? (listed.fail?.map(fileOf).includes(rel) ? 'fail' : listed.pass?.map(fileOf).includes(rel) ? 'pass' : undefined)
-        : labelOf(rel.split('/')[0]);
+      const verdict =
+        listed.fail || listed.pass
+          ? listed.fail?.map(fileOf).includes(rel)
+            ? 'fail'
+            : listed.pass?.map(fileOf).includes(rel)
+              ? 'pass'
+              : undefined
+          : labelOf(rel.split('/')[0]);
       if (verdict) verdicts.push({ peer: 'checkov', check: check.id, name: check.name, input: path.relative(OUT, out), resource: rel, verdict });
     }
   }

@@ -15,7 +15,8 @@ export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
   {
     check: 'CKV_AWS_24',
     matches: (c) => c.verdict === 'pass' && c.flagged,
-    reason: 'EC2-SG-01 flags ingress from anywhere on any port (checkov: only when the range covers 22, 3389 or 80), so a world-open rule on another or an inverted port range is flagged',
+    reason:
+      'EC2-SG-01 flags ingress from anywhere on any port (checkov: only when the range covers 22, 3389 or 80), so a world-open rule on another or an inverted port range is flagged',
   },
   ...['CKV_AWS_66', 'CKV_AWS_158'].map((check) => ({
     check,

@@ -25,7 +25,9 @@ const judged = all.filter((c) => c.rules.length > 0);
 const agree = judged.filter((c) => c.agrees);
 const documented = judged.filter((c) => !c.agrees && differenceFor(c));
 console.log(`checkov@${commit.slice(0, 8)}: ${verdicts.length} resource verdicts, ${judged.length} with an equivalent rule`);
-console.log(`agree ${agree.length}/${judged.length}; disagree ${judged.length - agree.length} (${documented.length} documented deliberate differences, ${judged.length - agree.length - documented.length} not)`);
+console.log(
+  `agree ${agree.length}/${judged.length}; disagree ${judged.length - agree.length} (${documented.length} documented deliberate differences, ${judged.length - agree.length - documented.length} not)`,
+);
 console.log(`checks without an equivalent rule yet: ${[...new Set(all.filter((c) => c.rules.length === 0).map((c) => c.check))].join(', ') || 'none'}`);
 if (process.argv.includes('--list')) {
   for (const c of judged.filter((x) => !x.agrees)) {

@@ -19,14 +19,28 @@ export interface PeerCheck {
   readonly rules: readonly string[];
 }
 
-const cfn = (id: string, name: string, resourceTypes: string[], rules: string[]): PeerCheck => ({ peer: 'checkov', id, name, kind: 'cloudformation', resourceTypes, rules });
+const cfn = (id: string, name: string, resourceTypes: string[], rules: string[]): PeerCheck => ({
+  peer: 'checkov',
+  id,
+  name,
+  kind: 'cloudformation',
+  resourceTypes,
+  rules,
+});
 const docker = (id: string, name: string, rules: string[]): PeerCheck => ({ peer: 'checkov', id, name, kind: 'dockerfile', resourceTypes: [], rules });
 const SG = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'];
 const IAM = ['AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::ManagedPolicy'];
 const BUCKET = ['AWS::S3::Bucket'];
 const ECR = ['AWS::ECR::Repository'];
 
-const prowler = (name: string, resourceTypes: string[], rules: string[]): PeerCheck => ({ peer: 'prowler', id: name, name, kind: 'ecs-api', resourceTypes, rules });
+const prowler = (name: string, resourceTypes: string[], rules: string[]): PeerCheck => ({
+  peer: 'prowler',
+  id: name,
+  name,
+  kind: 'ecs-api',
+  resourceTypes,
+  rules,
+});
 const TASK = ['AWS::ECS::TaskDefinition'];
 
 export const PEER_CHECKS: readonly PeerCheck[] = [

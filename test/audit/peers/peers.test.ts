@@ -49,7 +49,7 @@ const converted = existsSync(path.join(CONVERTED, 'verdicts.json'))
   ? (JSON.parse(readFileSync(path.join(CONVERTED, 'verdicts.json'), 'utf8')) as { verdicts: PeerVerdict[] }).verdicts
   : [];
 
-(converted.length ? describe : describe.skip)('checkov\'s own test inputs (converted by ./convert.ts)', () => {
+(converted.length ? describe : describe.skip)("checkov's own test inputs (converted by ./convert.ts)", () => {
   const compare = comparer(CONVERTED, ruleExists);
   test.each(converted.map((v) => [describeVerdict(v), v] as const))('%s', (_name, verdict) => {
     const c = compare(verdict);

@@ -70,7 +70,9 @@ export function comparer(inputsDir: string, ruleExists: (id: string) => boolean,
     const rules = check.rules.filter(ruleExists);
     const { findings, refused } = audit(v.input, check.kind);
     const flagged = findings.some(
-      (f) => rules.includes(f.ruleId) && (check.kind === 'dockerfile' ? f.resource === v.input : f.resource.endsWith(`/${v.resource}`) || f.logicalId === v.resource),
+      (f) =>
+        rules.includes(f.ruleId) &&
+        (check.kind === 'dockerfile' ? f.resource === v.input : f.resource.endsWith(`/${v.resource}`) || f.logicalId === v.resource),
     );
     return { ...v, rules, flagged, agrees: flagged === (v.verdict === 'fail'), ...(refused ? { refused } : {}) };
   };
