@@ -577,7 +577,6 @@ export function translateContainer(def: Record<string, unknown>, ctx: ContainerC
   if (!('StopTimeout' in def)) {
     c.deviation('StopTimeout', `not set: ${out.stopTimeoutS} s, the agent's default (ECS_CONTAINER_STOP_TIMEOUT)`);
   }
-  if (!('Cpu' in def)) out.spec.cpuShares = ECS_DEFAULTS.minCpuShares;
 
   return {
     name,

@@ -7,20 +7,18 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { ContainerEngine } from './engines/container-engine';
-import type { EngineRequest } from './engines/select-engine';
+import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
 import { LocalStepError } from './errors';
 import { fieldReportLines } from './field-report';
 import { LogFollowers } from './log-followers';
 import { prepare, type PreparedTask } from './prepare';
 import { formatDuration, type Reporter, type StepHandle } from './progress';
 import { readSecretsFile, resolveSecrets } from './secrets';
-import { StateDir, type LocalPlan, type RunnerEvent } from './state';
+import { LABEL_KEY, StateDir, type LocalPlan, type RunnerEvent } from './state';
 import { removeTask } from './down';
 import { isOurProcess } from './task-process';
 import { TaskRunner } from './task-runner';
 import { hostFacts } from './host/host-facts';
-import { realConnectors, selectEngine } from './engines/select-engine';
-import { LABEL_KEY } from './state';
 
 /** Signals closer together than this are one Ctrl-C delivered twice (terminal and npm). */
 const SIGNAL_REPEAT_MS = 1500;

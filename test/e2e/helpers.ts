@@ -92,16 +92,8 @@ export const ulimitsOf = (hc: any): [string, number, number][] =>
     u.Hard,
   ]);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// One free-port finder for the runner and the tests.
+export { freePort } from '../../lib/local/host/free-port';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -201,6 +201,7 @@ describe('the task cgroup on Docker', () => {
       { file: 'memory/secure-ecs/t1/memory.limit_in_bytes', value: String(512 * 1024 * 1024) },
     ]);
     expect(l.cleanup).toEqual(['cpu/secure-ecs/t1', 'memory/secure-ecs/t1', 'pids/secure-ecs/t1']);
+    expect(l.directories).toEqual({ v1: { cpu: '/secure-ecs/t1', memory: '/secure-ecs/t1', pids: '/secure-ecs/t1' } });
   });
   test('cgroup v2, cgroupfs: controllers enabled down the tree, cpu.max and memory.max', () => {
     const l = taskCgroupLayout('t1', limits, { version: 2, driver: 'cgroupfs' });
@@ -215,6 +216,7 @@ describe('the task cgroup on Docker', () => {
     const l = taskCgroupLayout('secure-ecs-local', limits, { version: 2, driver: 'systemd' });
     expect(l.parent).toBe('secureecs-secure_ecs_local.slice');
     expect(l.writes[0]).toEqual({ file: 'secureecs.slice/secureecs-secure_ecs_local.slice/cpu.max', value: '25000 100000' });
+    expect(l.directories).toEqual({ v2: '/secureecs.slice/secureecs-secure_ecs_local.slice' });
   });
   test('the helper script quotes every path and reads each value back', () => {
     const script = applyScript(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }), '/host-cgroup');

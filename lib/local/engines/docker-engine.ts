@@ -393,9 +393,8 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
-    const names = [pauseName({ name: taskName } as TaskSpec)];
     try {
-      const d = await this.docker.getContainer(names[0]).inspect();
+      const d = await this.docker.getContainer(pauseName({ name: taskName } as TaskSpec)).inspect();
       return d.Config.Labels?.[this.labelKey] === taskName ? 'ours' : 'foreign';
     } catch (e) {
       if (status(e) === 404) return (await this.listContainers(this.labelKey, taskName)).length ? 'ours' : 'absent';
@@ -435,13 +434,7 @@ export class DockerEngine implements ContainerEngine {
 
   async taskCgroup(taskName: string): Promise<{ v1: Record<string, string>; v2?: string } | undefined> {
     const layout = this.layout({ name: taskName });
-    if (!layout) return undefined;
-    const dirOf = (file: string | undefined) => (file ? file.slice(0, file.lastIndexOf('/')) : undefined);
-    if (this.info.cgroupVersion === 2)
-      return { v1: {}, v2: `/${dirOf(layout.writes.find((w) => w.file.endsWith('memory.max'))?.file) ?? layout.parent.replace(/^\//, '')}` };
-    const v1: Record<string, string> = {};
-    for (const ctl of ['cpu', 'memory', 'pids']) v1[ctl] = this.info.cgroupDriver === 'systemd' ? `/secureecs.slice/${layout.parent}` : layout.parent;
-    return { v1 };
+    return layout && { v1: layout.directories.v1 ?? {}, v2: layout.directories.v2 };
   }
 
   async startContainer(name: string): Promise<void> {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { LocalStepError } from '../errors';
+import { freePort } from '../host/free-port';
 import type { HostFacts } from '../host/host-facts';
 import type { FieldReport } from '../translate-container';
 import type { ContainerSpec, TaskSpec } from '../task-spec';
@@ -17,18 +18,6 @@ import { podmanEnv } from './podman-conf';
 import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
 import { statusFromInspect } from './container-status';
 import { lineSplitter } from './line-splitter';
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Connect to 127.0.0.1:port and return what the peer writes before it closes. */
 function readOnce(port: number): Promise<string> {
@@ -368,14 +357,6 @@ export class PodmanEngine implements ContainerEngine {
   }
 
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
-    if (!opts.follow) {
-      const done = this.podman
-        .run(['logs', ...(opts.since ? ['--since', opts.since] : []), ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []), name])
-        .then((r) => {
-          for (const l of `${r.stdout}${r.stdout && r.stderr ? '\n' : ''}${r.stderr}`.split('\n')) if (l) onLine(l);
-        });
-      return { stop: () => undefined, done };
-    }
     const args = [
       'logs',
       ...(opts.follow ? ['--follow'] : []),
@@ -383,6 +364,12 @@ export class PodmanEngine implements ContainerEngine {
       ...(opts.tail !== undefined ? ['--tail', String(opts.tail)] : []),
       name,
     ];
+    if (!opts.follow) {
+      const done = this.podman.run(args).then((r) => {
+        for (const l of `${r.stdout}${r.stdout && r.stderr ? '\n' : ''}${r.stderr}`.split('\n')) if (l) onLine(l);
+      });
+      return { stop: () => undefined, done };
+    }
     const child = spawn(this.podman.bin, args, { env: this.podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const feed = lineSplitter(onLine);
     child.stdout.on('data', feed.push);

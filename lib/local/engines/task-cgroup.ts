@@ -33,12 +33,16 @@ export interface CgroupLayout {
   readonly cleanup: string[];
   /** How the limits read in the cgroup files, for the start-up report. */
   readonly summary: string;
+  /** The task cgroup, relative to the cgroup mount: per controller on v1, one directory on v2. */
+  readonly directories: { readonly v1?: Record<string, string>; readonly v2?: string };
 }
 
 /** The CFS period the ECS agent uses by default (ECS_CGROUP_CPU_PERIOD, 100 ms). */
 export const CFS_PERIOD_US = 100_000;
 const MiB = 1024 * 1024;
 const ROOT = 'secure-ecs';
+/** The v1 controllers the task cgroup is created under. */
+const V1_CONTROLLERS = ['cpu', 'memory', 'pids'];
 
 /** Layout of the task cgroup named after `task` (a runner task name: [a-z0-9_.-]). */
 export function taskCgroupLayout(task: string, limits: TaskLimits, facts: CgroupFacts): CgroupLayout {
@@ -54,7 +58,7 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
     const unit = `${ROOT.replace(/-/g, '')}-${task.replace(/-/g, '_')}.slice`;
     const dir = `${ROOT.replace(/-/g, '')}.slice/${unit}`;
     const writes = facts.version === 2 ? v2Writes(dir, quota, memory) : v1Writes((ctl) => `${ctl}/${dir}`, quota, memory);
-    return { parent: unit, mkdirs: [], writes, cleanup: [], summary };
+    return { parent: unit, mkdirs: [], writes, cleanup: [], summary, directories: directoriesOf(facts.version, `/${dir}`) };
   }
   const rel = `${ROOT}/${task}`;
   if (facts.version === 2) {
@@ -70,16 +74,23 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
       ],
       cleanup: [rel],
       summary,
+      directories: directoriesOf(2, `/${rel}`),
     };
   }
-  const controllers = ['cpu', 'memory', 'pids'];
+  const controllers = V1_CONTROLLERS;
   return {
     parent: `/${rel}`,
     mkdirs: controllers.flatMap((ctl) => [`${ctl}/${ROOT}`, `${ctl}/${rel}`]),
     writes: v1Writes((ctl) => `${ctl}/${rel}`, quota, memory),
     cleanup: controllers.map((ctl) => `${ctl}/${rel}`),
     summary,
+    directories: directoriesOf(1, `/${rel}`),
   };
+}
+
+/** The same task directory under each v1 controller, or the one v2 directory. */
+function directoriesOf(version: 1 | 2, dir: string): CgroupLayout['directories'] {
+  return version === 2 ? { v2: dir } : { v1: Object.fromEntries(V1_CONTROLLERS.map((ctl) => [ctl, dir])) };
 }
 
 function v1Writes(dir: (controller: string) => string, quota?: number, memory?: number): CgroupLayout['writes'] {
