@@ -23,3 +23,24 @@ export function cfnBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   return undefined;
 }
+
+const objectOf = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * Text with intrinsics rendered as `${...}` placeholders: user data (`Fn::Base64` of `Fn::Join`) and
+ * ARNs (`arn:${AWS::Partition}:iam::aws:policy/...`) stay readable even though parts are unknown.
+ */
+export function renderText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const o = objectOf(value);
+  if (o?.['Fn::Join'] && Array.isArray(o['Fn::Join'])) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown];
+    return Array.isArray(parts) ? parts.map(renderText).join(typeof sep === 'string' ? sep : '') : '${?}';
+  }
+  if (o?.['Fn::Sub'] !== undefined) return renderText(Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'][0] : o['Fn::Sub']);
+  if (typeof o?.Ref === 'string') return `\${${o.Ref}}`;
+  if (Array.isArray(o?.['Fn::GetAtt'])) return `\${${(o['Fn::GetAtt'] as string[]).join('.')}}`;
+  return '${?}';
+}

@@ -3,6 +3,7 @@
  * (cdk.out, read by lib/cdk-out/assembly.ts): the template holds the `AWS::ECS::TaskDefinition`; the
  * asset manifests' `dockerImages` give each image's build directory.
  */
+import { agentSettingsOfTemplate, type AgentSettings } from '../cfn/agent-settings';
 import { dockerImageAssets, readAssembly, readTemplate, type DockerImageAsset } from '../cdk-out/assembly';
 
 /** How to obtain one container's image locally. */
@@ -28,6 +29,8 @@ export interface AssemblyTask {
   readonly properties: Record<string, unknown>;
   /** Image source per ECS container name. */
   readonly images: Record<string, ImageSource>;
+  /** The ECS agent settings the same template gives its container instances (ECS_TASK_PIDS_LIMIT ...). */
+  readonly agentSettings: AgentSettings;
 }
 
 type Obj = Record<string, any>;
@@ -51,6 +54,7 @@ export function readAssemblyTask(outdir: string): AssemblyTask {
 
 /** The task definitions of one parsed template, with their containers' image sources. Pure. */
 export function findTasks(stackName: string, templateFile: string, template: Obj, dockerImages: Record<string, DockerImageAsset>): AssemblyTask[] {
+  const agentSettings = agentSettingsOfTemplate(template);
   return Object.entries<Obj>(template.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition')
     .map(([logicalId, r]) => {
@@ -59,7 +63,7 @@ export function findTasks(stackName: string, templateFile: string, template: Obj
       for (const def of properties.ContainerDefinitions ?? []) {
         images[String(def.Name)] = imageSource(def.Image, dockerImages);
       }
-      return { stackName, templateFile, logicalId, properties, images };
+      return { stackName, templateFile, logicalId, properties, images, agentSettings };
     });
 }
 

@@ -153,6 +153,7 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
     return translateTask(assembly.properties, {
       podName: o.taskName,
       labelKey,
+      agentSettings: assembly.agentSettings,
       images: refs,
       hostPorts: firstPort !== undefined ? { [firstPort]: o.hostPort } : {},
       environmentOverrides: {

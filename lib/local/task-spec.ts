@@ -80,6 +80,8 @@ export interface TaskSpec {
   /** Task CPU units (1024 = one CPU): a CFS quota on the task cgroup. */
   cpuUnits?: number;
   memoryMiB?: number;
+  /** Processes of the whole task at most (the hosts' ECS_TASK_PIDS_LIMIT): pids.max of the task cgroup. */
+  pidsLimit?: number;
   /** Namespaces the containers share besides the network: from PidMode/IpcMode `task`. */
   readonly share: ('pid' | 'ipc')[];
   readonly publish: PublishedPort[];

@@ -9,12 +9,15 @@
  * task-level Cpu and Memory become the limits of one task cgroup, as the agent puts the task's
  * containers under one cgroup with those limits.
  */
+import type { AgentSettings } from '../cfn/agent-settings';
 import type { TaskSpec } from './task-spec';
 import { FieldReport, TranslatedContainer, ContainerContext, translateContainer } from './translate-container';
 
 export interface TaskContext extends Omit<ContainerContext, 'image'> {
   /** The local image of each container (by ECS container name). */
   readonly images: Readonly<Record<string, ContainerContext['image']>>;
+  /** The ECS agent settings of the hosts that run the task (cloud-assembly.ts): host-level task limits. */
+  readonly agentSettings?: AgentSettings;
 }
 
 export interface TranslatedTask {
@@ -152,6 +155,27 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
   },
 };
 
+/**
+ * Task limits the ECS agent applies from its host configuration rather than from the task definition.
+ * ECS_TASK_PIDS_LIMIT: the agent parses it as an integer in 1..4194304 and otherwise ignores it with a
+ * warning (amazon-ecs-agent agent/config/parse_linux.go, parseTaskPidsLimit), and sets it as the task
+ * cgroup's pids limit (agent/api/task/task_linux.go, BuildLinuxResourceSpec: `linuxResourceSpec.Pids`).
+ */
+export function hostLimits(agent: AgentSettings, task: TaskSpec): FieldReport[] {
+  const path = 'host.ECS_TASK_PIDS_LIMIT';
+  if (agent.conflicting.includes('ECS_TASK_PIDS_LIMIT'))
+    return [{ path, outcome: 'not-honoured', detail: 'the launch templates set different values; no task PIDs limit locally' }];
+  const raw = agent.settings.ECS_TASK_PIDS_LIMIT;
+  if (raw === undefined) return [];
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 4194304))
+    return [
+      { path, outcome: 'not-honoured', detail: `${JSON.stringify(raw)} is not an integer in 1..4194304: the ECS agent ignores it, and so does the runner` },
+    ];
+  task.pidsLimit = n;
+  return [{ path, outcome: 'honoured', detail: `pids.max ${n} on the task cgroup (every process of every container counts), as the ECS agent sets it` }];
+}
+
 /** Translate the task definition's Properties (as in the template) into a task and its containers. */
 export function translateTask(props: Record<string, unknown>, ctx: TaskContext): TranslatedTask {
   const fields: FieldReport[] = [];
@@ -171,6 +195,8 @@ export function translateTask(props: Record<string, unknown>, ctx: TaskContext):
     if (handler) handler(value, report, task);
     else report('not-honoured', `unknown to the translator (${short(value)}); ignored`);
   }
+
+  if (ctx.agentSettings) fields.push(...hostLimits(ctx.agentSettings, task));
 
   const defs = (Array.isArray(props.ContainerDefinitions) ? props.ContainerDefinitions : []).filter(isObj);
   const translated = defs.map((def) => {

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { runAudit } from '../../lib/audit/engine';
 import { AuditInputError } from '../../lib/audit/errors';
 import { isUnknown } from '../../lib/audit/model';
-import { loadCloudFormation, lowerCamel, normalizeCfn, renderText } from '../../lib/audit/sources/cloudformation';
+import { loadCloudFormation, lowerCamel, normalizeCfn } from '../../lib/audit/sources/cloudformation';
+import { renderText } from '../../lib/cfn/values';
 import { cfnTaskDefinition, hardenedTask, templateModel, toCfn } from './helpers/models';
 
 type Doc = Record<string, any>;

@@ -218,6 +218,15 @@ describe('the task cgroup on Docker', () => {
     expect(l.writes[0]).toEqual({ file: 'secureecs.slice/secureecs-secure_ecs_local.slice/cpu.max', value: '25000 100000' });
     expect(l.directories).toEqual({ v2: '/secureecs.slice/secureecs-secure_ecs_local.slice' });
   });
+  test('the task PIDs limit is pids.max of the task cgroup, on v1 and v2', () => {
+    const withPids = { ...limits, pidsLimit: 256 };
+    expect(taskCgroupLayout('t1', withPids, { version: 1, driver: 'cgroupfs' }).writes).toContainEqual({ file: 'pids/secure-ecs/t1/pids.max', value: '256' });
+    expect(taskCgroupLayout('t1', withPids, { version: 2, driver: 'cgroupfs' }).writes).toContainEqual({ file: 'secure-ecs/t1/pids.max', value: '256' });
+    expect(taskCgroupLayout('t1', withPids, { version: 1, driver: 'cgroupfs' }).summary).toContain('pids.max 256');
+    expect(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }).writes.map((w) => w.file)).not.toContainEqual(
+      expect.stringContaining('pids.max'),
+    );
+  });
   test('the helper script quotes every path and reads each value back', () => {
     const script = applyScript(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }), '/host-cgroup');
     expect(script).toContain("printf '%s' '25000' > 'cpu/secure-ecs/t1/cpu.cfs_quota_us'");
@@ -250,6 +259,17 @@ describe("the engines' corrections to the field report", () => {
       detail: expect.stringMatching(/^task cgroup \/secure-ecs\/t .*CPU quota 25000 us per 100000 us, memory 512 MiB/),
     });
     expect(out.find((f) => f.path === 'task.NetworkMode')?.detail).toMatch(/a pause container \(t-pause\) owns the task's network namespace/);
+  });
+
+  test('the task PIDs limit: honoured by rootful podman and Docker, not by rootless or remote podman, nor rootless Docker', () => {
+    const withPids = { ...task, pidsLimit: 256 };
+    const pids = (e: { fieldNotes: PodmanEngine['fieldNotes'] }) => e.fieldNotes(withPids, []).find((f) => f.path === 'host.ECS_TASK_PIDS_LIMIT')?.outcome;
+    expect(pids(new PodmanEngine(new Podman({}), info('podman', { cgroupVersion: 1 }), 'l'))).toBe('honoured');
+    expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true }), 'l'))).toBe('not-honoured');
+    expect(pids(new PodmanEngine(new Podman({}), info('podman', { remote: true }), 'l'))).toBe('not-honoured');
+    expect(pids(new DockerEngine(new Docker(), info('docker', { cgroupVersion: 1 }), 'l'))).toBe('honoured');
+    expect(pids(new DockerEngine(new Docker(), info('docker', { rootless: true }), 'l'))).toBe('not-honoured');
+    expect(new PodmanEngine(new Podman({}), info('podman'), 'l').fieldNotes(task, []).some((f) => f.path.startsWith('host.'))).toBe(false);
   });
 
   test('rootless Docker: the task limits are not honoured', () => {

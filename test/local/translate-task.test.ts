@@ -1,5 +1,6 @@
 import { synth } from '../helpers/synth';
-import { parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
+import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
+import type { TaskSpec } from '../../lib/local/task-spec';
 import { translateContainer } from '../../lib/local/translate-container';
 import { podmanPodArgs } from '../../lib/local/engines/podman-args';
 
@@ -41,6 +42,28 @@ describe('translateTask on the synthesized task definition', () => {
     for (const key of Object.keys(props).filter((k) => k !== 'ContainerDefinitions')) expect(reported).toContain(key);
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.TaskRoleArn', outcome: 'not-honoured' }));
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.ExecutionRoleArn', outcome: 'not-honoured' }));
+  });
+});
+
+describe("the hosts' ECS_TASK_PIDS_LIMIT", () => {
+  const task = (): TaskSpec => ({ name: 't', labels: {}, share: [], publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] });
+  test('a valid value becomes the task PIDs limit, reported as honoured', () => {
+    const t = task();
+    expect(hostLimits({ settings: { ECS_TASK_PIDS_LIMIT: '256' }, conflicting: [] }, t)).toEqual([
+      expect.objectContaining({ path: 'host.ECS_TASK_PIDS_LIMIT', outcome: 'honoured' }),
+    ]);
+    expect(t.pidsLimit).toBe(256);
+  });
+  test.each(['0', '4194305', 'many', '1.5', ''])('%j is ignored, as the agent ignores it, and reported', (v) => {
+    const t = task();
+    const [f] = hostLimits({ settings: { ECS_TASK_PIDS_LIMIT: v }, conflicting: [] }, t);
+    expect(f).toMatchObject({ path: 'host.ECS_TASK_PIDS_LIMIT', outcome: 'not-honoured' });
+    expect(f.detail).toContain(JSON.stringify(v));
+    expect(t.pidsLimit).toBeUndefined();
+  });
+  test('unset: no limit and nothing to report; conflicting hosts: reported', () => {
+    expect(hostLimits({ settings: {}, conflicting: [] }, task())).toEqual([]);
+    expect(hostLimits({ settings: {}, conflicting: ['ECS_TASK_PIDS_LIMIT'] }, task())[0]).toMatchObject({ outcome: 'not-honoured' });
   });
 });
 

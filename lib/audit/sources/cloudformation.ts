@@ -39,7 +39,7 @@ import {
 import { withParameterDefaults } from './parameter-defaults';
 import { readJson } from './read-json';
 import { Manifest } from '@aws-cdk/cloud-assembly-schema';
-import { isIntrinsic } from '../../cfn/values';
+import { isIntrinsic, renderText } from '../../cfn/values';
 import { CloudAssemblyError, dockerImageAssets, readAssembly, type DockerImageAsset } from '../../cdk-out/assembly';
 
 type Doc = Record<string, unknown>;
@@ -68,24 +68,6 @@ export function normalizeCfn(value: unknown, keepKeys = false): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [keepKeys ? k : lowerCamel(k), normalizeCfn(v, USER_MAPS.has(k))]));
   }
   return value;
-}
-
-/**
- * Text with intrinsics rendered as `${...}` placeholders: user data (`Fn::Base64` of `Fn::Join`) and
- * ARNs (`arn:${AWS::Partition}:iam::aws:policy/...`) stay readable even though parts are unknown.
- */
-export function renderText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const o = obj(value);
-  if (o?.['Fn::Join'] && Array.isArray(o['Fn::Join'])) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown];
-    return Array.isArray(parts) ? parts.map(renderText).join(typeof sep === 'string' ? sep : '') : '${?}';
-  }
-  if (o?.['Fn::Sub'] !== undefined) return renderText(Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'][0] : o['Fn::Sub']);
-  if (typeof o?.Ref === 'string') return `\${${o.Ref}}`;
-  if (Array.isArray(o?.['Fn::GetAtt'])) return `\${${(o['Fn::GetAtt'] as string[]).join('.')}}`;
-  return '${?}';
 }
 
 /** The logical id an intrinsic points at (`Ref` or `Fn::GetAtt`), if any. */

@@ -110,7 +110,7 @@ export class DockerEngine implements ContainerEngine {
     );
   }
 
-  private layout(task: Pick<TaskSpec, 'name' | 'cpuUnits' | 'memoryMiB'>): CgroupLayout | undefined {
+  private layout(task: Pick<TaskSpec, 'name' | 'cpuUnits' | 'memoryMiB' | 'pidsLimit'>): CgroupLayout | undefined {
     if (this.limitsUnsupported) return undefined;
     return taskCgroupLayout(task.name, task, { version: this.info.cgroupVersion, driver: this.info.cgroupDriver });
   }
@@ -125,18 +125,19 @@ export class DockerEngine implements ContainerEngine {
     const layout = this.layout(task);
     const why = this.limitsUnsupported;
     for (const [key, set] of [
-      ['Cpu', task.cpuUnits],
-      ['Memory', task.memoryMiB],
+      ['task.Cpu', task.cpuUnits],
+      ['task.Memory', task.memoryMiB],
+      ['host.ECS_TASK_PIDS_LIMIT', task.pidsLimit],
     ] as const) {
       if (set === undefined) continue;
       notes.push(
         layout
           ? {
-              path: `task.${key}`,
+              path: key,
               outcome: 'honoured',
               detail: `task cgroup ${layout.parent} (CgroupParent of every container, as the ECS agent's task cgroup): ${layout.summary}`,
             }
-          : { path: `task.${key}`, outcome: 'not-honoured', detail: why! },
+          : { path: key, outcome: 'not-honoured', detail: why! },
       );
     }
     notes.push({

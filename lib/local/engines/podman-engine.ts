@@ -5,6 +5,8 @@
  * service` runs, a daemon users of podman do not have; `--format json` is the CLI's stable,
  * machine-readable interface (https://docs.podman.io/en/v4.3/markdown/podman-inspect.1.html).
  */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { LocalStepError } from '../errors';
@@ -74,9 +76,31 @@ export class PodmanEngine implements ContainerEngine {
       : undefined;
   }
 
+  /**
+   * podman pods have no PIDs limit option (podman 4 `pod create` has --cpus and --memory only), so the
+   * runner writes pids.max of the pod cgroup itself, which it can only as root on this machine.
+   */
+  private get podPidsUnsupported(): string | undefined {
+    if (this.info.remote) return 'podman runs in another machine (podman machine): the runner cannot write its pod cgroup, so the task has no PIDs limit';
+    if (this.info.rootless) return 'podman pods have no PIDs limit option and rootless podman cannot write the pod cgroup: the task has no PIDs limit';
+    return undefined;
+  }
+
   fieldNotes(task: TaskSpec, containers: ContainerSpec[]): FieldReport[] {
     const notes: FieldReport[] = [];
     const why = this.limitsUnsupported;
+    if (task.pidsLimit !== undefined) {
+      const pidsWhy = this.podPidsUnsupported;
+      notes.push(
+        pidsWhy
+          ? { path: 'host.ECS_TASK_PIDS_LIMIT', outcome: 'not-honoured', detail: pidsWhy }
+          : {
+              path: 'host.ECS_TASK_PIDS_LIMIT',
+              outcome: 'honoured',
+              detail: `pids.max ${task.pidsLimit} written on the pod cgroup (every process of the pod counts)`,
+            },
+      );
+    }
     if (why) {
       if (task.cpuUnits !== undefined) notes.push({ path: 'task.Cpu', outcome: 'not-honoured', detail: `no CPU cap: ${why}` });
       if (task.memoryMiB !== undefined) notes.push({ path: 'task.Memory', outcome: 'not-honoured', detail: `no task memory limit: ${why}` });
@@ -239,6 +263,7 @@ export class PodmanEngine implements ContainerEngine {
     }
     onLine('pod');
     await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: !this.limitsUnsupported })]);
+    if (task.pidsLimit !== undefined && !this.podPidsUnsupported) await this.writePodPidsLimit(task.name, task.pidsLimit);
     for (const c of containers) {
       onLine(`container ${c.engineName}`);
       await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name)]);
@@ -283,6 +308,19 @@ export class PodmanEngine implements ContainerEngine {
       }
     }
     return removed;
+  }
+
+  /** pids.max of the pod cgroup, which podman creates with the pod (cgroupfs and systemd alike). */
+  private async writePodPidsLimit(taskName: string, limit: number): Promise<void> {
+    const cg = await this.taskCgroup(taskName);
+    const file =
+      this.info.cgroupVersion === 2 ? path.join('/sys/fs/cgroup', cg?.v2 ?? '', 'pids.max') : path.join('/sys/fs/cgroup/pids', cg?.v1.pids ?? '', 'pids.max');
+    try {
+      if (!cg?.v1.pids) throw new Error('podman reported no cgroup path for the pod');
+      writeFileSync(file, String(limit));
+    } catch (e) {
+      throw new LocalStepError('set the task PIDs limit', `could not write ${limit} to ${file}: ${(e as Error).message}`);
+    }
   }
 
   async taskCgroup(taskName: string): Promise<{ v1: Record<string, string>; v2?: string } | undefined> {

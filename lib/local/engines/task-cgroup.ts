@@ -20,6 +20,8 @@ export interface CgroupFacts {
 export interface TaskLimits {
   readonly cpuUnits?: number;
   readonly memoryMiB?: number;
+  /** pids.max of the task cgroup (the hosts' ECS_TASK_PIDS_LIMIT). */
+  readonly pidsLimit?: number;
 }
 
 export interface CgroupLayout {
@@ -51,13 +53,15 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
   const summary = [
     quota !== undefined ? `CPU quota ${quota} us per ${CFS_PERIOD_US} us` : 'no CPU quota',
     memory !== undefined ? `memory ${limits.memoryMiB} MiB` : 'no memory limit',
+    ...(limits.pidsLimit !== undefined ? [`pids.max ${limits.pidsLimit}`] : []),
   ].join(', ');
+  const pids = limits.pidsLimit;
   if (facts.driver === 'systemd') {
     // systemd slice names encode their path with dashes (a-b.slice lives in a.slice/a-b.slice), so
     // the task part may not contain any. systemd creates the slice when the first container starts.
     const unit = `${ROOT.replace(/-/g, '')}-${task.replace(/-/g, '_')}.slice`;
     const dir = `${ROOT.replace(/-/g, '')}.slice/${unit}`;
-    const writes = facts.version === 2 ? v2Writes(dir, quota, memory) : v1Writes((ctl) => `${ctl}/${dir}`, quota, memory);
+    const writes = facts.version === 2 ? v2Writes(dir, quota, memory, pids) : v1Writes((ctl) => `${ctl}/${dir}`, quota, memory, pids);
     return { parent: unit, mkdirs: [], writes, cleanup: [], summary, directories: directoriesOf(facts.version, `/${dir}`) };
   }
   const rel = `${ROOT}/${task}`;
@@ -69,7 +73,7 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
       writes: [
         { file: 'cgroup.subtree_control', value: '+cpu +memory +pids' },
         { file: `${ROOT}/cgroup.subtree_control`, value: '+cpu +memory +pids' },
-        ...v2Writes(rel, quota, memory),
+        ...v2Writes(rel, quota, memory, pids),
         { file: `${rel}/cgroup.subtree_control`, value: '+cpu +memory +pids' },
       ],
       cleanup: [rel],
@@ -81,7 +85,7 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
   return {
     parent: `/${rel}`,
     mkdirs: controllers.flatMap((ctl) => [`${ctl}/${ROOT}`, `${ctl}/${rel}`]),
-    writes: v1Writes((ctl) => `${ctl}/${rel}`, quota, memory),
+    writes: v1Writes((ctl) => `${ctl}/${rel}`, quota, memory, pids),
     cleanup: controllers.map((ctl) => `${ctl}/${rel}`),
     summary,
     directories: directoriesOf(1, `/${rel}`),
@@ -93,18 +97,20 @@ function directoriesOf(version: 1 | 2, dir: string): CgroupLayout['directories']
   return version === 2 ? { v2: dir } : { v1: Object.fromEntries(V1_CONTROLLERS.map((ctl) => [ctl, dir])) };
 }
 
-function v1Writes(dir: (controller: string) => string, quota?: number, memory?: number): CgroupLayout['writes'] {
+function v1Writes(dir: (controller: string) => string, quota?: number, memory?: number, pids?: number): CgroupLayout['writes'] {
   const w: { file: string; value: string }[] = [];
   if (quota !== undefined)
     w.push({ file: `${dir('cpu')}/cpu.cfs_period_us`, value: String(CFS_PERIOD_US) }, { file: `${dir('cpu')}/cpu.cfs_quota_us`, value: String(quota) });
   if (memory !== undefined) w.push({ file: `${dir('memory')}/memory.limit_in_bytes`, value: String(memory) });
+  if (pids !== undefined) w.push({ file: `${dir('pids')}/pids.max`, value: String(pids) });
   return w;
 }
 
-function v2Writes(dir: string, quota?: number, memory?: number): CgroupLayout['writes'] {
+function v2Writes(dir: string, quota?: number, memory?: number, pids?: number): CgroupLayout['writes'] {
   const w: { file: string; value: string }[] = [];
   if (quota !== undefined) w.push({ file: `${dir}/cpu.max`, value: `${quota} ${CFS_PERIOD_US}` });
   if (memory !== undefined) w.push({ file: `${dir}/memory.max`, value: String(memory) });
+  if (pids !== undefined) w.push({ file: `${dir}/pids.max`, value: String(pids) });
   return w;
 }
 
