@@ -7,29 +7,11 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { readAssemblyTask } from '../../lib/local/cloud-assembly';
-import { assemblyDir } from '../../lib/local/synth';
-import { StateDir } from '../../lib/local/state';
-import type { FieldReport } from '../../lib/local/translate-container';
-import {
-  ROOT,
-  buildCli,
-  cli,
-  engine,
-  freePort,
-  inside,
-  inspect,
-  namespaceOwner,
-  newClient,
-  raw,
-  request,
-  sleep,
-  stopContainer,
-  tcpRefused,
-  ulimitsOf,
-} from './helpers';
+import { cli, engine, inside, inspect, namespaceOwner, newClient, raw, request, sleep, stopContainer, tcpRefused, ulimitsOf } from './helpers';
+import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 
 const POD = `secure-ecs-e2e-${process.pid}`;
+let t: TaskUnderTest;
 let port = 0;
 let upOutput = '';
 /** Container definitions of the template, by name, and the proxy's environment. */
@@ -37,40 +19,19 @@ let defs: Record<string, any> = {};
 let task: Record<string, any> = {};
 let proxyEnv: Record<string, string> = {};
 let podIp = '';
-/** What up reported for each field (its plan): limits are checked where the engine honours them. */
-let fields: FieldReport[] = [];
-const honoured = (p: string) => {
-  const f = fields.find((x) => x.path === p);
-  if (!f) throw new Error(`up reported nothing for ${p}`);
-  if (f.outcome === 'not-honoured') expect(upOutput).toContain(`  ${p}: ${f.detail}`);
-  return f.outcome === 'honoured';
-};
+const honoured = (p: string) => t.honoured(p);
 const ctr = (name: string) => `${POD}-${name}`;
 const MiB = 1024 * 1024;
 
-/** The proxy container is the one with a port mapping; the app is the one it depends on. */
-const proxyName = () => Object.values(defs).find((d) => d.PortMappings?.length).Name as string;
-const appName = () => defs[proxyName()].DependsOn[0].ContainerName as string;
+const proxyName = () => t.proxyName;
+const appName = () => t.appName;
 
 beforeAll(async () => {
-  await buildCli();
-  port = await freePort();
-  const up = await cli(['local', 'up', '--detach', '--port', String(port), '--name', POD], 20 * 60_000);
-  upOutput = up.output;
-  process.stderr.write(`\nsecure-ecs local up --detach: exit ${up.code} after ${(up.ms / 1000).toFixed(1)} s\n${up.code === 0 ? '' : up.output}`);
-  if (up.code !== 0) throw new Error(`local up failed:\n${up.output}`);
-  const assembled = readAssemblyTask(assemblyDir(ROOT));
-  task = assembled.properties;
-  defs = Object.fromEntries(task.ContainerDefinitions.map((d: any) => [d.Name, d]));
-  proxyEnv = Object.fromEntries(defs[proxyName()].Environment.map((e: any) => [e.Name, e.Value]));
-  podIp = (await namespaceOwner(POD)).NetworkSettings.IPAddress;
-  fields = new StateDir(POD).readPlan()!.fields;
+  t = await startTask(POD);
+  ({ port, upOutput, defs, task, proxyEnv, podIp } = t);
 }, 25 * 60_000);
 
-afterAll(async () => {
-  const down = await cli(['local', 'down', '--name', POD], 5 * 60_000);
-  if (down.code !== 0) process.stderr.write(`local down failed:\n${down.output}`);
-}, 5 * 60_000);
+afterAll(() => stopTask(POD), 5 * 60_000);
 
 describe('start-up', () => {
   test('up lists what is not honoured locally, and the ALB stand-in', () => {

@@ -236,7 +236,7 @@ describe('processes', () => {
     for (let i = 0; i < 3; i++) await request(t.port, '/', { client: newClient() });
     // bash retries a failed fork, so the loop keeps pressing on the limit; each child ends by itself
     // (sleep 6) and timeout ends the loop: nothing outlives the test.
-    const bomb = inside(app(), "timeout 10 bash -c 'while :; do sleep 6 & done' 2>&1 | tail -1");
+    const bomb = inside(app(), "timeout 10 bash -c 'while :; do sleep 6 & done' 2>&1 | tail -3");
     let peak = 0;
     let sampling = true;
     const sampler = (async () => {
@@ -248,7 +248,7 @@ describe('processes', () => {
     await sleep(1000);
     const until = Date.now() + 7000;
     const answers = await poll('/', 250, () => Date.now() > until);
-    await bomb;
+    const loopOut = await bomb;
     sampling = false;
     await sampler;
     const ended = Date.now();
@@ -258,7 +258,13 @@ describe('processes', () => {
     note(
       `fork loop: task processes peaked at ${peak} (pids.max ${limit}, ${baseline} before); back to ${task.pidsCurrent()} ${recoveredS.toFixed(1)} s after the loop ended; GET / during it: ${summary(answers)}`,
     );
-    expect(peak).toBe(limit);
+    // fork() and clone() never pass pids.max, but a process attached to the cgroup does: every exec
+    // (health checks, this test's own) joins the task that way, so the count may peak a little above
+    // (https://docs.kernel.org/admin-guide/cgroup-v1/pids.html: "it is not possible to violate a
+    // cgroup policy through fork() or clone()").
+    expect(peak).toBeGreaterThanOrEqual(limit);
+    expect(peak).toBeLessThanOrEqual(limit + 16);
+    expect(loopOut.out).toContain('Resource temporarily unavailable');
     expect(answers.filter((a) => a.status !== 200 || a.ms >= 1000)).toEqual([]);
     expect(task.pidsCurrent()).toBeLessThanOrEqual(baseline + 2);
     expect(after.status).toBe(200);
