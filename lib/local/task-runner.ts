@@ -13,16 +13,34 @@
  * - restart policy: an engine's `--restart on-failure` restarts at once and forever; ECS restarts only a
  *   container that ran for RestartAttemptPeriod, and otherwise stops the task if it is essential
  *   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html).
- * - dependsOn and essential have no engine equivalent.
+ * - dependsOn and essential have no engine equivalent; when a dependency holds, may still hold or never
+ *   will is the agent's rule set, in dependency-graph.ts.
  */
+import { resolveDependency, type DependencyState } from './dependency-graph';
 import type { ContainerEngine } from './engines/container-engine';
 import { LocalStepError } from './errors';
 import type { ContainerState, HealthStatus, LocalPlan, PlannedContainer, RunnerEvent, RunnerState, TaskStatus } from './state';
 
-/** ECS's default for StartTimeout on EC2 (dependency resolution), in seconds. */
-export const DEFAULT_START_TIMEOUT_S = 180;
-/** During a health check's start period the runner probes this often (like Docker's --health-start-interval). */
-export const START_PERIOD_PROBE_MS = 1000;
+/**
+ * The runner's own bound on its readiness wait (every container running and its health decided),
+ * in seconds; longer when a health check needs longer to decide. Not an ECS setting: a dependency
+ * wait has no bound unless the dependency sets StartTimeout (dependency-graph.ts).
+ */
+export const READY_WAIT_MIN_S = 180;
+/**
+ * Interval between probes during a start period while the check has not passed yet, used where the
+ * runner triggers the probes (podman). Docker's default --health-start-interval, moby
+ * daemon/health.go `defaultStartInterval = 5 * time.Second`, used by monitor() getInterval while
+ * `time.Since(started) < startPeriod` and the status is `starting`; otherwise Docker waits the
+ * Interval. That default is Docker 27.0.1's (moby commit c514952774, PR #47799). Docker 25.0 and
+ * 26.1 default the start interval to the Interval (`timeoutWithDefault(StartInterval,
+ * probeInterval)`), and ECS task definitions cannot set it, so on an ECS-optimized AL2023 host
+ * (Docker 25.0.x, aws/amazon-ecs-ami release-al2023.auto.pkrvars.hcl) the first probes come one
+ * Interval apart: up to that much later than here.
+ */
+export const START_PERIOD_PROBE_MS = 5000;
+/** The exit code the agent records for a container a terminal dependency error stopped before it started (task_manager.go handleTerminalDependencyError). */
+export const NOT_STARTED_EXIT_CODE = 143;
 
 /** Engine states of a container whose process has ended. */
 const EXITED = new Set(['exited', 'stopped', 'dead', 'removed']);
@@ -43,6 +61,10 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 interface Live {
   readonly spec: PlannedContainer;
   started: boolean;
+  /** Start time of its first run; the agent keeps only the first (container.go SetStartedAt). */
+  firstStartedAt?: number;
+  /** A terminal dependency error stopped it before it started (see notStarted). */
+  willNotStart?: string;
   inspected?: Inspected;
   /** Start time of the run whose exit was handled (so each exit is handled once). */
   handledRun?: number;
@@ -53,6 +75,8 @@ interface Live {
   restarts: number;
   /** Runner's view after an exit: the check cannot pass on a stopped container. */
   exitedUnhealthy: boolean;
+  /** Non-essential, exited and not restarted: it stays stopped and the task goes on. */
+  stayedStopped?: boolean;
 }
 
 export interface TaskRunnerOptions {
@@ -112,15 +136,29 @@ export class TaskRunner {
     this.now = opts.now ?? Date.now;
     for (const spec of plan.containers)
       this.live.set(spec.name, { spec, started: false, nextProbeAt: Infinity, probing: false, restarts: 0, exitedUnhealthy: false });
+    for (const spec of plan.containers)
+      for (const d of spec.dependsOn)
+        if (!this.live.has(d.container)) throw new LocalStepError('start', `${spec.name} depends on an unknown container ${d.container}`);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
-  /** Start every container in order and wait until all are healthy (or running, without a check). */
+  /**
+   * Start every container in order once its dependencies hold, and wait until every started one runs
+   * and its health check has decided. The agent moves all containers forward at once; the runner
+   * goes through the plan's start order (dependencies first), which delays a container listed after
+   * one that waits. That can matter: a dependency past its StartTimeout fails its dependents even when
+   * it is HEALTHY by then (graph.go checks the timeout first), and the agent would have started such a
+   * dependent already. With this task's two containers it cannot happen.
+   */
   async start(): Promise<void> {
     this.schedule();
     try {
       for (const spec of this.plan.containers) {
-        for (const dep of spec.dependsOn) await this.waitFor(spec, dep.container, dep.condition);
+        const never = await this.waitForDependencies(spec);
+        if (never !== undefined) {
+          this.notStarted(spec, never);
+          continue;
+        }
         this.say('step', `start ${spec.name}`, spec.name);
         this.blame = spec.name;
         await this.engine.startContainer(spec.containerName);
@@ -128,11 +166,12 @@ export class TaskRunner {
         await this.tick();
         this.say('done', `${spec.name} started`, spec.name);
       }
-      for (const spec of this.plan.containers) await this.waitFor(undefined, spec.name, spec.health ? 'HEALTHY' : 'START');
+      for (const spec of this.plan.containers) if (!this.live.get(spec.name)!.willNotStart) await this.waitReady(spec);
       if (this.status !== 'PENDING') throw new LocalStepError('start', this.stoppedReason ?? 'the task stopped');
       this.status = 'RUNNING';
       this.publish();
-      this.say('ready', `task RUNNING: ${this.plan.containers.map((c) => `${c.name} ${this.healthOf(c.name)}`).join(', ')}`);
+      const shown = (c: PlannedContainer) => (this.live.get(c.name)!.willNotStart ? `${c.name} STOPPED (not started)` : `${c.name} ${this.healthOf(c.name)}`);
+      this.say('ready', `task RUNNING: ${this.plan.containers.map(shown).join(', ')}`);
     } catch (e) {
       const err = e instanceof LocalStepError ? e : new LocalStepError('start', (e as Error).message);
       const failing = this.plan.containers.find((c) => c.name === this.blame) ?? this.plan.containers.find((c) => this.isFailed(c.name));
@@ -154,10 +193,10 @@ export class TaskRunner {
     for (const [name, l] of this.live) {
       const i = l.inspected;
       containers[name] = {
-        status: !i || !l.started ? 'CREATED' : EXITED.has(i.status) ? 'STOPPED' : 'RUNNING',
+        status: l.willNotStart ? 'STOPPED' : !i || !l.started ? 'CREATED' : EXITED.has(i.status) ? 'STOPPED' : 'RUNNING',
         health: this.healthOf(name),
         restarts: l.restarts,
-        exitCode: i && EXITED.has(i.status) ? i.exitCode : undefined,
+        exitCode: l.willNotStart ? NOT_STARTED_EXIT_CODE : i && EXITED.has(i.status) ? i.exitCode : undefined,
         startedAt: i?.startedAt ? new Date(i.startedAt).toISOString() : undefined,
       };
     }
@@ -219,6 +258,7 @@ export class TaskRunner {
             // A new run (first start or restart): first probe after 1 s in a start period, else after one interval.
             l.probedRun = i.startedAt;
             l.exitedUnhealthy = false;
+            l.stayedStopped = false;
             l.nextProbeAt =
               (i.startedAt ?? now) + (l.spec.health && l.spec.health.startPeriodS > 0 ? this.startProbeMs : (l.spec.health?.intervalS ?? 0) * 1000);
           }
@@ -249,21 +289,26 @@ export class TaskRunner {
             healthOutput: st.healthOutput,
           }
         : { status: 'removed', exitCode: -1, health: '', startedAt: l.inspected?.startedAt, finishedAt: this.now() };
+      if (l.started && l.firstStartedAt === undefined) l.firstStartedAt = l.inspected.startedAt;
     }
   }
 
   private async probe(l: Live): Promise<void> {
     const h = l.spec.health!;
     l.probing = true;
+    let health = l.inspected?.health;
     try {
       // podman applies the definition's timeout, retries and start period and records the result.
       await this.engine.runHealthCheck(l.spec.containerName, (h.timeoutS + 10) * 1000);
+      health = (await this.engine.inspectContainers([l.spec.containerName])).get(l.spec.containerName)?.health ?? health;
     } finally {
       l.probing = false;
+      // moby daemon/health.go monitor() getInterval, after this probe's result: the start interval
+      // while within the start period and still `starting`; the Interval otherwise (after a pass, or
+      // once UNHEALTHY).
       const started = l.inspected?.startedAt ?? this.now();
       const inStartPeriod = this.now() < started + h.startPeriodS * 1000;
-      const healthy = l.inspected?.health === 'healthy';
-      l.nextProbeAt = this.now() + (inStartPeriod && !healthy ? this.startProbeMs : h.intervalS * 1000);
+      l.nextProbeAt = this.now() + (inStartPeriod && (health ?? 'starting') === 'starting' ? this.startProbeMs : h.intervalS * 1000);
     }
   }
 
@@ -292,56 +337,138 @@ export class TaskRunner {
       this.say('stopped', reason, name, details);
       void this.stop(reason);
     } else {
+      l.stayedStopped = true;
       this.say('warn', `${name} is not essential and stays stopped (${decision.why})`, name);
     }
   }
 
-  /** Wait until `target` meets `condition` (for `forSpec`'s dependsOn, or the final readiness check). */
-  private async waitFor(forSpec: PlannedContainer | undefined, target: string, condition: PlannedContainer['dependsOn'][number]['condition']): Promise<void> {
-    const t = this.live.get(target);
-    if (!t) throw new LocalStepError('start', `unknown container ${target}`);
-    const h = t.spec.health;
-    const step = forSpec
-      ? `${forSpec.name}: wait for ${target} to be ${condition}`
-      : `wait for ${target} to be ${condition === 'HEALTHY' ? 'HEALTHY' : 'running'}`;
-    // Dependency waits give up after StartTimeout (ECS default 3 min); the readiness wait after the
-    // time the health check needs to decide at the latest.
-    const limitS = forSpec
-      ? (forSpec.startTimeoutS ?? DEFAULT_START_TIMEOUT_S)
-      : Math.max(DEFAULT_START_TIMEOUT_S, h ? h.startPeriodS + (h.retries + 1) * (h.intervalS + h.timeoutS) : 0);
+  /** What dependency-graph.ts needs to know of a container depended on. */
+  private dependencyState(name: string): DependencyState {
+    const l = this.live.get(name)!;
+    const i = l.inspected;
+    const stopped = l.started && i !== undefined && EXITED.has(i.status);
+    return {
+      name,
+      started: l.started,
+      stopped,
+      exitCode: stopped ? i.exitCode : undefined,
+      hasHealthCheck: l.spec.health !== undefined,
+      health: this.healthOf(name),
+      firstStartedAt: l.firstStartedAt,
+      startTimeoutS: l.spec.startTimeoutS,
+      willNotStart: l.willNotStart !== undefined,
+      state: !l.started ? 'not started' : (i?.status ?? 'unknown'),
+    };
+  }
+
+  /**
+   * Wait until every dependsOn condition of `spec` holds (undefined), or one never can (its reason).
+   * Every condition is checked on each pass, as the agent does (graph.go
+   * verifyContainerOrderingStatusResolvable loops over all of them). No bound of the runner's own:
+   * only a dependency's StartTimeout ends a wait that can still succeed.
+   */
+  private async waitForDependencies(spec: PlannedContainer): Promise<string | undefined> {
+    if (!spec.dependsOn.length) return undefined;
+    const step = `${spec.name}: wait for ${spec.dependsOn.map((d) => `${d.container} to be ${d.condition}`).join(', ')}`;
+    this.blame = spec.dependsOn[0].container;
+    this.say('step', step, this.blame);
+    let lastText = '';
+    const warned = new Set<string>();
+    for (;;) {
+      if (this.status === 'STOPPING' || this.status === 'STOPPED') throw new LocalStepError(step, this.stoppedReason ?? 'the task is stopping');
+      const now = this.now();
+      let waiting: { container: string; why: string } | undefined;
+      for (const d of spec.dependsOn) {
+        const r = resolveDependency(this.dependencyState(d.container), d.condition, now);
+        if (r.kind === 'never') {
+          this.blame = d.container;
+          this.say('done', `${d.container} can never be ${d.condition} for ${spec.name}: ${r.why}`, d.container);
+          return r.why;
+        }
+        if (r.kind === 'waiting') waiting ??= { container: d.container, why: r.why };
+      }
+      if (!waiting) break;
+      this.blame = waiting.container;
+      if (waiting.why !== lastText) {
+        this.say('progress', waiting.why, waiting.container);
+        lastText = waiting.why;
+      }
+      // A wait the agent would keep up indefinitely is said once, with the dependency's logs.
+      if (waiting.why.includes('keeps waiting') && !warned.has(waiting.why)) {
+        warned.add(waiting.why);
+        const dep = this.live.get(waiting.container)!.spec;
+        this.say('warn', `${spec.name} is not started yet: ${waiting.why}`, waiting.container, await this.diagnostics(dep));
+      }
+      await new Promise((r) => setTimeout(r, Math.min(200, this.opts.tickMs ?? 200)));
+    }
+    this.say('done', `${spec.dependsOn.map((d) => `${d.container} is ${d.condition}`).join(', ')}`, this.blame);
+    return undefined;
+  }
+
+  /**
+   * A terminal dependency error: agent/engine/task_manager.go handleTerminalDependencyError marks the
+   * dependent container STOPPED without starting it ("Terminal error detected during transition;
+   * marking container as stopped", exit code 143, CannotStartContainerError). The task stops only when
+   * that container is essential (agent/api/task/task.go updateTaskDesiredStatusUnsafe: "A task's
+   * desired status is stopped if any essential container is stopped"); otherwise the other containers
+   * go on, and those depending on it meet "will never start" in turn.
+   */
+  private notStarted(spec: PlannedContainer, why: string): void {
+    const l = this.live.get(spec.name)!;
+    l.willNotStart = why;
+    this.publish();
+    const what = `${spec.name} is not started (STOPPED, exit ${NOT_STARTED_EXIT_CODE}, as the ECS agent reports it) because a dependency can never be met: ${why}`;
+    if (spec.essential) {
+      throw new LocalStepError(
+        `${spec.name}: dependsOn`,
+        `Essential container in task exited: ${spec.name} (exit ${NOT_STARTED_EXIT_CODE}; not started because a dependency can never be met: ${why})`,
+      );
+    }
+    this.say('warn', `${what}; it is not essential, so the task goes on without it`, spec.name);
+  }
+
+  /**
+   * The runner's readiness wait, after which `local up` prints the address: the container runs and its
+   * health check has decided. Not an ECS rule, so it stops nothing for health: ECS reports a task
+   * RUNNING once its containers run, whatever their health (only a service replaces an unhealthy
+   * task), and an UNHEALTHY container stops no other (task_manager.go containerNextState no longer
+   * checks the dependencies of a container that has reached its desired status). An exit is ECS's to
+   * handle (handleExit: restart policy, essential); a non-essential container that stays stopped is not
+   * waited for.
+   */
+  private async waitReady(spec: PlannedContainer): Promise<void> {
+    const name = spec.name;
+    const l = this.live.get(name)!;
+    const h = spec.health;
+    const step = `wait for ${name} to be ${h ? 'HEALTHY' : 'running'}`;
+    const limitS = Math.max(READY_WAIT_MIN_S, h ? h.startPeriodS + (h.retries + 1) * (h.intervalS + h.timeoutS) : 0);
     const begin = this.now();
-    this.blame = target;
-    this.say('step', step, target);
+    this.blame = name;
+    this.say('step', step, name);
     let lastText = '';
     for (;;) {
       if (this.status === 'STOPPING' || this.status === 'STOPPED') throw new LocalStepError(step, this.stoppedReason ?? 'the task is stopping');
-      const i = t.inspected;
-      const health = this.healthOf(target);
-      const state = !t.started ? 'not started' : (i?.status ?? 'unknown');
-      const exited = t.started && i !== undefined && EXITED.has(i.status);
-      if (condition === 'START' && t.started) break;
-      if (condition === 'HEALTHY' && health === 'HEALTHY' && i?.status === 'running') break;
-      if (condition === 'COMPLETE' && exited) break;
-      if (condition === 'SUCCESS' && exited && i!.exitCode === 0) break;
-      if (condition === 'SUCCESS' && exited) throw new LocalStepError(step, `${target} exited with code ${i!.exitCode}, not 0`);
-      if (condition === 'HEALTHY' && (health === 'UNHEALTHY' || exited)) {
-        throw new LocalStepError(
-          step,
-          exited
-            ? `${target} exited with code ${i!.exitCode} before it was HEALTHY`
-            : `${target} is UNHEALTHY${i?.healthOutput ? ` (last check: ${i.healthOutput.split('\n').pop()})` : ''}`,
-        );
+      const i = l.inspected;
+      const health = this.healthOf(name);
+      const running = i?.status === 'running';
+      if (running && (health === 'HEALTHY' || health === 'NONE')) break;
+      if (running && health === 'UNHEALTHY') {
+        const last = i.healthOutput?.split('\n').pop();
+        this.say('warn', `${name} is UNHEALTHY${last ? ` (last check: ${last})` : ''}; ECS keeps such a task RUNNING (a service would replace it)`, name);
+        return;
       }
+      if (!running && l.stayedStopped) return;
+      const state = i?.status ?? 'unknown';
       const elapsedS = (this.now() - begin) / 1000;
-      if (elapsedS > limitS) throw new LocalStepError(step, `${target} is still ${state}${h ? `, health ${health}` : ''} after ${limitS} s`);
-      const text = `${target} ${state}${h ? `, health ${health}` : ''}`;
+      if (elapsedS > limitS) throw new LocalStepError(step, `${name} is still ${state}${h ? `, health ${health}` : ''} after ${limitS} s`);
+      const text = `${name} ${state}${h ? `, health ${health}` : ''}`;
       if (text !== lastText) {
-        this.say('progress', text, target);
+        this.say('progress', text, name);
         lastText = text;
       }
       await new Promise((r) => setTimeout(r, Math.min(200, this.opts.tickMs ?? 200)));
     }
-    this.say('done', `${target} is ${condition === 'START' ? 'running' : condition}`, target);
+    this.say('done', `${name} is ${h ? 'HEALTHY' : 'running'}`, name);
   }
 
   /** The container's last log lines and last health check output, for failure reports. */

@@ -352,7 +352,11 @@ const HANDLERS: Record<string, Handler> = {
   },
   StartTimeout(v, c, _ctx, out) {
     out.startTimeoutS = num(v);
-    c.honoured('StartTimeout', `runner: gives up waiting for its dependencies after ${out.startTimeoutS} s`);
+    // The dependency's own timeout, as the ECS agent applies it (agent/engine/dependencygraph/graph.go hasDependencyTimedOut).
+    c.honoured(
+      'StartTimeout',
+      `runner: a container depending on this one with SUCCESS, COMPLETE or HEALTHY is not started (and stops the task if essential) when the condition does not hold ${out.startTimeoutS} s after this one started`,
+    );
   },
   StopTimeout(v, c, _ctx, out) {
     out.stopTimeoutS = num(v) ?? ECS_DEFAULTS.stopTimeoutS;

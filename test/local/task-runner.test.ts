@@ -2,7 +2,7 @@ import { LocalStepError } from '../../lib/local/errors';
 import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
 import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
-import { TaskRunner, ecsHealth, restartDecision } from '../../lib/local/task-runner';
+import { NOT_STARTED_EXIT_CODE, START_PERIOD_PROBE_MS, TaskRunner, ecsHealth, restartDecision, type TaskRunnerOptions } from '../../lib/local/task-runner';
 
 /** In-memory podman CLI (the seam the podman engine talks through): containers with a state, and a scripted health check. */
 class FakePodman extends Podman {
@@ -80,15 +80,30 @@ const APP_PROXY = plan([container('app'), container('proxy', { dependsOn: [{ con
 
 const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 2, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
 
-function runner(p: LocalPlan, podman: FakePodman, events: RunnerEvent[]): TaskRunner {
+function runner(p: LocalPlan, podman: FakePodman, events: RunnerEvent[], opts: Partial<TaskRunnerOptions> = {}): TaskRunner {
   return new TaskRunner(
     p,
     new PodmanEngine(podman, INFO, 'secure-ecs.local'),
     (e) => events.push(e),
     () => undefined,
-    { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10 },
+    { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10, ...opts },
   );
 }
+
+/** Run `f` on every podman call after it ran (the fake's scripted side effects). */
+function after(podman: FakePodman, f: (args: string[]) => void): void {
+  const run = podman.run.bind(podman);
+  podman.run = async (args, opts) => {
+    const res = await run(args, opts);
+    f(args);
+    return res;
+  };
+}
+
+const startedNames = (podman: FakePodman) => podman.calls.filter((c) => c[0] === 'start').map((c) => c.at(-1));
+const texts = (events: RunnerEvent[]) => events.map((e) => e.text);
+/** The runner sees every engine time an hour in the past: a container started "an hour ago". */
+const HOUR_LATER = () => Date.now() + 3600_000;
 
 const until = async (cond: () => boolean) => {
   for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -111,25 +126,39 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
     await r.stop('test over');
   });
 
-  test('fails the start when a dependency turns UNHEALTHY, with its last log lines, and stops the task', async () => {
+  test('an UNHEALTHY dependency with a StartTimeout: after it the dependent is not started and, being essential, stops the task; the last log lines shown', async () => {
     const podman = new FakePodman(['p-app', 'p-proxy']);
     podman.healthy = () => false;
-    const p = plan([container('app', { health: { ...health, startPeriodS: 0, intervalS: 0 } }), APP_PROXY.containers[1]]);
-    const r = runner(p, podman, []);
-    const run = podman.run.bind(podman);
+    // Ahead of the engine's clock, so the first probes are due at once.
+    let t = Date.now() + 1000;
+    const p = plan([container('app', { health: { ...health, startPeriodS: 0, intervalS: 0 }, startTimeoutS: 30 }), APP_PROXY.containers[1]]);
+    const events: RunnerEvent[] = [];
+    const r = runner(p, podman, events, { now: () => t });
     let failures = 0;
-    podman.run = async (args, opts) => {
-      const res = await run(args, opts);
-      // podman's own retries: unhealthy only after the third failure in a row.
-      if (args[0] === 'healthcheck') podman.box.get('p-app')!.health = ++failures >= 3 ? 'unhealthy' : 'starting';
-      return res;
-    };
-    const err = await r.start().catch((e) => e);
+    // podman's own retries: unhealthy only after the third failure in a row.
+    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = ++failures >= 3 ? 'unhealthy' : 'starting'));
+    const failed = r.start().catch((e) => e);
+    await until(() => r.snapshot().containers.app.health === 'UNHEALTHY');
+    // UNHEALTHY is not terminal in the agent (Docker may report healthy again): the wait goes on.
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r.snapshot().taskStatus).toBe('PENDING');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: 'warn',
+        text: 'proxy is not started yet: app is running, health UNHEALTHY; the ECS agent keeps waiting for it to be HEALTHY (until its StartTimeout of 30 s after its start)',
+      }),
+    );
+    t += 31_000;
+    const err = await failed;
     expect(err).toBeInstanceOf(LocalStepError);
-    expect(err.message).toMatch(/app is UNHEALTHY/);
+    expect(err.message).toBe(
+      `Essential container in task exited: proxy (exit ${NOT_STARTED_EXIT_CODE}; not started because a dependency can never be met: ` +
+        'app is not HEALTHY within its StartTimeout of 30 s (counted from its start; it is running, health UNHEALTHY))',
+    );
     expect(err.details).toEqual(expect.arrayContaining(['last log lines of app:', '  line 2']));
-    expect(podman.calls.some((c) => c[0] === 'start' && c[1] === 'p-proxy')).toBe(false);
-    expect(await r.stopped).toMatch(/app is UNHEALTHY/);
+    expect(startedNames(podman)).toEqual(['p-app']);
+    expect(await r.stopped).toBe(`start failed: ${err.message}`);
+    expect(r.snapshot().containers.proxy).toMatchObject({ status: 'STOPPED', exitCode: 143 });
   });
 
   test('an essential container that exits before RestartAttemptPeriod stops the task, dependents first', async () => {
@@ -176,5 +205,158 @@ describe('ECS semantics', () => {
     expect(ecsHealth('healthy', true)).toBe('HEALTHY');
     expect(ecsHealth('starting', true)).toBe('UNKNOWN');
     expect(ecsHealth('', false)).toBe('NONE');
+  });
+});
+
+describe('dependsOn as the ECS agent resolves it (amazon-ecs-agent agent/engine/dependencygraph/graph.go)', () => {
+  test("StartTimeout is the dependency's own, counted from the dependency's start", async () => {
+    // app started "an hour ago" as the runner's clock reads the engine's times; its StartTimeout of
+    // 60 s has passed before proxy began to wait, and proxy's own StartTimeout (1 h) does not apply.
+    const podman = new FakePodman(['p-app', 'p-proxy']);
+    podman.healthy = () => false;
+    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = 'starting'));
+    const p = plan([
+      container('app', { startTimeoutS: 60 }),
+      container('proxy', { startTimeoutS: 3600, dependsOn: [{ container: 'app', condition: 'HEALTHY' }] }),
+    ]);
+    const r = runner(p, podman, [], { now: HOUR_LATER });
+    const err = await r.start().catch((e) => e);
+    expect(err.message).toMatch(
+      /^Essential container in task exited: proxy .*app is not HEALTHY within its StartTimeout of 60 s \(counted from its start; it is running, health UNKNOWN\)\)$/,
+    );
+    expect(startedNames(podman)).toEqual(['p-app']);
+  });
+
+  test("no StartTimeout on the dependency: no timeout, however long (the dependent's own StartTimeout does not count)", async () => {
+    const podman = new FakePodman(['p-app', 'p-proxy']);
+    let appHealthy = false;
+    podman.healthy = (name) => name !== 'p-app' || appHealthy;
+    after(podman, (args) => args[0] === 'healthcheck' && args[2] === 'p-app' && !appHealthy && (podman.box.get('p-app')!.health = 'starting'));
+    let t = Date.now() + 1000; // ahead of the engine's clock, so the first probes are due at once
+    const p = plan([container('app'), container('proxy', { startTimeoutS: 1, dependsOn: [{ container: 'app', condition: 'HEALTHY' }] })]);
+    const r = runner(p, podman, [], { now: () => t });
+    const started = r.start();
+    await until(() => podman.calls.some((c) => c[0] === 'healthcheck'));
+    for (let i = 0; i < 5; i++) {
+      t += 24 * 3600_000;
+      await new Promise((res) => setTimeout(res, 30));
+    }
+    expect(r.snapshot().taskStatus).toBe('PENDING');
+    expect(startedNames(podman)).toEqual(['p-app']);
+    appHealthy = true;
+    t += 60_000; // the next probe is one Interval after the last (the clock is the runner's)
+    await started;
+    expect(startedNames(podman)).toEqual(['p-app', 'p-proxy']);
+    await r.stop('test over');
+  });
+
+  test('a START dependency never times out, even when its StartTimeout has passed', async () => {
+    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const p = plan([container('app', { startTimeoutS: 1 }), container('proxy', { dependsOn: [{ container: 'app', condition: 'START' }] })]);
+    const r = runner(p, podman, [], { now: HOUR_LATER });
+    await r.start();
+    expect(startedNames(podman)).toEqual(['p-app', 'p-proxy']);
+    await r.stop('test over');
+  });
+
+  test('a HEALTHY dependency that turns UNHEALTHY after the dependent started stops nothing: the task is RUNNING', async () => {
+    const podman = new FakePodman(['p-app', 'p-proxy']);
+    let proxyStarted = false;
+    podman.healthy = (name) => name === 'p-proxy' || !proxyStarted;
+    after(podman, (args) => {
+      if (args[0] !== 'start' || args[1] !== 'p-proxy') return;
+      proxyStarted = true;
+      podman.box.get('p-app')!.health = 'unhealthy';
+    });
+    const events: RunnerEvent[] = [];
+    const r = runner(APP_PROXY, podman, events);
+    await r.start();
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r.snapshot()).toMatchObject({
+      taskStatus: 'RUNNING',
+      containers: { app: { status: 'RUNNING', health: 'UNHEALTHY' }, proxy: { status: 'RUNNING' } },
+    });
+    expect(podman.calls.filter((c) => c[0] === 'stop')).toEqual([]);
+    expect(texts(events)).toContain('app is UNHEALTHY; ECS keeps such a task RUNNING (a service would replace it)');
+    await r.stop('test over');
+  });
+
+  /** init (no health check) exits with code 1 as soon as it starts; app depends on its SUCCESS. */
+  const failingInit = (appEssential: boolean) => {
+    const podman = new FakePodman(['p-init', 'p-app']);
+    after(podman, (args) => args[0] === 'start' && args[1] === 'p-init' && podman.exit('p-init', 1, 0));
+    const p = plan([
+      container('init', { essential: false, health: undefined, restart: undefined }),
+      container('app', { essential: appEssential, dependsOn: [{ container: 'init', condition: 'SUCCESS' }] }),
+    ]);
+    return { podman, p };
+  };
+
+  test('a terminal dependency error (SUCCESS, exit 1) stops a non-essential dependent only; the task goes on', async () => {
+    const { podman, p } = failingInit(false);
+    // An essential container that runs keeps the task: a third one, started after the failed dependent.
+    const p3 = plan([...p.containers, container('web', { health: undefined })]);
+    podman.box.set('p-web', { status: 'created', exitCode: 0, health: '' });
+    const events: RunnerEvent[] = [];
+    const r = runner(p3, podman, events);
+    await r.start();
+    expect(startedNames(podman)).toEqual(['p-init', 'p-web']);
+    expect(r.snapshot()).toMatchObject({ taskStatus: 'RUNNING', containers: { app: { status: 'STOPPED', exitCode: 143 }, web: { status: 'RUNNING' } } });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: 'warn',
+        container: 'app',
+        text:
+          'app is not started (STOPPED, exit 143, as the ECS agent reports it) because a dependency can never be met: ' +
+          'init exited with code 1, and SUCCESS needs exit code 0; it is not essential, so the task goes on without it',
+      }),
+    );
+    expect(events.at(-1)?.text).toBe('task RUNNING: init NONE, app STOPPED (not started), web NONE');
+    await r.stop('test over');
+  });
+
+  test('a terminal dependency error stops an essential dependent and with it the task, the reason printed', async () => {
+    const { podman, p } = failingInit(true);
+    const events: RunnerEvent[] = [];
+    const r = runner(p, podman, events);
+    const err = await r.start().catch((e) => e);
+    const reason =
+      'Essential container in task exited: app (exit 143; not started because a dependency can never be met: init exited with code 1, and SUCCESS needs exit code 0)';
+    expect(err.message).toBe(reason);
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'failed', text: `app: dependsOn: ${reason}`, container: 'init' }));
+    expect(await r.stopped).toBe(`start failed: ${reason}`);
+    expect(startedNames(podman)).toEqual(['p-init']);
+  });
+});
+
+describe('health probes the runner triggers (podman)', () => {
+  test(`during the start period every ${START_PERIOD_PROBE_MS / 1000} s while starting (Docker's default start interval), then every Interval`, async () => {
+    const podman = new FakePodman(['p-app']);
+    let pass = false;
+    podman.healthy = () => pass;
+    after(podman, (args) => args[0] === 'healthcheck' && !pass && (podman.box.get('p-app')!.health = 'starting'));
+    let t = Date.now();
+    const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS: 30 } })]);
+    // No startPeriodProbeMs: the runner's default.
+    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: undefined });
+    void r.start();
+    await until(() => podman.box.get('p-app')!.startedAt !== undefined);
+    const t0 = podman.box.get('p-app')!.startedAt!;
+    const probes = () => podman.calls.filter((c) => c[0] === 'healthcheck').length;
+    const at = async (ms: number) => {
+      t = t0 + ms;
+      await new Promise((res) => setTimeout(res, 60));
+      return probes();
+    };
+    expect(await at(4_900)).toBe(0);
+    expect(await at(5_000)).toBe(1);
+    expect(await at(9_900)).toBe(1);
+    expect(await at(10_000)).toBe(2);
+    pass = true;
+    expect(await at(15_000)).toBe(3);
+    // Passed: the Interval (30 s) from now on, though still within the start period.
+    expect(await at(44_900)).toBe(3);
+    expect(await at(45_000)).toBe(4);
+    await r.stop('test over');
   });
 });

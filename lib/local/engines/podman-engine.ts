@@ -125,7 +125,8 @@ export class PodmanEngine implements ContainerEngine {
         notes.push({
           path: `${name}.HealthCheck.schedule`,
           outcome: 'deviation',
-          detail: "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every second during StartPeriod, then every Interval",
+          detail:
+            "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every 5 s during StartPeriod until the first pass (Docker 27's default start interval; Docker 25, as on the ECS-optimized AMI, waits the Interval), then every Interval",
         });
         const cmd = healthCmdArg(c.health.test);
         if (!cmd.exact)
