@@ -28,17 +28,15 @@ import type { ContainerState, HealthStatus, LocalPlan, PlannedContainer, RunnerE
  */
 export const READY_WAIT_MIN_S = 180;
 /**
- * Interval between probes during a start period while the check has not passed yet, used where the
- * runner triggers the probes (podman). Docker's default --health-start-interval, moby
- * daemon/health.go `defaultStartInterval = 5 * time.Second`, used by monitor() getInterval while
- * `time.Since(started) < startPeriod` and the status is `starting`; otherwise Docker waits the
- * Interval. That default is Docker 27.0.1's (moby commit c514952774, PR #47799). Docker 25.0 and
- * 26.1 default the start interval to the Interval (`timeoutWithDefault(StartInterval,
- * probeInterval)`), and ECS task definitions cannot set it, so on an ECS-optimized AL2023 host
- * (Docker 25.0.x, aws/amazon-ecs-ami release-al2023.auto.pkrvars.hcl) the first probes come one
- * Interval apart: up to that much later than here.
+ * Where the runner triggers the probes (podman), they come as Docker on an ECS-optimized AL2023 host
+ * sends them: Docker 25.0.x (aws/amazon-ecs-ami release-al2023.auto.pkrvars.hcl pins
+ * docker_version_al2023) defaults the start interval to the Interval (moby daemon/health.go,
+ * `timeoutWithDefault(StartInterval, probeInterval)`; moby#46764), and ECS task definitions cannot
+ * set one. Docker 27.0.1 and 26.1.5 changed that default to 5 s (moby#47799, #48255), so a local
+ * Docker engine of those versions probes sooner during the start period than an ECS host does.
+ * `startPeriodProbeMs` overrides it (the bench's quick mode).
  */
-export const START_PERIOD_PROBE_MS = 5000;
+const startIntervalMs = (intervalS: number, override?: number) => override ?? intervalS * 1000;
 /** The exit code the agent records for a container a terminal dependency error stopped before it started (task_manager.go handleTerminalDependencyError). */
 export const NOT_STARTED_EXIT_CODE = 143;
 
@@ -83,7 +81,7 @@ export interface TaskRunnerOptions {
   readonly mode: RunnerState['mode'];
   /** Supervision pass interval (default: 250 ms while starting, then 1 s). */
   readonly tickMs?: number;
-  /** Probe interval during a start period (default START_PERIOD_PROBE_MS). */
+  /** Probe interval during a start period while still starting (default: the check's Interval, as on ECS hosts). */
   readonly startPeriodProbeMs?: number;
   readonly now?: () => number;
 }
@@ -120,9 +118,6 @@ export class TaskRunner {
   /** Resolves with the stopped reason once the task is STOPPED. */
   readonly stopped: Promise<string>;
   private readonly now: () => number;
-  private get startProbeMs(): number {
-    return this.opts.startPeriodProbeMs ?? START_PERIOD_PROBE_MS;
-  }
   /** The container a failed start is blamed on (its logs are shown). */
   private blame?: string;
 
@@ -260,7 +255,10 @@ export class TaskRunner {
             l.exitedUnhealthy = false;
             l.stayedStopped = false;
             l.nextProbeAt =
-              (i.startedAt ?? now) + (l.spec.health && l.spec.health.startPeriodS > 0 ? this.startProbeMs : (l.spec.health?.intervalS ?? 0) * 1000);
+              (i.startedAt ?? now) +
+              (l.spec.health && l.spec.health.startPeriodS > 0
+                ? startIntervalMs(l.spec.health.intervalS, this.opts.startPeriodProbeMs)
+                : (l.spec.health?.intervalS ?? 0) * 1000);
           }
           if (l.spec.health && !this.engine.runsHealthChecks && !l.probing && now >= l.nextProbeAt) void this.probe(l);
         } else if (EXITED.has(i.status) && i.startedAt !== undefined && l.handledRun !== i.startedAt) {
@@ -308,7 +306,8 @@ export class TaskRunner {
       // once UNHEALTHY).
       const started = l.inspected?.startedAt ?? this.now();
       const inStartPeriod = this.now() < started + h.startPeriodS * 1000;
-      l.nextProbeAt = this.now() + (inStartPeriod && (health ?? 'starting') === 'starting' ? this.startProbeMs : h.intervalS * 1000);
+      l.nextProbeAt =
+        this.now() + (inStartPeriod && (health ?? 'starting') === 'starting' ? startIntervalMs(h.intervalS, this.opts.startPeriodProbeMs) : h.intervalS * 1000);
     }
   }
 

@@ -2,7 +2,7 @@ import { LocalStepError } from '../../lib/local/errors';
 import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
 import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
-import { NOT_STARTED_EXIT_CODE, START_PERIOD_PROBE_MS, TaskRunner, ecsHealth, restartDecision, type TaskRunnerOptions } from '../../lib/local/task-runner';
+import { NOT_STARTED_EXIT_CODE, TaskRunner, ecsHealth, restartDecision, type TaskRunnerOptions } from '../../lib/local/task-runner';
 
 /** In-memory podman CLI (the seam the podman engine talks through): containers with a state, and a scripted health check. */
 class FakePodman extends Podman {
@@ -330,15 +330,38 @@ describe('dependsOn as the ECS agent resolves it (amazon-ecs-agent agent/engine/
 });
 
 describe('health probes the runner triggers (podman)', () => {
-  test(`during the start period every ${START_PERIOD_PROBE_MS / 1000} s while starting (Docker's default start interval), then every Interval`, async () => {
+  test('by default one Interval apart from the start, the start period included (Docker 25 on ECS-optimized hosts)', async () => {
+    const podman = new FakePodman(['p-app']);
+    podman.healthy = () => false;
+    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = 'starting'));
+    let t = Date.now();
+    const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS: 10 } })]);
+    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: undefined });
+    const started = r.start().catch(() => undefined);
+    await until(() => podman.box.get('p-app')!.startedAt !== undefined);
+    const t0 = podman.box.get('p-app')!.startedAt!;
+    const probes = () => podman.calls.filter((c) => c[0] === 'healthcheck').length;
+    const at = async (ms: number) => {
+      t = t0 + ms;
+      await new Promise((res) => setTimeout(res, 60));
+      return probes();
+    };
+    expect(await at(9_900)).toBe(0);
+    expect(await at(10_000)).toBe(1);
+    expect(await at(19_900)).toBe(1);
+    expect(await at(20_000)).toBe(2);
+    await r.stop('test over');
+    await started;
+  });
+
+  test('with startPeriodProbeMs: that often while starting in the start period, then every Interval', async () => {
     const podman = new FakePodman(['p-app']);
     let pass = false;
     podman.healthy = () => pass;
     after(podman, (args) => args[0] === 'healthcheck' && !pass && (podman.box.get('p-app')!.health = 'starting'));
     let t = Date.now();
     const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS: 30 } })]);
-    // No startPeriodProbeMs: the runner's default.
-    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: undefined });
+    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: 5000 });
     void r.start();
     await until(() => podman.box.get('p-app')!.startedAt !== undefined);
     const t0 = podman.box.get('p-app')!.startedAt!;

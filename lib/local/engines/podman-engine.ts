@@ -126,7 +126,7 @@ export class PodmanEngine implements ContainerEngine {
           path: `${name}.HealthCheck.schedule`,
           outcome: 'deviation',
           detail:
-            "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every 5 s during StartPeriod until the first pass (Docker 27's default start interval; Docker 25, as on the ECS-optimized AMI, waits the Interval), then every Interval",
+            "probed by this runner (`podman healthcheck run`; podman's own timers need systemd), every Interval from the start, StartPeriod included, as Docker 25 on the ECS-optimized AMI probes",
         });
         const cmd = healthCmdArg(c.health.test);
         if (!cmd.exact)
