@@ -330,47 +330,45 @@ describe('dependsOn as the ECS agent resolves it (amazon-ecs-agent agent/engine/
 });
 
 describe('health probes the runner triggers (podman)', () => {
-  test('by default one Interval apart from the start, the start period included (Docker 25 on ECS-optimized hosts)', async () => {
+  /**
+   * One app container with a start period of 60 s whose check passes once `passes()` is true, under
+   * the runner with an injected clock; `at(ms)` moves the clock to ms after the container's start and
+   * counts the probes so far.
+   */
+  async function probeClock(intervalS: number, startPeriodProbeMs: number | undefined, passes: () => boolean) {
     const podman = new FakePodman(['p-app']);
-    podman.healthy = () => false;
-    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = 'starting'));
+    podman.healthy = passes;
+    after(podman, (args) => args[0] === 'healthcheck' && !passes() && (podman.box.get('p-app')!.health = 'starting'));
     let t = Date.now();
-    const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS: 10 } })]);
-    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: undefined });
+    const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS } })]);
+    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs });
     const started = r.start().catch(() => undefined);
     await until(() => podman.box.get('p-app')!.startedAt !== undefined);
     const t0 = podman.box.get('p-app')!.startedAt!;
-    const probes = () => podman.calls.filter((c) => c[0] === 'healthcheck').length;
     const at = async (ms: number) => {
       t = t0 + ms;
       await new Promise((res) => setTimeout(res, 60));
-      return probes();
+      return podman.calls.filter((c) => c[0] === 'healthcheck').length;
     };
+    const done = async () => {
+      await r.stop('test over');
+      await started;
+    };
+    return { at, done };
+  }
+
+  test('by default one Interval apart from the start, the start period included (Docker 25 on ECS-optimized hosts)', async () => {
+    const { at, done } = await probeClock(10, undefined, () => false);
     expect(await at(9_900)).toBe(0);
     expect(await at(10_000)).toBe(1);
     expect(await at(19_900)).toBe(1);
     expect(await at(20_000)).toBe(2);
-    await r.stop('test over');
-    await started;
+    await done();
   });
 
   test('with startPeriodProbeMs: that often while starting in the start period, then every Interval', async () => {
-    const podman = new FakePodman(['p-app']);
     let pass = false;
-    podman.healthy = () => pass;
-    after(podman, (args) => args[0] === 'healthcheck' && !pass && (podman.box.get('p-app')!.health = 'starting'));
-    let t = Date.now();
-    const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS: 30 } })]);
-    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs: 5000 });
-    void r.start();
-    await until(() => podman.box.get('p-app')!.startedAt !== undefined);
-    const t0 = podman.box.get('p-app')!.startedAt!;
-    const probes = () => podman.calls.filter((c) => c[0] === 'healthcheck').length;
-    const at = async (ms: number) => {
-      t = t0 + ms;
-      await new Promise((res) => setTimeout(res, 60));
-      return probes();
-    };
+    const { at, done } = await probeClock(30, 5000, () => pass);
     expect(await at(4_900)).toBe(0);
     expect(await at(5_000)).toBe(1);
     expect(await at(9_900)).toBe(1);
@@ -380,6 +378,6 @@ describe('health probes the runner triggers (podman)', () => {
     // Passed: the Interval (30 s) from now on, though still within the start period.
     expect(await at(44_900)).toBe(3);
     expect(await at(45_000)).toBe(4);
-    await r.stop('test over');
+    await done();
   });
 });
