@@ -5,6 +5,7 @@
 import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
 import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import { statusFromInspect } from '../../lib/local/engines/container-status';
+import { isOomKillOf, parseKmsg } from '../../lib/local/engines/kernel-oom-log';
 
 const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 1, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
 
@@ -69,4 +70,56 @@ test("inspect documents: Docker's Health and podman's Healthcheck, zero times as
   });
   const podman = statusFromInspect({ State: { Status: 'exited', ExitCode: 137, OOMKilled: true, Healthcheck: { Status: 'unhealthy', Log: [] } } }, undefined);
   expect(podman).toMatchObject({ status: 'exited', exitCode: 137, oomKilled: true, health: 'unhealthy', healthOutput: undefined });
+});
+
+describe('OOM kills podman misses, from the kernel log (rootful podman)', () => {
+  const ID = 'a9f88e3d7cb7248dc8e7807d949fd86bf837567672cd4b8f081b43a191046ec3';
+  // The records as this machine's kernel wrote them for a container over its memory limit.
+  const oomRecord = (seq: number, id = ID) =>
+    `6,${seq},9621248703,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=libpod-${id},mems_allowed=0,oom_memcg=/libpod_parent/pod1/libpod-${id},task_memcg=/libpod_parent/pod1/libpod-${id},task=php-fpm8.4,pid=25671,uid=33\n`;
+  const killedRecord = (seq: number) => `3,${seq},9621248720,-;Memory cgroup out of memory: Killed process 25671 (php-fpm8.4) total-vm:154792kB\n`;
+
+  test('records parse with their sequence numbers; only oom-kill records of that container count', () => {
+    const log = parseKmsg([oomRecord(10), killedRecord(11), oomRecord(12, 'b'.repeat(64))]);
+    expect(log.map((r) => r.seq)).toEqual([10, 11, 12]);
+    expect(log.map((r) => isOomKillOf(r, ID))).toEqual([true, false, false]);
+    expect(isOomKillOf({ seq: 1, message: `oom-kill:x=1,oom_memcg=/machine.slice/libpod-${ID}.scope,task=php` }, ID)).toBe(true);
+  });
+
+  /** A podman whose container runs, then exits 137 with OOMKilled false, as podman 4.3 on cgroup v1 reports it. */
+  class ExitingPodman extends Podman {
+    running = true;
+    constructor() {
+      super({});
+    }
+    override async run(args: string[]): Promise<RunResult> {
+      const State = {
+        Status: this.running ? 'running' : 'exited',
+        Running: this.running,
+        ExitCode: this.running ? 0 : 137,
+        OOMKilled: false,
+        StartedAt: '2026-12-01T10:00:00Z',
+      };
+      return { code: 0, stdout: JSON.stringify([{ Id: ID, Name: args[2], State }]), stderr: '' };
+    }
+  }
+
+  test('a kill logged after the run was first seen marks the exit OOMKilled; one logged before does not; rootless never reads the log', async () => {
+    for (const [before, after, expected] of [
+      [[oomRecord(5)], [oomRecord(5), killedRecord(6), oomRecord(7)], true],
+      [[oomRecord(5)], [oomRecord(5), killedRecord(6)], false],
+    ] as const) {
+      let log: string[] = [...before];
+      const podman = new ExitingPodman();
+      const engine = new PodmanEngine(podman, INFO, 'l', () => parseKmsg(log));
+      expect((await engine.inspectContainers(['t-app'])).get('t-app')?.oomKilled).toBe(false);
+      log = [...after];
+      podman.running = false;
+      expect((await engine.inspectContainers(['t-app'])).get('t-app')?.oomKilled).toBe(expected);
+    }
+    const reads: number[] = [];
+    const rootless = new PodmanEngine(new ExitingPodman(), { ...INFO, rootless: true }, 'l', () => (reads.push(1), []));
+    await rootless.inspectContainers(['t-app']);
+    expect(reads).toEqual([]);
+  });
 });

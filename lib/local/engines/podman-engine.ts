@@ -20,6 +20,7 @@ import { podmanEnv } from './podman-conf';
 import { healthCmdArg, podmanCreateArgs, podmanPodArgs } from './podman-args';
 import { statusFromInspect } from './container-status';
 import { lineSplitter } from './line-splitter';
+import { isOomKillOf, readKernelLog, type KernelRecord } from './kernel-oom-log';
 
 /** Connect to 127.0.0.1:port and return what the peer writes before it closes. */
 function readOnce(port: number): Promise<string> {
@@ -41,7 +42,12 @@ export class PodmanEngine implements ContainerEngine {
     readonly podman: Podman,
     readonly info: EngineInfo,
     private readonly labelKey: string,
+    /** The kernel's log, where OOM kills podman misses are read from (rootful podman only). */
+    private readonly kernelLog: () => KernelRecord[] | undefined = readKernelLog,
   ) {}
+
+  /** Per container id: the run being watched for OOM kills, and the kernel log's last record when it was first seen. */
+  private readonly oomWatch = new Map<string, { startedAt: string; afterSeq: number }>();
 
   /** A working podman with the runner's containers.conf, or a LocalStepError saying why not. */
   static async connect(facts: HostFacts, labelKey: string): Promise<PodmanEngine> {
@@ -375,9 +381,33 @@ export class PodmanEngine implements ContainerEngine {
         out.set(n, undefined);
         continue;
       }
-      out.set(n, statusFromInspect(d, d.ImageName));
+      const status = statusFromInspect(d, d.ImageName);
+      out.set(n, this.withKernelOom(d, status));
     }
     return out;
+  }
+
+  /**
+   * podman's OOMKilled, or the kernel log's word for it (kernel-oom-log.ts): a run counts as OOM-killed
+   * when the kernel logged an OOM kill in the container's memory cgroup after the runner first saw the
+   * run (within the runner's one-second inspect interval of its start), as Docker's OOMKilled counts
+   * any OOM kill in the container's cgroup during the run.
+   */
+  private withKernelOom(doc: any, status: ContainerStatus): ContainerStatus {
+    if (status.oomKilled || this.info.rootless || this.info.remote) return status;
+    const id = String(doc.Id ?? '');
+    const startedAt = String(doc.State?.StartedAt ?? '');
+    const watch = this.oomWatch.get(id);
+    if (doc.State?.Running) {
+      if (watch?.startedAt !== startedAt) {
+        const log = this.kernelLog();
+        if (log) this.oomWatch.set(id, { startedAt, afterSeq: log.length ? log[log.length - 1].seq : -1 });
+      }
+      return status;
+    }
+    if (!watch || watch.startedAt !== startedAt) return status;
+    const killed = (this.kernelLog() ?? []).some((r) => r.seq > watch.afterSeq && isOomKillOf(r, id));
+    return killed ? { ...status, oomKilled: true } : status;
   }
 
   async inspectRaw(name: string): Promise<any | undefined> {
