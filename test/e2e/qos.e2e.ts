@@ -47,14 +47,14 @@ const spin = (container: string, count: number, seconds: number, oneCpu = false)
 };
 
 /** GET `p` through the proxy every `everyMs` until `until()` is true; each answer's status and time. */
-async function poll(p: string, everyMs: number, until: () => boolean): Promise<{ status: number; ms: number }[]> {
-  const answers: { status: number; ms: number }[] = [];
+async function poll(p: string, everyMs: number, until: () => boolean): Promise<{ status: number; ms: number; at: number }[]> {
+  const answers: { status: number; ms: number; at: number }[] = [];
   while (!until()) {
     const began = Date.now();
     answers.push(
       await request(t.port, p, { client: newClient(), timeoutMs: 5000 }).then(
-        (r) => ({ status: r.status, ms: r.ms }),
-        () => ({ status: 0, ms: Date.now() - began }),
+        (r) => ({ status: r.status, ms: r.ms, at: began }),
+        () => ({ status: 0, ms: Date.now() - began, at: began }),
       ),
     );
     await sleep(Math.max(0, everyMs - (Date.now() - began)));
@@ -333,10 +333,14 @@ describe('memory', () => {
     const servedAgainS = (Date.now() - leakedAt) / 1000;
     watching = false;
     const answers = await watched;
+    // What a client saw: from the first failed request to the first 200 after it.
+    const firstError = answers.findIndex((a) => a.status !== 200);
+    const nextOk = answers.findIndex((a, i) => i > firstError && a.status === 200);
+    const outageMs = firstError >= 0 && nextOk > 0 ? answers[nextOk].at - answers[firstError].at : 0;
     const s = await events();
     const texts: string[] = s.events.map((e: any) => e.text);
     note(
-      `main-process leak: served again ${servedAgainS.toFixed(1)} s after the leak began (HEALTHY again); during it GET /: ${summary(answers)}; events: ${texts
+      `main-process leak: clients got errors for ${outageMs} ms (first error to the next 200); HEALTHY again and served ${servedAgainS.toFixed(1)} s after the leak began; GET / every 50 ms: ${summary(answers)}; events: ${texts
         .filter((x) => x.startsWith(t.appName))
         .slice(-3)
         .join(' | ')}`,
