@@ -35,8 +35,9 @@ import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemor
 import { describeMachine } from './machine';
 import { paced } from './paced';
 import { BENCH_LABEL, prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
-import { renderReport, type Results, type WrkRun } from './report';
-import { templateWithoutFeatures } from './variants';
+import { renderReport, type LatencyLevel, type Results, type WrkRun } from './report';
+import { probeCosts } from './probe-cost';
+import { composeTransforms, templateWithoutFeatures, withConmonInPod, withHealthInterval } from './variants';
 import { runWrk, writeWrkScript } from './wrk';
 
 const argv = process.argv.slice(2);
@@ -53,9 +54,36 @@ for (const a of argv) {
 }
 
 /** Every duration and count of a run. */
+const LATENCY_FRACTIONS = [0.25, 0.5, 0.75, 0.9];
 const CONFIG = QUICK
-  ? { rounds: 1, wrkS: 1, warmupS: 0, connections: 8, threads: 1, limiterS: 2, limiterLevels: [1, 10], idleS: 1, synthRounds: 0, upCachedRuns: 0 }
-  : { rounds: 6, wrkS: 10, warmupS: 3, connections: 8, threads: 1, limiterS: 5, limiterLevels: [1, 2, 5, 10, 20], idleS: 10, synthRounds: 5, upCachedRuns: 3 };
+  ? {
+      rounds: 1,
+      wrkS: 1,
+      warmupS: 0,
+      connections: 8,
+      threads: 1,
+      limiterS: 2,
+      limiterLevels: [1, 10],
+      idleS: 1,
+      synthRounds: 0,
+      upCachedRuns: 0,
+      latency: { rounds: 1, levelS: 1, capacityS: 1, fractions: LATENCY_FRACTIONS, probeSamples: 1, idleS: 1 },
+    }
+  : {
+      // 4 rounds (was 6) to leave time for the open-loop section; the alternation is unchanged.
+      rounds: 4,
+      wrkS: 10,
+      warmupS: 3,
+      connections: 8,
+      threads: 1,
+      limiterS: 5,
+      limiterLevels: [1, 2, 5, 10, 20],
+      idleS: 10,
+      synthRounds: 5,
+      upCachedRuns: 3,
+      // idleS 30: one full probe interval of the template (30 s), so the idle CPU includes its probes.
+      latency: { rounds: 2, levelS: 12, capacityS: 8, fractions: LATENCY_FRACTIONS, probeSamples: 7, idleS: 30 },
+    };
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 const LOAD_CLIENT = '198.18.100.1';
@@ -113,6 +141,7 @@ async function main(): Promise<number> {
     hardening: { variants: [], runs: [] },
     features: { proxy: task.proxy, removed: [], runs: [] },
     limiter: { rate, burst, durationS: CONFIG.limiterS, levels: [], secondClientRate: rate / 2 },
+    latency: { ...CONFIG.latency, capacityRps: 0, variants: [], runs: [], probes: [], idle: [] },
     devloop: {},
   };
 
@@ -162,6 +191,9 @@ async function main(): Promise<number> {
     { id: 'features-off', label: 'proxy features off', env: exempt, proxyTemplateText: off.text },
   ];
   await alternate(engine, task, featureVariants, work, script, results.features.runs, () => undefined);
+
+  // 6. Open-loop latency under the task's CPU cap, probe cost and idle CPU.
+  await latency(engine, task, exempt, work, script, results);
 
   await reporter.step('stop the last pods', () => Promise.all(stops));
 
@@ -302,6 +334,114 @@ async function limiter(pod: RunningPod, results: Results): Promise<void> {
   }
 }
 
+/**
+ * The variants of the open-loop section: the template as synthesized, the template as it was before
+ * issue 13 (probes every 10 s, conmon inside the task cgroup), each of those two changes alone, no
+ * probes during the measurement (ECS's longest interval, 300 s: the runner still probes every second
+ * of the start period, so the task starts as usual) and no task CPU cap (a capacity figure).
+ */
+function latencyVariants(exempt: VariantSpec['env']): VariantSpec[] {
+  return [
+    { id: 'lat-template', label: 'template task', env: exempt },
+    {
+      id: 'lat-before',
+      label: 'before: probes every 10 s, conmon in the task cgroup',
+      env: exempt,
+      createTransform: composeTransforms(withHealthInterval(10), withConmonInPod),
+    },
+    { id: 'lat-10s', label: 'probes every 10 s', env: exempt, createTransform: withHealthInterval(10) },
+    { id: 'lat-noprobe', label: 'no probe while measured (interval 300 s)', env: exempt, createTransform: withHealthInterval(300) },
+    { id: 'lat-nocap', label: 'no task CPU cap', env: exempt, noCpuCap: true },
+  ];
+}
+
+async function latency(engine: PodmanEngine, task: BenchTask, exempt: VariantSpec['env'], work: string, script: string, results: Results): Promise<void> {
+  const L = CONFIG.latency;
+  const podman = engine.podman;
+  const variants = latencyVariants(exempt);
+  const wrkOpts = (port: number, durationS: number) => ({
+    url: `http://127.0.0.1:${port}/`,
+    connections: CONFIG.connections,
+    threads: CONFIG.threads,
+    headers: { 'X-Forwarded-For': LOAD_CLIENT },
+    script,
+    durationS,
+  });
+  // The capacity the levels are fractions of: the template task, closed loop, measured first.
+  const first = await startPod(engine, task, variants[0], podOptions(work));
+  try {
+    results.latency.capacityRps = await reporter.step(`capacity of the template task: wrk ${L.capacityS} s`, async (s) => {
+      if (CONFIG.warmupS) await runWrk(wrkOpts(first.port, CONFIG.warmupS));
+      const w = await runWrk(wrkOpts(first.port, L.capacityS));
+      s.done(`${w.rps.toFixed(0)} req/s`);
+      return w.rps;
+    });
+  } finally {
+    stopInBackground(first);
+  }
+  const rates = L.fractions.map((fr) => Math.max(1, Math.round(fr * results.latency.capacityRps)));
+  for (let round = 1; round <= L.rounds; round++) {
+    for (const v of round % 2 ? variants : [...variants].reverse()) {
+      const pod = await startPod(engine, task, v, podOptions(work));
+      if (!results.latency.variants.find((x) => x.id === v.id))
+        results.latency.variants.push({
+          id: v.id,
+          label: v.label,
+          changes: pod.changes.filter((c) => c.removed.length || c.added.length),
+          podRemoved: pod.podRemoved,
+        });
+      try {
+        if (round === 1 && (v.id === 'lat-template' || v.id === 'lat-before')) {
+          const costs = await reporter.step(`${v.label}: CPU per probe, ${L.probeSamples} probes per command and container`, async (s) => {
+            const c = await probeCosts(podman, pod.name, pod.containerNames, L.probeSamples);
+            s.done(
+              c
+                .map(
+                  (x) => `${x.container} ${x.command}: pod ${x.podMs.toFixed(1)} ms (container ${x.containerMs.toFixed(1)}, conmon ${x.conmonMs.toFixed(1)})`,
+                )
+                .join('; '),
+            );
+            return c;
+          });
+          results.latency.probes.push({ variant: v.id, costs });
+          const idle = await reporter.step(`${v.label}: idle ${L.idleS} s`, async (s) => {
+            const before = await podCpu(podman, pod.name);
+            await sleep(L.idleS * 1000);
+            const d = cpuDelta(before, await podCpu(podman, pod.name));
+            s.done(`${(d.usageNs / 1e6 / L.idleS).toFixed(2)} ms CPU per second, ${d.throttled} throttled periods`);
+            return d;
+          });
+          results.latency.idle.push({ variant: v.id, seconds: L.idleS, cpu: idle });
+        }
+        const levels: LatencyLevel[] = [];
+        for (const [i, fraction] of L.fractions.entries()) {
+          levels.push(
+            await reporter.step(`round ${round}/${L.rounds} ${v.label}: open loop ${rates[i]} req/s (${fraction * 100}%) for ${L.levelS} s`, async (s) => {
+              const before = await podCpu(podman, pod.name);
+              const r = await paced({ port: pod.port, path: '/', ratePerS: rates[i], durationS: L.levelS, client: LOAD_CLIENT, maxSockets: 16 });
+              const cpu = cpuDelta(before, await podCpu(podman, pod.name));
+              s.done(
+                `p50 ${r.latency.p50Ms.toFixed(2)} ms, p90 ${r.latency.p90Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, ok ${r.ok}/${r.sent}, throttled ${cpu.throttled}/${cpu.periods}`,
+              );
+              return { fraction, ratePerS: rates[i], paced: r, cpu };
+            }),
+          );
+        }
+        const closed = await reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
+          const before = await podCpu(podman, pod.name);
+          const w = await runWrk(wrkOpts(pod.port, L.capacityS));
+          const cpu = cpuDelta(before, await podCpu(podman, pod.name));
+          s.done(`${w.rps.toFixed(0)} req/s, p99 ${w.p99Ms.toFixed(2)} ms, pod ${(cpu.usageNs / 1000 / w.requests).toFixed(0)} µs/request`);
+          return { wrk: w, cpu };
+        });
+        results.latency.runs.push({ variant: v.id, round, levels, ...closed });
+      } finally {
+        stopInBackground(pod);
+      }
+    }
+  }
+}
+
 async function devloop(podman: Podman, results: Results, work: string, assemblyDir: string): Promise<void> {
   const app = projectAppCommand();
   if (QUICK) {
@@ -349,6 +489,17 @@ function assertNumbers(r: Results): string[] {
     for (const x of runs) positive(`${v} req/s`, x.wrk.rps);
   }
   if (r.limiter.levels.length !== CONFIG.limiterLevels.length) problems.push('limiter: levels missing');
+  positive('latency: capacity', r.latency.capacityRps);
+  for (const run of r.latency.runs) {
+    positive(`latency ${run.variant} saturation req/s`, run.wrk.rps);
+    for (const l of run.levels) {
+      positive(`latency ${run.variant} ${l.fraction * 100}% p99`, l.paced.latency.p99Ms);
+      if (l.paced.ok !== l.paced.sent) problems.push(`latency ${run.variant} ${l.fraction * 100}%: ${l.paced.ok}/${l.paced.sent} answered 2xx`);
+    }
+  }
+  if (r.latency.runs.length !== latencyVariants({}).length * CONFIG.latency.rounds) problems.push('latency: runs missing');
+  for (const p of r.latency.probes) for (const c of p.costs) positive(`probe cost ${p.variant} ${c.container} ${c.command}`, c.podMs);
+  if (r.latency.probes.length !== 2) problems.push('latency: probe costs missing');
   for (const l of r.limiter.levels) {
     positive(`limiter ${l.multiple}x accepted`, l.flood.ok);
     positive(`limiter ${l.multiple}x second client`, l.second.ok);
