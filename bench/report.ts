@@ -90,6 +90,8 @@ export interface Results {
     runs: LatencyRun[];
     probes: { variant: string; costs: ProbeCost[] }[];
     idle: { variant: string; seconds: number; cpu: CpuCounters }[];
+    /** Closed loop against the proxy answering `return 200` itself (php-fpm's floor is not measured yet). */
+    floors: { nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number } };
   };
   devloop: {
     synthOnceMs?: number;
@@ -298,7 +300,7 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
   if (haveLatency) {
     goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5], 10));
     if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound('lat-template', 'lat-before')));
-    goals.push(cpuFloorGoal(sat('lat-template').usPerReq, {}));
+    goals.push(cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest }));
   }
 
   // ------------------------------------------------------------------ 2. features
@@ -773,6 +775,14 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
         }),
       ),
       '',
+      ...(lat.floors.nginx
+        ? [
+            `Floor: the proxy answering \`return 200\` itself (bench/variants.ts \`templateReturning200\`), the same wrk load: ${f(lat.floors.nginx.rps, 0)} req/s, ` +
+              `nginx ${f(lat.floors.nginx.proxyUsPerRequest, 0)} µs/request (pod ${f(lat.floors.nginx.podUsPerRequest, 0)}); the template task spends ${f(sat('lat-template').usPerReq, 0)} µs per request, ` +
+              `${f(sat('lat-template').usPerReq / lat.floors.nginx.proxyUsPerRequest, 1)}x the nginx floor. php-fpm's own floor (through a FastCGI client) is not measured yet.`,
+            '',
+          ]
+        : []),
       '### Health-check probes',
       '',
       `CPU charged per probe (bench/probe-cost.ts): ${lat.probeSamples} probes per command and container, one at a time 300 ms apart, the median per cgroup: the probed container's cgroup, the pod's \`conmon\` sub-cgroup and the whole pod. ` +
@@ -820,6 +830,27 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
       ),
       '',
       "Idle CPU: the pod cgroup over the window with no load, the runner supervising and probing at the variant's interval.",
+      '',
+    );
+    const tpl = levelsOf('lat-template');
+    const before = latIds.includes('lat-before') ? levelsOf('lat-before') : [];
+    const tenS = latIds.includes('lat-10s') ? levelsOf('lat-10s') : [];
+    const noCap = latIds.includes('lat-nocap') ? levelsOf('lat-nocap') : [];
+    const at = (ls: typeof tpl, fr: number) => f(ls.find((l) => l.fraction === fr)?.p99Ms ?? NaN);
+    const execMs = median(
+      (lat.probes.find((p) => p.variant === 'lat-template')?.costs ?? []).filter((c) => c.command === 'exec /bin/true').map((c) => c.containerMs),
+    );
+    out.push(
+      '### The cap, the health checks and the CFS period',
+      '',
+      `\`task.cpu\` ${r.template.taskCpu} is a hard CFS quota on the whole task: ${f(quotaMs, 0)} ms of CPU per 100 ms period, however idle the host. ` +
+        `A health-check probe is an exec, and the exec alone costs about ${f(execMs, 0)} ms of CPU in the container's cgroup (table above), ` +
+        `so a probe that lands while requests are being served uses up the period's quota and every request in flight waits for the next period, up to ${f(100 - quotaMs, 0)} ms. ` +
+        `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${at(before, 0.5)} ms before (probes every 10 s, conmon charged to the task), ` +
+        `${at(tenS, 0.5)} ms with conmon outside the task, ${at(tpl, 0.5)} ms with probes every 30 s as now, and ${at(noCap, 0.5)} ms without the cap. ` +
+        "A shorter CFS period (the ECS agent's `ECS_CGROUP_CPU_PERIOD`, 8-100 ms) shortens each stall but makes the quota finer-grained for every burst; it is not changed here (100 ms, the agent's default) " +
+        "and this run does not measure it. For a latency-sensitive service: raise `task.cpu` (a probe then fits in one period's quota with room to spare), keep the health-check interval at 30 s or more, " +
+        'and keep the probe an exec of one small program. Near saturation (75-90% of capacity) the quota itself queues requests whatever the probes do: size `service.minTasks` and the auto scaling target for the p99 you need, not for the throughput.',
       '',
     );
   }

@@ -37,7 +37,7 @@ import { paced } from './paced';
 import { BENCH_LABEL, prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
 import { renderReport, type LatencyLevel, type Results, type WrkRun } from './report';
 import { probeCosts } from './probe-cost';
-import { composeTransforms, templateWithoutFeatures, withConmonInPod, withHealthInterval } from './variants';
+import { composeTransforms, templateReturning200, templateWithoutFeatures, withConmonInPod, withHealthInterval } from './variants';
 import { runWrk, writeWrkScript } from './wrk';
 
 const argv = process.argv.slice(2);
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     hardening: { variants: [], runs: [] },
     features: { proxy: task.proxy, removed: [], runs: [] },
     limiter: { rate, burst, durationS: CONFIG.limiterS, levels: [], secondClientRate: rate / 2 },
-    latency: { ...CONFIG.latency, capacityRps: 0, variants: [], runs: [], probes: [], idle: [] },
+    latency: { ...CONFIG.latency, capacityRps: 0, variants: [], runs: [], probes: [], idle: [], floors: {} },
     devloop: {},
   };
 
@@ -379,6 +379,27 @@ async function latency(engine: PodmanEngine, task: BenchTask, exempt: VariantSpe
   } finally {
     stopInBackground(first);
   }
+  // The nginx floor: the proxy answering `return 200` itself, the same closed-loop load.
+  const floorPod = await startPod(
+    engine,
+    task,
+    { id: 'floor-nginx', label: 'nginx floor: return 200', env: exempt, proxyTemplateText: templateReturning200(task.proxyTemplate.text) },
+    podOptions(work),
+  );
+  try {
+    results.latency.floors.nginx = await reporter.step(`nginx floor (return 200): wrk ${L.capacityS} s`, async (s) => {
+      if (CONFIG.warmupS) await runWrk(wrkOpts(floorPod.port, CONFIG.warmupS));
+      const proxyName = floorPod.containerNames[task.proxy];
+      const [pod0, proxy0] = [await podCpu(podman, floorPod.name), await containerCpuNs(podman, proxyName)];
+      const w = await runWrk(wrkOpts(floorPod.port, L.capacityS));
+      const [pod1, proxy1] = [await podCpu(podman, floorPod.name), await containerCpuNs(podman, proxyName)];
+      const floor = { rps: w.rps, proxyUsPerRequest: (proxy1 - proxy0) / 1000 / w.requests, podUsPerRequest: cpuDelta(pod0, pod1).usageNs / 1000 / w.requests };
+      s.done(`${w.rps.toFixed(0)} req/s, proxy ${floor.proxyUsPerRequest.toFixed(0)} µs/request`);
+      return floor;
+    });
+  } finally {
+    stopInBackground(floorPod);
+  }
   const rates = L.fractions.map((fr) => Math.max(1, Math.round(fr * results.latency.capacityRps)));
   for (let round = 1; round <= L.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
@@ -500,6 +521,7 @@ function assertNumbers(r: Results): string[] {
   if (r.latency.runs.length !== latencyVariants({}).length * CONFIG.latency.rounds) problems.push('latency: runs missing');
   for (const p of r.latency.probes) for (const c of p.costs) positive(`probe cost ${p.variant} ${c.container} ${c.command}`, c.podMs);
   if (r.latency.probes.length !== 2) problems.push('latency: probe costs missing');
+  positive('nginx floor µs/request', r.latency.floors.nginx?.proxyUsPerRequest);
   for (const l of r.limiter.levels) {
     positive(`limiter ${l.multiple}x accepted`, l.flood.ok);
     positive(`limiter ${l.multiple}x second client`, l.second.ok);

@@ -262,3 +262,20 @@ export function podWithoutCpuCap(args: readonly string[]): { args: string[]; rem
   if (i < 0) return { args: [...args], removed: [] };
   return { args: [...args.slice(0, i), ...args.slice(i + 2)], removed: [`--cpus ${args[i + 1]}`] };
 }
+
+/**
+ * The nginx floor: the same template with the public `location /` answering `return 200` itself
+ * instead of passing to php-fpm. `return` ends the request in nginx's rewrite phase, before limit_req
+ * and limit_conn (https://nginx.org/en/docs/dev/development_guide.html#http_phases); the response
+ * headers and the access log still run.
+ */
+export function templateReturning200(template: string): string {
+  const pass = 'fastcgi_pass ${APP_FASTCGI_ADDRESS};';
+  const start = template.indexOf('location / {');
+  const at = start < 0 ? -1 : template.indexOf(pass, start);
+  // The block ends at the first line holding only "}" (its ${...} placeholders contain braces).
+  const end = start < 0 ? -1 : template.slice(start).search(/\n\s*\}\s*(\n|$)/) + start;
+  if (start < 0 || at < 0 || at > end)
+    throw new Error(`the proxy template has no \`${pass}\` in \`location / {\`: update templateReturning200 in bench/variants.ts`);
+  return `${template.slice(0, at)}default_type text/plain;\n            return 200 "ok\\n";${template.slice(at + pass.length)}`;
+}

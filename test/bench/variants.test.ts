@@ -1,4 +1,4 @@
-import { composeTransforms, podWithoutCpuCap, withConmonInPod, withHealthInterval } from '../../bench/variants';
+import { composeTransforms, podWithoutCpuCap, templateReturning200, withConmonInPod, withHealthInterval } from '../../bench/variants';
 
 const args = ['--name', 'x', '--health-cmd', 'CMD /h', '--health-interval', '30s', '--cgroupns', 'private', '--cgroups', 'no-conmon', 'img', 'cmd'];
 
@@ -38,4 +38,13 @@ test('podWithoutCpuCap removes --cpus and keeps --memory', () => {
     args: ['--name', 'p', '--memory', '512m'],
     removed: ['--cpus 0.25'],
   });
+});
+
+test('templateReturning200 replaces only the public location fastcgi_pass', () => {
+  const t = 'location = /healthz {\n fastcgi_pass ${APP_FASTCGI_ADDRESS};\n}\nlocation / {\n limit_req zone=x;\n fastcgi_pass ${APP_FASTCGI_ADDRESS};\n}';
+  const out = templateReturning200(t);
+  expect(out).toContain('location = /healthz {\n fastcgi_pass ${APP_FASTCGI_ADDRESS};');
+  expect(out).toContain('limit_req zone=x;\n default_type text/plain;');
+  expect(out).toContain('return 200 "ok\\n";');
+  expect(() => templateReturning200('location / { return 404; }')).toThrow('update templateReturning200');
 });
