@@ -105,7 +105,13 @@ export function capacityGoal(nowRps: number, beforeRps: number, perRound: number
 }
 
 /** The task's CPU per request within `factor` x the sum of the floors (nginx `return 200`, php-fpm over FastCGI). */
-export function cpuFloorGoal(taskUsPerRequest: number, floors: { nginxUs?: number; phpFpmUs?: number }, factor = 1.3): Goal {
+export function cpuFloorGoal(
+  taskUsPerRequest: number,
+  floors: { nginxUs?: number; phpFpmUs?: number },
+  factor = 1.3,
+  /** CPU per request of the proxy and app containers in the full path, for the reason. */
+  containers?: { proxyUs: number; appUs: number },
+): Goal {
   const name = 'Task CPU per request vs the floors';
   const goal = `<= ${factor}x (nginx return 200 + php-fpm)`;
   if (floors.nginxUs === undefined || floors.phpFpmUs === undefined) {
@@ -125,5 +131,12 @@ export function cpuFloorGoal(taskUsPerRequest: number, floors: { nginxUs?: numbe
     result: `${f(ratio)}x (${f(taskUsPerRequest, 0)} µs vs ${f(floors.nginxUs, 0)} + ${f(floors.phpFpmUs, 0)} µs)`,
     goal,
     met: ratio <= factor,
+    reason:
+      ratio <= factor || !containers
+        ? undefined
+        : `the proxy container spends ${f(containers.proxyUs, 0)} µs per proxied request against ${f(floors.nginxUs, 0)} µs answering itself, the app ${f(containers.appUs, 0)} µs against ${f(floors.phpFpmUs, 0)} µs over a kept-open FastCGI connection` +
+          (containers.proxyUs - floors.nginxUs > containers.appUs - floors.phpFpmUs
+            ? `: most of the gap is on nginx's side of the FastCGI hop (a new upstream connection per request, buffering the response), not the PHP work`
+            : `: most of the gap is in php-fpm`),
   };
 }

@@ -91,7 +91,10 @@ export interface Results {
     probes: { variant: string; costs: ProbeCost[] }[];
     idle: { variant: string; seconds: number; cpu: CpuCounters }[];
     /** Closed loop against the proxy answering `return 200` itself (php-fpm's floor is not measured yet). */
-    floors: { nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number } };
+    floors: {
+      nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number };
+      phpFpm?: { rps: number; connections: number; appUsPerRequest: number; podUsPerRequest: number };
+    };
   };
   devloop: {
     synthOnceMs?: number;
@@ -300,7 +303,12 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
   if (haveLatency) {
     goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5], 10));
     if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound('lat-template', 'lat-before')));
-    goals.push(cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest }));
+    goals.push(
+      cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest }, 1.3, {
+        proxyUs: H.containerUsPerReq[r.features.proxy],
+        appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
+      }),
+    );
   }
 
   // ------------------------------------------------------------------ 2. features
@@ -775,14 +783,35 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
         }),
       ),
       '',
-      ...(lat.floors.nginx
-        ? [
-            `Floor: the proxy answering \`return 200\` itself (bench/variants.ts \`templateReturning200\`), the same wrk load: ${f(lat.floors.nginx.rps, 0)} req/s, ` +
-              `nginx ${f(lat.floors.nginx.proxyUsPerRequest, 0)} µs/request (pod ${f(lat.floors.nginx.podUsPerRequest, 0)}); the template task spends ${f(sat('lat-template').usPerReq, 0)} µs per request, ` +
-              `${f(sat('lat-template').usPerReq / lat.floors.nginx.proxyUsPerRequest, 1)}x the nginx floor. php-fpm's own floor (through a FastCGI client) is not measured yet.`,
-            '',
-          ]
-        : []),
+      '### CPU per request against the floors',
+      '',
+      table(
+        ['what', 'req/s', 'CPU µs/request', 'measured in'],
+        [
+          ['template task at saturation (wrk, as above)', f(sat('lat-template').rps, 0), f(sat('lat-template').usPerReq, 0), 'pod cgroup'],
+          ...(lat.floors.nginx
+            ? [
+                [
+                  'nginx floor: the proxy answering `return 200` itself (bench/variants.ts `templateReturning200`), same wrk load',
+                  f(lat.floors.nginx.rps, 0),
+                  f(lat.floors.nginx.proxyUsPerRequest, 0),
+                  'proxy container cgroup',
+                ],
+              ]
+            : []),
+          ...(lat.floors.phpFpm
+            ? [
+                [
+                  `php-fpm floor: the request nginx sends for \`GET /\`, from a FastCGI client (bench/fastcgi-load.ts, ${lat.floors.phpFpm.connections} kept-open connections, closed loop) in the pod's network namespace, nginx not involved`,
+                  f(lat.floors.phpFpm.rps, 0),
+                  f(lat.floors.phpFpm.appUsPerRequest, 0),
+                  'app container cgroup',
+                ],
+              ]
+            : []),
+        ],
+      ),
+      '',
       '### Health-check probes',
       '',
       `CPU charged per probe (bench/probe-cost.ts): ${lat.probeSamples} probes per command and container, one at a time 300 ms apart, the median per cgroup: the probed container's cgroup, the pod's \`conmon\` sub-cgroup and the whole pod. ` +

@@ -12,9 +12,11 @@
  * --render RESULTS.json (write the report again from a run's raw results, measuring nothing).
  * Progress goes to stderr.
  */
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { PodmanEngine } from '../lib/local/engines/podman-engine';
 import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
@@ -32,6 +34,7 @@ import {
   unitTests,
 } from './devloop';
 import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemory } from './footprint';
+import type { FastcgiLoadResult } from './fastcgi-load';
 import { describeMachine } from './machine';
 import { paced } from './paced';
 import { BENCH_LABEL, prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
@@ -55,6 +58,9 @@ for (const a of argv) {
 
 /** Every duration and count of a run. */
 const LATENCY_FRACTIONS = [0.25, 0.5, 0.75, 0.9];
+/** At most pm.max_children (5) kept-open connections: a php-fpm worker serves one connection at a time. */
+const FASTCGI_CONNECTIONS = 4;
+const execFileAsync = promisify(execFile);
 const CONFIG = QUICK
   ? {
       rounds: 1,
@@ -376,6 +382,53 @@ async function latency(engine: PodmanEngine, task: BenchTask, exempt: VariantSpe
       s.done(`${w.rps.toFixed(0)} req/s`);
       return w.rps;
     });
+    // The php-fpm floor: the same pool answering the request nginx sends, from a FastCGI client in
+    // the pod's network namespace (the pool accepts 127.0.0.1 only), nginx not involved.
+    results.latency.floors.phpFpm = await reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${L.capacityS} s`, async (s) => {
+      const appName = first.containerNames[task.app];
+      const pid = (await podman.ok('app pid', ['container', 'inspect', '--format', '{{.State.Pid}}', appName])).trim();
+      // Bundled to plain JavaScript first, so the client needs nothing but node inside the namespace.
+      const bundle = path.join(work, 'fastcgi-load.js');
+      await execFileAsync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+        path.join(ROOT, 'bench', 'fastcgi-load-cli.ts'),
+        '--bundle',
+        '--platform=node',
+        '--target=node20',
+        `--outfile=${bundle}`,
+        '--log-level=warning',
+      ]);
+      const load = (durationS: number) =>
+        execFileAsync('nsenter', [
+          `--net=/proc/${pid}/ns/net`,
+          '--',
+          process.execPath,
+          bundle,
+          '--port',
+          '9000',
+          '--connections',
+          String(FASTCGI_CONNECTIONS),
+          '--duration',
+          String(durationS),
+        ]).then((x) => {
+          const line = x.stdout.trim().split('\n').pop() ?? '';
+          if (!line.startsWith('{'))
+            throw new Error(`php-fpm floor: the FastCGI client printed no result (stdout ${JSON.stringify(x.stdout)}, stderr ${JSON.stringify(x.stderr)})`);
+          return JSON.parse(line) as FastcgiLoadResult;
+        });
+      if (CONFIG.warmupS) await load(CONFIG.warmupS);
+      const [pod0, app0] = [await podCpu(podman, first.name), await containerCpuNs(podman, appName)];
+      const r = await load(L.capacityS);
+      const [pod1, app1] = [await podCpu(podman, first.name), await containerCpuNs(podman, appName)];
+      if (r.ok !== r.requests || !r.requests) throw new Error(`php-fpm floor: ${r.ok} of ${r.requests} requests answered 200`);
+      const floor = {
+        rps: r.rps,
+        connections: FASTCGI_CONNECTIONS,
+        appUsPerRequest: (app1 - app0) / 1000 / r.requests,
+        podUsPerRequest: cpuDelta(pod0, pod1).usageNs / 1000 / r.requests,
+      };
+      s.done(`${r.rps.toFixed(0)} req/s, app ${floor.appUsPerRequest.toFixed(0)} µs/request`);
+      return floor;
+    });
   } finally {
     stopInBackground(first);
   }
@@ -522,6 +575,7 @@ function assertNumbers(r: Results): string[] {
   for (const p of r.latency.probes) for (const c of p.costs) positive(`probe cost ${p.variant} ${c.container} ${c.command}`, c.podMs);
   if (r.latency.probes.length !== 2) problems.push('latency: probe costs missing');
   positive('nginx floor µs/request', r.latency.floors.nginx?.proxyUsPerRequest);
+  positive('php-fpm floor µs/request', r.latency.floors.phpFpm?.appUsPerRequest);
   for (const l of r.limiter.levels) {
     positive(`limiter ${l.multiple}x accepted`, l.flood.ok);
     positive(`limiter ${l.multiple}x second client`, l.second.ok);

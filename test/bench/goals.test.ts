@@ -59,3 +59,10 @@ test('straddles: undefined when every round meets the goal', () => {
   expect(straddles([1, 1.1], 0.95, 'median')).toBeUndefined();
   expect(straddles([0.3, 0.5], 0.4, 'mean', true)).toContain('1 of 2 rounds');
 });
+
+test('CPU floor goal: a miss names each container against its floor', () => {
+  const g = cpuFloorGoal(380, { nginxUs: 22, phpFpmUs: 160 }, 1.3, { proxyUs: 120, appUs: 190 });
+  expect(g.met).toBe(false);
+  expect(g.reason).toContain('the proxy container spends 120 µs per proxied request against 22 µs');
+  expect(g.reason).toContain('the app 190 µs against 160 µs');
+});
