@@ -67,7 +67,13 @@ export interface OpenLoopLevel {
 }
 
 /** p99 at most `limitMs` at each of `fractions` (the default task, health checks and hardening on). */
-export function openLoopGoal(levels: OpenLoopLevel[], fractions: number[], limitMs: number): Goal {
+export function openLoopGoal(
+  levels: OpenLoopLevel[],
+  fractions: number[],
+  limitMs: number,
+  /** The same task with no probe during the measurement, to tell a probe stall from the load's own throttling. */
+  withoutProbes?: OpenLoopLevel[],
+): Goal {
   const picked = fractions.map((fr) => {
     const l = levels.find((x) => Math.abs(x.fraction - fr) < 1e-9);
     if (!l)
@@ -87,7 +93,16 @@ export function openLoopGoal(levels: OpenLoopLevel[], fractions: number[], limit
       ? worstRound.some((x) => x > limitMs)
         ? `Met by the median of the rounds, but a single round reached ${f(Math.max(...worstRound))} ms: a probe that lands in a measured window still stalls the task for a CFS period.`
         : undefined
-      : `the p99 is a health-check stall: see "Open-loop latency" for the variants without probes and without the cap`,
+      : picked
+          .filter((l) => l.p99Ms > limitMs)
+          .map((l) => {
+            const ref = withoutProbes?.find((x) => Math.abs(x.fraction - l.fraction) < 1e-9);
+            if (!ref) return `at ${l.fraction * 100}% the p99 is ${f(l.p99Ms)} ms (no variant without probes to compare)`;
+            return ref.p99Ms > limitMs
+              ? `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')}): the quota itself throttles at this load here, not only the probes`
+              : `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
+          })
+          .join('; '),
   };
 }
 

@@ -301,7 +301,7 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     });
   const haveLatency = lat.runs.length > 0 && latIds.includes('lat-template');
   if (haveLatency) {
-    goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5], 10));
+    goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
     if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound('lat-template', 'lat-before')));
     goals.push(
       cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest }, 1.3, {
@@ -876,7 +876,21 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
         `A health-check probe is an exec, and the exec alone costs about ${f(execMs, 0)} ms of CPU in the container's cgroup (table above), ` +
         `so a probe that lands while requests are being served uses up the period's quota and every request in flight waits for the next period, up to ${f(100 - quotaMs, 0)} ms. ` +
         `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${at(before, 0.5)} ms before (probes every 10 s, conmon charged to the task), ` +
-        `${at(tenS, 0.5)} ms with conmon outside the task, ${at(tpl, 0.5)} ms with probes every 30 s as now, and ${at(noCap, 0.5)} ms without the cap. ` +
+        `${at(tenS, 0.5)} ms with conmon outside the task, ${at(tpl, 0.5)} ms with probes every 30 s as now, and ${at(noCap, 0.5)} ms without the cap` +
+        (latIds.includes('lat-noprobe')
+          ? `; with no probe in the window at all it was ${at(levelsOf('lat-noprobe'), 0.5)} ms (${f(levelsOf('lat-noprobe').find((l) => l.fraction === 0.5)?.throttledPct ?? NaN, 0)}% of the periods throttled), so at half the capacity the load's own bursts also reach the quota on this shared machine. `
+          : '. ') +
+        `The rounds of one variant differ by up to ${f(
+          Math.max(
+            ...latIds
+              .filter((id) => id !== 'lat-nocap')
+              .map((id) => {
+                const l = levelsOf(id).find((x) => x.fraction === 0.5);
+                return l ? Math.max(...l.p99PerRoundMs) / Math.min(...l.p99PerRoundMs) : NaN;
+              }),
+          ),
+          0,
+        )}x at 50%: a ${lat.levelS} s level sees a probe or not by chance, so read the direction, not the digits. ` +
         "A shorter CFS period (the ECS agent's `ECS_CGROUP_CPU_PERIOD`, 8-100 ms) shortens each stall but makes the quota finer-grained for every burst; it is not changed here (100 ms, the agent's default) " +
         "and this run does not measure it. For a latency-sensitive service: raise `task.cpu` (a probe then fits in one period's quota with room to spare), keep the health-check interval at 30 s or more, " +
         'and keep the probe an exec of one small program. Near saturation (75-90% of capacity) the quota itself queues requests whatever the probes do: size `service.minTasks` and the auto scaling target for the p99 you need, not for the throughput.',

@@ -66,3 +66,9 @@ test('CPU floor goal: a miss names each container against its floor', () => {
   expect(g.reason).toContain('the proxy container spends 120 µs per proxied request against 22 µs');
   expect(g.reason).toContain('the app 190 µs against 160 µs');
 });
+
+test('open-loop miss: the reason tells a probe stall from throttling without probes', () => {
+  const l = (fraction: number, p99Ms: number) => ({ fraction, ratePerS: 100, p99Ms, p99PerRoundMs: [p99Ms] });
+  expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 3)]).reason).toContain("the miss is the probes' stall");
+  expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 25)]).reason).toContain('the quota itself throttles at this load');
+});
