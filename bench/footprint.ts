@@ -76,7 +76,7 @@ export function readMemoryCgroup(rel: string): CgroupMemory {
 }
 
 /** A container's cgroup for one (v1) controller, from its init process's /proc/<pid>/cgroup as the host sees it. */
-async function containerCgroup(podman: Podman, containerName: string, controller: string): Promise<string> {
+export async function containerCgroup(podman: Podman, containerName: string, controller: string): Promise<string> {
   const pid = Number((await podman.ok('container pid', ['container', 'inspect', '--format', '{{.State.Pid}}', containerName])).trim());
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
   const line = V2 ? lines.find((l) => l.startsWith('0::')) : lines.find((l) => l.split(':')[1]?.split(',').includes(controller));

@@ -6,8 +6,13 @@
  * closed-loop, so its offered rate depends on the server's answers.
  *
  * The connection pool stays below the task's per-client connection limit, so every 429 is limit_req.
+ *
+ * Latency is measured from each request's scheduled slot (not from when it left) to the end of its
+ * response, so a request that waited for the generator or for a free connection counts that wait:
+ * the correction for coordinated omission that wrk2 applies (Gil Tene, "How NOT to measure latency").
  */
 import * as http from 'node:http';
+import { summarize, type LatencySummary } from './percentiles';
 
 export interface PacedOptions {
   readonly port: number;
@@ -37,6 +42,8 @@ export interface PacedResult {
   /** Sends that left more than 5 ms after their slot (the generator fell behind). */
   readonly late: number;
   readonly maxLagMs: number;
+  /** Slot-to-response-end latency of every answered request (any status), exact percentiles. */
+  readonly latency: LatencySummary;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +59,7 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
   let first = 0;
   let last = 0;
   const pending: Promise<void>[] = [];
+  const latenciesMs: number[] = [];
   const t0 = performance.now() + 20;
   for (let i = 0; i < total; i++) {
     const slot = t0 + (i * 1000) / o.ratePerS;
@@ -80,7 +88,10 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
             byStatus[key] = (byStatus[key] ?? 0) + 1;
             if (res.statusCode === 429 && res.headers['retry-after'] === undefined) limitedWithoutRetryAfter++;
             res.resume();
-            res.on('end', () => resolve());
+            res.on('end', () => {
+              latenciesMs.push(performance.now() - slot);
+              resolve();
+            });
             res.on('error', () => resolve());
           },
         );
@@ -112,5 +123,6 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
     limitedWithoutRetryAfter,
     late,
     maxLagMs,
+    latency: summarize(latenciesMs),
   };
 }

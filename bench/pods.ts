@@ -21,7 +21,7 @@ import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
 import { TaskRunner } from '../lib/local/task-runner';
 import type { TranslatedTask } from '../lib/local/translate-task';
-import { podWithoutLimits, unhardenContainer, withExtraFlags, type Change } from './variants';
+import { podWithoutCpuCap, podWithoutLimits, unhardenContainer, withExtraFlags, type Change, type CreateTransform } from './variants';
 
 export const BENCH_LABEL = 'secure-ecs.bench';
 
@@ -78,6 +78,10 @@ export interface VariantSpec {
   readonly unharden?: { readonly removeLimits: boolean };
   /** A template bind-mounted read-only over the proxy image's nginx template. */
   readonly proxyTemplateText?: string;
+  /** A change to every container's `podman create` arguments (bench/variants.ts). */
+  readonly createTransform?: CreateTransform;
+  /** Remove the pod's CPU quota (`--cpus`), keep its memory limit. */
+  readonly noCpuCap?: boolean;
 }
 
 export interface RunningPod {
@@ -164,7 +168,17 @@ export async function startPod(
       args = withExtraFlags(args, ['--volume', mount]);
       changes.push({ container: c.name, removed: [], added: [`--volume <variant template>:${task.proxyTemplate.pathInImage}:ro`] });
     }
+    if (spec.createTransform) {
+      const t = spec.createTransform(args);
+      args = t.args;
+      changes.push({ container: c.name, removed: t.removed, added: t.added });
+    }
     createArgs[c.name] = args;
+  }
+  if (spec.noCpuCap) {
+    const p = podWithoutCpuCap(podArgs);
+    podArgs = p.args;
+    podRemoved = p.removed;
   }
   if (spec.unharden?.removeLimits) {
     const p = podWithoutLimits(podArgs);

@@ -12,9 +12,11 @@
  * --render RESULTS.json (write the report again from a run's raw results, measuring nothing).
  * Progress goes to stderr.
  */
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { PodmanEngine } from '../lib/local/engines/podman-engine';
 import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
@@ -32,11 +34,13 @@ import {
   unitTests,
 } from './devloop';
 import { containerCpuNs, containerMemory, cpuDelta, imageSizes, podCpu, podMemory } from './footprint';
+import type { FastcgiLoadResult } from './fastcgi-load';
 import { describeMachine } from './machine';
 import { paced } from './paced';
 import { BENCH_LABEL, prepareTask, removeAllPods, startPod, type BenchTask, type RunningPod, type VariantSpec } from './pods';
-import { renderReport, type Results, type WrkRun } from './report';
-import { templateWithoutFeatures } from './variants';
+import { renderReport, type LatencyLevel, type Results, type WrkRun } from './report';
+import { probeCosts } from './probe-cost';
+import { composeTransforms, templateReturning200, templateWithoutFeatures, withConmonInPod, withHealthInterval } from './variants';
 import { runWrk, writeWrkScript } from './wrk';
 
 const argv = process.argv.slice(2);
@@ -53,9 +57,39 @@ for (const a of argv) {
 }
 
 /** Every duration and count of a run. */
+const LATENCY_FRACTIONS = [0.25, 0.5, 0.75, 0.9];
+/** At most pm.max_children (5) kept-open connections: a php-fpm worker serves one connection at a time. */
+const FASTCGI_CONNECTIONS = 4;
+const execFileAsync = promisify(execFile);
 const CONFIG = QUICK
-  ? { rounds: 1, wrkS: 1, warmupS: 0, connections: 8, threads: 1, limiterS: 2, limiterLevels: [1, 10], idleS: 1, synthRounds: 0, upCachedRuns: 0 }
-  : { rounds: 6, wrkS: 10, warmupS: 3, connections: 8, threads: 1, limiterS: 5, limiterLevels: [1, 2, 5, 10, 20], idleS: 10, synthRounds: 5, upCachedRuns: 3 };
+  ? {
+      rounds: 1,
+      wrkS: 1,
+      warmupS: 0,
+      connections: 8,
+      threads: 1,
+      limiterS: 2,
+      limiterLevels: [1, 10],
+      idleS: 1,
+      synthRounds: 0,
+      upCachedRuns: 0,
+      latency: { rounds: 1, levelS: 1, capacityS: 1, fractions: LATENCY_FRACTIONS, probeSamples: 1, idleS: 1 },
+    }
+  : {
+      // 4 rounds (was 6) to leave time for the open-loop section; the alternation is unchanged.
+      rounds: 4,
+      wrkS: 10,
+      warmupS: 3,
+      connections: 8,
+      threads: 1,
+      limiterS: 5,
+      limiterLevels: [1, 2, 5, 10, 20],
+      idleS: 10,
+      synthRounds: 5,
+      upCachedRuns: 3,
+      // idleS 30: one full probe interval of the template (30 s), so the idle CPU includes its probes.
+      latency: { rounds: 2, levelS: 12, capacityS: 8, fractions: LATENCY_FRACTIONS, probeSamples: 7, idleS: 30 },
+    };
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 const LOAD_CLIENT = '198.18.100.1';
@@ -64,7 +98,11 @@ const EXEMPT_RATE = '100000';
 
 const reporter = createReporter(process.stderr);
 /** Quick mode probes health every 250 ms while the containers start; the full run starts them as `secure-ecs local up` does. */
-const podOptions = (workDir: string) => ({ workDir, reporter, startPeriodProbeMs: QUICK ? 250 : undefined });
+// Pods start with probes every second (250 ms in quick mode) during the health start period, not one
+// Interval apart as `secure-ecs local up` and an ECS host probe: the bench measures running pods, and
+// with 30 s probes each of its pod starts would otherwise wait a minute. Steady-state probes keep
+// the definition's Interval.
+const podOptions = (workDir: string) => ({ workDir, reporter, startPeriodProbeMs: QUICK ? 250 : 1000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
@@ -113,6 +151,7 @@ async function main(): Promise<number> {
     hardening: { variants: [], runs: [] },
     features: { proxy: task.proxy, removed: [], runs: [] },
     limiter: { rate, burst, durationS: CONFIG.limiterS, levels: [], secondClientRate: rate / 2 },
+    latency: { ...CONFIG.latency, capacityRps: 0, variants: [], runs: [], probes: [], idle: [], floors: {} },
     devloop: {},
   };
 
@@ -162,6 +201,9 @@ async function main(): Promise<number> {
     { id: 'features-off', label: 'proxy features off', env: exempt, proxyTemplateText: off.text },
   ];
   await alternate(engine, task, featureVariants, work, script, results.features.runs, () => undefined);
+
+  // 6. Open-loop latency under the task's CPU cap, probe cost and idle CPU.
+  await latency(engine, task, exempt, work, script, results);
 
   await reporter.step('stop the last pods', () => Promise.all(stops));
 
@@ -302,6 +344,182 @@ async function limiter(pod: RunningPod, results: Results): Promise<void> {
   }
 }
 
+/**
+ * The variants of the open-loop section: the template as synthesized, the template as it was before
+ * issue 13 (probes every 10 s, conmon inside the task cgroup), each of those two changes alone, no
+ * probes during the measurement (ECS's longest interval, 300 s: the runner still probes every second
+ * of the start period, so the task starts as usual) and no task CPU cap (a capacity figure).
+ */
+function latencyVariants(exempt: VariantSpec['env']): VariantSpec[] {
+  return [
+    { id: 'lat-template', label: 'template task', env: exempt },
+    {
+      id: 'lat-before',
+      label: 'before: probes every 10 s, conmon in the task cgroup',
+      env: exempt,
+      createTransform: composeTransforms(withHealthInterval(10), withConmonInPod),
+    },
+    { id: 'lat-10s', label: 'probes every 10 s', env: exempt, createTransform: withHealthInterval(10) },
+    { id: 'lat-noprobe', label: 'no probe while measured (interval 300 s)', env: exempt, createTransform: withHealthInterval(300) },
+    { id: 'lat-nocap', label: 'no task CPU cap', env: exempt, noCpuCap: true },
+  ];
+}
+
+async function latency(engine: PodmanEngine, task: BenchTask, exempt: VariantSpec['env'], work: string, script: string, results: Results): Promise<void> {
+  const L = CONFIG.latency;
+  const podman = engine.podman;
+  const variants = latencyVariants(exempt);
+  const wrkOpts = (port: number, durationS: number) => ({
+    url: `http://127.0.0.1:${port}/`,
+    connections: CONFIG.connections,
+    threads: CONFIG.threads,
+    headers: { 'X-Forwarded-For': LOAD_CLIENT },
+    script,
+    durationS,
+  });
+  // The capacity the levels are fractions of: the template task, closed loop, measured first.
+  const first = await startPod(engine, task, variants[0], podOptions(work));
+  try {
+    results.latency.capacityRps = await reporter.step(`capacity of the template task: wrk ${L.capacityS} s`, async (s) => {
+      if (CONFIG.warmupS) await runWrk(wrkOpts(first.port, CONFIG.warmupS));
+      const w = await runWrk(wrkOpts(first.port, L.capacityS));
+      s.done(`${w.rps.toFixed(0)} req/s`);
+      return w.rps;
+    });
+    // The php-fpm floor: the same pool answering the request nginx sends, from a FastCGI client in
+    // the pod's network namespace (the pool accepts 127.0.0.1 only), nginx not involved.
+    results.latency.floors.phpFpm = await reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${L.capacityS} s`, async (s) => {
+      const appName = first.containerNames[task.app];
+      const pid = (await podman.ok('app pid', ['container', 'inspect', '--format', '{{.State.Pid}}', appName])).trim();
+      // Bundled to plain JavaScript first, so the client needs nothing but node inside the namespace.
+      const bundle = path.join(work, 'fastcgi-load.js');
+      await execFileAsync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+        path.join(ROOT, 'bench', 'fastcgi-load-cli.ts'),
+        '--bundle',
+        '--platform=node',
+        '--target=node20',
+        `--outfile=${bundle}`,
+        '--log-level=warning',
+      ]);
+      const load = (durationS: number) =>
+        execFileAsync('nsenter', [
+          `--net=/proc/${pid}/ns/net`,
+          '--',
+          process.execPath,
+          bundle,
+          '--port',
+          '9000',
+          '--connections',
+          String(FASTCGI_CONNECTIONS),
+          '--duration',
+          String(durationS),
+        ]).then((x) => {
+          const line = x.stdout.trim().split('\n').pop() ?? '';
+          if (!line.startsWith('{'))
+            throw new Error(`php-fpm floor: the FastCGI client printed no result (stdout ${JSON.stringify(x.stdout)}, stderr ${JSON.stringify(x.stderr)})`);
+          return JSON.parse(line) as FastcgiLoadResult;
+        });
+      if (CONFIG.warmupS) await load(CONFIG.warmupS);
+      const [pod0, app0] = [await podCpu(podman, first.name), await containerCpuNs(podman, appName)];
+      const r = await load(L.capacityS);
+      const [pod1, app1] = [await podCpu(podman, first.name), await containerCpuNs(podman, appName)];
+      if (r.ok !== r.requests || !r.requests) throw new Error(`php-fpm floor: ${r.ok} of ${r.requests} requests answered 200`);
+      const floor = {
+        rps: r.rps,
+        connections: FASTCGI_CONNECTIONS,
+        appUsPerRequest: (app1 - app0) / 1000 / r.requests,
+        podUsPerRequest: cpuDelta(pod0, pod1).usageNs / 1000 / r.requests,
+      };
+      s.done(`${r.rps.toFixed(0)} req/s, app ${floor.appUsPerRequest.toFixed(0)} µs/request`);
+      return floor;
+    });
+  } finally {
+    stopInBackground(first);
+  }
+  // The nginx floor: the proxy answering `return 200` itself, the same closed-loop load.
+  const floorPod = await startPod(
+    engine,
+    task,
+    { id: 'floor-nginx', label: 'nginx floor: return 200', env: exempt, proxyTemplateText: templateReturning200(task.proxyTemplate.text) },
+    podOptions(work),
+  );
+  try {
+    results.latency.floors.nginx = await reporter.step(`nginx floor (return 200): wrk ${L.capacityS} s`, async (s) => {
+      if (CONFIG.warmupS) await runWrk(wrkOpts(floorPod.port, CONFIG.warmupS));
+      const proxyName = floorPod.containerNames[task.proxy];
+      const [pod0, proxy0] = [await podCpu(podman, floorPod.name), await containerCpuNs(podman, proxyName)];
+      const w = await runWrk(wrkOpts(floorPod.port, L.capacityS));
+      const [pod1, proxy1] = [await podCpu(podman, floorPod.name), await containerCpuNs(podman, proxyName)];
+      const floor = { rps: w.rps, proxyUsPerRequest: (proxy1 - proxy0) / 1000 / w.requests, podUsPerRequest: cpuDelta(pod0, pod1).usageNs / 1000 / w.requests };
+      s.done(`${w.rps.toFixed(0)} req/s, proxy ${floor.proxyUsPerRequest.toFixed(0)} µs/request`);
+      return floor;
+    });
+  } finally {
+    stopInBackground(floorPod);
+  }
+  const rates = L.fractions.map((fr) => Math.max(1, Math.round(fr * results.latency.capacityRps)));
+  for (let round = 1; round <= L.rounds; round++) {
+    for (const v of round % 2 ? variants : [...variants].reverse()) {
+      const pod = await startPod(engine, task, v, podOptions(work));
+      if (!results.latency.variants.find((x) => x.id === v.id))
+        results.latency.variants.push({
+          id: v.id,
+          label: v.label,
+          changes: pod.changes.filter((c) => c.removed.length || c.added.length),
+          podRemoved: pod.podRemoved,
+        });
+      try {
+        if (round === 1 && (v.id === 'lat-template' || v.id === 'lat-before')) {
+          const costs = await reporter.step(`${v.label}: CPU per probe, ${L.probeSamples} probes per command and container`, async (s) => {
+            const c = await probeCosts(podman, pod.name, pod.containerNames, L.probeSamples);
+            s.done(
+              c
+                .map(
+                  (x) => `${x.container} ${x.command}: pod ${x.podMs.toFixed(1)} ms (container ${x.containerMs.toFixed(1)}, conmon ${x.conmonMs.toFixed(1)})`,
+                )
+                .join('; '),
+            );
+            return c;
+          });
+          results.latency.probes.push({ variant: v.id, costs });
+          const idle = await reporter.step(`${v.label}: idle ${L.idleS} s`, async (s) => {
+            const before = await podCpu(podman, pod.name);
+            await sleep(L.idleS * 1000);
+            const d = cpuDelta(before, await podCpu(podman, pod.name));
+            s.done(`${(d.usageNs / 1e6 / L.idleS).toFixed(2)} ms CPU per second, ${d.throttled} throttled periods`);
+            return d;
+          });
+          results.latency.idle.push({ variant: v.id, seconds: L.idleS, cpu: idle });
+        }
+        const levels: LatencyLevel[] = [];
+        for (const [i, fraction] of L.fractions.entries()) {
+          levels.push(
+            await reporter.step(`round ${round}/${L.rounds} ${v.label}: open loop ${rates[i]} req/s (${fraction * 100}%) for ${L.levelS} s`, async (s) => {
+              const before = await podCpu(podman, pod.name);
+              const r = await paced({ port: pod.port, path: '/', ratePerS: rates[i], durationS: L.levelS, client: LOAD_CLIENT, maxSockets: 16 });
+              const cpu = cpuDelta(before, await podCpu(podman, pod.name));
+              s.done(
+                `p50 ${r.latency.p50Ms.toFixed(2)} ms, p90 ${r.latency.p90Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, ok ${r.ok}/${r.sent}, throttled ${cpu.throttled}/${cpu.periods}`,
+              );
+              return { fraction, ratePerS: rates[i], paced: r, cpu };
+            }),
+          );
+        }
+        const closed = await reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
+          const before = await podCpu(podman, pod.name);
+          const w = await runWrk(wrkOpts(pod.port, L.capacityS));
+          const cpu = cpuDelta(before, await podCpu(podman, pod.name));
+          s.done(`${w.rps.toFixed(0)} req/s, p99 ${w.p99Ms.toFixed(2)} ms, pod ${(cpu.usageNs / 1000 / w.requests).toFixed(0)} µs/request`);
+          return { wrk: w, cpu };
+        });
+        results.latency.runs.push({ variant: v.id, round, levels, ...closed });
+      } finally {
+        stopInBackground(pod);
+      }
+    }
+  }
+}
+
 async function devloop(podman: Podman, results: Results, work: string, assemblyDir: string): Promise<void> {
   const app = projectAppCommand();
   if (QUICK) {
@@ -349,6 +567,19 @@ function assertNumbers(r: Results): string[] {
     for (const x of runs) positive(`${v} req/s`, x.wrk.rps);
   }
   if (r.limiter.levels.length !== CONFIG.limiterLevels.length) problems.push('limiter: levels missing');
+  positive('latency: capacity', r.latency.capacityRps);
+  for (const run of r.latency.runs) {
+    positive(`latency ${run.variant} saturation req/s`, run.wrk.rps);
+    for (const l of run.levels) {
+      positive(`latency ${run.variant} ${l.fraction * 100}% p99`, l.paced.latency.p99Ms);
+      if (l.paced.ok !== l.paced.sent) problems.push(`latency ${run.variant} ${l.fraction * 100}%: ${l.paced.ok}/${l.paced.sent} answered 2xx`);
+    }
+  }
+  if (r.latency.runs.length !== latencyVariants({}).length * CONFIG.latency.rounds) problems.push('latency: runs missing');
+  for (const p of r.latency.probes) for (const c of p.costs) positive(`probe cost ${p.variant} ${c.container} ${c.command}`, c.podMs);
+  if (r.latency.probes.length !== 2) problems.push('latency: probe costs missing');
+  positive('nginx floor µs/request', r.latency.floors.nginx?.proxyUsPerRequest);
+  positive('php-fpm floor µs/request', r.latency.floors.phpFpm?.appUsPerRequest);
   for (const l of r.limiter.levels) {
     positive(`limiter ${l.multiple}x accepted`, l.flood.ok);
     positive(`limiter ${l.multiple}x second client`, l.second.ok);

@@ -37,6 +37,7 @@ const FLAG_ARITY: Record<string, 0 | 1> = {
   '--cap-add': 1,
   '--device': 1,
   '--cgroupns': 1,
+  '--cgroups': 1,
   '--pull': 1,
   '--entrypoint': 1,
   '--volume': 1,
@@ -208,4 +209,73 @@ export function templateWithoutFeatures(template: string): { text: string; remov
     if (!r.lines.length) throw new Error(`the proxy template has no line for "${r.feature}" any more: update PROXY_FEATURES in bench/variants.ts`);
   }
   return { text: kept.join('\n'), removed };
+}
+
+/** A transform of one container's `podman create` arguments (a latency variant), with what it changed. */
+export type CreateTransform = (args: readonly string[]) => { args: string[]; removed: string[]; added: string[] };
+
+/** Remove the flags `drop` selects and add `add` (flag, value pairs or boolean flags) before the image. */
+function editFlags(args: readonly string[], drop: (f: { flag: string; value?: string }) => boolean, add: { flag: string; value?: string }[]) {
+  const p = parseCreateArgs(args);
+  const show = (f: { flag: string; value?: string }) => (f.value === undefined ? f.flag : `${f.flag} ${f.value}`);
+  const removed = p.flags.filter(drop).map(show);
+  const flags = [...p.flags.filter((f) => !drop(f)), ...add];
+  return { args: formatCreateArgs({ ...p, flags }), removed, added: add.map(show) };
+}
+
+/** The health check probed every `seconds` instead of the definition's interval. */
+export function withHealthInterval(seconds: number): CreateTransform {
+  if (!(Number.isInteger(seconds) && seconds >= 5 && seconds <= 300))
+    throw new Error(`health-check interval: got ${seconds}; ECS allows whole seconds from 5 to 300 (HealthCheck.Interval)`);
+  return (args) => {
+    if (!parseCreateArgs(args).flags.some((f) => f.flag === '--health-interval')) throw new Error('withHealthInterval: the container has no --health-interval');
+    return editFlags(args, (f) => f.flag === '--health-interval', [{ flag: '--health-interval', value: `${seconds}s` }]);
+  };
+}
+
+/** conmon back inside the pod cgroup (podman's default, --cgroups=enabled): the local placement before issue 13. */
+export const withConmonInPod: CreateTransform = (args) => {
+  if (!parseCreateArgs(args).flags.some((f) => f.flag === '--cgroups' && f.value === 'no-conmon'))
+    throw new Error('withConmonInPod: the translator no longer emits --cgroups no-conmon; update bench/variants.ts');
+  return editFlags(args, (f) => f.flag === '--cgroups', []);
+};
+
+/** Apply transforms in order, collecting what they changed. */
+export function composeTransforms(...ts: CreateTransform[]): CreateTransform {
+  return (args) => {
+    let cur = [...args];
+    const removed: string[] = [];
+    const added: string[] = [];
+    for (const t of ts) {
+      const r = t(cur);
+      cur = r.args;
+      removed.push(...r.removed);
+      added.push(...r.added);
+    }
+    return { args: cur, removed, added };
+  };
+}
+
+/** The pod without its CPU quota (`--cpus`), memory limit kept: the task's capacity without the cap. */
+export function podWithoutCpuCap(args: readonly string[]): { args: string[]; removed: string[] } {
+  const i = args.indexOf('--cpus');
+  if (i < 0) return { args: [...args], removed: [] };
+  return { args: [...args.slice(0, i), ...args.slice(i + 2)], removed: [`--cpus ${args[i + 1]}`] };
+}
+
+/**
+ * The nginx floor: the same template with the public `location /` answering `return 200` itself
+ * instead of passing to php-fpm. `return` ends the request in nginx's rewrite phase, before limit_req
+ * and limit_conn (https://nginx.org/en/docs/dev/development_guide.html#http_phases); the response
+ * headers and the access log still run.
+ */
+export function templateReturning200(template: string): string {
+  const pass = 'fastcgi_pass ${APP_FASTCGI_ADDRESS};';
+  const start = template.indexOf('location / {');
+  const at = start < 0 ? -1 : template.indexOf(pass, start);
+  // The block ends at the first line holding only "}" (its ${...} placeholders contain braces).
+  const end = start < 0 ? -1 : template.slice(start).search(/\n\s*\}\s*(\n|$)/) + start;
+  if (start < 0 || at < 0 || at > end)
+    throw new Error(`the proxy template has no \`${pass}\` in \`location / {\`: update templateReturning200 in bench/variants.ts`);
+  return `${template.slice(0, at)}default_type text/plain;\n            return 200 "ok\\n";${template.slice(at + pass.length)}`;
 }

@@ -48,7 +48,7 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
   test('has an exec-form health check', () => {
     expect(c().HealthCheck).toEqual({
       Command: ['CMD', '/usr/local/bin/healthcheck'],
-      Interval: 10,
+      Interval: 30,
       Timeout: 5,
       Retries: 3,
       StartPeriod: 15,

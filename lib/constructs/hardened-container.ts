@@ -90,7 +90,13 @@ export class HardenedContainer extends ecs.ContainerDefinition {
       stopTimeout: props.stopTimeout ?? Duration.seconds(30),
       healthCheck: {
         command: ['CMD', ...props.healthCheckCommand],
-        interval: Duration.seconds(10),
+        // ECS's default interval (HealthCheck.Interval, 30 s). Every probe is a `docker exec`, and
+        // runc's exec alone costs about 21 ms of CPU charged to the container's cgroup
+        // (docs/benchmarks.md, "Health-check probes"): at task.cpu 256 (25 ms per 100 ms CFS period)
+        // each one throttles the whole task for a period. 10 s meant 6 stalls a minute across the two
+        // containers and a p99 far above the median under moderate load; 30 s is a third of that.
+        // An unhealthy container is marked after 3 x 30 s; the ALB's own check (15 s) sees sooner.
+        interval: Duration.seconds(30),
         timeout: Duration.seconds(5),
         retries: 3,
         startPeriod: Duration.seconds(15),

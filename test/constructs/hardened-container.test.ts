@@ -46,7 +46,7 @@ describe('HardenedContainer', () => {
         StopTimeout: 30,
         Ulimits: CONTAINER_ULIMITS.map((u) => ({ Name: u.name, SoftLimit: u.softLimit, HardLimit: u.hardLimit })),
         LinuxParameters: { Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true },
-        HealthCheck: { Command: ['CMD', '/usr/local/bin/healthcheck'], Interval: 10, Timeout: 5, Retries: 3, StartPeriod: 15 },
+        HealthCheck: { Command: ['CMD', '/usr/local/bin/healthcheck'], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 15 },
         RestartPolicy: { Enabled: true, RestartAttemptPeriod: 60 },
         LogConfiguration: {
           LogDriver: 'awslogs',

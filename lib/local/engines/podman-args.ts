@@ -96,8 +96,14 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   if (c.init) a.push('--init');
   // Runner-wide choices that make the container behave as under Docker on an ECS host:
   // --cgroupns=private as Docker on cgroup v2 hosts (AL2023), so the container sees only its own cgroup;
-  // --pull=never because the image was just built or checked.
-  a.push('--cgroupns', 'private', '--pull', 'never');
+  // --pull=never because the image was just built or checked;
+  // --cgroups=no-conmon keeps podman's conmon (the container's and every `podman exec` / healthcheck
+  // session's) in the runner's cgroup instead of a `conmon` sub-cgroup of the pod (podman-create(1),
+  // --cgroups). On ECS the container's supervisor (containerd-shim) is outside the task cgroup, so a
+  // conmon inside it charged the local task about 14 ms of CPU per health-check probe that a
+  // deployed task never pays: more than half the 25 ms per 100 ms quota of task.cpu 256
+  // (docs/benchmarks.md, "Health-check probes").
+  a.push('--cgroupns', 'private', '--pull', 'never', '--cgroups', 'no-conmon');
   if (c.entrypoint) a.push('--entrypoint', JSON.stringify(c.entrypoint));
   return [...a, c.image, ...(c.command ?? [])];
 }

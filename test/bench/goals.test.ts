@@ -1,0 +1,74 @@
+import { capacityGoal, cpuFloorGoal, hardeningGoals, openLoopGoal, straddles } from '../../bench/goals';
+
+describe('hardening goals compare hardened and unhardened at the same task limits', () => {
+  test('met when the ratios are inside the goals', () => {
+    const [tput, p99] = hardeningGoals({ rps: 960, p99: 89 }, { rps: 1000, p99: 88 }, [0.96, 0.97]);
+    expect(tput).toMatchObject({ met: true, goal: '>= 0.95' });
+    expect(tput.result).toMatch(/^0\.96 \(hardened 960 req\/s vs unhardened 1000 req\/s/);
+    expect(p99).toMatchObject({ met: true, goal: '<= 1.1x' });
+  });
+  test('missed when the hardening costs throughput or tail latency', () => {
+    const [tput, p99] = hardeningGoals({ rps: 900, p99: 120 }, { rps: 1000, p99: 100 }, [0.9]);
+    expect(tput.met).toBe(false);
+    expect(tput.reason).toContain('10.0% of the throughput');
+    expect(p99.met).toBe(false);
+  });
+  test('a met median with a round below the goal says so', () => {
+    const [tput] = hardeningGoals({ rps: 990, p99: 1 }, { rps: 1000, p99: 1 }, [0.9, 1.0, 1.02]);
+    expect(tput.met).toBe(true);
+    expect(tput.reason).toContain('1 of 3 rounds');
+  });
+});
+
+describe('open-loop goal', () => {
+  const level = (fraction: number, p99Ms: number, rounds = [p99Ms]) => ({ fraction, ratePerS: fraction * 600, p99Ms, p99PerRoundMs: rounds });
+  test('met only if every named level is at or under the limit', () => {
+    expect(openLoopGoal([level(0.25, 4), level(0.5, 10), level(0.75, 80)], [0.25, 0.5], 10).met).toBe(true);
+    expect(openLoopGoal([level(0.25, 4), level(0.5, 10.5)], [0.25, 0.5], 10).met).toBe(false);
+  });
+  test('names a round that alone would miss', () => {
+    expect(openLoopGoal([level(0.25, 4, [3, 30, 4]), level(0.5, 5)], [0.25, 0.5], 10).reason).toContain('30.00 ms');
+  });
+  test('a missing level is an error naming what was measured', () => {
+    expect(() => openLoopGoal([level(0.25, 4)], [0.25, 0.5], 10)).toThrow('no level at 50% of capacity (measured: 25%)');
+  });
+});
+
+describe('capacity goal', () => {
+  test('within 5% of before, or better', () => {
+    expect(capacityGoal(960, 1000, [0.96]).met).toBe(true);
+    expect(capacityGoal(1100, 1000, [1.1]).met).toBe(true);
+    expect(capacityGoal(940, 1000, [0.94]).met).toBe(false);
+  });
+});
+
+describe('CPU floor goal', () => {
+  test('ratio to the sum of the two floors', () => {
+    const g = cpuFloorGoal(260, { nginxUs: 100, phpFpmUs: 100 });
+    expect(g).toMatchObject({ met: true, result: '1.30x (260 µs vs 100 + 100 µs)' });
+    expect(cpuFloorGoal(261, { nginxUs: 100, phpFpmUs: 100 }).met).toBe(false);
+  });
+  test('not met, and says which floor is missing, when a floor was not measured', () => {
+    const g = cpuFloorGoal(300, { nginxUs: 100 });
+    expect(g.met).toBe(false);
+    expect(g.reason).toBe('not measured in this run: php-fpm over FastCGI');
+  });
+});
+
+test('straddles: undefined when every round meets the goal', () => {
+  expect(straddles([1, 1.1], 0.95, 'median')).toBeUndefined();
+  expect(straddles([0.3, 0.5], 0.4, 'mean', true)).toContain('1 of 2 rounds');
+});
+
+test('CPU floor goal: a miss names each container against its floor', () => {
+  const g = cpuFloorGoal(380, { nginxUs: 22, phpFpmUs: 160 }, 1.3, { proxyUs: 120, appUs: 190 });
+  expect(g.met).toBe(false);
+  expect(g.reason).toContain('the proxy container spends 120 µs per proxied request against 22 µs');
+  expect(g.reason).toContain('the app 190 µs against 160 µs');
+});
+
+test('open-loop miss: the reason tells a probe stall from throttling without probes', () => {
+  const l = (fraction: number, p99Ms: number) => ({ fraction, ratePerS: 100, p99Ms, p99PerRoundMs: [p99Ms] });
+  expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 3)]).reason).toContain("the miss is the probes' stall");
+  expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 25)]).reason).toContain('the quota itself throttles at this load');
+});
