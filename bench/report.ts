@@ -473,7 +473,7 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
     `The bench synthesizes the app once with the project's own command (\`${r.synth.command.replace(/-o \S+/, '-o <work>/cdk.out')}\`, ${secs(r.synth.ms)}) and builds every pod from that assembly ` +
       "with the local runner's modules (lib/local/): the cloud assembly reader, the translator from the task definition to `podman pod create` / `podman create` arguments, " +
       'the image builder (the images are the CDK assets, tagged with their asset hash) and the TaskRunner, which starts the containers in dependency order, waits until each is HEALTHY ' +
-      'and then supervises them exactly as `secure-ecs local up` does (one `podman inspect` a second, the health checks on the definition's Interval; during the start period every second, so pods start fast) in every variant. ' +
+      "and then supervises them exactly as `secure-ecs local up` does (one `podman inspect` a second, the health checks on the definition's Interval; during the start period every second, so pods start fast) in every variant. " +
       `The task runs under the template's limits: Cpu ${r.template.taskCpu} (${taskVcpu} vCPU, a CFS quota on the pod), Memory ${r.template.taskMemory} MiB; ` +
       r.template.containers.map((c) => `${c.name}: user ${c.user}, ${c.memoryMiB} MiB, ${c.cpu} CPU shares`).join('; ') +
       '. Pods are named `bench-<variant>-<pid>`, labelled `secure-ecs.bench` and publish only on 127.0.0.1 (ports 18000-18999). ' +
