@@ -169,7 +169,13 @@ export class TaskRunner {
       this.say('ready', `task RUNNING: ${this.plan.containers.map(shown).join(', ')}`);
     } catch (e) {
       const err = e instanceof LocalStepError ? e : new LocalStepError('start', (e as Error).message);
-      const failing = this.plan.containers.find((c) => c.name === this.blame) ?? this.plan.containers.find((c) => this.isFailed(c.name));
+      // Stopped while starting (a signal): let the stop's own steps finish first, so the failure
+      // closes no stop step, and show no container's logs (nothing failed inside the task).
+      const interrupted = this.status === 'STOPPING' || this.status === 'STOPPED';
+      if (interrupted) await this.stopped;
+      const failing = interrupted
+        ? undefined
+        : (this.plan.containers.find((c) => c.name === this.blame) ?? this.plan.containers.find((c) => this.isFailed(c.name)));
       const details = failing ? await this.diagnostics(failing) : [];
       this.say('failed', `${err.step}: ${err.message}`, failing?.name, details);
       await this.stop(`start failed: ${err.message}`);

@@ -126,6 +126,24 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
     await r.stop('test over');
   });
 
+  test('stopped while starting (Ctrl-C): the stop finishes its steps first, then the start is reported failed, without container logs', async () => {
+    const podman = new FakePodman(['p-app', 'p-proxy']);
+    podman.healthy = () => false;
+    const events: RunnerEvent[] = [];
+    const r = runner(APP_PROXY, podman, events);
+    const started = r.start().then(
+      () => 'started',
+      (e: Error) => e.message,
+    );
+    await until(() => podman.calls.some((c) => c[0] === 'healthcheck'));
+    await r.stop('SIGINT received by secure-ecs local up');
+    expect(await started).toContain('SIGINT received');
+    const failed = events.findIndex((e) => e.kind === 'failed');
+    const lastDone = events.map((e) => e.kind).lastIndexOf('done');
+    expect(failed).toBeGreaterThan(lastDone);
+    expect(events[failed].details ?? []).toEqual([]);
+  });
+
   test('an UNHEALTHY dependency with a StartTimeout: after it the dependent is not started and, being essential, stops the task; the last log lines shown', async () => {
     const podman = new FakePodman(['p-app', 'p-proxy']);
     podman.healthy = () => false;
