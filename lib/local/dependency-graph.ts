@@ -34,8 +34,11 @@ export interface DependencyState {
 
 export type Resolution =
   | { readonly kind: 'resolved' }
-  /** Not yet; the agent keeps waiting (and re-checks on every container event). */
-  | { readonly kind: 'waiting'; readonly why: string }
+  /**
+   * Not yet; the agent keeps waiting (and re-checks on every container event). `stalled`: the
+   * dependency is UNHEALTHY or stopped, so the wait may never end (the runner says so once).
+   */
+  | { readonly kind: 'waiting'; readonly why: string; readonly stalled: boolean }
   /** A terminal dependency error (graph.go DependencyError.IsTerminal): it can never be met. */
   | { readonly kind: 'never'; readonly why: string };
 
@@ -82,7 +85,7 @@ export function resolveDependency(dep: DependencyState, condition: DependencyCon
   // whole task (containerOrderingDependenciesCanResolve needs HealthStatusShouldBeReported).
   if (condition === 'HEALTHY' && !dep.hasHealthCheck) return { kind: 'never', why: `${dep.name} has no health check, so it can never be HEALTHY` };
   if (met(dep, condition)) return { kind: 'resolved' };
-  return { kind: 'waiting', why: waitingWhy(dep, condition) };
+  return { kind: 'waiting', ...waitingWhy(dep, condition) };
 }
 
 /** graph.go containerOrderingDependenciesIsResolved, for a dependent whose desired status is RUNNING. */
@@ -109,9 +112,9 @@ function describe(dep: DependencyState): string {
   return dep.hasHealthCheck ? `${state}, health ${dep.health}` : state;
 }
 
-function waitingWhy(dep: DependencyState, condition: DependencyCondition): string {
+function waitingWhy(dep: DependencyState, condition: DependencyCondition): { why: string; stalled: boolean } {
   const now = `${dep.name} is ${describe(dep)}`;
-  if (condition !== 'HEALTHY' || !dep.started) return now;
+  if (condition !== 'HEALTHY' || !dep.started) return { why: now, stalled: false };
   // Neither is terminal in the agent: Docker can report healthy after unhealthy, and a stopped
   // container may be restarted; a stopped one cannot time out, a running one only by StartTimeout.
   const limit = dep.stopped
@@ -119,7 +122,7 @@ function waitingWhy(dep: DependencyState, condition: DependencyCondition): strin
     : dep.startTimeoutS
       ? `until its StartTimeout of ${dep.startTimeoutS} s after its start`
       : 'it has no StartTimeout';
-  if (dep.stopped) return `${now}; the ECS agent keeps waiting for it to be HEALTHY (${limit}; a restart could still make it HEALTHY)`;
-  if (dep.health === 'UNHEALTHY') return `${now}; the ECS agent keeps waiting for it to be HEALTHY (${limit})`;
-  return now;
+  if (dep.stopped) return { why: `${now}; the ECS agent keeps waiting for it to be HEALTHY (${limit}; a restart could still make it HEALTHY)`, stalled: true };
+  if (dep.health === 'UNHEALTHY') return { why: `${now}; the ECS agent keeps waiting for it to be HEALTHY (${limit})`, stalled: true };
+  return { why: now, stalled: false };
 }

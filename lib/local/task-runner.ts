@@ -256,7 +256,7 @@ export class TaskRunner {
         if (!i || !l.started) continue;
         if (i.status === 'running') {
           if (i.startedAt !== l.probedRun) {
-            // A new run (first start or restart): first probe after 1 s in a start period, else after one interval.
+            // A new run (first start or restart): the first probe one start interval after it began, else one Interval.
             l.probedRun = i.startedAt;
             l.exitedUnhealthy = false;
             l.stayedStopped = false;
@@ -382,7 +382,7 @@ export class TaskRunner {
     for (;;) {
       if (this.status === 'STOPPING' || this.status === 'STOPPED') throw new LocalStepError(step, this.stoppedReason ?? 'the task is stopping');
       const now = this.now();
-      let waiting: { container: string; why: string } | undefined;
+      let waiting: { container: string; why: string; stalled: boolean } | undefined;
       for (const d of spec.dependsOn) {
         const r = resolveDependency(this.dependencyState(d.container), d.condition, now);
         if (r.kind === 'never') {
@@ -390,7 +390,7 @@ export class TaskRunner {
           this.say('done', `${d.container} can never be ${d.condition} for ${spec.name}: ${r.why}`, d.container);
           return r.why;
         }
-        if (r.kind === 'waiting') waiting ??= { container: d.container, why: r.why };
+        if (r.kind === 'waiting') waiting ??= { container: d.container, why: r.why, stalled: r.stalled };
       }
       if (!waiting) break;
       this.blame = waiting.container;
@@ -399,7 +399,7 @@ export class TaskRunner {
         lastText = waiting.why;
       }
       // A wait the agent would keep up indefinitely is said once, with the dependency's logs.
-      if (waiting.why.includes('keeps waiting') && !warned.has(waiting.why)) {
+      if (waiting.stalled && !warned.has(waiting.why)) {
         warned.add(waiting.why);
         const dep = this.live.get(waiting.container)!.spec;
         this.say('warn', `${spec.name} is not started yet: ${waiting.why}`, waiting.container, await this.diagnostics(dep));

@@ -34,6 +34,7 @@ describe('dependency graph (amazon-ecs-agent agent/engine/dependencygraph/graph.
     expect(r).toEqual({
       kind: 'waiting',
       why: 'app is exited with code 1, health UNHEALTHY; the ECS agent keeps waiting for it to be HEALTHY (a stopped dependency cannot time out; a restart could still make it HEALTHY)',
+      stalled: true,
     });
   });
 
