@@ -110,12 +110,16 @@ describe('OOM kills podman misses, from the kernel log (rootful podman)', () => 
       [[oomRecord(5)], [oomRecord(5), killedRecord(6)], false],
     ] as const) {
       let log: string[] = [...before];
+      let logReads = 0;
       const podman = new ExitingPodman();
-      const engine = new PodmanEngine(podman, INFO, 'l', () => parseKmsg(log));
+      const engine = new PodmanEngine(podman, INFO, 'l', () => (logReads++, parseKmsg(log)));
       expect((await engine.inspectContainers(['t-app'])).get('t-app')?.oomKilled).toBe(false);
       log = [...after];
       podman.running = false;
       expect((await engine.inspectContainers(['t-app'])).get('t-app')?.oomKilled).toBe(expected);
+      // The runner inspects a stopped container every second: the verdict is kept, the log read once per run end.
+      expect((await engine.inspectContainers(['t-app'])).get('t-app')?.oomKilled).toBe(expected);
+      expect(logReads).toBe(2);
     }
     const reads: number[] = [];
     const rootless = new PodmanEngine(new ExitingPodman(), { ...INFO, rootless: true }, 'l', () => (reads.push(1), []));

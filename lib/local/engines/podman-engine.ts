@@ -47,7 +47,7 @@ export class PodmanEngine implements ContainerEngine {
   ) {}
 
   /** Per container id: the run being watched for OOM kills, and the kernel log's last record when it was first seen. */
-  private readonly oomWatch = new Map<string, { startedAt: string; afterSeq: number }>();
+  private readonly oomWatch = new Map<string, { startedAt: string; afterSeq: number; killed?: boolean }>();
 
   /** A working podman with the runner's containers.conf, or a LocalStepError saying why not. */
   static async connect(facts: HostFacts, labelKey: string): Promise<PodmanEngine> {
@@ -406,8 +406,9 @@ export class PodmanEngine implements ContainerEngine {
       return status;
     }
     if (!watch || watch.startedAt !== startedAt) return status;
-    const killed = (this.kernelLog() ?? []).some((r) => r.seq > watch.afterSeq && isOomKillOf(r, id));
-    return killed ? { ...status, oomKilled: true } : status;
+    // The kernel log is read once per ended run: the runner inspects a stopped container every second.
+    watch.killed ??= (this.kernelLog() ?? []).some((r) => r.seq > watch.afterSeq && isOomKillOf(r, id));
+    return watch.killed ? { ...status, oomKilled: true } : status;
   }
 
   async inspectRaw(name: string): Promise<any | undefined> {
