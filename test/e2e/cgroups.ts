@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { engine, inspect } from './helpers';
 
 const MOUNT = '/sys/fs/cgroup';
-const v2 = existsSync(path.join(MOUNT, 'cgroup.controllers'));
+/** The host has the unified (v2) hierarchy. */
+export const v2 = existsSync(path.join(MOUNT, 'cgroup.controllers'));
 
 /** One cgroup: a directory per controller on v1, one directory on v2. */
 export class Cgroup {

@@ -5,10 +5,10 @@
  * expected value is read from the synthesized template (cdk.out), never re-declared here.
  * Load stays on 127.0.0.1 and is bounded (a 3 s burst of at most 1500 requests).
  */
-import { readFileSync, readlinkSync } from 'node:fs';
-import * as path from 'node:path';
+import { readlinkSync } from 'node:fs';
 import { cli, engine, inside, inspect, namespaceOwner, newClient, raw, request, sleep, stopContainer, tcpRefused, ulimitsOf } from './helpers';
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
+import { taskCgroup, v2 } from './cgroups';
 
 const POD = `secure-ecs-e2e-${process.pid}`;
 let t: TaskUnderTest;
@@ -305,18 +305,8 @@ describe('hardening at runtime, per container', () => {
       expect(upOutput).toMatch(/Not honoured locally[\s\S]*\n {2}task\.Cpu: [\s\S]*\n {2}task\.Memory: /);
       return;
     }
-    const cg = await (await engine()).taskCgroup(POD);
-    expect(cg).toBeDefined();
-    const v2 = (() => {
-      try {
-        readFileSync('/sys/fs/cgroup/cgroup.controllers');
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    const read = (ctl: string, file: string) =>
-      readFileSync(v2 ? path.join('/sys/fs/cgroup', cg!.v2!, file) : path.join('/sys/fs/cgroup', ctl, cg!.v1[ctl], file), 'utf8').trim();
+    const cg = await taskCgroup(POD);
+    const read = (ctl: string, file: string) => cg.read(ctl, file);
     if (v2) {
       expect(Number(read('memory', 'memory.max'))).toBe(Number(task.Memory) * MiB);
       const [quota, period] = read('cpu', 'cpu.max').split(' ').map(Number);
