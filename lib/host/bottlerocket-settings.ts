@@ -1,4 +1,5 @@
 import { stringify } from 'smol-toml';
+import { HOST_DEFAULT_ULIMITS } from './daemon-defaults';
 
 /**
  * The host policy of lib/host/instance-user-data.sh, expressed as Bottlerocket settings (TOML user
@@ -23,11 +24,11 @@ import { stringify } from 'smol-toml';
  * docs/security-model.md "Bottlerocket hosts" lists what has no equivalent.
  */
 
-/** Container default ulimits, the same numbers the AL2023 daemon.json gets (CIS Docker 2.8). */
-export const BOTTLEROCKET_DEFAULT_ULIMITS = {
-  'max-open-files': { 'soft-limit': 32768, 'hard-limit': 65536 },
-  'max-processes': { 'soft-limit': 4096, 'hard-limit': 8192 },
-} as const;
+/** The hosts' default ulimits (lib/host/daemon-defaults.ts) under Bottlerocket's rlimit names. */
+const BOTTLEROCKET_DEFAULT_ULIMITS = {
+  'max-open-files': { 'soft-limit': HOST_DEFAULT_ULIMITS.nofile.soft, 'hard-limit': HOST_DEFAULT_ULIMITS.nofile.hard },
+  'max-processes': { 'soft-limit': HOST_DEFAULT_ULIMITS.nproc.soft, 'hard-limit': HOST_DEFAULT_ULIMITS.nproc.hard },
+};
 
 export interface BottlerocketSettingsProps {
   /** Seconds the agent waits after SIGTERM before SIGKILL. */
