@@ -111,7 +111,7 @@ export async function removeAllPods(): Promise<void> {
 }
 
 /** A free TCP port on 127.0.0.1 in 18000-18999. */
-export async function freeBenchPort(): Promise<number> {
+async function freeBenchPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 18000 + Math.floor(Math.random() * 1000);
     const free = await new Promise<boolean>((resolve) => {

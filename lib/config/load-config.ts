@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { ConfigError } from './validate-config';
 
 /** cdk.json context key that holds the configuration object. */
-export const CONFIG_CONTEXT_KEY = 'secure-ecs';
+const CONFIG_CONTEXT_KEY = 'secure-ecs';
 /** Context key naming an optional JSON file of settings (`cdk synth -c configFile=prod.json`). */
-export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 
 type Json = Record<string, unknown>;
 

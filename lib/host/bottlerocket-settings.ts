@@ -41,7 +41,7 @@ export interface BottlerocketSettingsProps {
 }
 
 /** The `settings.ecs` keys this project sets; CDK writes `cluster` itself (MachineImageType.BOTTLEROCKET). */
-export function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Record<string, string | boolean> {
+function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Record<string, string | boolean> {
   return {
     // ECS_PRIVILEGED_DISABLED (ecs-base-conf negates it). false is the variant default
     // (shared-defaults/ecs.toml); written anyway so the user data states the policy and the audit reads it.
@@ -56,7 +56,7 @@ export function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Recor
 }
 
 /** Every other setting, as a `settings` table. */
-export function bottlerocketOtherSettings(props: BottlerocketSettingsProps): Record<string, unknown> {
+function bottlerocketOtherSettings(props: BottlerocketSettingsProps): Record<string, unknown> {
   return {
     kernel: { lockdown: 'integrity' },
     'host-containers': {

@@ -16,7 +16,7 @@ import { LABEL_KEY } from '../../lib/local/state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
-export const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
+const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
 const run = promisify(execFile);
 
 export async function buildCli(): Promise<void> {

@@ -181,10 +181,6 @@ export function setsAgentVariable(userData: string, name: string, value?: RegExp
   return false;
 }
 
-export function listNames(names: readonly string[]): string {
-  return names.join(', ');
-}
-
 /**
  * A rule on the ECS agent and host configuration: offline it reads the user data of launch
  * templates/configurations that start ECS container instances; live it reads the attributes each

@@ -44,9 +44,6 @@ import { CloudAssemblyError, dockerImageAssets, readAssembly, type DockerImageAs
 
 type Doc = Record<string, unknown>;
 
-// One reading of intrinsic values for the runner and the audit (lib/cfn/values.ts).
-export { isIntrinsic };
-
 /**
  * PascalCase to the API's camelCase, leading acronyms included: `EFSVolumeConfiguration` becomes
  * `efsVolumeConfiguration`, as DescribeTaskDefinition spells it.

@@ -60,15 +60,10 @@ export function list<T>(value: unknown, item: (doc: Doc) => T): List<T> | undefi
 }
 
 /** A list of strings; intrinsic items stay unknown items. */
-export function strings(value: unknown): List<Maybe<string>> | undefined {
+function strings(value: unknown): List<Maybe<string>> | undefined {
   if (isUnknown(value)) return value;
   if (!Array.isArray(value)) return undefined;
   return value.map((v) => str(v)).filter((v): v is Maybe<string> => v !== undefined);
-}
-
-/** The known items of a list (unknown list: none). */
-export function items<T>(value: List<T> | undefined): readonly T[] {
-  return value === undefined || isUnknown(value) ? [] : value;
 }
 
 /** The `environment[]` entries whose value looks like a secret: name and kind only, the value is dropped here. */

@@ -31,7 +31,7 @@ export interface Comparison extends PeerVerdict {
   readonly refused?: string;
 }
 
-export function checkOf(v: Pick<PeerVerdict, 'peer' | 'check'>): PeerCheck {
+function checkOf(v: Pick<PeerVerdict, 'peer' | 'check'>): PeerCheck {
   const check = PEER_CHECKS.find((c) => c.peer === v.peer && c.id === v.check);
   if (!check) throw new Error(`no peer check ${v.peer} ${v.check}`);
   return check;
