@@ -17,7 +17,7 @@ import type { UpRun } from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** Offline switches for every CDK CLI call (this-machine.md): no telemetry, no notices. */
+/** Offline switches for every CDK CLI call, as `npm run synth` uses them: no telemetry, no notices. */
 const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
 /** The project's own synth command (cdk.json's app, through the CLI), into `outdir`. */

@@ -233,7 +233,10 @@ export function withHealthInterval(seconds: number): CreateTransform {
   };
 }
 
-/** conmon back inside the pod cgroup (podman's default, --cgroups=enabled): the local placement before issue 13. */
+/**
+ * conmon back inside the pod cgroup (podman's default, --cgroups=enabled): the local placement
+ * before conmon moved out of the task cgroup (README "CPU cap, health checks and tail latency").
+ */
 export const withConmonInPod: CreateTransform = (args) => {
   if (!parseCreateArgs(args).flags.some((f) => f.flag === '--cgroups' && f.value === 'no-conmon'))
     throw new Error('withConmonInPod: the translator no longer emits --cgroups no-conmon; update bench/variants.ts');

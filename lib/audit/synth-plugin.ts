@@ -34,7 +34,7 @@ export interface SecureEcsAuditPluginProps {
   /**
    * Lowest severity that fails synth.
    *
-   * @default 'medium' (issue 4: the app keeps zero unacknowledged findings at medium or above)
+   * @default 'medium' (the app keeps zero unacknowledged findings at medium or above)
    */
   readonly failOn?: Severity;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appConfigSchema, awsRegion } from './app-config';
-import { isObject } from './load-config';
+import { isObject } from '../util/is-object';
 import { ConfigError, describeIssue } from './validate-config';
 
 /**

@@ -800,7 +800,7 @@ const CASES: Record<string, Cases> = {
       ['template: iam:Put* (wildcard)', () => policy({ Effect: 'Allow', Action: 'iam:Put*', Resource: '*' })],
       ['template: PassRole with ec2:RunInstances', () => policy({ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' })],
       [
-        'template: inline policy of a user (issue 11)',
+        'template: inline policy of a user',
         () =>
           templateModel({
             U: {

@@ -24,6 +24,7 @@ import {
 } from '../model';
 import { secretShape } from './secret-shapes';
 import { cfnBoolean, cfnNumber } from '../../cfn/values';
+import { isObject } from '../../util/is-object';
 
 type Doc = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export function num(value: unknown): Maybe<number> | undefined {
 
 /** An object, or undefined when absent or not an object. An unknown object reads as undefined fields. */
 export function obj(value: unknown): Doc | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value) ? (value as Doc) : undefined;
+  return isObject(value) && !isUnknown(value) ? value : undefined;
 }
 
 /** A list mapped item by item; an intrinsic list stays unknown. An unknown object item makes the list unknown. */
