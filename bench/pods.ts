@@ -2,8 +2,10 @@
  * The synthesized task as podman pods for the benchmark, built from the local runner's own modules:
  * the cloud assembly reader, the shared preparation (lib/local/prepare.ts: images and the translation
  * with the same ALB stand-in as `secure-ecs local up`), podman's rendering of it (podman arguments) and
- * the TaskRunner that starts the containers in dependency order and waits until they are healthy,
- * exactly as `up` does. A variant only transforms the rendered arguments (variants.ts).
+ * the TaskRunner that starts the containers in dependency order and waits until they are healthy.
+ * Unlike `up`, it creates the pod and its containers itself from those arguments instead of through
+ * `engine.createTask`, so a bench pod gets no task-level pids.max and no health-check readback, and
+ * the bench runs on podman only. A variant only transforms the rendered arguments (variants.ts).
  *
  * Bench pods carry the label `secure-ecs.bench` (not the runner's `secure-ecs.local`, which CI checks
  * for leftovers of `npm start`), are named `bench-<variant>-<pid>` and publish on 127.0.0.1 only.
@@ -111,7 +113,7 @@ export async function removeAllPods(): Promise<void> {
 }
 
 /** A free TCP port on 127.0.0.1 in 18000-18999. */
-export async function freeBenchPort(): Promise<number> {
+async function freeBenchPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 18000 + Math.floor(Math.random() * 1000);
     const free = await new Promise<boolean>((resolve) => {

@@ -14,6 +14,7 @@ import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { WebService } from './constructs/web-service';
+import { HostOs } from './host/host-os';
 
 export interface SecureEcsStackProps extends StackProps {
   /** The validated configuration (lib/config/validate-config.ts). */
@@ -82,8 +83,7 @@ export class SecureEcsStack extends Stack {
       cluster: this.cluster,
       instanceType: new ec2.InstanceType(h.instanceType),
       additionalInstanceTypes: h.additionalInstanceTypes.map((t) => new ec2.InstanceType(t)),
-      os: h.os,
-      controlContainer: h.controlContainer,
+      os: h.os === 'bottlerocket' ? HostOs.bottlerocket({ controlContainer: h.controlContainer }) : HostOs.al2023(),
       hardwareType: h.architecture === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD,
       rootVolumeSize: Size.gibibytes(h.rootVolumeGiB),
       minCapacity: h.minInstances,
@@ -137,7 +137,7 @@ export class SecureEcsStack extends Stack {
       maxHealthyPercent: SERVICE_DEPLOYMENT_MAXIMUM_PERCENT,
     });
 
-    if (controlTower) acknowledgeControlTowerExceptions(this, { httpOnly: !e.certificateArn });
+    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });

@@ -15,7 +15,8 @@
  *
  * A `Ref` to a template parameter that has a `Default` reads as the default (a stack deployed
  * without overriding it uses it, and checkov reads templates the same way); the resource's
- * `origin.parameterDefaults` names those parameters so findings can say so (issue 11).
+ * `origin.parameterDefaults` names those parameters so findings can say so (docs/audit-rules.md
+ * "How values that are not known are treated").
  */
 
 /** Severity scale of the catalog: Critical > High > Medium > Low > Info. */
@@ -255,7 +256,7 @@ export interface SecurityGroup extends Resource {
 
 /**
  * A listener is judged on its own: its load balancer may be in the template, or be a parameter, an
- * imported value or a literal ARN (issue 11).
+ * imported value or a literal ARN (docs/audit-rules.md "Peer checks").
  */
 export interface Listener extends Resource {
   /** The load balancer's id when it is in the model. */

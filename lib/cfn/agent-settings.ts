@@ -4,7 +4,7 @@
  * told, so the local runner can apply the same host-level limits to the local task. Pure.
  *
  * The user data exports each setting before writing /etc/ecs/ecs.config
- * (lib/constructs/host-user-data.ts), so a line `export NAME='value'` or `NAME=value` is a setting;
+ * (lib/host/al2023-user-data.ts), so a line `export NAME='value'` or `NAME=value` is a setting;
  * shell comments are not.
  */
 import { renderText } from './values';

@@ -2,10 +2,11 @@
  * CloudFormation values as templates spell them, read the same way by the local runner and the audit.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
+import { isObject } from '../util/is-object';
 
 /** `{ "Ref": ... }`, `{ "Fn::...": ... }` or `{ "Condition": ... }`: a value resolved only at deploy time. */
 export function isIntrinsic(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (!isObject(value)) return false;
   const keys = Object.keys(value);
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
 }
@@ -24,8 +25,7 @@ export function cfnBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-const objectOf = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const objectOf = (v: unknown): Record<string, unknown> | undefined => (isObject(v) ? v : undefined);
 
 /**
  * Text with intrinsics rendered as `${...}` placeholders: user data (`Fn::Base64` of `Fn::Join`) and

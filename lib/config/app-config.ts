@@ -42,8 +42,7 @@ export const awsRegion = () => {
 const bool = () => z.boolean({ error: 'true or false' });
 
 /** The container-instance operating systems `hosts.os` offers. */
-export const HOST_OS = ['al2023', 'bottlerocket'] as const;
-export type HostOs = (typeof HOST_OS)[number];
+const HOST_OS = ['al2023', 'bottlerocket'] as const;
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
 const instanceType = () => z.string().regex(INSTANCE_TYPE, 'an EC2 instance type such as t3.small or m7i.large');
@@ -254,10 +253,3 @@ export interface DeployEnvironment {
 }
 /** The parsed configuration before profile-dependent defaults are applied. */
 export type ParsedConfig = Parsed;
-export type NetworkConfig = AppConfig['network'];
-export type HostsConfig = AppConfig['hosts'];
-export type TaskConfig = AppConfig['task'];
-export type RateLimitConfig = AppConfig['rateLimit'];
-export type ProxyConfig = AppConfig['proxy'];
-export type ServiceConfig = AppConfig['service'];
-export type EdgeConfig = AppConfig['edge'];

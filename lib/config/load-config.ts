@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from './validate-config';
+import { isObject } from '../util/is-object';
 
 /** cdk.json context key that holds the configuration object. */
-export const CONFIG_CONTEXT_KEY = 'secure-ecs';
+const CONFIG_CONTEXT_KEY = 'secure-ecs';
 /** Context key naming an optional JSON file of settings (`cdk synth -c configFile=prod.json`). */
-export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 
 type Json = Record<string, unknown>;
-
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Deep merge of plain objects; later sources win (lists are replaced, not concatenated). */
 export function mergeSettings(base: Json, override: Json): Json {

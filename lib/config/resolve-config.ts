@@ -1,6 +1,7 @@
 import type { AppConfig } from './app-config';
 import { ENVIRONMENTS_KEY, parseEnvironments } from './environments';
-import { isObject, loadConfigLayers, mergeSettings } from './load-config';
+import { isObject } from '../util/is-object';
+import { loadConfigLayers, mergeSettings } from './load-config';
 import { ConfigError, validateConfig, type ValidateConfigOptions } from './validate-config';
 
 /** Context key that selects a named environment (`cdk deploy -c env=prod`). */

@@ -9,10 +9,10 @@ import { Construct } from 'constructs';
 import { HardenedContainer } from './hardened-container';
 
 /** The image build contexts (one directory per container). */
-export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
+const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 
 /** Container names: part of the contract with the local runner, the audit and the docs. */
-export const APP_CONTAINER = 'app';
+const APP_CONTAINER = 'app';
 export const PROXY_CONTAINER = 'proxy';
 /**
  * The only port the task exposes: above 1024, so non-root nginx binds it without
@@ -23,7 +23,7 @@ export const PROXY_PORT = 8080;
  * Both containers write only to /tmp. tmpfs pages are charged to the container's memory cgroup
  * (https://docs.kernel.org/admin-guide/cgroup-v2.html#memory), so the size counts against the limit.
  */
-export const TMPFS_SIZE_MIB = 16;
+const TMPFS_SIZE_MIB = 16;
 
 export interface HardenedTaskDefinitionProps {
   /** Addresses whose X-Forwarded-For nginx trusts: the load balancer's subnets. */

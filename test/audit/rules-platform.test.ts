@@ -31,7 +31,7 @@ const capacityProvider = (protection?: string) =>
     },
   });
 
-/** The repository's real hardening script, as lib/constructs/host-user-data.ts renders it. */
+/** The repository's real hardening script, as lib/host/al2023-user-data.ts renders it. */
 const HARDENED_USER_DATA = `#!/bin/bash\nexport ECS_CLUSTER_NAME='web'\n${readFileSync(path.join(__dirname, '..', '..', 'lib', 'host', 'instance-user-data.sh'), 'utf8')}`;
 const MINIMAL_USER_DATA = '#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\n';
 
@@ -800,7 +800,7 @@ const CASES: Record<string, Cases> = {
       ['template: iam:Put* (wildcard)', () => policy({ Effect: 'Allow', Action: 'iam:Put*', Resource: '*' })],
       ['template: PassRole with ec2:RunInstances', () => policy({ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' })],
       [
-        'template: inline policy of a user (issue 11)',
+        'template: inline policy of a user',
         () =>
           templateModel({
             U: {

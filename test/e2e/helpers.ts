@@ -16,7 +16,7 @@ import { LABEL_KEY } from '../../lib/local/state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
-export const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
+const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
 const run = promisify(execFile);
 
 export async function buildCli(): Promise<void> {
@@ -95,7 +95,7 @@ export const ulimitsOf = (hc: any): [string, number, number][] =>
 // One free-port finder for the runner and the tests.
 export { freePort } from '../../lib/local/host/free-port';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { setTimeout as sleep } from 'node:timers/promises';
 
 let nextClient = 1;
 /** A fresh client address (RFC 2544 benchmark range), so each probe has its own rate-limit bucket. */

@@ -81,7 +81,8 @@ export function defineRule(rule: Rule): Rule {
 
 /**
  * A finding on a resource. When the resource was read with parameter defaults in place of `Ref`s,
- * the message says so: the verdict holds for a stack deployed with the defaults (issue 11).
+ * the message says so: the verdict holds for a stack deployed with the defaults (checkov judges
+ * templates the same way; docs/audit-rules.md "Peer checks").
  */
 export function findingOn(
   resource: { readonly id: string; readonly origin: Origin },
@@ -179,10 +180,6 @@ export function setsAgentVariable(userData: string, name: string, value?: RegExp
     if (!value || value.test(m[1])) return true;
   }
   return false;
-}
-
-export function listNames(names: readonly string[]): string {
-  return names.join(', ');
 }
 
 /**

@@ -44,9 +44,6 @@ import { CloudAssemblyError, dockerImageAssets, readAssembly, type DockerImageAs
 
 type Doc = Record<string, unknown>;
 
-// One reading of intrinsic values for the runner and the audit (lib/cfn/values.ts).
-export { isIntrinsic };
-
 /**
  * PascalCase to the API's camelCase, leading acronyms included: `EFSVolumeConfiguration` becomes
  * `efsVolumeConfiguration`, as DescribeTaskDefinition spells it.
@@ -400,7 +397,7 @@ export function modelFromTemplate(source: TemplateSource): AuditModel {
       trustStatements: statements(props.AssumeRolePolicyDocument),
     });
   }
-  // Inline policies of roles, users and groups alike (issue 11: users' and groups' were not read).
+  // Inline policies of roles, users and groups alike (checkov reads all three).
   for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
     for (const [logicalId, props] of ofType(type)) {
       for (const p of asArray(props.Policies)) {
@@ -501,7 +498,7 @@ function assemblyStacks(dir: string): { file: string; stack: string; images: Doc
 
 /**
  * Load `--template PATH`: a template file or a cloud assembly directory. A template without a task
- * definition (a network-only or bucket-only stack) is audited for whatever resources it has (issue 11).
+ * definition (a network-only or bucket-only stack) is audited for whatever resources it has.
  */
 export function loadCloudFormation(target: string): AuditModel {
   let isDir: boolean;

@@ -24,6 +24,7 @@ import {
 } from '../model';
 import { secretShape } from './secret-shapes';
 import { cfnBoolean, cfnNumber } from '../../cfn/values';
+import { isObject } from '../../util/is-object';
 
 type Doc = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export function num(value: unknown): Maybe<number> | undefined {
 
 /** An object, or undefined when absent or not an object. An unknown object reads as undefined fields. */
 export function obj(value: unknown): Doc | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value) ? (value as Doc) : undefined;
+  return isObject(value) && !isUnknown(value) ? value : undefined;
 }
 
 /** A list mapped item by item; an intrinsic list stays unknown. An unknown object item makes the list unknown. */
@@ -60,15 +61,10 @@ export function list<T>(value: unknown, item: (doc: Doc) => T): List<T> | undefi
 }
 
 /** A list of strings; intrinsic items stay unknown items. */
-export function strings(value: unknown): List<Maybe<string>> | undefined {
+function strings(value: unknown): List<Maybe<string>> | undefined {
   if (isUnknown(value)) return value;
   if (!Array.isArray(value)) return undefined;
   return value.map((v) => str(v)).filter((v): v is Maybe<string> => v !== undefined);
-}
-
-/** The known items of a list (unknown list: none). */
-export function items<T>(value: List<T> | undefined): readonly T[] {
-  return value === undefined || isUnknown(value) ? [] : value;
 }
 
 /** The `environment[]` entries whose value looks like a secret: name and kind only, the value is dropped here. */

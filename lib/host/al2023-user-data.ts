@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { HOST_DEFAULT_ULIMITS } from './daemon-defaults';
 
 /** The hardening script, kept as a plain file so shellcheck and humans can read it (test/host-user-data.test.ts). */
-export const INSTANCE_USER_DATA_SCRIPT = path.join(__dirname, '..', 'host', 'instance-user-data.sh');
+export const INSTANCE_USER_DATA_SCRIPT = path.join(__dirname, 'instance-user-data.sh');
 /** The helper that signals CloudFormation and marks the instance unhealthy (test/host-report.test.ts). */
-export const REPORT_SCRIPT = path.join(__dirname, '..', 'host', 'secure-ecs-report.py');
+export const REPORT_SCRIPT = path.join(__dirname, 'secure-ecs-report.py');
 
 /**
  * The text without its comments, so the user data fits EC2's 16 KB limit
@@ -17,9 +18,6 @@ export function withoutComments(text: string, keepLines = false): string {
   const comment = (line: string) => /^\s*#(?!!)/.test(line);
   return (keepLines ? lines.map((l) => (comment(l) ? '' : l)) : lines.filter((l) => !comment(l))).join('\n');
 }
-
-/** Daemon-wide default ulimits (CIS Docker 2.8); task definitions set their own per container. */
-const DOCKER_DEFAULT_ULIMITS = { nofileSoft: 32768, nofileHard: 65536, nprocSoft: 4096, nprocHard: 8192 };
 
 export interface HostUserDataProps {
   /** Name of the cluster the instance joins (usually a token). */
@@ -38,7 +36,7 @@ export interface HostUserDataProps {
 }
 
 /**
- * Linux user data commands for the container instances: the variables the script needs, the report
+ * Amazon Linux 2023 user data commands for the container instances: the variables the script needs, the report
  * helper, then the script.
  *
  * Variables are single-quoted shell assignments; the cluster and stack names are CloudFormation
@@ -49,10 +47,10 @@ export function hostUserDataCommands(props: HostUserDataProps): string[] {
     ECS_CLUSTER_NAME: props.clusterName,
     ECS_TASK_PIDS_LIMIT: String(props.taskPidsLimit),
     ECS_CONTAINER_STOP_TIMEOUT: `${props.containerStopTimeoutSeconds}s`,
-    DOCKER_NOFILE_SOFT: String(DOCKER_DEFAULT_ULIMITS.nofileSoft),
-    DOCKER_NOFILE_HARD: String(DOCKER_DEFAULT_ULIMITS.nofileHard),
-    DOCKER_NPROC_SOFT: String(DOCKER_DEFAULT_ULIMITS.nprocSoft),
-    DOCKER_NPROC_HARD: String(DOCKER_DEFAULT_ULIMITS.nprocHard),
+    DOCKER_NOFILE_SOFT: String(HOST_DEFAULT_ULIMITS.nofile.soft),
+    DOCKER_NOFILE_HARD: String(HOST_DEFAULT_ULIMITS.nofile.hard),
+    DOCKER_NPROC_SOFT: String(HOST_DEFAULT_ULIMITS.nproc.soft),
+    DOCKER_NPROC_HARD: String(HOST_DEFAULT_ULIMITS.nproc.hard),
     AWS_REGION: props.region,
     CFN_STACK: props.stackName,
     CFN_RESOURCE: props.signalResourceLogicalId,
