@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { NETWORK_DEFAULTS, MAX_AZS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
 import { COMPLIANCE_PROFILES } from './compliance';
+import { ipv4CidrProblem } from './ipv4-cidr';
 
 /**
  * The one typed, validated configuration of the app.
@@ -10,18 +12,12 @@ import { COMPLIANCE_PROFILES } from './compliance';
  * against this schema so the two cannot drift.
  */
 
-/** An IPv4 CIDR block such as `10.0.0.0/16`. */
-const ipv4Cidr = (min: number, max: number) =>
-  z.string().refine(
-    (v) => {
-      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
-      if (!m) return false;
-      const octets = m.slice(1, 5).map(Number);
-      const prefix = Number(m[5]);
-      return octets.every((o) => o <= 255) && prefix >= min && prefix <= max;
-    },
-    { message: `an IPv4 CIDR block a.b.c.d/n with n from ${min} to ${max}` },
-  );
+/** An IPv4 CIDR block such as `10.0.0.0/16`: its network address, of prefix length `min` to `max`. */
+const ipv4Cidr = (min: number, max: number, why: string) =>
+  z.string({ error: `an IPv4 CIDR block a.b.c.d/n with n from ${min} to ${max}${why}` }).superRefine((value, ctx) => {
+    const problem = ipv4CidrProblem(value, min, max, why);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** An integer within bounds; one message names the whole allowed range. */
 const int = (min: number, max: number) => {
@@ -46,45 +42,59 @@ export const HOST_OS = ['al2023', 'bottlerocket'] as const;
 export type HostOs = (typeof HOST_OS)[number];
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
-const instanceType = () => z.string().regex(INSTANCE_TYPE, 'an EC2 instance type such as t3.small or m7i.large');
+const instanceType = () => {
+  const error = 'an EC2 instance type such as t3.small or m7i.large';
+  return z.string({ error }).regex(INSTANCE_TYPE, error);
+};
+/** Most entries of hosts.additionalInstanceTypes: ten types in all with hosts.instanceType. */
+export const MAX_ADDITIONAL_INSTANCE_TYPES = 9;
+
+/** A group of settings (`network`, `hosts`, …): unknown keys are errors, and the group may be left out. */
+const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z
+    .object(shape, { error: 'an object of settings' })
+    .strict()
+    .prefault({} as never); // {} is valid for every group: each setting has a default or is optional
 
 export const appConfigSchema = z
-  .object({
-    /** Name of the CloudFormation stack. */
-    stackName: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a stack name: a letter, then letters, digits or hyphens (max 128)')
-      .default('SecureEcsStarter'),
+  .object(
+    {
+      /** Name of the CloudFormation stack. */
+      stackName: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a stack name: a letter, then letters, digits or hyphens (max 128)')
+        .default('SecureEcsStarter'),
 
-    /**
-     * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
-     * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
-     */
-    region: awsRegion().optional(),
+      /**
+       * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
+       * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
+       */
+      region: awsRegion().optional(),
 
-    /**
-     * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
-     * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
-     * two instance types, ...) and checks them at synth; README "Compliance profiles".
-     */
-    compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
+      /**
+       * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
+       * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
+       * two instance types, ...) and checks them at synth; README "Compliance profiles".
+       */
+      compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
 
-    network: z
-      .object({
-        /** CIDR of the VPC. /16 to /24. */
-        vpcCidr: ipv4Cidr(16, 24).default('10.0.0.0/16'),
-        /** Availability zones to spread over (the ALB needs two). */
-        maxAzs: int(2, 3).default(2),
+      network: section({
+        /**
+         * CIDR of the VPC: a network address (no host bits), large enough for a /26 public and a /22
+         * private subnet in each AZ (lib/constructs/network.ts, SMALLEST_VPC_PREFIX).
+         */
+        vpcCidr: ipv4Cidr(16, SMALLEST_VPC_PREFIX, ` (each AZ takes a /${SUBNET_PREFIX.public} and a /${SUBNET_PREFIX.private})`).default(
+          NETWORK_DEFAULTS.vpcCidr,
+        ),
+        /** Availability zones to spread over (the ALB needs two): the first ones of Fn::GetAZs. */
+        maxAzs: int(2, MAX_AZS).default(NETWORK_DEFAULTS.maxAzs),
         /** NAT gateways for the private subnets' egress (1 is cheapest; one per AZ survives an AZ outage). */
-        natGateways: int(1, 3).default(1),
+        natGateways: int(1, MAX_AZS).default(NETWORK_DEFAULTS.natGateways),
         /** Days to keep VPC flow logs. Unset: 30, or 365 with compliance "control-tower". */
         flowLogRetentionDays: retentionDays().optional(),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    hosts: z
-      .object({
+      hosts: section({
         /**
          * EC2 instance type of the ECS container instances (family.size, for example t3.small).
          * Unset: t3.small, or c6a.large with compliance "control-tower".
@@ -94,7 +104,10 @@ export const appConfigSchema = z
          * More instance types the group may launch (same architecture). Unset: none, or c6i.large
          * with compliance "control-tower" and hosts.instanceType unset (CT.AUTOSCALING.PR.6).
          */
-        additionalInstanceTypes: z.array(instanceType(), { error: 'a list of EC2 instance types' }).max(9).optional(),
+        additionalInstanceTypes: z
+          .array(instanceType(), { error: `a list of at most ${MAX_ADDITIONAL_INSTANCE_TYPES} EC2 instance types` })
+          .max(MAX_ADDITIONAL_INSTANCE_TYPES, { error: `a list of at most ${MAX_ADDITIONAL_INSTANCE_TYPES} EC2 instance types` })
+          .optional(),
         /**
          * Operating system of the container instances: `al2023` (ECS-optimized Amazon Linux 2023,
          * hardened by lib/host/instance-user-data.sh) or `bottlerocket` (the ECS variant of
@@ -116,12 +129,9 @@ export const appConfigSchema = z
         taskPidsLimit: int(64, 4194304).default(256),
         /** Seconds the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT). */
         containerStopTimeoutSeconds: int(5, 120).default(30),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    task: z
-      .object({
+      task: section({
         /** Task-level CPU units: a hard cap for the whole task (1024 = one vCPU). */
         cpu: int(128, 10240).default(256),
         /** Task-level memory in MiB: the hard limit for the whole task. */
@@ -136,12 +146,9 @@ export const appConfigSchema = z
         proxyCpuShares: int(2, 10240).default(64),
         /** Days to keep container logs. Unset: 30, or 365 with compliance "control-tower". */
         logRetentionDays: retentionDays().optional(),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    rateLimit: z
-      .object({
+      rateLimit: section({
         /** Requests per second allowed per client address at each task's nginx (limit_req rate). */
         requestsPerSecond: int(1, 10000).default(10),
         /** Requests above the rate served at once before 429 (limit_req burst, nodelay). */
@@ -150,22 +157,16 @@ export const appConfigSchema = z
         connectionsPerClient: int(1, 10000).default(20),
         /** Retry-After seconds sent with 429 responses. */
         retryAfterSeconds: int(1, 3600).default(1),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    proxy: z
-      .object({
+      proxy: section({
         /** Largest request body in KiB (larger gets 413). */
         clientMaxBodySizeKiB: int(1, 1048576).default(1024),
         /** Seconds nginx waits for a client's headers, body or reads (slow clients get 408). */
         requestTimeoutSeconds: int(1, 300).default(10),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    service: z
-      .object({
+      service: section({
         /** Tasks to run at deploy time. */
         desiredCount: int(1, 100).default(1),
         /** Lower bound of service auto scaling. */
@@ -174,12 +175,9 @@ export const appConfigSchema = z
         maxTasks: int(1, 100).default(2),
         /** Average CPU utilisation the service auto scaling aims for. */
         targetCpuPercent: int(10, 90).default(60),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    edge: z
-      .object({
+      edge: section({
         /** ACM certificate ARN: when set, the ALB serves HTTPS on 443 and redirects HTTP to it. */
         certificateArn: z
           .string()
@@ -191,16 +189,13 @@ export const appConfigSchema = z
         wafRequestsPer5Minutes: int(10, 2000000000).default(2000),
         /** Days to keep ALB access logs in S3. */
         accessLogRetentionDays: int(1, 3650).default(90),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    /**
-     * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
-     * Per environment, since each account has its own GitHub OIDC provider.
-     */
-    github: z
-      .object({
+      /**
+       * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
+       * Per environment, since each account has its own GitHub OIDC provider.
+       */
+      github: section({
         /** The GitHub repository (owner/name) whose workflows may assume the deploy roles. */
         repository: z
           .string()
@@ -222,10 +217,10 @@ export const appConfigSchema = z
          * --method=template` (it may assume only the CDK lookup role).
          */
         pullRequestDiffRole: bool().default(false),
-      })
-      .strict()
-      .prefault({}),
-  })
+      }),
+    },
+    { error: 'an object of settings' },
+  )
   .strict();
 
 /** Configuration as written by users: every field optional. */

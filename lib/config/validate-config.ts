@@ -33,14 +33,32 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
  * One line for a schema issue: the setting, the value received and what is allowed. `prefix` names
  * where `input` sits in the whole configuration (`environments.prod.` for an environment's entry).
  */
-export function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix = ''): string {
+function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix = ''): string {
   const setting = `${prefix}${issue.path.join('.')}` || '(root)';
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${setting}.` : prefix;
     return `${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown setting (check the spelling; README lists every setting)`;
   }
-  const received = JSON.stringify(valueAt(input, issue.path));
-  return `${setting}: received ${received ?? 'undefined'}; expected ${issue.message.replace(/^Invalid input: expected /, 'a ')}`;
+  return `${setting}: received ${describeReceived(valueAt(input, issue.path))}; expected ${issue.message.replace(/^Invalid input: expected /, 'a ')}`;
+}
+
+/** Longest received value quoted in a message; a longer one is cut and its length given. */
+const MAX_RECEIVED_CHARS = 100;
+
+/**
+ * A received value as JSON, for a message: `Infinity` and `NaN` by name (JSON has no such number:
+ * `1e999` in a file parses as Infinity, and JSON.stringify would print `null`), and cut after
+ * {@link MAX_RECEIVED_CHARS} characters so a 10 MB value does not become a 10 MB line.
+ */
+export function describeReceived(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= MAX_RECEIVED_CHARS ? json : `${json.slice(0, MAX_RECEIVED_CHARS)}… (${json.length} characters)`;
+}
+
+/** One line per schema issue; checks that fail with the same text (`.int()` and `.max()` for 1e308) give one line. */
+export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return [...new Set(issues.map((issue) => describeIssue(input, issue, prefix)))];
 }
 
 /** Defaults that depend on the compliance profile, applied where the input left a setting unset. */
@@ -186,7 +204,7 @@ export interface ValidateConfigOptions {
 export function validateConfig(input: unknown, options: ValidateConfigOptions = {}): AppConfig {
   const parsed = appConfigSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
+    throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
   const problems = [...crossFieldProblems(config), ...controlTowerProblems(config)];
