@@ -52,7 +52,7 @@ export class SecureEcsStack extends Stack {
    * query that needs credentials for that account (cached in cdk.context.json), so `cdk synth -c
    * env=prod` could not run offline or in a pull request without AWS access. Here synth needs
    * nothing from AWS and dev and prod templates differ only by their settings. The CDK context key
-   * `availability-zones:fallback` still overrides the list (https://docs.aws.amazon.com/cdk/v2/guide/context.html);
+   * `aws:cdk:availability-zones:fallback` still overrides the list (https://docs.aws.amazon.com/cdk/v2/guide/context.html);
    * the constructor refuses a list shorter than `maxAzs`. In a region where the account has fewer
    * AZs than `maxAzs` the deployment fails on `Fn::Select`: CloudFormation is where that is known.
    */
