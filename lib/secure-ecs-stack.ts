@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeControlTowerExceptions } from './compliance/control-tower-exceptions';
 import type { AppConfig } from './config/app-config';
-import { ConfigError, SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from './config/validate-config';
+import { ConfigError } from './config/validate-config';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { HardenedTaskDefinition } from './constructs/hardened-task-definition';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
@@ -147,7 +147,6 @@ export class SecureEcsStack extends Stack {
       minTasks: config.service.minTasks,
       maxTasks: config.service.maxTasks,
       targetCpuPercent: config.service.targetCpuPercent,
-      maxHealthyPercent: SERVICE_DEPLOYMENT_MAXIMUM_PERCENT,
     });
 
     if (controlTower) acknowledgeControlTowerExceptions(this, { httpOnly: !e.certificateArn });

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
-import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS, DEFAULT_INSTANCE_TYPE } from './compliance';
+import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
+import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
+import { NETWORK_DEFAULTS } from '../constructs/network';
+import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
+import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
 import { networkInterfacesOf } from './instance-network-interfaces';
-
-/**
- * The service's deployment maximum percent (lib/constructs/web-service.ts): during a rolling
- * deployment ECS starts new tasks up to this share of the running count before stopping old ones.
- */
-export const SERVICE_DEPLOYMENT_MAXIMUM_PERCENT = 200;
 
 /**
  * Thrown for any invalid setting. The message names the setting, the value received and what is
@@ -64,14 +62,14 @@ export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue
 /** Defaults that depend on the compliance profile, applied where the input left a setting unset. */
 function resolveProfileDefaults(c: ParsedConfig): AppConfig {
   const controlTower = c.compliance === 'control-tower';
-  const retention = controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : 30;
+  const retention = (otherwise: number) => (controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : otherwise);
   return {
     ...c,
-    network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention },
-    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention },
+    network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention(NETWORK_DEFAULTS.flowLogRetention) },
+    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention(HARDENED_TASK_DEFAULTS.logRetention) },
     hosts: {
       ...c.hosts,
-      instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : DEFAULT_INSTANCE_TYPE),
+      instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : EC2_CAPACITY_DEFAULTS.instanceType),
       additionalInstanceTypes:
         c.hosts.additionalInstanceTypes ??
         (controlTower && c.hosts.instanceType === undefined ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.additionalInstanceTypes : []),

@@ -9,6 +9,17 @@ import type { HostOs } from '../config/app-config';
 import { bottlerocketUserDataParts } from '../host/bottlerocket-settings';
 import { hostUserDataCommands } from './host-user-data';
 
+/** The hosts' defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const EC2_CAPACITY_DEFAULTS = {
+  instanceType: 't3.small',
+  rootVolumeGiB: 30,
+  minCapacity: 1,
+  maxCapacity: 2,
+  taskPidsLimit: 256,
+  containerStopTimeoutSeconds: 30,
+  controlContainer: true,
+} as const;
+
 /** An EBS mapping without VolumeSize: EC2 sizes it from the AMI's snapshot (the constructor is protected). */
 class SnapshotSizedVolume extends ec2.BlockDeviceVolume {
   constructor(options: ec2.EbsDeviceOptionsBase) {
@@ -122,7 +133,7 @@ export class Ec2Capacity extends Construct {
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
     const { vpc, cluster } = props;
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
+    const instanceType = props.instanceType ?? new ec2.InstanceType(EC2_CAPACITY_DEFAULTS.instanceType);
     this.instanceTypes = [instanceType, ...(props.additionalInstanceTypes ?? [])];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
     const bottlerocket = props.os === 'bottlerocket';
@@ -142,13 +153,13 @@ export class Ec2Capacity extends Construct {
       managedPolicies: bottlerocket ? [] : [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
 
-    const volumeSize = (props.rootVolumeSize ?? Size.gibibytes(30)).toGibibytes();
+    const volumeSize = (props.rootVolumeSize ?? Size.gibibytes(EC2_CAPACITY_DEFAULTS.rootVolumeGiB)).toGibibytes();
     const encryptedGp3 = { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true };
     // Bottlerocket settings are TOML, not a script: custom user data (as ecs.BottleRocketImage gives).
     const bottlerocketParts = bottlerocket
       ? bottlerocketUserDataParts({
-          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
-          controlContainer: props.controlContainer ?? true,
+          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds)).toSeconds(),
+          controlContainer: props.controlContainer ?? EC2_CAPACITY_DEFAULTS.controlContainer,
           stackName: stack.stackName,
           signalResourceLogicalId: Lazy.string({
             produce: () => stack.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup),
@@ -201,8 +212,8 @@ export class Ec2Capacity extends Construct {
               instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100 },
             },
           }),
-      minCapacity: props.minCapacity ?? 1,
-      maxCapacity: props.maxCapacity ?? 2,
+      minCapacity: props.minCapacity ?? EC2_CAPACITY_DEFAULTS.minCapacity,
+      maxCapacity: props.maxCapacity ?? EC2_CAPACITY_DEFAULTS.maxCapacity,
       // Must match enableManagedTerminationProtection below: ECS rejects a capacity provider with
       // managed termination protection on a group whose instances are not protected from scale-in
       // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).
@@ -230,8 +241,8 @@ export class Ec2Capacity extends Construct {
       userData.addCommands(
         ...hostUserDataCommands({
           clusterName: cluster.clusterName,
-          taskPidsLimit: props.taskPidsLimit ?? 256,
-          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
+          taskPidsLimit: props.taskPidsLimit ?? EC2_CAPACITY_DEFAULTS.taskPidsLimit,
+          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds)).toSeconds(),
           region: stack.region,
           stackName: stack.stackName,
           signalResourceLogicalId: stack.getLogicalId(cfnAsg),
@@ -277,7 +288,7 @@ export class Ec2Capacity extends Construct {
     cluster.addAsgCapacityProvider(this.capacityProvider, {
       taskDrainTime: Duration.seconds(0),
     } as ecs.AddAutoScalingGroupCapacityOptions);
-    if (bottlerocketParts) this.finishBottlerocket(role, userData, bottlerocketParts.after, props.controlContainer ?? true);
+    if (bottlerocketParts) this.finishBottlerocket(role, userData, bottlerocketParts.after, props.controlContainer ?? EC2_CAPACITY_DEFAULTS.controlContainer);
 
     // The statements CDK writes for the ECS agent: Submit*/Poll are scoped to the cluster by a
     // condition, and ecr:GetAuthorizationToken/logs/DiscoverPollEndpoint have no resource-level ARNs.
