@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadRawConfig } from '../lib/config/load-config';
+import { loadRawConfig, readCdkJsonContext } from '../lib/config/load-config';
 import { resolveConfig } from '../lib/config/resolve-config';
 import { validateConfig } from '../lib/config/validate-config';
 import { problemsOf } from './helpers/config-problems';
@@ -120,6 +120,16 @@ describe('message quality (D18)', () => {
     writeFileSync(f, '\uFEFF{}');
     expect(problemsOf(() => loadRawConfig(context({ configFile: f }))).join('\n')).toContain('line 1, column 1:');
   });
+});
+
+test('a cdk.json whose context is not an object is refused, not read as no settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'secure-ecs-cdkjson-'));
+  writeFileSync(path.join(dir, 'cdk.json'), '{"app": "x", "context": "secure-ecs"}');
+  expect(problemsOf(() => readCdkJsonContext(dir))).toEqual([
+    `${path.join(dir, 'cdk.json')}: "context": received "secure-ecs"; expected an object of context values`,
+  ]);
+  writeFileSync(path.join(dir, 'cdk.json'), '{"app": "x"}');
+  expect(readCdkJsonContext(dir)).toEqual({});
 });
 
 describe('cross-field problems in an environment that is not selected', () => {
