@@ -11,9 +11,6 @@ export const COMPLIANCE_PROFILES = ['default', 'control-tower'] as const;
 /** CT.CLOUDWATCH.PR.2: log groups keep their events for at least a year. */
 export const CONTROL_TOWER_MIN_LOG_RETENTION_DAYS = 365;
 
-/** The instance type of the `default` profile. */
-export const DEFAULT_INSTANCE_TYPE = 't3.small';
-
 /**
  * The instance types of the `control-tower` profile when hosts.instanceType is unset. CT.AUTOSCALING.PR.6
  * wants two or more types, and CT.AUTOSCALING.PR.11 wants each to be a Nitro type that encrypts

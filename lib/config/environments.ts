@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appConfigSchema, awsRegion } from './app-config';
 import { isObject } from '../util/is-object';
-import { ConfigError, describeIssue } from './validate-config';
+import { ConfigError, describeIssues } from './validate-config';
 
 /**
  * Named environments: `secure-ecs.environments.<name>` holds an `account`, a `region` and any
@@ -71,7 +71,7 @@ export function parseEnvironments(value: unknown): Record<string, EnvironmentEnt
     }
     const parsed = environmentSchema.safeParse(entry);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => describeIssue(entry, issue, prefix)));
+      problems.push(...describeIssues(entry, parsed.error.issues, prefix));
       continue;
     }
     const { account, region, ...overrides } = entry as Record<string, unknown>;

@@ -6,6 +6,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HostOs } from '../host/host-os';
 
+/** The hosts' defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const EC2_CAPACITY_DEFAULTS = {
+  instanceType: 't3.small',
+  rootVolumeGiB: 30,
+  minCapacity: 1,
+  maxCapacity: 2,
+  taskPidsLimit: 256,
+  containerStopTimeoutSeconds: 30,
+} as const;
+
 export interface Ec2CapacityProps {
   /** The VPC whose private subnets hold the instances. */
   readonly vpc: ec2.IVpc;
@@ -41,7 +51,7 @@ export interface Ec2CapacityProps {
    * Size of the encrypted gp3 root volume (Bottlerocket: of the data volume /dev/xvdb, which holds
    * container images and state; its OS volume /dev/xvda keeps the AMI's size).
    *
-   * @default Size.gibibytes(30)
+   * @default Size.gibibytes(EC2_CAPACITY_DEFAULTS.rootVolumeGiB)
    */
   readonly rootVolumeSize?: Size;
   /**
@@ -65,7 +75,7 @@ export interface Ec2CapacityProps {
   /**
    * How long the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT).
    *
-   * @default Duration.seconds(30)
+   * @default Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds)
    */
   readonly containerStopTimeout?: Duration;
   /**
@@ -106,7 +116,7 @@ export class Ec2Capacity extends Construct {
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
     const { vpc, cluster } = props;
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
+    const instanceType = props.instanceType ?? new ec2.InstanceType(EC2_CAPACITY_DEFAULTS.instanceType);
     this.instanceTypes = [instanceType, ...(props.additionalInstanceTypes ?? [])];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
     const hardwareType = props.hardwareType ?? ecs.AmiHardwareType.STANDARD;
@@ -114,10 +124,10 @@ export class Ec2Capacity extends Construct {
     const host = (props.os ?? HostOs.al2023()).setup(this, {
       cluster,
       hardwareType,
-      rootVolumeSize: props.rootVolumeSize ?? Size.gibibytes(30),
+      rootVolumeSize: props.rootVolumeSize ?? Size.gibibytes(EC2_CAPACITY_DEFAULTS.rootVolumeGiB),
       volumeOptions: { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true },
-      taskPidsLimit: props.taskPidsLimit ?? 256,
-      containerStopTimeout: props.containerStopTimeout ?? Duration.seconds(30),
+      taskPidsLimit: props.taskPidsLimit ?? EC2_CAPACITY_DEFAULTS.taskPidsLimit,
+      containerStopTimeout: props.containerStopTimeout ?? Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds),
       signalTimeout,
       region: stack.region,
       stackName: stack.stackName,
@@ -167,8 +177,8 @@ export class Ec2Capacity extends Construct {
               instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100 },
             },
           }),
-      minCapacity: props.minCapacity ?? 1,
-      maxCapacity: props.maxCapacity ?? 2,
+      minCapacity: props.minCapacity ?? EC2_CAPACITY_DEFAULTS.minCapacity,
+      maxCapacity: props.maxCapacity ?? EC2_CAPACITY_DEFAULTS.maxCapacity,
       // Must match enableManagedTerminationProtection below: ECS rejects a capacity provider with
       // managed termination protection on a group whose instances are not protected from scale-in
       // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).

@@ -6,6 +6,9 @@ import { parse as parseToml } from 'smol-toml';
 import { bottlerocketUserDataParts } from './bottlerocket-settings';
 import type { HostContext, HostSetup } from './host-setup';
 
+/** Bottlerocket hosts' defaults (the configuration leaves `hosts.controlContainer` unset to get them). */
+const BOTTLEROCKET_DEFAULTS = { controlContainer: true } as const;
+
 export interface BottlerocketOptions {
   /**
    * Run the control host container, which carries the SSM agent. Off, the instance role has no SSM
@@ -29,7 +32,7 @@ class SnapshotSizedVolume extends ec2.BlockDeviceVolume {
  * it calls SetInstanceHealth, so the role gets no such grant.
  */
 export function setUpBottlerocket(scope: Construct, context: HostContext, options: BottlerocketOptions): HostSetup {
-  const controlContainer = options.controlContainer ?? true;
+  const controlContainer = options.controlContainer ?? BOTTLEROCKET_DEFAULTS.controlContainer;
   const parts = bottlerocketUserDataParts({
     containerStopTimeoutSeconds: context.containerStopTimeout.toSeconds(),
     controlContainer,
