@@ -228,6 +228,11 @@ export interface Host extends Resource {
   readonly bottlerocket?: Readonly<Record<string, unknown>>;
   /** Decoded user data; intrinsics inside it are rendered as `${...}` placeholders. */
   readonly userData?: Maybe<string>;
+  /**
+   * The `ECS_*` agent settings the user data gives the host (lib/cfn/agent-settings.ts, the reader
+   * the local runner uses too). Undefined when the user data is unknown or absent.
+   */
+  readonly agentSettings?: Readonly<Record<string, string>>;
   readonly imageId?: Maybe<string>;
   /** The SSM parameter the AMI is resolved from, when `ImageId` refers to one. */
   readonly imageSsmParameter?: string;

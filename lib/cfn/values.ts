@@ -28,6 +28,23 @@ const objectOf = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /**
+ * A property that takes a list, as a list: absent is empty, a single value is a list of one (IAM's
+ * `Action`, `Resource` and `Statement` accept either, and so does the audit for every list it reads).
+ */
+export function toList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The logical id an intrinsic points at (`Ref` or the list form of `Fn::GetAtt`), if any. */
+export function refTarget(value: unknown): string | undefined {
+  const o = objectOf(value);
+  if (typeof o?.Ref === 'string') return o.Ref;
+  if (Array.isArray(o?.['Fn::GetAtt'])) return String((o['Fn::GetAtt'] as unknown[])[0]);
+  return undefined;
+}
+
+/**
  * Text with intrinsics rendered as `${...}` placeholders: user data (`Fn::Base64` of `Fn::Join`) and
  * ARNs (`arn:${AWS::Partition}:iam::aws:policy/...`) stay readable even though parts are unknown.
  */

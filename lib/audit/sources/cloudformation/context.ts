@@ -1,0 +1,77 @@
+/**
+ * What every mapper of a template needs: its resources by type with parameter defaults read in,
+ * resource ids and origins. Built once per template by ./index.ts.
+ */
+import { AuditInputError } from '../../errors';
+import type { Origin } from '../../model';
+import { obj } from '../ecs-document';
+import { withParameterDefaults } from '../parameter-defaults';
+
+export type Doc = Record<string, unknown>;
+
+export interface TemplateSource {
+  /** Stack (artifact) name, the first part of every resource id. */
+  readonly stack: string;
+  /** File the template was read from, for locations. */
+  readonly file: string;
+  readonly template: unknown;
+  /** The file's text, to find each resource's line. */
+  readonly text?: string;
+}
+
+export interface TemplateContext {
+  /** The template's `Parameters` section (empty when it has none). */
+  readonly parameters: Doc;
+  /** A resource's id in the model: `Stack/LogicalId`. */
+  id(logicalId: string): string;
+  /** Where a resource was read from: file, stack, logical id, line, parameter defaults used. */
+  origin(logicalId: string): Origin;
+  /** `id` and `origin` together: the resource a finding points at. */
+  declaredIn(logicalId: string): { id: string; origin: Origin };
+  /** The resources of one type, in template order: logical id and properties (parameter defaults read in). */
+  ofType(type: string): (readonly [string, Doc])[];
+}
+
+export function templateContext(source: TemplateSource): TemplateContext {
+  const template = obj(source.template);
+  const resources = obj(template?.Resources);
+  if (!resources) throw new AuditInputError(`${source.file} is not a CloudFormation template (no Resources)`);
+  const parameters = obj(template?.Parameters) ?? {};
+  const { stack } = source;
+  // Each resource's properties with parameter defaults read in (../parameter-defaults.ts).
+  const resolved = new Map(
+    Object.entries(resources).map(([logicalId, r]) => [logicalId, withParameterDefaults(obj(obj(r)?.Properties) ?? {}, parameters)] as const),
+  );
+  const lines = lineIndex(source.text);
+  const id = (logicalId: string) => `${stack}/${logicalId}`;
+  const origin = (logicalId: string): Origin => {
+    const used = resolved.get(logicalId)?.used ?? [];
+    return {
+      kind: 'cloudformation',
+      file: source.file,
+      stack,
+      logicalId,
+      line: lines(logicalId),
+      ...(used.length ? { parameterDefaults: used } : {}),
+    };
+  };
+  return {
+    parameters,
+    id,
+    origin,
+    declaredIn: (logicalId) => ({ id: id(logicalId), origin: origin(logicalId) }),
+    ofType: (type) =>
+      Object.entries(resources)
+        .filter(([, r]) => obj(r)?.Type === type)
+        .map(([logicalId]) => [logicalId, resolved.get(logicalId)!.properties as Doc] as const),
+  };
+}
+
+/** 1-based line where a resource's logical id is declared in the template text. */
+function lineIndex(text: string | undefined): (logicalId: string) => number | undefined {
+  return (logicalId) => {
+    if (!text) return undefined;
+    const match = new RegExp(`^\\s*"${logicalId}"\\s*:`, 'm').exec(text);
+    return match ? text.slice(0, match.index).split('\n').length : undefined;
+  };
+}
