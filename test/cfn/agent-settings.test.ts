@@ -15,6 +15,15 @@ describe('ECS agent settings from user data', () => {
     });
   });
 
+  test('an assignment inside a command counts: echo ... >> /etc/ecs/ecs.config, the ECS developer guide form', () => {
+    const ud = [
+      'echo ECS_CLUSTER=web >> /etc/ecs/ecs.config',
+      `echo "ECS_DISABLE_PRIVILEGED=true">>/etc/ecs/ecs.config`,
+      'echo \'ECS_ENGINE_AUTH_DATA={"a":1}\' >> f',
+    ].join('\n');
+    expect(agentSettingsOfUserData(ud)).toEqual({ ECS_CLUSTER: 'web', ECS_DISABLE_PRIVILEGED: 'true', ECS_ENGINE_AUTH_DATA: '{' });
+  });
+
   test('the synthesized stack gives its hosts ECS_TASK_PIDS_LIMIT from hosts.taskPidsLimit', () => {
     const { settings, conflicting } = agentSettingsOfTemplate(synth().template.toJSON());
     expect(settings.ECS_TASK_PIDS_LIMIT).toBe('256');
