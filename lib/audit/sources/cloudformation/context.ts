@@ -67,11 +67,21 @@ export function templateContext(source: TemplateSource): TemplateContext {
   };
 }
 
-/** 1-based line where a resource's logical id is declared in the template text. */
+/**
+ * The 1-based line where each key is declared at the start of a line (`  "Name": ...`), first
+ * occurrence, indexed in one pass. A logical id is looked up as text, never compiled into a regular
+ * expression: the template is untrusted, and an id such as `(x+x+)+y` or `A(` must neither hang
+ * the audit nor crash it (hostile-input finding D3).
+ */
 function lineIndex(text: string | undefined): (logicalId: string) => number | undefined {
-  return (logicalId) => {
-    if (!text) return undefined;
-    const match = new RegExp(`^\\s*"${logicalId}"\\s*:`, 'm').exec(text);
-    return match ? text.slice(0, match.index).split('\n').length : undefined;
-  };
+  if (!text) return () => undefined;
+  const lines = new Map<string, number>();
+  // A JSON string's body: characters other than quote and backslash, or an escape. One way to match each.
+  const KEY = /^\s*"((?:[^"\\]|\\.)*)"\s*:/;
+  text.split('\n').forEach((line, i) => {
+    const key = KEY.exec(line)?.[1];
+    if (key !== undefined && !lines.has(key)) lines.set(key, i + 1);
+  });
+  // The id as the template's text spells it: JSON-escaped, without the quotes.
+  return (logicalId) => lines.get(JSON.stringify(logicalId).slice(1, -1));
 }
