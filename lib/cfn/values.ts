@@ -36,6 +36,22 @@ export function toList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * Whether objects and arrays nest more than `limit` levels deep (the value itself is level 1).
+ * Iterative, so a hostile document nested 100,000 levels deep is measured, not overflowed: the
+ * readers after it (parameter defaults, normalization, text rendering) recurse.
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [v, level] = pending.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (level > limit) return true;
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) pending.push([child, level + 1]);
+  }
+  return false;
+}
+
 /** The logical id an intrinsic points at (`Ref` or the list form of `Fn::GetAtt`), if any. */
 export function refTarget(value: unknown): string | undefined {
   const o = objectOf(value);

@@ -7,8 +7,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runAudit } from '../../lib/audit/engine';
+import { AuditInputError } from '../../lib/audit/errors';
 import { modelFromTemplate } from '../../lib/audit/sources/cloudformation';
-import { buildCli, runCli } from './helpers/cli';
+import { MAX_TEMPLATE_DEPTH } from '../../lib/audit/sources/cloudformation/context';
+import { nestedDeeperThan } from '../../lib/cfn/values';
+import { buildCli, expectUsageError, runCli } from './helpers/cli';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'hostile-templates-'));
 
@@ -40,5 +44,43 @@ describe('D3: logical ids are text, never regular expressions', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string; resource: string }) => [f.ruleId, f.resource])).toEqual([['VPC-FLOW-01', 'redos/(x+x+)+y']]);
+  }, 60_000);
+});
+
+describe('D7: nesting deeper than any template needs is one input error, never a stack overflow', () => {
+  /** `levels` levels of `wrap` around a leaf, built as JSON text (JSON.parse itself copes with any depth). */
+  const nested = (levels: number, open: string, close: string, leaf = '1') => `${open.repeat(levels)}${leaf}${close.repeat(levels)}`;
+  const taskWithLabels = (labels: string) =>
+    `{"Resources":{"Task":{"Type":"AWS::ECS::TaskDefinition","Properties":{"ContainerDefinitions":[{"Name":"app","Image":"nginx:1.27","DockerLabels":${labels}}]}}}}`;
+  const policyWithResource = (resource: string) =>
+    `{"Resources":{"P":{"Type":"AWS::IAM::Policy","Properties":{"PolicyName":"p","PolicyDocument":{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":${resource}}]}}}}}`;
+  const launchTemplateWithUserData = (userData: string) =>
+    `{"Resources":{"Lt":{"Type":"AWS::EC2::LaunchTemplate","Properties":{"LaunchTemplateData":{"UserData":{"Fn::Base64":${userData}}}}}}}`;
+  const SHAPES: [string, (levels: number) => string][] = [
+    ['objects under DockerLabels', (n) => taskWithLabels(nested(n, '{"a":', '}'))],
+    ['arrays under an unknown property', (n) => taskWithLabels(`{"x":${nested(n, '[', ']')}}`)],
+    ['a Fn::Sub chain in an IAM Resource', (n) => policyWithResource(nested(n, '{"Fn::Sub":', '}', '"arn:aws:s3:::b/*"'))],
+    ['a Fn::Join chain in user data', (n) => launchTemplateWithUserData(nested(n, '{"Fn::Join":["",[', ']]}', '"echo"'))],
+  ];
+  const load = (text: string) => modelFromTemplate({ stack: 'S', file: 'deep.template.json', template: JSON.parse(text), text });
+
+  test.each(SHAPES)('%s, 100,000 levels: a one-line input error naming the file and the limit', (_shape, build) => {
+    expect(() => load(build(100_000))).toThrow(
+      new AuditInputError('deep.template.json nests values deeper than 1000 levels, which no CloudFormation template needs'),
+    );
+  });
+
+  test.each(SHAPES)('%s, at the limit: audited without a stack overflow', (_shape, build) => {
+    // The template's own levels (Resources, the resource, Properties, ...) count too: the deepest build that is still allowed.
+    let levels = MAX_TEMPLATE_DEPTH;
+    while (nestedDeeperThan(JSON.parse(build(levels)), MAX_TEMPLATE_DEPTH)) levels -= 1;
+    expect(nestedDeeperThan(JSON.parse(build(levels)), MAX_TEMPLATE_DEPTH - 3)).toBe(true);
+    expect(() => runAudit(load(build(levels)))).not.toThrow();
+  });
+
+  test('the CLI: exit 2 with one line, no stack trace', async () => {
+    const file = path.join(scratch, 'deep.template.json');
+    writeFileSync(file, SHAPES[0][1](100_000));
+    expectUsageError(await runCli(buildCli(), ['audit', '--template', file]), /deep\.template\.json nests values deeper than 1000 levels/);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { AuditInputError } from '../../errors';
 import type { Origin } from '../../model';
 import { obj } from '../ecs-document';
 import { withParameterDefaults } from '../parameter-defaults';
+import { nestedDeeperThan } from '../../../cfn/values';
 
 export type Doc = Record<string, unknown>;
 
@@ -32,10 +33,20 @@ export interface TemplateContext {
   ofType(type: string): (readonly [string, Doc])[];
 }
 
+/**
+ * How deep a template's values may nest. CDK's templates nest about 15 levels; the mappers and the
+ * readers they share recurse, and a hostile template nested 100,000 levels deep overflowed the
+ * stack (hostile-input finding D7). 1000 leaves real templates far inside and the stack far away.
+ */
+export const MAX_TEMPLATE_DEPTH = 1000;
+
 export function templateContext(source: TemplateSource): TemplateContext {
   const template = obj(source.template);
   const resources = obj(template?.Resources);
   if (!resources) throw new AuditInputError(`${source.file} is not a CloudFormation template (no Resources)`);
+  if (nestedDeeperThan(template, MAX_TEMPLATE_DEPTH)) {
+    throw new AuditInputError(`${source.file} nests values deeper than ${MAX_TEMPLATE_DEPTH} levels, which no CloudFormation template needs`);
+  }
   const parameters = obj(template?.Parameters) ?? {};
   const { stack } = source;
   // Each resource's properties with parameter defaults read in (../parameter-defaults.ts).
