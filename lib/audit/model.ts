@@ -282,7 +282,8 @@ export interface Bucket extends Resource {
   readonly accessLogging: boolean;
   /** Another bucket in the model sends its access logs here. */
   readonly isAccessLogTarget: boolean;
-  readonly publicAccessBlock?: Readonly<Record<string, Maybe<boolean>>>;
+  /** Unknown when the whole configuration is an intrinsic. */
+  readonly publicAccessBlock?: Maybe<Readonly<Record<string, Maybe<boolean>>>>;
   readonly deniesInsecureTransport: boolean;
   /** `BucketEncryption` rules' algorithms (`AES256`, `aws:kms`, `aws:kms:dsse`); undefined when absent. */
   readonly encryption?: List<Maybe<string>>;

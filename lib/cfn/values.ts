@@ -52,6 +52,15 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * A property of an object property, as a template spells it. When the object is an intrinsic
+ * (`Fn::If` of two objects), the intrinsic itself: its fields are unknown, never absent, and an
+ * unknown value never produces a finding (hostile-input finding D12).
+ */
+export function cfnField(value: unknown, key: string): unknown {
+  return isIntrinsic(value) ? value : objectOf(value)?.[key];
+}
+
 /** The logical id an intrinsic points at (`Ref` or the list form of `Fn::GetAtt`), if any. */
 export function refTarget(value: unknown): string | undefined {
   const o = objectOf(value);

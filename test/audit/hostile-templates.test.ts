@@ -11,7 +11,8 @@ import { runAudit } from '../../lib/audit/engine';
 import { AuditInputError } from '../../lib/audit/errors';
 import { modelFromTemplate } from '../../lib/audit/sources/cloudformation';
 import { MAX_TEMPLATE_DEPTH } from '../../lib/audit/sources/cloudformation/context';
-import { nestedDeeperThan } from '../../lib/cfn/values';
+import { isIntrinsic, nestedDeeperThan } from '../../lib/cfn/values';
+import { hardenedTask, templateModel, toCfn } from './helpers/models';
 import { buildCli, expectUsageError, runCli } from './helpers/cli';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'hostile-templates-'));
@@ -83,4 +84,76 @@ describe('D7: nesting deeper than any template needs is one input error, never a
     writeFileSync(file, SHAPES[0][1](100_000));
     expectUsageError(await runCli(buildCli(), ['audit', '--template', file]), /deep\.template\.json nests values deeper than 1000 levels/);
   }, 60_000);
+});
+
+describe('D12: an intrinsic around any field gives no finding the known value would not give', () => {
+  type Doc = Record<string, unknown>;
+  const ruleIds = (resources: Doc) => new Set(runAudit(templateModel(resources as Parameters<typeof templateModel>[0])).findings.map((f) => f.ruleId));
+  const conditional = (value: unknown) => ({ 'Fn::If': ['UseIt', value, value] });
+
+  /** Every field, object or list in `value` (paths into it), outside intrinsics: the places a template can put an `Fn::If`. */
+  function wrappable(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    if (typeof value !== 'object' || value === null || isIntrinsic(value)) return at.length ? [at] : [];
+    const own = at.length ? [at] : [];
+    return [...own, ...Object.entries(value).flatMap(([k, v]) => wrappable(v, [...at, Array.isArray(value) ? Number(k) : k]))];
+  }
+  function wrappedAt(root: unknown, at: (string | number)[]): unknown {
+    const copy = structuredClone(root) as Doc;
+    const parent = at.slice(0, -1).reduce<any>((o, k) => o[k], copy);
+    parent[at[at.length - 1]] = conditional(parent[at[at.length - 1]]);
+    return copy;
+  }
+  const RESOURCES: [string, string, Doc][] = [
+    ['the hardened task definition', 'AWS::ECS::TaskDefinition', toCfn(hardenedTask()) as Doc],
+    [
+      'a hardened launch template',
+      'AWS::EC2::LaunchTemplate',
+      {
+        LaunchTemplateData: {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true } }],
+          NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: false }],
+          Monitoring: { Enabled: true },
+        },
+      },
+    ],
+    [
+      'a locked-down bucket',
+      'AWS::S3::Bucket',
+      {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+      },
+    ],
+    [
+      'a hardened repository',
+      'AWS::ECR::Repository',
+      {
+        ImageScanningConfiguration: { ScanOnPush: true },
+        ImageTagMutability: 'IMMUTABLE',
+        EncryptionConfiguration: { EncryptionType: 'KMS' },
+        LifecyclePolicy: { LifecyclePolicyText: '{"rules":[]}' },
+      },
+    ],
+    ['a cluster with ECS Exec locked down', 'AWS::ECS::Cluster', { Configuration: { ExecuteCommandConfiguration: { KmsKeyId: 'k', Logging: 'DEFAULT' } } }],
+  ];
+
+  test('the findings of the two reported cases: Fn::If around LinuxParameters and HealthCheck', () => {
+    const td = toCfn(hardenedTask()) as Doc & { ContainerDefinitions: Doc[] };
+    for (const key of ['LinuxParameters', 'HealthCheck']) {
+      const c = td.ContainerDefinitions[0];
+      const variant = { ...td, ContainerDefinitions: [{ ...c, [key]: conditional(c[key]) }] };
+      expect([...ruleIds({ Task: { Type: 'AWS::ECS::TaskDefinition', Properties: variant } })]).toEqual([]);
+    }
+  });
+
+  test.each(RESOURCES)('%s: Fn::If around each of its fields, objects and lists adds no finding', (_name, type, properties) => {
+    const baseline = ruleIds({ R: { Type: type, Properties: properties } });
+    const added = wrappable(properties).flatMap((at) => {
+      const ids = ruleIds({ R: { Type: type, Properties: wrappedAt(properties, at) } });
+      return [...ids].filter((id) => !baseline.has(id)).map((id) => `${at.join('.')}: ${id}`);
+    });
+    expect(added).toEqual([]);
+  });
 });

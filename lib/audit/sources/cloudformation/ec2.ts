@@ -7,7 +7,7 @@ import { bottlerocketSetting, bottlerocketSettings } from '../bottlerocket-user-
 import { bool, list, num, obj, str } from '../ecs-document';
 import { agentSettingsOfUserData } from '../../../cfn/agent-settings';
 import { userDataText } from '../../../cfn/user-data';
-import { refTarget, toList } from '../../../cfn/values';
+import { cfnField, refTarget, toList } from '../../../cfn/values';
 import type { Doc, TemplateContext } from './context';
 import { normalizeCfn } from './normalize';
 
@@ -16,10 +16,10 @@ export function ec2Resources(ctx: TemplateContext): Partial<AuditModel> {
   return {
     hosts: [
       ...ctx.ofType('AWS::EC2::LaunchTemplate').map(([logicalId, props]) => {
-        const d = obj(props.LaunchTemplateData) ?? {};
+        const d = props.LaunchTemplateData ?? {};
         return host('LaunchTemplate', logicalId, d, {
-          associatePublicIp: anyPublicIp(d.NetworkInterfaces),
-          monitoring: bool(normalizeCfn(obj(d.Monitoring)?.Enabled)) ?? false,
+          associatePublicIp: anyPublicIp(cfnField(d, 'NetworkInterfaces')),
+          monitoring: bool(normalizeCfn(cfnField(cfnField(d, 'Monitoring'), 'Enabled'))) ?? false,
         });
       }),
       ...ctx.ofType('AWS::AutoScaling::LaunchConfiguration').map(([logicalId, props]) =>
@@ -46,24 +46,26 @@ export function ec2Resources(ctx: TemplateContext): Partial<AuditModel> {
 /** The host fields a launch template, launch configuration and instance share. */
 function hostMapper(ctx: TemplateContext) {
   const launchers = ecsLaunchers(ctx);
-  return (kind: Host['kind'], logicalId: string, d: Doc, extra: Partial<Host>): Host => {
-    const metadata = obj(d.MetadataOptions);
-    const text = userDataText(d.UserData);
-    const userData = text === null ? unknownValue(d.UserData) : text;
+  // `d` may be an intrinsic (a conditional LaunchTemplateData): then every field of it is unknown.
+  return (kind: Host['kind'], logicalId: string, d: unknown, extra: Partial<Host>): Host => {
+    const field = (key: string) => cfnField(d, key);
+    const metadata = field('MetadataOptions');
+    const text = userDataText(field('UserData'));
+    const userData = text === null ? unknownValue(field('UserData')) : text;
     return {
       id: ctx.id(logicalId),
       origin: ctx.origin(logicalId),
       kind,
       ecs: launchers.has(logicalId) || joinsEcs(userData),
-      httpTokens: str(normalizeCfn(metadata?.HttpTokens)),
-      httpEndpoint: str(normalizeCfn(metadata?.HttpEndpoint)),
-      hopLimit: num(normalizeCfn(metadata?.HttpPutResponseHopLimit)),
-      blockDevices: blockDevices(d.BlockDeviceMappings) ?? [],
+      httpTokens: str(normalizeCfn(cfnField(metadata, 'HttpTokens'))),
+      httpEndpoint: str(normalizeCfn(cfnField(metadata, 'HttpEndpoint'))),
+      hopLimit: num(normalizeCfn(cfnField(metadata, 'HttpPutResponseHopLimit'))),
+      blockDevices: blockDevices(field('BlockDeviceMappings')) ?? [],
       userData,
       bottlerocket: bottlerocketSettings(typeof userData === 'string' ? userData : undefined),
       agentSettings: typeof userData === 'string' ? agentSettingsOfUserData(userData) : undefined,
-      imageId: str(normalizeCfn(d.ImageId)),
-      imageSsmParameter: ssmParameter(ctx.parameters, d.ImageId),
+      imageId: str(normalizeCfn(field('ImageId'))),
+      imageSsmParameter: ssmParameter(ctx.parameters, field('ImageId')),
       ...extra,
     };
   };
@@ -101,7 +103,7 @@ function ssmParameter(parameters: Doc, imageId: unknown): string | undefined {
 }
 
 function anyPublicIp(interfaces: unknown): Maybe<boolean> | undefined {
-  const values = toList(interfaces).map((n) => bool(normalizeCfn(obj(n)?.AssociatePublicIpAddress)));
+  const values = toList(interfaces).map((n) => bool(normalizeCfn(cfnField(n, 'AssociatePublicIpAddress'))));
   return values.find((v) => v === true) ?? values.find((v) => isUnknown(v)) ?? (values.length ? false : undefined);
 }
 

@@ -1,7 +1,7 @@
 /** S3 buckets (rules S3-*), with the bucket policies that name them. */
 import { type AuditModel, type Bucket, type List, type Maybe, unknownValue } from '../../model';
 import { bool, obj, str } from '../ecs-document';
-import { isIntrinsic, refTarget, toList } from '../../../cfn/values';
+import { cfnField, isIntrinsic, refTarget, toList } from '../../../cfn/values';
 import type { Doc, TemplateContext } from './context';
 import { normalizeCfn } from './normalize';
 
@@ -11,26 +11,34 @@ export function s3Resources(ctx: TemplateContext): Partial<AuditModel> {
   const logTargets = new Set(buckets.flatMap(([, props]) => refTarget(obj(props.LoggingConfiguration)?.DestinationBucketName) ?? []));
   return {
     buckets: buckets.map(([logicalId, props]): Bucket => {
-      const pab = obj(props.PublicAccessBlockConfiguration);
       return {
         id: ctx.id(logicalId),
         origin: ctx.origin(logicalId),
         accessLogging: props.LoggingConfiguration !== undefined,
         isAccessLogTarget: logTargets.has(logicalId),
-        publicAccessBlock: pab ? Object.fromEntries(Object.entries(pab).map(([k, v]) => [k, bool(normalizeCfn(v)) ?? false])) : undefined,
+        publicAccessBlock: publicAccessBlock(props.PublicAccessBlockConfiguration),
         encryption: encryption(props.BucketEncryption),
-        versioning: str(normalizeCfn(obj(props.VersioningConfiguration)?.Status)),
+        versioning: str(normalizeCfn(cfnField(props.VersioningConfiguration, 'Status'))),
         deniesInsecureTransport: bucketPolicies.filter(([, p]) => refTarget(p.Bucket) === logicalId).some(([, p]) => deniesHttp(p)),
       };
     }),
   };
 }
 
+/** Each public access block setting; unknown as a whole when the configuration is an intrinsic. */
+function publicAccessBlock(value: unknown): Bucket['publicAccessBlock'] {
+  if (isIntrinsic(value)) return unknownValue(value);
+  const pab = obj(value);
+  return pab ? Object.fromEntries(Object.entries(pab).map(([k, v]) => [k, bool(normalizeCfn(v)) ?? false])) : undefined;
+}
+
 /** The default encryption algorithms, one per rule; unknown when the configuration is conditional. */
 function encryption(value: unknown): List<Maybe<string>> | undefined {
   if (value === undefined) return undefined;
   if (isIntrinsic(value) || isIntrinsic(obj(value)?.ServerSideEncryptionConfiguration)) return unknownValue(value);
-  return toList(obj(value)?.ServerSideEncryptionConfiguration).map((r) => str(normalizeCfn(obj(obj(r)?.ServerSideEncryptionByDefault)?.SSEAlgorithm)) ?? '');
+  return toList(obj(value)?.ServerSideEncryptionConfiguration).map(
+    (r) => str(normalizeCfn(cfnField(cfnField(r, 'ServerSideEncryptionByDefault'), 'SSEAlgorithm'))) ?? '',
+  );
 }
 
 /** A bucket policy that denies requests whose `aws:SecureTransport` is false. */
