@@ -1,4 +1,5 @@
 import { agentSettingsOfTemplate, agentSettingsOfUserData } from '../../lib/cfn/agent-settings';
+import { modelFromTemplate } from '../../lib/audit/sources/cloudformation';
 import { synth } from '../helpers/synth';
 
 const launchTemplate = (userData: unknown) => ({ Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: userData } } });
@@ -28,6 +29,14 @@ describe('ECS agent settings from user data', () => {
     const { settings, conflicting } = agentSettingsOfTemplate(synth().template.toJSON());
     expect(settings.ECS_TASK_PIDS_LIMIT).toBe('256');
     expect(conflicting).toEqual([]);
+  });
+
+  test("the audit's hosts carry the settings the runner reads (one reader)", () => {
+    const template = synth().template.toJSON();
+    const { settings } = agentSettingsOfTemplate(template);
+    const hosts = modelFromTemplate({ stack: 'S', file: 't.json', template }).hosts.filter((h) => h.kind === 'LaunchTemplate');
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) expect(host.agentSettings).toEqual(settings);
   });
 
   test('launch templates that disagree, or where only some set a value, give no value', () => {

@@ -24,6 +24,14 @@ const CASES: Record<string, Cases> = {
     nonCompliant: [
       ['template: minimal user data', () => launchTemplate(MINIMAL_USER_DATA)],
       ['template: only a comment names it', () => launchTemplate(`${MINIMAL_USER_DATA}# ECS_DISABLE_PRIVILEGED=true\n`)],
+      // One reader with the local runner (lib/cfn/agent-settings.ts): the last assignment wins, as in ecs.config.
+      [
+        'template: set true, then false',
+        () =>
+          launchTemplate(
+            `${MINIMAL_USER_DATA}echo ECS_DISABLE_PRIVILEGED=true >> /etc/ecs/ecs.config\necho ECS_DISABLE_PRIVILEGED=false >> /etc/ecs/ecs.config\n`,
+          ),
+      ],
       ['API: privileged-container registered', instances(instance([...GOOD_ATTRIBUTES, 'com.amazonaws.ecs.capability.privileged-container']))],
     ],
     notApplicable: hostNa,
