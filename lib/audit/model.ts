@@ -229,6 +229,11 @@ export interface Host extends Resource {
   readonly bottlerocket?: Readonly<Record<string, unknown>>;
   /** Decoded user data; intrinsics inside it are rendered as `${...}` placeholders. */
   readonly userData?: Maybe<string>;
+  /**
+   * The `ECS_*` agent settings the user data gives the host (lib/cfn/agent-settings.ts, the reader
+   * the local runner uses too). Undefined when the user data is unknown or absent.
+   */
+  readonly agentSettings?: Readonly<Record<string, string>>;
   readonly imageId?: Maybe<string>;
   /** The SSM parameter the AMI is resolved from, when `ImageId` refers to one. */
   readonly imageSsmParameter?: string;
@@ -278,7 +283,8 @@ export interface Bucket extends Resource {
   readonly accessLogging: boolean;
   /** Another bucket in the model sends its access logs here. */
   readonly isAccessLogTarget: boolean;
-  readonly publicAccessBlock?: Readonly<Record<string, Maybe<boolean>>>;
+  /** Unknown when the whole configuration is an intrinsic. */
+  readonly publicAccessBlock?: Maybe<Readonly<Record<string, Maybe<boolean>>>>;
   readonly deniesInsecureTransport: boolean;
   /** `BucketEncryption` rules' algorithms (`AES256`, `aws:kms`, `aws:kms:dsse`); undefined when absent. */
   readonly encryption?: List<Maybe<string>>;
