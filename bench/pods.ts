@@ -11,7 +11,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { readAssemblyTask, type AssemblyTask } from '../lib/local/cloud-assembly';
+import { readAssemblyTask, type AssemblyTask } from '../lib/local/assembly-task';
 import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman-args';
 import type { PodmanEngine } from '../lib/local/engines/podman-engine';
 import { LocalStepError } from '../lib/local/errors';
@@ -19,8 +19,8 @@ import type { HostFacts } from '../lib/local/host/host-facts';
 import { ensureImages, translateFor } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
-import { TaskRunner } from '../lib/local/task-runner';
-import type { TranslatedTask } from '../lib/local/translate-task';
+import { TaskRunner } from '../lib/local/runner/task-runner';
+import type { TranslatedTask } from '../lib/local/translate/task';
 import { podWithoutCpuCap, podWithoutLimits, unhardenContainer, withExtraFlags, type Change, type CreateTransform } from './variants';
 
 export const BENCH_LABEL = 'secure-ecs.bench';

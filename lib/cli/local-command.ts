@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_KINDS } from '../local/engines/container-engine';
-import { down } from '../local/down';
+import { down } from '../local/commands/down';
 import { LocalInputError, LocalStepError } from '../local/errors';
-import { logs } from '../local/logs';
+import { logs } from '../local/commands/logs';
 import { createReporter } from '../local/progress';
-import { status } from '../local/status';
-import { supervise } from '../local/supervisor';
-import { up } from '../local/up';
+import { status } from '../local/commands/status';
+import { supervise } from '../local/commands/supervise';
+import { up } from '../local/commands/up';
 import { DEFAULT_POD_NAME } from '../local/state';
 import { UsageError } from './usage-error';
 

@@ -4,18 +4,19 @@
  * stand-in, the translation and the engine's corrections to it, and the plan that `up` records.
  */
 import * as path from 'node:path';
-import { readAssemblyTask, type AssemblyTask } from './cloud-assembly';
+import { readAssemblyTask, type AssemblyTask } from './assembly-task';
 import type { ContainerEngine } from './engines/container-engine';
 import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
 import { LocalStepError } from './errors';
-import { applyEngineNotes } from './field-report';
+import { applyEngineNotes } from './translate/field-report';
 import { hostFacts, type HostFacts } from './host/host-facts';
 import { assetImageRef, ensureImage } from './images';
 import type { Reporter } from './progress';
-import { LABEL_KEY, type LocalPlan } from './state';
+import { TASK_LABEL_KEY } from './labels';
+import type { LocalPlan } from './state';
 import { assemblyDir, staleReason, synthesize } from './synth';
-import type { FieldReport } from './translate-container';
-import { translateTask, type TranslatedTask } from './translate-task';
+import type { FieldReport } from './spec';
+import { translateTask, type TranslatedTask } from './translate/task';
 
 /**
  * The proxy's setting naming the load balancer's addresses (containers/proxy/README.md): nginx trusts
@@ -57,7 +58,7 @@ export interface PreparedTask {
 export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   const r = o.reporter;
   const facts = o.facts ?? hostFacts();
-  const labelKey = o.labelKey ?? LABEL_KEY;
+  const labelKey = o.labelKey ?? TASK_LABEL_KEY;
   const engine = o.engine ?? (await selectEngine(facts, o.engineRequest ?? { env: process.env }, r, realConnectors(labelKey)));
 
   const reason = staleReason(o.projectDir);

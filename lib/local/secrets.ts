@@ -12,7 +12,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LocalStepError } from './errors';
-import type { SecretRef } from './translate-container';
+import type { SecretRef } from './spec';
 
 export const SECRETS_FILE = '.secure-ecs.secrets.json';
 

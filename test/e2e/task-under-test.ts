@@ -4,10 +4,10 @@
  * `up` reported for each field, so a limit is checked where the engine honours it and otherwise the
  * test checks that `up` said it is not.
  */
-import { readAssemblyTask, type AssemblyTask } from '../../lib/local/cloud-assembly';
+import { readAssemblyTask, type AssemblyTask } from '../../lib/local/assembly-task';
 import { StateDir } from '../../lib/local/state';
 import { assemblyDir } from '../../lib/local/synth';
-import type { FieldReport } from '../../lib/local/translate-container';
+import type { FieldReport } from '../../lib/local/spec';
 import { ROOT, buildCli, cli, freePort, namespaceOwner } from './helpers';
 
 export interface TaskUnderTest {

@@ -4,7 +4,7 @@
  */
 import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker-api';
 import { taskCgroupLayout } from '../../lib/local/engines/task-cgroup';
-import { translateTask } from '../../lib/local/translate-task';
+import { translateTask } from '../../lib/local/translate/task';
 import { synth } from '../helpers/synth';
 
 const MiB = 1024 * 1024;

@@ -14,11 +14,11 @@ import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import { requestedEngine, rootlessPodmanProblem, selectEngine, type Connectors } from '../../lib/local/engines/select-engine';
 import { applyScript, cleanupScript, taskCgroupLayout } from '../../lib/local/engines/task-cgroup';
 import { LocalInputError, LocalStepError } from '../../lib/local/errors';
-import { applyEngineNotes } from '../../lib/local/field-report';
+import { applyEngineNotes } from '../../lib/local/translate/field-report';
 import { hostFacts, parseOsRelease, type HostFacts } from '../../lib/local/host/host-facts';
 import { engineInstallHint } from '../../lib/local/host/system-packages';
 import type { Reporter } from '../../lib/local/progress';
-import type { TaskSpec } from '../../lib/local/task-spec';
+import type { TaskSpec } from '../../lib/local/spec';
 
 const linux: HostFacts = { platform: 'linux', distro: ['debian'], uid: 1000, cgroupV2Unified: true, systemd: true, hasRunc: true, hardLimits: {} };
 const mac: HostFacts = { ...linux, platform: 'darwin', distro: [], cgroupV2Unified: false, systemd: false, hasRunc: false };

@@ -9,16 +9,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { readAssemblyTask } from '../../lib/local/cloud-assembly';
+import { readAssemblyTask } from '../../lib/local/assembly-task';
 import type { ContainerEngine, EngineInfo } from '../../lib/local/engines/container-engine';
 import { DockerEngine } from '../../lib/local/engines/docker-engine';
 import { Podman } from '../../lib/local/engines/podman-cli';
 import { PodmanEngine } from '../../lib/local/engines/podman-engine';
-import { applyEngineNotes, fieldReportLines } from '../../lib/local/field-report';
+import { applyEngineNotes, fieldReportLines } from '../../lib/local/translate/field-report';
 import type { HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef } from '../../lib/local/images';
 import { translateFor } from '../../lib/local/prepare';
-import { LABEL_KEY } from '../../lib/local/state';
+import { TASK_LABEL_KEY } from '../../lib/local/labels';
 import { synth } from '../helpers/synth';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -43,19 +43,19 @@ const info = (kind: 'docker' | 'podman', extra: Partial<EngineInfo>): EngineInfo
 });
 
 const ENGINES: Record<string, { engine: () => ContainerEngine; loadBalancer: string }> = {
-  'docker-rootful': { engine: () => new DockerEngine(new Docker(), info('docker', {}), LABEL_KEY), loadBalancer: '172.17.0.1' },
+  'docker-rootful': { engine: () => new DockerEngine(new Docker(), info('docker', {}), TASK_LABEL_KEY), loadBalancer: '172.17.0.1' },
   'docker-rootless': {
-    engine: () => new DockerEngine(new Docker(), info('docker', { rootless: true, cgroupVersion: 2 }), LABEL_KEY),
+    engine: () => new DockerEngine(new Docker(), info('docker', { rootless: true, cgroupVersion: 2 }), TASK_LABEL_KEY),
     loadBalancer: '172.17.0.1',
   },
-  'podman-rootful': { engine: () => new PodmanEngine(new Podman({}), info('podman', {}), LABEL_KEY), loadBalancer: '10.88.0.1' },
-  'podman-rootless-v1': { engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true }), LABEL_KEY), loadBalancer: '10.0.2.100' },
+  'podman-rootful': { engine: () => new PodmanEngine(new Podman({}), info('podman', {}), TASK_LABEL_KEY), loadBalancer: '10.88.0.1' },
+  'podman-rootless-v1': { engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true }), TASK_LABEL_KEY), loadBalancer: '10.0.2.100' },
   'podman-rootless-v2': {
-    engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupVersion: 2, cgroupDriver: 'systemd' }), LABEL_KEY),
+    engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupVersion: 2, cgroupDriver: 'systemd' }), TASK_LABEL_KEY),
     loadBalancer: '10.0.2.100',
   },
   'podman-machine': {
-    engine: () => new PodmanEngine(new Podman({}), info('podman', { remote: true, cgroupVersion: 2 }), LABEL_KEY),
+    engine: () => new PodmanEngine(new Podman({}), info('podman', { remote: true, cgroupVersion: 2 }), TASK_LABEL_KEY),
     loadBalancer: '10.88.0.1',
   },
 };
@@ -91,7 +91,16 @@ describe('the field report `up` prints for the synthesized task', () => {
     const { engine: make, loadBalancer } = ENGINES[kind];
     const engine = make();
     const assemblyTask = variant === 'template' ? task : enriched;
-    const translated = translateFor({ assembly: assemblyTask, images, engine, facts, loadBalancer, taskName: 'golden', hostPort: 18080, labelKey: LABEL_KEY });
+    const translated = translateFor({
+      assembly: assemblyTask,
+      images,
+      engine,
+      facts,
+      loadBalancer,
+      taskName: 'golden',
+      hostPort: 18080,
+      labelKey: TASK_LABEL_KEY,
+    });
     const fields = applyEngineNotes(
       translated.fields,
       engine.fieldNotes(

@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTasks, imageSource } from '../../lib/local/cloud-assembly';
+import { findTasks, imageSource } from '../../lib/local/assembly-task';
 import { containersConf } from '../../lib/local/engines/podman-conf';
 import { parseHardLimits, type HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef, baseImages, debianSuite, mmdebstrapArgs, qualify } from '../../lib/local/images';
 import { resolveSecrets } from '../../lib/local/secrets';
 import { staleReason } from '../../lib/local/synth';
-import { fieldReportLines } from '../../lib/local/field-report';
+import { fieldReportLines } from '../../lib/local/translate/field-report';
 
 const HASH = 'a'.repeat(64);
 

@@ -2,7 +2,9 @@ import { LocalStepError } from '../../lib/local/errors';
 import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
 import { PodmanEngine } from '../../lib/local/engines/podman-engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
-import { NOT_STARTED_EXIT_CODE, TaskRunner, ecsHealth, restartDecision, type TaskRunnerOptions } from '../../lib/local/task-runner';
+import { ecsHealth, restartDecision } from '../../lib/local/runner/restart-policy';
+import { TaskRunner } from '../../lib/local/runner/task-runner';
+import { NOT_STARTED_EXIT_CODE, type TaskRunnerOptions } from '../../lib/local/runner/task-supervisor';
 
 /** In-memory podman CLI (the seam the podman engine talks through): containers with a state, and a scripted health check. */
 class FakePodman extends Podman {

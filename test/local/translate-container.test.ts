@@ -1,6 +1,7 @@
 import { synth, containerDefinitions } from '../helpers/synth';
 import { healthCmdArg, podmanCreateArgs } from '../../lib/local/engines/podman-args';
-import { ContainerContext, ECS_DEFAULTS, translateContainer, type TranslatedContainer } from '../../lib/local/translate-container';
+import { ContainerContext, translateContainer, type TranslatedContainer } from '../../lib/local/translate/container';
+import { ECS_DEFAULTS } from '../../lib/local/translate/ecs-defaults';
 
 /** The translation as podman renders it (the Docker rendering is tested in docker-api.test.ts). */
 const argsOf = (t: TranslatedContainer) => podmanCreateArgs(t.spec, 'pod');
@@ -63,8 +64,10 @@ describe('translateContainer on the synthesized task definition', () => {
 
   test('only mapped ports are published, on 127.0.0.1, at the requested host port', () => {
     const proxy = translateContainer(defs.proxy, { ...ctx, hostPorts: { [defs.proxy.PortMappings[0].ContainerPort]: 18080 } });
-    expect(proxy.pod.publish).toEqual([{ hostIp: '127.0.0.1', hostPort: 18080, containerPort: defs.proxy.PortMappings[0].ContainerPort, protocol: 'tcp' }]);
-    expect(translateContainer(defs.app, ctx).pod.publish).toEqual([]);
+    expect(proxy.taskSettings.publish).toEqual([
+      { hostIp: '127.0.0.1', hostPort: 18080, containerPort: defs.proxy.PortMappings[0].ContainerPort, protocol: 'tcp' },
+    ]);
+    expect(translateContainer(defs.app, ctx).taskSettings.publish).toEqual([]);
   });
 
   test('awslogs is listed as not honoured, with where the logs go instead', () => {
@@ -181,7 +184,7 @@ describe('translateContainer field by field', () => {
       },
       ctx,
     );
-    expect(t.pod.sysctls).toEqual({ 'net.core.somaxconn': '1024' });
+    expect(t.taskSettings.sysctls).toEqual({ 'net.core.somaxconn': '1024' });
     expect(values(argsOf(t), '--sysctl')).toEqual(['kernel.msgmax=65536']);
   });
 });

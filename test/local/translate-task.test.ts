@@ -1,7 +1,7 @@
 import { synth } from '../helpers/synth';
-import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
-import type { TaskSpec } from '../../lib/local/task-spec';
-import { translateContainer } from '../../lib/local/translate-container';
+import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate/task';
+import type { TaskSpec } from '../../lib/local/spec';
+import { translateContainer } from '../../lib/local/translate/container';
 import { podmanPodArgs } from '../../lib/local/engines/podman-args';
 
 const base: Omit<TaskContext, 'images'> = { podName: 'pod', labelKey: 'secure-ecs.local' };

@@ -3,8 +3,8 @@
  * docker-engine.ts). Everything above it (prepare, up, the task runner, status, logs, down, the
  * end-to-end tests, the benchmark) is engine-neutral.
  */
-import type { FieldReport } from '../translate-container';
-import type { TaskSpec, ContainerSpec } from '../task-spec';
+import type { FieldReport } from '../spec';
+import type { TaskSpec, ContainerSpec } from '../spec';
 
 export type EngineKind = 'docker' | 'podman';
 export const ENGINE_KINDS: readonly EngineKind[] = ['docker', 'podman'];

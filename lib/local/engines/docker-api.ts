@@ -9,17 +9,15 @@
  * https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
 import type { ContainerCreateOptions } from 'dockerode';
+import { ROLE_LABEL_KEY } from '../labels';
 import type { CgroupLayout } from './task-cgroup';
-import type { ContainerSpec, TaskSpec } from '../task-spec';
+import type { ContainerSpec, TaskSpec } from '../spec';
 
 const MiB = 1024 * 1024;
 
 /** @types/dockerode lags the API: CgroupnsMode (API 1.41) is missing. */
 type CreateBody = ContainerCreateOptions & { HostConfig: NonNullable<ContainerCreateOptions['HostConfig']> & { CgroupnsMode?: 'private' | 'host' } };
 const NS_PER_S = 1e9;
-
-/** Label marking the runner's helper containers (pause, cgroup setup), not the task's own. */
-export const ROLE_LABEL_KEY = 'secure-ecs.role';
 
 export const pauseName = (task: TaskSpec) => `${task.name}-pause`;
 

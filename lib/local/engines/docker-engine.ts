@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { LocalStepError } from '../errors';
+import { pollUntil } from '../poll';
 import type { HostFacts } from '../host/host-facts';
-import type { FieldReport } from '../translate-container';
-import { CONTAINER_LABEL_KEY } from '../translate-container';
-import type { ContainerSpec, TaskSpec } from '../task-spec';
+import { CONTAINER_LABEL_KEY, ROLE_LABEL_KEY } from '../labels';
+import type { ContainerSpec, FieldReport, TaskSpec } from '../spec';
 import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions, RunOnceRequest } from './container-engine';
-import { ROLE_LABEL_KEY, dockerContainerBody, dockerPauseBody, pauseName } from './docker-api';
+import { dockerContainerBody, dockerPauseBody, pauseName } from './docker-api';
 import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpoint } from './docker-endpoint';
 import { statusFromInspect } from './container-status';
 import { lineSplitter } from './line-splitter';
@@ -420,11 +420,11 @@ export class DockerEngine implements ContainerEngine {
       removed.push(`container ${c.Names[0]?.replace(/^\//, '')}`);
     }
     // Removal in progress elsewhere ends shortly; the task is removed when none of its containers is left.
-    const deadline = Date.now() + 30_000;
-    while ((await this.listContainers(this.labelKey, taskName)).length) {
-      if (Date.now() > deadline) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    const gone = await pollUntil(async () => ((await this.listContainers(this.labelKey, taskName)).length ? undefined : true), {
+      everyMs: 200,
+      deadlineMs: 30_000,
+    });
+    if (!gone) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
     const layout = this.layout({ name: taskName });
     if (layout?.cleanup.length && image) {
       await this.cgroupHelper(taskName, image, cleanupScript(layout, CGROUP_MOUNT), 'remove the task cgroup').catch(() => undefined);

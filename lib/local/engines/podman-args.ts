@@ -4,7 +4,7 @@
  * namespace (its infra container's) for every container, and one cgroup carrying the task limits.
  * https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
  */
-import type { ContainerSpec, TaskSpec } from '../task-spec';
+import type { ContainerSpec, TaskSpec } from '../spec';
 
 /**
  * `--health-cmd` text that podman 4.3 turns into exactly the template's test. Its parser

@@ -10,10 +10,12 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { LocalStepError } from '../errors';
+import { pollUntil } from '../poll';
+import { CONTAINER_LABEL_KEY } from '../labels';
 import { freePort } from '../host/free-port';
 import type { HostFacts } from '../host/host-facts';
-import type { FieldReport } from '../translate-container';
-import type { ContainerSpec, TaskSpec } from '../task-spec';
+import type { FieldReport } from '../spec';
+import type { ContainerSpec, TaskSpec } from '../spec';
 import type { BuildRequest, ContainerEngine, ContainerStatus, EngineInfo, Following, LogOptions, RunOnceRequest } from './container-engine';
 import { Podman } from './podman-cli';
 import { podmanEnv } from './podman-conf';
@@ -121,7 +123,7 @@ export class PodmanEngine implements ContainerEngine {
         });
     }
     for (const c of containers) {
-      const name = c.labels['secure-ecs.container'] ?? c.engineName;
+      const name = c.labels[CONTAINER_LABEL_KEY] ?? c.engineName;
       if (why) {
         if (c.memoryMiB !== undefined) notes.push({ path: `${name}.Memory`, outcome: 'not-honoured', detail: `no memory limit: ${why}` });
         notes.push({ path: `${name}.Cpu`, outcome: 'not-honoured', detail: `no CPU shares: ${why}` });
@@ -202,18 +204,12 @@ export class PodmanEngine implements ContainerEngine {
         '-e',
         script,
       ]);
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const answer = await readOnce(port).catch(() => '');
-        const peer = /peer=(\S+)/.exec(answer)?.[1];
-        if (peer) return peer;
-        if (Date.now() > deadline)
-          throw new LocalStepError(
-            'detect the load balancer stand-in',
-            `no answer from a listener in a rootless pod on 127.0.0.1:${port} (the image ${image} needs perl)`,
-          );
-        await new Promise((res) => setTimeout(res, 200));
-      }
+      const peer = await pollUntil(async () => /peer=(\S+)/.exec(await readOnce(port).catch(() => ''))?.[1], { everyMs: 200, deadlineMs: 15_000 });
+      if (peer) return peer;
+      throw new LocalStepError(
+        'detect the load balancer stand-in',
+        `no answer from a listener in a rootless pod on 127.0.0.1:${port} (the image ${image} needs perl)`,
+      );
     } finally {
       await this.podman.run(['pod', 'rm', '--force', name]);
     }
@@ -352,13 +348,14 @@ export class PodmanEngine implements ContainerEngine {
     if (r.code !== 0 && !/container state improper|no such container/i.test(r.stderr)) {
       throw new LocalStepError(`stop ${name}`, `podman stop failed: ${r.stderr.split('\n').pop()}`);
     }
-    const deadline = Date.now() + (timeoutS + 5) * 1000;
-    for (;;) {
-      const st = (await this.inspectContainers([name])).get(name);
-      if (!st || st.status !== 'running' || st.startedAt !== run) return;
-      if (Date.now() > deadline) throw new LocalStepError(`stop ${name}`, `still running ${timeoutS + 5} s after podman stop`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    const ended = await pollUntil(
+      async () => {
+        const st = (await this.inspectContainers([name])).get(name);
+        return !st || st.status !== 'running' || st.startedAt !== run ? true : undefined;
+      },
+      { everyMs: 100, deadlineMs: (timeoutS + 5) * 1000 },
+    );
+    if (!ended) throw new LocalStepError(`stop ${name}`, `still running ${timeoutS + 5} s after podman stop`);
   }
 
   async inspectContainers(names: string[]): Promise<Map<string, ContainerStatus | undefined>> {

@@ -1,5 +1,5 @@
 /** Follow each container's log, prefixed with its name; re-attached after a restart. */
-import type { ContainerEngine, Following } from './engines/container-engine';
+import type { ContainerEngine, Following } from '../engines/container-engine';
 
 export class LogFollowers {
   private readonly followers = new Map<string, Following>();

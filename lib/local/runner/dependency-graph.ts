@@ -5,8 +5,7 @@
  * containerOrderingDependenciesIsResolved, hasDependencyTimedOut). Pure: the runner passes what it
  * knows of the dependency and the time.
  */
-import type { HealthStatus } from './state';
-import type { DependencyCondition } from './translate-container';
+import type { DependencyCondition, HealthStatus } from '../spec';
 
 /** What the runner knows of the container depended on. */
 export interface DependencyState {

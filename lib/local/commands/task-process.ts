@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { isAlive } from './state';
+import { isAlive } from '../state';
 
 function commandLine(pid: number): string[] | undefined {
   try {

@@ -6,31 +6,25 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { ContainerEngine } from './engines/container-engine';
-import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
-import { LocalStepError } from './errors';
-import { fieldReportLines } from './field-report';
+import type { ContainerEngine } from '../engines/container-engine';
+import { realConnectors, selectEngine } from '../engines/select-engine';
+import { LocalStepError } from '../errors';
+import { fieldReportLines } from '../translate/field-report';
 import { LogFollowers } from './log-followers';
-import { prepare, type PreparedTask } from './prepare';
-import { formatDuration, type Reporter, type StepHandle } from './progress';
-import { readSecretsFile, resolveSecrets } from './secrets';
-import { LABEL_KEY, StateDir, type LocalPlan, type RunnerEvent } from './state';
-import { removeTask } from './down';
+import { pollUntil } from '../poll';
+import { prepare, type PreparedTask } from '../prepare';
+import { formatDuration, type Reporter, type StepHandle } from '../progress';
+import { readSecretsFile, resolveSecrets } from '../secrets';
+import { TASK_LABEL_KEY } from '../labels';
+import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
 import { isOurProcess } from './task-process';
-import { TaskRunner } from './task-runner';
-import { hostFacts } from './host/host-facts';
+import { TaskRunner } from '../runner/task-runner';
+import { hostFacts } from '../host/host-facts';
 
 /** Signals closer together than this are one Ctrl-C delivered twice (terminal and npm). */
 const SIGNAL_REPEAT_MS = 1500;
 
-export interface CommonOptions {
-  readonly podName: string;
-  readonly projectDir: string;
-  readonly reporter: Reporter;
-  /** Where results go (stdout). */
-  readonly out: { write(text: string): void };
-  readonly engineRequest: EngineRequest;
-}
+import { removeTask, type CommonOptions } from './context';
 
 export interface UpOptions extends CommonOptions {
   readonly port: number;
@@ -41,7 +35,7 @@ export async function up(o: UpOptions): Promise<number> {
   const began = Date.now();
   const r = o.reporter;
   const facts = hostFacts();
-  const engine = await selectEngine(facts, o.engineRequest, r, realConnectors(LABEL_KEY));
+  const engine = await selectEngine(facts, o.engineRequest, r, realConnectors(TASK_LABEL_KEY));
   const stateDir = new StateDir(o.podName);
   await clearPrevious(engine, o.podName, stateDir, r);
   await checkPortFree(o.port);
@@ -257,22 +251,27 @@ async function followSupervisor(stateDir: StateDir, child: ReturnType<typeof spa
   let offset = 0;
   let exited = false;
   child.once('exit', () => (exited = true));
-  for (;;) {
-    const { events, nextByte } = stateDir.readEvents(offset);
-    offset = nextByte;
-    for (const e of events) {
-      render(e);
-      if (e.kind === 'ready' || e.kind === 'failed') return e;
-    }
-    if (exited) {
-      let tail = '';
-      try {
-        tail = readFileSync(stateDir.supervisorLog, 'utf8').split('\n').slice(-15).join('\n');
-      } catch {
-        // no log
+  // No deadline: the supervisor's runner bounds its own waits, and its exit ends this one.
+  const outcome = await pollUntil(
+    () => {
+      const { events, nextByte } = stateDir.readEvents(offset);
+      offset = nextByte;
+      for (const e of events) {
+        render(e);
+        if (e.kind === 'ready' || e.kind === 'failed') return e;
       }
-      throw new LocalStepError('start', 'the supervisor process exited before the task was healthy', tail.split('\n'));
-    }
-    await new Promise((res) => setTimeout(res, 150));
-  }
+      if (exited) {
+        let tail = '';
+        try {
+          tail = readFileSync(stateDir.supervisorLog, 'utf8').split('\n').slice(-15).join('\n');
+        } catch {
+          // no log
+        }
+        throw new LocalStepError('start', 'the supervisor process exited before the task was healthy', tail.split('\n'));
+      }
+      return undefined;
+    },
+    { everyMs: 150 },
+  );
+  return outcome!;
 }

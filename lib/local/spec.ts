@@ -1,12 +1,58 @@
 /**
- * The engine-neutral form of a translated task: what the translator (translate-task.ts,
- * translate-container.ts) reads out of the task definition, before any engine renders it. Its fields
+ * The engine-neutral form of a translated task: what the translator (translate/task.ts,
+ * translate/container.ts) reads out of the task definition, before any engine renders it, and the
+ * words the runner, the state files and the field report share about it. Its fields
  * follow the Docker Engine API's container create body (Config + HostConfig), which is also how the
  * ECS agent hands a container to Docker; the podman engine renders the same spec as `podman create`
- * flags (engines/podman-args.ts), the Docker engine as an API body (engines/docker-api.ts).
+ * flags (engines/podman/args.ts), the Docker engine as an API body (engines/docker/api.ts).
  * https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
-import type { HealthSpec } from './translate-container';
+
+/** What happened to one field of the task definition locally. */
+export type FieldOutcome = 'honoured' | 'deviation' | 'not-honoured';
+
+export interface FieldReport {
+  /** `<container>.<Field>[.<SubField>]`, or `task.<Field>` for task-level fields. */
+  readonly path: string;
+  readonly outcome: FieldOutcome;
+  /** honoured: how (the `docker run`/`podman create` flag, or the runner); deviation and not-honoured: what happens instead. */
+  readonly detail: string;
+}
+
+export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+
+/** One dependsOn entry: start only once `container` meets `condition`. */
+export interface Dependency {
+  readonly container: string;
+  readonly condition: DependencyCondition;
+}
+
+/** A health check as ECS runs it (seconds; ECS defaults applied). */
+export interface HealthSpec {
+  /** `["CMD", ...args]` or `["CMD-SHELL", "command"]`, as in the template. */
+  readonly test: string[];
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly retries: number;
+  readonly startPeriodS: number;
+}
+
+export interface RestartSpec {
+  readonly ignoredExitCodes: number[];
+  readonly attemptPeriodS: number;
+}
+
+/** A secret the container receives as an environment variable (values never pass through here). */
+export interface SecretRef {
+  readonly envName: string;
+  /** The ARN or parameter name of the template (shown to the user, never resolved). */
+  readonly valueFrom: string;
+  /** The id of the local value (the podman secret's name on podman). */
+  readonly podmanSecret: string;
+}
+
+/** ECS container health names; NONE when the definition has no health check. */
+export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' | 'NONE';
 
 export interface UlimitSpec {
   readonly name: string;
@@ -92,3 +138,6 @@ export interface TaskSpec {
   /** `host:ip` entries for /etc/hosts. */
   readonly extraHosts: string[];
 }
+
+/** Task-level settings one container brings (a task's containers share one network namespace). */
+export type TaskSettings = Pick<TaskSpec, 'publish' | 'sysctls' | 'dns' | 'dnsSearch' | 'extraHosts'>;

@@ -1,10 +1,9 @@
 /** `secure-ecs local status`: the task and each container (state, health, restarts), as a table or JSON. */
 import Table from 'cli-table3';
-import type { ContainerEngine, EngineKind } from './engines/container-engine';
-import { engineOfTask } from './down';
-import { StateDir, type RunnerEvent, type RunnerState } from './state';
+import type { ContainerEngine, EngineKind } from '../engines/container-engine';
+import { StateDir, type RunnerEvent, type RunnerState } from '../state';
 import { isOurProcess } from './task-process';
-import type { CommonOptions } from './up';
+import { engineOfTask, type CommonOptions } from './context';
 
 export interface StatusReport {
   readonly pod: string;

@@ -1,6 +1,6 @@
 /**
  * Translate the task-level fields of an `AWS::ECS::TaskDefinition` (CPU and memory, network mode,
- * roles ...) into an engine-neutral task (task-spec.ts), and its containers (translate-container.ts)
+ * roles ...) into an engine-neutral task (spec.ts), and its containers (container.ts)
  * into a start order.
  * Pure, like the container translator; unit-tested in test/local/.
  *
@@ -9,14 +9,16 @@
  * task-level Cpu and Memory become the limits of one task cgroup, as the agent puts the task's
  * containers under one cgroup with those limits.
  */
-import type { AgentSettings } from '../cfn/agent-settings';
-import type { TaskSpec } from './task-spec';
-import { FieldReport, TranslatedContainer, ContainerContext, translateContainer } from './translate-container';
+import type { AgentSettings } from '../../cfn/agent-settings';
+import { FAMILY_LABEL_KEY } from '../labels';
+import type { FieldReport, TaskSpec } from '../spec';
+import { isObj, short } from './collector';
+import { translateContainer, type ContainerContext, type TranslatedContainer } from './container';
 
 export interface TaskContext extends Omit<ContainerContext, 'image'> {
   /** The local image of each container (by ECS container name). */
   readonly images: Readonly<Record<string, ContainerContext['image']>>;
-  /** The ECS agent settings of the hosts that run the task (cloud-assembly.ts): host-level task limits. */
+  /** The ECS agent settings of the hosts that run the task (assembly-task.ts): host-level task limits. */
   readonly agentSettings?: AgentSettings;
 }
 
@@ -28,13 +30,6 @@ export interface TranslatedTask {
   /** Task-level and container-level field reports, in template order. */
   readonly fields: FieldReport[];
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const short = (v: unknown): string => {
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-};
 
 /** Task CPU as CloudFormation accepts it: CPU units ("256", 256) or vCPU ("0.25 vCPU", "1 vcpu"). */
 export function parseTaskCpu(v: unknown): number | undefined {
@@ -81,8 +76,8 @@ type TaskHandler = (value: unknown, report: (outcome: FieldReport['outcome'], de
 const TASK_HANDLERS: Record<string, TaskHandler> = {
   ContainerDefinitions: () => undefined,
   Family(v, report, task) {
-    task.labels['secure-ecs.family'] = String(v);
-    report('honoured', `label secure-ecs.family=${v}`);
+    task.labels[FAMILY_LABEL_KEY] = String(v);
+    report('honoured', `label ${FAMILY_LABEL_KEY}=${v}`);
   },
   Cpu(v, report, task) {
     const units = parseTaskCpu(v);
@@ -207,11 +202,11 @@ export function translateTask(props: Record<string, unknown>, ctx: TaskContext):
   });
   const ordered = startOrder(translated);
   for (const c of translated) {
-    task.publish.push(...c.pod.publish);
-    Object.assign(task.sysctls, c.pod.sysctls);
-    task.dns.push(...c.pod.dns);
-    task.dnsSearch.push(...c.pod.dnsSearch);
-    task.extraHosts.push(...c.pod.extraHosts);
+    task.publish.push(...c.taskSettings.publish);
+    Object.assign(task.sysctls, c.taskSettings.sysctls);
+    task.dns.push(...c.taskSettings.dns);
+    task.dnsSearch.push(...c.taskSettings.dnsSearch);
+    task.extraHosts.push(...c.taskSettings.extraHosts);
     fields.push(...c.fields);
   }
   return { task, containers: ordered, fields };

@@ -16,48 +16,12 @@
  *   https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
 
-import { cfnBoolean, cfnNumber, isIntrinsic } from '../cfn/values';
-import type { ContainerSpec, TaskSpec } from './task-spec';
-
-/** Label on each of the task's own containers: its ECS container name. */
-export const CONTAINER_LABEL_KEY = 'secure-ecs.container';
-
-/** What happened to one field of the task definition locally. */
-export type FieldOutcome = 'honoured' | 'deviation' | 'not-honoured';
-
-export interface FieldReport {
-  /** `<container>.<Field>[.<SubField>]`, or `task.<Field>` for task-level fields. */
-  readonly path: string;
-  readonly outcome: FieldOutcome;
-  /** honoured: how (the `docker run`/`podman create` flag, or the runner); deviation and not-honoured: what happens instead. */
-  readonly detail: string;
-}
-
-export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
-
-/** A health check as ECS runs it (seconds; ECS defaults applied). */
-export interface HealthSpec {
-  /** `["CMD", ...args]` or `["CMD-SHELL", "command"]`, as in the template. */
-  readonly test: string[];
-  readonly intervalS: number;
-  readonly timeoutS: number;
-  readonly retries: number;
-  readonly startPeriodS: number;
-}
-
-export interface RestartSpec {
-  readonly ignoredExitCodes: number[];
-  readonly attemptPeriodS: number;
-}
-
-/** A secret the container receives as an environment variable (values never pass through here). */
-export interface SecretRef {
-  readonly envName: string;
-  /** The ARN or parameter name of the template (shown to the user, never resolved). */
-  readonly valueFrom: string;
-  /** The id of the local value (the podman secret's name on podman). */
-  readonly podmanSecret: string;
-}
+import { isIntrinsic } from '../../cfn/values';
+import { CONTAINER_LABEL_KEY } from '../labels';
+import type { ContainerSpec, Dependency, DependencyCondition, FieldReport, HealthSpec, RestartSpec, SecretRef, TaskSettings } from '../spec';
+import { asArray, bool, Collector, isObj, num, short, type Json, type Mutable } from './collector';
+import { ECS_DEFAULTS } from './ecs-defaults';
+import { LINUX_PARAMETERS } from './linux-parameters';
 
 export interface ContainerContext {
   readonly podName: string;
@@ -81,9 +45,9 @@ export interface TranslatedContainer {
   /** The engine-neutral container (task-spec.ts), rendered by each engine. */
   readonly spec: ContainerSpec;
   /** Task-level settings this container needs (a task's containers share one network namespace). */
-  readonly pod: Pick<TaskSpec, 'publish' | 'sysctls' | 'dns' | 'dnsSearch' | 'extraHosts'>;
+  readonly taskSettings: TaskSettings;
   readonly health?: HealthSpec;
-  readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
+  readonly dependsOn: Dependency[];
   readonly essential: boolean;
   readonly restart?: RestartSpec;
   readonly stopTimeoutS: number;
@@ -92,136 +56,12 @@ export interface TranslatedContainer {
   readonly fields: FieldReport[];
 }
 
-/** ECS defaults for fields the template may leave out. */
-export const ECS_DEFAULTS = {
-  /** HealthCheck.Interval/Timeout/Retries/StartPeriod (task_definition_parameters.html#container_definition_healthcheck). */
-  healthIntervalS: 30,
-  healthTimeoutS: 5,
-  healthRetries: 3,
-  healthStartPeriodS: 0,
-  /** RestartPolicy.RestartAttemptPeriod default (API_ContainerRestartPolicy). */
-  restartAttemptPeriodS: 300,
-  /** ECS_CONTAINER_STOP_TIMEOUT default of the EC2 container agent. */
-  stopTimeoutS: 30,
-  /** CPU shares the Linux kernel accepts; the agent passes Cpu < 2 (or none) as 2. */
-  minCpuShares: 2,
-  maxCpuShares: 262144,
-} as const;
-
-type Json = unknown;
-type Obj = Record<string, Json>;
-
-class Collector {
-  readonly fields: FieldReport[] = [];
-  constructor(readonly container: string) {}
-  honoured(field: string, detail: string): void {
-    this.fields.push({ path: `${this.container}.${field}`, outcome: 'honoured', detail });
-  }
-  deviation(field: string, detail: string): void {
-    this.fields.push({ path: `${this.container}.${field}`, outcome: 'deviation', detail });
-  }
-  notHonoured(field: string, detail: string): void {
-    this.fields.push({ path: `${this.container}.${field}`, outcome: 'not-honoured', detail });
-  }
-}
-
-const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asArray = (v: Json): Json[] => (Array.isArray(v) ? v : []);
-const num = cfnNumber;
-const bool = cfnBoolean;
-const short = (v: Json): string => {
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-};
-
 /** Podman secret name for a container's secret: scoped to the pod so `down` can remove exactly these. */
 export function podmanSecretName(podName: string, container: string, envName: string): string {
   return `${podName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
-/** ECS capability names are bare (`NET_ADMIN`); both engines accept them as they are. */
-const capList = (v: Json): string[] => asArray(v).filter((c): c is string => typeof c === 'string');
-
 type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
-interface Mutable {
-  name: string;
-  spec: ContainerSpec;
-  health?: HealthSpec;
-  dependsOn: TranslatedContainer['dependsOn'][number][];
-  essential: boolean;
-  restart?: RestartSpec;
-  stopTimeoutS: number;
-  startTimeoutS?: number;
-  secrets: SecretRef[];
-  pod: TranslatedContainer['pod'];
-}
-
-const LINUX_PARAMETERS: Record<string, (value: Json, c: Collector, out: Mutable) => void> = {
-  Capabilities(v, c, out) {
-    if (!isObj(v)) return;
-    for (const key of Object.keys(v)) {
-      if (key !== 'Add' && key !== 'Drop') c.notHonoured(`LinuxParameters.Capabilities.${key}`, 'unknown to the translator; ignored');
-    }
-    const drop = capList(v.Drop);
-    const add = capList(v.Add);
-    // Drop before add, as Docker applies them: `--cap-drop ALL --cap-add X` leaves exactly X.
-    out.spec.capDrop.push(...drop);
-    out.spec.capAdd.push(...add);
-    if (drop.length) c.honoured('LinuxParameters.Capabilities.Drop', `--cap-drop ${drop.join(',')}`);
-    if (add.length) c.honoured('LinuxParameters.Capabilities.Add', `--cap-add ${add.join(',')}`);
-  },
-  Devices(v, c, out) {
-    const devices = asArray(v).filter(isObj);
-    for (const d of devices) {
-      const perms = asArray(d.Permissions)
-        .map((p) => ({ read: 'r', write: 'w', mknod: 'm' })[String(p)] ?? '')
-        .join('');
-      out.spec.devices.push({ hostPath: String(d.HostPath), containerPath: String(d.ContainerPath ?? d.HostPath), permissions: perms });
-    }
-    if (devices.length) c.honoured('LinuxParameters.Devices', `--device (${devices.length})`);
-  },
-  InitProcessEnabled(v, c, out) {
-    if (bool(v)) {
-      // Docker's --init (tini) on ECS; podman's --init runs catatonit: both reap zombies and forward signals.
-      out.spec.init = true;
-      c.honoured('LinuxParameters.InitProcessEnabled', '--init (an init as PID 1: catatonit on podman, tini on Docker as on ECS)');
-    } else {
-      c.honoured('LinuxParameters.InitProcessEnabled', 'false: no init process');
-    }
-  },
-  MaxSwap(v, c, out) {
-    const maxSwap = num(v);
-    if (maxSwap === undefined) return c.notHonoured('LinuxParameters.MaxSwap', `not a number (${short(v)}); the host's swap setting applies`);
-    if (out.spec.memoryMiB === undefined) return c.notHonoured('LinuxParameters.MaxSwap', 'needs Memory (docker --memory-swap is memory + swap); ignored');
-    // ECS: "translated to the --memory-swap option ... the sum of the container memory plus the maxSwap value".
-    out.spec.memorySwapMiB = out.spec.memoryMiB + maxSwap;
-    c.honoured('LinuxParameters.MaxSwap', `--memory-swap ${out.spec.memorySwapMiB}m (Memory + MaxSwap)`);
-  },
-  SharedMemorySize(v, c, out) {
-    const size = num(v);
-    if (size === undefined) return c.notHonoured('LinuxParameters.SharedMemorySize', `not a number (${short(v)}); the engine's default /dev/shm applies`);
-    out.spec.shmSizeMiB = size;
-    c.honoured('LinuxParameters.SharedMemorySize', `--shm-size ${size}m`);
-  },
-  Swappiness(v, c, out) {
-    const swappiness = num(v);
-    if (swappiness === undefined) return c.notHonoured('LinuxParameters.Swappiness', `not a number (${short(v)})`);
-    out.spec.swappiness = swappiness;
-    c.honoured('LinuxParameters.Swappiness', `--memory-swappiness ${swappiness}`);
-  },
-  Tmpfs(v, c, out) {
-    const mounts = asArray(v).filter(isObj);
-    const described: string[] = [];
-    for (const m of mounts) {
-      const size = num(m.Size);
-      const options = asArray(m.MountOptions).map(String);
-      if (size !== undefined) options.push(`size=${size}m`);
-      out.spec.tmpfs[String(m.ContainerPath)] = options;
-      described.push(`${m.ContainerPath}:${options.join(',')}`);
-    }
-    if (mounts.length) c.honoured('LinuxParameters.Tmpfs', `--tmpfs ${described.join(' --tmpfs ')}`);
-  },
-};
 
 const HANDLERS: Record<string, Handler> = {
   // Handled first in translateContainer (the container's identity); listed so it is "known".
@@ -261,7 +101,7 @@ const HANDLERS: Record<string, Handler> = {
       const protocol = typeof pm.Protocol === 'string' ? pm.Protocol.toLowerCase() : 'tcp';
       const hostPort = ctx.hostPorts?.[containerPort] ?? num(pm.HostPort) ?? containerPort;
       // Loopback only: the ALB is the only client in AWS; locally nothing but this machine may connect.
-      out.pod.publish.push({ hostIp: '127.0.0.1', hostPort, containerPort, protocol });
+      out.taskSettings.publish.push({ hostIp: '127.0.0.1', hostPort, containerPort, protocol });
       described.push(`127.0.0.1:${hostPort} -> ${containerPort}/${protocol}`);
     }
     if (described.length) {
@@ -395,16 +235,16 @@ const HANDLERS: Record<string, Handler> = {
     }
   },
   DnsServers(v, c, _ctx, out) {
-    out.pod.dns.push(...asArray(v).map(String));
+    out.taskSettings.dns.push(...asArray(v).map(String));
     if (asArray(v).length) c.honoured('DnsServers', `--dns on the task network namespace (it owns resolv.conf)`);
   },
   DnsSearchDomains(v, c, _ctx, out) {
-    out.pod.dnsSearch.push(...asArray(v).map(String));
+    out.taskSettings.dnsSearch.push(...asArray(v).map(String));
     if (asArray(v).length) c.honoured('DnsSearchDomains', `--dns-search on the task network namespace`);
   },
   ExtraHosts(v, c, _ctx, out) {
     const hosts = asArray(v).filter(isObj);
-    out.pod.extraHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
+    out.taskSettings.extraHosts.push(...hosts.map((h) => `${h.Hostname}:${h.IpAddress}`));
     if (hosts.length) c.honoured('ExtraHosts', `--add-host on the task network namespace (it owns /etc/hosts)`);
   },
   DockerSecurityOptions(v, c, _ctx, out) {
@@ -491,7 +331,7 @@ const HANDLERS: Record<string, Handler> = {
   SystemControls(v, c, _ctx, out) {
     for (const s of asArray(v).filter(isObj)) {
       // net.* belongs to the network namespace, which the task owns (as the task ENI does in awsvpc).
-      if (String(s.Namespace).startsWith('net.')) out.pod.sysctls[String(s.Namespace)] = String(s.Value);
+      if (String(s.Namespace).startsWith('net.')) out.taskSettings.sysctls[String(s.Namespace)] = String(s.Value);
       else out.spec.sysctls[String(s.Namespace)] = String(s.Value);
     }
     if (asArray(v).length) c.honoured('SystemControls', '--sysctl (net.* on the task network namespace)');
@@ -565,7 +405,7 @@ export function translateContainer(def: Record<string, unknown>, ctx: ContainerC
     essential: true,
     stopTimeoutS: ECS_DEFAULTS.stopTimeoutS,
     secrets: [],
-    pod: { publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] },
+    taskSettings: { publish: [], sysctls: {}, dns: [], dnsSearch: [], extraHosts: [] },
   };
 
   // Memory first: MaxSwap is relative to it.
@@ -586,7 +426,7 @@ export function translateContainer(def: Record<string, unknown>, ctx: ContainerC
     name,
     containerName,
     spec: out.spec,
-    pod: out.pod,
+    taskSettings: out.taskSettings,
     health: out.health,
     dependsOn: out.dependsOn,
     essential: out.essential,

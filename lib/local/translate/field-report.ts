@@ -3,7 +3,7 @@
  * The translator reports each field (translate-*.ts); the engine then corrects what it honours
  * differently (its fieldNotes), so nothing is listed as honoured that the engine does not do.
  */
-import type { FieldReport } from './translate-container';
+import type { FieldReport } from '../spec';
 
 /** The translator's reports with the engine's notes applied: a note replaces the report of its path. Pure. */
 export function applyEngineNotes(fields: FieldReport[], notes: FieldReport[]): FieldReport[] {

@@ -1,8 +1,7 @@
 /** `secure-ecs local logs [container]`: print (or follow) the task's container logs from its engine. */
-import { engineOfTask } from './down';
-import { LocalInputError, LocalStepError } from './errors';
-import { StateDir } from './state';
-import type { CommonOptions } from './up';
+import { LocalInputError, LocalStepError } from '../errors';
+import { StateDir } from '../state';
+import { engineOfTask, type CommonOptions } from './context';
 
 export async function logs(o: CommonOptions & { container?: string; follow: boolean; tail?: number }): Promise<number> {
   const stateDir = new StateDir(o.podName);
