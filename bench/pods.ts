@@ -187,7 +187,7 @@ export async function startPod(
   }
 
   const plan: LocalPlan = {
-    podName: name,
+    taskName: name,
     engine: 'podman',
     projectDir: process.cwd(),
     url: `http://127.0.0.1:${port}/`,

@@ -88,7 +88,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   );
 
   const plan: LocalPlan = {
-    podName: o.taskName,
+    taskName: o.taskName,
     engine: engine.info.kind,
     projectDir: o.projectDir,
     url: `http://127.0.0.1:${o.hostPort}/`,
@@ -108,7 +108,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
       startTimeoutS: c.startTimeoutS,
     })),
     fields,
-    secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.podmanSecret)),
+    secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.secretId)),
   };
   return { engine, facts, assembly, images, translated, fields, loadBalancer, plan };
 }
@@ -152,7 +152,7 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
   );
   try {
     return translateTask(assembly.properties, {
-      podName: o.taskName,
+      taskName: o.taskName,
       labelKey,
       agentSettings: assembly.agentSettings,
       images: refs,

@@ -47,7 +47,7 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
   const missing: string[] = [];
   for (const { container, secret } of needed) {
     const v = parsed?.[container]?.[secret.envName];
-    if (typeof v === 'string') values.set(secret.podmanSecret, v);
+    if (typeof v === 'string') values.set(secret.secretId, v);
     else missing.push(`${container}.${secret.envName} (in AWS: ${secret.valueFrom})`);
   }
   if (missing.length) {

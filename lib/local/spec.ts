@@ -48,7 +48,7 @@ export interface SecretRef {
   /** The ARN or parameter name of the template (shown to the user, never resolved). */
   readonly valueFrom: string;
   /** The id of the local value (the podman secret's name on podman). */
-  readonly podmanSecret: string;
+  readonly secretId: string;
 }
 
 /** ECS container health names; NONE when the definition has no health check. */

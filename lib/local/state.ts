@@ -10,7 +10,7 @@ import { cacheDir } from './host/cache-dir';
 import type { FieldReport, HealthStatus } from './spec';
 import type { TranslatedContainer } from './translate/container';
 
-export const DEFAULT_POD_NAME = 'secure-ecs-local';
+export const DEFAULT_TASK_NAME = 'secure-ecs-local';
 
 /** What the runner needs of each container: the translation's supervision settings and the image it runs. */
 export type PlannedContainer = Pick<
@@ -19,7 +19,7 @@ export type PlannedContainer = Pick<
 > & { readonly image: string };
 
 export interface LocalPlan {
-  readonly podName: string;
+  readonly taskName: string;
   /** The engine `up` created the task on: down, status and logs use the same one. */
   readonly engine: EngineKind;
   readonly projectDir: string;
@@ -66,8 +66,8 @@ export interface RunnerEvent {
 
 export class StateDir {
   readonly dir: string;
-  constructor(readonly podName: string) {
-    this.dir = path.join(cacheDir(), 'local', podName);
+  constructor(readonly taskName: string) {
+    this.dir = path.join(cacheDir(), 'local', taskName);
   }
   get planFile(): string {
     return path.join(this.dir, 'plan.json');

@@ -115,7 +115,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /**
  * An HTTP request to the task on 127.0.0.1. `client` becomes X-Forwarded-For, as the ALB appends
- * the client address (the host side of the pod network is the trusted "load balancer" locally).
+ * the client address (the host side of the task network is the trusted "load balancer" locally).
  */
 export function request(
   port: number,

@@ -146,10 +146,10 @@ describe('base images', () => {
 });
 
 describe('secrets', () => {
-  const needed = [{ container: 'app', secret: { envName: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:x', podmanSecret: 'pod-app-db_password' } }];
+  const needed = [{ container: 'app', secret: { envName: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:x', secretId: 'task-app-db_password' } }];
 
   test('values come from the file, keyed by container and variable', () => {
-    expect(resolveSecrets('{"app":{"DB_PASSWORD":"s3cret"}}', needed)).toEqual(new Map([['pod-app-db_password', 's3cret']]));
+    expect(resolveSecrets('{"app":{"DB_PASSWORD":"s3cret"}}', needed)).toEqual(new Map([['task-app-db_password', 's3cret']]));
   });
 
   test('fails with the file and key to add, never a value', () => {

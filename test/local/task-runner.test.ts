@@ -66,7 +66,7 @@ const container = (name: string, extra: Partial<PlannedContainer> = {}): Planned
   ...extra,
 });
 const plan = (containers: PlannedContainer[]): LocalPlan => ({
-  podName: 'p',
+  taskName: 'p',
   engine: 'podman',
   projectDir: '/',
   url: 'http://127.0.0.1:1/',

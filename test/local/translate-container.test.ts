@@ -4,10 +4,10 @@ import { ContainerContext, translateContainer, type TranslatedContainer } from '
 import { ECS_DEFAULTS } from '../../lib/local/translate/ecs-defaults';
 
 /** The translation as podman renders it (the Docker rendering is tested in docker-api.test.ts). */
-const argsOf = (t: TranslatedContainer) => podmanCreateArgs(t.spec, 'pod');
+const argsOf = (t: TranslatedContainer) => podmanCreateArgs(t.spec, 'task');
 
 const ctx: ContainerContext = {
-  podName: 'pod',
+  taskName: 'task',
   labelKey: 'secure-ecs.local',
   image: { ref: 'localhost/img:abc', origin: 'built locally' },
 };
@@ -49,8 +49,8 @@ describe('translateContainer on the synthesized task definition', () => {
     expect(values(args, '--health-timeout')).toEqual([`${def.HealthCheck.Timeout}s`]);
     expect(values(args, '--health-retries')).toEqual([String(def.HealthCheck.Retries)]);
     expect(values(args, '--health-start-period')).toEqual([`${def.HealthCheck.StartPeriod}s`]);
-    expect(values(args, '--label')).toEqual(['secure-ecs.local=pod', `secure-ecs.container=${name}`]);
-    expect(values(args, '--pod')).toEqual(['pod']);
+    expect(values(args, '--label')).toEqual(['secure-ecs.local=task', `secure-ecs.container=${name}`]);
+    expect(values(args, '--pod')).toEqual(['task']);
     expect(args[args.length - 1]).toBe('localhost/img:abc');
   });
 
@@ -146,8 +146,8 @@ describe('translateContainer field by field', () => {
       { Name: 'app', Image: 'i', Secrets: [{ Name: 'DB_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db' }] },
       ctx,
     );
-    expect(t.secrets).toEqual([{ envName: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db', podmanSecret: 'pod-app-db_password' }]);
-    expect(values(argsOf(t), '--secret')).toEqual(['pod-app-db_password,type=env,target=DB_PASSWORD']);
+    expect(t.secrets).toEqual([{ envName: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db', secretId: 'task-app-db_password' }]);
+    expect(values(argsOf(t), '--secret')).toEqual(['task-app-db_password,type=env,target=DB_PASSWORD']);
   });
 
   test('an environment value resolved only at deployment is listed, not set', () => {
@@ -172,7 +172,7 @@ describe('translateContainer field by field', () => {
     expect(argsOf(t).slice(-2)).toEqual(['localhost/img:abc', 'echo a b']);
   });
 
-  test('net.* sysctls go to the pod (it owns the network namespace), others to the container', () => {
+  test('net.* sysctls go to the task (it owns the network namespace), others to the container', () => {
     const t = translateContainer(
       {
         Name: 'x',

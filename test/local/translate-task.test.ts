@@ -4,7 +4,7 @@ import type { TaskSpec } from '../../lib/local/spec';
 import { translateContainer } from '../../lib/local/translate/container';
 import { podmanPodArgs } from '../../lib/local/engines/podman-args';
 
-const base: Omit<TaskContext, 'images'> = { podName: 'pod', labelKey: 'secure-ecs.local' };
+const base: Omit<TaskContext, 'images'> = { taskName: 'task', labelKey: 'secure-ecs.local' };
 const image = { ref: 'localhost/i:1', origin: 'test' };
 
 function taskProps(): Record<string, any> {
@@ -19,17 +19,17 @@ describe('translateTask on the synthesized task definition', () => {
   const podArgs = podmanPodArgs(t.task);
   const podValue = (flag: string) => podArgs.flatMap((a, i) => (a === flag ? [podArgs[i + 1]] : []));
 
-  test('task CPU and memory become the pod cgroup limits', () => {
+  test('task CPU and memory become the task cgroup limits', () => {
     expect(podValue('--cpus')).toEqual([String(Number(props.Cpu) / 1024)]);
     expect(podValue('--memory')).toEqual([`${props.Memory}m`]);
   });
 
-  test('awsvpc: the pod shares only the network namespace', () => {
+  test('awsvpc: the task shares only the network namespace', () => {
     expect(props.NetworkMode).toBe('awsvpc');
     expect(podValue('--share')).toEqual(['net']);
   });
 
-  test('the pod publishes exactly the mapped ports, on loopback', () => {
+  test('the task publishes exactly the mapped ports, on loopback', () => {
     expect(podValue('--publish')).toEqual(['127.0.0.1:18080:8080/tcp']);
   });
 
@@ -79,7 +79,7 @@ describe('translateTask details', () => {
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.NewTaskThing', outcome: 'not-honoured' }));
   });
 
-  test('PidMode task shares the PID namespace in the pod; host is never shared', () => {
+  test('PidMode task shares the PID namespace in the task; host is never shared', () => {
     const share = (pidMode: string) => {
       const t = translateTask({ ContainerDefinitions: [def('a')], PidMode: pidMode }, { ...base, images: { a: image } });
       const args = podmanPodArgs(t.task);

@@ -10,7 +10,7 @@ import type { Reporter } from '../progress';
 import type { StateDir } from '../state';
 
 export interface CommonOptions {
-  readonly podName: string;
+  readonly taskName: string;
   readonly projectDir: string;
   readonly reporter: Reporter;
   /** Where results go (stdout). */

@@ -4,9 +4,9 @@ import { StateDir } from '../state';
 import { engineOfTask, type CommonOptions } from './context';
 
 export async function logs(o: CommonOptions & { container?: string; follow: boolean; tail?: number }): Promise<number> {
-  const stateDir = new StateDir(o.podName);
+  const stateDir = new StateDir(o.taskName);
   const plan = stateDir.readPlan();
-  if (!plan) throw new LocalStepError('logs', `no local task ${o.podName}; start one with \`secure-ecs local up\``);
+  if (!plan) throw new LocalStepError('logs', `no local task ${o.taskName}; start one with \`secure-ecs local up\``);
   const targets = o.container ? plan.containers.filter((c) => c.name === o.container) : plan.containers;
   if (o.container && !targets.length)
     throw new LocalInputError(`unknown container "${o.container}"; the task has ${plan.containers.map((c) => c.name).join(', ')}`);

@@ -6,7 +6,7 @@ import { isOurProcess } from './task-process';
 import { engineOfTask, type CommonOptions } from './context';
 
 export interface StatusReport {
-  readonly pod: string;
+  readonly task: string;
   readonly engine: EngineKind;
   readonly exists: boolean;
   readonly url?: string;
@@ -58,7 +58,7 @@ export async function statusReport(engine: ContainerEngine, taskName: string): P
   });
   const taskStatus: StatusReport['taskStatus'] = !exists ? 'NONE' : alive ? (st?.taskStatus ?? 'PENDING') : 'STOPPED';
   return {
-    pod: taskName,
+    task: taskName,
     engine: engine.info.kind,
     exists,
     url: plan?.url,
@@ -74,18 +74,18 @@ export async function statusReport(engine: ContainerEngine, taskName: string): P
 }
 
 export async function status(o: CommonOptions & { json: boolean }): Promise<number> {
-  const engine = await engineOfTask(o, new StateDir(o.podName));
-  const report = await statusReport(engine, o.podName);
+  const engine = await engineOfTask(o, new StateDir(o.taskName));
+  const report = await statusReport(engine, o.taskName);
   if (o.json) {
     o.out.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   if (!report.exists) {
-    o.out.write(`No local task ${o.podName} on ${engine.info.kind}. Start one with \`secure-ecs local up\`.\n`);
+    o.out.write(`No local task ${o.taskName} on ${engine.info.kind}. Start one with \`secure-ecs local up\`.\n`);
     return 0;
   }
   o.out.write(
-    `Task ${report.pod} on ${report.engine}: ${report.taskStatus}${report.url ? ` at ${report.url}` : ''}${report.runner ? ` (${report.runner.mode} runner pid ${report.runner.pid}${report.runner.alive ? '' : ', not running'})` : ''}\n`,
+    `Task ${report.task} on ${report.engine}: ${report.taskStatus}${report.url ? ` at ${report.url}` : ''}${report.runner ? ` (${report.runner.mode} runner pid ${report.runner.pid}${report.runner.alive ? '' : ', not running'})` : ''}\n`,
   );
   if (report.stoppedReason) o.out.write(`  ${report.taskStatus === 'STOPPED' ? 'stopped' : 'note'}: ${report.stoppedReason}\n`);
   const table = new Table({ head: ['CONTAINER', 'STATUS', 'HEALTH', 'RESTARTS', 'UP SINCE', 'IMAGE'], style: { head: [], border: [] } });

@@ -36,11 +36,11 @@ export async function up(o: UpOptions): Promise<number> {
   const r = o.reporter;
   const facts = hostFacts();
   const engine = await selectEngine(facts, o.engineRequest, r, realConnectors(TASK_LABEL_KEY));
-  const stateDir = new StateDir(o.podName);
-  await clearPrevious(engine, o.podName, stateDir, r);
+  const stateDir = new StateDir(o.taskName);
+  await clearPrevious(engine, o.taskName, stateDir, r);
   await checkPortFree(o.port);
 
-  const prepared = await prepare({ taskName: o.podName, projectDir: o.projectDir, hostPort: o.port, reporter: r, engine, facts });
+  const prepared = await prepare({ taskName: o.taskName, projectDir: o.projectDir, hostPort: o.port, reporter: r, engine, facts });
   printFieldReport(prepared, o.out);
 
   const needed = prepared.translated.containers.flatMap((c) => c.secrets.map((secret) => ({ container: c.name, secret })));
@@ -49,7 +49,7 @@ export async function up(o: UpOptions): Promise<number> {
   stateDir.reset();
   stateDir.writePlan(prepared.plan);
   try {
-    await r.step(`create task ${o.podName} on ${engine.info.kind}`, (s) =>
+    await r.step(`create task ${o.taskName} on ${engine.info.kind}`, (s) =>
       engine.createTask(
         prepared.translated.task,
         prepared.translated.containers.map((c) => c.spec),
@@ -58,7 +58,7 @@ export async function up(o: UpOptions): Promise<number> {
       ),
     );
   } catch (e) {
-    await removeTask(engine, o.podName, stateDir);
+    await removeTask(engine, o.taskName, stateDir);
     throw e;
   }
 
@@ -69,7 +69,7 @@ export async function up(o: UpOptions): Promise<number> {
   const outcome = await followSupervisor(stateDir, child, render);
   if (outcome.kind !== 'ready') {
     o.out.write(
-      `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.podName}\`, then \`secure-ecs local down --name ${o.podName}\`.\n`,
+      `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.taskName}\`, then \`secure-ecs local down --name ${o.taskName}\`.\n`,
     );
     return 1;
   }
@@ -83,7 +83,7 @@ function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
 }
 
 function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean): void {
-  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.podName}, healthy ${formatDuration(Date.now() - began)} after \`up\`).\n`);
+  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}, healthy ${formatDuration(Date.now() - began)} after \`up\`).\n`);
   out.write(
     detached
       ? `  status: secure-ecs local status   logs: secure-ecs local logs [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down\n`
@@ -198,7 +198,7 @@ async function foreground(
       // second Ctrl-C, which stops waiting for graceful stops.
       if (Date.now() - firstSignalAt < SIGNAL_REPEAT_MS) return;
       o.reporter.warn('forced: removing the task now');
-      void removeTask(engine, plan.podName, stateDir)
+      void removeTask(engine, plan.taskName, stateDir)
         .catch((e) => o.reporter.warn(`forced removal: ${(e as Error).message}`))
         .then(() => process.exit(130));
       return;
@@ -229,14 +229,14 @@ async function foreground(
     followers.stopAll();
     if (!signalled) o.reporter.warn(`task STOPPED: ${reason}`);
   }
-  await o.reporter.step(`remove task ${plan.podName}`, () => removeTask(engine, plan.podName, stateDir));
+  await o.reporter.step(`remove task ${plan.taskName}`, () => removeTask(engine, plan.taskName, stateDir));
   return signalled === 'SIGINT' ? 130 : signalled === 'SIGTERM' ? 143 : 1;
 }
 
 function spawnSupervisor(o: UpOptions, stateDir: StateDir): ReturnType<typeof spawn> {
   const log = openSync(stateDir.supervisorLog, 'a');
   // The same CLI (bundle or tsx), detached into its own session so it outlives `up` and the terminal.
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'supervise', '--name', o.podName, '--project', o.projectDir], {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'supervise', '--name', o.taskName, '--project', o.projectDir], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: o.projectDir,

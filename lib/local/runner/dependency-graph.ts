@@ -61,7 +61,7 @@ export function hasTimedOut(dep: DependencyState, condition: DependencyCondition
  * One dependsOn entry of a container that has not started yet. The checks run in the order of
  * graph.go verifyContainerOrderingStatusResolvable; the agent applies them only while the dependent
  * is not yet created (`targetKnown < ContainerCreated`). The runner creates every container up
- * front (engine createTask, like a pod) and holds back the start instead, so "not started" stands
+ * front (engine createTask, as the agent creates a task's containers) and holds back the start instead, so "not started" stands
  * for the agent's "not created". Once the dependent runs, nothing here is consulted again (task_manager.go
  * containerNextState returns before DependenciesAreResolved when known status equals desired), so
  * a dependency that turns UNHEALTHY later does not affect it.

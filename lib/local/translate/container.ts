@@ -24,8 +24,8 @@ import { ECS_DEFAULTS } from './ecs-defaults';
 import { LINUX_PARAMETERS } from './linux-parameters';
 
 export interface ContainerContext {
-  readonly podName: string;
-  /** Label key every object the runner creates carries (value: the pod name). */
+  readonly taskName: string;
+  /** Label key every object the runner creates carries (value: the task name). */
   readonly labelKey: string;
   /** Local image to run, and a sentence on where it came from (for the Image field's report). */
   readonly image: { readonly ref: string; readonly origin: string };
@@ -56,9 +56,12 @@ export interface TranslatedContainer {
   readonly fields: FieldReport[];
 }
 
-/** Podman secret name for a container's secret: scoped to the pod so `down` can remove exactly these. */
-export function podmanSecretName(podName: string, container: string, envName: string): string {
-  return `${podName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+/**
+ * The id of a container's secret among the values the runner resolves (the podman secret's name on
+ * podman): scoped to the task, so `down` can remove exactly these.
+ */
+export function localSecretId(taskName: string, container: string, envName: string): string {
+  return `${taskName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
 type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
@@ -66,7 +69,7 @@ type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) 
 const HANDLERS: Record<string, Handler> = {
   // Handled first in translateContainer (the container's identity); listed so it is "known".
   Name(_v, c, ctx, out) {
-    c.honoured('Name', `container ${ctx.podName}-${out.name} of task ${ctx.podName}, labelled ${CONTAINER_LABEL_KEY}=${out.name}`);
+    c.honoured('Name', `container ${ctx.taskName}-${out.name} of task ${ctx.taskName}, labelled ${CONTAINER_LABEL_KEY}=${out.name}`);
   },
   Image(v, c, ctx) {
     c.deviation('Image', `${ctx.image.ref}: ${ctx.image.origin} (ECS pulls ${isIntrinsic(v) ? 'the pushed asset from ECR' : short(v)})`);
@@ -171,10 +174,10 @@ const HANDLERS: Record<string, Handler> = {
       const secret: SecretRef = {
         envName,
         valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom),
-        podmanSecret: podmanSecretName(ctx.podName, out.name, envName),
+        secretId: localSecretId(ctx.taskName, out.name, envName),
       };
       out.secrets.push(secret);
-      out.spec.secrets.push({ envName, secretId: secret.podmanSecret });
+      out.spec.secrets.push({ envName, secretId: secret.secretId });
       c.deviation(`Secrets.${envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
     }
   },
@@ -372,18 +375,18 @@ const HANDLERS: Record<string, Handler> = {
 
 /**
  * Translate one container definition. `def` is the object from the template; `ctx` carries what only
- * the local run knows (pod name, built image, host port, overrides, host limits).
+ * the local run knows (task name, built image, host port, overrides, host limits).
  */
 export function translateContainer(def: Record<string, unknown>, ctx: ContainerContext): TranslatedContainer {
   const name = String(def.Name);
   const c = new Collector(name);
-  const containerName = `${ctx.podName}-${name}`;
+  const containerName = `${ctx.taskName}-${name}`;
   const out: Mutable = {
     name,
     spec: {
       engineName: containerName,
       image: ctx.image.ref,
-      labels: { [ctx.labelKey]: ctx.podName, [CONTAINER_LABEL_KEY]: name },
+      labels: { [ctx.labelKey]: ctx.taskName, [CONTAINER_LABEL_KEY]: name },
       env: {},
       secrets: [],
       tty: false,

@@ -175,8 +175,8 @@ export function hostLimits(agent: AgentSettings, task: TaskSpec): FieldReport[] 
 export function translateTask(props: Record<string, unknown>, ctx: TaskContext): TranslatedTask {
   const fields: FieldReport[] = [];
   const task: TaskSpec = {
-    name: ctx.podName,
-    labels: { [ctx.labelKey]: ctx.podName },
+    name: ctx.taskName,
+    labels: { [ctx.labelKey]: ctx.taskName },
     share: [],
     publish: [],
     sysctls: {},
