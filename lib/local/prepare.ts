@@ -1,14 +1,14 @@
 /**
  * The one preparation of a local task, shared by `up`, the end-to-end suite and the benchmark: the
  * container engine, a current cloud assembly, the task definition read from it, the images, the ALB
- * stand-in, the translation and the engine's corrections to it, and the plan that `up` records.
+ * stand-in, the translation as it holds on the engine, and the plan that `up` records.
  */
 import * as path from 'node:path';
 import { readAssemblyTask, type AssemblyTask } from './assembly-task';
 import type { ContainerEngine } from './engines/container-engine';
 import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
 import { LocalStepError } from './errors';
-import { applyEngineNotes } from './translate/field-report';
+import { fieldsOnEngine } from './translate/field-report';
 import { hostFacts, type HostFacts } from './host/host-facts';
 import { assetImageRef, ensureImage } from './images';
 import type { Reporter } from './progress';
@@ -49,7 +49,7 @@ export interface PreparedTask {
   readonly assembly: AssemblyTask;
   readonly images: Record<string, { ref: string; origin: string }>;
   readonly translated: TranslatedTask;
-  /** The translator's field reports corrected by the engine. */
+  /** The translator's field reports as they hold on the engine (its capabilities). */
   readonly fields: FieldReport[];
   readonly loadBalancer: string;
   readonly plan: LocalPlan;
@@ -79,12 +79,11 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     labelKey,
     environmentOverrides: o.environmentOverrides,
   });
-  const fields = applyEngineNotes(
+  const fields = fieldsOnEngine(
     translated.fields,
-    engine.fieldNotes(
-      translated.task,
-      translated.containers.map((c) => c.spec),
-    ),
+    translated.task,
+    translated.containers.map((c) => c.spec),
+    engine.capabilities,
   );
 
   const plan: LocalPlan = {

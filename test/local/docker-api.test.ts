@@ -2,7 +2,7 @@
  * The Docker rendering of the synthesized task (pure: task definition in, Docker API bodies out):
  * every hardening field reaches the create body, in the ECS agent's awsvpc shape.
  */
-import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker-api';
+import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker/api';
 import { taskCgroupLayout } from '../../lib/local/engines/task-cgroup';
 import { translateTask } from '../../lib/local/translate/task';
 import { synth } from '../helpers/synth';

@@ -11,10 +11,10 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { readAssemblyTask } from '../../lib/local/assembly-task';
 import type { ContainerEngine, EngineInfo } from '../../lib/local/engines/container-engine';
-import { DockerEngine } from '../../lib/local/engines/docker-engine';
-import { Podman } from '../../lib/local/engines/podman-cli';
-import { PodmanEngine } from '../../lib/local/engines/podman-engine';
-import { applyEngineNotes, fieldReportLines } from '../../lib/local/translate/field-report';
+import { DockerEngine } from '../../lib/local/engines/docker/engine';
+import { Podman } from '../../lib/local/engines/podman/cli';
+import { PodmanEngine } from '../../lib/local/engines/podman/engine';
+import { fieldReportLines, fieldsOnEngine } from '../../lib/local/translate/field-report';
 import type { HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef } from '../../lib/local/images';
 import { translateFor } from '../../lib/local/prepare';
@@ -101,12 +101,11 @@ describe('the field report `up` prints for the synthesized task', () => {
       hostPort: 18080,
       labelKey: TASK_LABEL_KEY,
     });
-    const fields = applyEngineNotes(
+    const fields = fieldsOnEngine(
       translated.fields,
-      engine.fieldNotes(
-        translated.task,
-        translated.containers.map((c) => c.spec),
-      ),
+      translated.task,
+      translated.containers.map((c) => c.spec),
+      engine.capabilities,
     );
     // Asset hashes change with the files under containers/; the report's wording must not.
     const text = `${fieldReportLines(fields, engine.info.kind).join('\n')}\n`.replace(/[a-f0-9]{64}/g, '[ASSET_HASH]');

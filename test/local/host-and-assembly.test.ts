@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findTasks, imageSource } from '../../lib/local/assembly-task';
-import { containersConf } from '../../lib/local/engines/podman-conf';
+import { containersConf } from '../../lib/local/engines/podman/conf';
 import { parseHardLimits, type HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef, baseImages, debianSuite, mmdebstrapArgs, qualify } from '../../lib/local/images';
 import { resolveSecrets } from '../../lib/local/secrets';

@@ -1,6 +1,6 @@
 import { LocalStepError } from '../../lib/local/errors';
-import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
-import { PodmanEngine } from '../../lib/local/engines/podman-engine';
+import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman/cli';
+import { PodmanEngine } from '../../lib/local/engines/podman/engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
 import { ecsHealth, restartDecision } from '../../lib/local/runner/restart-policy';
 import { TaskRunner } from '../../lib/local/runner/task-runner';

@@ -1,5 +1,5 @@
 import { synth, containerDefinitions } from '../helpers/synth';
-import { healthCmdArg, podmanCreateArgs } from '../../lib/local/engines/podman-args';
+import { healthCmdArg, podmanCreateArgs } from '../../lib/local/engines/podman/args';
 import { ContainerContext, translateContainer, type TranslatedContainer } from '../../lib/local/translate/container';
 import { ECS_DEFAULTS } from '../../lib/local/translate/ecs-defaults';
 

@@ -2,7 +2,7 @@ import { synth } from '../helpers/synth';
 import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate/task';
 import type { TaskSpec } from '../../lib/local/spec';
 import { translateContainer } from '../../lib/local/translate/container';
-import { podmanPodArgs } from '../../lib/local/engines/podman-args';
+import { podmanPodArgs } from '../../lib/local/engines/podman/args';
 
 const base: Omit<TaskContext, 'images'> = { taskName: 'task', labelKey: 'secure-ecs.local' };
 const image = { ref: 'localhost/i:1', origin: 'test' };

@@ -7,7 +7,7 @@
  * and Docker's cgroup driver, and the shell script that applies it.
  *
  * The script runs inside a short-lived helper container that bind-mounts the daemon host's
- * /sys/fs/cgroup (docker-engine.ts): the cgroup tree belongs to the machine the daemon runs on, which
+ * /sys/fs/cgroup (docker/cgroup-helper.ts): the cgroup tree belongs to the machine the daemon runs on, which
  * is a VM under Docker Desktop and colima, and a member of the `docker` group cannot write
  * /sys/fs/cgroup directly. The helper needs no capability: cgroupfs checks file permissions only.
  */

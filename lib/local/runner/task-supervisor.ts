@@ -169,7 +169,7 @@ export class TaskSupervisor {
             l.stayedStopped = false;
             l.nextProbeAt = firstProbeAt(i.startedAt ?? now, l.spec.health, this.opts.startPeriodProbeMs);
           }
-          if (l.spec.health && !this.engine.runsHealthChecks && !l.probing && now >= l.nextProbeAt) void this.probe(l);
+          if (l.spec.health && this.engine.capabilities.healthSchedule === 'runner' && !l.probing && now >= l.nextProbeAt) void this.probe(l);
         } else if (EXITED.has(i.status) && i.startedAt !== undefined && l.handledRun !== i.startedAt) {
           l.handledRun = i.startedAt;
           await this.handleExit(l, i);

@@ -1,7 +1,7 @@
 /**
  * Translate one ECS container definition, exactly as the synthesized CloudFormation template renders
  * it (`AWS::ECS::TaskDefinition` → `ContainerDefinitions[]`), into an engine-neutral container
- * (task-spec.ts; each engine renders it: engines/podman-args.ts, engines/docker-api.ts) plus the
+ * (spec.ts; each engine renders it: engines/podman/args.ts, engines/docker/api.ts) plus the
  * settings the local runner enforces itself (health probes, dependsOn, essential, restart policy).
  *
  * Pure (no I/O): every mapping is unit-tested without an engine in test/local/. Values are never
@@ -42,7 +42,7 @@ export interface TranslatedContainer {
   readonly name: string;
   /** The engine's container name (`<task>-<name>`). */
   readonly containerName: string;
-  /** The engine-neutral container (task-spec.ts), rendered by each engine. */
+  /** The engine-neutral container (spec.ts), rendered by each engine. */
   readonly spec: ContainerSpec;
   /** Task-level settings this container needs (a task's containers share one network namespace). */
   readonly taskSettings: TaskSettings;

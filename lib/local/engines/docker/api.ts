@@ -1,5 +1,5 @@
 /**
- * Render the engine-neutral task (task-spec.ts) as Docker Engine API create bodies, shaped the way
+ * Render the engine-neutral task (spec.ts) as Docker Engine API create bodies, shaped the way
  * the ECS agent builds an awsvpc task on Docker: a pause container owns the task's network namespace
  * (the agent's amazon-ecs-pause; agent/api/task/task.go adds it for awsvpc tasks) and every container
  * joins it with `NetworkMode: container:<pause>`; all of them sit beneath one task cgroup that carries
@@ -9,17 +9,16 @@
  * https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
  */
 import type { ContainerCreateOptions } from 'dockerode';
-import { ROLE_LABEL_KEY } from '../labels';
-import type { CgroupLayout } from './task-cgroup';
-import type { ContainerSpec, TaskSpec } from '../spec';
+import { ROLE_LABEL_KEY } from '../../labels';
+import { pauseName } from '../container-engine';
+import type { CgroupLayout } from '../task-cgroup';
+import type { ContainerSpec, TaskSpec } from '../../spec';
 
 const MiB = 1024 * 1024;
 
 /** @types/dockerode lags the API: CgroupnsMode (API 1.41) is missing. */
 type CreateBody = ContainerCreateOptions & { HostConfig: NonNullable<ContainerCreateOptions['HostConfig']> & { CgroupnsMode?: 'private' | 'host' } };
 const NS_PER_S = 1e9;
-
-export const pauseName = (task: TaskSpec) => `${task.name}-pause`;
 
 /**
  * The pause container: it only holds the network namespace (and the PID/IPC namespaces the task
@@ -115,7 +114,7 @@ export function dockerContainerBody(c: ContainerSpec, task: TaskSpec, cgroup: Cg
       Ulimits: c.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       Devices: c.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions || 'rwm' })),
       Sysctls: c.sysctls,
-      // The runner applies the task definition's restart policy itself (task-runner.ts).
+      // The runner applies the task definition's restart policy itself (runner/task-supervisor.ts).
       RestartPolicy: { Name: 'no' },
     },
   };

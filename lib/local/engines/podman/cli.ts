@@ -3,8 +3,8 @@
  * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
  */
 import { spawn } from 'node:child_process';
-import { LocalStepError } from '../errors';
-import { runLines } from '../run-lines';
+import { LocalStepError } from '../../errors';
+import { runLines } from '../../run-lines';
 
 export interface RunResult {
   readonly code: number;
@@ -23,7 +23,7 @@ export interface RunOptions {
 /**
  * Without systemd, podman logs an error whenever it would create, start or remove a health-check
  * timer ("unable to get systemd connection ..."). The runner drives the health checks itself
- * (task-runner.ts), so these lines carry no information.
+ * (runner/task-supervisor.ts), so these lines carry no information.
  */
 export function withoutSystemdNoise(text: string): string {
   return text

@@ -1,10 +1,10 @@
 /**
- * Render the engine-neutral task (task-spec.ts) as `podman pod create` and `podman create`
+ * Render the engine-neutral task (spec.ts) as `podman pod create` and `podman create`
  * arguments. Pure; unit-tested in test/local/. A pod is podman's form of an awsvpc task: one network
  * namespace (its infra container's) for every container, and one cgroup carrying the task limits.
  * https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
  */
-import type { ContainerSpec, TaskSpec } from '../spec';
+import type { ContainerSpec, TaskSpec } from '../../spec';
 
 /**
  * `--health-cmd` text that podman 4.3 turns into exactly the template's test. Its parser
