@@ -9,38 +9,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { readAssemblyTask } from '../../lib/local/assembly-task';
-import type { ContainerEngine, EngineInfo } from '../../lib/local/engines/container-engine';
+import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { DockerEngine } from '../../lib/local/engines/docker/engine';
 import { Podman } from '../../lib/local/engines/podman/cli';
 import { PodmanEngine } from '../../lib/local/engines/podman/engine';
-import { fieldReportLines, fieldsOnEngine } from '../../lib/local/translate/field-report';
-import type { HostFacts } from '../../lib/local/host/host-facts';
-import { assetImageRef } from '../../lib/local/images';
-import { translateFor } from '../../lib/local/prepare';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
-import { synth } from '../helpers/synth';
+import { fieldReportLines } from '../../lib/local/translate/field-report';
+import { engineInfo as info, fieldsOn, synthesizedTask } from './helpers/field-report';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const facts: HostFacts = {
-  platform: 'linux',
-  distro: ['debian'],
-  uid: 0,
-  cgroupV2Unified: false,
-  systemd: false,
-  hasRunc: true,
-  hardLimits: { nofile: 20000, nproc: 96365 },
-};
-const info = (kind: 'docker' | 'podman', extra: Partial<EngineInfo>): EngineInfo => ({
-  kind,
-  version: '1',
-  rootless: false,
-  cgroupVersion: 1,
-  cgroupDriver: 'cgroupfs',
-  remote: false,
-  endpoint: 'test',
-  ...extra,
-});
 
 const ENGINES: Record<string, { engine: () => ContainerEngine; loadBalancer: string }> = {
   'docker-rootful': { engine: () => new DockerEngine(new Docker(), info('docker', {}), TASK_LABEL_KEY), loadBalancer: '172.17.0.1' },
@@ -61,11 +38,7 @@ const ENGINES: Record<string, { engine: () => ContainerEngine; loadBalancer: str
 };
 
 describe('the field report `up` prints for the synthesized task', () => {
-  const { assembly } = synth();
-  const task = readAssemblyTask(assembly.directory);
-  const images = Object.fromEntries(
-    Object.entries(task.images).map(([name, src]) => [name, { ref: assetImageRef(name, src.assetHash!), origin: 'unused by the report' }]),
-  );
+  const task = synthesizedTask();
 
   // The template has no secret, no Hostname and no health check that needs a shell on podman: a
   // variant adds them, so every sentence an engine can contribute is pinned too.
@@ -90,23 +63,7 @@ describe('the field report `up` prints for the synthesized task', () => {
   )('%s, %s', (kind, variant) => {
     const { engine: make, loadBalancer } = ENGINES[kind];
     const engine = make();
-    const assemblyTask = variant === 'template' ? task : enriched;
-    const translated = translateFor({
-      assembly: assemblyTask,
-      images,
-      engine,
-      facts,
-      loadBalancer,
-      taskName: 'golden',
-      hostPort: 18080,
-      labelKey: TASK_LABEL_KEY,
-    });
-    const fields = fieldsOnEngine(
-      translated.fields,
-      translated.task,
-      translated.containers.map((c) => c.spec),
-      engine.capabilities,
-    );
+    const fields = fieldsOn(engine, variant === 'template' ? task : enriched, loadBalancer);
     // Asset hashes change with the files under containers/; the report's wording must not.
     const text = `${fieldReportLines(fields, engine.info.kind).join('\n')}\n`.replace(/[a-f0-9]{64}/g, '[ASSET_HASH]');
     const file = path.join(FIXTURES, `field-report.${kind}${variant === 'template' ? '' : `.${variant}`}.txt`);
