@@ -8,6 +8,7 @@
  * Bench pods carry the label `secure-ecs.bench` (not the runner's `secure-ecs.local`, which CI checks
  * for leftovers of `npm start`), are named `bench-<variant>-<pid>` and publish on 127.0.0.1 only.
  */
+import { BENCH_LABEL_KEY } from '../lib/local/labels';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ import { TaskRunner } from '../lib/local/runner/task-runner';
 import type { TranslatedTask } from '../lib/local/translate/task';
 import { podWithoutCpuCap, podWithoutLimits, unhardenContainer, withExtraFlags, type Change, type CreateTransform } from './variants';
 
-export const BENCH_LABEL = 'secure-ecs.bench';
+export const BENCH_LABEL = BENCH_LABEL_KEY;
 
 export interface BenchTask {
   readonly assembly: AssemblyTask;

@@ -23,10 +23,10 @@ import { translateTask, type TranslatedTask } from './translate/task';
  * X-Forwarded-For only from them. Locally there is no ALB: the address the host's connections to the
  * published port arrive from (the engine knows it) is the only peer, so it takes the ALB's place.
  */
-export const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
+const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
 
 /** A single address as a CIDR: /32 for IPv4, /128 for IPv6. Pure. */
-export const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
+const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
 
 export interface PrepareOptions {
   readonly taskName: string;

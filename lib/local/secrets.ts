@@ -14,7 +14,7 @@ import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-
 import { LocalStepError } from './errors';
 import type { SecretRef } from './spec';
 
-export const SECRETS_FILE = '.secure-ecs.secrets.json';
+const SECRETS_FILE = '.secure-ecs.secrets.json';
 
 /**
  * Where a JSON text is malformed, as "line L, column C: <kind of error>". Node's own JSON.parse
@@ -22,7 +22,7 @@ export const SECRETS_FILE = '.secure-ecs.secrets.json';
  * would print a secret; jsonc-parser (VS Code's JSON scanner) reports an offset and an error code
  * instead. Pure; undefined when the text is valid.
  */
-export function jsonErrorPlace(text: string): string | undefined {
+function jsonErrorPlace(text: string): string | undefined {
   const errors: ParseError[] = [];
   parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (!errors.length) return undefined;

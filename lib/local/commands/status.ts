@@ -26,7 +26,7 @@ export interface StatusReport {
   readonly events: RunnerEvent[];
 }
 
-export async function statusReport(engine: ContainerEngine, taskName: string): Promise<StatusReport> {
+async function statusReport(engine: ContainerEngine, taskName: string): Promise<StatusReport> {
   const stateDir = new StateDir(taskName);
   const plan = stateDir.readPlan();
   const st = stateDir.readState();

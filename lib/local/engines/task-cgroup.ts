@@ -40,7 +40,7 @@ export interface CgroupLayout {
 }
 
 /** The CFS period the ECS agent uses by default (ECS_CGROUP_CPU_PERIOD, 100 ms). */
-export const CFS_PERIOD_US = 100_000;
+const CFS_PERIOD_US = 100_000;
 const MiB = 1024 * 1024;
 const ROOT = 'secure-ecs';
 /** The v1 controllers the task cgroup is created under. */

@@ -42,7 +42,7 @@ export type Resolution =
   | { readonly kind: 'never'; readonly why: string };
 
 /** The conditions StartTimeout applies to (graph.go hasDependencyTimedOut; START and CREATE never time out). */
-export const TIMED_CONDITIONS: readonly DependencyCondition[] = ['SUCCESS', 'COMPLETE', 'HEALTHY'];
+const TIMED_CONDITIONS: readonly DependencyCondition[] = ['SUCCESS', 'COMPLETE', 'HEALTHY'];
 
 /**
  * graph.go hasDependencyTimedOut: `if dependOnContainer.GetStartedAt().IsZero() ||

@@ -21,7 +21,7 @@ import { EXITED, NOT_STARTED_EXIT_CODE, TaskSupervisor } from './task-supervisor
  * in seconds; longer when a health check needs longer to decide. Not an ECS setting: a dependency
  * wait has no bound unless the dependency sets StartTimeout (dependency-graph.ts).
  */
-export const READY_WAIT_MIN_S = 180;
+const READY_WAIT_MIN_S = 180;
 
 export class TaskRunner extends TaskSupervisor {
   /**

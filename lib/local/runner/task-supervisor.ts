@@ -27,7 +27,7 @@ export const NOT_STARTED_EXIT_CODE = 143;
 export const EXITED = new Set(['exited', 'stopped', 'dead', 'removed']);
 
 /** How ECS reports a container the kernel killed for its memory limit (the task's stoppedReason). */
-export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 
 export interface Live {
   readonly spec: PlannedContainer;

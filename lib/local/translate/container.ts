@@ -60,7 +60,7 @@ export interface TranslatedContainer {
  * The id of a container's secret among the values the runner resolves (the podman secret's name on
  * podman): scoped to the task, so `down` can remove exactly these.
  */
-export function localSecretId(taskName: string, container: string, envName: string): string {
+function localSecretId(taskName: string, container: string, envName: string): string {
   return `${taskName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 

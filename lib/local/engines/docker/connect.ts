@@ -8,7 +8,7 @@ import type { EngineInfo } from '../container-engine';
 import { apiMessage } from './daemon-errors';
 import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpoint } from './endpoint';
 
-export function dockerEndpoint(facts: Pick<HostFacts, 'platform'>): DockerEndpoint {
+function dockerEndpoint(facts: Pick<HostFacts, 'platform'>): DockerEndpoint {
   return resolveDockerEndpoint({
     env: process.env,
     homeDir: os.homedir(),

@@ -25,7 +25,7 @@ export interface RunOptions {
  * timer ("unable to get systemd connection ..."). The runner drives the health checks itself
  * (runner/task-supervisor.ts), so these lines carry no information.
  */
-export function withoutSystemdNoise(text: string): string {
+function withoutSystemdNoise(text: string): string {
   return text
     .split('\n')
     .filter((l) => !/unable to get systemd connection|Removing timer for container .* healthcheck/.test(l))

@@ -14,7 +14,7 @@ import { cacheDir } from '../../host/cache-dir';
 import type { HostFacts } from '../../host/host-facts';
 
 /** The default ulimits podman gives containers that declare none (the pod's infra container). */
-export const DEFAULT_CONTAINER_ULIMITS = { nofile: 4096, nproc: 4096 };
+const DEFAULT_CONTAINER_ULIMITS = { nofile: 4096, nproc: 4096 };
 
 /** The containers.conf for a host. Pure. */
 export function containersConf(facts: Pick<HostFacts, 'cgroupV2Unified' | 'systemd' | 'hasRunc' | 'hardLimits'>): string {
