@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import type { Reporter } from '../lib/local/progress';
 import { runLines } from '../lib/local/run-lines';
 import type { UpRun } from './report';

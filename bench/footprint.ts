@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 
 export interface ImageSize {
   readonly container: string;

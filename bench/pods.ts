@@ -10,22 +10,23 @@
  * Bench pods carry the label `secure-ecs.bench` (not the runner's `secure-ecs.local`, which CI checks
  * for leftovers of `npm start`), are named `bench-<variant>-<pid>` and publish on 127.0.0.1 only.
  */
+import { BENCH_LABEL_KEY } from '../lib/local/labels';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { readAssemblyTask, type AssemblyTask } from '../lib/local/cloud-assembly';
-import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman-args';
-import type { PodmanEngine } from '../lib/local/engines/podman-engine';
+import { readAssemblyTask, type AssemblyTask } from '../lib/local/assembly-task';
+import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman/args';
+import type { PodmanEngine } from '../lib/local/engines/podman/engine';
 import { LocalStepError } from '../lib/local/errors';
 import type { HostFacts } from '../lib/local/host/host-facts';
 import { ensureImages, translateFor } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
-import { TaskRunner } from '../lib/local/task-runner';
-import type { TranslatedTask } from '../lib/local/translate-task';
+import { TaskRunner } from '../lib/local/runner/task-runner';
+import type { TranslatedTask } from '../lib/local/translate/task';
 import { podWithoutCpuCap, podWithoutLimits, unhardenContainer, withExtraFlags, type Change, type CreateTransform } from './variants';
 
-export const BENCH_LABEL = 'secure-ecs.bench';
+export const BENCH_LABEL = BENCH_LABEL_KEY;
 
 export interface BenchTask {
   readonly assembly: AssemblyTask;
@@ -189,7 +190,7 @@ export async function startPod(
   }
 
   const plan: LocalPlan = {
-    podName: name,
+    taskName: name,
     engine: 'podman',
     projectDir: process.cwd(),
     url: `http://127.0.0.1:${port}/`,

@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import { containerCgroup } from './footprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 

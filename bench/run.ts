@@ -17,10 +17,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { PodmanEngine } from '../lib/local/engines/podman-engine';
+import { PodmanEngine } from '../lib/local/engines/podman/engine';
 import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import { staleReason } from '../lib/local/synth';
 import {
   ROOT,

@@ -1,6 +1,6 @@
 /**
  * The variants the benchmark compares, derived from the runner's translation of the template
- * (lib/local/translate-task.ts): nothing here re-declares a hardening value. Each transform works on
+ * (lib/local/translate/task.ts): nothing here re-declares a hardening value. Each transform works on
  * the `podman create` / `podman pod create` arguments the translator produced and removes or
  * replaces exactly the flags it names, so the report can say precisely what differs.
  *

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { appConfigSchema } from '../lib/config/app-config';
+import Docker from 'dockerode';
+import { DockerEngine } from '../lib/local/engines/docker/engine';
+import { TASK_LABEL_KEY } from '../lib/local/labels';
 import { REPO_ROOT } from './helpers/synth';
+import { engineInfo, fieldsOn, synthesizedTask } from './local/helpers/field-report';
 
 interface Leaf {
   path: string;
@@ -62,4 +66,21 @@ test('the README quick start is the two commands CI runs', () => {
   expect(ci).toMatch(/npm ci\b/);
   expect(ci).toMatch(/npm start/);
   expect(ci).toMatch(/npm test/);
+});
+
+/** The README paragraph that begins with `start`. */
+const paragraph = (start: string) => {
+  const from = readme.indexOf(start);
+  expect(from).toBeGreaterThanOrEqual(0);
+  return readme.slice(from, readme.indexOf('\n\n', from));
+};
+
+test("the README's fields not honoured locally are those `up` reports on an engine that honours every limit", () => {
+  const fields = fieldsOn(new DockerEngine(new Docker(), engineInfo('docker'), TASK_LABEL_KEY), synthesizedTask(), '172.17.0.1');
+  const reported = new Set(fields.filter((f) => f.outcome === 'not-honoured').map((f) => f.path.split('.').slice(1).join('.')));
+  const listed = new Set([...paragraph('Not honoured anywhere locally').matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1]));
+  expect(listed).toEqual(reported);
+  // The hosts' task PIDs limit is honoured, and the README lists it with what is.
+  expect(fields.find((f) => f.path === 'host.ECS_TASK_PIDS_LIMIT')?.outcome).toBe('honoured');
+  expect(paragraph('Every field of the task definition is reported')).toContain('`ECS_TASK_PIDS_LIMIT`');
 });

@@ -12,7 +12,7 @@ import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { realConnectors, selectEngine } from '../../lib/local/engines/select-engine';
 import { hostFacts } from '../../lib/local/host/host-facts';
 import type { Reporter } from '../../lib/local/progress';
-import { LABEL_KEY } from '../../lib/local/state';
+import { TASK_LABEL_KEY } from '../../lib/local/labels';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
@@ -54,7 +54,7 @@ export const quiet: Reporter = {
 let connected: Promise<ContainerEngine> | undefined;
 /** The engine the suite runs on: chosen as `secure-ecs local up` chooses (SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers). */
 export function engine(): Promise<ContainerEngine> {
-  connected ??= selectEngine(hostFacts(), { env: process.env }, quiet, realConnectors(LABEL_KEY));
+  connected ??= selectEngine(hostFacts(), { env: process.env }, quiet, realConnectors(TASK_LABEL_KEY));
   return connected;
 }
 
@@ -115,7 +115,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /**
  * An HTTP request to the task on 127.0.0.1. `client` becomes X-Forwarded-For, as the ALB appends
- * the client address (the host side of the pod network is the trusted "load balancer" locally).
+ * the client address (the host side of the task network is the trusted "load balancer" locally).
  */
 export function request(
   port: number,
