@@ -4,6 +4,9 @@ module.exports = {
   // Jest's default is cores - 1 (one worker on a 2-core CI machine); many suites wait on child
   // processes (nginx -t, php -l, the CLI), so one worker per core measured 0.65x the wall time.
   maxWorkers: '100%',
+  // Suites that start the CLI as a process wait for Node to load the bundle and its SDKs: about 2 s
+  // each on an idle 2-core machine, and past jest's 5 s default when the machine is busy.
+  testTimeout: 30_000,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
