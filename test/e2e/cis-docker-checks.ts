@@ -12,6 +12,10 @@
  * default, which docker-bench also accepts).
  */
 
+import { capabilityName } from '../../lib/audit/rules/TD-CAP-02';
+// check_5_4 strips Docker's default capabilities from CapAdd (the audit's TD-CAP-03 follows it too); anything left is a warning.
+import { DOCKER_DEFAULT_CAPABILITIES } from '../../lib/audit/rules/TD-CAP-03';
+
 export type Level = 'WARN' | 'INFO';
 
 export interface Finding {
@@ -41,23 +45,6 @@ export interface ImageFacts {
 
 type Check<T> = { id: string; level: Level; fn: string; finding: (x: T) => string | undefined };
 
-/** check_5_4 strips Docker's default capabilities from CapAdd; anything left is a warning. */
-const DEFAULT_CAPS = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'NET_RAW',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-]);
 /** check_5_6's sensitive_dirs. */
 const SENSITIVE_DIRS = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr']);
 
@@ -88,8 +75,7 @@ const CONTAINER_CHECKS: Check<ContainerFacts>[] = [
     id: '5.4',
     level: 'WARN',
     fn: 'check_5_4',
-    finding: ({ inspect: c }) =>
-      list(((c.HostConfig?.CapAdd ?? []) as string[]).map((x) => x.toUpperCase().replace(/^CAP_/, '')).filter((x) => !DEFAULT_CAPS.has(x))),
+    finding: ({ inspect: c }) => list(((c.HostConfig?.CapAdd ?? []) as string[]).map(capabilityName).filter((x) => !DOCKER_DEFAULT_CAPABILITIES.has(x))),
   },
   { id: '5.5', level: 'WARN', fn: 'check_5_5', finding: ({ inspect: c }) => (c.HostConfig?.Privileged ? 'privileged' : undefined) },
   {
