@@ -10,15 +10,15 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import type { Reporter } from '../lib/local/progress';
 import { runLines } from '../lib/local/run-lines';
 import type { UpRun } from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** Offline switches for every CDK CLI call (this-machine.md): no telemetry, no notices. */
-export const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
+/** Offline switches for every CDK CLI call, as `npm run synth` uses them: no telemetry, no notices. */
+const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
 /** The project's own synth command (cdk.json's app, through the CLI), into `outdir`. */
 export function synthCommand(outdir: string, app?: string): string {
@@ -32,7 +32,7 @@ export function projectAppCommand(): string {
 export const TS_NODE_APP = 'npx ts-node --prefer-ts-exts bin/app.ts';
 
 /** Run a shell command in the project; resolves with the exit code, wall time and the last lines. */
-export async function timed(
+async function timed(
   command: string,
   opts: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void; cwd?: string } = {},
 ): Promise<{ code: number; ms: number; tail: string[] }> {
@@ -137,7 +137,7 @@ export async function unitTests(reporter: Reporter, logFile: string): Promise<{ 
  * A project directory for `secure-ecs local up` whose cdk.json writes the assembly to `assembly` (an
  * assembly the bench synthesized) instead of the shared cdk.out: links to everything else.
  */
-export function benchProject(dir: string, assembly: string): string {
+function benchProject(dir: string, assembly: string): string {
   mkdirSync(dir, { recursive: true });
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ ...cdkJson, output: assembly }, null, 2));
@@ -161,7 +161,7 @@ export function benchProject(dir: string, assembly: string): string {
 }
 
 /** The CLI as users run it: the esbuild bundle of bin/secure-ecs.ts (as npm's prepare builds it), built privately. */
-export async function buildCliBundle(file: string): Promise<void> {
+async function buildCliBundle(file: string): Promise<void> {
   const r = await runLines(
     path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
     ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${file}`, '--log-level=warning'],
@@ -171,7 +171,7 @@ export async function buildCliBundle(file: string): Promise<void> {
 }
 
 /** Run the CLI bundle; resolves with exit code, wall time and output. */
-export function cli(
+function cli(
   bundle: string,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -197,7 +197,7 @@ export function cli(
 }
 
 /** A containers storage of its own (graph root and run root under `dir`): no image of the shared store is visible or touched. */
-export function privateStorage(dir: string): NodeJS.ProcessEnv {
+function privateStorage(dir: string): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   const conf = path.join(dir, 'storage.conf');
   writeFileSync(conf, `[storage]\ndriver = "overlay"\ngraphroot = "${path.join(dir, 'graph')}"\nrunroot = "${path.join(dir, 'run')}"\n`);

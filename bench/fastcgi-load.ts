@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import { TYPE, encodeRequest, parseRecords, responseStatus } from './fastcgi';
 
 /** What nginx sends for `GET /` through containers/proxy/nginx.conf.template (fastcgi_params plus the template's params). */
-export const NGINX_PARAMS: Record<string, string> = {
+const NGINX_PARAMS: Record<string, string> = {
   QUERY_STRING: '',
   REQUEST_METHOD: 'GET',
   CONTENT_TYPE: '',

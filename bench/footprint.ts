@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 
 export interface ImageSize {
   readonly container: string;
@@ -47,7 +47,7 @@ function statOf(text: string): Record<string, number> {
 }
 
 /** Read a memory cgroup given its path relative to the hierarchy root. */
-export function readMemoryCgroup(rel: string): CgroupMemory {
+function readMemoryCgroup(rel: string): CgroupMemory {
   if (V2) {
     const dir = path.join('/sys/fs/cgroup', rel);
     const usage = Number(readFileSync(path.join(dir, 'memory.current'), 'utf8'));

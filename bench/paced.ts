@@ -13,6 +13,7 @@
  */
 import * as http from 'node:http';
 import { summarize, type LatencySummary } from './percentiles';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PacedOptions {
   readonly port: number;
@@ -45,8 +46,6 @@ export interface PacedResult {
   /** Slot-to-response-end latency of every answered request (any status), exact percentiles. */
   readonly latency: LatencySummary;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function paced(o: PacedOptions): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });

@@ -2,28 +2,31 @@
  * The synthesized task as podman pods for the benchmark, built from the local runner's own modules:
  * the cloud assembly reader, the shared preparation (lib/local/prepare.ts: images and the translation
  * with the same ALB stand-in as `secure-ecs local up`), podman's rendering of it (podman arguments) and
- * the TaskRunner that starts the containers in dependency order and waits until they are healthy,
- * exactly as `up` does. A variant only transforms the rendered arguments (variants.ts).
+ * the TaskRunner that starts the containers in dependency order and waits until they are healthy.
+ * Unlike `up`, it creates the pod and its containers itself from those arguments instead of through
+ * `engine.createTask`, so a bench pod gets no task-level pids.max and no health-check readback, and
+ * the bench runs on podman only. A variant only transforms the rendered arguments (variants.ts).
  *
  * Bench pods carry the label `secure-ecs.bench` (not the runner's `secure-ecs.local`, which CI checks
  * for leftovers of `npm start`), are named `bench-<variant>-<pid>` and publish on 127.0.0.1 only.
  */
+import { BENCH_LABEL_KEY } from '../lib/local/labels';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { readAssemblyTask, type AssemblyTask } from '../lib/local/cloud-assembly';
-import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman-args';
-import type { PodmanEngine } from '../lib/local/engines/podman-engine';
+import { readAssemblyTask, type AssemblyTask } from '../lib/local/assembly-task';
+import { podmanCreateArgs, podmanPodArgs } from '../lib/local/engines/podman/args';
+import type { PodmanEngine } from '../lib/local/engines/podman/engine';
 import { LocalStepError } from '../lib/local/errors';
 import type { HostFacts } from '../lib/local/host/host-facts';
 import { ensureImages, translateFor } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import type { LocalPlan } from '../lib/local/state';
-import { TaskRunner } from '../lib/local/task-runner';
-import type { TranslatedTask } from '../lib/local/translate-task';
+import { TaskRunner } from '../lib/local/runner/task-runner';
+import type { TranslatedTask } from '../lib/local/translate/task';
 import { podWithoutCpuCap, podWithoutLimits, unhardenContainer, withExtraFlags, type Change, type CreateTransform } from './variants';
 
-export const BENCH_LABEL = 'secure-ecs.bench';
+export const BENCH_LABEL = BENCH_LABEL_KEY;
 
 export interface BenchTask {
   readonly assembly: AssemblyTask;
@@ -111,7 +114,7 @@ export async function removeAllPods(): Promise<void> {
 }
 
 /** A free TCP port on 127.0.0.1 in 18000-18999. */
-export async function freeBenchPort(): Promise<number> {
+async function freeBenchPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 18000 + Math.floor(Math.random() * 1000);
     const free = await new Promise<boolean>((resolve) => {
@@ -187,7 +190,7 @@ export async function startPod(
   }
 
   const plan: LocalPlan = {
-    podName: name,
+    taskName: name,
     engine: 'podman',
     projectDir: process.cwd(),
     url: `http://127.0.0.1:${port}/`,

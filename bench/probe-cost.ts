@@ -9,8 +9,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import { containerCgroup } from './footprint';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
@@ -43,7 +44,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function probeCosts(podman: Podman, podName: string, containerNames: Record<string, string>, probes: number): Promise<ProbeCost[]> {
   const pod = (await podman.ok('pod cgroup', ['pod', 'inspect', '--format', '{{.CgroupPath}}', podName])).trim();

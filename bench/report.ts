@@ -90,7 +90,10 @@ export interface Results {
     runs: LatencyRun[];
     probes: { variant: string; costs: ProbeCost[] }[];
     idle: { variant: string; seconds: number; cpu: CpuCounters }[];
-    /** Closed loop against the proxy answering `return 200` itself (php-fpm's floor is not measured yet). */
+    /**
+     * What a request costs without the rest of the task, closed loop: nginx answering `return 200`
+     * itself, and php-fpm's `GET /` from a FastCGI client (bench/fastcgi-load.ts).
+     */
     floors: {
       nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number };
       phpFpm?: { rps: number; connections: number; appUsPerRequest: number; podUsPerRequest: number };

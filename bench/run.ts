@@ -17,10 +17,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { PodmanEngine } from '../lib/local/engines/podman-engine';
+import { PodmanEngine } from '../lib/local/engines/podman/engine';
 import { hostFacts } from '../lib/local/host/host-facts';
 import { createReporter, formatDuration } from '../lib/local/progress';
-import type { Podman } from '../lib/local/engines/podman-cli';
+import type { Podman } from '../lib/local/engines/podman/cli';
 import { staleReason } from '../lib/local/synth';
 import {
   ROOT,
@@ -42,6 +42,7 @@ import { renderReport, type LatencyLevel, type Results, type WrkRun } from './re
 import { probeCosts } from './probe-cost';
 import { composeTransforms, templateReturning200, templateWithoutFeatures, withConmonInPod, withHealthInterval } from './variants';
 import { runWrk, writeWrkScript } from './wrk';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -56,11 +57,12 @@ for (const a of argv) {
   }
 }
 
-/** Every duration and count of a run. */
+/** The open-loop load levels, as fractions of the template task's measured capacity. */
 const LATENCY_FRACTIONS = [0.25, 0.5, 0.75, 0.9];
 /** At most pm.max_children (5) kept-open connections: a php-fpm worker serves one connection at a time. */
 const FASTCGI_CONNECTIONS = 4;
 const execFileAsync = promisify(execFile);
+/** Every duration and count of a run. */
 const CONFIG = QUICK
   ? {
       rounds: 1,
@@ -97,13 +99,11 @@ const LOAD_CLIENT = '198.18.100.1';
 const EXEMPT_RATE = '100000';
 
 const reporter = createReporter(process.stderr);
-/** Quick mode probes health every 250 ms while the containers start; the full run starts them as `secure-ecs local up` does. */
 // Pods start with probes every second (250 ms in quick mode) during the health start period, not one
 // Interval apart as `secure-ecs local up` and an ECS host probe: the bench measures running pods, and
 // with 30 s probes each of its pod starts would otherwise wait a minute. Steady-state probes keep
 // the definition's Interval.
 const podOptions = (workDir: string) => ({ workDir, reporter, startPeriodProbeMs: QUICK ? 250 : 1000 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   const began = Date.now();
@@ -346,7 +346,8 @@ async function limiter(pod: RunningPod, results: Results): Promise<void> {
 
 /**
  * The variants of the open-loop section: the template as synthesized, the template as it was before
- * issue 13 (probes every 10 s, conmon inside the task cgroup), each of those two changes alone, no
+ * the tail-latency changes (probes every 10 s, conmon inside the task cgroup; README "CPU cap,
+ * health checks and tail latency"), each of those two changes alone, no
  * probes during the measurement (ECS's longest interval, 300 s: the runner still probes every second
  * of the start period, so the task starts as usual) and no task CPU cap (a capacity figure).
  */

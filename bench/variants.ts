@@ -1,6 +1,6 @@
 /**
  * The variants the benchmark compares, derived from the runner's translation of the template
- * (lib/local/translate-task.ts): nothing here re-declares a hardening value. Each transform works on
+ * (lib/local/translate/task.ts): nothing here re-declares a hardening value. Each transform works on
  * the `podman create` / `podman pod create` arguments the translator produced and removes or
  * replaces exactly the flags it names, so the report can say precisely what differs.
  *
@@ -58,7 +58,7 @@ export interface ParsedCreateArgs {
 }
 
 /** Split `podman create` arguments into flags, the image and the command; an unknown flag throws. */
-export function parseCreateArgs(args: readonly string[]): ParsedCreateArgs {
+function parseCreateArgs(args: readonly string[]): ParsedCreateArgs {
   const flags: { flag: string; value?: string }[] = [];
   let i = 0;
   while (i < args.length && args[i].startsWith('--')) {
@@ -72,7 +72,7 @@ export function parseCreateArgs(args: readonly string[]): ParsedCreateArgs {
   return { flags, image: args[i], command: args.slice(i + 1) };
 }
 
-export function formatCreateArgs(p: ParsedCreateArgs): string[] {
+function formatCreateArgs(p: ParsedCreateArgs): string[] {
   return [...p.flags.flatMap((f) => (f.value === undefined ? [f.flag] : [f.flag, f.value])), p.image, ...p.command];
 }
 
@@ -174,7 +174,7 @@ export function withExtraFlags(args: readonly string[], extra: string[]): string
 }
 
 /** What the "features off" proxy template leaves out, by feature. Each pattern must match at least one line. */
-export const PROXY_FEATURES: readonly { readonly feature: string; readonly pattern: RegExp }[] = [
+const PROXY_FEATURES: readonly { readonly feature: string; readonly pattern: RegExp }[] = [
   {
     feature: 'real client address (realip: set_real_ip_from, real_ip_header, real_ip_recursive)',
     pattern: /^\s*(\$\{SET_REAL_IP_FROM_LINES\}|set_real_ip_from\b|real_ip_header\b|real_ip_recursive\b)/,
@@ -233,7 +233,10 @@ export function withHealthInterval(seconds: number): CreateTransform {
   };
 }
 
-/** conmon back inside the pod cgroup (podman's default, --cgroups=enabled): the local placement before issue 13. */
+/**
+ * conmon back inside the pod cgroup (podman's default, --cgroups=enabled): the local placement
+ * before conmon moved out of the task cgroup (README "CPU cap, health checks and tail latency").
+ */
 export const withConmonInPod: CreateTransform = (args) => {
   if (!parseCreateArgs(args).flags.some((f) => f.flag === '--cgroups' && f.value === 'no-conmon'))
     throw new Error('withConmonInPod: the translator no longer emits --cgroups no-conmon; update bench/variants.ts');

@@ -43,7 +43,7 @@ export interface WrkOptions {
   readonly script: string;
 }
 
-export function wrkArgs(o: WrkOptions): string[] {
+function wrkArgs(o: WrkOptions): string[] {
   if (!Number.isInteger(o.durationS) || o.durationS < 1) throw new Error(`wrk takes whole seconds, not ${o.durationS}`);
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(o.url)) throw new Error(`load goes to 127.0.0.1 only, not ${o.url}`);
   return [

@@ -14,7 +14,7 @@ export interface DefineAppOptions {
 }
 
 /** Region used when neither the configuration nor the CLI names one. */
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_REGION = 'us-east-1';
 
 /**
  * Define the app on a CDK `App`: the stack plus the checks every synth runs (cdk-nag's AwsSolutions

@@ -6,10 +6,10 @@ import { ConfigError } from './config/validate-config';
 import { GitHubDeployRolesStack } from './deploy-roles/github-deploy-roles-stack';
 
 /** Context key of the CDK bootstrap qualifier (https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-customizing.html). */
-export const BOOTSTRAP_QUALIFIER_CONTEXT_KEY = '@aws-cdk/core:bootstrapQualifier';
+const BOOTSTRAP_QUALIFIER_CONTEXT_KEY = '@aws-cdk/core:bootstrapQualifier';
 
 /** The name of the deploy-role stack of an account. */
-export function deployRolesStackName(baseStackName: string, account: string): string {
+function deployRolesStackName(baseStackName: string, account: string): string {
   return `${baseStackName}-deploy-roles-${account}`;
 }
 

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, Size, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,13 +7,14 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeControlTowerExceptions } from './compliance/control-tower-exceptions';
 import type { AppConfig } from './config/app-config';
-import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from './config/validate-config';
+import { ConfigError } from './config/validate-config';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { HardenedTaskDefinition } from './constructs/hardened-task-definition';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { WebService } from './constructs/web-service';
+import { HostOs } from './host/host-os';
 
 export interface SecureEcsStackProps extends StackProps {
   /** The validated configuration (lib/config/validate-config.ts). */
@@ -41,25 +42,38 @@ export class SecureEcsStack extends Stack {
   /** Encrypts the log groups and server access logs with compliance "control-tower". */
   readonly logKey?: LogEncryptionKey;
 
+  /** The AZs the configuration asks for (`network.maxAzs`); read by {@link availabilityZones}. */
+  private readonly azCount: number;
+
   /**
-   * The AZs the VPC spreads over. An environment-agnostic stack gets CDK's choice: the first two of
-   * `Fn::GetAZs`, resolved by CloudFormation at deploy time. A stack pinned to an account would
-   * instead look its AZs up at synth (an `availability-zones` context query that needs credentials
-   * for that account and is cached in cdk.context.json), so `cdk synth -c env=prod` could not run
-   * offline or in a pull request without AWS access. A pinned stack therefore takes the same AZs as
-   * the agnostic one: dev and prod templates differ only by their settings, and synth needs nothing
-   * from AWS. The CDK context key `availability-zones:fallback` still overrides the list, as for
-   * agnostic stacks (https://docs.aws.amazon.com/cdk/v2/guide/context.html).
+   * The AZs the VPC spreads over: the first `network.maxAzs` of `Fn::GetAZs`, resolved by
+   * CloudFormation at deploy time, for agnostic and pinned stacks alike. CDK's own choice would be
+   * two AZs for an environment-agnostic stack whatever `maxAzs` says (aws-cdk-lib core/lib/stack.ts,
+   * `get availabilityZones`), and for a stack pinned to an account an `availability-zones` context
+   * query that needs credentials for that account (cached in cdk.context.json), so `cdk synth -c
+   * env=prod` could not run offline or in a pull request without AWS access. Here synth needs
+   * nothing from AWS and dev and prod templates differ only by their settings. The CDK context key
+   * `aws:cdk:availability-zones:fallback` still overrides the list (https://docs.aws.amazon.com/cdk/v2/guide/context.html);
+   * the constructor refuses a list shorter than `maxAzs`. In a region where the account has fewer
+   * AZs than `maxAzs` the deployment fails on `Fn::Select`: CloudFormation is where that is known.
    */
   override get availabilityZones(): string[] {
-    if (Token.isUnresolved(this.account)) return super.availabilityZones;
-    return this.node.tryGetContext(cxapi.AVAILABILITY_ZONE_FALLBACK_CONTEXT_KEY) ?? [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+    return this.node.tryGetContext(cxapi.AVAILABILITY_ZONE_FALLBACK_CONTEXT_KEY) ?? Array.from({ length: this.azCount }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 
   constructor(scope: Construct, id: string, props: SecureEcsStackProps) {
     super(scope, id, props);
     const { config } = props;
     const controlTower = config.compliance === 'control-tower';
+    this.azCount = config.network.maxAzs;
+    const azs = this.availabilityZones;
+    if (azs.length < this.azCount) {
+      // The VPC would quietly take fewer AZs (and NAT gateways) than configured.
+      throw new ConfigError([
+        `network.maxAzs: received ${this.azCount}; expected at most ${azs.length}, the AZs the CDK context ` +
+          `"${cxapi.AVAILABILITY_ZONE_FALLBACK_CONTEXT_KEY}" lists (${JSON.stringify(azs)})`,
+      ]);
+    }
 
     if (controlTower) this.logKey = new LogEncryptionKey(this, 'LogKey', { allowS3ServerAccessLogs: true });
 
@@ -82,8 +96,7 @@ export class SecureEcsStack extends Stack {
       cluster: this.cluster,
       instanceType: new ec2.InstanceType(h.instanceType),
       additionalInstanceTypes: h.additionalInstanceTypes.map((t) => new ec2.InstanceType(t)),
-      os: h.os,
-      controlContainer: h.controlContainer,
+      os: h.os === 'bottlerocket' ? HostOs.bottlerocket({ controlContainer: h.controlContainer }) : HostOs.al2023(),
       hardwareType: h.architecture === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD,
       rootVolumeSize: Size.gibibytes(h.rootVolumeGiB),
       minCapacity: h.minInstances,
@@ -134,10 +147,9 @@ export class SecureEcsStack extends Stack {
       minTasks: config.service.minTasks,
       maxTasks: config.service.maxTasks,
       targetCpuPercent: config.service.targetCpuPercent,
-      maxHealthyPercent: SERVICE_DEPLOYMENT_MAXIMUM_PERCENT,
     });
 
-    if (controlTower) acknowledgeControlTowerExceptions(this, { httpOnly: !e.certificateArn });
+    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });

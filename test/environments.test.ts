@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { defineApp } from '../lib/app';
 import { resolveConfig } from '../lib/config/resolve-config';
-import { ConfigError, validateConfig } from '../lib/config/validate-config';
+import { validateConfig } from '../lib/config/validate-config';
 import { buildCli, cleanEnv, expectUsageError, runCli } from './audit/helpers/cli';
+import { problemsOf } from './helpers/config-problems';
 import { cdkJsonContext } from './helpers/synth';
 
 const DEV = { account: '111111111111', region: 'eu-west-1' };
@@ -18,16 +19,6 @@ const settings = { rateLimit: { burst: 5 }, environments: { dev: DEV, prod: PROD
 
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
 const resolve = (values: Record<string, unknown>) => resolveConfig(context({ 'secure-ecs': settings, ...values }), { warn: () => {} });
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('resolveConfig', () => {
   test('without -c env the settings are the top-level ones and no environment is selected', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { hostUserDataCommands, REPORT_SCRIPT } from '../lib/constructs/host-user-data';
+import { hostUserDataCommands, REPORT_SCRIPT } from '../lib/host/al2023-user-data';
 
 /**
  * lib/host/secure-ecs-report.py run by the machine's python3 (the AMI runs it with its own python3;

@@ -93,7 +93,7 @@ test('the user data stays under the EC2 limit of 16 KB', () => {
 });
 
 test('a failing step is reported with its line in instance-user-data.sh, though the user data runs it after other lines and without comments', () => {
-  const { INSTANCE_USER_DATA_SCRIPT, withoutComments } = require('../lib/constructs/host-user-data') as typeof import('../lib/constructs/host-user-data');
+  const { INSTANCE_USER_DATA_SCRIPT, withoutComments } = require('../lib/host/al2023-user-data') as typeof import('../lib/host/al2023-user-data');
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
   // The file up to its ERR trap, then a failing command on the next line of the file.
   const source = readFileSync(INSTANCE_USER_DATA_SCRIPT, 'utf8').split('\n');

@@ -7,7 +7,6 @@
  * `resource` and `container` are glob patterns (minimatch: `*` stays within one `/` segment,
  * `**` crosses them) matched against the finding's resource id and container name.
  */
-import { existsSync } from 'node:fs';
 import { minimatch } from 'minimatch';
 import { z } from 'zod';
 import { AuditInputError } from './errors';
@@ -37,7 +36,7 @@ const schema = z.strictObject({
 });
 
 /** Parse an acknowledgements document; `file` names it in errors. */
-export function parseAcknowledgements(json: unknown, file: string): Acknowledgement[] {
+function parseAcknowledgements(json: unknown, file: string): Acknowledgement[] {
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -48,11 +47,6 @@ export function parseAcknowledgements(json: unknown, file: string): Acknowledgem
 
 export function loadAcknowledgements(file: string): Acknowledgement[] {
   return parseAcknowledgements(readJson(file).json, file);
-}
-
-/** The default file when it exists (the CLI uses ./audit-acknowledgements.json). */
-export function loadAcknowledgementsIfPresent(file: string): Acknowledgement[] {
-  return existsSync(file) ? loadAcknowledgements(file) : [];
 }
 
 /** Whether an acknowledgement covers a finding. */

@@ -15,7 +15,8 @@
  *
  * A `Ref` to a template parameter that has a `Default` reads as the default (a stack deployed
  * without overriding it uses it, and checkov reads templates the same way); the resource's
- * `origin.parameterDefaults` names those parameters so findings can say so (issue 11).
+ * `origin.parameterDefaults` names those parameters so findings can say so (docs/audit-rules.md
+ * "How values that are not known are treated").
  */
 
 /** Severity scale of the catalog: Critical > High > Medium > Low > Info. */
@@ -228,6 +229,11 @@ export interface Host extends Resource {
   readonly bottlerocket?: Readonly<Record<string, unknown>>;
   /** Decoded user data; intrinsics inside it are rendered as `${...}` placeholders. */
   readonly userData?: Maybe<string>;
+  /**
+   * The `ECS_*` agent settings the user data gives the host (lib/cfn/agent-settings.ts, the reader
+   * the local runner uses too). Undefined when the user data is unknown or absent.
+   */
+  readonly agentSettings?: Readonly<Record<string, string>>;
   readonly imageId?: Maybe<string>;
   /** The SSM parameter the AMI is resolved from, when `ImageId` refers to one. */
   readonly imageSsmParameter?: string;
@@ -255,7 +261,7 @@ export interface SecurityGroup extends Resource {
 
 /**
  * A listener is judged on its own: its load balancer may be in the template, or be a parameter, an
- * imported value or a literal ARN (issue 11).
+ * imported value or a literal ARN (docs/audit-rules.md "Peer checks").
  */
 export interface Listener extends Resource {
   /** The load balancer's id when it is in the model. */
@@ -277,7 +283,8 @@ export interface Bucket extends Resource {
   readonly accessLogging: boolean;
   /** Another bucket in the model sends its access logs here. */
   readonly isAccessLogTarget: boolean;
-  readonly publicAccessBlock?: Readonly<Record<string, Maybe<boolean>>>;
+  /** Unknown when the whole configuration is an intrinsic. */
+  readonly publicAccessBlock?: Maybe<Readonly<Record<string, Maybe<boolean>>>>;
   readonly deniesInsecureTransport: boolean;
   /** `BucketEncryption` rules' algorithms (`AES256`, `aws:kms`, `aws:kms:dsse`); undefined when absent. */
   readonly encryption?: List<Maybe<string>>;

@@ -12,7 +12,6 @@
  * list in the audit's own format (audit-acknowledgements.json, for templates audited outside CDK)
  * can still be passed in.
  */
-import * as path from 'node:path';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import type { Acknowledgement } from './acknowledgements';
 import { runAudit } from './engine';
@@ -22,11 +21,8 @@ import { assetDockerfiles, modelFromTemplate, stackNameOf } from './sources/clou
 import { readJson } from './sources/read-json';
 import { AUDIT_VERSION } from './version';
 
-/** The repository's acknowledgements file, for templates audited outside CDK. */
-export const REPOSITORY_ACKNOWLEDGEMENTS = path.join(__dirname, '..', '..', 'audit-acknowledgements.json');
-
 /** CDK's acknowledgement namespace for this plugin's rules: `secure-ecs-audit::<rule id>`. */
-export const AUDIT_PLUGIN_NAME = 'secure-ecs-audit';
+const AUDIT_PLUGIN_NAME = 'secure-ecs-audit';
 
 export interface SecureEcsAuditPluginProps {
   /**
@@ -38,7 +34,7 @@ export interface SecureEcsAuditPluginProps {
   /**
    * Lowest severity that fails synth.
    *
-   * @default 'medium' (issue 4: the app keeps zero unacknowledged findings at medium or above)
+   * @default 'medium' (the app keeps zero unacknowledged findings at medium or above)
    */
   readonly failOn?: Severity;
 }

@@ -1,13 +1,15 @@
 /**
  * The ECS agent settings (ecs.config variables, `ECS_*`) that a template gives its container
  * instances, read from the user data of its launch templates: what the agent on those hosts will be
- * told, so the local runner can apply the same host-level limits to the local task. Pure.
+ * told. The one reader of them: the local runner applies the same host-level limits to the local
+ * task, and the audit's AG-* rules judge them (lib/audit/rules).
  *
- * The user data exports each setting before writing /etc/ecs/ecs.config
- * (lib/constructs/host-user-data.ts), so a line `export NAME='value'` or `NAME=value` is a setting;
- * shell comments are not.
+ * This app's user data exports each setting before writing /etc/ecs/ecs.config
+ * (lib/host/al2023-user-data.ts), so a line `export NAME='value'` or `NAME=value` is a setting.
+ * Other templates append them one by one (`echo ECS_NAME=value >> /etc/ecs/ecs.config`, the form
+ * the ECS developer guide shows), so an assignment inside a line counts too. Shell comments do not.
  */
-import { renderText } from './values';
+import { userDataText } from './user-data';
 
 export interface AgentSettings {
   /** Settings every ECS launch template of the template agrees on. */
@@ -16,7 +18,10 @@ export interface AgentSettings {
   readonly conflicting: readonly string[];
 }
 
+/** A whole line that assigns a setting: `export ECS_X='a b'`, `ECS_X=1` (heredoc body, plain assignment). */
 const SETTING = /^\s*(?:export\s+)?(ECS_[A-Z0-9_]+)=(?:'([^']*)'|"([^"]*)"|(\S*))\s*$/;
+/** An assignment inside a command line (`echo "ECS_X=true" >> /etc/ecs/ecs.config`): the value ends at a quote, space or shell operator. */
+const INLINE_SETTING = /\b(ECS_[A-Z0-9_]+)=(?:'([^']*)'|"([^"]*)"|([^\s"'<>;|&]*))/g;
 
 /**
  * `ECS_*` settings of one user data script (the last assignment wins, as in a shell). A value that
@@ -27,11 +32,12 @@ export function agentSettingsOfUserData(userData: string): Record<string, string
   const out: Record<string, string> = {};
   for (const line of userData.split('\n')) {
     if (/^\s*#/.test(line)) continue;
-    const m = SETTING.exec(line);
-    if (!m) continue;
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
-    const ref = /^\$\{?(ECS_[A-Z0-9_]+)\}?$/.exec(value);
-    out[m[1]] = ref && ref[1] in out ? out[ref[1]] : value;
+    const whole = SETTING.exec(line);
+    for (const m of whole ? [whole] : line.matchAll(INLINE_SETTING)) {
+      const value = m[2] ?? m[3] ?? m[4] ?? '';
+      const ref = /^\$\{?(ECS_[A-Z0-9_]+)\}?$/.exec(value);
+      out[m[1]] = ref && ref[1] in out ? out[ref[1]] : value;
+    }
   }
   return out;
 }
@@ -41,8 +47,9 @@ export function agentSettingsOfTemplate(template: { Resources?: Record<string, a
   const perHost = Object.values(template.Resources ?? {})
     .filter((r) => r?.Type === 'AWS::EC2::LaunchTemplate')
     .map((r) => r.Properties?.LaunchTemplateData?.UserData)
-    .filter((ud) => ud !== undefined)
-    .map((ud) => agentSettingsOfUserData(typeof ud === 'string' ? Buffer.from(ud, 'base64').toString('utf8') : renderText(ud['Fn::Base64'] ?? ud)))
+    .map(userDataText)
+    .filter((text) => typeof text === 'string')
+    .map(agentSettingsOfUserData)
     .filter((s) => Object.keys(s).length > 0);
   const settings: Record<string, string> = {};
   const conflicting: string[] = [];

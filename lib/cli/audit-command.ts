@@ -20,7 +20,7 @@ export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 /** Used when --acknowledgements is not given and the file exists in the working directory. */
-export const DEFAULT_ACKNOWLEDGEMENTS_FILE = 'audit-acknowledgements.json';
+const DEFAULT_ACKNOWLEDGEMENTS_FILE = 'audit-acknowledgements.json';
 
 interface AuditCommandOptions {
   template: string[];

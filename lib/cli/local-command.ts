@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_KINDS } from '../local/engines/container-engine';
-import { down } from '../local/down';
+import { down } from '../local/commands/down';
 import { LocalInputError, LocalStepError } from '../local/errors';
-import { logs } from '../local/logs';
+import { logs } from '../local/commands/logs';
 import { createReporter } from '../local/progress';
-import { status } from '../local/status';
-import { supervise } from '../local/supervisor';
-import { up } from '../local/up';
-import { DEFAULT_POD_NAME } from '../local/state';
+import { status } from '../local/commands/status';
+import { supervise } from '../local/commands/supervise';
+import { up } from '../local/commands/up';
+import { DEFAULT_TASK_NAME } from '../local/state';
 import { UsageError } from './usage-error';
 
 function port(value: string): number {
@@ -17,7 +17,7 @@ function port(value: string): number {
   return Number(value);
 }
 
-function podName(value: string): string {
+function taskName(value: string): string {
   if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(value)) throw new UsageError(`--name must be 1-40 lowercase letters, digits, '.', '_' or '-'; received "${value}"`);
   return value;
 }
@@ -75,7 +75,7 @@ export function registerLocalCommand(program: Command): void {
 
   const common = (cmd: Command) =>
     cmd
-      .option('--name <pod>', 'pod name (several local tasks can run side by side)', podName, DEFAULT_POD_NAME)
+      .option('--name <task>', 'task name (several local tasks can run side by side)', taskName, DEFAULT_TASK_NAME)
       .option('--project <dir>', 'project directory holding cdk.json', '.')
       .option(
         '--engine <engine>',
@@ -84,7 +84,7 @@ export function registerLocalCommand(program: Command): void {
   const out = safeOut(process.stdout);
   process.stderr.on('error', () => undefined);
   const base = (opts: Common) => ({
-    podName: opts.name,
+    taskName: opts.name,
     projectDir: path.resolve(opts.project),
     reporter: createReporter(),
     out,
@@ -99,7 +99,7 @@ export function registerLocalCommand(program: Command): void {
       .option('-d, --detach', 'return once every container is healthy; a supervisor process keeps the task running', false),
   ).action((opts: Common & { port: number; detach: boolean }) => run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach }))());
 
-  common(local.command('down').description('stop the task and remove its pod, containers and secrets (images are kept)')).action((opts: Common) =>
+  common(local.command('down').description('stop the task and remove its containers, secrets and cgroup (images are kept)')).action((opts: Common) =>
     run('down', () => down(base(opts)))(),
   );
 

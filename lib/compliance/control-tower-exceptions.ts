@@ -1,5 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import type { SecureEcsStack } from '../secure-ecs-stack';
+import type { PublicLoadBalancer } from '../constructs/public-load-balancer';
 import { CONTROL_TOWER_PLUGIN_NAME } from './control-tower-plugin';
 
 /** The acknowledgement id CDK matches against the guard plugin's violations. */
@@ -11,19 +11,20 @@ export interface ControlTowerExceptionOptions {
 }
 
 /**
- * The AWS Control Tower proactive controls the `control-tower` profile cannot pass, each
- * acknowledged on the one resource it concerns, with the reason and the public source. README
- * "Compliance profiles" lists the same exceptions; test/compliance.test.ts checks the two agree.
+ * The AWS Control Tower proactive controls the `control-tower` profile cannot pass, on the public
+ * load balancer's logs and listener and in its stack, each acknowledged on the one resource it
+ * concerns, with the reason and the public source. README "Compliance profiles" lists the same
+ * exceptions; test/compliance.test.ts checks the two agree.
  */
-export function acknowledgeControlTowerExceptions(stack: SecureEcsStack, options: ControlTowerExceptionOptions): void {
-  Validations.of(stack.loadBalancer.accessLogs).acknowledge({
+export function acknowledgeControlTowerExceptions(loadBalancer: PublicLoadBalancer, options: ControlTowerExceptionOptions): void {
+  Validations.of(loadBalancer.accessLogs).acknowledge({
     id: ct('s3_bucket_default_encryption_kms_check'),
     reason:
       'CT.S3.PR.10: ALB access log delivery supports only SSE-S3 on the destination bucket ' +
       '(https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html, aws/aws-cdk#21947).',
   });
-  if (stack.loadBalancer.serverAccessLogs) {
-    Validations.of(stack.loadBalancer.serverAccessLogs).acknowledge({
+  if (loadBalancer.serverAccessLogs) {
+    Validations.of(loadBalancer.serverAccessLogs).acknowledge({
       id: ct('s3_bucket_logging_enabled_check'),
       reason:
         'CT.S3.PR.2: the last bucket of the log chain. Its own access logs would have to go to itself, which S3 warns creates ' +
@@ -32,7 +33,7 @@ export function acknowledgeControlTowerExceptions(stack: SecureEcsStack, options
     });
   }
   if (options.httpOnly) {
-    Validations.of(stack.loadBalancer.listener).acknowledge({
+    Validations.of(loadBalancer.listener).acknowledge({
       id: ct('alb_http_to_https_redirection_check'),
       reason:
         'CT.ELASTICLOADBALANCING.PR.1: without edge.certificateArn there is no HTTPS listener to redirect to. ' +
@@ -40,8 +41,9 @@ export function acknowledgeControlTowerExceptions(stack: SecureEcsStack, options
     });
   }
   // aws-cdk-lib's singleton provider behind ec2.Vpc's restrictDefaultSecurityGroup (it removes
-  // the default security group's rules once per deployment) offers no VPC placement.
-  const provider = Stack.of(stack).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  // the default security group's rules once per deployment) offers no VPC placement. A stack
+  // singleton, found at the root of the load balancer's stack (the VPC's too).
+  const provider = Stack.of(loadBalancer).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
   if (provider) {
     Validations.of(provider).acknowledge({
       id: ct('lambda_inside_vpc_check'),

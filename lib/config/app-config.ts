@@ -1,5 +1,11 @@
 import { z } from 'zod';
+import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
+import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
+import { MAX_AZS, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
+import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balancer';
+import { WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
 import { COMPLIANCE_PROFILES } from './compliance';
+import { ipv4CidrProblem } from './ipv4-cidr';
 
 /**
  * The one typed, validated configuration of the app.
@@ -10,18 +16,16 @@ import { COMPLIANCE_PROFILES } from './compliance';
  * against this schema so the two cannot drift.
  */
 
-/** An IPv4 CIDR block such as `10.0.0.0/16`. */
-const ipv4Cidr = (min: number, max: number) =>
-  z.string().refine(
-    (v) => {
-      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
-      if (!m) return false;
-      const octets = m.slice(1, 5).map(Number);
-      const prefix = Number(m[5]);
-      return octets.every((o) => o <= 255) && prefix >= min && prefix <= max;
-    },
-    { message: `an IPv4 CIDR block a.b.c.d/n with n from ${min} to ${max}` },
-  );
+/** An IPv4 CIDR block such as `10.0.0.0/16`: its network address, of prefix length `min` to `max`. */
+const ipv4Cidr = (min: number, max: number, why: string) =>
+  z
+    .string({ error: `an IPv4 CIDR block a.b.c.d/n with n from ${min} to ${max}${why}` })
+    .superRefine((value, ctx) => {
+      const problem = ipv4CidrProblem(value, min, max, why);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    // For the JSON Schema (test/readme.test.ts pins the README's range to it).
+    .meta({ prefixLength: { minimum: min, maximum: max } });
 
 /** An integer within bounds; one message names the whole allowed range. */
 const int = (min: number, max: number) => {
@@ -42,59 +46,75 @@ export const awsRegion = () => {
 const bool = () => z.boolean({ error: 'true or false' });
 
 /** The container-instance operating systems `hosts.os` offers. */
-export const HOST_OS = ['al2023', 'bottlerocket'] as const;
-export type HostOs = (typeof HOST_OS)[number];
+const HOST_OS = ['al2023', 'bottlerocket'] as const;
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d{1,2}xlarge|metal(-\d+xl)?)$/;
-const instanceType = () => z.string().regex(INSTANCE_TYPE, 'an EC2 instance type such as t3.small or m7i.large');
+const instanceType = () => {
+  const error = 'an EC2 instance type such as t3.small or m7i.large';
+  return z.string({ error }).regex(INSTANCE_TYPE, error);
+};
+/** Most entries of hosts.additionalInstanceTypes: ten types in all with hosts.instanceType. */
+const MAX_ADDITIONAL_INSTANCE_TYPES = 9;
+
+/** A group of settings (`network`, `hosts`, …): unknown keys are errors, and the group may be left out. */
+const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z
+    .object(shape, { error: 'an object of settings' })
+    .strict()
+    .prefault({} as never); // {} is valid for every group: each setting has a default or is optional
 
 export const appConfigSchema = z
-  .object({
-    /** Name of the CloudFormation stack. */
-    stackName: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a stack name: a letter, then letters, digits or hyphens (max 128)')
-      .default('SecureEcsStarter'),
+  .object(
+    {
+      /** Name of the CloudFormation stack. */
+      stackName: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a stack name: a letter, then letters, digits or hyphens (max 128)')
+        .default('SecureEcsStarter'),
 
-    /**
-     * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
-     * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
-     */
-    region: awsRegion().optional(),
+      /**
+       * AWS region to deploy to. ALB access logging needs a concrete region at synth time.
+       * Unset: the CLI's region (CDK_DEFAULT_REGION from your profile), else us-east-1.
+       */
+      region: awsRegion().optional(),
 
-    /**
-     * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
-     * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
-     * two instance types, ...) and checks them at synth; README "Compliance profiles".
-     */
-    compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
+      /**
+       * Compliance profile. `control-tower` also passes the AWS Control Tower proactive controls
+       * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
+       * two instance types, ...) and checks them at synth; README "Compliance profiles".
+       */
+      compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
 
-    network: z
-      .object({
-        /** CIDR of the VPC. /16 to /24. */
-        vpcCidr: ipv4Cidr(16, 24).default('10.0.0.0/16'),
-        /** Availability zones to spread over (the ALB needs two). */
-        maxAzs: int(2, 3).default(2),
+      network: section({
+        /**
+         * CIDR of the VPC: a network address (no host bits), large enough for a /26 public and a /22
+         * private subnet in each AZ (lib/constructs/network.ts, SMALLEST_VPC_PREFIX).
+         */
+        vpcCidr: ipv4Cidr(16, SMALLEST_VPC_PREFIX, ` (each AZ takes a /${SUBNET_PREFIX.public} and a /${SUBNET_PREFIX.private})`).default(
+          NETWORK_DEFAULTS.vpcCidr,
+        ),
+        /** Availability zones to spread over (the ALB needs two): the first ones of Fn::GetAZs. */
+        maxAzs: int(2, MAX_AZS).default(NETWORK_DEFAULTS.maxAzs),
         /** NAT gateways for the private subnets' egress (1 is cheapest; one per AZ survives an AZ outage). */
-        natGateways: int(1, 3).default(1),
-        /** Days to keep VPC flow logs. Unset: 30, or 365 with compliance "control-tower". */
+        natGateways: int(1, MAX_AZS).default(NETWORK_DEFAULTS.natGateways),
+        /** Days to keep VPC flow logs. Unset: the network's default (NETWORK_DEFAULTS), or a year with compliance "control-tower". */
         flowLogRetentionDays: retentionDays().optional(),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    hosts: z
-      .object({
+      hosts: section({
         /**
          * EC2 instance type of the ECS container instances (family.size, for example t3.small).
-         * Unset: t3.small, or c6a.large with compliance "control-tower".
+         * Unset: EC2_CAPACITY_DEFAULTS.instanceType, or CONTROL_TOWER_DEFAULT_INSTANCE_TYPES with compliance "control-tower".
          */
         instanceType: instanceType().optional(),
         /**
-         * More instance types the group may launch (same architecture). Unset: none, or c6i.large
-         * with compliance "control-tower" and hosts.instanceType unset (CT.AUTOSCALING.PR.6).
+         * More instance types the group may launch (same architecture). Unset: none, or
+         * CONTROL_TOWER_DEFAULT_INSTANCE_TYPES with compliance "control-tower" and hosts.instanceType unset (CT.AUTOSCALING.PR.6).
          */
-        additionalInstanceTypes: z.array(instanceType(), { error: 'a list of EC2 instance types' }).max(9).optional(),
+        additionalInstanceTypes: z
+          .array(instanceType(), { error: `a list of at most ${MAX_ADDITIONAL_INSTANCE_TYPES} EC2 instance types` })
+          .max(MAX_ADDITIONAL_INSTANCE_TYPES, { error: `a list of at most ${MAX_ADDITIONAL_INSTANCE_TYPES} EC2 instance types` })
+          .optional(),
         /**
          * Operating system of the container instances: `al2023` (ECS-optimized Amazon Linux 2023,
          * hardened by lib/host/instance-user-data.sh) or `bottlerocket` (the ECS variant of
@@ -103,83 +123,68 @@ export const appConfigSchema = z
         os: z.enum(HOST_OS, { error: HOST_OS.map((o) => `"${o}"`).join(' or ') }).default('al2023'),
         /**
          * Bottlerocket only: run the control host container, which carries the SSM agent (Session
-         * Manager access to the Bottlerocket API). Unset: true with hosts.os "bottlerocket".
+         * Manager access to the Bottlerocket API). Unset: BOTTLEROCKET_DEFAULTS.controlContainer (lib/host/bottlerocket.ts) with hosts.os "bottlerocket".
          */
         controlContainer: bool().optional(),
         /** CPU architecture of the instances and images. */
         architecture: z.enum(['x86_64', 'arm64'], { error: '"x86_64" or "arm64"' }).default('x86_64'),
         /** Size of the encrypted gp3 root volume. */
-        rootVolumeGiB: int(30, 1024).default(30),
-        minInstances: int(1, 10).default(1),
-        maxInstances: int(1, 20).default(2),
+        rootVolumeGiB: int(30, 1024).default(EC2_CAPACITY_DEFAULTS.rootVolumeGiB),
+        minInstances: int(1, 10).default(EC2_CAPACITY_DEFAULTS.minCapacity),
+        maxInstances: int(1, 20).default(EC2_CAPACITY_DEFAULTS.maxCapacity),
         /** Per-task process limit enforced by the ECS agent (ECS_TASK_PIDS_LIMIT, task-level pids.max). */
-        taskPidsLimit: int(64, 4194304).default(256),
+        taskPidsLimit: int(64, 4194304).default(EC2_CAPACITY_DEFAULTS.taskPidsLimit),
         /** Seconds the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT). */
-        containerStopTimeoutSeconds: int(5, 120).default(30),
-      })
-      .strict()
-      .prefault({}),
+        containerStopTimeoutSeconds: int(5, 120).default(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds),
+      }),
 
-    task: z
-      .object({
+      task: section({
         /** Task-level CPU units: a hard cap for the whole task (1024 = one vCPU). */
-        cpu: int(128, 10240).default(256),
+        cpu: int(128, 10240).default(HARDENED_TASK_DEFAULTS.cpu),
         /** Task-level memory in MiB: the hard limit for the whole task. */
-        memoryMiB: int(128, 30720).default(512),
+        memoryMiB: int(128, 30720).default(HARDENED_TASK_DEFAULTS.memoryLimitMiB),
         /** Hard memory limit of the php-fpm container in MiB (includes its 16 MiB tmpfs). */
-        appMemoryMiB: int(96, 30720).default(256),
+        appMemoryMiB: int(96, 30720).default(HARDENED_TASK_DEFAULTS.appMemoryLimitMiB),
         /** Hard memory limit of the nginx container in MiB (includes its 16 MiB tmpfs). */
-        proxyMemoryMiB: int(48, 30720).default(128),
+        proxyMemoryMiB: int(48, 30720).default(HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB),
         /** CPU shares of the php-fpm container (relative weight inside the task). */
-        appCpuShares: int(2, 10240).default(192),
+        appCpuShares: int(2, 10240).default(HARDENED_TASK_DEFAULTS.appCpu),
         /** CPU shares of the nginx container. */
-        proxyCpuShares: int(2, 10240).default(64),
-        /** Days to keep container logs. Unset: 30, or 365 with compliance "control-tower". */
+        proxyCpuShares: int(2, 10240).default(HARDENED_TASK_DEFAULTS.proxyCpu),
+        /** Days to keep container logs. Unset: the task's default (HARDENED_TASK_DEFAULTS), or a year with compliance "control-tower". */
         logRetentionDays: retentionDays().optional(),
-      })
-      .strict()
-      .prefault({}),
+      }),
 
-    rateLimit: z
-      .object({
+      rateLimit: section({
         /** Requests per second allowed per client address at each task's nginx (limit_req rate). */
-        requestsPerSecond: int(1, 10000).default(10),
+        requestsPerSecond: int(1, 10000).default(HARDENED_TASK_DEFAULTS.rateLimitPerSecond),
         /** Requests above the rate served at once before 429 (limit_req burst, nodelay). */
-        burst: int(0, 100000).default(20),
+        burst: int(0, 100000).default(HARDENED_TASK_DEFAULTS.rateLimitBurst),
         /** Concurrent connections per client address at nginx (limit_conn). */
-        connectionsPerClient: int(1, 10000).default(20),
+        connectionsPerClient: int(1, 10000).default(HARDENED_TASK_DEFAULTS.connectionsPerClient),
         /** Retry-After seconds sent with 429 responses. */
-        retryAfterSeconds: int(1, 3600).default(1),
-      })
-      .strict()
-      .prefault({}),
+        retryAfterSeconds: int(1, 3600).default(HARDENED_TASK_DEFAULTS.retryAfterSeconds),
+      }),
 
-    proxy: z
-      .object({
+      proxy: section({
         /** Largest request body in KiB (larger gets 413). */
-        clientMaxBodySizeKiB: int(1, 1048576).default(1024),
+        clientMaxBodySizeKiB: int(1, 1048576).default(HARDENED_TASK_DEFAULTS.clientMaxBodySizeKiB),
         /** Seconds nginx waits for a client's headers, body or reads (slow clients get 408). */
-        requestTimeoutSeconds: int(1, 300).default(10),
-      })
-      .strict()
-      .prefault({}),
+        requestTimeoutSeconds: int(1, 300).default(HARDENED_TASK_DEFAULTS.requestTimeoutSeconds),
+      }),
 
-    service: z
-      .object({
+      service: section({
         /** Tasks to run at deploy time. */
-        desiredCount: int(1, 100).default(1),
+        desiredCount: int(1, 100).default(WEB_SERVICE_DEFAULTS.desiredCount),
         /** Lower bound of service auto scaling. */
-        minTasks: int(1, 100).default(1),
+        minTasks: int(1, 100).default(WEB_SERVICE_DEFAULTS.minTasks),
         /** Upper bound of service auto scaling. */
-        maxTasks: int(1, 100).default(2),
+        maxTasks: int(1, 100).default(WEB_SERVICE_DEFAULTS.maxTasks),
         /** Average CPU utilisation the service auto scaling aims for. */
-        targetCpuPercent: int(10, 90).default(60),
-      })
-      .strict()
-      .prefault({}),
+        targetCpuPercent: int(10, 90).default(WEB_SERVICE_DEFAULTS.targetCpuPercent),
+      }),
 
-    edge: z
-      .object({
+      edge: section({
         /** ACM certificate ARN: when set, the ALB serves HTTPS on 443 and redirects HTTP to it. */
         certificateArn: z
           .string()
@@ -190,17 +195,14 @@ export const appConfigSchema = z
         /** Requests per client IP per 5 minutes allowed by the WAF rate-based rule. */
         wafRequestsPer5Minutes: int(10, 2000000000).default(2000),
         /** Days to keep ALB access logs in S3. */
-        accessLogRetentionDays: int(1, 3650).default(90),
-      })
-      .strict()
-      .prefault({}),
+        accessLogRetentionDays: int(1, 3650).default(PUBLIC_LOAD_BALANCER_DEFAULTS.accessLogRetentionDays),
+      }),
 
-    /**
-     * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
-     * Per environment, since each account has its own GitHub OIDC provider.
-     */
-    github: z
-      .object({
+      /**
+       * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
+       * Per environment, since each account has its own GitHub OIDC provider.
+       */
+      github: section({
         /** The GitHub repository (owner/name) whose workflows may assume the deploy roles. */
         repository: z
           .string()
@@ -222,10 +224,10 @@ export const appConfigSchema = z
          * --method=template` (it may assume only the CDK lookup role).
          */
         pullRequestDiffRole: bool().default(false),
-      })
-      .strict()
-      .prefault({}),
-  })
+      }),
+    },
+    { error: 'an object of settings' },
+  )
   .strict();
 
 /** Configuration as written by users: every field optional. */
@@ -241,8 +243,8 @@ export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts'> & {
    * pinned to its account and to `region`. Unset: the stack is environment-agnostic, as before.
    */
   readonly environment?: DeployEnvironment;
-  readonly network: Parsed['network'] & { readonly flowLogRetentionDays: number };
-  readonly task: Parsed['task'] & { readonly logRetentionDays: number };
+  readonly network: Omit<Parsed['network'], 'flowLogRetentionDays'> & { readonly flowLogRetentionDays: number };
+  readonly task: Omit<Parsed['task'], 'logRetentionDays'> & { readonly logRetentionDays: number };
   readonly hosts: Parsed['hosts'] & { readonly instanceType: string; readonly additionalInstanceTypes: string[] };
 };
 /** A named environment's target: where `-c env=<name>` deploys. */
@@ -254,10 +256,3 @@ export interface DeployEnvironment {
 }
 /** The parsed configuration before profile-dependent defaults are applied. */
 export type ParsedConfig = Parsed;
-export type NetworkConfig = AppConfig['network'];
-export type HostsConfig = AppConfig['hosts'];
-export type TaskConfig = AppConfig['task'];
-export type RateLimitConfig = AppConfig['rateLimit'];
-export type ProxyConfig = AppConfig['proxy'];
-export type ServiceConfig = AppConfig['service'];
-export type EdgeConfig = AppConfig['edge'];

@@ -7,13 +7,9 @@
  *   checked at synth by the cfn-guard rules of @cdklabs/cdk-validator-cfnguard (lib/compliance/).
  */
 export const COMPLIANCE_PROFILES = ['default', 'control-tower'] as const;
-export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
 
 /** CT.CLOUDWATCH.PR.2: log groups keep their events for at least a year. */
 export const CONTROL_TOWER_MIN_LOG_RETENTION_DAYS = 365;
-
-/** The instance type of the `default` profile. */
-export const DEFAULT_INSTANCE_TYPE = 't3.small';
 
 /**
  * The instance types of the `control-tower` profile when hosts.instanceType is unset. CT.AUTOSCALING.PR.6

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appConfigSchema, awsRegion } from './app-config';
-import { isObject } from './load-config';
-import { ConfigError, describeIssue } from './validate-config';
+import { isObject } from '../util/is-object';
+import { ConfigError, describeIssues } from './validate-config';
 
 /**
  * Named environments: `secure-ecs.environments.<name>` holds an `account`, a `region` and any
@@ -22,7 +22,7 @@ const ENVIRONMENT_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 const ENVIRONMENT_NAME_RULE = 'a name of letters, digits and hyphens starting with a letter (max 32)';
 
 /** An AWS account ID: 12 digits, as a string, since IDs may start with zeros. */
-export const accountId = () =>
+const accountId = () =>
   z
     .string({ error: 'a 12-digit AWS account ID as a string, such as "123456789012"' })
     .regex(/^\d{12}$/, 'a 12-digit AWS account ID as a string, such as "123456789012"');
@@ -31,7 +31,7 @@ export const accountId = () =>
  * One environment's entry. `account` and `region` are required: the point of an environment is
  * one pinned target. The stack name is not overridable: it is always `<stackName>-<environment>`.
  */
-export const environmentSchema = appConfigSchema
+const environmentSchema = appConfigSchema
   .omit({ stackName: true, region: true })
   .extend({
     account: accountId(),
@@ -71,7 +71,7 @@ export function parseEnvironments(value: unknown): Record<string, EnvironmentEnt
     }
     const parsed = environmentSchema.safeParse(entry);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => describeIssue(entry, issue, prefix)));
+      problems.push(...describeIssues(entry, parsed.error.issues, prefix));
       continue;
     }
     const { account, region, ...overrides } = entry as Record<string, unknown>;

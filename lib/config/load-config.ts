@@ -1,23 +1,67 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from './validate-config';
+import { jsonErrorPlace } from '../local/secrets';
+import { ConfigError, describeReceived } from './validate-config';
+import { isObject } from '../util/is-object';
 
 /** cdk.json context key that holds the configuration object. */
-export const CONFIG_CONTEXT_KEY = 'secure-ecs';
+const CONFIG_CONTEXT_KEY = 'secure-ecs';
 /** Context key naming an optional JSON file of settings (`cdk synth -c configFile=prod.json`). */
-export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 
 type Json = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Keys that are no setting and that a merge must never assign: `out["__proto__"] = v` replaces the
+ * object's prototype, so zod would read settings through it that no check had seen as keys.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Every forbidden key anywhere in `value`, as a problem line naming where it sits. Iterative, so a
+ * deeply nested file cannot overflow the stack.
+ */
+function forbiddenKeyProblems(value: unknown, source: string): string[] {
+  const problems: string[] = [];
+  const pending: [unknown, string][] = [[value, '']];
+  while (pending.length > 0) {
+    const [v, at] = pending.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    for (const [key, child] of Object.entries(v)) {
+      const where = Array.isArray(v) ? `${at}.${key}` : at ? `${at}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) problems.push(`${source}: ${where}: "${key}" is not allowed as a setting name (it is an object's internals in JavaScript)`);
+      else pending.push([child, where]);
+    }
+  }
+  return problems.sort();
+}
+
+/**
+ * Parse JSON text, or refuse it with one line naming `what` and where the text is malformed (line
+ * and column, never the text around it). JSON.parse is tried first: it reads any depth, while
+ * jsonc-parser (used only to locate the error) recurses and can overflow on a deeply nested file.
+ */
+function parseJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    let place: string | undefined;
+    try {
+      place = jsonErrorPlace(text);
+    } catch {
+      // RangeError from jsonc-parser's recursion: the file is nested too deeply to locate the error.
+    }
+    throw new ConfigError([`${what} is not valid JSON (${place ?? 'nested too deeply to locate the error'})`]);
+  }
 }
 
 /** Deep merge of plain objects; later sources win (lists are replaced, not concatenated). */
 export function mergeSettings(base: Json, override: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isObject(value) && isObject(out[key]) ? mergeSettings(out[key] as Json, value) : value;
+    // Refused by loadConfigLayers; defineProperty keeps even an unchecked "__proto__" an own key.
+    const merged = isObject(value) && isObject(out[key]) ? mergeSettings(out[key] as Json, value) : value;
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -36,32 +80,33 @@ export interface ConfigLayers {
  * selected environment between the two).
  */
 export function loadConfigLayers(tryGetContext: (key: string) => unknown): ConfigLayers {
-  let raw = tryGetContext(CONFIG_CONTEXT_KEY) ?? {};
+  let raw: unknown = tryGetContext(CONFIG_CONTEXT_KEY) ?? {};
   if (typeof raw === 'string') {
     // `cdk synth -c secure-ecs='{"rateLimit":{...}}'` passes a string.
-    try {
-      raw = JSON.parse(raw);
-    } catch (e) {
-      throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received a string that is not JSON (${(e as Error).message})`]);
-    }
+    raw = parseJsonText(raw, `context ${CONFIG_CONTEXT_KEY}: the string received`);
   }
   if (!isObject(raw)) {
-    throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received ${JSON.stringify(raw)}; expected an object of settings`]);
+    throw new ConfigError([`context ${CONFIG_CONTEXT_KEY}: received ${describeReceived(raw)}; expected an object of settings`]);
   }
+  const contextProblems = forbiddenKeyProblems(raw, `context ${CONFIG_CONTEXT_KEY}`);
+  if (contextProblems.length > 0) throw new ConfigError(contextProblems);
   const file = tryGetContext(CONFIG_FILE_CONTEXT_KEY);
   if (file === undefined) return { context: raw, file: {} };
   if (typeof file !== 'string' || file === '') {
-    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: received ${JSON.stringify(file)}; expected a path to a JSON file`]);
+    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: received ${describeReceived(file)}; expected a path to a JSON file`]);
   }
-  let fromFile: unknown;
+  let text: string;
   try {
-    fromFile = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: cannot read "${file}" as JSON (${(e as Error).message})`]);
+    throw new ConfigError([`context ${CONFIG_FILE_CONTEXT_KEY}: cannot read "${file}" (${(e as Error).message})`]);
   }
+  const fromFile = parseJsonText(text, `context ${CONFIG_FILE_CONTEXT_KEY}: "${file}"`);
   if (!isObject(fromFile)) {
-    throw new ConfigError([`${file}: expected a JSON object of settings; received ${JSON.stringify(fromFile)}`]);
+    throw new ConfigError([`${file}: expected a JSON object of settings; received ${describeReceived(fromFile)}`]);
   }
+  const fileProblems = forbiddenKeyProblems(fromFile, file);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
   return { context: raw, file: fromFile };
 }
 
@@ -77,9 +122,14 @@ export function loadRawConfig(tryGetContext: (key: string) => unknown): unknown 
 /** The `context` of a project's cdk.json: what the CDK CLI hands to bin/app.ts. */
 export function readCdkJsonContext(projectDir: string): Record<string, unknown> {
   const file = path.join(projectDir, 'cdk.json');
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')).context ?? {};
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([`cannot read ${file}: ${(e as Error).message}`]);
+    throw new ConfigError([`cannot read ${file} (${(e as Error).message})`]);
   }
+  const cdkJson = parseJsonText(text, file);
+  const context = isObject(cdkJson) ? (cdkJson.context ?? {}) : undefined;
+  if (!isObject(context)) throw new ConfigError([`${file}: "context": received ${describeReceived(context)}; expected an object of context values`]);
+  return context;
 }

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
-import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS, DEFAULT_INSTANCE_TYPE } from './compliance';
+import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
+import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
+import { NETWORK_DEFAULTS } from '../constructs/network';
+import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
+import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
 import { networkInterfacesOf } from './instance-network-interfaces';
-
-/**
- * The service's deployment maximum percent (lib/constructs/web-service.ts): during a rolling
- * deployment ECS starts new tasks up to this share of the running count before stopping old ones.
- */
-export const SERVICE_DEPLOYMENT_MAXIMUM_PERCENT = 200;
 
 /**
  * Thrown for any invalid setting. The message names the setting, the value received and what is
@@ -33,27 +31,45 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
  * One line for a schema issue: the setting, the value received and what is allowed. `prefix` names
  * where `input` sits in the whole configuration (`environments.prod.` for an environment's entry).
  */
-export function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix = ''): string {
+function describeIssue(input: unknown, issue: z.core.$ZodIssue, prefix = ''): string {
   const setting = `${prefix}${issue.path.join('.')}` || '(root)';
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${setting}.` : prefix;
     return `${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown setting (check the spelling; README lists every setting)`;
   }
-  const received = JSON.stringify(valueAt(input, issue.path));
-  return `${setting}: received ${received ?? 'undefined'}; expected ${issue.message.replace(/^Invalid input: expected /, 'a ')}`;
+  return `${setting}: received ${describeReceived(valueAt(input, issue.path))}; expected ${issue.message.replace(/^Invalid input: expected /, 'a ')}`;
+}
+
+/** Longest received value quoted in a message; a longer one is cut and its length given. */
+const MAX_RECEIVED_CHARS = 100;
+
+/**
+ * A received value as JSON, for a message: `Infinity` and `NaN` by name (JSON has no such number:
+ * `1e999` in a file parses as Infinity, and JSON.stringify would print `null`), and cut after
+ * {@link MAX_RECEIVED_CHARS} characters so a 10 MB value does not become a 10 MB line.
+ */
+export function describeReceived(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= MAX_RECEIVED_CHARS ? json : `${json.slice(0, MAX_RECEIVED_CHARS)}… (${json.length} characters)`;
+}
+
+/** One line per schema issue; checks that fail with the same text (`.int()` and `.max()` for 1e308) give one line. */
+export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return [...new Set(issues.map((issue) => describeIssue(input, issue, prefix)))];
 }
 
 /** Defaults that depend on the compliance profile, applied where the input left a setting unset. */
 function resolveProfileDefaults(c: ParsedConfig): AppConfig {
   const controlTower = c.compliance === 'control-tower';
-  const retention = controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : 30;
+  const retention = (otherwise: number) => (controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : otherwise);
   return {
     ...c,
-    network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention },
-    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention },
+    network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention(NETWORK_DEFAULTS.flowLogRetention) },
+    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention(HARDENED_TASK_DEFAULTS.logRetention) },
     hosts: {
       ...c.hosts,
-      instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : DEFAULT_INSTANCE_TYPE),
+      instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : EC2_CAPACITY_DEFAULTS.instanceType),
       additionalInstanceTypes:
         c.hosts.additionalInstanceTypes ??
         (controlTower && c.hosts.instanceType === undefined ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.additionalInstanceTypes : []),
@@ -186,7 +202,7 @@ export interface ValidateConfigOptions {
 export function validateConfig(input: unknown, options: ValidateConfigOptions = {}): AppConfig {
   const parsed = appConfigSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
+    throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
   const problems = [...crossFieldProblems(config), ...controlTowerProblems(config)];

@@ -4,17 +4,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { parse as parseToml } from 'smol-toml';
-import type { HostOs } from '../config/app-config';
-import { bottlerocketUserDataParts } from '../host/bottlerocket-settings';
-import { hostUserDataCommands } from './host-user-data';
+import { HostOs } from '../host/host-os';
 
-/** An EBS mapping without VolumeSize: EC2 sizes it from the AMI's snapshot (the constructor is protected). */
-class SnapshotSizedVolume extends ec2.BlockDeviceVolume {
-  constructor(options: ec2.EbsDeviceOptionsBase) {
-    super(options);
-  }
-}
+/** The hosts' defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const EC2_CAPACITY_DEFAULTS = {
+  instanceType: 't3.small',
+  rootVolumeGiB: 30,
+  minCapacity: 1,
+  maxCapacity: 2,
+  taskPidsLimit: 256,
+  containerStopTimeoutSeconds: 30,
+} as const;
 
 export interface Ec2CapacityProps {
   /** The VPC whose private subnets hold the instances. */
@@ -35,19 +35,12 @@ export interface Ec2CapacityProps {
    */
   readonly additionalInstanceTypes?: ec2.InstanceType[];
   /**
-   * Operating system of the instances: ECS-optimized Amazon Linux 2023 hardened by a script, or the
-   * Bottlerocket ECS variant configured by TOML settings (lib/host/bottlerocket-settings.ts).
+   * Operating system of the instances: `HostOs.al2023()`, ECS-optimized Amazon Linux 2023 hardened
+   * by a script, or `HostOs.bottlerocket()`, the Bottlerocket ECS variant configured by TOML settings.
    *
-   * @default 'al2023'
+   * @default HostOs.al2023()
    */
   readonly os?: HostOs;
-  /**
-   * Bottlerocket only: run the control host container, which carries the SSM agent. Off, the
-   * instance role has no SSM policy and the host has no remote access at all.
-   *
-   * @default true
-   */
-  readonly controlContainer?: boolean;
   /**
    * CPU architecture of the ECS-optimized AMI.
    *
@@ -58,7 +51,7 @@ export interface Ec2CapacityProps {
    * Size of the encrypted gp3 root volume (Bottlerocket: of the data volume /dev/xvdb, which holds
    * container images and state; its OS volume /dev/xvda keeps the AMI's size).
    *
-   * @default Size.gibibytes(30)
+   * @default Size.gibibytes(EC2_CAPACITY_DEFAULTS.rootVolumeGiB)
    */
   readonly rootVolumeSize?: Size;
   /**
@@ -82,7 +75,7 @@ export interface Ec2CapacityProps {
   /**
    * How long the ECS agent waits after SIGTERM before SIGKILL (ECS_CONTAINER_STOP_TIMEOUT).
    *
-   * @default Duration.seconds(30)
+   * @default Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds)
    */
   readonly containerStopTimeout?: Duration;
   /**
@@ -102,10 +95,11 @@ export interface Ec2CapacityProps {
 }
 
 /**
- * ECS-optimized Amazon Linux 2023 instances in private subnets, behind an ASG capacity provider with
- * managed scaling. The launch template requires IMDSv2 with a hop limit of 1 (containers cannot
- * reach IMDS through the host), encrypts a gp3 root volume, has no key pair and no public IP, and
- * runs the hardening script in lib/host/instance-user-data.sh.
+ * ECS container instances in private subnets, behind an ASG capacity provider with managed scaling.
+ * The launch template requires IMDSv2 with a hop limit of 1 (containers cannot reach IMDS through
+ * the host), encrypts its gp3 volumes, and has no key pair and no public IP. The host OS
+ * (lib/host/host-os.ts) brings the AMI, the user data that hardens the host (AL2023's script or
+ * Bottlerocket's TOML settings), the volumes and the role policies.
  *
  * Every new instance must report: the group has a CreationPolicy and a rolling-update policy that
  * wait for a signal, which the instance sends only after hardening and agent registration succeed
@@ -122,12 +116,25 @@ export class Ec2Capacity extends Construct {
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
     const { vpc, cluster } = props;
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
+    const instanceType = props.instanceType ?? new ec2.InstanceType(EC2_CAPACITY_DEFAULTS.instanceType);
     this.instanceTypes = [instanceType, ...(props.additionalInstanceTypes ?? [])];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
-    const bottlerocket = props.os === 'bottlerocket';
     const hardwareType = props.hardwareType ?? ecs.AmiHardwareType.STANDARD;
     const stack = Stack.of(this);
+    const host = (props.os ?? HostOs.al2023()).setup(this, {
+      cluster,
+      hardwareType,
+      rootVolumeSize: props.rootVolumeSize ?? Size.gibibytes(EC2_CAPACITY_DEFAULTS.rootVolumeGiB),
+      volumeOptions: { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true },
+      taskPidsLimit: props.taskPidsLimit ?? EC2_CAPACITY_DEFAULTS.taskPidsLimit,
+      containerStopTimeout: props.containerStopTimeout ?? Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds),
+      signalTimeout,
+      region: stack.region,
+      stackName: stack.stackName,
+      signalResourceLogicalId: Lazy.string({
+        produce: () => stack.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup),
+      }),
+    });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc,
@@ -138,36 +145,13 @@ export class Ec2Capacity extends Construct {
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'ECS container instance role (the agent registers; Session Manager instead of SSH)',
-      // Bottlerocket: CDK adds the SSM policy itself (cluster.ts, case BOTTLEROCKET).
-      managedPolicies: bottlerocket ? [] : [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      managedPolicies: host.managedPolicies,
     });
 
-    const volumeSize = (props.rootVolumeSize ?? Size.gibibytes(30)).toGibibytes();
-    const encryptedGp3 = { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true };
-    // Bottlerocket settings are TOML, not a script: custom user data (as ecs.BottleRocketImage gives).
-    const bottlerocketParts = bottlerocket
-      ? bottlerocketUserDataParts({
-          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
-          controlContainer: props.controlContainer ?? true,
-          stackName: stack.stackName,
-          signalResourceLogicalId: Lazy.string({
-            produce: () => stack.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup),
-          }),
-        })
-      : undefined;
-    const userData = bottlerocketParts ? ec2.UserData.custom(bottlerocketParts.before) : ec2.UserData.forLinux();
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      // The public SSM parameter for the recommended AMI: no lookup, so synth works offline.
-      // Bottlerocket: /aws/service/bottlerocket/aws-ecs-2/<arch>/latest/image_id (aws-ecs-1 is CDK's
-      // default but older; QUICKSTART-ECS.md in bottlerocket-os/bottlerocket names aws-ecs-2).
-      machineImage: bottlerocket
-        ? new ecs.BottleRocketImage({
-            variant: ecs.BottlerocketEcsVariant.AWS_ECS_2,
-            architecture: hardwareType === ecs.AmiHardwareType.ARM ? ec2.InstanceArchitecture.ARM_64 : ec2.InstanceArchitecture.X86_64,
-          })
-        : ecs.EcsOptimizedImage.amazonLinux2023(hardwareType),
+      machineImage: host.machineImage,
       instanceType,
-      userData,
+      userData: host.userData,
       role,
       securityGroup: this.securityGroup,
       requireImdsv2: true,
@@ -177,15 +161,7 @@ export class Ec2Capacity extends Construct {
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
       associatePublicIpAddress: false,
       detailedMonitoring: true,
-      blockDevices: bottlerocket
-        ? [
-            // Bottlerocket has two volumes (SECURITY_FEATURES.md; the AMI maps both): the OS volume,
-            // read-only and dm-verity checked, keeps the AMI snapshot's size (no VolumeSize); the data
-            // volume holds images, containers and settings.
-            { deviceName: '/dev/xvda', volume: new SnapshotSizedVolume(encryptedGp3) },
-            { deviceName: '/dev/xvdb', volume: ec2.BlockDeviceVolume.ebs(volumeSize, encryptedGp3) },
-          ]
-        : [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(volumeSize, encryptedGp3) }],
+      blockDevices: host.blockDevices,
     });
 
     const additional = props.additionalInstanceTypes ?? [];
@@ -201,8 +177,8 @@ export class Ec2Capacity extends Construct {
               instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100 },
             },
           }),
-      minCapacity: props.minCapacity ?? 1,
-      maxCapacity: props.maxCapacity ?? 2,
+      minCapacity: props.minCapacity ?? EC2_CAPACITY_DEFAULTS.minCapacity,
+      maxCapacity: props.maxCapacity ?? EC2_CAPACITY_DEFAULTS.maxCapacity,
       // Must match enableManagedTerminationProtection below: ECS rejects a capacity provider with
       // managed termination protection on a group whose instances are not protected from scale-in
       // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).
@@ -226,37 +202,14 @@ export class Ec2Capacity extends Construct {
       cfnAsg.availabilityZones = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).availabilityZones;
     }
 
-    if (!bottlerocket)
-      userData.addCommands(
-        ...hostUserDataCommands({
-          clusterName: cluster.clusterName,
-          taskPidsLimit: props.taskPidsLimit ?? 256,
-          containerStopTimeoutSeconds: (props.containerStopTimeout ?? Duration.seconds(30)).toSeconds(),
-          region: stack.region,
-          stackName: stack.stackName,
-          signalResourceLogicalId: stack.getLogicalId(cfnAsg),
-          agentRegistrationTimeoutSeconds: signalTimeout.toSeconds(),
-        }),
-      );
-
-    // The instance reports itself: a signal to this stack, and Unhealthy to its own group only
-    // (SetInstanceHealth supports the autoscaling:ResourceTag condition; CloudFormation tags the
-    // group with its stack name).
+    // The instance reports itself: a signal to this stack, and whatever else its OS reports.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['cloudformation:SignalResource'],
         resources: [stack.stackId],
       }),
     );
-    // Bottlerocket's cfsignal only signals; nothing on it calls SetInstanceHealth.
-    if (!bottlerocket)
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['autoscaling:SetInstanceHealth'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'autoscaling:ResourceTag/aws:cloudformation:stack-name': stack.stackName } },
-        }),
-      );
+    for (const statement of host.statements) role.addToPrincipalPolicy(statement);
 
     this.capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
       autoScalingGroup: this.autoScalingGroup,
@@ -266,9 +219,7 @@ export class Ec2Capacity extends Construct {
       // (aws/aws-cdk#18179). Off: scale-in may stop an instance that runs a task, which the service
       // replaces; this is the trade-off against Security Hub ECS.19 (README).
       enableManagedTerminationProtection: false,
-      // AL2023 uses the same ECS_CLUSTER user data as AL2; the enum has no AL2023 member.
-      // BOTTLEROCKET: CDK writes `[settings.ecs]` and `cluster = "…"` into the TOML.
-      machineImageType: bottlerocket ? ecs.MachineImageType.BOTTLEROCKET : ecs.MachineImageType.AMAZON_LINUX_2,
+      machineImageType: host.machineImageType,
     });
     // ECS managed instance draining (on by default for capacity providers) drains instances before
     // termination. A zero drain time stops CDK from also adding its legacy Lambda + SNS drain hook;
@@ -277,7 +228,7 @@ export class Ec2Capacity extends Construct {
     cluster.addAsgCapacityProvider(this.capacityProvider, {
       taskDrainTime: Duration.seconds(0),
     } as ecs.AddAutoScalingGroupCapacityOptions);
-    if (bottlerocketParts) this.finishBottlerocket(role, userData, bottlerocketParts.after, props.controlContainer ?? true);
+    host.finish(role);
 
     // The statements CDK writes for the ECS agent: Submit*/Poll are scoped to the cluster by a
     // condition, and ecr:GetAuthorizationToken/logs/DiscoverPollEndpoint have no resource-level ARNs.
@@ -313,29 +264,6 @@ export class Ec2Capacity extends Construct {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: 'Session Manager replaces SSH key pairs; AWS maintains this minimal SSM policy.',
-    });
-  }
-
-  /**
-   * The rest of the Bottlerocket settings go under the `[settings.ecs]` table CDK just opened; the
-   * whole document must parse as TOML (checked at synth, tokens included as plain strings).
-   * CDK also attached AmazonEC2ContainerServiceforEC2Role (all ECS agent actions on any cluster);
-   * the inline statements it writes for the agent are scoped to this cluster and suffice, as on
-   * AL2023, so the role keeps only the SSM policy (none when the control container is off).
-   */
-  private finishBottlerocket(role: iam.Role, userData: ec2.UserData, ecsSettings: string, controlContainer: boolean): void {
-    userData.addCommands(ecsSettings);
-    const ssm = iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore').managedPolicyArn;
-    (role.node.defaultChild as iam.CfnRole).managedPolicyArns = controlContainer ? [ssm] : [];
-    this.node.addValidation({
-      validate: () => {
-        try {
-          const doc = parseToml(userData.render()) as { settings?: { ecs?: { cluster?: unknown } } };
-          return doc.settings?.ecs?.cluster === undefined ? ['Bottlerocket user data has no settings.ecs.cluster'] : [];
-        } catch (e) {
-          return [`Bottlerocket user data is not valid TOML: ${(e as Error).message}`];
-        }
-      },
     });
   }
 }

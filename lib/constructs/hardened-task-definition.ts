@@ -9,10 +9,10 @@ import { Construct } from 'constructs';
 import { HardenedContainer } from './hardened-container';
 
 /** The image build contexts (one directory per container). */
-export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
+const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 
 /** Container names: part of the contract with the local runner, the audit and the docs. */
-export const APP_CONTAINER = 'app';
+const APP_CONTAINER = 'app';
 export const PROXY_CONTAINER = 'proxy';
 /**
  * The only port the task exposes: above 1024, so non-root nginx binds it without
@@ -23,7 +23,27 @@ export const PROXY_PORT = 8080;
  * Both containers write only to /tmp. tmpfs pages are charged to the container's memory cgroup
  * (https://docs.kernel.org/admin-guide/cgroup-v2.html#memory), so the size counts against the limit.
  */
-export const TMPFS_SIZE_MIB = 16;
+const TMPFS_SIZE_MIB = 16;
+
+/**
+ * The task's defaults, in the props' units: the configuration schema (lib/config/app-config.ts)
+ * reads them from here, so each is written once.
+ */
+export const HARDENED_TASK_DEFAULTS = {
+  cpu: 256,
+  memoryLimitMiB: 512,
+  appMemoryLimitMiB: 256,
+  proxyMemoryLimitMiB: 128,
+  appCpu: 192,
+  proxyCpu: 64,
+  rateLimitPerSecond: 10,
+  rateLimitBurst: 20,
+  connectionsPerClient: 20,
+  retryAfterSeconds: 1,
+  clientMaxBodySizeKiB: 1024,
+  requestTimeoutSeconds: 10,
+  logRetention: logs.RetentionDays.ONE_MONTH,
+} as const;
 
 export interface HardenedTaskDefinitionProps {
   /** Addresses whose X-Forwarded-For nginx trusts: the load balancer's subnets. */
@@ -31,79 +51,79 @@ export interface HardenedTaskDefinitionProps {
   /**
    * Task-level CPU units: a hard cap for the whole task (1024 = one vCPU).
    *
-   * @default 256
+   * @default HARDENED_TASK_DEFAULTS.cpu
    */
   readonly cpu?: number;
   /**
    * Task-level memory in MiB: the hard limit for the whole task.
    *
-   * @default 512
+   * @default HARDENED_TASK_DEFAULTS.memoryLimitMiB
    */
   readonly memoryLimitMiB?: number;
   /**
    * Hard memory limit of the php-fpm container in MiB (includes its tmpfs).
    *
-   * @default 256
+   * @default HARDENED_TASK_DEFAULTS.appMemoryLimitMiB
    */
   readonly appMemoryLimitMiB?: number;
   /**
    * Hard memory limit of the nginx container in MiB (includes its tmpfs).
    *
-   * @default 128
+   * @default HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB
    */
   readonly proxyMemoryLimitMiB?: number;
   /**
    * CPU units (relative share) of the php-fpm container.
    *
-   * @default 192
+   * @default HARDENED_TASK_DEFAULTS.appCpu
    */
   readonly appCpu?: number;
   /**
    * CPU units (relative share) of the nginx container.
    *
-   * @default 64
+   * @default HARDENED_TASK_DEFAULTS.proxyCpu
    */
   readonly proxyCpu?: number;
   /**
    * Requests per second allowed per client address at nginx (limit_req rate).
    *
-   * @default 10
+   * @default HARDENED_TASK_DEFAULTS.rateLimitPerSecond
    */
   readonly rateLimitPerSecond?: number;
   /**
    * Requests above the rate served at once before 429 (limit_req burst, nodelay).
    *
-   * @default 20
+   * @default HARDENED_TASK_DEFAULTS.rateLimitBurst
    */
   readonly rateLimitBurst?: number;
   /**
    * Concurrent connections per client address at nginx (limit_conn).
    *
-   * @default 20
+   * @default HARDENED_TASK_DEFAULTS.connectionsPerClient
    */
   readonly connectionsPerClient?: number;
   /**
    * Retry-After sent with 429 responses (whole seconds).
    *
-   * @default Duration.seconds(1)
+   * @default - HARDENED_TASK_DEFAULTS.retryAfterSeconds
    */
   readonly retryAfter?: Duration;
   /**
    * Largest request body (larger gets 413), in whole KiB.
    *
-   * @default Size.kibibytes(1024)
+   * @default - HARDENED_TASK_DEFAULTS.clientMaxBodySizeKiB
    */
   readonly clientMaxBodySize?: Size;
   /**
    * How long nginx waits for a client's headers, body or reads (slow clients get 408).
    *
-   * @default Duration.seconds(10)
+   * @default - HARDENED_TASK_DEFAULTS.requestTimeoutSeconds
    */
   readonly requestTimeout?: Duration;
   /**
    * How long the container logs are kept.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default HARDENED_TASK_DEFAULTS.logRetention
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -152,8 +172,8 @@ export class HardenedTaskDefinition extends Construct {
     this.taskDefinition = new ecs.TaskDefinition(this, 'Resource', {
       compatibility: ecs.Compatibility.EC2,
       networkMode: ecs.NetworkMode.AWS_VPC,
-      cpu: String(props.cpu ?? 256),
-      memoryMiB: String(props.memoryLimitMiB ?? 512),
+      cpu: String(props.cpu ?? HARDENED_TASK_DEFAULTS.cpu),
+      memoryMiB: String(props.memoryLimitMiB ?? HARDENED_TASK_DEFAULTS.memoryLimitMiB),
       taskRole,
       // The execution role (image pull, log delivery) is generated separately by CDK.
     });
@@ -162,7 +182,7 @@ export class HardenedTaskDefinition extends Construct {
     const platform = props.cpuArchitecture === ecs.CpuArchitecture.ARM64 ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
     const logGroup = (name: string) =>
       new logs.LogGroup(this, name, {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        retention: props.logRetention ?? HARDENED_TASK_DEFAULTS.logRetention,
         encryptionKey: props.logEncryptionKey,
         removalPolicy: RemovalPolicy.DESTROY,
       });
@@ -173,8 +193,8 @@ export class HardenedTaskDefinition extends Construct {
       taskDefinition: this.taskDefinition,
       image: ecs.ContainerImage.fromAsset(path.join(containersDir, APP_CONTAINER), { platform }),
       user: '33:33',
-      memoryLimitMiB: props.appMemoryLimitMiB ?? 256,
-      cpu: props.appCpu ?? 192,
+      memoryLimitMiB: props.appMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.appMemoryLimitMiB,
+      cpu: props.appCpu ?? HARDENED_TASK_DEFAULTS.appCpu,
       writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
       // FastCGI request for php-fpm's ping page; never reachable through the proxy.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
@@ -185,8 +205,8 @@ export class HardenedTaskDefinition extends Construct {
       taskDefinition: this.taskDefinition,
       image: ecs.ContainerImage.fromAsset(path.join(containersDir, PROXY_CONTAINER), { platform }),
       user: '101:101',
-      memoryLimitMiB: props.proxyMemoryLimitMiB ?? 128,
-      cpu: props.proxyCpu ?? 64,
+      memoryLimitMiB: props.proxyMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB,
+      cpu: props.proxyCpu ?? HARDENED_TASK_DEFAULTS.proxyCpu,
       writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
       // nginx's loopback-only status server (127.0.0.1:8081), not the public port.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
@@ -194,12 +214,12 @@ export class HardenedTaskDefinition extends Construct {
       portMappings: [{ containerPort: PROXY_PORT, protocol: ecs.Protocol.TCP, name: 'http' }],
       // Settings only (rendered into nginx.conf at start); secrets never go in `environment`.
       environment: {
-        RATE_LIMIT_PER_SECOND: String(props.rateLimitPerSecond ?? 10),
-        RATE_LIMIT_BURST: String(props.rateLimitBurst ?? 20),
-        CONNECTIONS_PER_CLIENT: String(props.connectionsPerClient ?? 20),
-        RETRY_AFTER_SECONDS: String((props.retryAfter ?? Duration.seconds(1)).toSeconds()),
-        CLIENT_MAX_BODY_SIZE_KB: String((props.clientMaxBodySize ?? Size.kibibytes(1024)).toKibibytes()),
-        REQUEST_TIMEOUT_SECONDS: String((props.requestTimeout ?? Duration.seconds(10)).toSeconds()),
+        RATE_LIMIT_PER_SECOND: String(props.rateLimitPerSecond ?? HARDENED_TASK_DEFAULTS.rateLimitPerSecond),
+        RATE_LIMIT_BURST: String(props.rateLimitBurst ?? HARDENED_TASK_DEFAULTS.rateLimitBurst),
+        CONNECTIONS_PER_CLIENT: String(props.connectionsPerClient ?? HARDENED_TASK_DEFAULTS.connectionsPerClient),
+        RETRY_AFTER_SECONDS: String((props.retryAfter ?? Duration.seconds(HARDENED_TASK_DEFAULTS.retryAfterSeconds)).toSeconds()),
+        CLIENT_MAX_BODY_SIZE_KB: String((props.clientMaxBodySize ?? Size.kibibytes(HARDENED_TASK_DEFAULTS.clientMaxBodySizeKiB)).toKibibytes()),
+        REQUEST_TIMEOUT_SECONDS: String((props.requestTimeout ?? Duration.seconds(HARDENED_TASK_DEFAULTS.requestTimeoutSeconds)).toSeconds()),
         TRUSTED_PROXY_CIDRS: props.trustedProxyCidrs.join(','),
         APP_FASTCGI_ADDRESS: '127.0.0.1:9000',
       },

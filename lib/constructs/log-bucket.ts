@@ -3,11 +3,14 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** The log bucket's defaults. */
+export const LOG_BUCKET_DEFAULTS = { expirationDays: 90 } as const;
+
 export interface LogBucketProps {
   /**
    * How long log objects are kept.
    *
-   * @default Duration.days(90)
+   * @default - LOG_BUCKET_DEFAULTS.expirationDays
    */
   readonly expiration?: Duration;
   /**
@@ -63,7 +66,7 @@ export class LogBucket extends s3.Bucket {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       lifecycleRules: [
         {
-          expiration: props.expiration ?? Duration.days(90),
+          expiration: props.expiration ?? Duration.days(LOG_BUCKET_DEFAULTS.expirationDays),
           ...(props.versioned ? { noncurrentVersionExpiration: Duration.days(1) } : {}),
         },
       ],

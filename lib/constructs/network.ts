@@ -4,29 +4,62 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** The network's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const NETWORK_DEFAULTS = {
+  vpcCidr: '10.0.0.0/16',
+  maxAzs: 2,
+  natGateways: 1,
+  flowLogRetention: logs.RetentionDays.ONE_MONTH,
+} as const;
+
+/** Most AZs the network spreads over: the schema's upper bound for `network.maxAzs`. */
+export const MAX_AZS = 3;
+
+/** Prefix lengths of each AZ's subnets: a /26 public subnet for the ALB's nodes, a /22 private one for hosts and tasks. */
+export const SUBNET_PREFIX = { public: 26, private: 22 } as const;
+
+/**
+ * The longest VPC prefix (the smallest VPC) that holds the subnets of {@link MAX_AZS} AZs, so every
+ * `network.maxAzs` fits. CDK's `IpAddresses.cidr` allocates the subnet groups in order, each block
+ * aligned to its own size (aws-cdk-lib aws-ec2/lib/network-util.ts, `NetworkBuilder.addSubnets`):
+ * the public /26s take the first 64 × AZs addresses, the first private /22 starts at the next
+ * 1024 boundary, and each AZ adds 1024. With 2 AZs that ends at 3072, with 3 at 4096: a /20. A /21
+ * (2048 addresses) fails synth with `SubnetCountExceedsRemainingSpace` (test/constructs/network.test.ts).
+ */
+export const SMALLEST_VPC_PREFIX = (() => {
+  const size = (prefix: number) => 2 ** (32 - prefix);
+  const publicEnd = MAX_AZS * size(SUBNET_PREFIX.public);
+  const privateStart = Math.ceil(publicEnd / size(SUBNET_PREFIX.private)) * size(SUBNET_PREFIX.private);
+  const end = privateStart + MAX_AZS * size(SUBNET_PREFIX.private);
+  return 32 - Math.ceil(Math.log2(end));
+})();
+
 export interface NetworkProps {
   /**
-   * CIDR block of the VPC.
+   * CIDR block of the VPC: a network address (CDK rounds an address with host bits up to the next
+   * block), of prefix length 16 to {@link SMALLEST_VPC_PREFIX}.
    *
-   * @default '10.0.0.0/16'
+   * @default NETWORK_DEFAULTS.vpcCidr
    */
   readonly vpcCidr?: string;
   /**
-   * Availability Zones to spread over (the load balancer needs two).
+   * Availability Zones to spread over (the load balancer needs two), at most {@link MAX_AZS}. The
+   * stack must offer this many (`Stack.availabilityZones`); the VPC takes fewer without a word if it
+   * offers fewer, which `SecureEcsStack` refuses.
    *
-   * @default 2
+   * @default NETWORK_DEFAULTS.maxAzs
    */
   readonly maxAzs?: number;
   /**
    * NAT gateways for the private subnets' egress: 1 is cheapest, one per AZ survives an AZ outage.
    *
-   * @default 1
+   * @default NETWORK_DEFAULTS.natGateways
    */
   readonly natGateways?: number;
   /**
    * How long VPC flow logs are kept.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default NETWORK_DEFAULTS.flowLogRetention
    */
   readonly flowLogRetention?: logs.RetentionDays;
   /**
@@ -49,18 +82,18 @@ export class Network extends Construct {
     super(scope, id);
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? '10.0.0.0/16'),
-      maxAzs: props.maxAzs ?? 2,
-      natGateways: props.natGateways ?? 1,
+      ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? NETWORK_DEFAULTS.vpcCidr),
+      maxAzs: props.maxAzs ?? NETWORK_DEFAULTS.maxAzs,
+      natGateways: props.natGateways ?? NETWORK_DEFAULTS.natGateways,
       subnetConfiguration: [
-        // /26 per AZ is plenty for ALB nodes; the rest of the VPC goes to private subnets.
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        // /26 per AZ is plenty for ALB nodes; the private subnets hold the hosts' and tasks' ENIs.
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_PREFIX.public, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: SUBNET_PREFIX.private },
       ],
     });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.flowLogRetention ?? NETWORK_DEFAULTS.flowLogRetention,
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -5,7 +5,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { LogBucket } from './log-bucket';
+import { LOG_BUCKET_DEFAULTS, LogBucket } from './log-bucket';
+
+/** The load balancer's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const PUBLIC_LOAD_BALANCER_DEFAULTS = {
+  /** Access logs are kept as long as a log bucket keeps its objects by default. */
+  accessLogRetentionDays: LOG_BUCKET_DEFAULTS.expirationDays,
+} as const;
 
 export interface PublicLoadBalancerProps {
   /** The VPC whose public subnets hold the load balancer. */
@@ -26,7 +32,7 @@ export interface PublicLoadBalancerProps {
   /**
    * How long access logs are kept.
    *
-   * @default Duration.days(90)
+   * @default - PUBLIC_LOAD_BALANCER_DEFAULTS.accessLogRetentionDays
    */
   readonly accessLogRetention?: Duration;
   /**
@@ -64,7 +70,7 @@ export class PublicLoadBalancer extends Construct {
     super(scope, id);
     const { vpc } = props;
     const protect = props.protectedAccessLogs;
-    const expiration = props.accessLogRetention ?? Duration.days(90);
+    const expiration = props.accessLogRetention ?? Duration.days(PUBLIC_LOAD_BALANCER_DEFAULTS.accessLogRetentionDays);
 
     if (protect) {
       this.serverAccessLogs = new LogBucket(this, 'ServerAccessLogs', {

@@ -4,6 +4,21 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 
+/** The service's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
+export const WEB_SERVICE_DEFAULTS = {
+  desiredCount: 1,
+  minTasks: 1,
+  maxTasks: 2,
+  targetCpuPercent: 60,
+} as const;
+
+/**
+ * The service's deployment maximum percent: during a rolling deployment ECS starts new tasks up to
+ * this share of the running count before stopping old ones. The configuration's sizing check
+ * (lib/config/validate-config.ts) counts the ENIs of that many tasks.
+ */
+export const SERVICE_DEPLOYMENT_MAXIMUM_PERCENT = 200;
+
 export interface WebServiceProps {
   readonly cluster: ecs.ICluster;
   readonly taskDefinition: ecs.TaskDefinition;
@@ -15,31 +30,31 @@ export interface WebServiceProps {
   /**
    * Tasks to run at deploy time.
    *
-   * @default 1
+   * @default WEB_SERVICE_DEFAULTS.desiredCount
    */
   readonly desiredCount?: number;
   /**
    * Lower bound of service auto scaling.
    *
-   * @default 1
+   * @default WEB_SERVICE_DEFAULTS.minTasks
    */
   readonly minTasks?: number;
   /**
    * Upper bound of service auto scaling.
    *
-   * @default 2
+   * @default WEB_SERVICE_DEFAULTS.maxTasks
    */
   readonly maxTasks?: number;
   /**
    * Average CPU utilisation (percent) the service auto scaling aims for.
    *
-   * @default 60
+   * @default WEB_SERVICE_DEFAULTS.targetCpuPercent
    */
   readonly targetCpuPercent?: number;
   /**
    * During a deployment, the most tasks that may run, as a percentage of the desired count.
    *
-   * @default 200
+   * @default SERVICE_DEPLOYMENT_MAXIMUM_PERCENT
    */
   readonly maxHealthyPercent?: number;
 }
@@ -73,7 +88,7 @@ export class WebService extends Construct {
     this.service = new ecs.Ec2Service(this, 'Resource', {
       cluster,
       taskDefinition,
-      desiredCount: props.desiredCount ?? 1,
+      desiredCount: props.desiredCount ?? WEB_SERVICE_DEFAULTS.desiredCount,
       capacityProviderStrategies: [{ capacityProvider: props.capacityProvider.capacityProviderName, weight: 1 }],
       securityGroups: [this.securityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -81,7 +96,7 @@ export class WebService extends Construct {
       enableExecuteCommand: false,
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
-      maxHealthyPercent: props.maxHealthyPercent ?? 200,
+      maxHealthyPercent: props.maxHealthyPercent ?? SERVICE_DEPLOYMENT_MAXIMUM_PERCENT,
       placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE)],
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: Duration.seconds(60),
@@ -110,7 +125,10 @@ export class WebService extends Construct {
       },
     });
 
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks ?? 1, maxCapacity: props.maxTasks ?? 2 });
-    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuPercent ?? 60 });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: props.minTasks ?? WEB_SERVICE_DEFAULTS.minTasks,
+      maxCapacity: props.maxTasks ?? WEB_SERVICE_DEFAULTS.maxTasks,
+    });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuPercent ?? WEB_SERVICE_DEFAULTS.targetCpuPercent });
   }
 }

@@ -3,10 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 /** GitHub Actions' OIDC issuer (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect). */
-export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
+const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
 const ISSUER = 'token.actions.githubusercontent.com';
 /** The audience aws-actions/configure-aws-credentials requests by default. */
-export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 
 /** One environment of the account: it gets a deploy role (and, when asked, a diff role). */
 export interface DeployRoleEnvironment {

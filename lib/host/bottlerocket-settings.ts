@@ -1,4 +1,5 @@
 import { stringify } from 'smol-toml';
+import { HOST_DEFAULT_ULIMITS } from './daemon-defaults';
 
 /**
  * The host policy of lib/host/instance-user-data.sh, expressed as Bottlerocket settings (TOML user
@@ -23,11 +24,11 @@ import { stringify } from 'smol-toml';
  * docs/security-model.md "Bottlerocket hosts" lists what has no equivalent.
  */
 
-/** Container default ulimits, the same numbers the AL2023 daemon.json gets (CIS Docker 2.8). */
-export const BOTTLEROCKET_DEFAULT_ULIMITS = {
-  'max-open-files': { 'soft-limit': 32768, 'hard-limit': 65536 },
-  'max-processes': { 'soft-limit': 4096, 'hard-limit': 8192 },
-} as const;
+/** The hosts' default ulimits (lib/host/daemon-defaults.ts) under Bottlerocket's rlimit names. */
+const BOTTLEROCKET_DEFAULT_ULIMITS = {
+  'max-open-files': { 'soft-limit': HOST_DEFAULT_ULIMITS.nofile.soft, 'hard-limit': HOST_DEFAULT_ULIMITS.nofile.hard },
+  'max-processes': { 'soft-limit': HOST_DEFAULT_ULIMITS.nproc.soft, 'hard-limit': HOST_DEFAULT_ULIMITS.nproc.hard },
+};
 
 export interface BottlerocketSettingsProps {
   /** Seconds the agent waits after SIGTERM before SIGKILL. */
@@ -40,7 +41,7 @@ export interface BottlerocketSettingsProps {
 }
 
 /** The `settings.ecs` keys this project sets; CDK writes `cluster` itself (MachineImageType.BOTTLEROCKET). */
-export function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Record<string, string | boolean> {
+function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Record<string, string | boolean> {
   return {
     // ECS_PRIVILEGED_DISABLED (ecs-base-conf negates it). false is the variant default
     // (shared-defaults/ecs.toml); written anyway so the user data states the policy and the audit reads it.
@@ -55,7 +56,7 @@ export function bottlerocketEcsSettings(props: BottlerocketSettingsProps): Recor
 }
 
 /** Every other setting, as a `settings` table. */
-export function bottlerocketOtherSettings(props: BottlerocketSettingsProps): Record<string, unknown> {
+function bottlerocketOtherSettings(props: BottlerocketSettingsProps): Record<string, unknown> {
   return {
     kernel: { lockdown: 'integrity' },
     'host-containers': {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hardening for an ECS-optimized Amazon Linux 2023 container instance.
 #
-# Rendered into the launch template's user data by lib/constructs/host-user-data.ts, which prepends
+# Rendered into the launch template's user data by lib/host/al2023-user-data.ts, which prepends
 # the variables below and installs /usr/local/sbin/secure-ecs-report (lib/host/secure-ecs-report.py).
 # cloud-init runs it before ecs.service starts (the unit is ordered after cloud-final), so every
 # setting is in place before the agent accepts a task.

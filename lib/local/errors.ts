@@ -13,16 +13,6 @@ export class LocalStepError extends Error {
   }
 }
 
-/** Run `fn`, re-throwing anything that is not already a LocalStepError as a failure of `step`. */
-export async function inStep<T>(step: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof LocalStepError) throw e;
-    throw new LocalStepError(step, (e as Error).message ?? String(e));
-  }
-}
-
 /** Bad input to `secure-ecs local` (an unknown engine name, an unknown container): the CLI exits 2 with the one-line message. */
 export class LocalInputError extends Error {
   constructor(message: string) {

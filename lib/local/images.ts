@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import type { ImageSource } from './cloud-assembly';
+import type { ImageSource } from './assembly-task';
 import type { ContainerEngine } from './engines/container-engine';
 import { LocalStepError } from './errors';
 import { cacheDir } from './host/cache-dir';

@@ -1,31 +1,32 @@
 /**
  * The one preparation of a local task, shared by `up`, the end-to-end suite and the benchmark: the
  * container engine, a current cloud assembly, the task definition read from it, the images, the ALB
- * stand-in, the translation and the engine's corrections to it, and the plan that `up` records.
+ * stand-in, the translation as it holds on the engine, and the plan that `up` records.
  */
 import * as path from 'node:path';
-import { readAssemblyTask, type AssemblyTask } from './cloud-assembly';
+import { readAssemblyTask, type AssemblyTask } from './assembly-task';
 import type { ContainerEngine } from './engines/container-engine';
 import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
 import { LocalStepError } from './errors';
-import { applyEngineNotes } from './field-report';
+import { fieldsOnEngine } from './translate/field-report';
 import { hostFacts, type HostFacts } from './host/host-facts';
 import { assetImageRef, ensureImage } from './images';
 import type { Reporter } from './progress';
-import { LABEL_KEY, type LocalPlan } from './state';
+import { TASK_LABEL_KEY } from './labels';
+import type { LocalPlan } from './state';
 import { assemblyDir, staleReason, synthesize } from './synth';
-import type { FieldReport } from './translate-container';
-import { translateTask, type TranslatedTask } from './translate-task';
+import type { FieldReport } from './spec';
+import { translateTask, type TranslatedTask } from './translate/task';
 
 /**
  * The proxy's setting naming the load balancer's addresses (containers/proxy/README.md): nginx trusts
  * X-Forwarded-For only from them. Locally there is no ALB: the address the host's connections to the
  * published port arrive from (the engine knows it) is the only peer, so it takes the ALB's place.
  */
-export const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
+const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
 
 /** A single address as a CIDR: /32 for IPv4, /128 for IPv6. Pure. */
-export const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
+const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
 
 export interface PrepareOptions {
   readonly taskName: string;
@@ -48,7 +49,7 @@ export interface PreparedTask {
   readonly assembly: AssemblyTask;
   readonly images: Record<string, { ref: string; origin: string }>;
   readonly translated: TranslatedTask;
-  /** The translator's field reports corrected by the engine. */
+  /** The translator's field reports as they hold on the engine (its capabilities). */
   readonly fields: FieldReport[];
   readonly loadBalancer: string;
   readonly plan: LocalPlan;
@@ -57,7 +58,7 @@ export interface PreparedTask {
 export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   const r = o.reporter;
   const facts = o.facts ?? hostFacts();
-  const labelKey = o.labelKey ?? LABEL_KEY;
+  const labelKey = o.labelKey ?? TASK_LABEL_KEY;
   const engine = o.engine ?? (await selectEngine(facts, o.engineRequest ?? { env: process.env }, r, realConnectors(labelKey)));
 
   const reason = staleReason(o.projectDir);
@@ -78,16 +79,15 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     labelKey,
     environmentOverrides: o.environmentOverrides,
   });
-  const fields = applyEngineNotes(
+  const fields = fieldsOnEngine(
     translated.fields,
-    engine.fieldNotes(
-      translated.task,
-      translated.containers.map((c) => c.spec),
-    ),
+    translated.task,
+    translated.containers.map((c) => c.spec),
+    engine.capabilities,
   );
 
   const plan: LocalPlan = {
-    podName: o.taskName,
+    taskName: o.taskName,
     engine: engine.info.kind,
     projectDir: o.projectDir,
     url: `http://127.0.0.1:${o.hostPort}/`,
@@ -107,7 +107,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
       startTimeoutS: c.startTimeoutS,
     })),
     fields,
-    secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.podmanSecret)),
+    secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.secretId)),
   };
   return { engine, facts, assembly, images, translated, fields, loadBalancer, plan };
 }
@@ -151,7 +151,7 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
   );
   try {
     return translateTask(assembly.properties, {
-      podName: o.taskName,
+      taskName: o.taskName,
       labelKey,
       agentSettings: assembly.agentSettings,
       images: refs,

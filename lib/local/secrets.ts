@@ -12,9 +12,9 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LocalStepError } from './errors';
-import type { SecretRef } from './translate-container';
+import type { SecretRef } from './spec';
 
-export const SECRETS_FILE = '.secure-ecs.secrets.json';
+const SECRETS_FILE = '.secure-ecs.secrets.json';
 
 /**
  * Where a JSON text is malformed, as "line L, column C: <kind of error>". Node's own JSON.parse
@@ -47,7 +47,7 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
   const missing: string[] = [];
   for (const { container, secret } of needed) {
     const v = parsed?.[container]?.[secret.envName];
-    if (typeof v === 'string') values.set(secret.podmanSecret, v);
+    if (typeof v === 'string') values.set(secret.secretId, v);
     else missing.push(`${container}.${secret.envName} (in AWS: ${secret.valueFrom})`);
   }
   if (missing.length) {

@@ -1,32 +1,25 @@
 /**
  * What `up` leaves behind for `status`, `logs`, `down` and the detached supervisor: the plan (what was
  * created, how each container is supervised), the live state the supervisor keeps current, and its
- * event log. One directory per pod under the cache dir.
+ * event log. One directory per task under the cache dir.
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineKind } from './engines/container-engine';
 import { cacheDir } from './host/cache-dir';
-import type { DependencyCondition, FieldReport, HealthSpec, RestartSpec } from './translate-container';
+import type { FieldReport, HealthStatus } from './spec';
+import type { TranslatedContainer } from './translate/container';
 
-/** Label on the pod, its containers and secrets; the value is the pod name. */
-export const LABEL_KEY = 'secure-ecs.local';
-export const DEFAULT_POD_NAME = 'secure-ecs-local';
+export const DEFAULT_TASK_NAME = 'secure-ecs-local';
 
-export interface PlannedContainer {
-  readonly name: string;
-  readonly containerName: string;
-  readonly image: string;
-  readonly essential: boolean;
-  readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
-  readonly health?: HealthSpec;
-  readonly restart?: RestartSpec;
-  readonly stopTimeoutS: number;
-  readonly startTimeoutS?: number;
-}
+/** What the runner needs of each container: the translation's supervision settings and the image it runs. */
+export type PlannedContainer = Pick<
+  TranslatedContainer,
+  'name' | 'containerName' | 'essential' | 'dependsOn' | 'health' | 'restart' | 'stopTimeoutS' | 'startTimeoutS'
+> & { readonly image: string };
 
 export interface LocalPlan {
-  readonly podName: string;
+  readonly taskName: string;
   /** The engine `up` created the task on: down, status and logs use the same one. */
   readonly engine: EngineKind;
   readonly projectDir: string;
@@ -43,8 +36,6 @@ export interface LocalPlan {
 }
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
-/** ECS container health names; NONE when the definition has no health check. */
-export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' | 'NONE';
 
 export interface ContainerState {
   readonly status: 'CREATED' | 'RUNNING' | 'STOPPED';
@@ -75,8 +66,8 @@ export interface RunnerEvent {
 
 export class StateDir {
   readonly dir: string;
-  constructor(readonly podName: string) {
-    this.dir = path.join(cacheDir(), 'local', podName);
+  constructor(readonly taskName: string) {
+    this.dir = path.join(cacheDir(), 'local', taskName);
   }
   get planFile(): string {
     return path.join(this.dir, 'plan.json');

@@ -9,7 +9,7 @@ import type { Reporter } from './progress';
 import { runLines } from './run-lines';
 
 /** Files and folders whose change changes the synthesized assembly. */
-export const SYNTH_INPUTS = ['bin', 'lib', 'containers', 'cdk.json', 'cdk.context.json', 'package-lock.json'];
+const SYNTH_INPUTS = ['bin', 'lib', 'containers', 'cdk.json', 'cdk.context.json', 'package-lock.json'];
 
 /** The assembly directory: cdk.json's "output", else cdk.out. */
 export function assemblyDir(projectDir: string): string {
@@ -23,7 +23,7 @@ export function assemblyDir(projectDir: string): string {
 }
 
 /** The newest file under the inputs (path and mtime), skipping node_modules. */
-export function newestInput(projectDir: string, inputs = SYNTH_INPUTS): { file: string; mtimeMs: number } | undefined {
+function newestInput(projectDir: string, inputs = SYNTH_INPUTS): { file: string; mtimeMs: number } | undefined {
   let newest: { file: string; mtimeMs: number } | undefined;
   const visit = (p: string) => {
     let st;

@@ -143,7 +143,7 @@ describe('loading', () => {
     expect(model.services.map((s) => s.id)).toEqual(['StageB/Svc']);
   });
 
-  test('a template without a task definition is audited for the resources it has (issue 11)', () => {
+  test('a template without a task definition is audited for the resources it has', () => {
     const file = write('BucketOnly.template.json', template({ B: { Type: 'AWS::S3::Bucket' } }));
     const result = runAudit(loadCloudFormation(file));
     expect(result.compliance['S3-PAB-01']).toBe('non-compliant');

@@ -18,6 +18,12 @@ test('one rule per file: every rule file is listed, and its id is its file name'
   for (const id of files) expect(require(path.join(RULES_DIR, id)).default.id).toBe(id);
 });
 
+test('every rule prefix has its test file in test/audit/rules/ (AG.test.ts, IAM-KMS-SM.test.ts and so on)', () => {
+  const tested = new Set(readdirSync(path.join(__dirname, 'rules')).flatMap((f) => (f.endsWith('.test.ts') ? f.replace(/\.test\.ts$/, '').split('-') : [])));
+  const prefixes = new Set(RULES.map((r) => r.id.split('-')[0]));
+  expect([...prefixes].filter((p) => !tested.has(p))).toEqual([]);
+});
+
 test('every rule has a severity, a title, sources, a one-line fix and its inputs', () => {
   for (const r of RULES) {
     expect(SEVERITIES).toContain(r.severity);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CloudAssemblyError, dockerImageAssets, readAssembly, readTemplate } from '../../lib/cdk-out/assembly';
-import { readAssemblyTask } from '../../lib/local/cloud-assembly';
+import { readAssemblyTask } from '../../lib/local/assembly-task';
 
 const PROXY = path.join(__dirname, '..', '..', 'containers', 'proxy');
 

@@ -1,4 +1,5 @@
 import { agentSettingsOfTemplate, agentSettingsOfUserData } from '../../lib/cfn/agent-settings';
+import { modelFromTemplate } from '../../lib/audit/sources/cloudformation';
 import { synth } from '../helpers/synth';
 
 const launchTemplate = (userData: unknown) => ({ Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: userData } } });
@@ -15,10 +16,27 @@ describe('ECS agent settings from user data', () => {
     });
   });
 
+  test('an assignment inside a command counts: echo ... >> /etc/ecs/ecs.config, the ECS developer guide form', () => {
+    const ud = [
+      'echo ECS_CLUSTER=web >> /etc/ecs/ecs.config',
+      `echo "ECS_DISABLE_PRIVILEGED=true">>/etc/ecs/ecs.config`,
+      'echo \'ECS_ENGINE_AUTH_DATA={"a":1}\' >> f',
+    ].join('\n');
+    expect(agentSettingsOfUserData(ud)).toEqual({ ECS_CLUSTER: 'web', ECS_DISABLE_PRIVILEGED: 'true', ECS_ENGINE_AUTH_DATA: '{' });
+  });
+
   test('the synthesized stack gives its hosts ECS_TASK_PIDS_LIMIT from hosts.taskPidsLimit', () => {
     const { settings, conflicting } = agentSettingsOfTemplate(synth().template.toJSON());
     expect(settings.ECS_TASK_PIDS_LIMIT).toBe('256');
     expect(conflicting).toEqual([]);
+  });
+
+  test("the audit's hosts carry the settings the runner reads (one reader)", () => {
+    const template = synth().template.toJSON();
+    const { settings } = agentSettingsOfTemplate(template);
+    const hosts = modelFromTemplate({ stack: 'S', file: 't.json', template }).hosts.filter((h) => h.kind === 'LaunchTemplate');
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) expect(host.agentSettings).toEqual(settings);
   });
 
   test('launch templates that disagree, or where only some set a value, give no value', () => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { INSTANCE_USER_DATA_SCRIPT } from '../../lib/constructs/host-user-data';
+import { INSTANCE_USER_DATA_SCRIPT } from '../../lib/host/al2023-user-data';
 import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { ensureBaseImage } from '../../lib/local/images';
 import { prepare, type PreparedTask } from '../../lib/local/prepare';

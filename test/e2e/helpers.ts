@@ -12,11 +12,11 @@ import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { realConnectors, selectEngine } from '../../lib/local/engines/select-engine';
 import { hostFacts } from '../../lib/local/host/host-facts';
 import type { Reporter } from '../../lib/local/progress';
-import { LABEL_KEY } from '../../lib/local/state';
+import { TASK_LABEL_KEY } from '../../lib/local/labels';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
-export const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
+const CLI_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e', 'secure-ecs.js');
 const run = promisify(execFile);
 
 export async function buildCli(): Promise<void> {
@@ -54,7 +54,7 @@ export const quiet: Reporter = {
 let connected: Promise<ContainerEngine> | undefined;
 /** The engine the suite runs on: chosen as `secure-ecs local up` chooses (SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers). */
 export function engine(): Promise<ContainerEngine> {
-  connected ??= selectEngine(hostFacts(), { env: process.env }, quiet, realConnectors(LABEL_KEY));
+  connected ??= selectEngine(hostFacts(), { env: process.env }, quiet, realConnectors(TASK_LABEL_KEY));
   return connected;
 }
 
@@ -95,7 +95,7 @@ export const ulimitsOf = (hc: any): [string, number, number][] =>
 // One free-port finder for the runner and the tests.
 export { freePort } from '../../lib/local/host/free-port';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { setTimeout as sleep } from 'node:timers/promises';
 
 let nextClient = 1;
 /** A fresh client address (RFC 2544 benchmark range), so each probe has its own rate-limit bucket. */
@@ -115,7 +115,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /**
  * An HTTP request to the task on 127.0.0.1. `client` becomes X-Forwarded-For, as the ALB appends
- * the client address (the host side of the pod network is the trusted "load balancer" locally).
+ * the client address (the host side of the task network is the trusted "load balancer" locally).
  */
 export function request(
   port: number,

@@ -10,7 +10,7 @@ import { cli, engine, inside, inspect, namespaceOwner, newClient, raw, request, 
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 import { taskCgroup, v2 } from './cgroups';
 
-const POD = `secure-ecs-e2e-${process.pid}`;
+const TASK = `secure-ecs-e2e-${process.pid}`;
 let t: TaskUnderTest;
 let port = 0;
 let upOutput = '';
@@ -18,20 +18,20 @@ let upOutput = '';
 let defs: Record<string, any> = {};
 let task: Record<string, any> = {};
 let proxyEnv: Record<string, string> = {};
-let podIp = '';
+let taskIp = '';
 const honoured = (p: string) => t.honoured(p);
-const ctr = (name: string) => `${POD}-${name}`;
+const ctr = (name: string) => `${TASK}-${name}`;
 const MiB = 1024 * 1024;
 
 const proxyName = () => t.proxyName;
 const appName = () => t.appName;
 
 beforeAll(async () => {
-  t = await startTask(POD);
-  ({ port, upOutput, defs, task, proxyEnv, podIp } = t);
+  t = await startTask(TASK);
+  ({ port, upOutput, defs, task, proxyEnv, taskIp } = t);
 }, 25 * 60_000);
 
-afterAll(() => stopTask(POD), 5 * 60_000);
+afterAll(() => stopTask(TASK), 5 * 60_000);
 
 describe('start-up', () => {
   test('up lists what is not honoured locally, and the ALB stand-in', () => {
@@ -41,17 +41,17 @@ describe('start-up', () => {
 
   test("every container carries secure-ecs.local=<task>; the task's own also secure-ecs.container=<name>", async () => {
     const e = await engine();
-    const labelled = await e.listContainers('secure-ecs.local', POD);
+    const labelled = await e.listContainers('secure-ecs.local', TASK);
     for (const name of Object.keys(defs)) {
       expect(labelled).toContain(ctr(name));
       expect((await inspect(ctr(name))).Config.Labels['secure-ecs.container']).toBe(name);
       expect(await e.listContainers('secure-ecs.container', name)).toContain(ctr(name));
     }
-    expect((await namespaceOwner(POD)).Config.Labels['secure-ecs.local']).toBe(POD);
+    expect((await namespaceOwner(TASK)).Config.Labels['secure-ecs.local']).toBe(TASK);
   });
 
   test('status reports the task RUNNING and every container HEALTHY', async () => {
-    const s = JSON.parse((await cli(['local', 'status', '--json', '--name', POD], 60_000)).output);
+    const s = JSON.parse((await cli(['local', 'status', '--json', '--name', TASK], 60_000)).output);
     expect(s.taskStatus).toBe('RUNNING');
     for (const c of s.containers) expect([c.name, c.status, c.health]).toEqual([c.name, 'running', 'HEALTHY']);
   });
@@ -65,7 +65,7 @@ describe('serving', () => {
   });
 
   test('the task publishes only the mapped ports, on 127.0.0.1', async () => {
-    const bindings = (await namespaceOwner(POD)).HostConfig.PortBindings ?? {};
+    const bindings = (await namespaceOwner(TASK)).HostConfig.PortBindings ?? {};
     const mapped = Object.values(defs).flatMap((d: any) => (d.PortMappings ?? []).map((p: any) => `${p.ContainerPort}/${p.Protocol ?? 'tcp'}`));
     expect(Object.keys(bindings).sort()).toEqual(mapped.sort());
     for (const list of Object.values<any[]>(bindings)) for (const b of list) expect(b.HostIp).toBe('127.0.0.1');
@@ -73,9 +73,9 @@ describe('serving', () => {
 
   test('the FastCGI port (and the proxy health port) are unreachable from the host', async () => {
     const fastcgiPort = Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
-    expect(await tcpRefused(podIp, fastcgiPort)).toMatchObject({ refused: true });
+    expect(await tcpRefused(taskIp, fastcgiPort)).toMatchObject({ refused: true });
     expect(await tcpRefused('127.0.0.1', fastcgiPort)).toMatchObject({ refused: true });
-    expect(await tcpRefused(podIp, 8081)).toMatchObject({ refused: true });
+    expect(await tcpRefused(taskIp, 8081)).toMatchObject({ refused: true });
   });
 
   test.each(['/fpm-ping', '/fpm-status', '/fpm-status?full', '/FPM-PING', '/index.php/fpm-ping', '/fpm-status?json'])(
@@ -241,7 +241,7 @@ describe('hardening at runtime, per container', () => {
         def.HealthCheck.Retries,
         def.HealthCheck.StartPeriod * 1e9,
       ]);
-      // One network namespace per task (the pod's), never the host's; private PID, IPC and UTS.
+      // One network namespace per task (its namespace owner's), never the host's; private PID, IPC and UTS.
       expect(hc.NetworkMode).toMatch(/^container:/);
       expect([hc.PidMode || 'private', hc.UTSMode || 'private']).toEqual(['private', 'private']);
       expect(hc.IpcMode).not.toBe('host');
@@ -305,7 +305,7 @@ describe('hardening at runtime, per container', () => {
       expect(upOutput).toMatch(/Not honoured locally[\s\S]*\n {2}task\.Cpu: [\s\S]*\n {2}task\.Memory: /);
       return;
     }
-    const cg = await taskCgroup(POD);
+    const cg = await taskCgroup(TASK);
     const read = (ctl: string, file: string) => cg.read(ctl, file);
     if (v2) {
       expect(Number(read('memory', 'memory.max'))).toBe(Number(task.Memory) * MiB);
@@ -335,7 +335,7 @@ describe('hardening at runtime, per container', () => {
 
 describe('faults', () => {
   const app = () => ctr(appName());
-  const status = async () => JSON.parse((await cli(['local', 'status', '--json', '--name', POD], 60_000)).output);
+  const status = async () => JSON.parse((await cli(['local', 'status', '--json', '--name', TASK], 60_000)).output);
   const startedAt = async (name: string) => Date.parse((await inspect(name)).State.StartedAt);
 
   test('killing php-fpm: 502/503 from the proxy within a second, the app turns UNHEALTHY, and the restart policy brings it back', async () => {
@@ -409,7 +409,7 @@ describe('faults', () => {
       (r) => ({ answered: r.status }),
       () => ({ answered: 0 }),
     );
-    const fastcgi = await tcpRefused(podIp, fastcgiPort);
+    const fastcgi = await tcpRefused(taskIp, fastcgiPort);
     const appState = (await inspect(app())).State.Status;
     expect(published).toEqual({ answered: 0 });
     expect(fastcgi).toMatchObject({ refused: true });

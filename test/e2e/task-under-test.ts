@@ -4,10 +4,10 @@
  * `up` reported for each field, so a limit is checked where the engine honours it and otherwise the
  * test checks that `up` said it is not.
  */
-import { readAssemblyTask, type AssemblyTask } from '../../lib/local/cloud-assembly';
+import { readAssemblyTask, type AssemblyTask } from '../../lib/local/assembly-task';
 import { StateDir } from '../../lib/local/state';
 import { assemblyDir } from '../../lib/local/synth';
-import type { FieldReport } from '../../lib/local/translate-container';
+import type { FieldReport } from '../../lib/local/spec';
 import { ROOT, buildCli, cli, freePort, namespaceOwner } from './helpers';
 
 export interface TaskUnderTest {
@@ -21,7 +21,7 @@ export interface TaskUnderTest {
   readonly defs: Record<string, any>;
   readonly proxyEnv: Record<string, string>;
   /** The task's address on the engine's network (the namespace owner's). */
-  readonly podIp: string;
+  readonly taskIp: string;
   readonly fields: FieldReport[];
   /** The proxy is the container with a port mapping; the app is the one it depends on. */
   readonly proxyName: string;
@@ -51,7 +51,7 @@ export async function startTask(name: string): Promise<TaskUnderTest> {
     task,
     defs,
     proxyEnv: Object.fromEntries(defs[proxyName].Environment.map((e: any) => [e.Name, e.Value])),
-    podIp: (await namespaceOwner(name)).NetworkSettings.IPAddress,
+    taskIp: (await namespaceOwner(name)).NetworkSettings.IPAddress,
     fields,
     proxyName,
     appName: defs[proxyName].DependsOn[0].ContainerName as string,

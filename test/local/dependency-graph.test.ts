@@ -1,4 +1,4 @@
-import { hasTimedOut, resolveDependency, type DependencyState } from '../../lib/local/dependency-graph';
+import { hasTimedOut, resolveDependency, type DependencyState } from '../../lib/local/runner/dependency-graph';
 
 const T0 = 1_000_000;
 const dep = (extra: Partial<DependencyState> = {}): DependencyState => ({

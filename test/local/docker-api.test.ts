@@ -2,16 +2,16 @@
  * The Docker rendering of the synthesized task (pure: task definition in, Docker API bodies out):
  * every hardening field reaches the create body, in the ECS agent's awsvpc shape.
  */
-import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker-api';
+import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker/api';
 import { taskCgroupLayout } from '../../lib/local/engines/task-cgroup';
-import { translateTask } from '../../lib/local/translate-task';
+import { translateTask } from '../../lib/local/translate/task';
 import { synth } from '../helpers/synth';
 
 const MiB = 1024 * 1024;
 const props = Object.values(synth().template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
 const defs: Record<string, any> = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, d]));
 const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, { ref: `localhost/${d.Name}:1`, origin: 'test' }]));
-const t = translateTask(props, { podName: 'task', labelKey: 'secure-ecs.local', images, hostPorts: { 8080: 18080 } });
+const t = translateTask(props, { taskName: 'task', labelKey: 'secure-ecs.local', images, hostPorts: { 8080: 18080 } });
 const cgroup = taskCgroupLayout('task', t.task, { version: 1, driver: 'cgroupfs' });
 
 describe.each(Object.keys(defs))('%s: the create body carries the template', (name) => {

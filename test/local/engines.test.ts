@@ -6,19 +6,20 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import type { ContainerEngine, EngineInfo } from '../../lib/local/engines/container-engine';
-import { bridgeGateway, DockerEngine } from '../../lib/local/engines/docker-engine';
-import { dockerodeOptions, resolveDockerEndpoint, type EndpointInputs } from '../../lib/local/engines/docker-endpoint';
-import { Podman } from '../../lib/local/engines/podman-cli';
-import { PodmanEngine } from '../../lib/local/engines/podman-engine';
+import type { ContainerEngine, EngineCapabilities, EngineInfo } from '../../lib/local/engines/container-engine';
+import { DockerEngine } from '../../lib/local/engines/docker/engine';
+import { bridgeGateway } from '../../lib/local/engines/docker/gateway';
+import { dockerodeOptions, resolveDockerEndpoint, type EndpointInputs } from '../../lib/local/engines/docker/endpoint';
+import { Podman } from '../../lib/local/engines/podman/cli';
+import { PodmanEngine } from '../../lib/local/engines/podman/engine';
 import { requestedEngine, rootlessPodmanProblem, selectEngine, type Connectors } from '../../lib/local/engines/select-engine';
 import { applyScript, cleanupScript, taskCgroupLayout } from '../../lib/local/engines/task-cgroup';
 import { LocalInputError, LocalStepError } from '../../lib/local/errors';
-import { applyEngineNotes } from '../../lib/local/field-report';
+import { applyEngineNotes, engineNotes } from '../../lib/local/translate/field-report';
 import { hostFacts, parseOsRelease, type HostFacts } from '../../lib/local/host/host-facts';
 import { engineInstallHint } from '../../lib/local/host/system-packages';
 import type { Reporter } from '../../lib/local/progress';
-import type { TaskSpec } from '../../lib/local/task-spec';
+import type { TaskSpec } from '../../lib/local/spec';
 
 const linux: HostFacts = { platform: 'linux', distro: ['debian'], uid: 1000, cgroupV2Unified: true, systemd: true, hasRunc: true, hardLimits: {} };
 const mac: HostFacts = { ...linux, platform: 'darwin', distro: [], cgroupV2Unified: false, systemd: false, hasRunc: false };
@@ -244,7 +245,7 @@ describe("the engines' corrections to the field report", () => {
 
   test('rootless podman on cgroup v1: the task limits are listed as not honoured, never as honoured', () => {
     const e = new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupVersion: 1 }), 'l');
-    const out = applyEngineNotes(fields, e.fieldNotes(task, []));
+    const out = applyEngineNotes(fields, engineNotes(task, [], e.capabilities));
     expect(out.filter((f) => f.path.startsWith('task.')).map((f) => [f.path, f.outcome])).toEqual([
       ['task.Cpu', 'not-honoured'],
       ['task.Memory', 'not-honoured'],
@@ -253,7 +254,7 @@ describe("the engines' corrections to the field report", () => {
 
   test('Docker: the task limits are the task cgroup, the network namespace is the pause container', () => {
     const e = new DockerEngine(new Docker(), info('docker', { cgroupVersion: 1 }), 'l');
-    const out = applyEngineNotes(fields, e.fieldNotes(task, []));
+    const out = applyEngineNotes(fields, engineNotes(task, [], e.capabilities));
     expect(out.find((f) => f.path === 'task.Cpu')).toMatchObject({
       outcome: 'honoured',
       detail: expect.stringMatching(/^task cgroup \/secure-ecs\/t .*CPU quota 25000 us per 100000 us, memory 512 MiB/),
@@ -263,20 +264,20 @@ describe("the engines' corrections to the field report", () => {
 
   test('the task PIDs limit: honoured by rootful podman and Docker, not by rootless or remote podman, nor rootless Docker', () => {
     const withPids = { ...task, pidsLimit: 256 };
-    const pids = (e: { fieldNotes: PodmanEngine['fieldNotes'] }) => e.fieldNotes(withPids, []).find((f) => f.path === 'host.ECS_TASK_PIDS_LIMIT')?.outcome;
+    const pids = (e: { capabilities: EngineCapabilities }) =>
+      engineNotes(withPids, [], e.capabilities).find((f) => f.path === 'host.ECS_TASK_PIDS_LIMIT')?.outcome;
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { cgroupVersion: 1 }), 'l'))).toBe('honoured');
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true }), 'l'))).toBe('not-honoured');
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { remote: true }), 'l'))).toBe('not-honoured');
     expect(pids(new DockerEngine(new Docker(), info('docker', { cgroupVersion: 1 }), 'l'))).toBe('honoured');
     expect(pids(new DockerEngine(new Docker(), info('docker', { rootless: true }), 'l'))).toBe('not-honoured');
-    expect(new PodmanEngine(new Podman({}), info('podman'), 'l').fieldNotes(task, []).some((f) => f.path.startsWith('host.'))).toBe(false);
+    expect(engineNotes(task, [], new PodmanEngine(new Podman({}), info('podman'), 'l').capabilities).some((f) => f.path.startsWith('host.'))).toBe(false);
   });
 
   test('rootless Docker: the task limits are not honoured', () => {
     const e = new DockerEngine(new Docker(), info('docker', { rootless: true }), 'l');
     expect(
-      e
-        .fieldNotes(task, [])
+      engineNotes(task, [], e.capabilities)
         .filter((f) => f.path.startsWith('task.C') || f.path === 'task.Memory')
         .map((f) => f.outcome),
     ).toEqual(['not-honoured', 'not-honoured']);

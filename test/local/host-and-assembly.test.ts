@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTasks, imageSource } from '../../lib/local/cloud-assembly';
-import { containersConf } from '../../lib/local/engines/podman-conf';
+import { findTasks, imageSource } from '../../lib/local/assembly-task';
+import { containersConf } from '../../lib/local/engines/podman/conf';
 import { parseHardLimits, type HostFacts } from '../../lib/local/host/host-facts';
 import { assetImageRef, baseImages, debianSuite, mmdebstrapArgs, qualify } from '../../lib/local/images';
 import { resolveSecrets } from '../../lib/local/secrets';
 import { staleReason } from '../../lib/local/synth';
-import { fieldReportLines } from '../../lib/local/field-report';
+import { fieldReportLines } from '../../lib/local/translate/field-report';
 
 const HASH = 'a'.repeat(64);
 
@@ -146,10 +146,10 @@ describe('base images', () => {
 });
 
 describe('secrets', () => {
-  const needed = [{ container: 'app', secret: { envName: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:x', podmanSecret: 'pod-app-db_password' } }];
+  const needed = [{ container: 'app', secret: { envName: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:x', secretId: 'task-app-db_password' } }];
 
   test('values come from the file, keyed by container and variable', () => {
-    expect(resolveSecrets('{"app":{"DB_PASSWORD":"s3cret"}}', needed)).toEqual(new Map([['pod-app-db_password', 's3cret']]));
+    expect(resolveSecrets('{"app":{"DB_PASSWORD":"s3cret"}}', needed)).toEqual(new Map([['task-app-db_password', 's3cret']]));
   });
 
   test('fails with the file and key to add, never a value', () => {

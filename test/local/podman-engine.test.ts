@@ -2,10 +2,10 @@
  * The podman engine against a scripted podman CLI (the seam it talks through): the stop race of
  * podman 4.3 and the inspect documents it reads.
  */
-import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
-import { PodmanEngine } from '../../lib/local/engines/podman-engine';
+import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman/cli';
+import { PodmanEngine } from '../../lib/local/engines/podman/engine';
 import { statusFromInspect } from '../../lib/local/engines/container-status';
-import { isOomKillOf, parseKmsg } from '../../lib/local/engines/kernel-oom-log';
+import { isOomKillOf, parseKmsg } from '../../lib/local/engines/podman/kernel-oom-log';
 
 const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 1, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
 

@@ -1,54 +1,9 @@
 import { LocalStepError } from '../../lib/local/errors';
-import { Podman, type RunOptions, type RunResult } from '../../lib/local/engines/podman-cli';
-import { PodmanEngine } from '../../lib/local/engines/podman-engine';
+import { InMemoryEngine } from './helpers/in-memory-engine';
 import type { LocalPlan, PlannedContainer, RunnerEvent } from '../../lib/local/state';
-import { NOT_STARTED_EXIT_CODE, TaskRunner, ecsHealth, restartDecision, type TaskRunnerOptions } from '../../lib/local/task-runner';
-
-/** In-memory podman CLI (the seam the podman engine talks through): containers with a state, and a scripted health check. */
-class FakePodman extends Podman {
-  readonly calls: string[][] = [];
-  readonly box = new Map<string, { status: string; exitCode: number; startedAt?: number; finishedAt?: number; health: string }>();
-  /** Result of `healthcheck run` per container name (true: healthy). */
-  healthy: (name: string) => boolean = () => true;
-
-  constructor(names: string[]) {
-    super({});
-    for (const n of names) this.box.set(n, { status: 'created', exitCode: 0, health: '' });
-  }
-
-  /** Make a running container exit, as if it had started `ranS` seconds before. */
-  exit(name: string, code: number, ranS: number): void {
-    const c = this.box.get(name)!;
-    Object.assign(c, { status: 'exited', exitCode: code, startedAt: Date.now() - ranS * 1000, finishedAt: Date.now() });
-  }
-
-  override async run(args: string[], _opts?: RunOptions): Promise<RunResult> {
-    this.calls.push(args);
-    const ok = (stdout = ''): RunResult => ({ code: 0, stdout, stderr: '' });
-    const [cmd, sub, ...rest] = args;
-    if (cmd === 'container' && sub === 'inspect') {
-      const docs = rest.map((n) => {
-        const c = this.box.get(n)!;
-        const iso = (t?: number) => (t ? new Date(t).toISOString() : '0001-01-01T00:00:00Z');
-        return {
-          Name: n,
-          State: { Status: c.status, ExitCode: c.exitCode, StartedAt: iso(c.startedAt), FinishedAt: iso(c.finishedAt), Health: { Status: c.health, Log: [] } },
-        };
-      });
-      return ok(JSON.stringify(docs));
-    }
-    const c = this.box.get(args[args.length - 1]);
-    if (cmd === 'start' && c) Object.assign(c, { status: 'running', startedAt: Date.now(), health: 'starting' });
-    if (cmd === 'stop' && c) Object.assign(c, { status: 'exited', exitCode: 0, finishedAt: Date.now() });
-    if (cmd === 'healthcheck' && c) {
-      const healthy = this.healthy(args[2]);
-      c.health = healthy ? 'healthy' : 'unhealthy';
-      return { code: healthy ? 0 : 1, stdout: '', stderr: '' };
-    }
-    if (cmd === 'logs') return ok('line 1\nline 2\n');
-    return ok();
-  }
-}
+import { ecsHealth, restartDecision } from '../../lib/local/runner/restart-policy';
+import { TaskRunner } from '../../lib/local/runner/task-runner';
+import { NOT_STARTED_EXIT_CODE, type TaskRunnerOptions } from '../../lib/local/runner/task-supervisor';
 
 const health = { test: ['CMD', '/hc'], intervalS: 10, timeoutS: 5, retries: 3, startPeriodS: 15 };
 const restart = { ignoredExitCodes: [], attemptPeriodS: 60 };
@@ -64,7 +19,7 @@ const container = (name: string, extra: Partial<PlannedContainer> = {}): Planned
   ...extra,
 });
 const plan = (containers: PlannedContainer[]): LocalPlan => ({
-  podName: 'p',
+  taskName: 'p',
   engine: 'podman',
   projectDir: '/',
   url: 'http://127.0.0.1:1/',
@@ -78,29 +33,20 @@ const plan = (containers: PlannedContainer[]): LocalPlan => ({
 });
 const APP_PROXY = plan([container('app'), container('proxy', { dependsOn: [{ container: 'app', condition: 'HEALTHY' }] })]);
 
-const INFO = { kind: 'podman', version: 'fake', rootless: false, cgroupVersion: 2, cgroupDriver: 'cgroupfs', remote: false, endpoint: 'fake' } as const;
-
-function runner(p: LocalPlan, podman: FakePodman, events: RunnerEvent[], opts: Partial<TaskRunnerOptions> = {}): TaskRunner {
+function runner(p: LocalPlan, engine: InMemoryEngine, events: RunnerEvent[], opts: Partial<TaskRunnerOptions> = {}): TaskRunner {
   return new TaskRunner(
     p,
-    new PodmanEngine(podman, INFO, 'secure-ecs.local'),
+    engine,
     (e) => events.push(e),
     () => undefined,
     { mode: 'foreground', tickMs: 10, startPeriodProbeMs: 10, ...opts },
   );
 }
 
-/** Run `f` on every podman call after it ran (the fake's scripted side effects). */
-function after(podman: FakePodman, f: (args: string[]) => void): void {
-  const run = podman.run.bind(podman);
-  podman.run = async (args, opts) => {
-    const res = await run(args, opts);
-    f(args);
-    return res;
-  };
-}
+/** Run `f` after every engine call (the engine's scripted side effects). */
+const after = (engine: InMemoryEngine, f: (call: string[]) => void) => engine.after(f);
 
-const startedNames = (podman: FakePodman) => podman.calls.filter((c) => c[0] === 'start').map((c) => c.at(-1));
+const startedNames = (engine: InMemoryEngine) => engine.calls.filter((c) => c[0] === 'start').map((c) => c.at(-1));
 const texts = (events: RunnerEvent[]) => events.map((e) => e.text);
 /** The runner sees every engine time an hour in the past: a container started "an hour ago". */
 const HOUR_LATER = () => Date.now() + 3600_000;
@@ -111,14 +57,14 @@ const until = async (cond: () => boolean) => {
 
 describe('TaskRunner (the ECS agent stand-in)', () => {
   test('starts a dependent only once its dependency is HEALTHY, then reports RUNNING', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     const events: RunnerEvent[] = [];
-    const r = runner(APP_PROXY, podman, events);
+    const r = runner(APP_PROXY, engine, events);
     await r.start();
-    const starts = podman.calls.filter((c) => c[0] === 'start').map((c) => c[1]);
+    const starts = engine.calls.filter((c) => c[0] === 'start').map((c) => c[1]);
     expect(starts).toEqual(['p-app', 'p-proxy']);
-    const firstProxyStart = podman.calls.findIndex((c) => c[0] === 'start' && c[1] === 'p-proxy');
-    const firstAppCheck = podman.calls.findIndex((c) => c[0] === 'healthcheck' && c[2] === 'p-app');
+    const firstProxyStart = engine.calls.findIndex((c) => c[0] === 'start' && c[1] === 'p-proxy');
+    const firstAppCheck = engine.calls.findIndex((c) => c[0] === 'healthcheck' && c[1] === 'p-app');
     expect(firstAppCheck).toBeGreaterThan(-1);
     expect(firstAppCheck).toBeLessThan(firstProxyStart);
     expect(r.snapshot().taskStatus).toBe('RUNNING');
@@ -127,15 +73,15 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
   });
 
   test('stopped while starting (Ctrl-C): the stop finishes its steps first, then the start is reported failed, without container logs', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
-    podman.healthy = () => false;
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
+    engine.healthy = () => false;
     const events: RunnerEvent[] = [];
-    const r = runner(APP_PROXY, podman, events);
+    const r = runner(APP_PROXY, engine, events);
     const started = r.start().then(
       () => 'started',
       (e: Error) => e.message,
     );
-    await until(() => podman.calls.some((c) => c[0] === 'healthcheck'));
+    await until(() => engine.calls.some((c) => c[0] === 'healthcheck'));
     await r.stop('SIGINT received by secure-ecs local up');
     expect(await started).toContain('SIGINT received');
     const failed = events.findIndex((e) => e.kind === 'failed');
@@ -145,16 +91,16 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
   });
 
   test('an UNHEALTHY dependency with a StartTimeout: after it the dependent is not started and, being essential, stops the task; the last log lines shown', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
-    podman.healthy = () => false;
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
+    engine.healthy = () => false;
     // Ahead of the engine's clock, so the first probes are due at once.
     let t = Date.now() + 1000;
     const p = plan([container('app', { health: { ...health, startPeriodS: 0, intervalS: 0 }, startTimeoutS: 30 }), APP_PROXY.containers[1]]);
     const events: RunnerEvent[] = [];
-    const r = runner(p, podman, events, { now: () => t });
+    const r = runner(p, engine, events, { now: () => t });
     let failures = 0;
-    // podman's own retries: unhealthy only after the third failure in a row.
-    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = ++failures >= 3 ? 'unhealthy' : 'starting'));
+    // The engine's own retries: unhealthy only after the third failure in a row.
+    after(engine, (args) => args[0] === 'healthcheck' && (engine.box.get('p-app')!.health = ++failures >= 3 ? 'unhealthy' : 'starting'));
     const failed = r.start().catch((e) => e);
     await until(() => r.snapshot().containers.app.health === 'UNHEALTHY');
     // UNHEALTHY is not terminal in the agent (Docker may report healthy again): the wait goes on.
@@ -174,29 +120,29 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
         'app is not HEALTHY within its StartTimeout of 30 s (counted from its start; it is running, health UNHEALTHY))',
     );
     expect(err.details).toEqual(expect.arrayContaining(['last log lines of app:', '  line 2']));
-    expect(startedNames(podman)).toEqual(['p-app']);
+    expect(startedNames(engine)).toEqual(['p-app']);
     expect(await r.stopped).toBe(`start failed: ${err.message}`);
     expect(r.snapshot().containers.proxy).toMatchObject({ status: 'STOPPED', exitCode: 143 });
   });
 
   test('an essential container that exits before RestartAttemptPeriod stops the task, dependents first', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     const events: RunnerEvent[] = [];
-    const r = runner(APP_PROXY, podman, events);
+    const r = runner(APP_PROXY, engine, events);
     await r.start();
-    podman.exit('p-app', 137, 5);
+    engine.exit('p-app', 137, 5);
     const reason = await r.stopped;
     expect(reason).toBe('Essential container in task exited: app (exit 137; not restarted because it ran 5 s, less than its RestartAttemptPeriod of 60 s)');
-    expect(podman.calls.filter((c) => c[0] === 'stop').map((c) => c.at(-1))).toEqual(['p-proxy']);
+    expect(engine.calls.filter((c) => c[0] === 'stop').map((c) => c.at(-1))).toEqual(['p-proxy']);
     expect(r.snapshot().containers.app).toMatchObject({ status: 'STOPPED', health: 'UNHEALTHY', exitCode: 137 });
   });
 
   test('a container that ran for RestartAttemptPeriod is restarted in place; the task keeps running', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     const events: RunnerEvent[] = [];
-    const r = runner(APP_PROXY, podman, events);
+    const r = runner(APP_PROXY, engine, events);
     await r.start();
-    podman.exit('p-app', 137, 61);
+    engine.exit('p-app', 137, 61);
     await until(() => r.snapshot().containers.app.restarts === 1 && r.snapshot().containers.app.health === 'HEALTHY');
     expect(r.snapshot()).toMatchObject({ taskStatus: 'RUNNING', containers: { app: { status: 'RUNNING', restarts: 1, health: 'HEALTHY' } } });
     expect(events.map((e) => e.text)).toEqual(
@@ -207,7 +153,7 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
       ]),
     );
     await r.stop('test over');
-    expect(podman.calls.filter((c) => c[0] === 'stop').map((c) => c.at(-1))).toEqual(['p-proxy', 'p-app']);
+    expect(engine.calls.filter((c) => c[0] === 'stop').map((c) => c.at(-1))).toEqual(['p-proxy', 'p-app']);
   });
 });
 
@@ -230,95 +176,95 @@ describe('dependsOn as the ECS agent resolves it (amazon-ecs-agent agent/engine/
   test("StartTimeout is the dependency's own, counted from the dependency's start", async () => {
     // app started "an hour ago" as the runner's clock reads the engine's times; its StartTimeout of
     // 60 s has passed before proxy began to wait, and proxy's own StartTimeout (1 h) does not apply.
-    const podman = new FakePodman(['p-app', 'p-proxy']);
-    podman.healthy = () => false;
-    after(podman, (args) => args[0] === 'healthcheck' && (podman.box.get('p-app')!.health = 'starting'));
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
+    engine.healthy = () => false;
+    after(engine, (args) => args[0] === 'healthcheck' && (engine.box.get('p-app')!.health = 'starting'));
     const p = plan([
       container('app', { startTimeoutS: 60 }),
       container('proxy', { startTimeoutS: 3600, dependsOn: [{ container: 'app', condition: 'HEALTHY' }] }),
     ]);
-    const r = runner(p, podman, [], { now: HOUR_LATER });
+    const r = runner(p, engine, [], { now: HOUR_LATER });
     const err = await r.start().catch((e) => e);
     expect(err.message).toMatch(
       /^Essential container in task exited: proxy .*app is not HEALTHY within its StartTimeout of 60 s \(counted from its start; it is running, health UNKNOWN\)\)$/,
     );
-    expect(startedNames(podman)).toEqual(['p-app']);
+    expect(startedNames(engine)).toEqual(['p-app']);
   });
 
   test("no StartTimeout on the dependency: no timeout, however long (the dependent's own StartTimeout does not count)", async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     let appHealthy = false;
-    podman.healthy = (name) => name !== 'p-app' || appHealthy;
-    after(podman, (args) => args[0] === 'healthcheck' && args[2] === 'p-app' && !appHealthy && (podman.box.get('p-app')!.health = 'starting'));
+    engine.healthy = (name) => name !== 'p-app' || appHealthy;
+    after(engine, (args) => args[0] === 'healthcheck' && args[1] === 'p-app' && !appHealthy && (engine.box.get('p-app')!.health = 'starting'));
     let t = Date.now() + 1000; // ahead of the engine's clock, so the first probes are due at once
     const p = plan([container('app'), container('proxy', { startTimeoutS: 1, dependsOn: [{ container: 'app', condition: 'HEALTHY' }] })]);
-    const r = runner(p, podman, [], { now: () => t });
+    const r = runner(p, engine, [], { now: () => t });
     const started = r.start();
-    await until(() => podman.calls.some((c) => c[0] === 'healthcheck'));
+    await until(() => engine.calls.some((c) => c[0] === 'healthcheck'));
     for (let i = 0; i < 5; i++) {
       t += 24 * 3600_000;
       await new Promise((res) => setTimeout(res, 30));
     }
     expect(r.snapshot().taskStatus).toBe('PENDING');
-    expect(startedNames(podman)).toEqual(['p-app']);
+    expect(startedNames(engine)).toEqual(['p-app']);
     appHealthy = true;
     t += 60_000; // the next probe is one Interval after the last (the clock is the runner's)
     await started;
-    expect(startedNames(podman)).toEqual(['p-app', 'p-proxy']);
+    expect(startedNames(engine)).toEqual(['p-app', 'p-proxy']);
     await r.stop('test over');
   });
 
   test('a START dependency never times out, even when its StartTimeout has passed', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     const p = plan([container('app', { startTimeoutS: 1 }), container('proxy', { dependsOn: [{ container: 'app', condition: 'START' }] })]);
-    const r = runner(p, podman, [], { now: HOUR_LATER });
+    const r = runner(p, engine, [], { now: HOUR_LATER });
     await r.start();
-    expect(startedNames(podman)).toEqual(['p-app', 'p-proxy']);
+    expect(startedNames(engine)).toEqual(['p-app', 'p-proxy']);
     await r.stop('test over');
   });
 
   test('a HEALTHY dependency that turns UNHEALTHY after the dependent started stops nothing: the task is RUNNING', async () => {
-    const podman = new FakePodman(['p-app', 'p-proxy']);
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     let proxyStarted = false;
-    podman.healthy = (name) => name === 'p-proxy' || !proxyStarted;
-    after(podman, (args) => {
+    engine.healthy = (name) => name === 'p-proxy' || !proxyStarted;
+    after(engine, (args) => {
       if (args[0] !== 'start' || args[1] !== 'p-proxy') return;
       proxyStarted = true;
-      podman.box.get('p-app')!.health = 'unhealthy';
+      engine.box.get('p-app')!.health = 'unhealthy';
     });
     const events: RunnerEvent[] = [];
-    const r = runner(APP_PROXY, podman, events);
+    const r = runner(APP_PROXY, engine, events);
     await r.start();
     await new Promise((res) => setTimeout(res, 100));
     expect(r.snapshot()).toMatchObject({
       taskStatus: 'RUNNING',
       containers: { app: { status: 'RUNNING', health: 'UNHEALTHY' }, proxy: { status: 'RUNNING' } },
     });
-    expect(podman.calls.filter((c) => c[0] === 'stop')).toEqual([]);
+    expect(engine.calls.filter((c) => c[0] === 'stop')).toEqual([]);
     expect(texts(events)).toContain('app is UNHEALTHY; ECS keeps such a task RUNNING (a service would replace it)');
     await r.stop('test over');
   });
 
   /** init (no health check) exits with code 1 as soon as it starts; app depends on its SUCCESS. */
   const failingInit = (appEssential: boolean) => {
-    const podman = new FakePodman(['p-init', 'p-app']);
-    after(podman, (args) => args[0] === 'start' && args[1] === 'p-init' && podman.exit('p-init', 1, 0));
+    const engine = new InMemoryEngine(['p-init', 'p-app']);
+    after(engine, (args) => args[0] === 'start' && args[1] === 'p-init' && engine.exit('p-init', 1, 0));
     const p = plan([
       container('init', { essential: false, health: undefined, restart: undefined }),
       container('app', { essential: appEssential, dependsOn: [{ container: 'init', condition: 'SUCCESS' }] }),
     ]);
-    return { podman, p };
+    return { engine, p };
   };
 
   test('a terminal dependency error (SUCCESS, exit 1) stops a non-essential dependent only; the task goes on', async () => {
-    const { podman, p } = failingInit(false);
+    const { engine, p } = failingInit(false);
     // An essential container that runs keeps the task: a third one, started after the failed dependent.
     const p3 = plan([...p.containers, container('web', { health: undefined })]);
-    podman.box.set('p-web', { status: 'created', exitCode: 0, health: '' });
+    engine.box.set('p-web', { status: 'created', exitCode: 0, health: '' });
     const events: RunnerEvent[] = [];
-    const r = runner(p3, podman, events);
+    const r = runner(p3, engine, events);
     await r.start();
-    expect(startedNames(podman)).toEqual(['p-init', 'p-web']);
+    expect(startedNames(engine)).toEqual(['p-init', 'p-web']);
     expect(r.snapshot()).toMatchObject({ taskStatus: 'RUNNING', containers: { app: { status: 'STOPPED', exitCode: 143 }, web: { status: 'RUNNING' } } });
     expect(events).toContainEqual(
       expect.objectContaining({
@@ -334,39 +280,39 @@ describe('dependsOn as the ECS agent resolves it (amazon-ecs-agent agent/engine/
   });
 
   test('a terminal dependency error stops an essential dependent and with it the task, the reason printed', async () => {
-    const { podman, p } = failingInit(true);
+    const { engine, p } = failingInit(true);
     const events: RunnerEvent[] = [];
-    const r = runner(p, podman, events);
+    const r = runner(p, engine, events);
     const err = await r.start().catch((e) => e);
     const reason =
       'Essential container in task exited: app (exit 143; not started because a dependency can never be met: init exited with code 1, and SUCCESS needs exit code 0)';
     expect(err.message).toBe(reason);
     expect(events).toContainEqual(expect.objectContaining({ kind: 'failed', text: `app: dependsOn: ${reason}`, container: 'init' }));
     expect(await r.stopped).toBe(`start failed: ${reason}`);
-    expect(startedNames(podman)).toEqual(['p-init']);
+    expect(startedNames(engine)).toEqual(['p-init']);
   });
 });
 
-describe('health probes the runner triggers (podman)', () => {
+describe('health probes the runner triggers (engines without their own schedule, as podman)', () => {
   /**
    * One app container with a start period of 60 s whose check passes once `passes()` is true, under
    * the runner with an injected clock; `at(ms)` moves the clock to ms after the container's start and
    * counts the probes so far.
    */
   async function probeClock(intervalS: number, startPeriodProbeMs: number | undefined, passes: () => boolean) {
-    const podman = new FakePodman(['p-app']);
-    podman.healthy = passes;
-    after(podman, (args) => args[0] === 'healthcheck' && !passes() && (podman.box.get('p-app')!.health = 'starting'));
+    const engine = new InMemoryEngine(['p-app']);
+    engine.healthy = passes;
+    after(engine, (args) => args[0] === 'healthcheck' && !passes() && (engine.box.get('p-app')!.health = 'starting'));
     let t = Date.now();
     const p = plan([container('app', { health: { ...health, startPeriodS: 60, intervalS } })]);
-    const r = runner(p, podman, [], { now: () => t, startPeriodProbeMs });
+    const r = runner(p, engine, [], { now: () => t, startPeriodProbeMs });
     const started = r.start().catch(() => undefined);
-    await until(() => podman.box.get('p-app')!.startedAt !== undefined);
-    const t0 = podman.box.get('p-app')!.startedAt!;
+    await until(() => engine.box.get('p-app')!.startedAt !== undefined);
+    const t0 = engine.box.get('p-app')!.startedAt!;
     const at = async (ms: number) => {
       t = t0 + ms;
       await new Promise((res) => setTimeout(res, 60));
-      return podman.calls.filter((c) => c[0] === 'healthcheck').length;
+      return engine.calls.filter((c) => c[0] === 'healthcheck').length;
     };
     const done = async () => {
       await r.stop('test over');
@@ -397,5 +343,32 @@ describe('health probes the runner triggers (podman)', () => {
     expect(await at(44_900)).toBe(3);
     expect(await at(45_000)).toBe(4);
     await done();
+  });
+});
+
+describe('health checks the engine schedules itself (as Docker on an ECS host)', () => {
+  test('the runner never probes: it reads the health, and the dependent starts once the dependency is HEALTHY', async () => {
+    const engine = new InMemoryEngine(['p-app', 'p-proxy'], 'engine');
+    const events: RunnerEvent[] = [];
+    const r = runner(APP_PROXY, engine, events);
+    await r.start();
+    // Several supervision passes, each past a probe's due time (startPeriodProbeMs 10).
+    await new Promise((res) => setTimeout(res, 150));
+    expect(engine.calls.filter((c) => c[0] === 'healthcheck')).toEqual([]);
+    expect(startedNames(engine)).toEqual(['p-app', 'p-proxy']);
+    expect(texts(events)).toContain('task RUNNING: app HEALTHY, proxy HEALTHY');
+    await r.stop('test over');
+  });
+
+  test('an UNHEALTHY container the engine reports is reported, and the task stays RUNNING as ECS keeps it', async () => {
+    const engine = new InMemoryEngine(['p-app'], 'engine');
+    engine.healthy = () => false;
+    const events: RunnerEvent[] = [];
+    const r = runner(plan([container('app')]), engine, events);
+    await r.start();
+    expect(engine.calls.filter((c) => c[0] === 'healthcheck')).toEqual([]);
+    expect(texts(events)).toContainEqual(expect.stringMatching(/^app is UNHEALTHY; ECS keeps such a task RUNNING/));
+    expect(r.snapshot()).toMatchObject({ taskStatus: 'RUNNING', containers: { app: { health: 'UNHEALTHY' } } });
+    await r.stop('test over');
   });
 });

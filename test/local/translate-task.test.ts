@@ -1,10 +1,9 @@
 import { synth } from '../helpers/synth';
-import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate-task';
-import type { TaskSpec } from '../../lib/local/task-spec';
-import { translateContainer } from '../../lib/local/translate-container';
-import { podmanPodArgs } from '../../lib/local/engines/podman-args';
+import { hostLimits, parseTaskCpu, parseTaskMemoryMiB, startOrder, translateTask, type TaskContext } from '../../lib/local/translate/task';
+import type { TaskSpec } from '../../lib/local/spec';
+import { translateContainer } from '../../lib/local/translate/container';
 
-const base: Omit<TaskContext, 'images'> = { podName: 'pod', labelKey: 'secure-ecs.local' };
+const base: Omit<TaskContext, 'images'> = { taskName: 'task', labelKey: 'secure-ecs.local' };
 const image = { ref: 'localhost/i:1', origin: 'test' };
 
 function taskProps(): Record<string, any> {
@@ -16,21 +15,18 @@ describe('translateTask on the synthesized task definition', () => {
   const props = taskProps();
   const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, image]));
   const t = translateTask(props, { ...base, images, hostPorts: { 8080: 18080 } });
-  const podArgs = podmanPodArgs(t.task);
-  const podValue = (flag: string) => podArgs.flatMap((a, i) => (a === flag ? [podArgs[i + 1]] : []));
 
-  test('task CPU and memory become the pod cgroup limits', () => {
-    expect(podValue('--cpus')).toEqual([String(Number(props.Cpu) / 1024)]);
-    expect(podValue('--memory')).toEqual([`${props.Memory}m`]);
+  test('task CPU and memory become the task cgroup limits', () => {
+    expect(t.task).toMatchObject({ cpuUnits: Number(props.Cpu), memoryMiB: Number(props.Memory) });
   });
 
-  test('awsvpc: the pod shares only the network namespace', () => {
+  test('awsvpc: the task shares only the network namespace', () => {
     expect(props.NetworkMode).toBe('awsvpc');
-    expect(podValue('--share')).toEqual(['net']);
+    expect(t.task.share).toEqual([]);
   });
 
-  test('the pod publishes exactly the mapped ports, on loopback', () => {
-    expect(podValue('--publish')).toEqual(['127.0.0.1:18080:8080/tcp']);
+  test('the task publishes exactly the mapped ports, on loopback', () => {
+    expect(t.task.publish).toEqual([{ hostIp: '127.0.0.1', hostPort: 18080, containerPort: 8080, protocol: 'tcp' }]);
   });
 
   test('dependencies start first', () => {
@@ -79,14 +75,13 @@ describe('translateTask details', () => {
     expect(t.fields).toContainEqual(expect.objectContaining({ path: 'task.NewTaskThing', outcome: 'not-honoured' }));
   });
 
-  test('PidMode task shares the PID namespace in the pod; host is never shared', () => {
+  test('PidMode task shares the PID namespace in the task; host is never shared', () => {
     const share = (pidMode: string) => {
       const t = translateTask({ ContainerDefinitions: [def('a')], PidMode: pidMode }, { ...base, images: { a: image } });
-      const args = podmanPodArgs(t.task);
-      return args[args.lastIndexOf('--share') + 1];
+      return t.task.share;
     };
-    expect(share('task')).toBe('net,pid');
-    expect(share('host')).toBe('net');
+    expect(share('task')).toEqual(['pid']);
+    expect(share('host')).toEqual([]);
   });
 
   test('fails on a dependency cycle or an unknown dependency', () => {

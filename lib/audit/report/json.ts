@@ -1,12 +1,12 @@
 /**
- * The JSON report. Its shape is a contract (issue 4; tests and users rely on it):
+ * The JSON report. Its shape is a contract (README "Security audit"; tests and users rely on it):
  * `{ "findings": [{ ruleId, severity, title, resource, container?, message, acknowledged?, reason? }], "summary": {...} }`,
  * plus `rules`: the id, title, severity, sources and one-line fix of each rule that reported something.
  */
 import type { AuditResult, Finding, Summary } from '../engine';
 import type { Rule } from '../rules';
 
-/** A finding as the JSON report shows it: the issue's keys only. */
+/** A finding as the JSON report shows it: the README's keys only. */
 export type JsonFinding = Pick<Finding, 'ruleId' | 'severity' | 'title' | 'resource' | 'container' | 'message' | 'acknowledged' | 'reason'>;
 
 export interface JsonReport {

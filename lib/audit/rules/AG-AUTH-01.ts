@@ -1,5 +1,5 @@
 import { bottlerocketSetting } from '../sources/bottlerocket-user-data';
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSetting } from './_kit';
 
 export default agentRule(
   {
@@ -16,8 +16,8 @@ export default agentRule(
       bottlerocketSetting(s, 'container-registry.credentials') !== undefined
         ? 'Bottlerocket settings carry settings.container-registry.credentials: registry credentials in plain text in user data (value not shown)'
         : undefined,
-    userData: (ud) =>
-      setsAgentVariable(ud, 'ECS_ENGINE_AUTH_DATA')
+    userData: (_ud, host) =>
+      agentSetting(host, 'ECS_ENGINE_AUTH_DATA') !== undefined
         ? 'user data writes ECS_ENGINE_AUTH_DATA: registry credentials in plain text on the host (value not shown)'
         : undefined,
   },

@@ -1,5 +1,5 @@
 import { bottlerocketSetting } from '../sources/bottlerocket-user-data';
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSettingIs } from './_kit';
 
 /** https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#task-iam-role-considerations */
 export default agentRule(
@@ -12,7 +12,7 @@ export default agentRule(
     inputs: ['template', 'live'],
   },
   {
-    userData: (ud) => (setsAgentVariable(ud, 'ECS_AWSVPC_BLOCK_IMDS', /^true$/i) ? undefined : 'user data does not set ECS_AWSVPC_BLOCK_IMDS=true'),
+    userData: (_ud, host) => (agentSettingIs(host, 'ECS_AWSVPC_BLOCK_IMDS', 'true') ? undefined : 'user data does not set ECS_AWSVPC_BLOCK_IMDS=true'),
     // settings.ecs.awsvpc-block-imds becomes ECS_AWSVPC_BLOCK_IMDS (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf; default false).
     bottlerocket: (s) =>
       bottlerocketSetting(s, 'ecs.awsvpc-block-imds') === true ? undefined : 'Bottlerocket settings do not set settings.ecs.awsvpc-block-imds = true',

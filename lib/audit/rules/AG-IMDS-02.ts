@@ -7,7 +7,7 @@ import { activeUserData, agentRule } from './_kit';
  * (DOCKER-USER survives dockerd restarts: aws/aws-cdk#17896). Only a finding when the launch
  * template's hop limit also lets containers through (> 1; unset is the AMI default, 2 on AL2023).
  */
-export const BLOCKS_IMDS =
+const BLOCKS_IMDS =
   /iptables\b[^\n]*\b169\.254\.169\.254[^\n]*(-j|--jump)\s+(DROP|REJECT)|iptables\b[^\n]*(-j|--jump)\s+(DROP|REJECT)[^\n]*\b169\.254\.169\.254/;
 
 export default agentRule(

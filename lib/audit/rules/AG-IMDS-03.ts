@@ -1,4 +1,4 @@
-import { agentRule, anyHostNetworkTask, setsAgentVariable } from './_kit';
+import { agentRule, agentSettingIs, anyHostNetworkTask } from './_kit';
 
 export default agentRule(
   {
@@ -10,8 +10,8 @@ export default agentRule(
     inputs: ['template', 'live'],
   },
   {
-    userData: (ud, _host, model) =>
-      setsAgentVariable(ud, 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST', /^true$/i) && !anyHostNetworkTask(model)
+    userData: (_ud, host, model) =>
+      agentSettingIs(host, 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST', 'true') && !anyHostNetworkTask(model)
         ? 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true, but no task in the audit uses host networking'
         : undefined,
     // Bottlerocket's ECS variant fixes ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true and has no setting for it

@@ -1,4 +1,4 @@
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSettingIs } from './_kit';
 
 export default agentRule(
   {
@@ -10,9 +10,9 @@ export default agentRule(
     inputs: ['template'],
   },
   {
-    userData: (ud) =>
+    userData: (_ud, host) =>
       ['ECS_ALLOW_OFFHOST_INTROSPECTION_ACCESS', 'ECS_SKIP_LOCALHOST_TRAFFIC_FILTER']
-        .filter((name) => setsAgentVariable(ud, name, /^true$/i))
+        .filter((name) => agentSettingIs(host, name, 'true'))
         .map((name) => `user data sets ${name}=true`),
   },
 );

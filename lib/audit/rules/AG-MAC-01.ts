@@ -1,5 +1,5 @@
 import { type AuditModel, isUnknown } from '../model';
-import { defineRule, evaluation, knownItems, NOT_APPLICABLE, type RuleFinding, setsAgentVariable } from './_kit';
+import { agentSettingIs, defineRule, evaluation, knownItems, NOT_APPLICABLE, type RuleFinding } from './_kit';
 
 const MAC = [
   { prefix: 'apparmor:', variable: 'ECS_APPARMOR_CAPABLE', attribute: 'com.amazonaws.ecs.capability.apparmor' },
@@ -9,8 +9,7 @@ const MAC = [
 /** Whether any audited host or instance can place a task that uses this kind of MAC option. */
 function capable(model: AuditModel, kind: (typeof MAC)[number]): boolean {
   return (
-    model.hosts.some((h) => h.ecs && typeof h.userData === 'string' && setsAgentVariable(h.userData, kind.variable, /^true$/i)) ||
-    model.containerInstances.some((ci) => ci.attributes.includes(kind.attribute))
+    model.hosts.some((h) => h.ecs && agentSettingIs(h, kind.variable, 'true')) || model.containerInstances.some((ci) => ci.attributes.includes(kind.attribute))
   );
 }
 

@@ -1,4 +1,4 @@
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSetting } from './_kit';
 
 export default agentRule(
   {
@@ -10,7 +10,7 @@ export default agentRule(
     inputs: ['template'],
   },
   {
-    userData: (ud) => (setsAgentVariable(ud, 'ECS_TASK_PIDS_LIMIT', /\S/) ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT'),
+    userData: (_ud, host) => (/\S/.test(agentSetting(host, 'ECS_TASK_PIDS_LIMIT') ?? '') ? undefined : 'user data does not set ECS_TASK_PIDS_LIMIT'),
     // No settings.ecs key maps to ECS_TASK_PIDS_LIMIT (bottlerocket-core-kit packages/ecs-agent/ecs-base-conf).
     bottlerocket: () => "Bottlerocket's ECS variant has no setting for ECS_TASK_PIDS_LIMIT: tasks have no PIDs limit beyond the kernel's",
   },

@@ -1,4 +1,4 @@
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSettingIs } from './_kit';
 
 /** The agent registers the privileged-container capability only when privileged is not disabled (catalog §2.5). */
 export default agentRule(
@@ -11,7 +11,7 @@ export default agentRule(
     inputs: ['template', 'live'],
   },
   {
-    userData: (ud) => (setsAgentVariable(ud, 'ECS_DISABLE_PRIVILEGED', /^true$/i) ? undefined : 'user data does not set ECS_DISABLE_PRIVILEGED=true'),
+    userData: (_ud, host) => (agentSettingIs(host, 'ECS_DISABLE_PRIVILEGED', 'true') ? undefined : 'user data does not set ECS_DISABLE_PRIVILEGED=true'),
     instance: (ci) =>
       ci.attributes.includes('com.amazonaws.ecs.capability.privileged-container')
         ? 'the agent registered com.amazonaws.ecs.capability.privileged-container: privileged tasks can run here'

@@ -1,4 +1,4 @@
-import { agentRule, setsAgentVariable } from './_kit';
+import { agentRule, agentSettingIs } from './_kit';
 
 export default agentRule(
   {
@@ -10,7 +10,7 @@ export default agentRule(
     inputs: ['template', 'live'],
   },
   {
-    userData: (ud) => (setsAgentVariable(ud, 'ECS_ENABLE_TASK_IAM_ROLE', /^false$/i) ? 'user data sets ECS_ENABLE_TASK_IAM_ROLE=false' : undefined),
+    userData: (_ud, host) => (agentSettingIs(host, 'ECS_ENABLE_TASK_IAM_ROLE', 'false') ? 'user data sets ECS_ENABLE_TASK_IAM_ROLE=false' : undefined),
     instance: (ci) =>
       ci.attributes.includes('com.amazonaws.ecs.capability.task-iam-role')
         ? undefined

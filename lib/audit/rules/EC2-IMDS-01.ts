@@ -3,7 +3,7 @@ import { imdsDisabled, resourceRule } from './_kit';
 
 /**
  * An instance launched from a launch template inherits its metadata options (checked on the
- * template). `HttpEndpoint: disabled` turns IMDS off, so neither version is reachable (issue 11).
+ * template). `HttpEndpoint: disabled` turns IMDS off, so neither version is reachable.
  */
 export default resourceRule(
   {

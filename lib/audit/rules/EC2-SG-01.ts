@@ -4,7 +4,7 @@ import { defineRule, evaluation, findingOn, known, NOT_APPLICABLE } from './_kit
  * The internet-facing load balancer's group needs this by design: acknowledge it with the reason.
  * Each finding names the resource that declares the rule (the group, or its
  * AWS::EC2::SecurityGroupIngress), which is where it is fixed. Ranges are parsed, so every
- * spelling of `::/0` counts (issue 11).
+ * spelling of `::/0` counts (lib/audit/sources/address-range.ts).
  */
 export default defineRule({
   id: 'EC2-SG-01',

@@ -15,7 +15,7 @@ export default resourceRule(
   },
   (m) => m.hosts.filter((h) => typeof h.userData === 'string'),
   (h) => {
-    // Value shapes (access key id, private key, JWT ...) are the sources' detector's (issue 11).
+    // Value shapes (access key id, private key, JWT ...) are the sources' detector's (lib/audit/sources/secret-shapes.ts).
     const text = activeUserData(h.userData as string);
     const shape = secretShape(text);
     return [

@@ -6,7 +6,7 @@ const OLD_POLICY = /TLS-1-0|TLS-1-1|TLS13-1-0|TLS13-1-1|FS-1-1|^ELBSecurityPolic
 
 /**
  * Every listener is judged, also when its load balancer is a parameter, an imported value or a
- * literal ARN (issue 11). Conditional default actions (`Fn::If`) are unknown and pass.
+ * literal ARN (docs/audit-rules.md "Peer checks"). Conditional default actions (`Fn::If`) are unknown and pass.
  */
 export default resourceRule(
   {

@@ -1,7 +1,7 @@
 import { activeUserData, agentRule } from './_kit';
 
 /** The paths CIS Docker 1.1.3–1.1.18 watch (docker-bench remediation strings; catalog §2.1). */
-export const CIS_AUDIT_PATHS = [
+const CIS_AUDIT_PATHS = [
   '/usr/bin/dockerd',
   '/run/containerd',
   '/var/lib/docker',

@@ -1,3 +1,4 @@
+import { isUnknown } from '../model';
 import { resourceRule } from './_kit';
 
 const SETTINGS = ['blockPublicAcls', 'blockPublicPolicy', 'ignorePublicAcls', 'restrictPublicBuckets'];
@@ -15,8 +16,10 @@ export default resourceRule(
   (b) => {
     const pab = b.publicAccessBlock;
     if (!pab) return 'no PublicAccessBlockConfiguration';
+    if (isUnknown(pab)) return undefined;
     // The model keeps the template's keys (PascalCase); compare case-insensitively.
-    const on = (name: string) => Object.entries(pab).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && v === true);
+    // An unknown setting (`Fn::If`) is not judged: unknown values never produce a finding.
+    const on = (name: string) => Object.entries(pab).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && (v === true || isUnknown(v)));
     const off = SETTINGS.filter((s) => !on(s));
     return off.length ? `PublicAccessBlockConfiguration does not set ${off.join(', ')}` : undefined;
   },

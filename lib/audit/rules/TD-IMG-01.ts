@@ -1,7 +1,7 @@
 import { containerRule, known } from './_kit';
 
 /** Tag and digest of an image reference; a `:` before the last `/` is a registry port, not a tag. */
-export function parseImage(image: string): { tag?: string; digest?: string } {
+function parseImage(image: string): { tag?: string; digest?: string } {
   const [name, digest] = image.split('@', 2);
   const lastSlash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');

@@ -1,6 +1,6 @@
 import { containerRule, known } from './_kit';
 
-export const CENTRAL_LOG_DRIVERS = new Set(['awslogs', 'awsfirelens', 'splunk']);
+const CENTRAL_LOG_DRIVERS = new Set(['awslogs', 'awsfirelens', 'splunk']);
 
 /** A container without any driver is TD-LOG-01's. */
 export default containerRule(

@@ -2,7 +2,7 @@ import { exposesRuntimeSocket } from './TD-MNT-02';
 import { containerRule, hostMounts, isUnder } from './_kit';
 
 /** CIS 5.6's list (v1.7.0 adds /lib64), then the catalog's extended set. */
-export const SENSITIVE_HOST_PATHS = [
+const SENSITIVE_HOST_PATHS = [
   '/boot',
   '/dev',
   '/etc',

@@ -1,7 +1,7 @@
 import { containerRule, hostMounts, isUnder } from './_kit';
 
 /** Container runtime sockets (CIS Docker 5.32). */
-export const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock'];
+const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock'];
 
 /**
  * A mount of a socket, or of a directory that holds one (`/var/run`, `/run/containerd`: our addition,

@@ -19,7 +19,7 @@ export default containerRule(
   },
   (c) => {
     const byName = knownItems(c.environmentNames).filter((n) => SECRET_LIKE_NAME.test(n) && !AWS_CREDENTIAL_VARIABLES.has(n.toUpperCase()));
-    // The value's shape was recognised by the source, which kept only its kind (issue 11).
+    // The value's shape was recognised by the source, which kept only its kind (lib/audit/sources/secret-shapes.ts).
     const byValue = (c.environmentSecretShapes ?? []).filter((s) => !byName.includes(s.name) && !AWS_CREDENTIAL_VARIABLES.has(s.name.toUpperCase()));
     return [
       ...byName.map((n) => `environment variable ${n} looks like a secret and is stored in plain text (value not shown)`),

@@ -1,5 +1,5 @@
 import { isUnknown } from '../model';
-import { containerRule, known, knownItems } from './_kit';
+import { containerRule, hasUnknown, known, knownItems } from './_kit';
 
 /** Our addition: with a read-only root, tmpfs is the only writable place, so it must not run code. */
 export default containerRule(
@@ -16,7 +16,8 @@ export default containerRule(
     return mounts.flatMap((t) => {
       const options = knownItems(t.mountOptions);
       const missing = ['noexec', 'nosuid'].filter((o) => !options.includes(o));
-      return missing.length && !isUnknown(t.mountOptions) ? [`tmpfs ${known(t.containerPath) ?? ''} lacks ${missing.join(' and ')}`] : [];
+      // An unknown option (`Fn::If`) may be the missing one: unknown values never produce a finding.
+      return missing.length && !hasUnknown(t.mountOptions) ? [`tmpfs ${known(t.containerPath) ?? ''} lacks ${missing.join(' and ')}`] : [];
     });
   },
 );

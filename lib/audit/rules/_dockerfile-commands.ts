@@ -6,7 +6,7 @@
 import type { Dockerfile, DockerInstruction } from '../model';
 
 /** A RUN's shell text split at `&&`, `||`, `;` and `|`, so a flag is read with its own command. */
-export function commands(run: DockerInstruction): string[] {
+function commands(run: DockerInstruction): string[] {
   return run.args
     .split(/&&|\|\||;|\|/)
     .map((c) => c.trim())

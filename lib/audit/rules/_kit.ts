@@ -81,7 +81,8 @@ export function defineRule(rule: Rule): Rule {
 
 /**
  * A finding on a resource. When the resource was read with parameter defaults in place of `Ref`s,
- * the message says so: the verdict holds for a stack deployed with the defaults (issue 11).
+ * the message says so: the verdict holds for a stack deployed with the defaults (checkov judges
+ * templates the same way; docs/audit-rules.md "Peer checks").
  */
 export function findingOn(
   resource: { readonly id: string; readonly origin: Origin },
@@ -172,17 +173,17 @@ export function activeUserData(userData: string): string {
     .join('\n');
 }
 
-/** `KEY=value` in ecs.config or an `export`; value compared case-insensitively. */
-export function setsAgentVariable(userData: string, name: string, value?: RegExp): boolean {
-  const match = new RegExp(`\\b${name}=["']?([^"'\\s]*)`, 'g');
-  for (const m of activeUserData(userData).matchAll(match)) {
-    if (!value || value.test(m[1])) return true;
-  }
-  return false;
+/**
+ * An `ECS_*` agent setting the host's user data gives (`host.agentSettings`, read by
+ * lib/cfn/agent-settings.ts as the local runner reads it); undefined when not set.
+ */
+export function agentSetting(host: Host, name: string): string | undefined {
+  return host.agentSettings && Object.hasOwn(host.agentSettings, name) ? host.agentSettings[name] : undefined;
 }
 
-export function listNames(names: readonly string[]): string {
-  return names.join(', ');
+/** The setting is `true` or `false` (the agent parses booleans case-insensitively). */
+export function agentSettingIs(host: Host, name: string, value: 'true' | 'false'): boolean {
+  return agentSetting(host, name)?.toLowerCase() === value;
 }
 
 /**

@@ -108,7 +108,7 @@ import TD_USER_02 from './TD-USER-02';
 import TS_NET_01 from './TS-NET-01';
 import VPC_FLOW_01 from './VPC-FLOW-01';
 
-export type { Compliance, Evaluation, Rule, RuleFinding, RuleMetadata } from './_kit';
+export type { Compliance, Rule } from './_kit';
 
 export const RULES: readonly Rule[] = [
   TD_PRIV_01,

@@ -1,7 +1,7 @@
 /**
  * Whether a CIDR is the whole address space of its family, by parsing it (node:net) rather than
  * comparing strings: `0000:0000:0000:0000:0000:0000:0000:0000/0`, `::/0` and `0::0/0` are the same
- * range, which checkov's CKV_AWS_24 lists by spelling (issue 11).
+ * range, which checkov's CKV_AWS_24 lists by spelling.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 

@@ -1,4 +1,5 @@
 import { parse } from 'smol-toml';
+import { isObject } from '../../util/is-object';
 
 /**
  * Bottlerocket takes TOML settings as user data, not a script (bottlerocket-os/bottlerocket
@@ -13,7 +14,7 @@ export function bottlerocketSettings(userData: string | undefined): Readonly<Rec
   try {
     const doc = parse(userData) as Record<string, unknown>;
     const settings = doc.settings;
-    return typeof settings === 'object' && settings !== null && !Array.isArray(settings) ? (settings as Record<string, unknown>) : undefined;
+    return isObject(settings) ? settings : undefined;
   } catch {
     return undefined;
   }

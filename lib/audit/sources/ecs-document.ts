@@ -24,6 +24,7 @@ import {
 } from '../model';
 import { secretShape } from './secret-shapes';
 import { cfnBoolean, cfnNumber } from '../../cfn/values';
+import { isObject } from '../../util/is-object';
 
 type Doc = Record<string, unknown>;
 
@@ -47,7 +48,16 @@ export function num(value: unknown): Maybe<number> | undefined {
 
 /** An object, or undefined when absent or not an object. An unknown object reads as undefined fields. */
 export function obj(value: unknown): Doc | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value) ? (value as Doc) : undefined;
+  return isObject(value) && !isUnknown(value) ? value : undefined;
+}
+
+/**
+ * A field of an object field. When the object is unknown (`Fn::If` around `LinuxParameters` or
+ * `HealthCheck`), so is every field in it: read as absent, it gave findings about values nobody
+ * knows (hostile-input finding D12), and an unknown value never produces a finding.
+ */
+function child(value: unknown, key: string): unknown {
+  return isUnknown(value) ? value : obj(value)?.[key];
 }
 
 /** A list mapped item by item; an intrinsic list stays unknown. An unknown object item makes the list unknown. */
@@ -60,15 +70,10 @@ export function list<T>(value: unknown, item: (doc: Doc) => T): List<T> | undefi
 }
 
 /** A list of strings; intrinsic items stay unknown items. */
-export function strings(value: unknown): List<Maybe<string>> | undefined {
+function strings(value: unknown): List<Maybe<string>> | undefined {
   if (isUnknown(value)) return value;
   if (!Array.isArray(value)) return undefined;
   return value.map((v) => str(v)).filter((v): v is Maybe<string> => v !== undefined);
-}
-
-/** The known items of a list (unknown list: none). */
-export function items<T>(value: List<T> | undefined): readonly T[] {
-  return value === undefined || isUnknown(value) ? [] : value;
 }
 
 /** The `environment[]` entries whose value looks like a secret: name and kind only, the value is dropped here. */
@@ -82,8 +87,8 @@ function environmentSecretShapes(environment: unknown): SecretShape[] {
 }
 
 function container(doc: Doc): Container {
-  const linux = obj(doc.linuxParameters);
-  const capabilities = obj(linux?.capabilities);
+  const linux = doc.linuxParameters;
+  const capabilities = child(linux, 'capabilities');
   const log = doc.logConfiguration;
   return {
     name: typeof doc.name === 'string' ? doc.name : '(unnamed)',
@@ -97,17 +102,17 @@ function container(doc: Doc): Container {
     memory: num(doc.memory),
     memoryReservation: num(doc.memoryReservation),
     cpu: num(doc.cpu),
-    capabilitiesAdd: strings(capabilities?.add),
-    capabilitiesDrop: strings(capabilities?.drop),
-    devices: list(linux?.devices, (d) => str(d.hostPath) ?? '') as List<Maybe<string>> | undefined,
-    tmpfs: list(linux?.tmpfs, (t) => ({ containerPath: str(t.containerPath), mountOptions: strings(t.mountOptions) })),
+    capabilitiesAdd: strings(child(capabilities, 'add')),
+    capabilitiesDrop: strings(child(capabilities, 'drop')),
+    devices: list(child(linux, 'devices'), (d) => str(d.hostPath) ?? '') as List<Maybe<string>> | undefined,
+    tmpfs: list(child(linux, 'tmpfs'), (t) => ({ containerPath: str(t.containerPath), mountOptions: strings(t.mountOptions) })),
     dockerSecurityOptions: strings(doc.dockerSecurityOptions),
     ulimits: list(doc.ulimits, (u) => str(u.name) ?? '') as List<Maybe<string>> | undefined,
     systemControls: list(doc.systemControls, (s) => str(s.namespace) ?? '') as List<Maybe<string>> | undefined,
-    healthCheckCommand: strings(obj(doc.healthCheck)?.command),
+    healthCheckCommand: strings(child(doc.healthCheck, 'command')),
     logConfiguration: log !== undefined && log !== null,
-    logDriver: isUnknown(log) ? log : str(obj(log)?.logDriver),
-    logMode: isUnknown(log) ? log : isUnknown(obj(log)?.options) ? (obj(log)?.options as Maybe<string>) : str(obj(obj(log)?.options)?.mode),
+    logDriver: str(child(log, 'logDriver')),
+    logMode: str(child(child(log, 'options'), 'mode')),
     // Names only: values may be secrets and must never reach a report.
     environmentNames: list(doc.environment, (e) => str(e.name) ?? '') as List<Maybe<string>> | undefined,
     environmentSecretShapes: environmentSecretShapes(doc.environment),
@@ -121,8 +126,8 @@ function volume(doc: Doc): Volume {
   const efs = doc.efsVolumeConfiguration;
   return {
     name: str(doc.name) ?? '',
-    hostSourcePath: isUnknown(host) ? host : str(obj(host)?.sourcePath),
-    efs: efs === undefined || efs === null ? undefined : { transitEncryption: isUnknown(efs) ? efs : str(obj(efs)?.transitEncryption) },
+    hostSourcePath: str(child(host, 'sourcePath')),
+    efs: efs === undefined || efs === null ? undefined : { transitEncryption: str(child(efs, 'transitEncryption')) },
   };
 }
 
@@ -156,7 +161,7 @@ function assignPublicIp(doc: Doc): Maybe<string> | undefined {
   if (isUnknown(network)) return network;
   // Services spell it AwsvpcConfiguration, CloudFormation task sets AwsVpcConfiguration.
   const awsvpc = obj(network)?.awsvpcConfiguration ?? obj(network)?.awsVpcConfiguration;
-  return isUnknown(awsvpc) ? awsvpc : str(obj(awsvpc)?.assignPublicIp);
+  return str(child(awsvpc, 'assignPublicIp'));
 }
 
 /** A service from DescribeServices (or camelCased `AWS::ECS::Service` properties, `taskDefinition` resolved by the caller). */
@@ -190,13 +195,14 @@ export function clusterFromDocument(doc: Doc, id: string, origin: Origin): Clust
     const setting = settings.map(obj).find((s) => s?.name === 'containerInsights');
     containerInsights = setting ? str(setting.value) : undefined;
   }
-  const execConfig = obj(obj(doc.configuration)?.executeCommandConfiguration);
+  const execConfig = child(doc.configuration, 'executeCommandConfiguration');
   return {
     id,
     origin,
     name: str(doc.clusterName),
     containerInsights,
-    executeCommand: execConfig ? { logging: str(execConfig.logging), kmsKeyId: str(execConfig.kmsKeyId) } : undefined,
+    executeCommand:
+      isUnknown(execConfig) || obj(execConfig) ? { logging: str(child(execConfig, 'logging')), kmsKeyId: str(child(execConfig, 'kmsKeyId')) } : undefined,
   };
 }
 

@@ -54,7 +54,7 @@ export interface LiveOptions {
 }
 
 /** Read-only permissions the live audit needs (README "Security audit" lists them too). */
-export const LIVE_AUDIT_PERMISSIONS = [
+const LIVE_AUDIT_PERMISSIONS = [
   'ecs:DescribeClusters',
   'ecs:DescribeCapacityProviders',
   'ecs:ListServices',
@@ -176,7 +176,7 @@ export async function loadLiveEcs(options: LiveOptions): Promise<AuditModel> {
 }
 
 /** SDK errors clients can act on, as one line. Anything else is a bug and propagates unchanged. */
-export function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint' | 'profile'> = {}): Error {
+function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint' | 'profile'> = {}): Error {
   if (e instanceof AuditInputError) return e;
   const err = e as { name?: string; message?: string; code?: string; $metadata?: unknown };
   const name = err.name ?? '';

@@ -1,15 +1,15 @@
 /**
  * Reads a `Ref` to a template parameter as the parameter's `Default`: a stack deployed without
- * overriding the parameter gets the default, and checkov judges templates the same way (issue 11:
- * a security group open to `{"Ref": "SSHLocation"}` with default 0.0.0.0/0 used to pass).
+ * overriding the parameter gets the default, and checkov judges templates the same way (a
+ * security group open to `{"Ref": "SSHLocation"}` with default 0.0.0.0/0 fails in both).
  *
  * Left unresolved (still unknown): parameters without a default, `NoEcho` parameters (their
  * default may be a secret, and a resolved value can end up in a finding's message), SSM parameter
  * types (the default names a parameter, not the value), and pseudo parameters (`AWS::Region`).
  */
-type Doc = Record<string, unknown>;
+import { isObject } from '../../util/is-object';
 
-const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Doc = Record<string, unknown>;
 
 /** The value a parameter's default stands for, or undefined when it must stay unknown. */
 function defaultValue(parameter: unknown): unknown {

@@ -1,6 +1,6 @@
 /**
  * Recognises values shaped like secrets, so a secret under an innocuous variable name is still
- * found (issue 11). Only the kind is returned: callers keep the kind and drop the value, which
+ * found. Only the kind is returned: callers keep the kind and drop the value, which
  * therefore cannot reach a report.
  *
  * The shapes are those of Yelp's detect-secrets plugins, which prowler's

@@ -1,10 +1,10 @@
 /**
- * One interface for the container engines the local runner drives (podman-engine.ts,
- * docker-engine.ts). Everything above it (prepare, up, the task runner, status, logs, down, the
- * end-to-end tests, the benchmark) is engine-neutral.
+ * One interface for the container engines the local runner drives (docker/engine.ts,
+ * podman/engine.ts), and what each declares it can do on this host (EngineCapabilities). Everything
+ * above it (prepare, up, the task runner, status, logs, down, the end-to-end tests) is
+ * engine-neutral; the benchmark still drives podman itself.
  */
-import type { FieldReport } from '../translate-container';
-import type { TaskSpec, ContainerSpec } from '../task-spec';
+import type { TaskSpec, ContainerSpec } from '../spec';
 
 export type EngineKind = 'docker' | 'podman';
 export const ENGINE_KINDS: readonly EngineKind[] = ['docker', 'podman'];
@@ -76,16 +76,54 @@ export interface RunOnceRequest {
   readonly timeoutMs?: number;
 }
 
+/** How this host's engine honours a kind of limit, or why it cannot. */
+export type Support<How> = { readonly honoured: How } | { readonly notHonoured: string };
+
+/**
+ * Where a task limit is set: on a task cgroup the runner creates as the parent of every container (the
+ * ECS agent's own shape, agent/taskresource/cgroup/cgroup.go), or on the cgroup of the engine's own
+ * task object (podman's pod) through its options or files.
+ */
+export type TaskLimitPlace = { readonly on: 'task-cgroup'; readonly version: 1 | 2; readonly driver: 'cgroupfs' | 'systemd' } | { readonly on: 'engine-task' };
+
+/**
+ * What an engine does with the task on this host, as facts: the field report (translate/field-report.ts)
+ * writes every sentence from the translation plus these.
+ */
+export interface EngineCapabilities {
+  /**
+   * The task's CPU and memory limits. Where they cannot be set, `wouldBeOn` says what lacks them: the
+   * task cgroup as a whole, or the engine's task object, each limit on its own.
+   */
+  readonly taskLimits: { readonly honoured: TaskLimitPlace } | { readonly notHonoured: string; readonly wouldBeOn: TaskLimitPlace['on'] };
+  /** The hosts' ECS_TASK_PIDS_LIMIT, as pids.max of the task. */
+  readonly pidsLimit: Support<TaskLimitPlace>;
+  /** Each container's own memory and CPU shares. */
+  readonly containerLimits: Support<true>;
+  /**
+   * Who runs the health checks on the definition's schedule: the engine itself (Docker's daemon, as
+   * on an ECS host), or the runner, which triggers each probe (podman without systemd timers).
+   */
+  readonly healthSchedule: 'engine' | 'runner';
+  /** The command the engine runs for a health check when it differs from the template's (a shell form), else undefined. */
+  healthCommandAsRun(test: string[]): string | undefined;
+  /** How a secret's value reaches the container: as an engine secret, or in the create request's environment. */
+  readonly secrets: 'engine-secret' | 'api-environment';
+  /** Whether a container joined to the task's network namespace may set its own hostname. */
+  readonly hostnameInSharedNetns: boolean;
+  /** What owns the task's network namespace: a pause container, as the ECS agent builds an awsvpc task, or the engine's own task object. */
+  readonly networkNamespace: 'pause-container' | 'engine-task';
+  /** What `--init` runs as PID 1: Docker's docker-init (tini, as on ECS), or podman's catatonit. */
+  readonly init: 'tini' | 'catatonit';
+}
+
+/** The name of the pause container that owns a task's network namespace, where there is one. */
+export const pauseName = (task: Pick<TaskSpec, 'name'>) => `${task.name}-pause`;
+
 export interface ContainerEngine {
   readonly info: EngineInfo;
-  /**
-   * Whether the engine runs health checks on the definition's schedule itself (Docker's daemon does,
-   * as on an ECS host), or the runner must trigger each probe (podman without systemd timers).
-   */
-  readonly runsHealthChecks: boolean;
-
-  /** Fields the engine honours differently from the translation (cgroup limits it cannot set ...). */
-  fieldNotes(task: TaskSpec, containers: ContainerSpec[]): FieldReport[];
+  /** What it honours on this host, and how (the field report is written from these). */
+  readonly capabilities: EngineCapabilities;
   /**
    * The address the task sees for connections the host makes to a published port (the ALB
    * stand-in). `image` is one of the task's images, for engines that measure it with a container.

@@ -5,7 +5,7 @@
 import type { ContainerStatus } from './container-engine';
 
 /** An RFC 3339 time, or undefined for the zero time of a container never started or never exited. */
-export const inspectTime = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
+const inspectTime = (s: string | undefined) => (s && !s.startsWith('0001-') ? Date.parse(s) : undefined);
 
 /** Pure. `image` is the engine's name for the container's image (its field differs by engine). */
 export function statusFromInspect(doc: any, image: string | undefined): ContainerStatus {

@@ -11,8 +11,8 @@ import { commandExists, type HostFacts } from '../host/host-facts';
 import { aptInstall, engineInstallHint, privilege } from '../host/system-packages';
 import type { Reporter } from '../progress';
 import { ENGINE_KINDS, type ContainerEngine, type EngineKind } from './container-engine';
-import { DockerEngine } from './docker-engine';
-import { PodmanEngine } from './podman-engine';
+import { DockerEngine } from './docker/engine';
+import { PodmanEngine } from './podman/engine';
 
 export interface EngineRequest {
   /** `--engine` as given. */

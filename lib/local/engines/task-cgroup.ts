@@ -7,7 +7,7 @@
  * and Docker's cgroup driver, and the shell script that applies it.
  *
  * The script runs inside a short-lived helper container that bind-mounts the daemon host's
- * /sys/fs/cgroup (docker-engine.ts): the cgroup tree belongs to the machine the daemon runs on, which
+ * /sys/fs/cgroup (docker/cgroup-helper.ts): the cgroup tree belongs to the machine the daemon runs on, which
  * is a VM under Docker Desktop and colima, and a member of the `docker` group cannot write
  * /sys/fs/cgroup directly. The helper needs no capability: cgroupfs checks file permissions only.
  */
@@ -40,7 +40,7 @@ export interface CgroupLayout {
 }
 
 /** The CFS period the ECS agent uses by default (ECS_CGROUP_CPU_PERIOD, 100 ms). */
-export const CFS_PERIOD_US = 100_000;
+const CFS_PERIOD_US = 100_000;
 const MiB = 1024 * 1024;
 const ROOT = 'secure-ecs';
 /** The v1 controllers the task cgroup is created under. */

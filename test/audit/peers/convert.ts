@@ -1,6 +1,6 @@
 /**
  * Converts checkov's own test inputs into what `secure-ecs audit` reads, with checkov's verdict for
- * each resource, so the audit can be compared with it (issue 11).
+ * each resource, so the audit can be compared with it (./README.md).
  *
  *   npx tsx test/audit/peers/convert.ts <checkov git dir or work tree> [commit]
  *

@@ -1,5 +1,6 @@
 /**
- * The audit agrees with checkov and prowler wherever they check the same thing (issue 11): for
+ * The audit agrees with checkov and prowler wherever they check the same thing (docs/audit-rules.md
+ * "Peer checks"): for
  * each resource a peer judged, the equivalent rule (./peer-checks.ts) flags it exactly when the
  * peer fails it, except the documented deliberate differences (./differences.ts).
  *

@@ -1,9 +1,9 @@
 /**
- * Peer test cases rebuilt in this repository's own words (issue 11): prowler's ECS checks
+ * Peer test cases rebuilt in this repository's own words: prowler's ECS checks
  * (prowler-cloud/prowler@3e000faa, prowler/providers/aws/services/ecs/ and their tests under
  * tests/providers/aws/services/ecs/, which build ECS API objects with moto) as the equivalent
  * CloudFormation resources, and one checkov case (bridgecrewio/checkov@03d5fdad) for each class of
- * disagreement issue 11 found. Each is a template with the peer's verdict on one resource; the peer
+ * disagreement the first comparison found (docs/audit-rules.md "Peer checks"). Each is a template with the peer's verdict on one resource; the peer
  * suite runs them through the CLI's loader, so they run everywhere, converted inputs or not.
  */
 import { hardenedContainer, hardenedTask, toCfn } from '../helpers/models';
@@ -118,7 +118,7 @@ export const SCENARIOS: readonly Scenario[] = [
     'pass',
     task(() => undefined),
   ),
-  // prowler reads values with detect-secrets: a key id under an innocuous name fails (issue 11, class 8).
+  // prowler reads values with detect-secrets: a key id under an innocuous name fails (the audit read names only).
   prowler(
     'ecs_task_definitions_no_environment_secrets',
     'fail',

@@ -1,5 +1,5 @@
 /**
- * The audit's verdict on a resource a peer judged, and whether the two agree (issue 11). The audit
+ * The audit's verdict on a resource a peer judged, and whether the two agree. The audit
  * runs as the CLI runs it: the real loaders (`loadCloudFormation`, `loadDockerfile`) and every rule.
  */
 import * as path from 'node:path';
@@ -31,7 +31,7 @@ export interface Comparison extends PeerVerdict {
   readonly refused?: string;
 }
 
-export function checkOf(v: Pick<PeerVerdict, 'peer' | 'check'>): PeerCheck {
+function checkOf(v: Pick<PeerVerdict, 'peer' | 'check'>): PeerCheck {
   const check = PEER_CHECKS.find((c) => c.peer === v.peer && c.id === v.check);
   if (!check) throw new Error(`no peer check ${v.peer} ${v.check}`);
   return check;
@@ -39,8 +39,8 @@ export function checkOf(v: Pick<PeerVerdict, 'peer' | 'check'>): PeerCheck {
 
 /**
  * Runs the audit once per input file, and answers for each resource in it. `modelOnly` maps the
- * template without the CLI's loader (which, before issue 11, refused a template without a task
- * definition), to measure the rules apart from that refusal.
+ * template without the CLI's loader (which, before the peer-parity changes of 94a67d8..85c904e,
+ * refused a template without a task definition), to measure the rules apart from that refusal.
  */
 export function comparer(inputsDir: string, ruleExists: (id: string) => boolean, modelOnly = false) {
   const cache = new Map<string, { findings: { ruleId: string; resource: string; logicalId?: string }[]; refused?: string }>();

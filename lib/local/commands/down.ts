@@ -1,0 +1,32 @@
+/** `secure-ecs local down`: stop the task (through its runner when one is alive) and remove everything it created. */
+import { pollUntil } from '../poll';
+import { isAlive, StateDir } from '../state';
+import { isOurProcess } from './task-process';
+import { engineOfTask, removeTask, type CommonOptions } from './context';
+
+export async function down(o: CommonOptions): Promise<number> {
+  const stateDir = new StateDir(o.taskName);
+  const engine = await engineOfTask(o, stateDir);
+  const st = stateDir.readState();
+  const plan = stateDir.readPlan();
+  if (st && st.taskStatus !== 'STOPPED' && isOurProcess(st.pid, o.taskName)) {
+    const waitS = (plan?.containers ?? []).reduce((t, c) => t + c.stopTimeoutS, 0) + 15;
+    await o.reporter.step(`stop the task (${st.mode} runner, pid ${st.pid})`, async (s) => {
+      process.kill(st.pid, 'SIGTERM');
+      await pollUntil(
+        () => {
+          if (!isAlive(st.pid)) return true;
+          s.update(stateDir.readState()?.taskStatus ?? 'stopping');
+          return undefined;
+        },
+        { everyMs: 200, deadlineMs: waitS * 1000 },
+      );
+    });
+  } else if (plan) {
+    // No runner alive: stop what still runs gracefully, dependents first.
+    for (const c of [...plan.containers].reverse()) await engine.stopContainer(c.containerName, c.stopTimeoutS).catch(() => undefined);
+  }
+  const removed = await o.reporter.step(`remove task ${o.taskName} from ${engine.info.kind}`, () => removeTask(engine, o.taskName, stateDir));
+  o.out.write(removed.length ? `Removed ${removed.join(', ')} (images kept).\n` : `Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
+  return 0;
+}

@@ -1,0 +1,277 @@
+/**
+ * `secure-ecs local up`: prepare the task (prepare.ts), print what is honoured, create it on the
+ * engine and run it, in the foreground (Ctrl-C stops and removes it) or under a detached supervisor.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { ContainerEngine } from '../engines/container-engine';
+import { realConnectors, selectEngine } from '../engines/select-engine';
+import { LocalStepError } from '../errors';
+import { fieldReportLines } from '../translate/field-report';
+import { LogFollowers } from './log-followers';
+import { pollUntil } from '../poll';
+import { prepare, type PreparedTask } from '../prepare';
+import { formatDuration, type Reporter, type StepHandle } from '../progress';
+import { readSecretsFile, resolveSecrets } from '../secrets';
+import { TASK_LABEL_KEY } from '../labels';
+import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
+import { isOurProcess } from './task-process';
+import { TaskRunner } from '../runner/task-runner';
+import { hostFacts } from '../host/host-facts';
+
+/** Signals closer together than this are one Ctrl-C delivered twice (terminal and npm). */
+const SIGNAL_REPEAT_MS = 1500;
+
+import { removeTask, type CommonOptions } from './context';
+
+export interface UpOptions extends CommonOptions {
+  readonly port: number;
+  readonly detach: boolean;
+}
+
+export async function up(o: UpOptions): Promise<number> {
+  const began = Date.now();
+  const r = o.reporter;
+  const facts = hostFacts();
+  const engine = await selectEngine(facts, o.engineRequest, r, realConnectors(TASK_LABEL_KEY));
+  const stateDir = new StateDir(o.taskName);
+  await clearPrevious(engine, o.taskName, stateDir, r);
+  await checkPortFree(o.port);
+
+  const prepared = await prepare({ taskName: o.taskName, projectDir: o.projectDir, hostPort: o.port, reporter: r, engine, facts });
+  printFieldReport(prepared, o.out);
+
+  const needed = prepared.translated.containers.flatMap((c) => c.secrets.map((secret) => ({ container: c.name, secret })));
+  const secretValues = resolveSecrets(readSecretsFile(o.projectDir, r.warn), needed);
+
+  stateDir.reset();
+  stateDir.writePlan(prepared.plan);
+  try {
+    await r.step(`create task ${o.taskName} on ${engine.info.kind}`, (s) =>
+      engine.createTask(
+        prepared.translated.task,
+        prepared.translated.containers.map((c) => c.spec),
+        secretValues,
+        (l) => s.update(l),
+      ),
+    );
+  } catch (e) {
+    await removeTask(engine, o.taskName, stateDir);
+    throw e;
+  }
+
+  // From here on the runner reports failures itself (step, cause, the container's last log lines).
+  const render = eventRenderer(r);
+  if (!o.detach) return foreground(engine, prepared.plan, stateDir, o, render, began);
+  const child = spawnSupervisor(o, stateDir);
+  const outcome = await followSupervisor(stateDir, child, render);
+  if (outcome.kind !== 'ready') {
+    o.out.write(
+      `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.taskName}\`, then \`secure-ecs local down --name ${o.taskName}\`.\n`,
+    );
+    return 1;
+  }
+  printReady(prepared.plan, o.out, began, true);
+  return 0;
+}
+
+function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
+  out.write(`\nTask definition ${p.assembly.logicalId} of stack ${p.assembly.stackName} (${path.relative(process.cwd(), p.assembly.templateFile)}):\n`);
+  out.write(`${fieldReportLines(p.fields, p.engine.info.kind).join('\n')}\n\n`);
+}
+
+function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean): void {
+  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}, healthy ${formatDuration(Date.now() - began)} after \`up\`).\n`);
+  out.write(
+    detached
+      ? `  status: secure-ecs local status   logs: secure-ecs local logs [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down\n`
+      : `  Logs follow. Ctrl-C stops and removes the task.\n\n`,
+  );
+}
+
+async function checkPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new LocalStepError('check the port', e.code === 'EADDRINUSE' ? `127.0.0.1:${port} is in use; choose another port with --port` : e.message)),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/** Refuse to start over a running task; remove what a previous, finished run left behind. */
+async function clearPrevious(engine: ContainerEngine, taskName: string, stateDir: StateDir, r: Reporter): Promise<void> {
+  const st = stateDir.readState();
+  const plan = stateDir.readPlan();
+  if (st && st.taskStatus !== 'STOPPED' && isOurProcess(st.pid, taskName)) {
+    throw new LocalStepError(
+      'start',
+      `task ${taskName} is already running (${plan?.engine ?? 'unknown engine'}, ${st.mode}, pid ${st.pid}); stop it with \`secure-ecs local down\` or use --name`,
+    );
+  }
+  if (plan && plan.engine !== engine.info.kind) {
+    r.warn(`a previous run of ${taskName} used ${plan.engine}; run \`secure-ecs local down --name ${taskName}\` to remove what it left there`);
+  }
+  const exists = await engine.taskExists(taskName);
+  if (exists === 'foreign')
+    throw new LocalStepError('start', `a task named ${taskName} exists on ${engine.info.kind} and was not created by secure-ecs local; choose another --name`);
+  if (exists === 'ours') {
+    r.info(`removing the stopped task ${taskName} of a previous run`);
+    await removeTask(engine, taskName, stateDir);
+  }
+}
+
+/** Render runner events (in-process, or read from a detached supervisor's event log) as progress. */
+function eventRenderer(r: Reporter): (e: RunnerEvent) => void {
+  let handle: StepHandle | undefined;
+  let shown = '';
+  /** A failure is often reported twice (the task stops, then the start fails): show the logs once. */
+  const details = (lines: string[] = []) => {
+    if (JSON.stringify(lines) === shown) return;
+    shown = JSON.stringify(lines);
+    for (const d of lines) r.info(`  ${d}`);
+  };
+  return (e) => {
+    switch (e.kind) {
+      case 'step':
+        handle = r.begin(e.text);
+        break;
+      case 'progress':
+        handle?.update(e.text);
+        break;
+      case 'done':
+        handle?.done();
+        handle = undefined;
+        break;
+      case 'failed':
+        handle?.fail();
+        handle = undefined;
+        r.info(`FAILED ${e.text}`);
+        details(e.details);
+        break;
+      case 'stopped':
+        r.warn(`task stopping: ${e.text}`);
+        details(e.details);
+        break;
+      case 'warn':
+        r.warn(e.text);
+        break;
+      default:
+        r.info(e.text);
+    }
+  };
+}
+
+async function foreground(
+  engine: ContainerEngine,
+  plan: LocalPlan,
+  stateDir: StateDir,
+  o: UpOptions,
+  render: (e: RunnerEvent) => void,
+  began: number,
+): Promise<number> {
+  const followers = new LogFollowers(engine, (t) => o.out.write(t));
+  let ready = false;
+  const runner = new TaskRunner(
+    plan,
+    engine,
+    (e) => {
+      stateDir.appendEvent(e);
+      render(e);
+      if (ready && e.kind === 'started' && e.container)
+        followers.follow(
+          plan.containers.find((c) => c.name === e.container)!,
+          e.time,
+        );
+    },
+    (s) => stateDir.writeState(s),
+    { mode: 'foreground' },
+  );
+  let signalled: NodeJS.Signals | undefined;
+  let firstSignalAt = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) {
+      // One Ctrl-C arrives more than once: from the terminal to the whole process group, and again
+      // from `npm start`, which forwards the signals it gets to its child. Only a later one is a
+      // second Ctrl-C, which stops waiting for graceful stops.
+      if (Date.now() - firstSignalAt < SIGNAL_REPEAT_MS) return;
+      o.reporter.warn('forced: removing the task now');
+      void removeTask(engine, plan.taskName, stateDir)
+        .catch((e) => o.reporter.warn(`forced removal: ${(e as Error).message}`))
+        .then(() => process.exit(130));
+      return;
+    }
+    signalled = sig;
+    firstSignalAt = Date.now();
+    o.reporter.info(`\n${sig}: stopping the task (Ctrl-C again to force)`);
+    void runner.stop(`${sig} received by secure-ecs local up`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // The terminal closing (or the end of a pipe such as `| tee`) must not leave the task running.
+  process.on('SIGHUP', onSignal);
+  let started = false;
+  try {
+    await runner.start();
+    started = true;
+  } catch (e) {
+    // Already reported through the runner's events (step, cause, last log lines).
+    if (!(e instanceof LocalStepError)) throw e;
+  }
+  if (started) {
+    ready = true;
+    printReady(plan, o.out, began, false);
+    const snapshot = runner.snapshot();
+    for (const c of plan.containers) followers.follow(c, snapshot.containers[c.name].startedAt ?? new Date(began).toISOString());
+    const reason = await runner.stopped;
+    followers.stopAll();
+    if (!signalled) o.reporter.warn(`task STOPPED: ${reason}`);
+  }
+  await o.reporter.step(`remove task ${plan.taskName}`, () => removeTask(engine, plan.taskName, stateDir));
+  return signalled === 'SIGINT' ? 130 : signalled === 'SIGTERM' ? 143 : 1;
+}
+
+function spawnSupervisor(o: UpOptions, stateDir: StateDir): ReturnType<typeof spawn> {
+  const log = openSync(stateDir.supervisorLog, 'a');
+  // The same CLI (bundle or tsx), detached into its own session so it outlives `up` and the terminal.
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'supervise', '--name', o.taskName, '--project', o.projectDir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    cwd: o.projectDir,
+    env: process.env,
+  });
+  closeSync(log);
+  child.unref();
+  return child;
+}
+
+async function followSupervisor(stateDir: StateDir, child: ReturnType<typeof spawn>, render: (e: RunnerEvent) => void): Promise<RunnerEvent> {
+  let offset = 0;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  // No deadline: the supervisor's runner bounds its own waits, and its exit ends this one.
+  const outcome = await pollUntil(
+    () => {
+      const { events, nextByte } = stateDir.readEvents(offset);
+      offset = nextByte;
+      for (const e of events) {
+        render(e);
+        if (e.kind === 'ready' || e.kind === 'failed') return e;
+      }
+      if (exited) {
+        let tail = '';
+        try {
+          tail = readFileSync(stateDir.supervisorLog, 'utf8').split('\n').slice(-15).join('\n');
+        } catch {
+          // no log
+        }
+        throw new LocalStepError('start', 'the supervisor process exited before the task was healthy', tail.split('\n'));
+      }
+      return undefined;
+    },
+    { everyMs: 150 },
+  );
+  return outcome!;
+}

@@ -1,0 +1,85 @@
+/**
+ * Thin wrapper around the podman CLI: every call gets the runner's environment (CONTAINERS_CONF,
+ * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
+ */
+import { spawn } from 'node:child_process';
+import { LocalStepError } from '../../errors';
+import { runLines } from '../../run-lines';
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to podman's stdin (for `podman secret create NAME -`). */
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  /** Extra environment for this call only. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Without systemd, podman logs an error whenever it would create, start or remove a health-check
+ * timer ("unable to get systemd connection ..."). The runner drives the health checks itself
+ * (runner/task-supervisor.ts), so these lines carry no information.
+ */
+function withoutSystemdNoise(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/unable to get systemd connection|Removing timer for container .* healthcheck/.test(l))
+    .join('\n')
+    .trim();
+}
+
+export class Podman {
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly bin = 'podman',
+  ) {}
+
+  run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve) => {
+      // Own process group: a Ctrl-C in the terminal reaches `up`, which then stops the task with
+      // podman; it must not also interrupt the podman command that is doing that.
+      const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      let stdout = '';
+      let stderr = '';
+      let timer: NodeJS.Timeout | undefined;
+      if (opts.timeoutMs) {
+        timer = setTimeout(() => {
+          stderr += `\n(timed out after ${opts.timeoutMs} ms)`;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs);
+      }
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', (e) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` });
+      });
+      child.on('close', (code) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: code ?? 1, stdout, stderr: withoutSystemdNoise(stderr) });
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(opts.input ?? '');
+    });
+  }
+
+  /** Run and return stdout; a non-zero exit throws a LocalStepError of `step` with podman's message. */
+  async ok(step: string, args: string[], opts: RunOptions = {}): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.code !== 0) {
+      const message = r.stderr.split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
+      throw new LocalStepError(step, `podman ${args[0]} ${args[1] && !args[1].startsWith('-') ? `${args[1]} ` : ''}failed: ${message.replace(/^Error: /, '')}`);
+    }
+    return r.stdout;
+  }
+
+  /** Run with output delivered line by line (builds, pulls); resolves with the exit code and the last lines. */
+  stream(args: string[], onLine: (line: string) => void, opts: RunOptions = {}): Promise<{ code: number; tail: string[] }> {
+    return runLines(this.bin, args, { env: { ...this.env, ...opts.env }, onLine, filter: withoutSystemdNoise, tail: 40, timeoutMs: opts.timeoutMs });
+  }
+}

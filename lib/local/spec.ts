@@ -1,0 +1,143 @@
+/**
+ * The engine-neutral form of a translated task: what the translator (translate/task.ts,
+ * translate/container.ts) reads out of the task definition, before any engine renders it, and the
+ * words the runner, the state files and the field report share about it. Its fields
+ * follow the Docker Engine API's container create body (Config + HostConfig), which is also how the
+ * ECS agent hands a container to Docker; the podman engine renders the same spec as `podman create`
+ * flags (engines/podman/args.ts), the Docker engine as an API body (engines/docker/api.ts).
+ * https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Container/operation/ContainerCreate
+ */
+
+/** What happened to one field of the task definition locally. */
+export type FieldOutcome = 'honoured' | 'deviation' | 'not-honoured';
+
+export interface FieldReport {
+  /** `<container>.<Field>[.<SubField>]`, or `task.<Field>` for task-level fields. */
+  readonly path: string;
+  readonly outcome: FieldOutcome;
+  /** honoured: how (the `docker run`/`podman create` flag, or the runner); deviation and not-honoured: what happens instead. */
+  readonly detail: string;
+}
+
+export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+
+/** One dependsOn entry: start only once `container` meets `condition`. */
+export interface Dependency {
+  readonly container: string;
+  readonly condition: DependencyCondition;
+}
+
+/** A health check as ECS runs it (seconds; ECS defaults applied). */
+export interface HealthSpec {
+  /** `["CMD", ...args]` or `["CMD-SHELL", "command"]`, as in the template. */
+  readonly test: string[];
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly retries: number;
+  readonly startPeriodS: number;
+}
+
+export interface RestartSpec {
+  readonly ignoredExitCodes: number[];
+  readonly attemptPeriodS: number;
+}
+
+/** A secret the container receives as an environment variable (values never pass through here). */
+export interface SecretRef {
+  readonly envName: string;
+  /** The ARN or parameter name of the template (shown to the user, never resolved). */
+  readonly valueFrom: string;
+  /** The id of the local value (the podman secret's name on podman). */
+  readonly secretId: string;
+}
+
+/** ECS container health names; NONE when the definition has no health check. */
+export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' | 'NONE';
+
+export interface UlimitSpec {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+export interface DeviceSpec {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** cgroup permissions: r, w, m. */
+  readonly permissions: string;
+}
+
+/** A secret the container receives as an environment variable; the value is never part of the spec. */
+export interface SecretEnv {
+  readonly envName: string;
+  /** The key of the value in the secrets the runner resolved (`podman secret` name on podman). */
+  readonly secretId: string;
+}
+
+export interface ContainerSpec {
+  /** The engine's container name (`<task>-<container>`). */
+  readonly engineName: string;
+  readonly image: string;
+  readonly labels: Record<string, string>;
+  entrypoint?: string[];
+  command?: string[];
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  readonly env: Record<string, string>;
+  readonly secrets: SecretEnv[];
+  tty: boolean;
+  interactive: boolean;
+  stopTimeoutS: number;
+  health?: HealthSpec;
+  readOnlyRootfs: boolean;
+  /** Mount path -> mount options (`rw,noexec,size=16m`), as Docker's HostConfig.Tmpfs. */
+  readonly tmpfs: Record<string, string[]>;
+  readonly capDrop: string[];
+  readonly capAdd: string[];
+  /** Docker's form (`no-new-privileges`, `apparmor=P`, `label=...`). */
+  readonly securityOpt: string[];
+  init: boolean;
+  privileged: boolean;
+  memoryMiB?: number;
+  memoryReservationMiB?: number;
+  /** Memory + swap (Docker's --memory-swap). */
+  memorySwapMiB?: number;
+  swappiness?: number;
+  shmSizeMiB?: number;
+  cpuShares: number;
+  readonly ulimits: UlimitSpec[];
+  readonly devices: DeviceSpec[];
+  /** Non-network sysctls (net.* go on the task's network namespace). */
+  readonly sysctls: Record<string, string>;
+}
+
+export interface PublishedPort {
+  readonly hostIp: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: string;
+}
+
+/** What belongs to the task as a whole: its cgroup limits and its network namespace. */
+export interface TaskSpec {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  /** Task CPU units (1024 = one CPU): a CFS quota on the task cgroup. */
+  cpuUnits?: number;
+  memoryMiB?: number;
+  /** Processes of the whole task at most (the hosts' ECS_TASK_PIDS_LIMIT): pids.max of the task cgroup. */
+  pidsLimit?: number;
+  /** Namespaces the containers share besides the network: from PidMode/IpcMode `task`. */
+  readonly share: ('pid' | 'ipc')[];
+  readonly publish: PublishedPort[];
+  /** net.* sysctls, set on the network namespace. */
+  readonly sysctls: Record<string, string>;
+  readonly dns: string[];
+  readonly dnsSearch: string[];
+  /** `host:ip` entries for /etc/hosts. */
+  readonly extraHosts: string[];
+}
+
+/** Task-level settings one container brings (a task's containers share one network namespace). */
+export type TaskSettings = Pick<TaskSpec, 'publish' | 'sysctls' | 'dns' | 'dnsSearch' | 'extraHosts'>;

@@ -1,0 +1,157 @@
+/**
+ * Hostile and careless configuration (../shared/reference/hostile-input-findings.md §1.3): every
+ * value the schema accepts is built as written, anything else is refused with one line naming the
+ * setting, the value and what is allowed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadRawConfig, readCdkJsonContext } from '../lib/config/load-config';
+import { resolveConfig } from '../lib/config/resolve-config';
+import { validateConfig } from '../lib/config/validate-config';
+import { problemsOf } from './helpers/config-problems';
+
+const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('network.vpcCidr (D8, D13)', () => {
+  test.each([
+    // /21 to /24 cannot hold a /26 and a /22 per AZ: CDK's allocation throws SubnetCountExceedsRemainingSpace.
+    ['10.0.0.0/21', 'expected an IPv4 CIDR block a.b.c.d/n with n from 16 to 20 (each AZ takes a /26 and a /22)'],
+    ['10.0.0.0/24', 'expected an IPv4 CIDR block a.b.c.d/n with n from 16 to 20'],
+    ['255.255.255.0/24', 'with n from 16 to 20'],
+    ['10.0.0.0/15', 'with n from 16 to 20'],
+    // Host bits: CDK would round 10.0.0.5/16 up to 10.1.0.0/16 and move the address plan.
+    ['10.0.0.5/16', 'expected the block\'s network address, without host bits: use "10.0.0.0/16"'],
+    ['192.168.17.0/20', 'use "192.168.16.0/20"'],
+    ['172.31.255.255/16', 'use "172.31.0.0/16"'],
+    // Leading zeros: octal in some tools, decimal in others.
+    ['010.000.000.000/16', 'without leading zeros'],
+    ['10.0.0.0/016', 'without leading zeros'],
+    ['10.0.0.256/16', 'decimal octets from 0 to 255'],
+  ])('refuses %s, naming the setting, the value and what is allowed', (vpcCidr, expected) => {
+    const problems = problemsOf(() => validateConfig({ network: { vpcCidr } }));
+    expect(problems).toEqual([
+      expect.stringContaining(`network.vpcCidr: received ${JSON.stringify(vpcCidr)}; ${expected.startsWith('expected') ? '' : 'expected '}`),
+    ]);
+    expect(problems[0]).toContain(expected);
+  });
+
+  test.each(['10.0.0.0/16', '10.0.0.0/20', '192.168.16.0/20', '172.16.0.0/12'.replace('/12', '/16')])('accepts the network address %s', (vpcCidr) => {
+    expect(validateConfig({ network: { vpcCidr } }).network.vpcCidr).toBe(vpcCidr);
+  });
+});
+
+describe('keys that are JavaScript internals (D17)', () => {
+  const file = (content: string) => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-proto-')), 'settings.json');
+    writeFileSync(f, content);
+    return f;
+  };
+
+  test('a top-level "__proto__" in a config file is refused, not applied', () => {
+    const f = file('{"__proto__": {"stackName": "Evil-Injected", "compliance": "control-tower"}}');
+    expect(problemsOf(() => resolveConfig(context({ configFile: f })))).toEqual([
+      `${f}: __proto__: "__proto__" is not allowed as a setting name (it is an object's internals in JavaScript)`,
+    ]);
+  });
+
+  test.each([
+    ['{"task": {"constructor": {"cpu": 512}}}', 'task.constructor'],
+    ['{"network": {"prototype": 1}}', 'network.prototype'],
+    ['{"environments": {"dev": {"account": "111111111111", "region": "eu-west-1", "hosts": {"__proto__": {}}}}}', 'environments.dev.hosts.__proto__'],
+    ['{"hosts": {"additionalInstanceTypes": [{"__proto__": 1}]}}', 'hosts.additionalInstanceTypes.0.__proto__'],
+  ])('refuses %s anywhere in the file, naming where', (content, where) => {
+    const f = file(content);
+    expect(problemsOf(() => loadRawConfig(context({ configFile: f })))).toEqual([expect.stringContaining(`${f}: ${where}: `)]);
+  });
+
+  test('and in the secure-ecs context (cdk.json or -c)', () => {
+    expect(problemsOf(() => loadRawConfig(context({ 'secure-ecs': '{"rateLimit": {"__proto__": {"burst": 1}}}' })))).toEqual([
+      expect.stringContaining('context secure-ecs: rateLimit.__proto__: '),
+    ]);
+  });
+
+  test('a 100,000-deep file is walked without overflowing the stack', () => {
+    const f = file(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+    expect(loadRawConfig(context({ configFile: f }))).toHaveProperty('a');
+  });
+});
+
+describe('message quality (D18)', () => {
+  test('a value failing two checks with the same text is reported once', () => {
+    expect(problemsOf(() => validateConfig({ task: { cpu: 1e308 } }))).toEqual(['task.cpu: received 1e+308; expected an integer from 128 to 10240']);
+  });
+
+  test('1e999 (Infinity once parsed) is shown as Infinity, not null', () => {
+    expect(problemsOf(() => validateConfig(JSON.parse('{"proxy": {"clientMaxBodySizeKiB": 1e999}}')))).toEqual([
+      'proxy.clientMaxBodySizeKiB: received Infinity; expected an integer from 1 to 1048576',
+    ]);
+  });
+
+  test('a type error says what is allowed', () => {
+    expect(problemsOf(() => validateConfig({ hosts: { instanceType: 5 } }))).toEqual([
+      'hosts.instanceType: received 5; expected an EC2 instance type such as t3.small or m7i.large',
+    ]);
+    expect(problemsOf(() => validateConfig({ network: [] }))).toEqual(['network: received []; expected an object of settings']);
+    expect(problemsOf(() => validateConfig({ network: { vpcCidr: 16 } }))).toEqual([
+      'network.vpcCidr: received 16; expected an IPv4 CIDR block a.b.c.d/n with n from 16 to 20 (each AZ takes a /26 and a /22)',
+    ]);
+  });
+
+  test('the list limit is in the message', () => {
+    const types = ['c5', 'c6i', 'c6a', 'c7i', 'm5', 'm6i', 'm6a', 'm7i', 'r5', 'r6i'].map((f) => `${f}.large`);
+    expect(problemsOf(() => validateConfig({ hosts: { additionalInstanceTypes: types } }))).toEqual([
+      expect.stringMatching(/^hosts\.additionalInstanceTypes: received \["c5\.large",.*; expected a list of at most 9 EC2 instance types$/),
+    ]);
+  });
+
+  test('a huge value is cut, with its length', () => {
+    const problems = problemsOf(() => validateConfig({ stackName: `-${'x'.repeat(10_000_000)}` }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].length).toBeLessThan(300);
+    expect(problems[0]).toContain('… (10000003 characters)');
+  });
+
+  test('a JSON syntax error gives line and column on one line, without quoting the file', () => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-json-')), 'bad.json');
+    writeFileSync(f, '{"task":\n {"cpu": abc}}');
+    const problems = problemsOf(() => loadRawConfig(context({ configFile: f })));
+    expect(problems).toEqual([`context configFile: "${f}" is not valid JSON (line 2, column 10: InvalidSymbol)`]);
+    writeFileSync(f, '\uFEFF{}');
+    expect(problemsOf(() => loadRawConfig(context({ configFile: f }))).join('\n')).toContain('line 1, column 1:');
+  });
+});
+
+test('a cdk.json whose context is not an object is refused, not read as no settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'secure-ecs-cdkjson-'));
+  writeFileSync(path.join(dir, 'cdk.json'), '{"app": "x", "context": "secure-ecs"}');
+  expect(problemsOf(() => readCdkJsonContext(dir))).toEqual([
+    `${path.join(dir, 'cdk.json')}: "context": received "secure-ecs"; expected an object of context values`,
+  ]);
+  writeFileSync(path.join(dir, 'cdk.json'), '{"app": "x"}');
+  expect(readCdkJsonContext(dir)).toEqual({});
+});
+
+describe('cross-field problems in an environment that is not selected', () => {
+  const settings = {
+    environments: {
+      dev: { account: '111111111111', region: 'eu-west-1' },
+      prod: { account: '222222222222', region: 'eu-west-1', task: { memoryMiB: 128 }, hosts: { controlContainer: true } },
+    },
+  };
+
+  test.each([['dev'], [undefined]])('fail a synth with -c env=%s', (env) => {
+    const problems = problemsOf(() => resolveConfig(context({ 'secure-ecs': settings, env }), { warn: () => {} }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^task\.memoryMiB: received 128; .* \(environment "prod"\)$/),
+      expect.stringMatching(/^hosts\.controlContainer: received true .* \(environment "prod"\)$/),
+    ]);
+  });
+
+  test('a problem of the shared settings is reported once, not again per environment', () => {
+    const shared = { ...settings, task: { memoryMiB: 128 }, environments: { dev: settings.environments.dev } };
+    expect(problemsOf(() => resolveConfig(context({ 'secure-ecs': shared }), { warn: () => {} }))).toEqual([
+      expect.stringMatching(/^task\.memoryMiB: received 128; [^(]*$/),
+    ]);
+  });
+});
