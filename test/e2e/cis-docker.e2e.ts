@@ -16,9 +16,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { DockerEngine } from '../../lib/local/engines/docker-engine';
+import type { DockerEngine } from '../../lib/local/engines/docker/engine';
 import { requestedEngine } from '../../lib/local/engines/select-engine';
-import { LABEL_KEY } from '../../lib/local/state';
+import { TASK_LABEL_KEY } from '../../lib/local/labels';
 import { taskCgroup } from './cgroups';
 import { benchWarnings, CHECKED, cisFindings, type ContainerFacts, type Finding, type ImageFacts } from './cis-docker-checks';
 import { ROOT, engine } from './helpers';
@@ -79,7 +79,7 @@ function documentedExceptions(): Finding[] {
     t = await startTask(NAME);
     const began = Date.now();
     appArmorHost = ((await docker.info()).SecurityOptions ?? []).some((o: string) => o.includes('name=apparmor'));
-    const names = await e.listContainers(LABEL_KEY, NAME);
+    const names = await e.listContainers(TASK_LABEL_KEY, NAME);
     containers = await Promise.all(
       names.map(async (name) => {
         const c = docker.getContainer(name);

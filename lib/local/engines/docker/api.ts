@@ -30,7 +30,7 @@ const NS_PER_S = 1e9;
  * Docker 20.10 with cgroup v1, its memory cgroup peaks at 3.4 MiB while the runtime starts it
  * (Docker's floor is 6 MiB) and it holds one process and three descriptors.
  */
-export const PAUSE_LIMITS = { memoryMiB: 16, cpuShares: 2, pids: 16, nofile: 64 } as const;
+const PAUSE_LIMITS = { memoryMiB: 16, cpuShares: 2, pids: 16, nofile: 64 } as const;
 
 /**
  * The pause container: it only holds the network namespace (and the PID/IPC namespaces the task
