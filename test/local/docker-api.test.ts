@@ -70,6 +70,14 @@ test('the pause container publishes the mapped port on 127.0.0.1 only and is har
   expect(pause.Labels).toMatchObject({ 'secure-ecs.local': 'task', 'secure-ecs.role': 'pause' });
 });
 
+test('the pause container has limits of its own beneath the task cgroup: memory, CPU shares (ECS: 2), PIDs, nofile', () => {
+  const hc = dockerPauseBody(t.task, 'localhost/proxy:1', cgroup).HostConfig;
+  expect([hc.Memory, hc.CpuShares, hc.PidsLimit, hc.Ulimits]).toEqual([16 * MiB, 2, 16, [{ Name: 'nofile', Soft: 64, Hard: 64 }]]);
+  // Within the task's memory: the task's containers and the pause container together.
+  const containersMiB = t.containers.reduce((sum, c) => sum + (c.spec.memoryMiB ?? 0), 0);
+  expect(containersMiB + hc.Memory! / MiB).toBeLessThanOrEqual(Number(props.Memory));
+});
+
 test('secrets: the value goes in the request body only, and a missing one is an error naming the variable', () => {
   const c = t.containers[0];
   const spec = { ...c.spec, secrets: [{ envName: 'DB_PASSWORD', secretId: 'task-app-db_password' }] };

@@ -2,7 +2,7 @@ import { capabilityName, DANGEROUS_CAPABILITIES } from './TD-CAP-02';
 import { containerRule, knownItems } from './_kit';
 
 /** Docker's default capability set (https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities). */
-const DOCKER_DEFAULT_CAPABILITIES = new Set([
+export const DOCKER_DEFAULT_CAPABILITIES = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',

@@ -21,9 +21,23 @@ type CreateBody = ContainerCreateOptions & { HostConfig: NonNullable<ContainerCr
 const NS_PER_S = 1e9;
 
 /**
+ * The pause container's own limits, inside the task cgroup (CIS Docker Benchmark 5.11, 5.12, 5.19,
+ * 5.29). The ECS agent creates its pause container like any container without resources
+ * (agent/api/task/task.go, addNetworkResourceProvisioningDependencyAwsvpc and getDockerResources):
+ * memory 0 and CPU shares 2, the agent's floor for a container with no `cpu`
+ * (agent/api/task/task_linux.go, dockerCPUShares, minimumCPUShares), no PIDs limit, no ulimits.
+ * The CPU shares are ECS's; the rest is stricter than ECS and bounds only `sleep`: measured on
+ * Docker 20.10 with cgroup v1, its memory cgroup peaks at 3.4 MiB while the runtime starts it
+ * (Docker's floor is 6 MiB) and it holds one process and three descriptors.
+ */
+const PAUSE_LIMITS = { memoryMiB: 16, cpuShares: 2, pids: 16, nofile: 64 } as const;
+
+/**
  * The pause container: it only holds the network namespace (and the PID/IPC namespaces the task
  * shares), publishes the task's ports on 127.0.0.1, and runs `sleep` as an unprivileged user with the
- * same hardening as the task (read-only root, no capabilities, no-new-privileges).
+ * same hardening as the task (read-only root, no capabilities, no-new-privileges) and small limits of
+ * its own (PAUSE_LIMITS). No health check: ECS runs none on its pause container, and a probe would
+ * spend the task's CPU quota to learn what `State.Running` says already.
  */
 export function dockerPauseBody(task: TaskSpec, image: string, cgroup: CgroupLayout | undefined): CreateBody {
   const exposed: Record<string, object> = {};
@@ -56,6 +70,10 @@ export function dockerPauseBody(task: TaskSpec, image: string, cgroup: CgroupLay
       IpcMode: task.share.includes('ipc') ? 'shareable' : 'private',
       CgroupParent: cgroup?.parent,
       CgroupnsMode: 'private',
+      Memory: PAUSE_LIMITS.memoryMiB * MiB,
+      CpuShares: PAUSE_LIMITS.cpuShares,
+      PidsLimit: PAUSE_LIMITS.pids,
+      Ulimits: [{ Name: 'nofile', Soft: PAUSE_LIMITS.nofile, Hard: PAUSE_LIMITS.nofile }],
       RestartPolicy: { Name: 'no' },
     },
   };
