@@ -15,7 +15,7 @@ export interface TableOptions {
  * the hostile-input findings). The columns have fixed widths, so tables of this many rows joined at
  * their borders print exactly what one table would, in time linear in the rows.
  */
-export const ROWS_PER_BLOCK = 200;
+export const ROWS_PER_BLOCK = 50;
 
 /** A cell as a terminal shows it: input's control characters escaped, its line breaks kept for wrapping. */
 const safe = (text: string) => escapeControl(text, { keepNewlines: true });

@@ -1,0 +1,58 @@
+/**
+ * What every hostile input must get from the CLI: the expected exit code, one line saying what is
+ * wrong, no stack trace, no planted secret in any output, and an answer within a time bound.
+ */
+import { buildCli, type CliResult, cleanEnv, runCli } from '../audit/helpers/cli';
+
+/** Planted in inputs and in the environment; none may appear in stdout or stderr. */
+export const SECRETS = ['hunter2', 'S3CR3T', 'AKIAZZZZ', 'sup3rs3cret', 'pa55word', 'Tr0ub4dor', 'ghp_'];
+
+/** AWS credentials that are themselves markers (live cases). */
+export const MARKED_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAZZZZZZZZZZZZZZZZ',
+  AWS_SECRET_ACCESS_KEY: 'S3CR3TS3CR3TS3CR3TS3CR3TS3CR3TS3CR3TS3CR',
+  AWS_SESSION_TOKEN: 'S3CR3T-session-token',
+  AWS_REGION: 'eu-west-1',
+};
+
+export const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+
+export interface TimedResult extends CliResult {
+  readonly seconds: number;
+}
+
+let cli: string | undefined;
+
+/** The CLI as users run it (bin/secure-ecs.ts bundled as `npm run build:cli` bundles it), built once per file. */
+export async function run(args: string[], env: Record<string, string> = {}): Promise<TimedResult> {
+  cli ??= buildCli();
+  const start = process.hrtime.bigint();
+  const r = await runCli(cli, args, { env: cleanEnv(env) });
+  return { ...r, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+/** Lines of stderr that are not progress (`secure-ecs audit: ...`). */
+const messages = (stderr: string) => stderr.split('\n').filter((l) => l !== '' && !l.startsWith('secure-ecs audit: '));
+
+export function expectNoSecret(r: CliResult): void {
+  for (const secret of SECRETS) {
+    expect(r.stdout).not.toContain(secret);
+    expect(r.stderr).not.toContain(secret);
+  }
+}
+
+/** Exit 2, one line matching `message`, no trace, no secret, within `seconds`. */
+export function expectRefused(r: TimedResult, message: RegExp, seconds: number): void {
+  expect({ code: r.code, stderr: messages(r.stderr) }).toEqual({ code: 2, stderr: [expect.stringMatching(message)] });
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+  expectNoSecret(r);
+  expect(r.seconds).toBeLessThan(seconds);
+}
+
+/** A report was produced with `code`, no error line, no trace, no secret, within `seconds`. */
+export function expectReported(r: TimedResult, code: 0 | 1, seconds: number): void {
+  expect({ code: r.code, stderr: messages(r.stderr) }).toEqual({ code, stderr: [] });
+  expectNoSecret(r);
+  expect(r.seconds).toBeLessThan(seconds);
+}
