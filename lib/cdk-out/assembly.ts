@@ -44,7 +44,7 @@ export interface DockerImageAsset {
 
 /** Every stack of the assembly in `dir`, nested assemblies included. */
 export function readAssembly(dir: string): AssemblyStack[] {
-  return readAssemblyOnce(dir, new Set());
+  return readAssemblyOnce(dir, new Set(), dir);
 }
 
 /** Why a manifest could not be loaded: the errno, "not valid JSON", or the schema's first complaint (V8's JSON messages quote the file, so never those). */
@@ -81,7 +81,7 @@ function inside(dir: string, relative: unknown, what: string, namedIn = path.joi
   return file;
 }
 
-function readAssemblyOnce(dir: string, visited: Set<string>): AssemblyStack[] {
+function readAssemblyOnce(dir: string, visited: Set<string>, root: string): AssemblyStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new CloudAssemblyError(`${dir} is not a cloud assembly (no manifest.json); run cdk synth first`);
   // A nested assembly that names itself (or an ancestor) would recurse without end.
@@ -100,7 +100,7 @@ function readAssemblyOnce(dir: string, visited: Set<string>): AssemblyStack[] {
   for (const [id, artifact] of Object.entries(artifacts)) {
     if (artifact.type === ArtifactType.NESTED_CLOUD_ASSEMBLY) {
       const props = artifact.properties as { directoryName?: unknown } | undefined;
-      stacks.push(...readAssemblyOnce(inside(dir, props?.directoryName, `${id}'s directoryName`), visited));
+      stacks.push(...readAssemblyOnce(inside(dir, props?.directoryName, `${id}'s directoryName`), visited, root));
       continue;
     }
     if (artifact.type !== ArtifactType.AWS_CLOUDFORMATION_STACK) continue;
@@ -111,11 +111,19 @@ function readAssemblyOnce(dir: string, visited: Set<string>): AssemblyStack[] {
       .filter((a) => a?.type === ArtifactType.ASSET_MANIFEST)
       .map((a) => {
         const file = inside(dir, (a!.properties as { file?: unknown } | undefined)?.file, `${id}'s asset manifest`);
+        let assets: AssetManifest;
         try {
-          return { file, manifest: Manifest.loadAssetManifest(file) };
+          assets = Manifest.loadAssetManifest(file);
         } catch (e) {
           throw new CloudAssemblyError(`${file} is not a valid asset manifest: ${manifestProblem(e)}`);
         }
+        // Build contexts stay inside the (top) assembly, where Stages stage them (`../asset.<hash>` from a
+        // nested one): a hostile manifest must not make the audit read /etc as a build context (D21).
+        for (const [assetId, image] of Object.entries(assets.dockerImages ?? {})) {
+          if (image.source.directory !== undefined)
+            inside(root, path.relative(root, path.resolve(path.dirname(file), image.source.directory)), `asset ${assetId}'s directory`, file);
+        }
+        return { file, manifest: assets };
       });
     stacks.push({
       id,
@@ -144,8 +152,7 @@ export function dockerImageAssets(stack: Pick<AssemblyStack, 'assetManifests'>):
       id,
       displayName: image.displayName,
       source: image.source,
-      // Confined to the assembly: a hostile manifest must not make the audit read /etc as a build context.
-      directory: image.source.directory ? inside(path.dirname(file), image.source.directory, `asset ${id}'s directory`, file) : undefined,
+      directory: image.source.directory ? path.resolve(path.dirname(file), image.source.directory) : undefined,
     })),
   );
 }
