@@ -1,6 +1,7 @@
 /**
- * Input the audit cannot use: a missing or unreadable file, malformed JSON, a template without a
- * task definition, missing AWS credentials, access denied. The CLI prints the message as one line
+ * Input the audit cannot use: a missing, unreadable, malformed, over-deep or over-large file, an
+ * empty target, missing AWS credentials, access denied, an endpoint that does not answer in time.
+ * (A template without a task definition is audited for its other resources, not refused.) The CLI prints the message as one line
  * and exits 2 (issue 4: "2 for usage, unreadable input, missing credentials or access denied").
  */
 export class AuditInputError extends Error {
