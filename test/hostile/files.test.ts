@@ -58,6 +58,15 @@ describe('D5: a malformed JSON file is reported by position, never by content', 
     expectRefused(await run(['audit', ...args]), /^secure-ecs: .*input\.json is not valid JSON \(line \d+, column \d+: [A-Za-z]+\)$/, 30);
   });
 
+  test.concurrent('a YAML template says YAML is not read (D21)', async () => {
+    const file = write('stack.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B: {Type: AWS::S3::Bucket}\n');
+    expectRefused(
+      await run(['audit', '--template', file]),
+      /stack\.yaml is not valid JSON \(line 1, column 1: InvalidSymbol\); YAML is not read, only JSON$/,
+      30,
+    );
+  });
+
   test.concurrent('a byte-order mark is named, not shown as an invisible character (D21)', async () => {
     expectRefused(await run(['audit', '--task-definition-file', write('bom.json', '\ufeff{}')]), /is not valid JSON \(line 1, column 1: a byte-order mark/, 30);
   });

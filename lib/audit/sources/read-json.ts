@@ -31,6 +31,8 @@ export function readJson(file: string): { json: unknown; text: string } {
   try {
     return { json: JSON.parse(text), text };
   } catch {
-    throw new AuditInputError(`${file} is not valid JSON (${jsonErrorPlace(text) ?? 'unreadable'})`);
+    // YAML is the other template format; say so rather than leave a bare parse position (D21).
+    const yaml = /\.ya?ml$/i.test(file) || /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(text.slice(0, 4096)) ? '; YAML is not read, only JSON' : '';
+    throw new AuditInputError(`${file} is not valid JSON (${jsonErrorPlace(text) ?? 'unreadable'})${yaml}`);
   }
 }
