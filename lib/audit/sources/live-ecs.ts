@@ -317,11 +317,11 @@ export function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'en
   const message = (err.message ?? String(e)).split('\n')[0];
   const at = where(site, options.endpoint);
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    // A failing credential_process says why; "no credentials found" would hide it (D19).
-    const processFailed = /credential_process/i.test(err.message ?? '') ? `: ${redactUrls(message)}` : '';
+    // The SDK's provider chain ends in a generic message even when the profile's credential_process
+    // failed (D19), so the line says where to look.
     return new AuditInputError(
       options.profile
-        ? `no AWS credentials found for profile ${options.profile}${processFailed} (check ~/.aws/config and ~/.aws/credentials)`
+        ? `no AWS credentials found for profile ${options.profile} (check ~/.aws/config and ~/.aws/credentials; if the profile has a credential_process, run that command to see why it fails)`
         : 'no AWS credentials found: use --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
     );
   }
