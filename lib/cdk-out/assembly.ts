@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileProblem } from '../input/file-problem';
-import { jsonErrorPlace, MAX_JSON_DEPTH, nestingBeyond } from '../input/json-text';
+import { jsonSyntaxError, MAX_JSON_DEPTH, nestingBeyond } from '../input/json-text';
 import { ArtifactType, Manifest, type AssetManifest, type DockerImageSource, type MetadataEntry } from '@aws-cdk/cloud-assembly-schema';
 
 /** The directory is not a readable cloud assembly (the CLIs report it as bad input). */
@@ -68,7 +68,7 @@ function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CloudAssemblyError(`${file} is not valid JSON (${jsonErrorPlace(text) ?? 'unreadable'})`);
+    throw new CloudAssemblyError(`${file} is not valid JSON: ${jsonSyntaxError(text)}`);
   }
 }
 

@@ -55,20 +55,24 @@ describe('D5: a malformed JSON file is reported by position, never by content', 
   ])('%s', async (flag, content) => {
     const file = write('input.json', content);
     const args = flag === '--acknowledgements' ? ['--acknowledgements', file, '--dockerfile', write('Dockerfile', 'FROM a:1\nUSER 1')] : [flag, file];
-    expectRefused(await run(['audit', ...args]), /^secure-ecs: .*input\.json is not valid JSON \(line \d+, column \d+: [A-Za-z]+\)$/, 30);
+    expectRefused(await run(['audit', ...args]), /^secure-ecs: .*input\.json is not valid JSON: [A-Z][a-z ]+ at line \d+, column \d+$/, 30);
   });
 
   test.concurrent('a YAML template says YAML is not read (D21)', async () => {
     const file = write('stack.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B: {Type: AWS::S3::Bucket}\n');
     expectRefused(
       await run(['audit', '--template', file]),
-      /stack\.yaml is not valid JSON \(line 1, column 1: InvalidSymbol\); YAML is not read, only JSON$/,
+      /stack\.yaml is not valid JSON: Unexpected token at line 1, column 1; YAML is not read, only JSON$/,
       30,
     );
   });
 
   test.concurrent('a byte-order mark is named, not shown as an invisible character (D21)', async () => {
-    expectRefused(await run(['audit', '--task-definition-file', write('bom.json', '\ufeff{}')]), /is not valid JSON \(line 1, column 1: a byte-order mark/, 30);
+    expectRefused(
+      await run(['audit', '--task-definition-file', write('bom.json', '\ufeff{}')]),
+      /is not valid JSON: a byte-order mark at line 1, column 1/,
+      30,
+    );
   });
 });
 
@@ -129,7 +133,7 @@ describe('D6: every malformed cloud assembly is one line and exit 2', () => {
     [
       'a template that is not JSON',
       (dir) => writeFileSync(path.join(dir, 'Stack.template.json'), '{"Resources": {"A": hunter2\n}}'),
-      /Stack\.template\.json is not valid JSON \(line 1, column \d+: InvalidSymbol\)$/,
+      /Stack\.template\.json is not valid JSON: Unexpected token at line 1, column \d+$/,
     ],
     [
       'a truncated asset manifest',
@@ -139,7 +143,7 @@ describe('D6: every malformed cloud assembly is one line and exit 2', () => {
     [
       'a metadata file that is not JSON',
       (dir) => writeFileSync(path.join(dir, 'Stack.metadata.json'), '{"x": \nhunter2meta}'),
-      /Stack\.metadata\.json is not valid JSON \(line 2, column 1: InvalidSymbol\)$/,
+      /Stack\.metadata\.json is not valid JSON: Unexpected token at line 2, column 1$/,
     ],
     [
       'a nested assembly that is itself',

@@ -60,12 +60,17 @@ describe('the table (D7, D15)', () => {
     expect(renderTable(r, { width: 160 }).split('\n').slice(0, -2).join('\n')).toBe(one.toString());
   });
 
-  test('time grows linearly with the rows: 4x the rows in well under 6x the time', () => {
-    renderTable(result(200)); // warm up
-    const small = seconds(() => renderTable(result(2000)));
-    const large = seconds(() => renderTable(result(8000)));
-    expect(large / small).toBeLessThan(6);
-    expect(large).toBeLessThan(30);
+  test('time grows linearly with the rows: 8x the rows in under 12x the time (it was about 20x)', () => {
+    // The fastest of two runs, so that a busy machine slows both sizes alike.
+    const best = (n: number) =>
+      Math.min(
+        seconds(() => renderTable(result(n))),
+        seconds(() => renderTable(result(n))),
+      );
+    best(200); // warm up
+    const small = best(1000);
+    const large = best(8000);
+    expect(large / small).toBeLessThan(12);
   }, 60_000);
 });
 

@@ -287,8 +287,11 @@ export async function loadLiveEcs(options: LiveOptions): Promise<AuditModel> {
       limit * 1000,
     );
   });
+  const reading = read();
+  // When the time limit wins, the abandoned reads fail later (the client is destroyed): not an unhandled rejection.
+  reading.catch(() => undefined);
   try {
-    await Promise.race([read(), expired]);
+    await Promise.race([reading, expired]);
   } catch (e) {
     throw liveError(e, options, site);
   } finally {

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileProblem } from '../../input/file-problem';
-import { jsonErrorPlace, MAX_JSON_DEPTH, nestingBeyond } from '../../input/json-text';
+import { jsonSyntaxError, MAX_JSON_DEPTH, nestingBeyond } from '../../input/json-text';
 import { AuditInputError } from '../errors';
 
 /**
@@ -33,6 +33,6 @@ export function readJson(file: string): { json: unknown; text: string } {
   } catch {
     // YAML is the other template format; say so rather than leave a bare parse position (D21).
     const yaml = /\.ya?ml$/i.test(file) || /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(text.slice(0, 4096)) ? '; YAML is not read, only JSON' : '';
-    throw new AuditInputError(`${file} is not valid JSON (${jsonErrorPlace(text) ?? 'unreadable'})${yaml}`);
+    throw new AuditInputError(`${file} is not valid JSON: ${jsonSyntaxError(text)}${yaml}`);
   }
 }
