@@ -43,12 +43,16 @@ describe('an endpoint that misbehaves: exit 2 with one line, within the limit', 
     }),
   );
 
-  test.concurrent('throttles every call: bounded retries with backoff, then one line', () =>
-    withEcs('throttle', async (ecs) => {
-      const r = await live(ecs);
-      expectRefused(r, /^secure-ecs: ECS API error ThrottlingException: Rate exceeded \(DescribeClusters at .*\), 6 attempt\(s\)$/, 45);
-      expect(ecs.operations).toEqual(Array(6).fill('DescribeClusters'));
-    }),
+  test.concurrent(
+    'throttles every call: bounded retries with backoff, then one line',
+    () =>
+      withEcs('throttle', async (ecs) => {
+        const r = await live(ecs);
+        // Six attempts with the standard strategy's throttling backoff (500 ms base, doubling): about 8-16 s.
+        expectRefused(r, /^secure-ecs: ECS API error ThrottlingException: Rate exceeded \(DescribeClusters at .*\), 6 attempt\(s\)$/, 60);
+        expect(ecs.operations).toEqual(Array(6).fill('DescribeClusters'));
+      }),
+    120_000,
   );
 
   test.concurrent('repeats its nextToken (D14): ListServices stops at the repeat', () =>
