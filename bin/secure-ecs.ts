@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
 import { registerLocalCommand } from '../lib/cli/local-command';
+import { escapeControl } from '../lib/audit/untrusted-text';
 import { UsageError } from '../lib/cli/usage-error';
 
 const program = new Command()
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
       process.exit(e.exitCode === 0 ? 0 : 2);
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`secure-ecs: ${e.message}\n`);
+      // The message can quote input (a file name, an API answer): escaped so it stays one harmless line.
+      process.stderr.write(`secure-ecs: ${escapeControl(e.message)}\n`);
       process.exit(2);
     }
     process.stderr.write(`secure-ecs: ${(e as Error).stack ?? e}\n`);

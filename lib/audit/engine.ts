@@ -5,6 +5,7 @@
 import { type Acknowledgement, matches } from './acknowledgements';
 import { type AuditModel, type Origin, SEVERITIES, type Severity, severityRank } from './model';
 import { type Compliance, type Rule, RULES } from './rules';
+import { redactUrls } from './untrusted-text';
 
 export interface Finding {
   readonly ruleId: string;
@@ -88,7 +89,8 @@ export function runAudit(model: AuditModel, options: AuditOptions = {}): AuditRe
         title: rule.title,
         resource: f.resource,
         ...(f.container !== undefined ? { container: f.container } : {}),
-        message: f.message,
+        // Messages quote the input (an ADD URL, a WORKDIR): credentials in URLs never reach a report (D4).
+        message: redactUrls(f.message),
         fix: rule.fix,
         origin: f.origin,
         line: f.line ?? f.origin?.line,

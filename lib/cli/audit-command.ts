@@ -12,8 +12,10 @@ import { summaryLine } from '../audit/report/summary-line';
 import { renderTable } from '../audit/report/table';
 import { loadCloudFormation } from '../audit/sources/cloudformation';
 import { loadDockerfile } from '../audit/sources/dockerfile';
-import { loadLiveEcs } from '../audit/sources/live-ecs';
+import { DEFAULT_LIVE_TIME_LIMIT_SECONDS, loadLiveEcs } from '../audit/sources/live-ecs';
 import { loadTaskDefinitionFile } from '../audit/sources/task-definition-file';
+import { escapeControl, redactUrls } from '../audit/untrusted-text';
+import { CloudAssemblyError } from '../cdk-out/assembly';
 import { UsageError } from './usage-error';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
@@ -32,6 +34,7 @@ interface AuditCommandOptions {
   family: string[];
   allRevisions?: boolean;
   endpoint?: string;
+  timeout?: string;
   format: AuditFormat;
   failOn: Severity;
   output?: string;
@@ -47,7 +50,9 @@ function progressWriter(): { progress: (message: string) => void; done: () => vo
   return {
     progress: (message) => {
       written = true;
-      process.stderr.write(tty ? `\r\x1b[2Ksecure-ecs audit: ${message}` : `secure-ecs audit: ${message}\n`);
+      // Names in the message come from the account (cluster names): escaped like every printed input.
+      const line = escapeControl(message);
+      process.stderr.write(tty ? `\r\x1b[2Ksecure-ecs audit: ${line}` : `secure-ecs audit: ${line}\n`);
     },
     done: () => {
       if (tty && written) process.stderr.write('\n');
@@ -68,7 +73,20 @@ function render(format: AuditFormat, result: ReturnType<typeof runAudit>): strin
   }
 }
 
+/** AWS region names: `eu-west-1`, `us-gov-west-1`, `eu-isoe-west-1`. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 function checkUsage(opts: AuditCommandOptions): void {
+  // An unset shell variable (`--cluster "$CLUSTER"`) must not become an audit of nothing that passes.
+  for (const [flag, values] of [
+    ['--template', opts.template],
+    ['--task-definition-file', opts.taskDefinitionFile],
+    ['--dockerfile', opts.dockerfile],
+    ['--cluster', opts.cluster === undefined ? [] : [opts.cluster]],
+    ['--family', opts.family],
+  ] as const) {
+    if (values.some((v) => v.trim() === '')) throw new UsageError(`${flag} is empty (an unset variable?); give a value`);
+  }
   const live = opts.cluster !== undefined || opts.family.length > 0;
   if (!live && opts.template.length + opts.taskDefinitionFile.length + opts.dockerfile.length === 0) {
     throw new UsageError('nothing to audit: give --template, --task-definition-file, --dockerfile, --cluster or --family');
@@ -78,10 +96,21 @@ function checkUsage(opts: AuditCommandOptions): void {
     ['--region', opts.region],
     ['--profile', opts.profile],
     ['--endpoint', opts.endpoint],
+    ['--timeout', opts.timeout],
   ] as const) {
     if (value !== undefined && !live) throw new UsageError(`${flag} applies to a live audit; give --cluster or --family`);
   }
-  if (opts.endpoint !== undefined && !URL.canParse(opts.endpoint)) throw new UsageError(`--endpoint must be a URL; received "${opts.endpoint}"`);
+  if (opts.region !== undefined && !REGION.test(opts.region)) {
+    throw new UsageError(`--region must be an AWS region name such as eu-west-1; received ${JSON.stringify(opts.region)}`);
+  }
+  if (opts.endpoint !== undefined) {
+    const shown = JSON.stringify(redactUrls(opts.endpoint));
+    if (!URL.canParse(opts.endpoint)) throw new UsageError(`--endpoint must be a URL; received ${shown}`);
+    if (!['http:', 'https:'].includes(new URL(opts.endpoint).protocol)) throw new UsageError(`--endpoint must be an http or https URL; received ${shown}`);
+  }
+  if (opts.timeout !== undefined && !/^[1-9]\d{0,5}$/.test(opts.timeout)) {
+    throw new UsageError(`--timeout must be a whole number of seconds from 1 to 999999; received ${JSON.stringify(opts.timeout)}`);
+  }
 }
 
 async function audit(opts: AuditCommandOptions): Promise<void> {
@@ -113,7 +142,9 @@ async function audit(opts: AuditCommandOptions): Promise<void> {
           region: opts.region,
           profile: opts.profile,
           endpoint: opts.endpoint,
+          timeLimitSeconds: opts.timeout === undefined ? undefined : Number(opts.timeout),
           progress,
+          warn: (line) => process.stderr.write(`secure-ecs audit: warning: ${escapeControl(line)}\n`),
         }),
       );
     } finally {
@@ -154,6 +185,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--region <region>', "live: AWS region (default: the SDK's, e.g. AWS_REGION)")
     .option('--profile <profile>', 'live: AWS shared config profile')
     .option('--endpoint <url>', 'live: custom ECS endpoint URL (a VPC endpoint, or a local test server)')
+    .option('--timeout <seconds>', `live: end the audit (exit 2) after this many seconds (default: ${DEFAULT_LIVE_TIME_LIMIT_SECONDS})`)
     .addOption(new Option('--format <format>', 'report format').choices(AUDIT_FORMATS).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unacknowledged finding is at or above this severity').choices(SEVERITIES).default('high'))
     .option('--output <file>', 'write the report to a file instead of stdout')
@@ -162,7 +194,8 @@ export function registerAuditCommand(program: Command): void {
       try {
         await audit(opts);
       } catch (e) {
-        if (e instanceof AuditInputError) throw new UsageError(e.message);
+        // A malformed cloud assembly is bad input like a malformed template (D6).
+        if (e instanceof AuditInputError || e instanceof CloudAssemblyError) throw new UsageError(e.message);
         throw e;
       }
     });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { jsonErrorPlace } from '../local/secrets';
+import { jsonErrorPlace } from '../input/json-text';
 import { ConfigError, describeReceived } from './validate-config';
 import { isObject } from '../util/is-object';
 

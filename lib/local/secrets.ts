@@ -10,26 +10,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { fileProblem } from '../input/file-problem';
+import { jsonErrorPlace } from '../input/json-text';
 import { LocalStepError } from './errors';
 import type { SecretRef } from './spec';
 
-const SECRETS_FILE = '.secure-ecs.secrets.json';
-
-/**
- * Where a JSON text is malformed, as "line L, column C: <kind of error>". Node's own JSON.parse
- * message quotes the text around the error ("...ASSWORD": hunter2-su"... is not valid JSON), which
- * would print a secret; jsonc-parser (VS Code's JSON scanner) reports an offset and an error code
- * instead. Pure; undefined when the text is valid.
- */
-export function jsonErrorPlace(text: string): string | undefined {
-  const errors: ParseError[] = [];
-  parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (!errors.length) return undefined;
-  const e = errors[0];
-  const before = text.slice(0, e.offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}: ${printParseErrorCode(e.error)}`;
-}
+export const SECRETS_FILE = '.secure-ecs.secrets.json';
 
 /** Parse and check the secrets file against what the containers need. Pure (text in, values out). */
 export function resolveSecrets(text: string | undefined, needed: { container: string; secret: SecretRef }[]): Map<string, string> {
@@ -46,9 +32,19 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
   }
   const missing: string[] = [];
   for (const { container, secret } of needed) {
-    const v = parsed?.[container]?.[secret.envName];
+    const entry: unknown = Object.hasOwn(parsed, container) ? parsed[container] : undefined;
+    const v: unknown =
+      typeof entry === 'object' && entry !== null && Object.hasOwn(entry, secret.envName) ? (entry as Record<string, unknown>)[secret.envName] : undefined;
     if (typeof v === 'string') values.set(secret.secretId, v);
-    else missing.push(`${container}.${secret.envName} (in AWS: ${secret.valueFrom})`);
+    else if (v !== undefined || (entry !== undefined && (typeof entry !== 'object' || entry === null || Array.isArray(entry)))) {
+      // Present but of the wrong type: say so (D20), naming the type and never the value.
+      const [where, what] = v !== undefined ? [`${container}.${secret.envName}`, v] : [container, entry];
+      const type = what === null ? 'null' : Array.isArray(what) ? 'an array' : typeof what === 'object' ? 'an object' : `a ${typeof what}`;
+      throw new LocalStepError(
+        'secrets',
+        `${SECRETS_FILE}: ${where} must be ${v !== undefined ? 'a string' : 'an object of variable names to strings'}; it is ${type}`,
+      );
+    } else missing.push(`${container}.${secret.envName} (in AWS: ${secret.valueFrom})`);
   }
   if (missing.length) {
     const example = Object.fromEntries(
@@ -68,11 +64,19 @@ export function resolveSecrets(text: string | undefined, needed: { container: st
 /** Read the project's secrets file (undefined when absent); warns when others can read it. */
 export function readSecretsFile(projectDir: string, warn: (line: string) => void): string | undefined {
   const file = path.join(projectDir, SECRETS_FILE);
+  let stat;
   try {
-    const mode = statSync(file).mode;
-    if (mode & 0o077) warn(`${SECRETS_FILE} is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+    stat = statSync(file);
+  } catch (e) {
+    // Only an absent file means "no local values"; a symlink loop or no permission is a problem to report (D20).
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LocalStepError('secrets', `cannot read ${SECRETS_FILE}: ${fileProblem(e)}`);
+  }
+  if (!stat.isFile()) throw new LocalStepError('secrets', `${SECRETS_FILE} is not a regular file; make it a JSON file or remove it`);
+  if (stat.mode & 0o077) warn(`${SECRETS_FILE} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
+  try {
     return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (e) {
+    throw new LocalStepError('secrets', `cannot read ${SECRETS_FILE}: ${fileProblem(e)}`);
   }
 }

@@ -152,7 +152,7 @@ describe('loading', () => {
 
   test('a JSON syntax error never quotes the input (it may hold environment values)', () => {
     const file = write('secret.json', '{"environment": [{"name": "DB_PASSWORD", "value": hunter2}]}');
-    expect(() => loadCloudFormation(file)).toThrow(/secret\.json is not valid JSON: Unexpected token$/);
+    expect(() => loadCloudFormation(file)).toThrow(/secret\.json is not valid JSON: Unexpected token at line 1, column 51$/);
     const truncated = write('truncated.json', '{\n  "value": "hunter2');
     expect(() => loadCloudFormation(truncated)).toThrow(/is not valid JSON: Unterminated string at line 2, column \d+$/);
   });

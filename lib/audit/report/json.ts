@@ -5,6 +5,7 @@
  */
 import type { AuditResult, Finding, Summary } from '../engine';
 import type { Rule } from '../rules';
+import { escapeControlInJson } from '../untrusted-text';
 
 /** A finding as the JSON report shows it: the README's keys only. */
 export type JsonFinding = Pick<Finding, 'ruleId' | 'severity' | 'title' | 'resource' | 'container' | 'message' | 'acknowledged' | 'reason'>;
@@ -37,5 +38,6 @@ export function jsonReport(result: AuditResult): JsonReport {
 }
 
 export function renderJson(result: AuditResult): string {
-  return `${JSON.stringify(jsonReport(result), null, 2)}\n`;
+  // Input's DEL, C1 and bidi characters as \u escapes too: the report is also read with cat (D16).
+  return `${escapeControlInJson(JSON.stringify(jsonReport(result), null, 2))}\n`;
 }

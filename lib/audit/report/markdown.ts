@@ -4,12 +4,18 @@
  */
 import type { AuditResult, Finding } from '../engine';
 import { SEVERITIES } from '../model';
+import { escapeControl } from '../untrusted-text';
 
-/** A table cell: no pipes or newlines, which would break the row. */
+/** A table cell: no pipes or line breaks, which would break the row, and no control characters. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeControl(text.replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|');
 }
 
+/**
+ * Text from the input as a code span, where GitHub renders no mention, link, image, emphasis or HTML
+ * (`WORKDIR @octocat ![x](https://…) </details>` stays those characters: D16). A backtick inside
+ * would end the span, so it becomes a quote.
+ */
 function code(text: string): string {
   return text ? `\`${text.replace(/`/g, "'")}\`` : '';
 }
@@ -21,7 +27,7 @@ function rows(findings: readonly Finding[], withReason: boolean): string[] {
     '|---|---|---|---|---|---|',
     ...findings.map(
       (f) =>
-        `| ${f.severity} | ${f.ruleId} | ${cell(code(f.resource))} | ${cell(code(f.container ?? ''))} | ${cell(f.message)} | ${cell(withReason ? (f.reason ?? '') : f.fix)} |`,
+        `| ${f.severity} | ${f.ruleId} | ${cell(code(f.resource))} | ${cell(code(f.container ?? ''))} | ${cell(code(f.message))} | ${withReason ? cell(code(f.reason ?? '')) : cell(f.fix)} |`,
     ),
   ];
 }

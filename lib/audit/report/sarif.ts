@@ -12,6 +12,7 @@ import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import type { AuditResult, Finding } from '../engine';
 import type { Severity } from '../model';
 import { AUDIT_VERSION } from '../version';
+import { escapeControlInJson } from '../untrusted-text';
 
 const LEVEL: Record<Severity, Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
@@ -84,5 +85,6 @@ export function sarifLog(result: AuditResult, options: SarifOptions = {}): Log {
 }
 
 export function renderSarif(result: AuditResult, options: SarifOptions = {}): string {
-  return `${JSON.stringify(sarifLog(result, options), null, 2)}\n`;
+  // Input's DEL, C1 and bidi characters as \u escapes too: the log is also read with cat (D16).
+  return `${escapeControlInJson(JSON.stringify(sarifLog(result, options), null, 2))}\n`;
 }
