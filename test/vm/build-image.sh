@@ -4,7 +4,8 @@
 # and Debian's Node.js and npm. Everything comes from Debian's archive through mmdebstrap; the kernel
 # is Debian's stock kernel and the initramfs is the one initramfs-tools makes for it.
 #
-# The result is cached by the content hash of this script (the whole recipe is in it):
+# The result is cached by the content hash of the recipe (the part of this script between the
+# "recipe" markers, and the mirror):
 #   $SECURE_ECS_VM_CACHE/<hash>/{vmlinuz,initrd.img,rootfs.img}
 # and the cache directory is printed on stdout. An unchanged recipe is never rebuilt. The disk is a
 # sparse raw ext4 image made with `mke2fs -d` (no loop mount, no qemu-img); runs boot it with
@@ -15,18 +16,23 @@ set -euo pipefail
 
 MIRROR=${SECURE_ECS_VM_MIRROR:-http://deb.debian.org/debian}
 CACHE=${SECURE_ECS_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secure-ecs-vm}
-hash=$( (cat "$0"; echo "$MIRROR") | sha256sum | cut -c1-16)
+hash=$( (sed -n '/^# ---- recipe/,/^# ---- end of recipe/p' "$0"; echo "$MIRROR") | sha256sum | cut -c1-16)
 out="$CACHE/$hash"
-if [ -f "$out/rootfs.img" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ]; then
-  echo "$out"
-  exit 0
-fi
+ready() { [ -f "$out/rootfs.img" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ]; }
+ready && { echo "$out"; exit 0; }
 
 log() { printf '[vm image] %s\n' "$*" >&2; }
 mkdir -p "$CACHE"
+# One build at a time: a second run waits for the first and uses its image.
+exec 9>"$CACHE/.lock"
+flock 9
+ready && { echo "$out"; exit 0; }
 work=$(mktemp -d "$CACHE/build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# --one-file-system: never follow into a mount mmdebstrap may have left in the chroot.
+trap 'rm -rf --one-file-system "$work"' EXIT
 start=$SECONDS
+
+# ---- recipe (hashed: a change here rebuilds the image)
 
 # The users the suite runs as: a member of the docker group (Docker as a non-root user) and a user
 # with subordinate ids and a lingering systemd user manager (rootless podman with cgroup v2 delegation).
@@ -76,14 +82,15 @@ rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*
 EOF
 )
 
-log "mmdebstrap trixie (kernel, systemd, docker.io, podman, nodejs, npm) from $MIRROR"
+log "mmdebstrap trixie (kernel, systemd, docker.io and docker-cli, podman, nodejs, npm) from $MIRROR"
 mmdebstrap --variant=apt --format=directory \
-  --include=linux-image-amd64,initramfs-tools,systemd,systemd-sysv,udev,dbus,dbus-user-session,libpam-systemd,iproute2,iptables,kmod,procps,e2fsprogs,ca-certificates,curl,git,apparmor,docker.io,podman,crun,runc,catatonit,uidmap,slirp4netns,passt,fuse-overlayfs,nodejs,npm \
+  --include=linux-image-amd64,initramfs-tools,systemd,systemd-sysv,udev,dbus,dbus-user-session,libpam-systemd,iproute2,iptables,kmod,procps,e2fsprogs,ca-certificates,curl,git,apparmor,docker.io,docker-cli,podman,crun,runc,catatonit,uidmap,slirp4netns,passt,fuse-overlayfs,nodejs,npm \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook="$customize" \
   trixie "$work/root" "deb $MIRROR trixie main" >&2
 log "root filesystem built in $((SECONDS - start)) s"
+# ---- end of recipe
 
 cp "$(ls "$work"/root/boot/vmlinuz-* | head -n1)" "$work/vmlinuz"
 cp "$(ls "$work"/root/boot/initrd.img-* | head -n1)" "$work/initrd.img"

@@ -21,7 +21,8 @@ timeout_s=${2:-3600}
 [ -x "$job_dir/job" ] || { echo "run.sh: $job_dir/job is missing or not executable" >&2; exit 2; }
 
 t0=$SECONDS
-image=$("$here/build-image.sh")
+# SECURE_ECS_VM_IMAGE: an image directory to boot instead (when debugging a recipe change).
+image=${SECURE_ECS_VM_IMAGE:-$("$here/build-image.sh")}
 echo "[vm] image $image (ready after $((SECONDS - t0)) s)" >&2
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/secure-ecs-vm.XXXXXX")

@@ -46,6 +46,8 @@ if [ ${#refs[@]} -eq 0 ]; then
   exit 1
 fi
 $engine save -o "$job/images.tar" "${refs[@]}"
+# The guest's non-root users read the job disk (mktemp and save make their files private).
+chmod 755 "$job" && chmod 644 "$job/images.tar"
 echo "[vm] job prepared in $((SECONDS - t0)) s: $(du -sh "$job" | cut -f1), images ${refs[*]}" >&2
 
 exec_status=0
