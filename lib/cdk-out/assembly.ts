@@ -111,19 +111,7 @@ function readAssemblyOnce(dir: string, visited: Set<string>, root: string): Asse
       .filter((a) => a?.type === ArtifactType.ASSET_MANIFEST)
       .map((a) => {
         const file = inside(dir, (a!.properties as { file?: unknown } | undefined)?.file, `${id}'s asset manifest`);
-        let assets: AssetManifest;
-        try {
-          assets = Manifest.loadAssetManifest(file);
-        } catch (e) {
-          throw new CloudAssemblyError(`${file} is not a valid asset manifest: ${manifestProblem(e)}`);
-        }
-        // Build contexts stay inside the (top) assembly, where Stages stage them (`../asset.<hash>` from a
-        // nested one): a hostile manifest must not make the audit read /etc as a build context (D21).
-        for (const [assetId, image] of Object.entries(assets.dockerImages ?? {})) {
-          if (image.source.directory !== undefined)
-            inside(root, path.relative(root, path.resolve(path.dirname(file), image.source.directory)), `asset ${assetId}'s directory`, file);
-        }
-        return { file, manifest: assets };
+        return { file, manifest: readAssetManifest(file, root) };
       });
     stacks.push({
       id,
@@ -134,6 +122,26 @@ function readAssemblyOnce(dir: string, visited: Set<string>, root: string): Asse
     });
   }
   return stacks;
+}
+
+/**
+ * An asset manifest, loaded and checked: failures name the file, never its content, and image build
+ * contexts stay inside `root` (the top assembly, where Stages stage them as `../asset.<hash>` from a
+ * nested one; for a lone template, its folder): a hostile manifest must not make the audit read
+ * /etc as a build context (D21).
+ */
+export function readAssetManifest(file: string, root: string): AssetManifest {
+  let assets: AssetManifest;
+  try {
+    assets = Manifest.loadAssetManifest(file);
+  } catch (e) {
+    throw new CloudAssemblyError(`${file} is not a valid asset manifest: ${manifestProblem(e)}`);
+  }
+  for (const [assetId, image] of Object.entries(assets.dockerImages ?? {})) {
+    if (image.source.directory !== undefined)
+      inside(root, path.relative(root, path.resolve(path.dirname(file), image.source.directory)), `asset ${assetId}'s directory`, file);
+  }
+  return assets;
 }
 
 /** The stack's `additionalMetadataFile`: construct path -> entries. */

@@ -211,6 +211,31 @@ describe('D21: huge and odd files', () => {
     symlinkSync('loop.json', file);
     expectRefused(await run(['audit', '--task-definition-file', file]), /loop\.json: a symbolic link loop$/, 20);
   });
+  test.concurrent('a template that is a symlink loop is called one', async () => {
+    const file = path.join(scratch, 'Loop.template.json');
+    symlinkSync('Loop.template.json', file);
+    expectRefused(await run(['audit', '--template', file]), /Loop\.template\.json: a symbolic link loop$/, 20);
+  });
+});
+
+describe("D6, D21: a lone template's asset manifest beside it", () => {
+  const lone = (assets: string) => {
+    const dir = mkdtempSync(path.join(scratch, 'lone-'));
+    writeFileSync(path.join(dir, 'Lone.template.json'), JSON.stringify({ Resources: { B: { Type: 'AWS::S3::Bucket' } } }));
+    writeFileSync(path.join(dir, 'Lone.assets.json'), assets);
+    return path.join(dir, 'Lone.template.json');
+  };
+  test.concurrent('a truncated one is one line naming it, exit 2', async () => {
+    expectRefused(await run(['audit', '--template', lone('{"version":\n')]), /Lone\.assets\.json is not a valid asset manifest: not valid JSON$/, 20);
+  });
+  test.concurrent("an image build context outside the template's folder is refused", async () => {
+    const assets = { version: '36.0.0', files: {}, dockerImages: { img: { source: { directory: '../../../../etc' }, destinations: {} } } };
+    expectRefused(
+      await run(['audit', '--template', lone(JSON.stringify(assets))]),
+      /Lone\.assets\.json: asset img's directory points outside the assembly$/,
+      20,
+    );
+  });
 });
 
 describe('D16: control characters and markdown from the input are data', () => {

@@ -1,10 +1,9 @@
 /** The Dockerfiles of a stack's container image assets (rules DF-*). */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Manifest } from '@aws-cdk/cloud-assembly-schema';
 import { type AuditModel, emptyModel } from '../../model';
 import { loadDockerfile } from '../dockerfile';
-import { dockerImageAssets, type DockerImageAsset } from '../../../cdk-out/assembly';
+import { dockerImageAssets, readAssetManifest, type DockerImageAsset } from '../../../cdk-out/assembly';
 
 /** Stack name from a template file name: `SecureEcsStarter.template.json` is `SecureEcsStarter`. */
 export function stackNameOf(file: string): string {
@@ -22,7 +21,7 @@ export function assetDockerfiles(templateFile: string, images?: DockerImageAsset
   if (!assets) {
     const manifest = templateFile.replace(/\.template\.json$/, '.assets.json');
     if (manifest === templateFile || !existsSync(manifest)) return model;
-    assets = dockerImageAssets({ assetManifests: [{ file: manifest, manifest: Manifest.loadAssetManifest(manifest) }] });
+    assets = dockerImageAssets({ assetManifests: [{ file: manifest, manifest: readAssetManifest(manifest, path.dirname(manifest)) }] });
   }
   for (const image of assets) {
     if (!image.directory) continue;

@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import { AuditInputError } from '../../errors';
 import { type AuditModel, emptyModel, mergeModels } from '../../model';
 import { readJson } from '../read-json';
+import { fileProblem } from '../../../input/file-problem';
 import { CloudAssemblyError, dockerImageAssets, readAssembly, type DockerImageAsset } from '../../../cdk-out/assembly';
 import { assetDockerfiles, stackNameOf } from './assets';
 import { templateContext, type TemplateContext, type TemplateSource } from './context';
@@ -73,8 +74,8 @@ export function loadCloudFormation(target: string): AuditModel {
   let isDir: boolean;
   try {
     isDir = statSync(target).isDirectory();
-  } catch {
-    throw new AuditInputError(`cannot read ${target}: no such file or directory`);
+  } catch (e) {
+    throw new AuditInputError(`cannot read ${target}: ${fileProblem(e)}`);
   }
   const templates = isDir ? assemblyStacks(target) : [{ file: target, stack: stackNameOf(target), images: undefined }];
   return mergeModels(...templates.flatMap(({ file, stack, images }) => [modelFromTemplate(templateSource(file, stack)), assetDockerfiles(file, images)]));
