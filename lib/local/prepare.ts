@@ -41,6 +41,8 @@ export interface PrepareOptions {
   readonly labelKey?: string;
   /** Environment overrides besides the ALB stand-in (benchmark variants). */
   readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
+  /** Runs once the task definition is read, before any image is built: checks that should fail fast (`up`'s secrets). */
+  readonly beforeImages?: (assembly: AssemblyTask) => void;
 }
 
 export interface PreparedTask {
@@ -65,6 +67,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   if (reason) await synthesize(o.projectDir, r, reason);
   else r.info('cdk.out is current (no input changed since the last synth)');
   const assembly = await r.step('read the task definition from cdk.out', async () => readAssemblyTask(assemblyDir(o.projectDir)));
+  o.beforeImages?.(assembly);
 
   const images = await ensureImages(engine, facts, assembly, r);
   const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, () => engine.loadBalancerAddress(Object.values(images)[0].ref));

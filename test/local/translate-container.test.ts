@@ -1,5 +1,5 @@
 import { synth, containerDefinitions } from '../helpers/synth';
-import { ContainerContext, translateContainer } from '../../lib/local/translate/container';
+import { ContainerContext, secretsOfTaskDefinition, translateContainer } from '../../lib/local/translate/container';
 import { ECS_DEFAULTS } from '../../lib/local/translate/ecs-defaults';
 
 const ctx: ContainerContext = {
@@ -142,5 +142,29 @@ describe('translateContainer field by field', () => {
     );
     expect(t.taskSettings.sysctls).toEqual({ 'net.core.somaxconn': '1024' });
     expect(t.spec.sysctls).toEqual({ 'kernel.msgmax': '65536' });
+  });
+});
+
+describe('secretsOfTaskDefinition', () => {
+  // GIVEN a task definition whose two containers ask for secrets (one for two)
+  const props = {
+    ContainerDefinitions: [
+      {
+        Name: 'app',
+        Image: 'i',
+        Secrets: [
+          { Name: 'DB_PASSWORD', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:db' },
+          { Name: 'API_KEY', ValueFrom: 'arn:x' },
+        ],
+      },
+      { Name: 'proxy', Image: 'p', Secrets: [{ Name: 'TOKEN', ValueFrom: 'arn:y' }] },
+      { Name: 'plain', Image: 'q' },
+    ],
+  };
+
+  test('gives the refs the translation gives, before anything is built', () => {
+    const translated = props.ContainerDefinitions.flatMap((d) => translateContainer(d, ctx).secrets.map((secret) => ({ container: d.Name, secret })));
+    expect(translated).toHaveLength(3);
+    expect(secretsOfTaskDefinition(props, ctx.taskName)).toEqual(translated);
   });
 });

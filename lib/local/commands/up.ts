@@ -15,6 +15,8 @@ import { pollUntil } from '../poll';
 import { prepare, type PreparedTask } from '../prepare';
 import { formatDuration, type Reporter, type StepHandle } from '../progress';
 import { readSecretsFile, resolveSecrets } from '../secrets';
+import { secretsOfTaskDefinition } from '../translate/container';
+import type { AssemblyTask } from '../assembly-task';
 import { TASK_LABEL_KEY } from '../labels';
 import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
 import { isOurProcess } from './task-process';
@@ -40,11 +42,21 @@ export async function up(o: UpOptions): Promise<number> {
   await clearPrevious(engine, o.taskName, stateDir, r);
   await checkPortFree(o.port);
 
-  const prepared = await prepare({ taskName: o.taskName, projectDir: o.projectDir, hostPort: o.port, reporter: r, engine, facts });
+  // Secrets are resolved before the images are built: a missing local value fails in seconds, not after the builds.
+  let secretValues = new Map<string, string>();
+  const resolveLocalSecrets = (assembly: AssemblyTask) => {
+    secretValues = resolveSecrets(readSecretsFile(o.projectDir, r.warn), secretsOfTaskDefinition(assembly.properties, o.taskName));
+  };
+  const prepared = await prepare({
+    taskName: o.taskName,
+    projectDir: o.projectDir,
+    hostPort: o.port,
+    reporter: r,
+    engine,
+    facts,
+    beforeImages: resolveLocalSecrets,
+  });
   printFieldReport(prepared, o.out);
-
-  const needed = prepared.translated.containers.flatMap((c) => c.secrets.map((secret) => ({ container: c.name, secret })));
-  const secretValues = resolveSecrets(readSecretsFile(o.projectDir, r.warn), needed);
 
   stateDir.reset();
   stateDir.writePlan(prepared.plan);

@@ -64,6 +64,28 @@ function localSecretId(taskName: string, container: string, envName: string): st
   return `${taskName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
+/** A container definition's `Secrets`, as the runner resolves them. */
+function secretRefs(secrets: Json, taskName: string, container: string): SecretRef[] {
+  return asArray(secrets)
+    .filter(isObj)
+    .map((s) => ({
+      envName: String(s.Name),
+      valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom),
+      secretId: localSecretId(taskName, container, String(s.Name)),
+    }));
+}
+
+/**
+ * Every secret a task definition's containers ask for, read straight from its properties: the same
+ * refs the translation gives, known before any image is built, so a missing local value stops `up`
+ * before minutes of builds rather than after them.
+ */
+export function secretsOfTaskDefinition(properties: Record<string, unknown>, taskName: string): { container: string; secret: SecretRef }[] {
+  return asArray(properties.ContainerDefinitions as Json)
+    .filter(isObj)
+    .flatMap((def) => secretRefs(def.Secrets, taskName, String(def.Name)).map((secret) => ({ container: String(def.Name), secret })));
+}
+
 type Handler = (value: Json, c: Collector, ctx: ContainerContext, out: Mutable) => void;
 
 const HANDLERS: Record<string, Handler> = {
@@ -169,16 +191,10 @@ const HANDLERS: Record<string, Handler> = {
     }
   },
   Secrets(v, c, ctx, out) {
-    for (const s of asArray(v).filter(isObj)) {
-      const envName = String(s.Name);
-      const secret: SecretRef = {
-        envName,
-        valueFrom: typeof s.ValueFrom === 'string' ? s.ValueFrom : short(s.ValueFrom),
-        secretId: localSecretId(ctx.taskName, out.name, envName),
-      };
+    for (const secret of secretRefs(v, ctx.taskName, out.name)) {
       out.secrets.push(secret);
-      out.spec.secrets.push({ envName, secretId: secret.secretId });
-      c.deviation(`Secrets.${envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
+      out.spec.secrets.push({ envName: secret.envName, secretId: secret.secretId });
+      c.deviation(`Secrets.${secret.envName}`, `value from .secure-ecs.secrets.json (never printed) instead of ${secret.valueFrom}`);
     }
   },
   DependsOn(v, c, _ctx, out) {
