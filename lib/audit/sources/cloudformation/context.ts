@@ -7,6 +7,7 @@ import type { Origin } from '../../model';
 import { obj } from '../ecs-document';
 import { withParameterDefaults } from '../parameter-defaults';
 import { nestedDeeperThan } from '../../../cfn/values';
+import { MAX_JSON_DEPTH } from '../../../input/json-text';
 
 export type Doc = Record<string, unknown>;
 
@@ -36,9 +37,10 @@ export interface TemplateContext {
 /**
  * How deep a template's values may nest. CDK's templates nest about 15 levels; the mappers and the
  * readers they share recurse, and a hostile template nested 100,000 levels deep overflowed the
- * stack (hostile-input finding D7). 1000 leaves real templates far inside and the stack far away.
+ * stack (hostile-input finding D7). The one limit of every JSON input (lib/input/json-text.ts): the
+ * file reader refuses deeper text first; this check holds for templates handed over already parsed.
  */
-export const MAX_TEMPLATE_DEPTH = 1000;
+export const MAX_TEMPLATE_DEPTH = MAX_JSON_DEPTH;
 
 export function templateContext(source: TemplateSource): TemplateContext {
   const template = obj(source.template);
