@@ -4,10 +4,10 @@
  * readers of template values.
  */
 import { cfnBoolean, cfnNumber } from '../../cfn/values';
+import { isObject } from '../../util/is-object';
 import type { ContainerSpec, Dependency, FieldReport, HealthSpec, RestartSpec, SecretRef, TaskSettings } from '../spec';
 
 export type Json = unknown;
-export type Obj = Record<string, Json>;
 
 /** Collects one container's field reports, each under `<container>.<Field>`. */
 export class Collector {
@@ -24,7 +24,7 @@ export class Collector {
   }
 }
 
-export const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = isObject;
 export const asArray = (v: Json): Json[] => (Array.isArray(v) ? v : []);
 export const num = cfnNumber;
 export const bool = cfnBoolean;
