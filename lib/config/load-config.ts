@@ -45,13 +45,8 @@ function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    let place: string | undefined;
-    try {
-      place = jsonErrorPlace(text);
-    } catch {
-      // RangeError from jsonc-parser's recursion: the file is nested too deeply to locate the error.
-    }
-    throw new ConfigError([`${what} is not valid JSON (${place ?? 'nested too deeply to locate the error'})`]);
+    // The shared reader refuses nesting past MAX_JSON_DEPTH before jsonc-parser recurses, so it always locates the error.
+    throw new ConfigError([`${what} is not valid JSON (${jsonErrorPlace(text) ?? 'position unknown'})`]);
   }
 }
 
