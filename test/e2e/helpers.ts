@@ -13,6 +13,7 @@ import { realConnectors, selectEngine } from '../../lib/local/engines/select-eng
 import { hostFacts } from '../../lib/local/host/host-facts';
 import type { Reporter } from '../../lib/local/progress';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
+import { allow } from './time-allowance';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Inside node_modules so the bundle's external packages resolve from the project. */
@@ -72,7 +73,7 @@ export async function stopContainer(container: string, timeoutS: number): Promis
 
 /** `<engine> exec CONTAINER sh -c SCRIPT` as the container's user; resolves even on failure. */
 export async function inside(container: string, script: string): Promise<{ code: number; out: string }> {
-  const r = await (await engine()).exec(container, ['sh', '-c', script], { timeoutMs: 60_000 });
+  const r = await (await engine()).exec(container, ['sh', '-c', script], { timeoutMs: allow(60_000) });
   return { code: r.code, out: r.output };
 }
 
@@ -128,13 +129,16 @@ export function request(
     const xff = opts.xff ?? opts.client;
     if (xff) headers['X-Forwarded-For'] = xff;
     if (opts.body) headers['Content-Length'] = String(opts.body.length);
-    const req = http.request({ host: '127.0.0.1', port, path: p, method: opts.method ?? 'GET', headers, agent, timeout: opts.timeoutMs ?? 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: Date.now() - began }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no response in ${opts.timeoutMs ?? 10_000} ms`)));
+    const req = http.request(
+      { host: '127.0.0.1', port, path: p, method: opts.method ?? 'GET', headers, agent, timeout: opts.timeoutMs ?? allow(10_000) },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: Date.now() - began }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no response in ${opts.timeoutMs ?? allow(10_000)} ms`)));
     req.on('error', reject);
     // nginx may answer 413 before it has read the whole body; the response still arrives.
     if (opts.body) req.write(opts.body, () => undefined);

@@ -40,6 +40,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   // One real task, probed in order; a cold first run builds the images (minutes).
   maxWorkers: 1,
-  testTimeout: 180_000,
+  // Stretched on slow hosts such as the VM suite's emulated guest (test/e2e/time-allowance.ts validates the factor).
+  testTimeout: 180_000 * (Number(process.env.SECURE_ECS_E2E_TIME_FACTOR) || 1),
   verbose: true,
 };

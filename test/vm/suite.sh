@@ -9,7 +9,8 @@
 # the guest, slowly, through qemu's user-mode network.
 #
 # Environment: VM_PARTS selects parts of the guest job (see test/vm/guest/job), VM_TIMEOUT bounds the
-# whole run in seconds (default 3600), SECURE_ECS_VM_LOG keeps the guest's log.
+# whole run in seconds (default 3600), SECURE_ECS_VM_LOG keeps the guest's log, SECURE_ECS_E2E_TIME_FACTOR
+# overrides how much the guest's end-to-end tests stretch their waits (default 5: test/e2e/time-allowance.ts).
 # Needs root (mmdebstrap for the image), qemu-system-x86, mmdebstrap, e2fsprogs.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +28,7 @@ cp test/vm/guest/job "$job/job"
 {
   [ -n "${VM_PARTS:-}" ] && printf 'VM_PARTS=%q\n' "$VM_PARTS"
   [ -n "${START_TIMEOUT:-}" ] && printf 'START_TIMEOUT=%q\n' "$START_TIMEOUT"
+  [ -n "${SECURE_ECS_E2E_TIME_FACTOR:-}" ] && printf 'export SECURE_ECS_E2E_TIME_FACTOR=%q\n' "$SECURE_ECS_E2E_TIME_FACTOR"
   true
 } > "$job/env"
 

@@ -16,6 +16,12 @@ export interface EngineInfo {
   readonly rootless: boolean;
   readonly cgroupVersion: 1 | 2;
   readonly cgroupDriver: 'cgroupfs' | 'systemd';
+  /**
+   * The cgroup controllers the engine may use, where it says (podman info's host.cgroupControllers):
+   * for rootless podman on cgroup v2, the ones systemd delegates to the user's manager (user@.service's
+   * Delegate=). Unset: the engine does not say.
+   */
+  readonly cgroupControllers?: readonly string[];
   /** The containers run on another kernel than this process (Docker Desktop, colima, podman machine). */
   readonly remote: boolean;
   /** Where the engine was reached (socket or binary), for messages. */

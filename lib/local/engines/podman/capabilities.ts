@@ -11,15 +11,22 @@ function limitsUnsupported(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion'>)
 
 /**
  * podman pods have no PIDs limit option (podman 4 `pod create` has --cpus and --memory only), so the
- * runner writes pids.max of the pod cgroup itself (pod-pids.ts), which it can only as root on this machine.
+ * runner writes pids.max of the pod cgroup itself (pod-pids.ts). As root that always works. Rootless,
+ * it works on cgroup v2 when systemd delegates the pids controller to the user (the pod's cgroup is
+ * then in the user's own subtree, writable by the user; podman info lists the delegated controllers),
+ * as on Ubuntu, Fedora and Debian 13 hosts (test/vm part 5 checks it); on cgroup v1 it never does.
  */
-function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote'>): string | undefined {
+function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote' | 'cgroupVersion' | 'cgroupControllers'>): string | undefined {
   if (info.remote) return 'podman runs in another machine (podman machine): the runner cannot write its pod cgroup, so the task has no PIDs limit';
-  if (info.rootless) return 'podman pods have no PIDs limit option and rootless podman cannot write the pod cgroup: the task has no PIDs limit';
+  if (!info.rootless) return undefined;
+  if (info.cgroupVersion === 1)
+    return 'podman pods have no PIDs limit option and rootless podman on cgroup v1 cannot write the pod cgroup: the task has no PIDs limit';
+  if (!info.cgroupControllers?.includes('pids'))
+    return `systemd does not delegate the pids controller to this user (podman lists ${info.cgroupControllers?.join(' ') || 'none'}): the task has no PIDs limit; delegate it with a user@.service drop-in (Delegate=cpu memory pids)`;
   return undefined;
 }
 
-export function podmanCapabilities(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion' | 'remote'>): EngineCapabilities {
+export function podmanCapabilities(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion' | 'remote' | 'cgroupControllers'>): EngineCapabilities {
   const why = limitsUnsupported(info);
   const pidsWhy = podPidsUnsupported(info);
   const pod = { on: 'engine-task' } as const;

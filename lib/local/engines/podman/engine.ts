@@ -68,6 +68,7 @@ export class PodmanEngine implements ContainerEngine {
         rootless: Boolean(host.security?.rootless),
         cgroupVersion: String(host.cgroupVersion) === 'v2' ? 2 : 1,
         cgroupDriver: host.cgroupManager === 'systemd' ? 'systemd' : 'cgroupfs',
+        cgroupControllers: Array.isArray(host.cgroupControllers) ? host.cgroupControllers.map(String) : undefined,
         remote: Boolean(host.serviceIsRemote),
         endpoint: 'podman (CLI)',
       },
