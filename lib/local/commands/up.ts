@@ -10,10 +10,11 @@ import type { ContainerEngine } from '../engines/container-engine';
 import { realConnectors, selectEngine } from '../engines/select-engine';
 import { LocalStepError } from '../errors';
 import { fieldReportLines } from '../translate/field-report';
+import { eventRenderer } from './event-renderer';
 import { LogFollowers } from './log-followers';
 import { pollUntil } from '../poll';
 import { prepare, type PreparedTask } from '../prepare';
-import { formatDuration, type Reporter, type StepHandle } from '../progress';
+import { formatDuration, type Reporter } from '../progress';
 import { readSecretsFile, resolveSecrets } from '../secrets';
 import { secretsOfTaskDefinition } from '../translate/container';
 import type { AssemblyTask } from '../assembly-task';
@@ -133,47 +134,6 @@ async function clearPrevious(engine: ContainerEngine, taskName: string, stateDir
     r.info(`removing the stopped task ${taskName} of a previous run`);
     await removeTask(engine, taskName, stateDir);
   }
-}
-
-/** Render runner events (in-process, or read from a detached supervisor's event log) as progress. */
-function eventRenderer(r: Reporter): (e: RunnerEvent) => void {
-  let handle: StepHandle | undefined;
-  let shown = '';
-  /** A failure is often reported twice (the task stops, then the start fails): show the logs once. */
-  const details = (lines: string[] = []) => {
-    if (JSON.stringify(lines) === shown) return;
-    shown = JSON.stringify(lines);
-    for (const d of lines) r.info(`  ${d}`);
-  };
-  return (e) => {
-    switch (e.kind) {
-      case 'step':
-        handle = r.begin(e.text);
-        break;
-      case 'progress':
-        handle?.update(e.text);
-        break;
-      case 'done':
-        handle?.done();
-        handle = undefined;
-        break;
-      case 'failed':
-        handle?.fail();
-        handle = undefined;
-        r.info(`FAILED ${e.text}`);
-        details(e.details);
-        break;
-      case 'stopped':
-        r.warn(`task stopping: ${e.text}`);
-        details(e.details);
-        break;
-      case 'warn':
-        r.warn(e.text);
-        break;
-      default:
-        r.info(e.text);
-    }
-  };
 }
 
 async function foreground(
