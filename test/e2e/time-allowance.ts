@@ -20,7 +20,7 @@ function parseFactor(raw: string | undefined): number {
   return n;
 }
 
-export const TIME_FACTOR = parseFactor(RAW);
+const TIME_FACTOR = parseFactor(RAW);
 
 /** `ms` stretched by the time factor (whole milliseconds). */
 export const allow = (ms: number): number => Math.round(ms * TIME_FACTOR);
