@@ -242,9 +242,15 @@ describe('processes', () => {
     const baseline = task.pidsCurrent();
     // Warm the pool, so php-fpm has idle workers and need not fork to serve.
     for (let i = 0; i < 3; i++) await request(t.port, '/', { client: newClient() });
-    // bash retries a failed fork, so the loop keeps pressing on the limit; each child ends by itself
-    // (sleep 6) and timeout ends the loop: nothing outlives the test.
-    const bomb = inside(app(), `timeout ${allow(10_000) / 1000} bash -c 'while :; do sleep ${allow(6000) / 1000} & done' 2>&1 | tail -3`);
+    // bash retries a failed fork, so the loop keeps pressing on the limit. Each child is a forked
+    // bash blocked in `read` on a FIFO in /tmp: a fork without an exec, several times cheaper than
+    // `sleep &`, so even an emulated guest (test/vm) reaches pids.max within the loop. timeout ends
+    // the loop and signals its whole process group, the children with it: nothing outlives the test.
+    const loopS = allow(10_000) / 1000;
+    const bomb = inside(
+      app(),
+      `f=$(mktemp -u) && mkfifo "$f" && { timeout ${loopS} bash -c 'while :; do (read -t ${loopS} <> "$0") & done' "$f" 2>&1 | tail -3; rm -f "$f"; }`,
+    );
     let peak = 0;
     let sampling = true;
     const sampler = (async () => {
