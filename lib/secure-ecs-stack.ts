@@ -109,7 +109,7 @@ export class SecureEcsStack extends Stack {
         performanceInsights: db.performanceInsights,
       });
     }
-    const persistentPaths = config.app.persistentPaths.map((p) => p.path);
+    const persistentPaths = (config.app.persistentPaths ?? []).map((p) => p.path);
     if (persistentPaths.length > 0) {
       this.persistentStorage = new PersistentStorage(this, 'PersistentStorage', {
         vpc: this.network.vpc,

@@ -271,14 +271,14 @@ export const appConfigSchema = z
       app: section({
         /**
          * Paths kept across tasks and shared by them, on EFS: `{ "path": "/srv/app/uploads" }` entries,
-         * each mounted read-write at its path through an access point owned by the app (33:33).
+         * each mounted read-write at its path through an access point owned by the app (33:33). Unset: none.
          */
         persistentPaths: z
           .array(z.object({ path: containerPath() }, { error: 'an object { "path": "/absolute/path" }' }).strict(), {
             error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries`,
           })
           .max(MAX_PERSISTENT_PATHS, { error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries` })
-          .default([]),
+          .optional(),
       }),
 
       /**

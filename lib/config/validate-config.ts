@@ -220,7 +220,7 @@ const APP_TMPFS_PATH = '/tmp';
 
 /** Persistent paths are distinct, none inside another (one mount would hide the other's files), none at or under /tmp. */
 function persistentPathProblems(c: AppConfig): string[] {
-  const paths = c.app.persistentPaths.map((p) => p.path);
+  const paths = (c.app.persistentPaths ?? []).map((p) => p.path);
   const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`);
   return paths.flatMap((p, i) => {
     const setting = `app.persistentPaths.${i}.path`;
