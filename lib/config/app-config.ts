@@ -68,7 +68,7 @@ const dbInstanceClass = () => {
 };
 
 /** Most `app.persistentPaths` entries: each is an access point, a volume and a mount of the task. */
-export const MAX_PERSISTENT_PATHS = 10;
+const MAX_PERSISTENT_PATHS = 10;
 /**
  * An absolute path inside the app container: `/`-separated names of letters, digits, `.`, `_` and
  * `-`, no `.` or `..` component, no trailing `/`, not `/` itself and not under the system's own

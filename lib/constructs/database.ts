@@ -14,7 +14,7 @@ export type DatabaseEngineName = (typeof DATABASE_ENGINES)[number];
  * Each engine's port: the engine's own default, so clients need no setting. A literal, so the task
  * definition carries it as the literal string `DB_PORT` (the local runner reads it from there).
  */
-export const DATABASE_PORTS: Readonly<Record<DatabaseEngineName, number>> = { mariadb: 3306, postgres: 5432 };
+const DATABASE_PORTS: Readonly<Record<DatabaseEngineName, number>> = { mariadb: 3306, postgres: 5432 };
 
 /** The database RDS creates at launch (`DBName`), given to the app as `DB_NAME`. */
 export const DATABASE_NAME = 'app';
@@ -192,7 +192,7 @@ export class Database extends Construct {
     });
 
     const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
-    this.acknowledge(props.multiAz ?? d.multiAz);
+    this.acknowledge(props.multiAz ?? d.multiAz, props.deletionProtection ?? d.deletionProtection);
     // With its key, so granting read on it (the container's execution role, when ECS secrets name it)
     // also grants kms:Decrypt on the key.
     this.masterSecret = secretsmanager.Secret.fromSecretAttributes(this, 'MasterSecret', {
@@ -201,9 +201,10 @@ export class Database extends Construct {
     });
   }
 
-  private acknowledge(multiAz: boolean): void {
+  /** The findings a deliberate setting causes, acknowledged on the instance with the reason; none otherwise. */
+  private acknowledge(multiAz: boolean, deletionProtection: boolean): void {
     const defaultPort =
-      'The engine\'s default port, so every client and driver connects without a port setting (the app gets it as DB_PORT). ' +
+      "The engine's default port, so every client and driver connects without a port setting (the app gets it as DB_PORT). " +
       'A different port hides nothing from a client inside the VPC; the security group admits only the app tasks, on this port only.';
     Validations.of(this.instance).acknowledge({ id: 'AwsSolutions::AwsSolutions-RDS11', reason: defaultPort });
     Validations.of(this.instance).acknowledge({ id: 'cdk-validator-cfnguard::rds_instance_no_default_ports_check', reason: `CT.RDS.PR.20: ${defaultPort}` });
@@ -213,6 +214,14 @@ export class Database extends Construct {
         reason:
           'database.multiAz is false: a standby doubles the instance cost; automated backups and the final snapshot restore the data. ' +
           'Set database.multiAz true (the default with compliance "control-tower") and this acknowledgement is no longer applied.',
+      });
+    }
+    if (!deletionProtection) {
+      Validations.of(this.instance).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-RDS10',
+        reason:
+          'database.deletionProtection is false in the configuration: the step before deleting the database on purpose ' +
+          '(CloudFormation cannot delete a protected instance). database.finalSnapshot still keeps a snapshot unless it is false too.',
       });
     }
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
