@@ -209,12 +209,11 @@ export class Database extends Construct {
     Validations.of(this.instance).acknowledge({ id: 'AwsSolutions::AwsSolutions-RDS11', reason: defaultPort });
     Validations.of(this.instance).acknowledge({ id: 'cdk-validator-cfnguard::rds_instance_no_default_ports_check', reason: `CT.RDS.PR.20: ${defaultPort}` });
     if (!multiAz) {
-      Validations.of(this.instance).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-RDS3',
-        reason:
-          'database.multiAz is false: a standby doubles the instance cost; automated backups and the final snapshot restore the data. ' +
-          'Set database.multiAz true (the default with compliance "control-tower") and this acknowledgement is no longer applied.',
-      });
+      const singleAz =
+        'database.multiAz is false: a standby doubles the instance cost; automated backups and the final snapshot restore the data. ' +
+        'Set database.multiAz true (the default with compliance "control-tower") and this acknowledgement is no longer applied.';
+      Validations.of(this.instance).acknowledge({ id: 'AwsSolutions::AwsSolutions-RDS3', reason: singleAz });
+      Validations.of(this.instance).acknowledge({ id: 'secure-ecs-audit::RDS-MAZ-01', reason: singleAz });
     }
     if (!deletionProtection) {
       Validations.of(this.instance).acknowledge({
@@ -222,6 +221,10 @@ export class Database extends Construct {
         reason:
           'database.deletionProtection is false in the configuration: the step before deleting the database on purpose ' +
           '(CloudFormation cannot delete a protected instance). database.finalSnapshot still keeps a snapshot unless it is false too.',
+      });
+      Validations.of(this.instance).acknowledge({
+        id: 'secure-ecs-audit::RDS-DEL-01',
+        reason: 'database.deletionProtection is false in the configuration: the step before deleting the database on purpose.',
       });
     }
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');

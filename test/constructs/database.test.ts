@@ -4,6 +4,9 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DATABASE_MASTER_USERNAME, RDS_CA_BUNDLE_PATH } from '../../lib/constructs/database';
+import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowledgements';
+import { runAudit } from '../../lib/audit/engine';
+import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
 import { containerDefinitions, synth } from '../helpers/synth';
 
 const templates: Record<string, Template> = {};
@@ -133,7 +136,23 @@ test('adding a database keeps the private subnets where they were (the isolated 
   expect(cidrs(templateOf('postgres'))).toEqual(cidrs(synth().template));
 });
 
-test('control-tower: multi-AZ and IAM authentication by default', () => {
-  const { template } = synth({ compliance: 'control-tower', database: { engine: 'mariadb' } });
-  template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, EnableIAMDatabaseAuthentication: true });
-});
+test.each(['mariadb', 'postgres'] as const)(
+  'control-tower with %s: the proactive controls pass (synth would throw), multi-AZ and IAM authentication by default',
+  (engine) => {
+    const { template } = synth({ compliance: 'control-tower', database: { engine } });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, EnableIAMDatabaseAuthentication: true });
+  },
+);
+
+test.each(['mariadb', 'postgres'] as const)(
+  "the project's audit over the %s assembly: every RDS rule applies and passes but the acknowledged single-AZ advisory",
+  (engine) => {
+    const dir = synth({ database: { engine } }, { pathMetadata: true }).assembly.directory;
+    const result = runAudit(loadCloudFormation(dir), { acknowledgements: acknowledgementsFromAssembly(dir), failOn: 'medium' });
+    const rds = result.findings.filter((f) => f.ruleId.startsWith('RDS-'));
+    expect(rds.map((f) => [f.ruleId, f.acknowledged])).toEqual([['RDS-MAZ-01', true]]);
+    // And with the advisory taken: nothing at all.
+    const multiAz = synth({ database: { engine, multiAz: true } }, { pathMetadata: true }).assembly.directory;
+    expect(runAudit(loadCloudFormation(multiAz)).findings.filter((f) => f.ruleId.startsWith('RDS-'))).toEqual([]);
+  },
+);
