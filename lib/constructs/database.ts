@@ -63,8 +63,10 @@ const ENGINES: Readonly<
   mariadb: {
     // Major versions only: RDS applies minor upgrades (autoMinorVersionUpgrade) without a template change.
     engine: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.of('11.4', '11.4') }),
-    // https://mariadb.com/kb/en/server-system-variables/#require_secure_transport; the logs exist only when written.
-    parameters: { require_secure_transport: '1', general_log: '1', slow_query_log: '1', log_output: 'FILE' },
+    // https://mariadb.com/kb/en/server-system-variables/#require_secure_transport. The slow query log
+    // is written to a file RDS exports. The general log (every statement, with its data) stays off:
+    // it is exported when an operator turns general_log on for a while, never by default.
+    parameters: { require_secure_transport: '1', slow_query_log: '1', log_output: 'FILE' },
     logExports: ['audit', 'error', 'general', 'slowquery'],
     // The `audit` log is written by the MariaDB Audit Plugin, an option of the option group
     // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MariaDB.Options.AuditPlugin.html).
@@ -152,7 +154,8 @@ export class Database extends Construct {
       ? new rds.OptionGroup(this, 'Options', {
           engine: spec.engine,
           description: 'App database: MariaDB Audit Plugin',
-          configurations: [{ name: 'MARIADB_AUDIT_PLUGIN' }],
+          // Connections and schema changes; not every query (QUERY, the plugin's default, logs the data too).
+          configurations: [{ name: 'MARIADB_AUDIT_PLUGIN', settings: { SERVER_AUDIT_EVENTS: 'CONNECT,QUERY_DDL' } }],
         })
       : undefined;
 

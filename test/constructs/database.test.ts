@@ -9,7 +9,9 @@ import { DATABASE_MASTER_USERNAME, RDS_CA_BUNDLE_PATH } from '../../lib/construc
 import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowledgements';
 import { runAudit } from '../../lib/audit/engine';
 import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
-import { containerDefinitions, REPO_ROOT, synth } from '../helpers/synth';
+import { Validations } from 'aws-cdk-lib';
+import { CONTROL_TOWER_PLUGIN_NAME, controlTowerControls } from '../../lib/compliance/control-tower-plugin';
+import { containerDefinitions, define, REPO_ROOT, synth } from '../helpers/synth';
 
 const templates: Record<string, Template> = {};
 const templateOf = (engine: 'mariadb' | 'postgres') => (templates[engine] ??= synth({ database: { engine } }).template);
@@ -166,4 +168,19 @@ test("the app image carries the RDS CAs at DB_TLS_CA_FILE: the committed bundle 
   expect(readFileSync(path.join(appDir, 'rds-ca-bundle.pem'), 'utf8')).toBe(`${defaults.map((c) => c.trim()).join('\n')}\n`);
   expect(readFileSync(path.join(appDir, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^COPY rds-ca-bundle\\.pem ${RDS_CA_BUNDLE_PATH}$`, 'm'));
   expect(readFileSync(path.join(appDir, '.dockerignore'), 'utf8')).toMatch(/^!rds-ca-bundle\.pem$/m);
+});
+
+test('the Control Tower controls acknowledged on the database are those README "Acknowledged with a database" lists', () => {
+  const { stack } = define({ compliance: 'control-tower', database: { engine: 'postgres' } });
+  const controlOf = new Map(controlTowerControls().map((c) => [`${CONTROL_TOWER_PLUGIN_NAME}::${c.ruleName}`, c.id]));
+  const acknowledged = stack
+    .database!.node.findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((m) => Object.keys(m.data as Record<string, string>))
+    .filter((id) => id.startsWith(`${CONTROL_TOWER_PLUGIN_NAME}::`))
+    .map((id) => controlOf.get(id) ?? id);
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### Acknowledged with a database\n')).split(/\n#{2,3} /)[1];
+  expect([...section.matchAll(/^\| `(CT\.[A-Z0-9.]+)` \|/gm)].map((m) => m[1])).toEqual(acknowledged);
+  expect(acknowledged).toEqual(['CT.RDS.PR.20']);
 });
