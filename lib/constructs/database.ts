@@ -201,7 +201,7 @@ export class Database extends Construct {
         id: 'CloudFormation-Validate::E9006',
         reason:
           'EngineVersion "11.4" is a major version without a minor, as aws-cdk-lib\'s own MariaDbEngineVersion.VER_10_11 is: ' +
-          'RDS creates the instance with that major version\'s default minor and AutoMinorVersionUpgrade keeps it current. ' +
+          "RDS creates the instance with that major version's default minor and AutoMinorVersionUpgrade keeps it current. " +
           "The validator's list names only full versions, and a pinned minor is one RDS later retires.",
       });
     }
