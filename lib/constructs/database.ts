@@ -49,6 +49,9 @@ export const DATABASE_DEFAULTS = {
   performanceInsights: false,
 } as const;
 
+/** Fewer days of backups than this is a finding of the audit (RDS-BAK-01) and of CT.RDS.PR.8, acknowledged when configured. */
+const MIN_RECOMMENDED_BACKUP_DAYS = 7;
+
 /** Intervals RDS enhanced monitoring accepts (0 turns it off). */
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
@@ -196,6 +199,13 @@ export class Database extends Construct {
 
     const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
     this.acknowledge(props.multiAz ?? d.multiAz, props.deletionProtection ?? d.deletionProtection);
+    const backupDays = (props.backupRetention ?? Duration.days(d.backupRetentionDays)).toDays();
+    if (backupDays < MIN_RECOMMENDED_BACKUP_DAYS) {
+      Validations.of(this.instance).acknowledge({
+        id: 'secure-ecs-audit::RDS-BAK-01',
+        reason: `database.backupRetentionDays is ${backupDays} in the configuration (a development database, say); automated backups stay on.`,
+      });
+    }
     if (props.engine === 'mariadb') {
       Validations.of(this.instance).acknowledge({
         id: 'CloudFormation-Validate::E9006',
