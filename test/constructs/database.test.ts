@@ -183,3 +183,11 @@ test('the Control Tower controls acknowledged on the database are those README "
   expect([...section.matchAll(/^\| `(CT\.[A-Z0-9.]+)` \|/gm)].map((m) => m[1])).toEqual(acknowledged);
   expect(acknowledged).toEqual(['CT.RDS.PR.20']);
 });
+
+test('php-fpm passes every variable of the contract to PHP (clear_env = yes drops the rest)', () => {
+  const pool = readFileSync(path.join(REPO_ROOT, 'containers', 'app', 'php', 'pool.conf'), 'utf8');
+  const app = containerDefinitions(templateOf('mariadb')).app;
+  const names = [...app.Environment, ...app.Secrets].map((v: { Name: string }) => v.Name);
+  expect(names).toHaveLength(7);
+  for (const name of names) expect(pool).toMatch(new RegExp(`^env\\[${name}\\] = \\$${name}$`, 'm'));
+});
