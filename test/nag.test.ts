@@ -33,6 +33,26 @@ test('every acknowledgement states why', () => {
   }
 });
 
+test.each(['mariadb', 'postgres'] as const)(
+  'with a %s database and persistent paths: no unacknowledged error, and each acknowledgement on them states why',
+  (engine) => {
+    const input = { database: { engine }, app: { persistentPaths: [{ path: '/srv/app/uploads' }] } };
+    expect(() => synth(input)).not.toThrow();
+    const { stack } = define(input);
+    const reasons = [stack.database!, stack.persistentStorage!]
+      .flatMap((c) => c.node.findAll())
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .filter(([id]) => id.startsWith('AwsSolutions::'));
+    expect(reasons.map(([id]) => id).sort()).toEqual([
+      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      'AwsSolutions::AwsSolutions-RDS11',
+      'AwsSolutions::AwsSolutions-RDS3',
+    ]);
+    for (const [, reason] of reasons) expect(reason.length).toBeGreaterThan(40);
+  },
+);
+
 test('the nag plugin is live: an unacknowledged violation fails synth', () => {
   // GIVEN the app plus a security group open to the world on SSH
   const { app, stack } = define();

@@ -143,7 +143,9 @@ test('adding a database keeps the private subnets where they were (the isolated 
 test.each(['mariadb', 'postgres'] as const)(
   'control-tower with %s: the proactive controls pass (synth would throw), multi-AZ and IAM authentication by default',
   (engine) => {
-    const { template } = synth({ compliance: 'control-tower', database: { engine } });
+    // With persistent paths too, so the EFS controls (CT.ELASTICFILESYSYSTEM.PR.1 to 4) run on the file system and its access point.
+    const { template } = synth({ compliance: 'control-tower', database: { engine }, app: { persistentPaths: [{ path: '/srv/app/uploads' }] } });
+    template.resourceCountIs('AWS::EFS::AccessPoint', 1);
     template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, EnableIAMDatabaseAuthentication: true });
   },
 );
