@@ -104,7 +104,13 @@ export class PersistentStorage extends Construct {
     this.accessPoints = accessPoints;
   }
 
-  /** Admit `client` on NFS (2049) only; its egress to the mount targets' security group is opened too. */
+  /**
+   * Admit `client` on NFS (2049) only; its egress to the mount targets' security group is opened too.
+   * In awsvpc mode the ECS agent mounts the volume inside the task's network namespace (it passes
+   * the pause container's netns to the mount: amazon-ecs-agent agent/taskresource/volume/dockervolume.go,
+   * getDriverOpts; https://shihtiy.com/posts/ECS-EFS-Dive-Deep), so the task's security group is
+   * the client, not the container instance's.
+   */
   allowFrom(client: ec2.IConnectable): void {
     this.fileSystem.connections.allowDefaultPortFrom(client, 'App tasks to their persistent files');
   }
