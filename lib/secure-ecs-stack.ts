@@ -8,10 +8,12 @@ import { Construct } from 'constructs';
 import { acknowledgeControlTowerExceptions } from './compliance/control-tower-exceptions';
 import type { AppConfig } from './config/app-config';
 import { ConfigError } from './config/validate-config';
+import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
-import { HardenedTaskDefinition } from './constructs/hardened-task-definition';
+import { APP_GID, APP_UID, HardenedTaskDefinition } from './constructs/hardened-task-definition';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
+import { PersistentStorage } from './constructs/persistent-storage';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { WebService } from './constructs/web-service';
 import { HostOs } from './host/host-os';
@@ -39,6 +41,10 @@ export class SecureEcsStack extends Stack {
   readonly task: HardenedTaskDefinition;
   readonly loadBalancer: PublicLoadBalancer;
   readonly web: WebService;
+  /** The app's database, with `database.engine` other than `none`. */
+  readonly database?: Database;
+  /** The app's persistent paths on EFS, with `app.persistentPaths`. */
+  readonly persistentStorage?: PersistentStorage;
   /** Encrypts the log groups and server access logs with compliance "control-tower". */
   readonly logKey?: LogEncryptionKey;
 
@@ -83,7 +89,35 @@ export class SecureEcsStack extends Stack {
       natGateways: config.network.natGateways,
       flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
       flowLogEncryptionKey: this.logKey,
+      isolatedSubnets: config.database.engine !== 'none',
     });
+
+    const db = config.database;
+    if (db.engine !== 'none') {
+      this.database = new Database(this, 'Database', {
+        vpc: this.network.vpc,
+        engine: db.engine,
+        instanceClass: db.instanceClass,
+        allocatedStorageGiB: db.allocatedStorageGiB,
+        maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
+        backupRetention: Duration.days(db.backupRetentionDays),
+        multiAz: db.multiAz,
+        deletionProtection: db.deletionProtection,
+        finalSnapshot: db.finalSnapshot,
+        iamAuthentication: db.iamAuthentication,
+        monitoringInterval: Duration.seconds(db.monitoringIntervalSeconds),
+        performanceInsights: db.performanceInsights,
+      });
+    }
+    const persistentPaths = (config.app.persistentPaths ?? []).map((p) => p.path);
+    if (persistentPaths.length > 0) {
+      this.persistentStorage = new PersistentStorage(this, 'PersistentStorage', {
+        vpc: this.network.vpc,
+        paths: persistentPaths,
+        uid: APP_UID,
+        gid: APP_GID,
+      });
+    }
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.network.vpc,
@@ -125,7 +159,17 @@ export class SecureEcsStack extends Stack {
       cpuArchitecture: h.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       trustedProxyCidrs: this.network.loadBalancerCidrs,
       containersDir: props.containersDir,
+      // The app container's database contract (containers/app/README.md "Database"; the local runner reads it too).
+      appEnvironment: this.database && {
+        DB_ENGINE: this.database.engine,
+        DB_HOST: this.database.host,
+        DB_PORT: String(this.database.port),
+        DB_NAME: DATABASE_NAME,
+        DB_TLS_CA_FILE: RDS_CA_BUNDLE_PATH,
+      },
+      appSecrets: this.database?.appSecrets(),
     });
+    this.persistentStorage?.mountInto(this.task.taskDefinition, this.task.app);
 
     const e = config.edge;
     this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
@@ -147,7 +191,11 @@ export class SecureEcsStack extends Stack {
       minTasks: config.service.minTasks,
       maxTasks: config.service.maxTasks,
       targetCpuPercent: config.service.targetCpuPercent,
+      internetHttpsEgress: config.egress.internetHttps,
     });
+    // Each opens the database's or the mount targets' ingress from the tasks and the tasks' egress to it, on its port only.
+    this.database?.allowFrom(this.web.securityGroup);
+    this.persistentStorage?.allowFrom(this.web.securityGroup);
 
     if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
 

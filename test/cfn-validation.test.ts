@@ -14,3 +14,18 @@ test("CDK's built-in CloudFormation validation passes, with errors as failures",
     process.env.CDK_VALIDATION = previous;
   }
 }, 60_000);
+
+test.each(['mariadb', 'postgres'] as const)(
+  'the validation passes with a %s database, persistent paths and HTTPS egress',
+  (engine) => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'true';
+    try {
+      const { app } = define({ database: { engine }, egress: { internetHttps: true }, app: { persistentPaths: [{ path: '/srv/app/uploads' }] } });
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      process.env.CDK_VALIDATION = previous;
+    }
+  },
+  120_000,
+);

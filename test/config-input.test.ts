@@ -155,3 +155,56 @@ describe('cross-field problems in an environment that is not selected', () => {
     ]);
   });
 });
+
+describe('database, egress (issue 20)', () => {
+  test.each([
+    [{ engine: 'mysql' }, 'database.engine: received "mysql"; expected "none", "mariadb", "postgres"'],
+    [{ engine: 'mariadb', instanceClass: 't4g.micro' }, 'database.instanceClass: received "t4g.micro"; expected an RDS instance class such as db.t4g.micro'],
+    [{ allocatedStorageGiB: 19 }, 'database.allocatedStorageGiB: received 19; expected an integer from 20 to 65536'],
+    [{ backupRetentionDays: 36 }, 'database.backupRetentionDays: received 36; expected an integer from 1 to 35'],
+    [{ monitoringIntervalSeconds: 2 }, 'database.monitoringIntervalSeconds: received 2; expected one of 0, 1, 5, 10, 15, 30, 60'],
+    [{ multiAz: 'yes' }, 'database.multiAz: received "yes"; expected true or false'],
+    [
+      { allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 },
+      'database.maxAllocatedStorageGiB: received 100; expected at least database.allocatedStorageGiB (200)',
+    ],
+    [{ password: 'x' }, 'database.password: unknown setting'],
+  ])('refuses %j, naming the setting, the value and what is allowed', (database, expected) => {
+    expect(problemsOf(() => validateConfig({ database }))).toEqual([expect.stringContaining(expected)]);
+  });
+
+  test('egress.internetHttps takes only a boolean, and egress has no other destination', () => {
+    expect(problemsOf(() => validateConfig({ egress: { internetHttps: 1 } }))).toEqual([
+      expect.stringContaining('egress.internetHttps: received 1; expected true or false'),
+    ]);
+    expect(problemsOf(() => validateConfig({ egress: { allowAll: true } }))).toEqual([expect.stringContaining('egress.allowAll: unknown setting')]);
+  });
+
+  test('control-tower turns multi-AZ and IAM authentication on by default, and refuses the settings its controls forbid', () => {
+    const config = validateConfig({ compliance: 'control-tower', database: { engine: 'postgres' } });
+    expect([config.database.multiAz, config.database.iamAuthentication]).toEqual([true, true]);
+    expect(validateConfig({ database: { engine: 'postgres' } }).database.multiAz).toBe(false);
+    const problems = problemsOf(() =>
+      validateConfig({
+        compliance: 'control-tower',
+        database: {
+          engine: 'mariadb',
+          multiAz: false,
+          iamAuthentication: false,
+          deletionProtection: false,
+          backupRetentionDays: 3,
+          monitoringIntervalSeconds: 0,
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'database.multiAz: received false; expected true (control CT.RDS.PR.1) with compliance "control-tower"',
+      'database.iamAuthentication: received false; expected true (control CT.RDS.PR.7) with compliance "control-tower"',
+      'database.deletionProtection: received false; expected true (control CT.RDS.PR.13) with compliance "control-tower"',
+      'database.backupRetentionDays: received 3; expected at least 7 (control CT.RDS.PR.8) with compliance "control-tower"',
+      'database.monitoringIntervalSeconds: received 0; expected above 0 (control CT.RDS.PR.2) with compliance "control-tower"',
+    ]);
+    // Without a database, the same settings are not the controls' business.
+    expect(() => validateConfig({ compliance: 'control-tower', database: { multiAz: false } })).not.toThrow();
+  });
+});

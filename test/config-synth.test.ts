@@ -161,6 +161,30 @@ describe('every accepted value synthesizes', () => {
       service: { desiredCount: 100, minTasks: 100, maxTasks: 100, targetCpuPercent: 90 },
       edge: { enableWaf: true, wafRequestsPer5Minutes: 2000000000, accessLogRetentionDays: 3650 },
     },
+    // The database and the persistent paths are off by default: their extremes, with the smallest VPC
+    // over the most AZs (the isolated subnets must fit beside the others).
+    'a mariadb database and persistent paths at their minimum, in a /20 over 3 AZs': {
+      network: { vpcCidr: '10.0.0.0/20', maxAzs: 3 },
+      database: { engine: 'mariadb', allocatedStorageGiB: 20, maxAllocatedStorageGiB: 20, backupRetentionDays: 1, monitoringIntervalSeconds: 0 },
+      app: { persistentPaths: [{ path: '/a' }] },
+    },
+    'a postgres database and persistent paths at their maximum': {
+      database: {
+        engine: 'postgres',
+        instanceClass: 'db.r7g.16xlarge',
+        allocatedStorageGiB: 65536,
+        maxAllocatedStorageGiB: 65536,
+        backupRetentionDays: 35,
+        multiAz: true,
+        deletionProtection: false,
+        finalSnapshot: false,
+        iamAuthentication: true,
+        monitoringIntervalSeconds: 1,
+        performanceInsights: true,
+      },
+      egress: { internetHttps: true },
+      app: { persistentPaths: Array.from({ length: 10 }, (_, i) => ({ path: `/srv/app/data-${i}` })) },
+    },
   };
   test.each(Object.entries(extremes))('%s: the whole app synthesizes', (_name, input) => {
     expect(() => synth(input)).not.toThrow();

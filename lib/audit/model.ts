@@ -342,6 +342,33 @@ export interface Secret extends Resource {
   readonly kmsKeyId?: Maybe<string>;
 }
 
+/** An RDS DB instance (`AWS::RDS::DBInstance`), with the parameters of its parameter group when the template holds it. */
+export interface DbInstance extends Resource {
+  readonly engine?: Maybe<string>;
+  readonly storageEncrypted?: Maybe<boolean>;
+  readonly publiclyAccessible?: Maybe<boolean>;
+  readonly backupRetentionPeriod?: Maybe<number>;
+  readonly deletionProtection?: Maybe<boolean>;
+  readonly iamAuthentication?: Maybe<boolean>;
+  /** `ManageMasterUserPassword`: RDS keeps the master password in Secrets Manager. */
+  readonly manageMasterUserPassword?: Maybe<boolean>;
+  /**
+   * How `MasterUserPassword` is given: absent, a `{{resolve:secretsmanager:…}}` dynamic reference,
+   * a literal in the template, or an intrinsic (a parameter, a join).
+   */
+  readonly masterUserPassword: 'absent' | 'secretsmanager' | 'literal' | 'intrinsic';
+  readonly cloudwatchLogsExports?: List<Maybe<string>>;
+  readonly autoMinorVersionUpgrade?: Maybe<boolean>;
+  readonly multiAz?: Maybe<boolean>;
+  /** The DB instance belongs to a cluster (Aurora): storage, backups and more are the cluster's. */
+  readonly inCluster: boolean;
+  /**
+   * The parameter group's `Parameters`: undefined for the engine's default group (no
+   * DBParameterGroupName), unknown for a group the template does not define.
+   */
+  readonly parameters?: Maybe<Readonly<Record<string, Maybe<string>>>>;
+}
+
 export interface Vpc extends Resource {
   readonly hasFlowLog: boolean;
 }
@@ -386,6 +413,7 @@ export interface AuditModel {
   readonly ecrRepositories: EcrRepository[];
   readonly ebsVolumes: EbsVolume[];
   readonly secrets: Secret[];
+  readonly dbInstances: DbInstance[];
   readonly dockerfiles: Dockerfile[];
 }
 
@@ -410,6 +438,7 @@ export function emptyModel(): AuditModel {
     ecrRepositories: [],
     ebsVolumes: [],
     secrets: [],
+    dbInstances: [],
     dockerfiles: [],
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
 import { MAX_AZS, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
@@ -55,6 +56,34 @@ const instanceType = () => {
 };
 /** Most entries of hosts.additionalInstanceTypes: ten types in all with hosts.instanceType. */
 const MAX_ADDITIONAL_INSTANCE_TYPES = 9;
+
+/** `database.engine`: no database (the template unchanged) or one of the RDS engines. */
+const DATABASE_ENGINE_SETTINGS = ['none', ...DATABASE_ENGINES] as const;
+
+/** An RDS instance class: `db.` and an instance type of a family RDS offers, such as db.t4g.micro. */
+const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|xlarge|\d{1,2}xlarge)$/;
+const dbInstanceClass = () => {
+  const error = 'an RDS instance class such as db.t4g.micro or db.m7g.large';
+  return z.string({ error }).regex(DB_INSTANCE_CLASS, error);
+};
+
+/** Most `app.persistentPaths` entries: each is an access point, a volume and a mount of the task. */
+const MAX_PERSISTENT_PATHS = 10;
+/**
+ * An absolute path inside the app container: `/`-separated names of letters, digits, `.`, `_` and
+ * `-`, no `.` or `..` component, no trailing `/`, not `/` itself and not under the system's own
+ * directories (an EFS mount there would hide what the image put there).
+ */
+const RESERVED_PATH_ROOTS = ['/proc', '/sys', '/dev', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/run', '/var/run'];
+const containerPath = () => {
+  const error = `an absolute path such as /srv/app/uploads: names of letters, digits, ".", "_" or "-", not under ${RESERVED_PATH_ROOTS.join(', ')}`;
+  return z
+    .string({ error })
+    .max(200, { error })
+    .regex(/^(\/[A-Za-z0-9._-]+)+$/, error)
+    .refine((p) => !p.split('/').some((part) => part === '.' || part === '..'), { error })
+    .refine((p) => !RESERVED_PATH_ROOTS.some((root) => p === root || p.startsWith(`${root}/`)), { error });
+};
 
 /** A group of settings (`network`, `hosts`, …): unknown keys are errors, and the group may be left out. */
 const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
@@ -199,6 +228,60 @@ export const appConfigSchema = z
       }),
 
       /**
+       * An RDS database for the app (README "Database"): its address, port and name reach the app
+       * container as environment, its user and password as ECS secrets from the secret RDS manages.
+       */
+      database: section({
+        /** `none` (no database: the template is unchanged), `mariadb` or `postgres`. */
+        engine: z.enum(DATABASE_ENGINE_SETTINGS, { error: DATABASE_ENGINE_SETTINGS.map((e) => `"${e}"`).join(', ') }).default('none'),
+        /** RDS instance class. */
+        instanceClass: dbInstanceClass().default(DATABASE_DEFAULTS.instanceClass),
+        /** Storage at creation, in GiB (gp3, encrypted). */
+        allocatedStorageGiB: int(20, 65536).default(DATABASE_DEFAULTS.allocatedStorageGiB),
+        /** Upper bound of storage autoscaling, in GiB: at least database.allocatedStorageGiB. */
+        maxAllocatedStorageGiB: int(20, 65536).default(DATABASE_DEFAULTS.maxAllocatedStorageGiB),
+        /** Days automated backups are kept (point-in-time recovery within them). */
+        backupRetentionDays: int(1, 35).default(DATABASE_DEFAULTS.backupRetentionDays),
+        /** A synchronous standby in a second AZ. Unset: false, or true with compliance "control-tower" (CT.RDS.PR.1). */
+        multiAz: bool().optional(),
+        /** Refuse to delete the instance (CloudFormation included) until this is turned off. */
+        deletionProtection: bool().default(DATABASE_DEFAULTS.deletionProtection),
+        /** Take a final snapshot when the instance is deleted (CloudFormation DeletionPolicy Snapshot). */
+        finalSnapshot: bool().default(DATABASE_DEFAULTS.finalSnapshot),
+        /** Also accept IAM authentication tokens. Unset: false, or true with compliance "control-tower" (CT.RDS.PR.7). */
+        iamAuthentication: bool().optional(),
+        /** Seconds between enhanced monitoring samples; 0 turns it off. */
+        monitoringIntervalSeconds: z
+          .literal(MONITORING_INTERVALS, { error: `one of ${MONITORING_INTERVALS.join(', ')}` })
+          .default(DATABASE_DEFAULTS.monitoringIntervalSeconds),
+        /** Performance Insights (not offered for every instance class and engine: RDS refuses at deploy). */
+        performanceInsights: bool().default(DATABASE_DEFAULTS.performanceInsights),
+      }),
+
+      /**
+       * Where the app's tasks may connect. Egress is denied unless a destination is named here or
+       * follows from another setting (the database, the persistent paths).
+       */
+      egress: section({
+        /** HTTPS (443) to any internet address, through the NAT gateways: for apps that call APIs. */
+        internetHttps: bool().default(false),
+      }),
+
+      /** The app container's shape. */
+      app: section({
+        /**
+         * Paths kept across tasks and shared by them, on EFS: `{ "path": "/srv/app/uploads" }` entries,
+         * each mounted read-write at its path through an access point owned by the app (33:33). Unset: none.
+         */
+        persistentPaths: z
+          .array(z.object({ path: containerPath() }, { error: 'an object { "path": "/absolute/path" }' }).strict(), {
+            error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries`,
+          })
+          .max(MAX_PERSISTENT_PATHS, { error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries` })
+          .optional(),
+      }),
+
+      /**
        * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
        * Per environment, since each account has its own GitHub OIDC provider.
        */
@@ -237,7 +320,7 @@ type Parsed = z.output<typeof appConfigSchema>;
  * Configuration after defaults and validation: what the stack receives. The settings whose
  * default depends on the compliance profile are resolved (lib/config/validate-config.ts).
  */
-export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts'> & {
+export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts' | 'database'> & {
   /**
    * The named environment selected with `-c env=<name>` (lib/config/resolve-config.ts): the stack is
    * pinned to its account and to `region`. Unset: the stack is environment-agnostic, as before.
@@ -246,6 +329,7 @@ export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts'> & {
   readonly network: Omit<Parsed['network'], 'flowLogRetentionDays'> & { readonly flowLogRetentionDays: number };
   readonly task: Omit<Parsed['task'], 'logRetentionDays'> & { readonly logRetentionDays: number };
   readonly hosts: Parsed['hosts'] & { readonly instanceType: string; readonly additionalInstanceTypes: string[] };
+  readonly database: Parsed['database'] & { readonly multiAz: boolean; readonly iamAuthentication: boolean };
 };
 /** A named environment's target: where `-c env=<name>` deploys. */
 export interface DeployEnvironment {

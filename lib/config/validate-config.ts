@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
+import { DATABASE_DEFAULTS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
 import { NETWORK_DEFAULTS } from '../constructs/network';
@@ -67,6 +68,11 @@ function resolveProfileDefaults(c: ParsedConfig): AppConfig {
     ...c,
     network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention(NETWORK_DEFAULTS.flowLogRetention) },
     task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention(HARDENED_TASK_DEFAULTS.logRetention) },
+    database: {
+      ...c.database,
+      multiAz: c.database.multiAz ?? (controlTower || DATABASE_DEFAULTS.multiAz),
+      iamAuthentication: c.database.iamAuthentication ?? (controlTower || DATABASE_DEFAULTS.iamAuthentication),
+    },
     hosts: {
       ...c.hosts,
       instanceType: c.hosts.instanceType ?? (controlTower ? CONTROL_TOWER_DEFAULT_INSTANCE_TYPES.instanceType : EC2_CAPACITY_DEFAULTS.instanceType),
@@ -88,6 +94,19 @@ function controlTowerProblems(c: AppConfig): string[] {
   ] as const) {
     if (days < min) {
       problems.push(`${setting}: received ${days}; expected at least ${min} with compliance "control-tower" (control CT.CLOUDWATCH.PR.2)`);
+    }
+  }
+  const db = c.database;
+  if (db.engine !== 'none') {
+    const needs: [string, boolean, string][] = [
+      ['database.multiAz', db.multiAz, 'true (control CT.RDS.PR.1)'],
+      ['database.iamAuthentication', db.iamAuthentication, 'true (control CT.RDS.PR.7)'],
+      ['database.deletionProtection', db.deletionProtection, 'true (control CT.RDS.PR.13)'],
+      ['database.backupRetentionDays', db.backupRetentionDays >= 7, 'at least 7 (control CT.RDS.PR.8)'],
+      ['database.monitoringIntervalSeconds', db.monitoringIntervalSeconds > 0, 'above 0 (control CT.RDS.PR.2)'],
+    ];
+    for (const [setting, ok, expected] of needs) {
+      if (!ok) problems.push(`${setting}: received ${JSON.stringify(valueAt(c, setting.split('.')))}; expected ${expected} with compliance "control-tower"`);
     }
   }
   if (c.hosts.additionalInstanceTypes.length === 0) {
@@ -167,6 +186,7 @@ function crossFieldProblems(c: AppConfig): string[] {
   if (c.network.natGateways > c.network.maxAzs) {
     problems.push(`network.natGateways: received ${c.network.natGateways}; expected at most network.maxAzs (${c.network.maxAzs})`);
   }
+  problems.push(...databaseProblems(c), ...persistentPathProblems(c));
   const types: [string, string][] = [
     ['hosts.instanceType', h.instanceType],
     ...h.additionalInstanceTypes.map((t, i): [string, string] => [`hosts.additionalInstanceTypes.${i}`, t]),
@@ -185,6 +205,31 @@ function crossFieldProblems(c: AppConfig): string[] {
     );
   }
   return problems;
+}
+
+function databaseProblems(c: AppConfig): string[] {
+  const d = c.database;
+  if (d.maxAllocatedStorageGiB < d.allocatedStorageGiB) {
+    return [`database.maxAllocatedStorageGiB: received ${d.maxAllocatedStorageGiB}; expected at least database.allocatedStorageGiB (${d.allocatedStorageGiB})`];
+  }
+  return [];
+}
+
+/** The tmpfs the app container already has: an EFS mount at or under it would replace or hide it. */
+const APP_TMPFS_PATH = '/tmp';
+
+/** Persistent paths are distinct, none inside another (one mount would hide the other's files), none at or under /tmp. */
+function persistentPathProblems(c: AppConfig): string[] {
+  const paths = (c.app.persistentPaths ?? []).map((p) => p.path);
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`);
+  return paths.flatMap((p, i) => {
+    const setting = `app.persistentPaths.${i}.path`;
+    if (within(p, APP_TMPFS_PATH)) return [`${setting}: received "${p}"; expected a path outside ${APP_TMPFS_PATH} (the app's tmpfs)`];
+    const other = paths.findIndex((q, j) => j !== i && (within(p, q) || within(q, p)));
+    return other >= 0 && other < i
+      ? [`${setting}: received "${p}"; expected a path neither equal to nor inside nor above app.persistentPaths.${other}.path ("${paths[other]}")`]
+      : [];
+  });
 }
 
 export interface ValidateConfigOptions {

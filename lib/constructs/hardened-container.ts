@@ -38,6 +38,13 @@ export interface HardenedContainerProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Secrets, read by the ECS agent at start (Secrets Manager, SSM) and set as environment
+   * variables; the task definition holds only where they are, never their values.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+  /**
    * Ports the container exposes.
    *
    * @default - none
@@ -105,6 +112,7 @@ export class HardenedContainer extends ecs.ContainerDefinition {
       enableRestartPolicy: true,
       restartAttemptPeriod: Duration.seconds(60),
       environment: props.environment,
+      secrets: props.secrets,
       portMappings: props.portMappings,
       logging: ecs.LogDrivers.awsLogs({
         logGroup: props.logGroup,

@@ -14,6 +14,9 @@ const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 /** Container names: part of the contract with the local runner, the audit and the docs. */
 const APP_CONTAINER = 'app';
 export const PROXY_CONTAINER = 'proxy';
+/** The app container's numeric user and group (www-data in Debian's images); files it persists are owned by them. */
+export const APP_UID = '33';
+export const APP_GID = '33';
 /**
  * The only port the task exposes: above 1024, so non-root nginx binds it without
  * CAP_NET_BIND_SERVICE, which the task drops (https://man7.org/linux/man-pages/man7/capabilities.7.html).
@@ -139,6 +142,18 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
   /**
+   * Non-secret settings of the app container (the database's host, port and name).
+   *
+   * @default - none
+   */
+  readonly appEnvironment?: Record<string, string>;
+  /**
+   * Secrets of the app container, as ECS secrets (the database's user and password).
+   *
+   * @default - none
+   */
+  readonly appSecrets?: Record<string, ecs.Secret>;
+  /**
    * Directory holding one image build context per container (`app/`, `proxy/`).
    *
    * @default CONTAINERS_DIR, the repository's containers/ folder
@@ -192,13 +207,15 @@ export class HardenedTaskDefinition extends Construct {
     this.app = new HardenedContainer(this, APP_CONTAINER, {
       taskDefinition: this.taskDefinition,
       image: ecs.ContainerImage.fromAsset(path.join(containersDir, APP_CONTAINER), { platform }),
-      user: '33:33',
+      user: `${APP_UID}:${APP_GID}`,
       memoryLimitMiB: props.appMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.appMemoryLimitMiB,
       cpu: props.appCpu ?? HARDENED_TASK_DEFAULTS.appCpu,
       writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
       // FastCGI request for php-fpm's ping page; never reachable through the proxy.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       logGroup: this.appLogGroup,
+      environment: props.appEnvironment,
+      secrets: props.appSecrets,
     });
 
     this.proxy = new HardenedContainer(this, PROXY_CONTAINER, {

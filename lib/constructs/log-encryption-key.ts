@@ -2,6 +2,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { grantsOnlyForAwsResources } from './data-encryption-key';
 
 export interface LogEncryptionKeyProps {
   /**
@@ -51,18 +52,7 @@ export class LogEncryptionKey extends kms.Key {
         },
       }),
     );
-    // Grants only for AWS resources, made by AWS services (Control Tower CT.KMS.PR.3:
-    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
-    this.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'LimitGrantsToAwsServices',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      }),
-    );
+    this.addToResourcePolicy(grantsOnlyForAwsResources());
     if (props.allowS3ServerAccessLogs) {
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
       // (SSE-KMS on the destination bucket needs logging.s3.amazonaws.com in the key policy).

@@ -16,19 +16,21 @@ export const NETWORK_DEFAULTS = {
 export const MAX_AZS = 3;
 
 /** Prefix lengths of each AZ's subnets: a /26 public subnet for the ALB's nodes, a /22 private one for hosts and tasks. */
-export const SUBNET_PREFIX = { public: 26, private: 22 } as const;
+export const SUBNET_PREFIX = { public: 26, private: 22, isolated: 26 } as const;
 
 /**
  * The longest VPC prefix (the smallest VPC) that holds the subnets of {@link MAX_AZS} AZs, so every
  * `network.maxAzs` fits. CDK's `IpAddresses.cidr` allocates the subnet groups in order, each block
  * aligned to its own size (aws-cdk-lib aws-ec2/lib/network-util.ts, `NetworkBuilder.addSubnets`):
- * the public /26s take the first 64 × AZs addresses, the first private /22 starts at the next
+ * the public /26s take the first 64 × AZs addresses (and the isolated /26s, with a database, the
+ * next 64 × AZs), the first private /22 starts at the next
  * 1024 boundary, and each AZ adds 1024. With 2 AZs that ends at 3072, with 3 at 4096: a /20. A /21
  * (2048 addresses) fails synth with `SubnetCountExceedsRemainingSpace` (test/constructs/network.test.ts).
  */
 export const SMALLEST_VPC_PREFIX = (() => {
   const size = (prefix: number) => 2 ** (32 - prefix);
-  const publicEnd = MAX_AZS * size(SUBNET_PREFIX.public);
+  // The isolated /26s (only with a database) follow the public ones in the same first /22.
+  const publicEnd = MAX_AZS * (size(SUBNET_PREFIX.public) + size(SUBNET_PREFIX.isolated));
   const privateStart = Math.ceil(publicEnd / size(SUBNET_PREFIX.private)) * size(SUBNET_PREFIX.private);
   const end = privateStart + MAX_AZS * size(SUBNET_PREFIX.private);
   return 32 - Math.ceil(Math.log2(end));
@@ -68,6 +70,14 @@ export interface NetworkProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly flowLogEncryptionKey?: kms.IKey;
+  /**
+   * Add isolated subnets (no route out of the VPC) for a database: a /26 in each AZ, allocated
+   * between the public and the private subnets, where the address space up to the first /22 is
+   * free, so the private subnets keep their addresses and {@link SMALLEST_VPC_PREFIX} holds.
+   *
+   * @default false
+   */
+  readonly isolatedSubnets?: boolean;
 }
 
 /**
@@ -88,6 +98,8 @@ export class Network extends Construct {
       subnetConfiguration: [
         // /26 per AZ is plenty for ALB nodes; the private subnets hold the hosts' and tasks' ENIs.
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_PREFIX.public, mapPublicIpOnLaunch: false },
+        // Only with a database, so the default template keeps its subnets (RDS needs two AZs; maxAzs is at least 2).
+        ...(props.isolatedSubnets ? [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_PREFIX.isolated }] : []),
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: SUBNET_PREFIX.private },
       ],
     });

@@ -57,6 +57,14 @@ export interface WebServiceProps {
    * @default SERVICE_DEPLOYMENT_MAXIMUM_PERCENT
    */
   readonly maxHealthyPercent?: number;
+  /**
+   * Let the tasks reach HTTPS (443) anywhere on the internet, through the NAT gateways. The task
+   * security group's only egress otherwise is to what the stack names (the database, the
+   * persistent files).
+   *
+   * @default false
+   */
+  readonly internetHttpsEgress?: boolean;
 }
 
 /** Health check path served by nginx without rate limiting and answered by the PHP app. */
@@ -84,6 +92,9 @@ export class WebService extends Construct {
       description: 'Web tasks: inbound only from the load balancer on the proxy port; no outbound',
       allowAllOutbound: false,
     });
+    if (props.internetHttpsEgress) {
+      this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the internet through the NAT (egress.internetHttps)');
+    }
 
     this.service = new ecs.Ec2Service(this, 'Resource', {
       cluster,

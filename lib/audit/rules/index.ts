@@ -60,6 +60,15 @@ import IAM_TRUST_01 from './IAM-TRUST-01';
 import IAM_WC_01 from './IAM-WC-01';
 import KMS_POL_01 from './KMS-POL-01';
 import KMS_ROT_01 from './KMS-ROT-01';
+import RDS_AUTH_01 from './RDS-AUTH-01';
+import RDS_BAK_01 from './RDS-BAK-01';
+import RDS_DEL_01 from './RDS-DEL-01';
+import RDS_ENC_01 from './RDS-ENC-01';
+import RDS_LOG_01 from './RDS-LOG-01';
+import RDS_MAZ_01 from './RDS-MAZ-01';
+import RDS_PUB_01 from './RDS-PUB-01';
+import RDS_TLS_01 from './RDS-TLS-01';
+import RDS_UPG_01 from './RDS-UPG-01';
 import S3_ENC_01 from './S3-ENC-01';
 import S3_LOG_01 from './S3-LOG-01';
 import S3_PAB_01 from './S3-PAB-01';
@@ -196,6 +205,15 @@ export const RULES: readonly Rule[] = [
   KMS_ROT_01,
   KMS_POL_01,
   SM_KMS_01,
+  RDS_ENC_01,
+  RDS_PUB_01,
+  RDS_TLS_01,
+  RDS_AUTH_01,
+  RDS_BAK_01,
+  RDS_DEL_01,
+  RDS_LOG_01,
+  RDS_UPG_01,
+  RDS_MAZ_01,
   ECR_SCAN_01,
   ECR_TAG_01,
   ECR_KMS_01,

@@ -22,6 +22,7 @@ import { elbResources } from './elb';
 import { iamResources } from './iam';
 import { kmsResources } from './kms';
 import { logsResources } from './logs';
+import { rdsResources } from './rds';
 import { s3Resources } from './s3';
 import { secretsResources } from './secrets';
 import { securityGroupResources } from './security-groups';
@@ -42,6 +43,7 @@ const MAPPERS: readonly ((ctx: TemplateContext) => Partial<AuditModel>)[] = [
   kmsResources,
   ecrResources,
   secretsResources,
+  rdsResources,
   vpcResources,
 ];
 

@@ -1,0 +1,143 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { DataEncryptionKey } from './data-encryption-key';
+
+/** The ECS volume name of a persistent path: letters, digits, hyphens and underscores (ECS's rule). */
+export function persistentVolumeName(containerPath: string): string {
+  return `persistent${containerPath.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+/** Where a path's files live on the file system: each path its own directory, named after it. */
+const ACCESS_POINT_ROOT = '/app';
+
+export interface PersistentStorageProps {
+  readonly vpc: ec2.IVpc;
+  /** Absolute paths inside the app container, each backed by its own access point. */
+  readonly paths: readonly string[];
+  /** Numeric uid the app runs as: every file is created as it, whoever the client claims to be. */
+  readonly uid: string;
+  /** Numeric gid the app runs as. */
+  readonly gid: string;
+}
+
+/**
+ * Persistent paths for the app on one EFS file system: encrypted at rest with its own KMS key,
+ * reached only over TLS (the file system policy refuses plain NFS) and only with IAM
+ * authorization, backed up by AWS Backup (the EFS backup policy), kept when the stack is deleted.
+ * Each path gets an access point that enforces the app's uid/gid and a root directory of its own,
+ * so a task can reach only the directories it mounts. Mount targets sit in the private subnets
+ * behind a security group that admits nobody until {@link allowFrom} names a client, on 2049 only.
+ */
+export class PersistentStorage extends Construct {
+  readonly fileSystem: efs.FileSystem;
+  readonly encryptionKey: DataEncryptionKey;
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The access point of each path. */
+  readonly accessPoints: ReadonlyMap<string, efs.AccessPoint>;
+
+  constructor(scope: Construct, id: string, props: PersistentStorageProps) {
+    super(scope, id);
+
+    this.encryptionKey = new DataEncryptionKey(this, 'Key', {
+      description: "Encrypts the app's persistent files (EFS)",
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'App persistent files (EFS mount targets): NFS only from the app tasks; no outbound',
+      allowAllOutbound: false,
+    });
+
+    this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup: this.securityGroup,
+      encrypted: true,
+      kmsKey: this.encryptionKey,
+      enableAutomaticBackups: true,
+      // `false` would make aws-cdk-lib add a statement granting ClientRootAccess and ClientWrite to
+      // every principal that comes through a mount target (aws-efs efs-file-system.ts). Not wanted:
+      // the policy below allows nothing, so a client without IAM credentials (anonymous) gets
+      // nothing, and an IAM principal only what its own policies grant (the task role: ClientMount
+      // and ClientWrite through its access points, in mountInto). Never root.
+      // https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+      allowAnonymousAccess: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Plain NFS is refused; the task definition asks for TLS (transitEncryption ENABLED).
+    // https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html
+    this.fileSystem.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyUnencryptedTransport',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['*'],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    // Every mount goes through an access point, which fixes the user and the directory.
+    this.fileSystem.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyMountsWithoutAccessPoint',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+        conditions: { Null: { 'elasticfilesystem:AccessPointArn': 'true' } },
+      }),
+    );
+
+    const accessPoints = new Map<string, efs.AccessPoint>();
+    for (const containerPath of props.paths) {
+      accessPoints.set(
+        containerPath,
+        this.fileSystem.addAccessPoint(persistentVolumeName(containerPath), {
+          path: `${ACCESS_POINT_ROOT}${containerPath}`,
+          // EFS creates the root directory on first use, owned by the app (0750).
+          createAcl: { ownerUid: props.uid, ownerGid: props.gid, permissions: '750' },
+          posixUser: { uid: props.uid, gid: props.gid },
+        }),
+      );
+    }
+    this.accessPoints = accessPoints;
+  }
+
+  /**
+   * Admit `client` on NFS (2049) only; its egress to the mount targets' security group is opened too.
+   * In awsvpc mode the ECS agent mounts the volume inside the task's network namespace (it passes
+   * the pause container's netns to the mount: amazon-ecs-agent agent/taskresource/volume/dockervolume.go,
+   * getDriverOpts; https://shihtiy.com/posts/ECS-EFS-Dive-Deep), so the task's security group is
+   * the client, not the container instance's.
+   */
+  allowFrom(client: ec2.IConnectable): void {
+    this.fileSystem.connections.allowDefaultPortFrom(client, 'App tasks to their persistent files');
+  }
+
+  /**
+   * Mount every path into `container`, read-write, each through its access point with TLS and IAM
+   * authorization; the task role may mount and write through those access points and no other.
+   */
+  mountInto(taskDefinition: ecs.TaskDefinition, container: ecs.ContainerDefinition): void {
+    for (const [containerPath, accessPoint] of this.accessPoints) {
+      const name = persistentVolumeName(containerPath);
+      taskDefinition.addVolume({
+        name,
+        efsVolumeConfiguration: {
+          fileSystemId: this.fileSystem.fileSystemId,
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: accessPoint.accessPointId, iam: 'ENABLED' },
+        },
+      });
+      container.addMountPoints({ containerPath, sourceVolume: name, readOnly: false });
+      taskDefinition.addToTaskRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          resources: [this.fileSystem.fileSystemArn],
+          conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': accessPoint.accessPointArn } },
+        }),
+      );
+    }
+  }
+}

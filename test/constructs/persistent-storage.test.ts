@@ -1,0 +1,126 @@
+/**
+ * app.persistentPaths on EFS: the task definition's volume shape (the local runner builds engine
+ * volumes from it) and what the file system enforces.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { persistentVolumeName } from '../../lib/constructs/persistent-storage';
+import { containerDefinitions, synth } from '../helpers/synth';
+import { problemsOf } from '../helpers/config-problems';
+import { validateConfig } from '../../lib/config/validate-config';
+
+const paths = ['/srv/app/uploads', '/var/lib/app-data'];
+const { template } = synth({ app: { persistentPaths: paths.map((path) => ({ path })) } });
+const fileSystemRef = { Ref: expect.stringMatching(/^PersistentStorageFileSystem[0-9A-F]+$/) };
+
+test('each path is an EFS volume with TLS and IAM through its own access point, mounted read-write at the path (the contract)', () => {
+  const taskDef = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+  expect(taskDef.Properties.Volumes).toEqual(
+    paths.map((p) => ({
+      Name: persistentVolumeName(p),
+      EFSVolumeConfiguration: {
+        FilesystemId: fileSystemRef,
+        TransitEncryption: 'ENABLED',
+        AuthorizationConfig: { AccessPointId: { Ref: expect.stringMatching(/^PersistentStorageFileSystempersistent/) }, IAM: 'ENABLED' },
+      },
+    })),
+  );
+  expect(containerDefinitions(template).app.MountPoints).toEqual(
+    paths.map((p) => ({ ContainerPath: p, SourceVolume: persistentVolumeName(p), ReadOnly: false })),
+  );
+  // Root stays read-only; the proxy mounts nothing.
+  expect(containerDefinitions(template).app.ReadonlyRootFilesystem).toBe(true);
+  expect(containerDefinitions(template).proxy.MountPoints).toBeUndefined();
+});
+
+test("access points enforce the app's uid/gid 33:33 and a root directory per path", () => {
+  for (const p of paths) {
+    template.hasResourceProperties('AWS::EFS::AccessPoint', {
+      PosixUser: { Uid: '33', Gid: '33' },
+      RootDirectory: { Path: `/app${p}`, CreationInfo: { OwnerUid: '33', OwnerGid: '33', Permissions: '750' } },
+    });
+  }
+});
+
+test('the file system: KMS-encrypted, backed up, kept on deletion, TLS and an access point required by its policy, nothing allowed', () => {
+  template.hasResource('AWS::EFS::FileSystem', {
+    DeletionPolicy: 'Retain',
+    Properties: Match.objectLike({
+      Encrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PersistentStorageKey'), 'Arn'] },
+      BackupPolicy: { Status: 'ENABLED' },
+    }),
+  });
+  const policy = Object.values(template.findResources('AWS::EFS::FileSystem'))[0].Properties.FileSystemPolicy;
+  expect(policy.Statement.map((s: any) => s.Effect)).toEqual(['Deny', 'Deny']);
+  expect(policy.Statement[0].Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+  expect(policy.Statement[1].Condition).toEqual({ Null: { 'elasticfilesystem:AccessPointArn': 'true' } });
+});
+
+test('the task role may mount and write through each access point only; never root access', () => {
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes('TaskTaskRole'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  expect(statements).toHaveLength(paths.length);
+  for (const s of statements) {
+    expect(s.Action).toEqual(['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']);
+    expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PersistentStorageFileSystem/), 'Arn'] });
+    expect(Object.keys(s.Condition.StringEquals)).toEqual(['elasticfilesystem:AccessPointArn']);
+  }
+});
+
+test('mount targets in the private subnets admit only the task security group, on 2049; the task egress to them is 2049 only', () => {
+  const targets = Object.values(template.findResources('AWS::EFS::MountTarget'));
+  expect(targets.map((t) => t.Properties.SubnetId.Ref)).toEqual([
+    expect.stringMatching(/^NetworkVpcPrivateSubnet1/),
+    expect.stringMatching(/^NetworkVpcPrivateSubnet2/),
+  ]);
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PersistentStorageSecurityGroup'), 'GroupId'] },
+    SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebTaskSecurityGroup'), 'GroupId'] },
+    FromPort: 2049,
+    ToPort: 2049,
+  });
+  template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+    GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebTaskSecurityGroup'), 'GroupId'] },
+    DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PersistentStorageSecurityGroup'), 'GroupId'] },
+    FromPort: 2049,
+    ToPort: 2049,
+  });
+});
+
+describe('app.persistentPaths is refused, naming the entry, the value and what is allowed', () => {
+  test.each([
+    ['relative', 'srv/data', 'an absolute path'],
+    ['a parent component', '/srv/../etc', 'an absolute path'],
+    [
+      'a system directory',
+      '/etc/app',
+      'an absolute path such as /srv/app/uploads: names of letters, digits, ".", "_" or "-", not under /proc, /sys, /dev, /etc',
+    ],
+    ['the root', '/', 'an absolute path'],
+    ['a trailing slash', '/srv/data/', 'an absolute path'],
+    ['a space', '/srv/my data', 'an absolute path'],
+  ])('%s (%s)', (_what, path, expected) => {
+    const problems = problemsOf(() => validateConfig({ app: { persistentPaths: [{ path }] } }));
+    expect(problems).toEqual([expect.stringContaining(`app.persistentPaths.0.path: received ${JSON.stringify(path)}; expected ${expected}`)]);
+  });
+
+  test.each([
+    [
+      ['/srv/data', '/srv/data'],
+      'app.persistentPaths.1.path: received "/srv/data"; expected a path neither equal to nor inside nor above app.persistentPaths.0.path',
+    ],
+    [['/srv/data', '/srv/data/cache'], 'app.persistentPaths.1.path: received "/srv/data/cache"; expected a path neither equal to nor inside nor above'],
+    [['/tmp/uploads'], 'app.persistentPaths.0.path: received "/tmp/uploads"; expected a path outside /tmp'],
+  ])('%j', (list, expected) => {
+    expect(problemsOf(() => validateConfig({ app: { persistentPaths: list.map((path) => ({ path })) } }))).toEqual([expect.stringContaining(expected)]);
+  });
+
+  test('more than 10, or an unknown key in an entry', () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ path: `/data/${i}` }));
+    expect(problemsOf(() => validateConfig({ app: { persistentPaths: eleven } }))).toEqual([expect.stringContaining('expected a list of at most 10')]);
+    expect(problemsOf(() => validateConfig({ app: { persistentPaths: [{ path: '/data', readOnly: true }] } }))).toEqual([
+      expect.stringContaining('app.persistentPaths.0.readOnly: unknown setting'),
+    ]);
+  });
+});
