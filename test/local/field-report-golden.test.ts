@@ -28,7 +28,12 @@ const ENGINES: Record<string, { engine: () => ContainerEngine; loadBalancer: str
   'podman-rootful': { engine: () => new PodmanEngine(new Podman({}), info('podman', {}), TASK_LABEL_KEY), loadBalancer: '10.88.0.1' },
   'podman-rootless-v1': { engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true }), TASK_LABEL_KEY), loadBalancer: '10.0.2.100' },
   'podman-rootless-v2': {
-    engine: () => new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupVersion: 2, cgroupDriver: 'systemd' }), TASK_LABEL_KEY),
+    engine: () =>
+      new PodmanEngine(
+        new Podman({}),
+        info('podman', { rootless: true, cgroupVersion: 2, cgroupDriver: 'systemd', cgroupControllers: ['cpu', 'memory', 'pids'] }),
+        TASK_LABEL_KEY,
+      ),
     loadBalancer: '10.0.2.100',
   },
   'podman-machine': {
