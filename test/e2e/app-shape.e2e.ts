@@ -8,11 +8,14 @@
  *   under the same hardening, seeing the forwarding headers the proxy sets and none a client forged.
  * Load stays on 127.0.0.1 and is bounded.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ROOT, inside, newClient, request, type Response } from './helpers';
 import { startTask, stopTask, synthWith, type TaskUnderTest } from './task-under-test';
+
+/** The non-PHP HTTP app: Python's HTTP server from Debian, echoing what it receives. */
+const FIXTURE = path.join(ROOT, 'test', 'e2e', 'fixtures', 'http-app');
 
 /** PHP's own responses say `Cache-Control: no-store` (containers/app/src/public/index.php); the proxy's static ones cache. */
 const fromPhp = (r: Response) => r.headers['cache-control'] === 'no-store';
@@ -138,7 +141,7 @@ describe('an HTTP app (app.protocol "http")', () => {
     // The project's proxy, and the fixture HTTP app in place of containers/app.
     containers = mkdtempSync(path.join(tmpdir(), 'secure-ecs-e2e-containers-'));
     cpSync(path.join(ROOT, 'containers', 'proxy'), path.join(containers, 'proxy'), { recursive: true });
-    cpSync(path.join(ROOT, 'test', 'e2e', 'fixtures', 'http-app'), path.join(containers, 'app'), { recursive: true });
+    cpSync(FIXTURE, path.join(containers, 'app'), { recursive: true });
     const assembly = await synthWith({ app: { protocol: 'http', port: 8000 } }, { containersDir: containers });
     t = await startTask(TASK, { assembly });
   }, 25 * 60_000);
@@ -179,7 +182,8 @@ describe('an HTTP app (app.protocol "http")', () => {
 
   test('static files of the app folder are served by the proxy; everything else reaches the app', async () => {
     const css = await request(t.port, '/css/site.css', { client: newClient() });
-    expect([css.status, css.body, css.headers['cache-control']]).toEqual([200, 'body { color: #333; }\n', 'max-age=3600']);
+    const file = readFileSync(path.join(FIXTURE, 'src', 'public', 'css', 'site.css'), 'utf8');
+    expect([css.status, css.body, css.headers['cache-control']]).toEqual([200, file, 'max-age=3600']);
     const page = await request(t.port, '/css/other.css', { client: newClient() });
     expect(echo(page).path).toBe('/css/other.css');
   });
