@@ -213,7 +213,7 @@ function appEnvironment(protocol: AppProtocol, port: number, declared: DeclaredW
 
 /**
  * The task: php-fpm (`app`) behind nginx (`proxy`) in one awsvpc network namespace. Only the proxy
- * maps a port; php-fpm listens on 127.0.0.1:9000 inside the task. Task-level CPU and memory are hard
+ * maps a port; the app (php-fpm, or an HTTP server with app.protocol "http") listens on 127.0.0.1 inside the task. Task-level CPU and memory are hard
  * limits; a container's `cpu` is only a relative share
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#ContainerDefinition-cpu).
  */
@@ -273,7 +273,7 @@ export class HardenedTaskDefinition extends Construct {
       cpu: props.appCpu ?? HARDENED_TASK_DEFAULTS.appCpu,
       writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }, ...declared.map((w) => ({ containerPath: w.path, sizeMiB: w.sizeMiB }))],
       // The image's health check: for php-fpm a FastCGI request for its ping page, never reachable
-      // through the proxy. An HTTP app's image provides its own (README "Bring your own app").
+      // through the proxy. An HTTP app's image provides its own (README "Fork guide").
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       logGroup: this.appLogGroup,
       environment: appEnvironment(protocol, appPort, declared),
