@@ -55,9 +55,10 @@ export async function prepareTask(engine: PodmanEngine, facts: HostFacts, outdir
   const dir = assembly.images[proxyDef.Name].directory;
   if (!dir) throw new Error('the proxy image is not a CDK asset: its nginx template cannot be read');
   const dockerfile = readFileSync(path.join(dir, assembly.images[proxyDef.Name].dockerfile ?? 'Dockerfile'), 'utf8');
-  const copy = /^COPY\s+nginx\.conf\.template\s+(\S+)/m.exec(dockerfile);
+  // The source is relative to the build context (the containers folder: proxy/nginx.conf.template).
+  const copy = /^COPY\s+(\S*nginx\.conf\.template)\s+(\S+)/m.exec(dockerfile);
   if (!copy) throw new Error('the proxy Dockerfile does not COPY nginx.conf.template');
-  const pathInImage = copy[1].endsWith('/') ? `${copy[1]}nginx.conf.template` : copy[1];
+  const pathInImage = copy[2].endsWith('/') ? `${copy[2]}nginx.conf.template` : copy[2];
   const gateway = await engine.loadBalancerAddress(Object.values(images)[0].ref);
   return {
     assembly,
@@ -65,7 +66,7 @@ export async function prepareTask(engine: PodmanEngine, facts: HostFacts, outdir
     proxy: String(proxyDef.Name),
     app,
     proxyEnv,
-    proxyTemplate: { text: readFileSync(path.join(dir, 'nginx.conf.template'), 'utf8'), pathInImage },
+    proxyTemplate: { text: readFileSync(path.join(dir, copy[1]), 'utf8'), pathInImage },
     gateway,
     facts,
   };

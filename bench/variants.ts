@@ -268,12 +268,13 @@ export function podWithoutCpuCap(args: readonly string[]): { args: string[]; rem
 
 /**
  * The nginx floor: the same template with the public `location /` answering `return 200` itself
- * instead of passing to php-fpm. `return` ends the request in nginx's rewrite phase, before limit_req
- * and limit_conn (https://nginx.org/en/docs/dev/development_guide.html#http_phases); the response
- * headers and the access log still run.
+ * instead of trying a static file and passing to php-fpm. `return` ends the request in nginx's
+ * rewrite phase, before limit_req and limit_conn
+ * (https://nginx.org/en/docs/dev/development_guide.html#http_phases); the response headers and the
+ * access log still run.
  */
 export function templateReturning200(template: string): string {
-  const pass = 'fastcgi_pass ${APP_FASTCGI_ADDRESS};';
+  const pass = 'try_files ${TRY_FILES} @app;';
   const start = template.indexOf('location / {');
   const at = start < 0 ? -1 : template.indexOf(pass, start);
   // The block ends at the first line holding only "}" (its ${...} placeholders contain braces).

@@ -208,3 +208,89 @@ describe('database, egress (issue 20)', () => {
     expect(() => validateConfig({ compliance: 'control-tower', database: { multiAz: false } })).not.toThrow();
   });
 });
+
+describe('the app section (issue 20)', () => {
+  const app = (settings: Record<string, unknown>, task?: Record<string, unknown>) => () => validateConfig({ app: settings, ...(task ? { task } : {}) });
+
+  test.each([
+    [{ protocol: 'grpc' }, 'app.protocol: received "grpc"; expected "fastcgi" or "http"'],
+    [{ entryPoints: 'all' }, 'app.entryPoints: received "all"; expected "front-controller" or "files"'],
+    [{ port: 80 }, 'app.port: received 80; expected an integer from 1024 to 65535'],
+    [{ port: 8080 }, "app.port: received 8080; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
+    [{ port: 8081 }, "app.port: received 8081; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
+    [{ port: 65536 }, 'app.port: received 65536; expected an integer from 1024 to 65535'],
+    [{ protocol: 'http', entryPoints: 'files' }, 'app.entryPoints: received "files" with app.protocol "http"; expected "front-controller"'],
+    [{ writablePaths: '/srv/app/storage' }, 'app.writablePaths: received "/srv/app/storage"; expected a list of at most 16 { "path", "sizeMiB" } objects'],
+    [{ writablePaths: [{ path: '/srv/app/storage' }] }, 'app.writablePaths.0.sizeMiB: received undefined; expected an integer from 1 to 30720'],
+    [{ writablePaths: [{ path: '/srv/app/storage', sizeMiB: 8, mode: '777' }] }, 'app.writablePaths.0.mode: unknown setting'],
+    [{ writablePaths: [{ path: 'storage', sizeMiB: 8 }] }, 'app.writablePaths.0.path: received "storage"; expected an absolute path (starting with /)'],
+    [{ writablePaths: [{ path: '/', sizeMiB: 8 }] }, 'app.writablePaths.0.path: received "/"; expected a directory below /, not the root itself'],
+    [{ writablePaths: [{ path: '/srv//app/x', sizeMiB: 8 }] }, 'app.writablePaths.0.path: received "/srv//app/x"; expected a normalized path'],
+    [
+      { writablePaths: [{ path: '/srv/app/x/../y', sizeMiB: 8 }] },
+      'expected a normalized path, without "//", "." or ".." segments or a trailing "/" ("/srv/app/y")',
+    ],
+    [{ writablePaths: [{ path: '/srv/app/x/', sizeMiB: 8 }] }, 'app.writablePaths.0.path: received "/srv/app/x/"; expected a normalized path'],
+    [{ writablePaths: [{ path: '/srv/app/a b', sizeMiB: 8 }] }, "expected a path of letters, digits and '._/-'"],
+    [
+      { writablePaths: [{ path: '/proc/x', sizeMiB: 8 }] },
+      'app.writablePaths.0.path: received "/proc/x"; expected a path apart from the system directory /proc',
+    ],
+    [{ writablePaths: [{ path: '/etc/php', sizeMiB: 8 }] }, 'expected a path apart from the system directory /etc'],
+    [{ writablePaths: [{ path: '/usr', sizeMiB: 8 }] }, 'expected a path apart from the system directory /usr'],
+    [{ writablePaths: [{ path: '/var', sizeMiB: 8 }] }, 'expected a path apart from the system directory /var/run'],
+    [{ writablePaths: [{ path: '/tmp/cache', sizeMiB: 8 }] }, 'expected a path apart from /tmp, which is always a 16 MiB tmpfs'],
+    [{ writablePaths: [{ path: '/srv/app', sizeMiB: 8 }] }, 'expected a path that does not cover the public folder /srv/app/public'],
+    [{ writablePaths: [{ path: '/srv/app/public', sizeMiB: 8 }] }, 'expected a path that does not cover the public folder /srv/app/public'],
+    [
+      {
+        writablePaths: [
+          { path: '/srv/app/storage', sizeMiB: 8 },
+          { path: '/srv/app/storage/cache', sizeMiB: 8 },
+        ],
+      },
+      'app.writablePaths.1.path: received "/srv/app/storage/cache"; expected a path that neither contains nor lies inside app.writablePaths.0.path ("/srv/app/storage")',
+    ],
+    [{ writablePaths: [{ path: '/srv/app/storage', sizeMiB: 0 }] }, 'app.writablePaths.0.sizeMiB: received 0; expected an integer from 1 to 30720'],
+    [
+      {
+        writablePaths: [
+          { path: '/srv/app/storage', sizeMiB: 100 },
+          { path: '/var/lib/app', sizeMiB: 77 },
+        ],
+      },
+      "app.writablePaths: received sizes 100 + 77 = 177 MiB; expected at most 176 MiB in all: tmpfs pages count against the app container's memory limit, task.appMemoryMiB (256)",
+    ],
+  ])('refuses %j, naming the setting, the value and what is allowed', (settings, expected) => {
+    const problems = problemsOf(app(settings));
+    expect(problems).toEqual([expect.stringContaining(expected)]);
+  });
+
+  test('the tmpfs budget follows task.appMemoryMiB', () => {
+    const paths = [{ path: '/srv/app/storage', sizeMiB: 177 }];
+    expect(problemsOf(app({ writablePaths: paths }))).toHaveLength(1);
+    expect(validateConfig({ app: { writablePaths: paths }, task: { appMemoryMiB: 257 } }).app.writablePaths).toEqual(paths);
+  });
+
+  test('the smallest app container leaves room for 16 MiB of declared paths', () => {
+    const paths = [{ path: '/srv/app/storage', sizeMiB: 16 }];
+    expect(validateConfig({ app: { writablePaths: paths }, task: { memoryMiB: 144, appMemoryMiB: 96, proxyMemoryMiB: 48 } }).app.writablePaths).toEqual(paths);
+    expect(problemsOf(app({ writablePaths: [{ ...paths[0], sizeMiB: 17 }] }, { memoryMiB: 144, appMemoryMiB: 96, proxyMemoryMiB: 48 }))).toEqual([
+      expect.stringContaining('expected at most 16 MiB in all'),
+    ]);
+  });
+
+  test('accepts the shapes of real apps', () => {
+    const c = validateConfig({
+      app: {
+        entryPoints: 'files',
+        port: 9001,
+        writablePaths: [
+          { path: '/srv/app/public/wp-content/uploads', sizeMiB: 64 },
+          { path: '/var/lib/mediawiki-cache', sizeMiB: 16 },
+        ],
+      },
+    });
+    expect(c.app).toEqual({ protocol: 'fastcgi', port: 9001, entryPoints: 'files', writablePaths: expect.any(Array) });
+  });
+});

@@ -149,6 +149,14 @@ describe('every accepted value synthesizes', () => {
       proxy: { clientMaxBodySizeKiB: 1, requestTimeoutSeconds: 1 },
       service: { desiredCount: 1, minTasks: 1, maxTasks: 1, targetCpuPercent: 10 },
       edge: { enableWaf: true, wafRequestsPer5Minutes: 10, accessLogRetentionDays: 1 },
+      // The smallest app container holds 96 - 16 (/tmp) - 64 (its processes) = 16 MiB of declared paths.
+      app: {
+        port: 1024,
+        writablePaths: [
+          { path: '/srv/app/public/uploads', sizeMiB: 1 },
+          { path: '/a', sizeMiB: 15 },
+        ],
+      },
     },
     'every setting at its maximum': {
       network: { vpcCidr: '10.0.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetentionDays: 3653 },
@@ -160,6 +168,23 @@ describe('every accepted value synthesizes', () => {
       proxy: { clientMaxBodySizeKiB: 1048576, requestTimeoutSeconds: 300 },
       service: { desiredCount: 100, minTasks: 100, maxTasks: 100, targetCpuPercent: 90 },
       edge: { enableWaf: true, wafRequestsPer5Minutes: 2000000000, accessLogRetentionDays: 3650 },
+      // 16 paths sharing the app container's budget: 30672 - 16 - 64 = 30592 MiB = 16 x 1912.
+      app: {
+        protocol: 'http',
+        port: 65535,
+        writablePaths: Array.from({ length: 16 }, (_, i) => ({ path: `/srv/app/public/writable-${i}`, sizeMiB: 1912 })),
+      },
+    },
+    'every app setting at its other choice': {
+      app: {
+        protocol: 'fastcgi',
+        port: 9001,
+        entryPoints: 'files',
+        writablePaths: [
+          { path: '/srv/app/public/uploads', sizeMiB: 8 },
+          { path: '/var/lib/app', sizeMiB: 8 },
+        ],
+      },
     },
     // The database and the persistent paths are off by default: their extremes, with the smallest VPC
     // over the most AZs (the isolated subnets must fit beside the others).

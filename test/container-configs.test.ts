@@ -15,3 +15,10 @@ test('every variable the task definition sets is one the proxy reads', () => {
   const script = readFileSync(RENDER, 'utf8');
   for (const name of Object.keys(proxyEnvironment)) expect(script).toContain(name);
 });
+
+test('every variable the task definition may set for the app is one the app image reads', () => {
+  const env = containerDefinitions(synth({ app: { port: 9100, writablePaths: [{ path: '/var/lib/app', sizeMiB: 8 }] } }).template).app.Environment;
+  const appFiles = ['php/hardening.ini', 'php/pool.conf', 'healthcheck'].map((f) => readFileSync(path.join(CONTAINERS, 'app', f), 'utf8')).join('\n');
+  expect(env.map((e: { Name: string }) => e.Name).sort()).toEqual(['APP_OPEN_BASEDIR', 'APP_PORT']);
+  for (const { Name } of env) expect(appFiles).toContain(`\${${Name}:-`);
+});

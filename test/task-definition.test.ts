@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { containerDefinitions, synth } from './helpers/synth';
 
 // GIVEN the default configuration
@@ -158,5 +160,94 @@ describe('configuration flows into the task', () => {
     expect(env.RATE_LIMIT_BURST).toBe('7');
     expect(defs.app.Memory).toBe(512);
     custom.template.hasResourceProperties('AWS::ECS::TaskDefinition', { Memory: '1024' });
+  });
+});
+
+describe('the app section shapes the task (issue 20)', () => {
+  const envOf = (def: any): Record<string, string> =>
+    Object.fromEntries((def.Environment ?? []).map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+  /** The build arguments of the app image asset, from the assembly's asset manifest. */
+  const appBuildArgs = (s: ReturnType<typeof synth>): Record<string, string> | undefined => {
+    const manifest = s.assembly.artifacts.find((a: any) => a.file?.endsWith('.assets.json')) as any;
+    const images = JSON.parse(readFileSync(manifest.file, 'utf8')).dockerImages;
+    const app = Object.values(images).find((i: any) => i.displayName.endsWith('/app/AssetImage')) as any;
+    return app.source.dockerBuildArgs;
+  };
+
+  test('at the defaults: the app gets no environment and no build arguments, the proxy FastCGI on 127.0.0.1:9000 and no other app variable', () => {
+    const s = synth();
+    const defs = containerDefinitions(s.template);
+    expect(defs.app.Environment).toBeUndefined();
+    expect(appBuildArgs(s)).toBeUndefined();
+    expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS']);
+  });
+
+  test('the proxy image is built from the containers folder with only its own files and the public folder', () => {
+    const s = synth();
+    const manifest = s.assembly.artifacts.find((a: any) => a.file?.endsWith('.assets.json')) as any;
+    const images = JSON.parse(readFileSync(manifest.file, 'utf8')).dockerImages;
+    const proxy = Object.values(images).find((i: any) => i.displayName.endsWith('/proxy/AssetImage')) as any;
+    expect(proxy.source.dockerFile).toBe('proxy/Dockerfile');
+    const staged = path.join(path.dirname(manifest.file), proxy.source.directory);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? files(path.join(dir, d.name)) : [path.relative(staged, path.join(dir, d.name))],
+      );
+    expect(files(staged).sort()).toEqual(
+      [
+        'proxy/Dockerfile',
+        'proxy/healthcheck',
+        'proxy/nginx.conf.template',
+        'proxy/render-nginx-config',
+        'proxy/start-proxy',
+        'app/src/public/index.php',
+        'app/src/public/robots.txt',
+      ].sort(),
+    );
+  });
+
+  test('app.protocol http and app.port: the proxy proxies to 127.0.0.1:<port> over HTTP, and the app is told its port', () => {
+    const defs = containerDefinitions(synth({ app: { protocol: 'http', port: 8000 } }).template);
+    const proxy = envOf(defs.proxy);
+    expect(proxy.APP_HTTP_ADDRESS).toBe('127.0.0.1:8000');
+    expect(proxy.APP_FASTCGI_ADDRESS).toBeUndefined();
+    expect(envOf(defs.app)).toEqual({ APP_PORT: '8000' });
+  });
+
+  test('app.port with FastCGI: the proxy connects there and php-fpm listens there (APP_PORT)', () => {
+    const defs = containerDefinitions(synth({ app: { port: 9100 } }).template);
+    expect(envOf(defs.proxy).APP_FASTCGI_ADDRESS).toBe('127.0.0.1:9100');
+    expect(envOf(defs.app)).toEqual({ APP_PORT: '9100' });
+  });
+
+  test('app.entryPoints files reaches the proxy', () => {
+    const defs = containerDefinitions(synth({ app: { entryPoints: 'files' } }).template);
+    expect(envOf(defs.proxy).APP_ENTRY_POINTS).toBe('files');
+  });
+
+  test('app.writablePaths: one sized noexec,nosuid,nodev tmpfs each besides /tmp, open_basedir, the proxy refuses scripts under the public ones, the image creates the mount points', () => {
+    const s = synth({
+      app: {
+        writablePaths: [
+          { path: '/srv/app/public/uploads', sizeMiB: 8 },
+          { path: '/srv/app/storage', sizeMiB: 32 },
+          { path: '/var/lib/app', sizeMiB: 4 },
+        ],
+      },
+    });
+    const defs = containerDefinitions(s.template);
+    const opts = ['rw', 'noexec', 'nosuid', 'nodev'];
+    expect(defs.app.LinuxParameters.Tmpfs).toEqual([
+      { ContainerPath: '/tmp', Size: 16, MountOptions: opts },
+      { ContainerPath: '/srv/app/public/uploads', Size: 8, MountOptions: opts },
+      { ContainerPath: '/srv/app/storage', Size: 32, MountOptions: opts },
+      { ContainerPath: '/var/lib/app', Size: 4, MountOptions: opts },
+    ]);
+    expect(defs.app.ReadonlyRootFilesystem).toBe(true);
+    // Paths under /srv/app are inside open_basedir already.
+    expect(envOf(defs.app)).toEqual({ APP_OPEN_BASEDIR: '/srv/app:/tmp:/var/lib/app' });
+    expect(envOf(defs.proxy).WRITABLE_URL_PREFIXES).toBe('/uploads/');
+    expect(defs.proxy.LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 16, MountOptions: opts }]);
+    expect(appBuildArgs(s)).toEqual({ WRITABLE_PATHS: '/srv/app/public/uploads /srv/app/storage /var/lib/app' });
   });
 });

@@ -96,8 +96,11 @@ export function registerLocalCommand(program: Command): void {
       .command('up')
       .description('synthesize if needed, build the images and run the task; stays in the foreground (Ctrl-C stops it) unless --detach')
       .option('-p, --port <port>', 'host port on 127.0.0.1 for the proxy', port, 8080)
-      .option('-d, --detach', 'return once every container is healthy; a supervisor process keeps the task running', false),
-  ).action((opts: Common & { port: number; detach: boolean }) => run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach }))());
+      .option('-d, --detach', 'return once every container is healthy; a supervisor process keeps the task running', false)
+      .option('--assembly <dir>', 'run this cloud assembly (from `cdk synth -o <dir> -c configFile=...`) instead of synthesizing the project'),
+  ).action((opts: Common & { port: number; detach: boolean; assembly?: string }) =>
+    run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach, assemblyDir: opts.assembly ? path.resolve(opts.assembly) : undefined }))(),
+  );
 
   common(local.command('down').description('stop the task and remove its containers, secrets and cgroup (images are kept)')).action((opts: Common) =>
     run('down', () => down(base(opts)))(),

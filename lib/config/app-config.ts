@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { APP_ENTRY_POINTS, APP_PROTOCOLS, APP_SHAPE_DEFAULTS, declaredPathProblem, MAX_WRITABLE_PATHS } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
-import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
+import { HARDENED_TASK_DEFAULTS, PROXY_HEALTH_PORT, PROXY_PORT } from '../constructs/hardened-task-definition';
 import { MAX_AZS, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
 import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balancer';
 import { WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
@@ -69,21 +70,23 @@ const dbInstanceClass = () => {
 
 /** Most `app.persistentPaths` entries: each is an access point, a volume and a mount of the task. */
 const MAX_PERSISTENT_PATHS = 10;
-/**
- * An absolute path inside the app container: `/`-separated names of letters, digits, `.`, `_` and
- * `-`, no `.` or `..` component, no trailing `/`, not `/` itself and not under the system's own
- * directories (an EFS mount there would hide what the image put there).
- */
-const RESERVED_PATH_ROOTS = ['/proc', '/sys', '/dev', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/run', '/var/run'];
-const containerPath = () => {
-  const error = `an absolute path such as /srv/app/uploads: names of letters, digits, ".", "_" or "-", not under ${RESERVED_PATH_ROOTS.join(', ')}`;
-  return z
-    .string({ error })
-    .max(200, { error })
-    .regex(/^(\/[A-Za-z0-9._-]+)+$/, error)
-    .refine((p) => !p.split('/').some((part) => part === '.' || part === '..'), { error })
-    .refine((p) => !RESERVED_PATH_ROOTS.some((root) => p === root || p.startsWith(`${root}/`)), { error });
+/** A quoted list of choices for a message: `"a" or "b"`. */
+const choices = (values: readonly string[]) => values.map((v) => `"${v}"`).join(' or ');
+
+/** The app's port: unprivileged (the app runs without CAP_NET_BIND_SERVICE), and not one the proxy listens on. */
+const appPort = () => {
+  const error = `an integer from 1024 to 65535, other than the proxy's ports ${PROXY_PORT} and ${PROXY_HEALTH_PORT}`;
+  return int(1024, 65535)
+    .refine((p) => p !== PROXY_PORT && p !== PROXY_HEALTH_PORT, { error })
+    .meta({ description: error });
 };
+
+/** A path the app container may write, tmpfs or EFS (lib/constructs/app-shape.ts says what is allowed, and why). */
+const writablePath = () =>
+  z.string({ error: 'an absolute path' }).superRefine((value, ctx) => {
+    const problem = declaredPathProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** A group of settings (`network`, `hosts`, …): unknown keys are errors, and the group may be left out. */
 const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
@@ -112,7 +115,7 @@ export const appConfigSchema = z
        * (KMS-encrypted log groups kept a year, versioned and logged buckets, ALB deletion protection,
        * two instance types, ...) and checks them at synth; README "Compliance profiles".
        */
-      compliance: z.enum(COMPLIANCE_PROFILES, { error: COMPLIANCE_PROFILES.map((p) => `"${p}"`).join(' or ') }).default('default'),
+      compliance: z.enum(COMPLIANCE_PROFILES, { error: choices(COMPLIANCE_PROFILES) }).default('default'),
 
       network: section({
         /**
@@ -149,7 +152,7 @@ export const appConfigSchema = z
          * hardened by lib/host/instance-user-data.sh) or `bottlerocket` (the ECS variant of
          * Bottlerocket, configured by TOML settings: lib/host/bottlerocket-settings.ts).
          */
-        os: z.enum(HOST_OS, { error: HOST_OS.map((o) => `"${o}"`).join(' or ') }).default('al2023'),
+        os: z.enum(HOST_OS, { error: choices(HOST_OS) }).default('al2023'),
         /**
          * Bottlerocket only: run the control host container, which carries the SSM agent (Session
          * Manager access to the Bottlerocket API). Unset: BOTTLEROCKET_DEFAULTS.controlContainer (lib/host/bottlerocket.ts) with hosts.os "bottlerocket".
@@ -193,6 +196,49 @@ export const appConfigSchema = z
         connectionsPerClient: int(1, 10000).default(HARDENED_TASK_DEFAULTS.connectionsPerClient),
         /** Retry-After seconds sent with 429 responses. */
         retryAfterSeconds: int(1, 3600).default(HARDENED_TASK_DEFAULTS.retryAfterSeconds),
+      }),
+
+      /**
+       * The app behind the proxy: how the proxy talks to it, its entry points and where it may write.
+       * README "Bring your own app" and lib/constructs/app-shape.ts.
+       */
+      app: section({
+        /** `fastcgi` (php-fpm) or `http` (any HTTP server: the proxy forwards with X-Forwarded-For/-Proto set by itself). */
+        protocol: z.enum(APP_PROTOCOLS, { error: choices(APP_PROTOCOLS) }).default(APP_SHAPE_DEFAULTS.protocol),
+        /** Port the app listens on at 127.0.0.1 inside the task. */
+        port: appPort().default(APP_SHAPE_DEFAULTS.port),
+        /** `front-controller` (every non-static request runs public/index.php) or `files` (every .php file under public/ in the image is an entry point). */
+        entryPoints: z.enum(APP_ENTRY_POINTS, { error: choices(APP_ENTRY_POINTS) }).default(APP_SHAPE_DEFAULTS.entryPoints),
+        /**
+         * Paths the app may write besides /tmp: each a sized tmpfs, noexec, nosuid, nodev, counted in
+         * task.appMemoryMiB; PHP's open_basedir includes them. The root filesystem stays read-only.
+         * Unset: APP_SHAPE_DEFAULTS.writablePaths (none: only /tmp).
+         */
+        writablePaths: z
+          .array(
+            z
+              .object(
+                {
+                  path: writablePath(),
+                  sizeMiB: int(1, 30720),
+                },
+                { error: 'an object { "path": "/absolute/path", "sizeMiB": n }' },
+              )
+              .strict(),
+            { error: `a list of at most ${MAX_WRITABLE_PATHS} { "path", "sizeMiB" } objects` },
+          )
+          .max(MAX_WRITABLE_PATHS, { error: `a list of at most ${MAX_WRITABLE_PATHS} { "path", "sizeMiB" } objects` })
+          .optional(),
+        /**
+         * Paths kept across tasks and shared by them, on EFS: `{ "path": "/srv/app/uploads" }` entries,
+         * each mounted read-write at its path through an access point owned by the app (33:33). Unset: none.
+         */
+        persistentPaths: z
+          .array(z.object({ path: writablePath() }, { error: 'an object { "path": "/absolute/path" }' }).strict(), {
+            error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries`,
+          })
+          .max(MAX_PERSISTENT_PATHS, { error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries` })
+          .optional(),
       }),
 
       proxy: section({
@@ -265,20 +311,6 @@ export const appConfigSchema = z
       egress: section({
         /** HTTPS (443) to any internet address, through the NAT gateways: for apps that call APIs. */
         internetHttps: bool().default(false),
-      }),
-
-      /** The app container's shape. */
-      app: section({
-        /**
-         * Paths kept across tasks and shared by them, on EFS: `{ "path": "/srv/app/uploads" }` entries,
-         * each mounted read-write at its path through an access point owned by the app (33:33). Unset: none.
-         */
-        persistentPaths: z
-          .array(z.object({ path: containerPath() }, { error: 'an object { "path": "/absolute/path" }' }).strict(), {
-            error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries`,
-          })
-          .max(MAX_PERSISTENT_PATHS, { error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries` })
-          .optional(),
       }),
 
       /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
+import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
@@ -154,6 +155,34 @@ function sizingProblems(c: AppConfig, warn: (message: string) => void): string[]
   ];
 }
 
+/** The `app` section's rules across its settings and task.appMemoryMiB. */
+function appShapeProblems(c: AppConfig): string[] {
+  const problems: string[] = [];
+  const a = c.app;
+  if (a.protocol === 'http' && a.entryPoints !== 'front-controller') {
+    problems.push(
+      `app.entryPoints: received "${a.entryPoints}" with app.protocol "http"; expected "front-controller" (an HTTP app routes every non-static request itself; "files" means .php scripts run by php-fpm)`,
+    );
+  }
+  const writable = a.writablePaths ?? [];
+  const paths = writable.map((w) => w.path);
+  for (const [i, earlier] of nestedPaths(paths)) {
+    problems.push(
+      `app.writablePaths.${i}.path: received ${JSON.stringify(paths[i])}; expected a path that neither contains nor lies inside app.writablePaths.${earlier}.path (${JSON.stringify(paths[earlier])})`,
+    );
+  }
+  const total = writable.reduce((sum, w) => sum + w.sizeMiB, 0);
+  const budget = writableBudgetMiB(c.task.appMemoryMiB);
+  if (total > budget) {
+    problems.push(
+      `app.writablePaths: received sizes ${writable.map((w) => w.sizeMiB).join(' + ')} = ${total} MiB; expected at most ${Math.max(budget, 0)} MiB in all: ` +
+        `tmpfs pages count against the app container's memory limit, task.appMemoryMiB (${c.task.appMemoryMiB}), which also holds /tmp (${TMP_SIZE_MIB} MiB) ` +
+        `and ${APP_PROCESS_MEMORY_MIB} MiB for the app's processes; raise task.appMemoryMiB (and task.memoryMiB) or declare smaller sizes`,
+    );
+  }
+  return problems;
+}
+
 /** Cross-field rules the schema cannot express on its own. */
 function crossFieldProblems(c: AppConfig): string[] {
   const problems: string[] = [];
@@ -215,21 +244,22 @@ function databaseProblems(c: AppConfig): string[] {
   return [];
 }
 
-/** The tmpfs the app container already has: an EFS mount at or under it would replace or hide it. */
-const APP_TMPFS_PATH = '/tmp';
-
-/** Persistent paths are distinct, none inside another (one mount would hide the other's files), none at or under /tmp. */
+/**
+ * Persistent paths overlap neither each other nor a writable path: one mount would hide the other's
+ * files. Each path's own rules (absolute, apart from /tmp and the system) are the schema's, shared with
+ * app.writablePaths (lib/constructs/app-shape.ts, declaredPathProblem).
+ */
 function persistentPathProblems(c: AppConfig): string[] {
-  const paths = (c.app.persistentPaths ?? []).map((p) => p.path);
-  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`);
-  return paths.flatMap((p, i) => {
-    const setting = `app.persistentPaths.${i}.path`;
-    if (within(p, APP_TMPFS_PATH)) return [`${setting}: received "${p}"; expected a path outside ${APP_TMPFS_PATH} (the app's tmpfs)`];
-    const other = paths.findIndex((q, j) => j !== i && (within(p, q) || within(q, p)));
-    return other >= 0 && other < i
-      ? [`${setting}: received "${p}"; expected a path neither equal to nor inside nor above app.persistentPaths.${other}.path ("${paths[other]}")`]
-      : [];
-  });
+  const writable = (c.app.writablePaths ?? []).map((w) => w.path);
+  const persistent = (c.app.persistentPaths ?? []).map((p) => p.path);
+  const setting = (i: number) => (i < writable.length ? `app.writablePaths.${i}.path` : `app.persistentPaths.${i - writable.length}.path`);
+  const all = [...writable, ...persistent];
+  return nestedPaths(all)
+    .filter(([i]) => i >= writable.length)
+    .map(
+      ([i, earlier]) =>
+        `${setting(i)}: received ${JSON.stringify(all[i])}; expected a path that neither contains nor lies inside ${setting(earlier)} (${JSON.stringify(all[earlier])})`,
+    );
 }
 
 export interface ValidateConfigOptions {
@@ -250,7 +280,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
-  const problems = [...crossFieldProblems(config), ...controlTowerProblems(config)];
+  const problems = [...crossFieldProblems(config), ...appShapeProblems(config), ...controlTowerProblems(config)];
   if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,11 +1,22 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, IgnoreMode, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  APP_ROOT,
+  APP_SHAPE_DEFAULTS,
+  isWithin,
+  TMP_PATH,
+  TMP_SIZE_MIB,
+  writableUrlPrefixes,
+  type AppEntryPoints,
+  type AppProtocol,
+  type DeclaredWritablePath,
+} from './app-shape';
 import { HardenedContainer } from './hardened-container';
 
 /** The image build contexts (one directory per container). */
@@ -22,11 +33,10 @@ export const APP_GID = '33';
  * CAP_NET_BIND_SERVICE, which the task drops (https://man7.org/linux/man-pages/man7/capabilities.7.html).
  */
 export const PROXY_PORT = 8080;
-/**
- * Both containers write only to /tmp. tmpfs pages are charged to the container's memory cgroup
- * (https://docs.kernel.org/admin-guide/cgroup-v2.html#memory), so the size counts against the limit.
- */
-const TMPFS_SIZE_MIB = 16;
+/** nginx's loopback-only status server for the container health check (containers/proxy/nginx.conf.template). */
+export const PROXY_HEALTH_PORT = 8081;
+/** The app listens on loopback only: nothing outside the task's network namespace reaches it. */
+const APP_HOST = '127.0.0.1';
 
 /**
  * The task's defaults, in the props' units: the configuration schema (lib/config/app-config.ts)
@@ -124,6 +134,32 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly requestTimeout?: Duration;
   /**
+   * How the proxy forwards requests to the app.
+   *
+   * @default APP_SHAPE_DEFAULTS.protocol (fastcgi)
+   */
+  readonly appProtocol?: AppProtocol;
+  /**
+   * Port the app listens on at 127.0.0.1.
+   *
+   * @default APP_SHAPE_DEFAULTS.port
+   */
+  readonly appPort?: number;
+  /**
+   * Which requests run as PHP scripts (FastCGI only).
+   *
+   * @default APP_SHAPE_DEFAULTS.entryPoints (front-controller)
+   */
+  readonly appEntryPoints?: AppEntryPoints;
+  /**
+   * Paths the app container may write besides /tmp (sized noexec/nosuid/nodev tmpfs mounts). Checked
+   * by the configuration (lib/config/validate-config.ts): absolute, apart from system directories,
+   * not nested, within the app's memory limit.
+   *
+   * @default - none: only /tmp
+   */
+  readonly appWritablePaths?: DeclaredWritablePath[];
+  /**
    * How long the container logs are kept.
    *
    * @default HARDENED_TASK_DEFAULTS.logRetention
@@ -148,6 +184,12 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly appEnvironment?: Record<string, string>;
   /**
+   * The app's persistent paths (EFS, mounted by PersistentStorage): PHP's open_basedir includes them.
+   *
+   * @default none
+   */
+  readonly appPersistentPaths?: string[];
+  /**
    * Secrets of the app container, as ECS secrets (the database's user and password).
    *
    * @default - none
@@ -162,8 +204,46 @@ export interface HardenedTaskDefinitionProps {
 }
 
 /**
+ * The proxy image's build context, as Docker ignore patterns over the containers folder: its own
+ * files and the app's public folder, nothing else (so editing the app's PHP outside public/, or a
+ * README, does not change the proxy's asset hash). Dotfiles are never copied.
+ */
+const PROXY_BUILD_CONTEXT = [
+  '*',
+  ...['Dockerfile', 'nginx.conf.template', 'render-nginx-config', 'start-proxy', 'healthcheck'].map((f) => `!${PROXY_CONTAINER}/${f}`),
+  `!${APP_CONTAINER}/src/public`,
+  '**/.*',
+];
+
+/** `{ name: value }`, or nothing for an empty value. */
+const optional = (name: string, value: string): Record<string, string> => (value ? { [name]: value } : {});
+
+/**
+ * The app container's environment: only what differs from the default image's built-in values
+ * (containers/app: php-fpm on 127.0.0.1:9000, open_basedir /srv/app:/tmp), so the default task
+ * definition sets none. APP_PORT tells the app where to listen; APP_OPEN_BASEDIR is PHP's
+ * open_basedir with the declared writable paths (containers/app/php/hardening.ini).
+ */
+function appEnvironment(
+  protocol: AppProtocol,
+  port: number,
+  declared: DeclaredWritablePath[],
+  persistent: string[],
+  extra: Record<string, string> = {},
+): Record<string, string> | undefined {
+  const env: Record<string, string> = {};
+  if (protocol !== APP_SHAPE_DEFAULTS.protocol || port !== APP_SHAPE_DEFAULTS.port) env.APP_PORT = String(port);
+  // PHP's open_basedir follows every path the app may write: tmpfs (writablePaths) and EFS (persistentPaths).
+  const writable = [...declared.map((w) => w.path), ...persistent];
+  const outsideCode = writable.filter((p) => !isWithin(p, APP_ROOT));
+  if (writable.length > 0) env.APP_OPEN_BASEDIR = [APP_ROOT, TMP_PATH, ...outsideCode].join(':');
+  Object.assign(env, extra);
+  return Object.keys(env).length > 0 ? env : undefined;
+}
+
+/**
  * The task: php-fpm (`app`) behind nginx (`proxy`) in one awsvpc network namespace. Only the proxy
- * maps a port; php-fpm listens on 127.0.0.1:9000 inside the task. Task-level CPU and memory are hard
+ * maps a port; the app (php-fpm, or an HTTP server with app.protocol "http") listens on 127.0.0.1 inside the task. Task-level CPU and memory are hard
  * limits; a container's `cpu` is only a relative share
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#ContainerDefinition-cpu).
  */
@@ -204,27 +284,49 @@ export class HardenedTaskDefinition extends Construct {
     this.appLogGroup = logGroup('AppLogs');
     this.proxyLogGroup = logGroup('ProxyLogs');
 
+    const protocol = props.appProtocol ?? APP_SHAPE_DEFAULTS.protocol;
+    const appPort = props.appPort ?? APP_SHAPE_DEFAULTS.port;
+    const entryPoints = props.appEntryPoints ?? APP_SHAPE_DEFAULTS.entryPoints;
+    const declared = props.appWritablePaths ?? APP_SHAPE_DEFAULTS.writablePaths;
+    const appAddress = `${APP_HOST}:${appPort}`;
+
     this.app = new HardenedContainer(this, APP_CONTAINER, {
       taskDefinition: this.taskDefinition,
-      image: ecs.ContainerImage.fromAsset(path.join(containersDir, APP_CONTAINER), { platform }),
+      image: ecs.ContainerImage.fromAsset(path.join(containersDir, APP_CONTAINER), {
+        platform,
+        // A tmpfs takes its mount point's mode from the image, not its owner: the image creates each
+        // declared path with mode 1777 (containers/app/Dockerfile, WRITABLE_PATHS).
+        buildArgs: declared.length > 0 ? { WRITABLE_PATHS: declared.map((w) => w.path).join(' ') } : undefined,
+      }),
       user: `${APP_UID}:${APP_GID}`,
       memoryLimitMiB: props.appMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.appMemoryLimitMiB,
       cpu: props.appCpu ?? HARDENED_TASK_DEFAULTS.appCpu,
-      writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
-      // FastCGI request for php-fpm's ping page; never reachable through the proxy.
+      writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }, ...declared.map((w) => ({ containerPath: w.path, sizeMiB: w.sizeMiB }))],
+      // The image's health check: for php-fpm a FastCGI request for its ping page, never reachable
+      // through the proxy. An HTTP app's image provides its own (README "Fork guide").
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       logGroup: this.appLogGroup,
-      environment: props.appEnvironment,
+      environment: appEnvironment(protocol, appPort, declared, props.appPersistentPaths ?? [], props.appEnvironment),
       secrets: props.appSecrets,
+    });
+
+    // The proxy image carries a copy of the app's public folder (static files; .php files as empty
+    // placeholders nginx checks entry points against), so its build context is the containers folder:
+    // only the proxy's own files and the app's public folder are staged (containers/proxy/Dockerfile).
+    const proxyImage = ecs.ContainerImage.fromAsset(containersDir, {
+      file: `${PROXY_CONTAINER}/Dockerfile`,
+      exclude: PROXY_BUILD_CONTEXT,
+      ignoreMode: IgnoreMode.DOCKER,
+      platform,
     });
 
     this.proxy = new HardenedContainer(this, PROXY_CONTAINER, {
       taskDefinition: this.taskDefinition,
-      image: ecs.ContainerImage.fromAsset(path.join(containersDir, PROXY_CONTAINER), { platform }),
+      image: proxyImage,
       user: '101:101',
       memoryLimitMiB: props.proxyMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB,
       cpu: props.proxyCpu ?? HARDENED_TASK_DEFAULTS.proxyCpu,
-      writablePaths: [{ containerPath: '/tmp', sizeMiB: TMPFS_SIZE_MIB }],
+      writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }],
       // nginx's loopback-only status server (127.0.0.1:8081), not the public port.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       logGroup: this.proxyLogGroup,
@@ -238,7 +340,11 @@ export class HardenedTaskDefinition extends Construct {
         CLIENT_MAX_BODY_SIZE_KB: String((props.clientMaxBodySize ?? Size.kibibytes(HARDENED_TASK_DEFAULTS.clientMaxBodySizeKiB)).toKibibytes()),
         REQUEST_TIMEOUT_SECONDS: String((props.requestTimeout ?? Duration.seconds(HARDENED_TASK_DEFAULTS.requestTimeoutSeconds)).toSeconds()),
         TRUSTED_PROXY_CIDRS: props.trustedProxyCidrs.join(','),
-        APP_FASTCGI_ADDRESS: '127.0.0.1:9000',
+        ...(protocol === 'http' ? { APP_HTTP_ADDRESS: appAddress } : { APP_FASTCGI_ADDRESS: appAddress }),
+        // Unset means the proxy's own defaults (front-controller, no writable public folder), so the
+        // default task definition is the one it always was.
+        ...(entryPoints === 'files' ? { APP_ENTRY_POINTS: entryPoints } : {}),
+        ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes(declared).join(',')),
       },
     });
 

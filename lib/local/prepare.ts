@@ -41,6 +41,11 @@ export interface PrepareOptions {
   readonly labelKey?: string;
   /** Environment overrides besides the ALB stand-in (benchmark variants). */
   readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
+  /**
+   * A cloud assembly already synthesized (`cdk synth -o <dir>`, with its own settings) to run instead
+   * of the project's, which is then neither checked nor synthesized.
+   */
+  readonly assemblyDir?: string;
   /** Runs once the task definition is read, before any image is built: checks that should fail fast (`up`'s secrets). */
   readonly beforeImages?: (assembly: AssemblyTask) => void;
 }
@@ -63,10 +68,13 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   const labelKey = o.labelKey ?? TASK_LABEL_KEY;
   const engine = o.engine ?? (await selectEngine(facts, o.engineRequest ?? { env: process.env }, r, realConnectors(labelKey)));
 
-  const reason = staleReason(o.projectDir);
-  if (reason) await synthesize(o.projectDir, r, reason);
-  else r.info('cdk.out is current (no input changed since the last synth)');
-  const assembly = await r.step('read the task definition from cdk.out', async () => readAssemblyTask(assemblyDir(o.projectDir)));
+  if (!o.assemblyDir) {
+    const reason = staleReason(o.projectDir);
+    if (reason) await synthesize(o.projectDir, r, reason);
+    else r.info('cdk.out is current (no input changed since the last synth)');
+  }
+  const outdir = o.assemblyDir ?? assemblyDir(o.projectDir);
+  const assembly = await r.step(`read the task definition from ${path.relative(process.cwd(), outdir) || outdir}`, async () => readAssemblyTask(outdir));
   o.beforeImages?.(assembly);
 
   const images = await ensureImages(engine, facts, assembly, r);

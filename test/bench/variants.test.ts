@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { composeTransforms, podWithoutCpuCap, templateReturning200, withConmonInPod, withHealthInterval } from '../../bench/variants';
 
 const args = ['--name', 'x', '--health-cmd', 'CMD /h', '--health-interval', '30s', '--cgroupns', 'private', '--cgroups', 'no-conmon', 'img', 'cmd'];
@@ -40,11 +42,17 @@ test('podWithoutCpuCap removes --cpus and keeps --memory', () => {
   });
 });
 
-test('templateReturning200 replaces only the public location fastcgi_pass', () => {
-  const t = 'location = /healthz {\n fastcgi_pass ${APP_FASTCGI_ADDRESS};\n}\nlocation / {\n limit_req zone=x;\n fastcgi_pass ${APP_FASTCGI_ADDRESS};\n}';
+test('templateReturning200 replaces only the public location try_files', () => {
+  const t = 'location = /healthz {\n ${APP_PASS}\n}\nlocation / {\n limit_req zone=x;\n try_files ${TRY_FILES} @app;\n}\nlocation @app {\n ${APP_PASS}\n}';
   const out = templateReturning200(t);
-  expect(out).toContain('location = /healthz {\n fastcgi_pass ${APP_FASTCGI_ADDRESS};');
+  expect(out).toContain('location = /healthz {\n ${APP_PASS}');
+  expect(out).toContain('location @app {\n ${APP_PASS}');
   expect(out).toContain('limit_req zone=x;\n default_type text/plain;');
   expect(out).toContain('return 200 "ok\\n";');
   expect(() => templateReturning200('location / { return 404; }')).toThrow('update templateReturning200');
+});
+
+test('templateReturning200 finds its line in the real proxy template', () => {
+  const template = readFileSync(path.join(__dirname, '..', '..', 'containers', 'proxy', 'nginx.conf.template'), 'utf8');
+  expect(templateReturning200(template)).toContain('return 200 "ok\\n";');
 });

@@ -89,17 +89,16 @@ test('mount targets in the private subnets admit only the task security group, o
 });
 
 describe('app.persistentPaths is refused, naming the entry, the value and what is allowed', () => {
+  // The same rules as app.writablePaths (lib/constructs/app-shape.ts, declaredPathProblem).
   test.each([
-    ['relative', 'srv/data', 'an absolute path'],
-    ['a parent component', '/srv/../etc', 'an absolute path'],
-    [
-      'a system directory',
-      '/etc/app',
-      'an absolute path such as /srv/app/uploads: names of letters, digits, ".", "_" or "-", not under /proc, /sys, /dev, /etc',
-    ],
-    ['the root', '/', 'an absolute path'],
-    ['a trailing slash', '/srv/data/', 'an absolute path'],
-    ['a space', '/srv/my data', 'an absolute path'],
+    ['relative', 'srv/data', 'an absolute path (starting with /)'],
+    ['a parent component', '/srv/../etc', 'a normalized path, without "//", "." or ".." segments'],
+    ['a system directory', '/etc/app', 'a path apart from the system directory /etc'],
+    ['the root', '/', 'a directory below /, not the root itself'],
+    ['a trailing slash', '/srv/data/', 'a normalized path'],
+    ['a space', '/srv/my data', "a path of letters, digits and '._/-'"],
+    ['under /tmp', '/tmp/uploads', 'a path apart from /tmp'],
+    ["over the app's public folder", '/srv/app', 'a path that does not cover the public folder /srv/app/public'],
   ])('%s (%s)', (_what, path, expected) => {
     const problems = problemsOf(() => validateConfig({ app: { persistentPaths: [{ path }] } }));
     expect(problems).toEqual([expect.stringContaining(`app.persistentPaths.0.path: received ${JSON.stringify(path)}; expected ${expected}`)]);
@@ -107,13 +106,23 @@ describe('app.persistentPaths is refused, naming the entry, the value and what i
 
   test.each([
     [
-      ['/srv/data', '/srv/data'],
-      'app.persistentPaths.1.path: received "/srv/data"; expected a path neither equal to nor inside nor above app.persistentPaths.0.path',
+      { persistentPaths: ['/srv/data', '/srv/data'] },
+      'app.persistentPaths.1.path: received "/srv/data"; expected a path that neither contains nor lies inside app.persistentPaths.0.path',
     ],
-    [['/srv/data', '/srv/data/cache'], 'app.persistentPaths.1.path: received "/srv/data/cache"; expected a path neither equal to nor inside nor above'],
-    [['/tmp/uploads'], 'app.persistentPaths.0.path: received "/tmp/uploads"; expected a path outside /tmp'],
-  ])('%j', (list, expected) => {
-    expect(problemsOf(() => validateConfig({ app: { persistentPaths: list.map((path) => ({ path })) } }))).toEqual([expect.stringContaining(expected)]);
+    [
+      { persistentPaths: ['/srv/data', '/srv/data/cache'] },
+      'app.persistentPaths.1.path: received "/srv/data/cache"; expected a path that neither contains nor lies inside app.persistentPaths.0.path',
+    ],
+    [
+      { writablePaths: ['/srv/app/cache'], persistentPaths: ['/srv/app/cache/files'] },
+      'app.persistentPaths.0.path: received "/srv/app/cache/files"; expected a path that neither contains nor lies inside app.writablePaths.0.path ("/srv/app/cache")',
+    ],
+  ])('%j', (lists: { writablePaths?: string[]; persistentPaths: string[] }, expected) => {
+    const app = {
+      persistentPaths: lists.persistentPaths.map((path) => ({ path })),
+      ...(lists.writablePaths ? { writablePaths: lists.writablePaths.map((path) => ({ path, sizeMiB: 8 })) } : {}),
+    };
+    expect(problemsOf(() => validateConfig({ app }))).toEqual([expect.stringContaining(expected)]);
   });
 
   test('more than 10, or an unknown key in an entry', () => {

@@ -90,6 +90,40 @@ describe('nginx config, rendered and checked by the proxy image', () => {
   });
 
   test.each([
+    [
+      'entry points "files" with writable public folders',
+      { APP_ENTRY_POINTS: 'files', WRITABLE_URL_PREFIXES: '/uploads/,/media/cache/' },
+      ['index index.php index.html;', 'location ^~ /media/cache/ {', 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;'],
+    ],
+    [
+      'an HTTP app',
+      { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' },
+      ['proxy_pass http://127.0.0.1:8000;', 'proxy_set_header X-Forwarded-For $remote_addr;'],
+    ],
+  ])('%s: renders and passes nginx -t', async (_name, change, expected) => {
+    const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const r = await renderAndTest(env);
+    expect([r.code, r.output]).toEqual([0, expect.stringContaining('--- nginx -t passed')]);
+    for (const line of expected) expect(r.output).toContain(line);
+  });
+
+  test.each([
+    ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'all' }],
+    ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'files', APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
+    ['APP_HTTP_ADDRESS', { APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
+    ['APP_HTTP_ADDRESS', { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: 'unix:/tmp/app.sock' }],
+    ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/up;evil/' }],
+    ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/uploads' }],
+    ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/a/../b/' }],
+  ])('an invalid app setting %s (%j) stops start-up with a message naming it', async (name, change) => {
+    const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const r = await renderAndTest(env);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain(name);
+    expect(r.output).not.toContain('--- nginx -t passed');
+  });
+
+  test.each([
     ['RATE_LIMIT_PER_SECOND', '0'],
     ['RATE_LIMIT_PER_SECOND', 'ten'],
     ['RATE_LIMIT_BURST', '-1'],

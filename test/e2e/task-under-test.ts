@@ -4,6 +4,10 @@
  * `up` reported for each field, so a limit is checked where the engine honours it and otherwise the
  * test checks that `up` said it is not.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { readAssemblyTask, type AssemblyTask } from '../../lib/local/assembly-task';
 import { StateDir } from '../../lib/local/state';
 import { assemblyDir } from '../../lib/local/synth';
@@ -32,13 +36,18 @@ export interface TaskUnderTest {
   honoured(path: string): boolean;
 }
 
-export async function startTask(name: string): Promise<TaskUnderTest> {
+/**
+ * Start a task with `secure-ecs local up --detach`: the project's own synthesized task, or with
+ * `assembly` one synthesized from other settings ({@link synthWith}).
+ */
+export async function startTask(name: string, options: { assembly?: string } = {}): Promise<TaskUnderTest> {
   await buildCli();
   const port = await freePort();
-  const up = await cli(['local', 'up', '--detach', '--port', String(port), '--name', name], 20 * 60_000);
+  const from = options.assembly ? ['--assembly', options.assembly] : [];
+  const up = await cli(['local', 'up', '--detach', '--port', String(port), '--name', name, ...from], 20 * 60_000);
   process.stderr.write(`\nsecure-ecs local up --detach: exit ${up.code} after ${(up.ms / 1000).toFixed(1)} s\n${up.code === 0 ? '' : up.output}`);
   if (up.code !== 0) throw new Error(`local up failed:\n${up.output}`);
-  const assembly = readAssemblyTask(assemblyDir(ROOT));
+  const assembly = readAssemblyTask(options.assembly ?? assemblyDir(ROOT));
   const task = assembly.properties as Record<string, any>;
   const defs: Record<string, any> = Object.fromEntries(task.ContainerDefinitions.map((d: any) => [d.Name, d]));
   const proxyName = Object.values(defs).find((d) => d.PortMappings?.length).Name as string;
@@ -68,4 +77,25 @@ export async function startTask(name: string): Promise<TaskUnderTest> {
 export async function stopTask(name: string): Promise<void> {
   const down = await cli(['local', 'down', '--name', name], 5 * 60_000);
   if (down.code !== 0) process.stderr.write(`local down failed:\n${down.output}`);
+}
+
+/**
+ * Synthesize the app with other settings (`cdk synth -c configFile=<file>`, as a user would) into a
+ * scratch assembly directory, optionally from other image build contexts (`-c containersDir=`).
+ * Returns the directory, for {@link startTask}'s `assembly`.
+ */
+export async function synthWith(settings: object, options: { containersDir?: string } = {}): Promise<string> {
+  const work = mkdtempSync(path.join(tmpdir(), 'secure-ecs-e2e-synth-'));
+  const configFile = path.join(work, 'settings.json');
+  writeFileSync(configFile, JSON.stringify(settings));
+  const outdir = path.join(work, 'cdk.out');
+  const context = ['-c', `configFile=${configFile}`, ...(options.containersDir ? ['-c', `containersDir=${options.containersDir}`] : [])];
+  const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '-o', outdir, ...context], {
+    cwd: ROOT,
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
+  if (r.status !== 0) throw new Error(`cdk synth ${context.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  return outdir;
 }

@@ -168,3 +168,38 @@ describe('secretsOfTaskDefinition', () => {
     expect(secretsOfTaskDefinition(props, ctx.taskName)).toEqual(translated);
   });
 });
+
+describe('the app section translates (issue 20)', () => {
+  // GIVEN a template with declared writable paths, another port and entry points
+  const defs = containerDefinitions(
+    synth({
+      app: {
+        port: 9100,
+        entryPoints: 'files',
+        writablePaths: [
+          { path: '/srv/app/public/uploads', sizeMiB: 8 },
+          { path: '/var/lib/app', sizeMiB: 4 },
+        ],
+      },
+    }).template,
+  );
+
+  test('every tmpfs of the app container becomes a sized noexec,nosuid,nodev --tmpfs', () => {
+    const app = translateContainer(defs.app, ctx);
+    expect(app.spec.tmpfs).toEqual({
+      '/tmp': ['rw', 'noexec', 'nosuid', 'nodev', 'size=16m'],
+      '/srv/app/public/uploads': ['rw', 'noexec', 'nosuid', 'nodev', 'size=8m'],
+      '/var/lib/app': ['rw', 'noexec', 'nosuid', 'nodev', 'size=4m'],
+    });
+    expect(app.spec.readOnlyRootfs).toBe(true);
+  });
+
+  test("the app's and the proxy's new variables are passed as the template sets them", () => {
+    expect(translateContainer(defs.app, ctx).spec.env).toMatchObject({ APP_PORT: '9100', APP_OPEN_BASEDIR: '/srv/app:/tmp:/var/lib/app' });
+    expect(translateContainer(defs.proxy, ctx).spec.env).toMatchObject({
+      APP_FASTCGI_ADDRESS: '127.0.0.1:9100',
+      APP_ENTRY_POINTS: 'files',
+      WRITABLE_URL_PREFIXES: '/uploads/',
+    });
+  });
+});

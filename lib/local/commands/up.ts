@@ -32,6 +32,8 @@ import { removeTask, type CommonOptions } from './context';
 export interface UpOptions extends CommonOptions {
   readonly port: number;
   readonly detach: boolean;
+  /** Run this cloud assembly (`cdk synth -o <dir>`) instead of synthesizing the project. */
+  readonly assemblyDir?: string;
 }
 
 export async function up(o: UpOptions): Promise<number> {
@@ -51,6 +53,7 @@ export async function up(o: UpOptions): Promise<number> {
   const prepared = await prepare({
     taskName: o.taskName,
     projectDir: o.projectDir,
+    assemblyDir: o.assemblyDir,
     hostPort: o.port,
     reporter: r,
     engine,
