@@ -18,7 +18,9 @@ import {
   type ContainerStatus,
   type EngineCapabilities,
   type EngineInfo,
+  type FilesystemChange,
   type Following,
+  type ImageConfig,
   type LogOptions,
   type RunOnceRequest,
 } from '../container-engine';
@@ -76,7 +78,7 @@ export class DockerEngine implements ContainerEngine {
     return importImage(this.docker, tarFile, ref);
   }
 
-  imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+  imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.docker, ref);
   }
 
@@ -189,6 +191,18 @@ export class DockerEngine implements ContainerEngine {
 
   async runHealthCheck(): Promise<void> {
     // Docker's daemon runs the checks on the definition's schedule.
+  }
+
+  async diff(name: string): Promise<FilesystemChange[]> {
+    // GET /containers/{id}/changes: Kind 0 modified, 1 added, 2 deleted (the API reference, ContainerChanges).
+    const KINDS = ['changed', 'added', 'deleted'] as const;
+    let changes: { Path: string; Kind: number }[] | null;
+    try {
+      changes = await this.docker.getContainer(name).changes();
+    } catch (e) {
+      throw new LocalStepError(`diff ${name}`, `docker diff failed: ${apiMessage(e)}`);
+    }
+    return (changes ?? []).filter((c) => KINDS[c.Kind] !== undefined).map((c) => ({ path: c.Path, kind: KINDS[c.Kind] }));
   }
 
   async listContainers(labelKey: string, labelValue: string): Promise<string[]> {

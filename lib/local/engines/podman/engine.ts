@@ -17,7 +17,9 @@ import type {
   ContainerStatus,
   EngineCapabilities,
   EngineInfo,
+  FilesystemChange,
   Following,
+  ImageConfig,
   LogOptions,
   RunOnceRequest,
 } from '../container-engine';
@@ -99,7 +101,7 @@ export class PodmanEngine implements ContainerEngine {
     return importImage(this.podman, tarFile, ref);
   }
 
-  imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+  imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.podman, ref);
   }
 
@@ -224,6 +226,14 @@ export class PodmanEngine implements ContainerEngine {
   async runHealthCheck(name: string, timeoutMs: number): Promise<void> {
     // podman applies the definition's timeout, retries and start period and records the result.
     await this.podman.run(['healthcheck', 'run', name], { timeoutMs });
+  }
+
+  async diff(name: string): Promise<FilesystemChange[]> {
+    // podman 4.3's JSON form: {"changed": [...], "added": [...], "deleted": [...]} (podman-diff(1)).
+    const doc = JSON.parse(await this.podman.ok(`diff ${name}`, ['diff', '--format', 'json', name]) || '{}');
+    return (['changed', 'added', 'deleted'] as const).flatMap((kind) =>
+      (Array.isArray(doc[kind]) ? (doc[kind] as unknown[]) : []).filter((p): p is string => typeof p === 'string').map((path) => ({ path, kind })),
+    );
   }
 
   async listContainers(labelKey: string, labelValue: string): Promise<string[]> {
