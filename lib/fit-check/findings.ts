@@ -72,6 +72,15 @@ export interface FitReport {
   readonly findings: Finding[];
 }
 
+/**
+ * A tmpfs mounted where the image has a directory belongs to root and takes that directory's mode
+ * (runc chmods the mount to the mount point's mode: libcontainer/rootfs_linux.go, mountToRootfs,
+ * case "tmpfs"; measured with runc 1.1.5: drwxr-xr-x root, not the image's owner), so a non-root
+ * program cannot write one whose directory is 0755, whoever owns it in the image.
+ */
+const TMPFS_OWNER_NOTE =
+  'For a non-root user, each of these that exists in the image must be mode 1777 there (RUN chmod 1777 DIR in the Dockerfile), or be left out of the image: the tmpfs mounted on it belongs to root and keeps the directory\'s mode, not its owner';
+
 const ROOT_USER = /^(|0|root)(:.*)?$/;
 const NUMERIC_USER = /^\d+(:\d+)?$/;
 
@@ -186,7 +195,9 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
         ...d.examples.map((e) => `  ${e}`),
         ...(d.count > d.examples.length ? [`  (${d.count} paths in all)`] : []),
       ]),
-      fix: `declare these directories in app.writablePaths (the snippet below: tmpfs of ${SUGGESTED_TMPFS_MIB} MiB each, counted in the memory limit; size them to what the program keeps there). Data that must outlive the task belongs on a persistent path, not a tmpfs`,
+      fix: `declare these directories in app.writablePaths (the snippet below: tmpfs of ${SUGGESTED_TMPFS_MIB} MiB each, counted in the memory limit; size them to what the program keeps there). Data that must outlive the task belongs on a persistent path, not a tmpfs${
+        writes.declare.some((d) => d.inImage) && !ROOT_USER.test(o.user) ? `. ${TMPFS_OWNER_NOTE}` : ''
+      }`,
     });
   if (writes.intoSharedDirectories.length)
     findings.push({
@@ -213,7 +224,7 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
           ...(o.readOnly.exit ? [`exited with code ${o.readOnly.exit.code}`] : []),
           ...o.readOnly.logLines.slice(-5).map((l) => `log: ${l}`),
         ],
-        fix: 'it needs more than the declared paths (a write the first run did not show, or an image file a tmpfs now hides): see its log and declare what it names',
+        fix: `see its log: it needs more than the declared paths (a write the first run did not show, or an image file a tmpfs now hides), or cannot write them (Permission denied: ${TMPFS_OWNER_NOTE})`,
       });
   }
 
