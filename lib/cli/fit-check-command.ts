@@ -40,7 +40,9 @@ function seconds(value: string): number {
 /** An origin-form request target: a slash, then visible ASCII (RFC 9112 section 3.2.1); no blanks or control characters. */
 function urlPath(value: string, previous: string[]): string[] {
   if (!/^\/[\x21-\x7e]{0,2047}$/.test(value))
-    throw new UsageError(`--path must be a URL path such as /index.html (a slash, then up to 2047 visible ASCII characters); received ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--path must be a URL path such as /index.html (a slash, then up to 2047 visible ASCII characters); received ${JSON.stringify(value)}`,
+    );
   return [...previous, value];
 }
 
@@ -89,7 +91,8 @@ export function registerFitCheckCommand(program: Command): void {
         'It needs `sleep` in the image on Docker (the pause container that owns the network namespace runs it, as for secure-ecs local).',
     )
     .action(async (image: string, opts: FitCheckCommandOptions) => {
-      if (!IMAGE_REF.test(image)) throw new UsageError(`the image must be a reference such as localhost/app:1 (no blanks or control characters); received ${JSON.stringify(image)}`);
+      if (!IMAGE_REF.test(image))
+        throw new UsageError(`the image must be a reference such as localhost/app:1 (no blanks or control characters); received ${JSON.stringify(image)}`);
       let limits;
       try {
         limits = limitsOf(opts);

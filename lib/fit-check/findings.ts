@@ -79,7 +79,7 @@ export interface FitReport {
  * program cannot write one whose directory is 0755, whoever owns it in the image.
  */
 const TMPFS_OWNER_NOTE =
-  'For a non-root user, each of these that exists in the image must be mode 1777 there (RUN chmod 1777 DIR in the Dockerfile), or be left out of the image: the tmpfs mounted on it belongs to root and keeps the directory\'s mode, not its owner';
+  "For a non-root user, each of these that exists in the image must be mode 1777 there (RUN chmod 1777 DIR in the Dockerfile), or be left out of the image: the tmpfs mounted on it belongs to root and keeps the directory's mode, not its owner";
 
 const ROOT_USER = /^(|0|root)(:.*)?$/;
 const NUMERIC_USER = /^\d+(:\d+)?$/;
@@ -220,7 +220,9 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
         id: 'read-only-confirmation-failed',
         title: 'with a read-only root and only the paths below writable, it did not answer as before',
         evidence: [
-          ...o.readOnly.probes.map((p, i) => `GET ${p.path}: ${p.error ?? p.status} (writable root: ${o.writable.probes[i]?.error ?? o.writable.probes[i]?.status})`),
+          ...o.readOnly.probes.map(
+            (p, i) => `GET ${p.path}: ${p.error ?? p.status} (writable root: ${o.writable.probes[i]?.error ?? o.writable.probes[i]?.status})`,
+          ),
           ...(o.readOnly.exit ? [`exited with code ${o.readOnly.exit.code}`] : []),
           ...o.readOnly.logLines.slice(-5).map((l) => `log: ${l}`),
         ],

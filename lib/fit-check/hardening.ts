@@ -12,7 +12,7 @@ import { CONTAINER_ULIMITS } from '../constructs/hardened-container';
 import type { ContainerSpec, TaskSpec } from '../local/spec';
 
 /** The task's /tmp (lib/constructs/hardened-task-definition.ts), and the options of every declared path. */
-export const TMPFS_OPTIONS = ['rw', 'noexec', 'nosuid', 'nodev'] as const;
+const TMPFS_OPTIONS = ['rw', 'noexec', 'nosuid', 'nodev'] as const;
 export const TASK_TMP = '/tmp';
 /** Its size, as TMPFS_SIZE_MIB there; the size suggested for each declared path too. */
 export const TASK_TMP_MIB = 16;

@@ -28,7 +28,10 @@ const CLASSIFY: readonly { kind: RefusalKind; test: (line: string) => boolean }[
   { kind: 'read-only-root', test: (l) => READ_ONLY.test(l) },
   { kind: 'no-new-privileges', test: (l) => /no.new.privileges|no_new_privs/i.test(l) },
   { kind: 'bind-port', test: (l) => (DENIED.test(l) || ACCESS_DENIED.test(l)) && /\b(bind|listen)\b|make_sock|could not bind/i.test(l) },
-  { kind: 'switch-user', test: (l) => DENIED.test(l) && /\bset(e|re|res)?[ug]id\b|\bsetgroups\b|\binitgroups\b|unable to set (user|group)|\bsu\b|\bsudo\b/i.test(l) },
+  {
+    kind: 'switch-user',
+    test: (l) => DENIED.test(l) && /\bset(e|re|res)?[ug]id\b|\bsetgroups\b|\binitgroups\b|unable to set (user|group)|\bsu\b|\bsudo\b/i.test(l),
+  },
   { kind: 'change-owner', test: (l) => DENIED.test(l) && /\b[fl]?chown(at)?\b|changing ownership/i.test(l) },
   { kind: 'raise-limit', test: (l) => DENIED.test(l) && /\bulimit\b|\bsetrlimit\b|\brlimit\b/i.test(l) },
   { kind: 'other-capability', test: (l) => DENIED.test(l) },

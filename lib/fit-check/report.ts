@@ -7,7 +7,8 @@ import { escapeControl } from '../audit/untrusted-text';
 import type { FitReport } from './findings';
 import type { ProbeResult } from './http-probe';
 
-const probeText = (p: ProbeResult) => `GET ${escapeControl(p.path)} -> ${p.status !== undefined ? `${p.status} (${p.bytes} bytes, ${p.ms} ms)` : escapeControl(p.error ?? 'no answer')}`;
+const probeText = (p: ProbeResult) =>
+  `GET ${escapeControl(p.path)} -> ${p.status !== undefined ? `${p.status} (${p.bytes} bytes, ${p.ms} ms)` : escapeControl(p.error ?? 'no answer')}`;
 
 /** The report with every string from the image escaped. */
 function escaped(r: FitReport): FitReport {
@@ -17,7 +18,9 @@ function escaped(r: FitReport): FitReport {
     user: e(r.user),
     probes: r.probes.map((p) => ({ ...p, path: e(p.path), error: p.error && e(p.error) })),
     writablePaths: r.writablePaths.map((d) => ({ ...d, path: e(d.path), examples: d.examples.map(e) })),
-    settingsSnippet: r.settingsSnippet && { app: { writablePaths: r.settingsSnippet.app.writablePaths.map((w) => ({ ...w, containerPath: e(w.containerPath) })) } },
+    settingsSnippet: r.settingsSnippet && {
+      app: { writablePaths: r.settingsSnippet.app.writablePaths.map((w) => ({ ...w, containerPath: e(w.containerPath) })) },
+    },
     confirmation: r.confirmation && {
       ...r.confirmation,
       declared: r.confirmation.declared.map(e),

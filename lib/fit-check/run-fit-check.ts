@@ -91,7 +91,9 @@ async function runPass(
     (removal ??= engine
       .removeTask(taskName)
       .then(() => undefined)
-      .catch((e) => o.reporter.warn(`could not remove ${taskName}: ${(e as Error).message}; remove the containers labelled ${FIT_CHECK_LABEL_KEY}=${taskName}`)));
+      .catch((e) =>
+        o.reporter.warn(`could not remove ${taskName}: ${(e as Error).message}; remove the containers labelled ${FIT_CHECK_LABEL_KEY}=${taskName}`),
+      ));
   o.onCleanup(remove);
   try {
     const title = pass.readOnlyRoot ? 'second run: read-only root, the declared paths writable' : 'first run: the hardening, with a writable overlay';

@@ -26,7 +26,26 @@ const MOUNTED_BY_ENGINE = ['/dev', '/proc', '/sys'];
  * there (or they are the parent of everything). A program that writes directly into one needs its
  * own directory instead.
  */
-const SHARED_DIRECTORIES = new Set(['/', '/bin', '/boot', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/root', '/sbin', '/srv', '/usr', '/usr/local', '/usr/lib', '/usr/share', '/var', '/var/lib']);
+const SHARED_DIRECTORIES = new Set([
+  '/',
+  '/bin',
+  '/boot',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/opt',
+  '/root',
+  '/sbin',
+  '/srv',
+  '/usr',
+  '/usr/local',
+  '/usr/lib',
+  '/usr/share',
+  '/var',
+  '/var/lib',
+]);
 
 /** Most written paths kept per directory (the count says how many there were). */
 const MAX_EXAMPLES = 10;

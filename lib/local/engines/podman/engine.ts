@@ -230,7 +230,7 @@ export class PodmanEngine implements ContainerEngine {
 
   async diff(name: string): Promise<FilesystemChange[]> {
     // podman 4.3's JSON form: {"changed": [...], "added": [...], "deleted": [...]} (podman-diff(1)).
-    const doc = JSON.parse(await this.podman.ok(`diff ${name}`, ['diff', '--format', 'json', name]) || '{}');
+    const doc = JSON.parse((await this.podman.ok(`diff ${name}`, ['diff', '--format', 'json', name])) || '{}');
     return (['changed', 'added', 'deleted'] as const).flatMap((kind) =>
       (Array.isArray(doc[kind]) ? (doc[kind] as unknown[]) : []).filter((p): p is string => typeof p === 'string').map((path) => ({ path, kind })),
     );
