@@ -87,9 +87,13 @@ async function runPass(
     limits: o.limits,
   });
   let removal: Promise<void> | undefined;
+  // A Ctrl-C while the engine creates the containers must not remove them before they exist: the
+  // removal waits for the creation it interrupts (measured: a removal racing it left the pause container).
+  let creation: Promise<unknown> = Promise.resolve();
   const remove = () =>
-    (removal ??= engine
-      .removeTask(taskName)
+    (removal ??= creation
+      .catch(() => undefined)
+      .then(() => engine.removeTask(taskName))
       .then(() => undefined)
       .catch((e) =>
         o.reporter.warn(`could not remove ${taskName}: ${(e as Error).message}; remove the containers labelled ${FIT_CHECK_LABEL_KEY}=${taskName}`),
@@ -99,8 +103,8 @@ async function runPass(
     const title = pass.readOnlyRoot ? 'second run: read-only root, the declared paths writable' : 'first run: the hardening, with a writable overlay';
     return await o.reporter.step(title, async (s) => {
       s.update('creating');
-      await engine.createTask(task, [spec], new Map(), (l) => s.update(l));
-      await engine.startContainer(container);
+      creation = engine.createTask(task, [spec], new Map(), (l) => s.update(l)).then(() => engine.startContainer(container));
+      await creation;
       s.update(`waiting for an answer on port ${port}`);
       const ready = await waitForAnswer(engine, container, hostPort, o.paths[0], o.timeoutS, (t) => s.update(t));
       const probes: ProbeResult[] = [];
