@@ -3,7 +3,7 @@
  * problem, shows the evidence and says the fix. Pure; unit-tested in test/fit-check/findings.test.ts.
  */
 import type { FilesystemChange } from '../local/engines/container-engine';
-import { TASK_TMP_MIB } from './hardening';
+import { TASK_TMP, TASK_TMP_MIB } from './hardening';
 import type { ProbeResult } from './http-probe';
 import { refusedOperations, type Refusal, type RefusalKind } from './refused-operations';
 import { writablePathsFromDiff, type WritableDirectory } from './writable-paths';
@@ -32,7 +32,7 @@ export interface Observation {
   readonly mounted: string[];
   /** First pass: the hardening, with a writable overlay instead of the read-only root. */
   readonly writable: PassObservation & { readonly changes: FilesystemChange[] };
-  /** Second pass, when the first one wrote paths and answered: read-only root plus the paths to declare. */
+  /** Second pass, when the first one answered: read-only root plus the paths to declare. */
   readonly readOnly?: PassObservation & { readonly declared: string[] };
 }
 
@@ -114,6 +114,9 @@ const REFUSAL_FIX: Record<RefusalKind, { title: string; fix: string }> = {
     fix: 'do the privileged step at build time or drop it from the start-up; the task adds no capabilities',
   },
 };
+
+/** The writable paths of the second run, for sentences. */
+export const writableText = (declared: readonly string[]) => [TASK_TMP, ...declared].join(', ');
 
 /** The answers of two passes are the same when every path got the same status, and the first one got any. */
 function sameAnswers(a: readonly ProbeResult[], b: readonly ProbeResult[]): boolean {
@@ -218,7 +221,7 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
     if (!same)
       findings.push({
         id: 'read-only-confirmation-failed',
-        title: 'with a read-only root and only the paths below writable, it did not answer as before',
+        title: `with a read-only root and only ${writableText(o.readOnly.declared)} writable, it did not answer as before`,
         evidence: [
           ...o.readOnly.probes.map(
             (p, i) => `GET ${p.path}: ${p.error ?? p.status} (writable root: ${o.writable.probes[i]?.error ?? o.writable.probes[i]?.status})`,

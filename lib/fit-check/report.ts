@@ -4,7 +4,7 @@
  * escapes, so a hostile image cannot restyle the terminal or forge report lines.
  */
 import { escapeControl } from '../audit/untrusted-text';
-import type { FitReport } from './findings';
+import { writableText, type FitReport } from './findings';
 import type { ProbeResult } from './http-probe';
 
 const probeText = (p: ProbeResult) =>
@@ -42,7 +42,9 @@ export function renderText(report: FitReport): string {
   for (const p of r.probes) out.push(`  ${probeText(p)}`);
   out.push('');
   if (r.fits) {
-    out.push('FITS: it ran under the hardening (no capabilities, no-new-privileges, non-root, the limits) and wrote nothing outside /tmp.');
+    out.push(
+      'FITS: it ran under the hardening (no capabilities, no-new-privileges, non-root, the limits), wrote nothing outside /tmp, and answered the same with the read-only root.',
+    );
   } else {
     out.push(`NEEDS CHANGES: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`);
     r.findings.forEach((f, i) => {
@@ -58,9 +60,9 @@ export function renderText(report: FitReport): string {
   if (r.confirmation) {
     out.push('');
     if (r.confirmation.sameAnswers) {
-      out.push(`Confirmed: with a read-only root and only ${r.confirmation.declared.join(', ')} writable, it answered as before:`);
+      out.push(`Confirmed: with a read-only root and only ${writableText(r.confirmation.declared)} writable, it answered as before:`);
     } else {
-      out.push(`Not confirmed: with a read-only root and only ${r.confirmation.declared.join(', ')} writable, it answered:`);
+      out.push(`Not confirmed: with a read-only root and only ${writableText(r.confirmation.declared)} writable, it answered:`);
     }
     for (const p of r.confirmation.probes) out.push(`  ${probeText(p)}`);
   }

@@ -2,8 +2,8 @@
  * `secure-ecs fit-check`: run a team's image under the task's hardening on the local engine,
  * exercise it over HTTP, and report what it needs (findings.ts). The first pass gives it a writable
  * overlay instead of the read-only root, so the engine's diff shows every path it writes; when it
- * wrote any and answered, a second pass runs it with the real read-only root and only those paths
- * writable, to confirm the declaration is enough. Every container is removed afterwards: on
+ * answered, a second pass runs it with the real read-only root and only the paths to declare
+ * writable, to confirm that they are enough (and that a program which wrote nothing fits). Every container is removed afterwards: on
  * success, on failure, on the time limit and on Ctrl-C.
  */
 import { LocalStepError } from '../local/errors';
@@ -151,7 +151,8 @@ export async function fitCheck(o: FitCheckOptions): Promise<FitReport> {
   const mounted = [TASK_TMP];
   const declared = writablePathsFromDiff(writable.changes, mounted).declare.map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB }));
   let readOnly: (PassObservation & { declared: string[] }) | undefined;
-  if (writable.answered && declared.length > 0) {
+  // Always when it answered: a file written and deleted again leaves no diff, but fails on a read-only root.
+  if (writable.answered) {
     const second = await runPass(engine, o, port, { name: 'readonly', readOnlyRoot: true, writablePaths: declared });
     readOnly = { ...second, declared: declared.map((d) => d.containerPath) };
   }

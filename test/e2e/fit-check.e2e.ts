@@ -95,6 +95,8 @@ describe('secure-ecs fit-check on images built from Debian packages', () => {
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({ fits: true, port: 8080, user: '65534:65534', findings: [], writablePaths: [] });
     expect(json(r).probes).toEqual([expect.objectContaining({ path: '/', status: 200 })]);
+    // The second run, with the read-only root, answered the same.
+    expect(json(r).confirmation).toMatchObject({ declared: [], sameAnswers: true, probes: [expect.objectContaining({ status: 200 })] });
     await expectNothingLeft(r.pid);
   });
 
@@ -146,7 +148,9 @@ describe('secure-ecs fit-check on images built from Debian packages', () => {
   test('with those directories mode 1777 in the image, the read-only run with only them writable answers as before', async () => {
     const r = await fitCheck([tags['nginx-declared'], '--path', '/', '--path', '/no-such-page']);
     expect(r.code).toBe(1); // it still needs the paths declared
-    expect(r.stdout).toMatch(/Confirmed: with a read-only root and only \/run\/nginx, \/var\/lib\/nginx, \/var\/log\/nginx writable, it answered as before/);
+    expect(r.stdout).toMatch(
+      /Confirmed: with a read-only root and only \/tmp, \/run\/nginx, \/var\/lib\/nginx, \/var\/log\/nginx writable, it answered as before/,
+    );
     expect(r.stdout).toMatch(/"containerPath": "\/var\/log\/nginx"/);
     await expectNothingLeft(r.pid);
   });

@@ -26,6 +26,18 @@ describe('buildReport', () => {
     expect(r.fits).toBe(true);
     expect(r.findings).toEqual([]);
     expect(r.settingsSnippet).toBeUndefined();
+    const confirmed = buildReport(observe({ readOnly: { ...served, declared: [] } }), 60);
+    expect(confirmed).toMatchObject({ fits: true, confirmation: { declared: [], sameAnswers: true } });
+  });
+
+  test('a program that wrote nothing the diff shows but fails on the read-only root does not fit', () => {
+    const r = buildReport(
+      observe({ readOnly: { probes: [ok('/', 500)], answered: true, logLines: ["open('/srv/app/.probe'): Read-only file system"], declared: [] } }),
+      60,
+    );
+    expect(r.fits).toBe(false);
+    expect(r.findings.map((f) => f.id)).toEqual(['refused-operation', 'read-only-confirmation-failed']);
+    expect(r.findings[1].title).toBe('with a read-only root and only /tmp writable, it did not answer as before');
   });
 
   test.each([[''], ['0'], ['root'], ['0:0'], ['root:root']])('USER %j is root, with the Dockerfile fix', (user) => {
