@@ -3,8 +3,8 @@
  * exercise it over HTTP, and report what it needs (findings.ts). The first pass gives it a writable
  * overlay instead of the read-only root, so the engine's diff shows every path it writes; when it
  * answered, a second pass runs it with the real read-only root and only the paths to declare
- * writable, to confirm that they are enough (and that a program which wrote nothing fits). Every container is removed afterwards: on
- * success, on failure, on the time limit and on Ctrl-C.
+ * writable, to confirm that they are enough (and that a program which wrote nothing fits). Every
+ * container is removed afterwards: on success, on failure, on the time limit and on Ctrl-C.
  */
 import { LocalStepError } from '../local/errors';
 import { realConnectors, selectEngine, type EngineRequest } from '../local/engines/select-engine';
@@ -35,22 +35,22 @@ export interface FitCheckOptions {
   readonly limits: FitLimits;
   readonly engineRequest: EngineRequest;
   readonly reporter: Reporter;
-  /** Called when the check can no longer be interrupted cleanly; returns the cleanup to run on a signal. */
+  /** Receives the removal of the run under way (undefined between runs), for the CLI's Ctrl-C handler. */
   readonly onCleanup: (cleanup: (() => Promise<void>) | undefined) => void;
 }
 
 /** Bad input found only once the image is known (its ports): the CLI exits 2. */
 export class FitCheckInputError extends Error {}
 
-async function waitForAnswer(engine: ContainerEngine, container: string, port: number, path: string, timeoutS: number, onStatus: (text: string) => void) {
+async function waitForAnswer(engine: ContainerEngine, container: string, hostPort: number, path: string, timeoutS: number, onStatus: (text: string) => void) {
   const deadline = Date.now() + timeoutS * 1000;
   let last: ProbeResult | undefined;
   while (Date.now() < deadline) {
-    last = await httpGet(port, path, READY_PROBE_DEADLINE_MS);
+    last = await httpGet(hostPort, path, READY_PROBE_DEADLINE_MS);
     if (last.status !== undefined) return { answered: true, last };
     const state = (await engine.inspectContainers([container])).get(container);
     if (!state || state.status !== 'running') return { answered: false, last };
-    onStatus(`waiting for an answer on port ${port} (${last.error})`);
+    onStatus(`waiting for an answer on 127.0.0.1:${hostPort} (${last.error})`);
     await new Promise((r) => setTimeout(r, READY_POLL_MS));
   }
   return { answered: false, last };
