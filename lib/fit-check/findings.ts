@@ -2,6 +2,7 @@
  * What the fit check observed, and what it means for the hardened task: each finding names the
  * problem, shows the evidence and says the fix. Pure; unit-tested in test/fit-check/findings.test.ts.
  */
+import type { WritablePath } from '../constructs/hardened-container';
 import type { FilesystemChange } from '../local/engines/container-engine';
 import { TASK_TMP, TASK_TMP_MIB } from './hardening';
 import type { ProbeResult } from './http-probe';
@@ -65,8 +66,11 @@ export interface FitReport {
   readonly probes: ProbeResult[];
   /** The directories to declare, with what was written under each. */
   readonly writablePaths: WritableDirectory[];
-  /** The settings to add (a settings file for `-c configFile=`, or under "secure-ecs" in cdk.json). */
-  readonly settingsSnippet?: { app: { writablePaths: { containerPath: string; sizeMiB: number }[] } };
+  /**
+   * The settings to add (a settings file for `-c configFile=`, or under "secure-ecs" in cdk.json),
+   * in the shape the hardened container takes its writable paths.
+   */
+  readonly settingsSnippet?: { app: { writablePaths: WritablePath[] } };
   /** The second pass: whether the program answered the same with a read-only root and only the declared paths writable. */
   readonly confirmation?: { readonly declared: string[]; readonly sameAnswers: boolean; readonly probes: ProbeResult[] };
   readonly findings: Finding[];

@@ -8,7 +8,7 @@
  * user is the image's own (the task refuses root; the check runs it to report what else it needs).
  * Pure; unit-tested in test/fit-check/hardening.test.ts.
  */
-import { CONTAINER_ULIMITS } from '../constructs/hardened-container';
+import { CONTAINER_ULIMITS, type WritablePath } from '../constructs/hardened-container';
 import type { ContainerSpec, TaskSpec } from '../local/spec';
 
 /** The task's /tmp (lib/constructs/hardened-task-definition.ts), and the options of every declared path. */
@@ -36,7 +36,7 @@ export interface FitRun {
   /** false: the writable overlay of the first pass; true: the task's read-only root. */
   readonly readOnlyRoot: boolean;
   /** Declared paths (the second pass): tmpfs of this size each, besides the task's /tmp. */
-  readonly writablePaths: { containerPath: string; sizeMiB: number }[];
+  readonly writablePaths: WritablePath[];
   readonly limits: FitLimits;
 }
 

@@ -6,6 +6,7 @@
  * writable, to confirm that they are enough (and that a program which wrote nothing fits). Every
  * container is removed afterwards: on success, on failure, on the time limit and on Ctrl-C.
  */
+import type { WritablePath } from '../constructs/hardened-container';
 import { LocalStepError } from '../local/errors';
 import { realConnectors, selectEngine, type EngineRequest } from '../local/engines/select-engine';
 import type { ContainerEngine, FilesystemChange } from '../local/engines/container-engine';
@@ -71,7 +72,7 @@ async function runPass(
   engine: ContainerEngine,
   o: FitCheckOptions,
   port: number,
-  pass: { readonly name: string; readonly readOnlyRoot: boolean; readonly writablePaths: { containerPath: string; sizeMiB: number }[] },
+  pass: { readonly name: string; readonly readOnlyRoot: boolean; readonly writablePaths: WritablePath[] },
 ): Promise<PassResult> {
   const taskName = `secure-ecs-fit-${process.pid}-${pass.name}`;
   const container = appContainerName(taskName);
