@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readCdkJsonContext } from '../config/load-config';
@@ -7,6 +7,7 @@ import { ConfigError } from '../config/validate-config';
 import { FitCheckInputError, fitCheck } from '../fit-check/run-fit-check';
 import { renderJson, renderText } from '../fit-check/report';
 import { ENGINE_KINDS } from '../local/engines/container-engine';
+import { baseImages } from '../local/images';
 import { LocalInputError, LocalStepError } from '../local/errors';
 import { createReporter } from '../local/progress';
 import { UsageError } from './usage-error';
@@ -49,6 +50,15 @@ function urlPath(value: string, previous: string[]): string[] {
 /** An image reference as engines accept it: name[:tag][@digest], no blanks or control characters. */
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/;
 
+/** The base images of the project's app image: present on the engine once `secure-ecs local` has run, with `sleep` and `sh`. */
+function helperImagesOf(project: string): string[] {
+  try {
+    return baseImages(readFileSync(path.join(project, 'containers', 'app', 'Dockerfile'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
 /** The task limits of the project's settings (cdk.json, --env, --file); the defaults outside a project. */
 function limitsOf(opts: FitCheckCommandOptions) {
   const context: Record<string, unknown> = {
@@ -88,7 +98,7 @@ export function registerFitCheckCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nExit status: 0 when the image fits the hardened task as it is, 1 when it needs changes (or the check could not run), 2 for bad input.\n' +
-        'It needs `sleep` in the image on Docker (the pause container that owns the network namespace runs it, as for secure-ecs local).',
+        "On Docker, the pause container that owns the run's network namespace runs `sleep` from the project's base image (containers/app/Dockerfile's FROM) when the engine has it, else from the image itself.",
     )
     .action(async (image: string, opts: FitCheckCommandOptions) => {
       if (!IMAGE_REF.test(image))
@@ -115,6 +125,7 @@ export function registerFitCheckCommand(program: Command): void {
           paths: opts.path.length ? opts.path : ['/'],
           timeoutS: opts.timeout,
           limits,
+          helperImages: helperImagesOf(opts.project),
           engineRequest: { flag: opts.engine, env: process.env },
           reporter: createReporter(),
           onCleanup: (c) => (cleanup = c),

@@ -38,6 +38,8 @@ export interface FitRun {
   /** Declared paths (the second pass): tmpfs of this size each, besides the task's /tmp. */
   readonly writablePaths: WritablePath[];
   readonly limits: FitLimits;
+  /** TaskSpec.helperImage: an image with `sleep` and `sh` for the engine's helpers; unset: the image itself. */
+  readonly helperImage?: string;
 }
 
 export const appContainerName = (taskName: string) => `${taskName}-app`;
@@ -56,6 +58,7 @@ export function fitTask(run: FitRun): { task: TaskSpec; container: ContainerSpec
     dns: [],
     dnsSearch: [],
     extraHosts: [],
+    helperImage: run.helperImage,
   };
   const tmpfs: Record<string, string[]> = { [TASK_TMP]: [...TMPFS_OPTIONS, `size=${TASK_TMP_MIB}m`] };
   for (const w of run.writablePaths) tmpfs[w.containerPath] = [...TMPFS_OPTIONS, `size=${w.sizeMiB}m`];

@@ -34,6 +34,12 @@ export interface FitCheckOptions {
   /** How long the program may take to answer its first request, in seconds. */
   readonly timeoutS: number;
   readonly limits: FitLimits;
+  /**
+   * Images with `sleep` and `sh` for the engine's helpers (Docker's pause container and cgroup
+   * helper), first present one wins: the project's own base images. Without one the image under
+   * test runs them, and one without a shell cannot be checked on Docker.
+   */
+  readonly helperImages: string[];
   readonly engineRequest: EngineRequest;
   readonly reporter: Reporter;
   /** Receives the removal of the run under way (undefined between runs), for the CLI's Ctrl-C handler. */
@@ -73,6 +79,7 @@ async function runPass(
   o: FitCheckOptions,
   port: number,
   pass: { readonly name: string; readonly readOnlyRoot: boolean; readonly writablePaths: WritablePath[] },
+  helperImage: string | undefined,
 ): Promise<PassResult> {
   const taskName = `secure-ecs-fit-${process.pid}-${pass.name}`;
   const container = appContainerName(taskName);
@@ -86,6 +93,7 @@ async function runPass(
     readOnlyRoot: pass.readOnlyRoot,
     writablePaths: pass.writablePaths,
     limits: o.limits,
+    helperImage,
   });
   let removal: Promise<void> | undefined;
   // A Ctrl-C while the engine creates the containers must not remove them before they exist: the
@@ -146,15 +154,17 @@ export async function fitCheck(o: FitCheckOptions): Promise<FitReport> {
   const config = await engine.imageConfig(o.image);
   if (!config) throw new LocalStepError('read the image', `${engine.info.kind} has no image ${o.image}`);
   const port = portOf(o, config.exposedTcpPorts);
+  let helperImage: string | undefined;
+  for (const candidate of o.helperImages) if (helperImage === undefined && (await engine.imageExists(candidate))) helperImage = candidate;
 
-  const writable = await runPass(engine, o, port, { name: 'overlay', readOnlyRoot: false, writablePaths: [] });
+  const writable = await runPass(engine, o, port, { name: 'overlay', readOnlyRoot: false, writablePaths: [] }, helperImage);
   // The mount point of /tmp (and the pause container's) are the engine's, not the program's writes.
   const mounted = [TASK_TMP];
   const declared = writablePathsFromDiff(writable.changes, mounted).declare.map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB }));
   let readOnly: (PassObservation & { declared: string[] }) | undefined;
   // Always when it answered: a file written and deleted again leaves no diff, but fails on a read-only root.
   if (writable.answered) {
-    const second = await runPass(engine, o, port, { name: 'readonly', readOnlyRoot: true, writablePaths: declared });
+    const second = await runPass(engine, o, port, { name: 'readonly', readOnlyRoot: true, writablePaths: declared }, helperImage);
     readOnly = { ...second, declared: declared.map((d) => d.containerPath) };
   }
   return buildReport(

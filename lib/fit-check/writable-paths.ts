@@ -15,10 +15,20 @@ import type { FilesystemChange } from '../local/engines/container-engine';
 
 /**
  * Paths every container has that the engine, not the program, made: Docker's init binary mounted
- * for `--init` (it shows as added in `docker diff`, checked on Docker 20.10), podman's init and
- * container marker, and the files both engines bind-mount over the image.
+ * for `--init` at /sbin/docker-init (moby daemon/oci_linux.go, inContainerInitPath; it shows as
+ * added in `docker diff`, checked on Docker 20.10, under /usr/sbin where /sbin links there), podman's
+ * init and container marker, and the files both engines bind-mount over the image.
  */
-const ENGINE_PATHS = ['/usr/sbin/docker-init', '/run/podman-init', '/run/.containerenv', '/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
+const ENGINE_PATHS = [
+  '/sbin/docker-init',
+  '/usr/sbin/docker-init',
+  '/run/podman-init',
+  '/run/.containerenv',
+  '/.dockerenv',
+  '/etc/hosts',
+  '/etc/hostname',
+  '/etc/resolv.conf',
+];
 /** Kernel and device filesystems: mounts of their own, never the image. */
 const MOUNTED_BY_ENGINE = ['/dev', '/proc', '/sys'];
 /**

@@ -1,6 +1,7 @@
 /**
  * `secure-ecs fit-check` on real third-party images, built here from Debian's archive
- * (test/e2e/fit-check-images/): busybox's httpd run unprivileged on a high port fits; Debian's nginx
+ * (test/e2e/fit-check-images/): busybox's httpd run unprivileged on a high port fits, also alone in a
+ * scratch image without a shell; Debian's nginx
  * and apache2 as packaged do not (root, port 80, chown and setrlimit at start, writes under /var/lib,
  * /run); nginx made unprivileged still writes three directories, which the check names, and its
  * second run shows what declaring them does, before and after the directories' mode is fixed. Every
@@ -85,7 +86,7 @@ beforeAll(async () => {
   e = await engine();
   await buildCli();
   await ensureBaseImage(e, hostFacts(), 'debian:trixie-slim', quiet);
-  for (const name of ['busybox', 'nginx', 'apache2', 'nginx-unprivileged']) tags[name] = await image(name);
+  for (const name of ['busybox', 'scratch-busybox', 'nginx', 'apache2', 'nginx-unprivileged']) tags[name] = await image(name);
   tags['nginx-declared'] = await image('nginx-declared', { BASE: tags['nginx-unprivileged'] });
 }, 20 * 60_000);
 
@@ -97,6 +98,13 @@ describe('secure-ecs fit-check on images built from Debian packages', () => {
     expect(json(r).probes).toEqual([expect.objectContaining({ path: '/', status: 200 })]);
     // The second run, with the read-only root, answered the same.
     expect(json(r).confirmation).toMatchObject({ declared: [], sameAnswers: true, probes: [expect.objectContaining({ status: 200 })] });
+    await expectNothingLeft(r.pid);
+  });
+
+  test('busybox alone in a scratch image (no sh, no sleep): fits too; the helpers run from the project base image', async () => {
+    const r = await fitCheck([tags['scratch-busybox'], '--json']);
+    expect(r.code).toBe(0);
+    expect(json(r)).toMatchObject({ fits: true, findings: [], writablePaths: [], confirmation: { sameAnswers: true } });
     await expectNothingLeft(r.pid);
   });
 

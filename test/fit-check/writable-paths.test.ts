@@ -82,7 +82,9 @@ A /tmp/session
 C /dev
 A /dev/shm/x
 A /.dockerenv
-C /etc/hosts`),
+C /etc/hosts
+C /sbin
+A /sbin/docker-init`),
       ['/tmp'],
     );
     expect(r).toEqual({ declare: [], intoSharedDirectories: [] });

@@ -84,9 +84,9 @@ export class DockerEngine implements ContainerEngine {
 
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {
     const layout = this.layout(task);
-    // The pause container runs the first container's image (built or pulled already): `sleep` is all
-    // it needs, and no image has to come from a registry.
-    const pauseImage = containers[0].image;
+    // The pause container runs the first container's image (built or pulled already) unless the task
+    // names a helper image: `sleep` is all it needs, and no image has to come from a registry.
+    const pauseImage = task.helperImage ?? containers[0].image;
     onLine(`pause container ${pauseName(task)}`);
     const pause = await createContainer(this.docker, dockerPauseBody(task, pauseImage, layout));
     try {
@@ -117,7 +117,8 @@ export class DockerEngine implements ContainerEngine {
   async removeTask(taskName: string): Promise<string[]> {
     const removed: string[] = [];
     const listed = await this.docker.listContainers({ all: true, filters: { label: [`${this.labelKey}=${taskName}`] } });
-    const image = listed[0]?.Image;
+    // The cgroup cleanup runs `sh` in the pause container's image, which has one (TaskSpec.helperImage).
+    const image = (listed.find((c) => c.Labels?.[ROLE_LABEL_KEY] === 'pause') ?? listed[0])?.Image;
     // The task's own containers first, the pause container (their namespace owner) last.
     const order = [...listed].sort((a, b) => Number(a.Labels?.[ROLE_LABEL_KEY] === 'pause') - Number(b.Labels?.[ROLE_LABEL_KEY] === 'pause'));
     for (const c of order) {
