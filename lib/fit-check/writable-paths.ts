@@ -17,11 +17,16 @@ import type { FilesystemChange } from '../local/engines/container-engine';
  * Paths every container has that the engine, not the program, made: Docker's init binary mounted
  * for `--init` at /sbin/docker-init (moby daemon/oci_linux.go, inContainerInitPath; it shows as
  * added in `docker diff`, checked on Docker 20.10, under /usr/sbin where /sbin links there), podman's
- * init and container marker, and the files both engines bind-mount over the image.
+ * init and container marker, the files both engines bind-mount over the image, and the passwd and
+ * group entries podman adds for a numeric user the image does not list (podman-run(1), --passwd;
+ * seen as `C /etc/passwd` in a scratch image on podman 4.3). A program that edits those itself is
+ * not reported: a rare case, and one that fails loudly on the read-only second run.
  */
 const ENGINE_PATHS = [
   '/sbin/docker-init',
   '/usr/sbin/docker-init',
+  '/etc/passwd',
+  '/etc/group',
   '/run/podman-init',
   '/run/.containerenv',
   '/.dockerenv',

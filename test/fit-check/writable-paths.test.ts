@@ -84,7 +84,9 @@ A /dev/shm/x
 A /.dockerenv
 C /etc/hosts
 C /sbin
-A /sbin/docker-init`),
+A /sbin/docker-init
+A /etc/passwd
+A /etc/group`),
       ['/tmp'],
     );
     expect(r).toEqual({ declare: [], intoSharedDirectories: [] });

@@ -150,14 +150,36 @@ export class PodmanEngine implements ContainerEngine {
       await this.podman.run(['rm', '--force', n]);
       removed.push(`container ${n}`);
     }
-    const ls = await this.podman.run(['secret', 'ls', '--format', 'json']);
-    if (ls.code === 0) {
-      for (const s of JSON.parse(ls.stdout || '[]') as any[]) {
-        if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0)
-          removed.push(`secret ${s.Spec.Name}`);
-      }
+    for (const name of await this.secretsOf(taskName)) {
+      if ((await this.podman.run(['secret', 'rm', name])).code === 0) removed.push(`secret ${name}`);
     }
     return removed;
+  }
+
+  /**
+   * Names of the secrets carrying the task's label. podman 4.3's `secret ls --format json` prints the
+   * word "json" once per secret (measured), so the names are listed and their documents inspected;
+   * a secret removed in between makes the batch fail, and then each is inspected alone.
+   */
+  private async secretsOf(taskName: string): Promise<string[]> {
+    const ls = await this.podman.run(['secret', 'ls', '--noheading', '--format', '{{.Name}}']);
+    const names =
+      ls.code === 0
+        ? ls.stdout
+            .split('\n')
+            .map((n) => n.trim())
+            .filter(Boolean)
+        : [];
+    if (names.length === 0) return [];
+    let docs: any[] = [];
+    const all = await this.podman.run(['secret', 'inspect', ...names]);
+    if (all.code === 0) docs = JSON.parse(all.stdout || '[]');
+    else
+      for (const n of names) {
+        const one = await this.podman.run(['secret', 'inspect', n]);
+        if (one.code === 0) docs.push(...JSON.parse(one.stdout || '[]'));
+      }
+    return docs.filter((d) => d?.Spec?.Labels?.[this.labelKey] === taskName).map((d) => String(d.Spec.Name));
   }
 
   async taskCgroup(taskName: string): Promise<{ v1: Record<string, string>; v2?: string } | undefined> {
