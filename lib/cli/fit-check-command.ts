@@ -17,7 +17,7 @@ const DEFAULT_TIMEOUT_S = 60;
 
 interface FitCheckCommandOptions {
   port?: number;
-  path: string[];
+  path?: string[];
   engine?: string;
   timeout: number;
   json: boolean;
@@ -39,12 +39,12 @@ function seconds(value: string): number {
 }
 
 /** An origin-form request target: a slash, then visible ASCII (RFC 9112 section 3.2.1); no blanks or control characters. */
-function urlPath(value: string, previous: string[]): string[] {
+function urlPath(value: string, previous: string[] | undefined): string[] {
   if (!/^\/[\x21-\x7e]{0,2047}$/.test(value))
     throw new UsageError(
       `--path must be a URL path such as /index.html (a slash, then up to 2047 visible ASCII characters); received ${JSON.stringify(value)}`,
     );
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
 /** An image reference as engines accept it: name[:tag][@digest], no blanks or control characters. */
@@ -88,9 +88,9 @@ export function registerFitCheckCommand(program: Command): void {
       "run an image under the task's hardening (no capabilities, no-new-privileges, its own user, the limits) with a writable overlay instead of the read-only root, GET its paths, and report what it needs: the app.writablePaths to declare, a root user, a port below 1024, refused operations; each with its fix",
     )
     .option('--port <port>', 'the port the program listens on inside the container (default: the one TCP port the image EXPOSEs)', port)
-    .option('--path <url>', 'a URL path to GET once it answers; repeatable (default: /)', urlPath, [])
+    .option('--path <url>', 'a URL path to GET once it answers; repeatable (default: /)', urlPath)
     .option('--engine <engine>', `container engine: ${ENGINE_KINDS.join(' or ')} (default: as for secure-ecs local)`)
-    .option('--timeout <seconds>', `how long the program may take to answer its first request (default: ${DEFAULT_TIMEOUT_S})`, seconds, DEFAULT_TIMEOUT_S)
+    .option('--timeout <seconds>', 'seconds the program may take to answer its first request', seconds, DEFAULT_TIMEOUT_S)
     .option('--json', 'print the report as JSON', false)
     .option('--project <dir>', "project directory holding cdk.json: the task's limits come from its settings", '.')
     .option('-f, --file <path>', 'a JSON file of settings, as passed to cdk with -c configFile=<path>')
@@ -122,7 +122,7 @@ export function registerFitCheckCommand(program: Command): void {
         const report = await fitCheck({
           image,
           port: opts.port,
-          paths: opts.path.length ? opts.path : ['/'],
+          paths: opts.path ?? ['/'],
           timeoutS: opts.timeout,
           limits,
           helperImages: helperImagesOf(opts.project),
