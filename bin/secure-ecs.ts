@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
+import { registerFitCheckCommand } from '../lib/cli/fit-check-command';
 import { registerLocalCommand } from '../lib/cli/local-command';
 import { escapeControl } from '../lib/audit/untrusted-text';
 import { UsageError } from '../lib/cli/usage-error';
@@ -21,6 +22,7 @@ const program = new Command()
 registerConfigCommand(program);
 registerLocalCommand(program);
 registerAuditCommand(program);
+registerFitCheckCommand(program);
 
 async function main(): Promise<void> {
   try {

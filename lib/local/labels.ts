@@ -13,3 +13,5 @@ export const ROLE_LABEL_KEY = 'secure-ecs.role';
 export const FAMILY_LABEL_KEY = 'secure-ecs.family';
 /** On the benchmark's tasks instead of TASK_LABEL_KEY, so CI's leftover check does not count them. */
 export const BENCH_LABEL_KEY = 'secure-ecs.bench';
+/** On the fit check's containers (lib/fit-check/); the value is the run's name. */
+export const FIT_CHECK_LABEL_KEY = 'secure-ecs.fit-check';

@@ -137,6 +137,12 @@ export interface TaskSpec {
   readonly dnsSearch: string[];
   /** `host:ip` entries for /etc/hosts. */
   readonly extraHosts: string[];
+  /**
+   * The image of the runner's helpers where the engine needs them (Docker's pause container runs
+   * `sleep`, its cgroup helper `sh`). Unset: the first container's image, as for the task, whose
+   * images are Debian's; the fit check sets it for images without a shell (distroless, scratch).
+   */
+  readonly helperImage?: string;
 }
 
 /** Task-level settings one container brings (a task's containers share one network namespace). */

@@ -127,3 +127,55 @@ describe('OOM kills podman misses, from the kernel log (rootful podman)', () => 
     expect(reads).toEqual([]);
   });
 });
+
+/** A podman 4.3 with two secrets of task `t` and one of another task: `secret ls --format json` prints "json" per secret, as 4.3 does. */
+class SecretsPodman extends Podman {
+  readonly secrets = new Map([
+    ['t-db-password', 't'],
+    ['t-db-user', 't'],
+    ['other-key', 'other'],
+  ]);
+  readonly removed: string[] = [];
+  constructor() {
+    super({});
+  }
+  override async run(args: string[]): Promise<RunResult> {
+    const [cmd, sub, ...rest] = args;
+    if (cmd === 'secret' && sub === 'ls') {
+      const names = [...this.secrets.keys()];
+      return { code: 0, stdout: rest.includes('json') ? names.map(() => 'json').join('\n') : names.join('\n'), stderr: '' };
+    }
+    if (cmd === 'secret' && sub === 'inspect') {
+      const missing = rest.filter((n) => !this.secrets.has(n));
+      if (missing.length) return { code: 125, stdout: '', stderr: `Error: no such secret ${missing[0]}` };
+      return { code: 0, stdout: JSON.stringify(rest.map((n) => ({ Spec: { Name: n, Labels: { l: this.secrets.get(n) } } }))), stderr: '' };
+    }
+    if (cmd === 'secret' && sub === 'rm') {
+      this.removed.push(rest[0]);
+      this.secrets.delete(rest[0]);
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    // No pod and no containers.
+    return { code: cmd === 'pod' ? 1 : 0, stdout: '', stderr: '' };
+  }
+}
+
+test('removing a task removes exactly its secrets, on podman 4.3\'s `secret ls` (JSON.parse of its "json" lines threw before)', async () => {
+  const podman = new SecretsPodman();
+  const removed = await new PodmanEngine(podman, INFO, 'l').removeTask('t');
+  expect(podman.removed).toEqual(['t-db-password', 't-db-user']);
+  expect(removed).toEqual(['secret t-db-password', 'secret t-db-user']);
+});
+
+test('a secret removed between the listing and the inspection: the others are still found', async () => {
+  const podman = new SecretsPodman();
+  const inner = podman.run.bind(podman);
+  podman.run = async (args) => {
+    const r = await inner(args);
+    // Another runner removes other-key right after the listing.
+    if (args[0] === 'secret' && args[1] === 'ls') podman.secrets.delete('other-key');
+    return r;
+  };
+  await new PodmanEngine(podman, INFO, 'l').removeTask('t');
+  expect(podman.removed).toEqual(['t-db-password', 't-db-user']);
+});

@@ -82,6 +82,31 @@ export interface RunOnceRequest {
   readonly timeoutMs?: number;
 }
 
+/** The image's run configuration: what runs, as whom, and the ports it declares (EXPOSE). */
+export interface ImageConfig {
+  readonly cmd: string[];
+  readonly entrypoint: string[];
+  readonly user: string;
+  /** TCP ports of EXPOSE lines, ascending. */
+  readonly exposedTcpPorts: number[];
+}
+
+/** The TCP ports of an image config's ExposedPorts (`{"8080/tcp": {}}`, the same shape on both engines), ascending. */
+export function exposedTcpPorts(exposed: unknown): number[] {
+  if (typeof exposed !== 'object' || exposed === null) return [];
+  return Object.keys(exposed)
+    .map((key) => /^(\d{1,5})(\/tcp)?$/.exec(key))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= 1 && Number(m[1]) <= 65535)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** One entry of the engine's diff of a container's filesystem against its image (`docker diff`). */
+export interface FilesystemChange {
+  readonly path: string;
+  readonly kind: 'added' | 'changed' | 'deleted';
+}
+
 /** How this host's engine honours a kind of limit, or why it cannot. */
 export type Support<How> = { readonly honoured: How } | { readonly notHonoured: string };
 
@@ -141,8 +166,8 @@ export interface ContainerEngine {
   buildImage(req: BuildRequest, onLine: (line: string) => void): Promise<void>;
   /** Import a root filesystem tarball as an image (the base-image fallback), with CMD ["bash"]. */
   importImage(tarFile: string, ref: string): Promise<void>;
-  /** The image's config (CMD, ENTRYPOINT, USER), or undefined when absent. */
-  imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined>;
+  /** The image's config (CMD, ENTRYPOINT, USER, EXPOSE), or undefined when absent. */
+  imageConfig(ref: string): Promise<ImageConfig | undefined>;
 
   /** Create the task's namespace owner, cgroup and containers (not started). */
   createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void>;
@@ -161,6 +186,11 @@ export interface ContainerEngine {
   inspectRaw(name: string): Promise<any | undefined>;
   /** Run the container's health check once (only where the engine does not schedule them). */
   runHealthCheck(name: string, timeoutMs: number): Promise<void>;
+  /**
+   * What the container wrote, added or deleted against its image (`docker diff`, `podman diff`);
+   * tmpfs and volume mounts are not part of it. For the fit check (lib/fit-check/).
+   */
+  diff(name: string): Promise<FilesystemChange[]>;
   /** Names of containers carrying label key=value (all states). */
   listContainers(labelKey: string, labelValue: string): Promise<string[]>;
 

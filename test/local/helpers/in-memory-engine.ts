@@ -108,6 +108,7 @@ export class InMemoryEngine implements ContainerEngine {
   taskCgroup = async (): Promise<undefined> => this.unused();
   inspectRaw = async (): Promise<undefined> => this.unused();
   listContainers = async (): Promise<string[]> => this.unused();
+  diff = async (): Promise<never[]> => this.unused();
   exec = async (): Promise<{ code: number; output: string }> => this.unused();
   runOnce = async (): Promise<{ code: number; output: string }> => this.unused();
 }

@@ -18,7 +18,9 @@ import {
   type ContainerStatus,
   type EngineCapabilities,
   type EngineInfo,
+  type FilesystemChange,
   type Following,
+  type ImageConfig,
   type LogOptions,
   type RunOnceRequest,
 } from '../container-engine';
@@ -76,15 +78,15 @@ export class DockerEngine implements ContainerEngine {
     return importImage(this.docker, tarFile, ref);
   }
 
-  imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+  imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.docker, ref);
   }
 
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {
     const layout = this.layout(task);
-    // The pause container runs the first container's image (built or pulled already): `sleep` is all
-    // it needs, and no image has to come from a registry.
-    const pauseImage = containers[0].image;
+    // The pause container runs the first container's image (built or pulled already) unless the task
+    // names a helper image: `sleep` is all it needs, and no image has to come from a registry.
+    const pauseImage = task.helperImage ?? containers[0].image;
     onLine(`pause container ${pauseName(task)}`);
     const pause = await createContainer(this.docker, dockerPauseBody(task, pauseImage, layout));
     try {
@@ -115,7 +117,8 @@ export class DockerEngine implements ContainerEngine {
   async removeTask(taskName: string): Promise<string[]> {
     const removed: string[] = [];
     const listed = await this.docker.listContainers({ all: true, filters: { label: [`${this.labelKey}=${taskName}`] } });
-    const image = listed[0]?.Image;
+    // The cgroup cleanup runs `sh` in the pause container's image, which has one (TaskSpec.helperImage).
+    const image = (listed.find((c) => c.Labels?.[ROLE_LABEL_KEY] === 'pause') ?? listed[0])?.Image;
     // The task's own containers first, the pause container (their namespace owner) last.
     const order = [...listed].sort((a, b) => Number(a.Labels?.[ROLE_LABEL_KEY] === 'pause') - Number(b.Labels?.[ROLE_LABEL_KEY] === 'pause'));
     for (const c of order) {
@@ -189,6 +192,18 @@ export class DockerEngine implements ContainerEngine {
 
   async runHealthCheck(): Promise<void> {
     // Docker's daemon runs the checks on the definition's schedule.
+  }
+
+  async diff(name: string): Promise<FilesystemChange[]> {
+    // GET /containers/{id}/changes: Kind 0 modified, 1 added, 2 deleted (the API reference, ContainerChanges).
+    const KINDS = ['changed', 'added', 'deleted'] as const;
+    let changes: { Path: string; Kind: number }[] | null;
+    try {
+      changes = await this.docker.getContainer(name).changes();
+    } catch (e) {
+      throw new LocalStepError(`diff ${name}`, `docker diff failed: ${apiMessage(e)}`);
+    }
+    return (changes ?? []).filter((c) => KINDS[c.Kind] !== undefined).map((c) => ({ path: c.Path, kind: KINDS[c.Kind] }));
   }
 
   async listContainers(labelKey: string, labelValue: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import { createReadStream, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { LocalStepError } from '../../errors';
-import type { BuildRequest } from '../container-engine';
+import { exposedTcpPorts, type BuildRequest, type ImageConfig } from '../container-engine';
 import { apiMessage, statusCode as status } from './daemon-errors';
 
 /** Every file under `dir`, relative to it: the build context (tar-fs packs exactly the entries listed). */
@@ -91,10 +91,15 @@ export async function importImage(docker: Docker, tarFile: string, ref: string):
   }
 }
 
-export async function imageConfig(docker: Docker, ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+export async function imageConfig(docker: Docker, ref: string): Promise<ImageConfig | undefined> {
   try {
     const cfg = (await docker.getImage(ref).inspect()).Config ?? ({} as any);
-    return { cmd: cfg.Cmd ?? [], entrypoint: (cfg.Entrypoint as string[] | null) ?? [], user: cfg.User ?? '' };
+    return {
+      cmd: cfg.Cmd ?? [],
+      entrypoint: (cfg.Entrypoint as string[] | null) ?? [],
+      user: cfg.User ?? '',
+      exposedTcpPorts: exposedTcpPorts(cfg.ExposedPorts),
+    };
   } catch {
     return undefined;
   }

@@ -17,7 +17,9 @@ import type {
   ContainerStatus,
   EngineCapabilities,
   EngineInfo,
+  FilesystemChange,
   Following,
+  ImageConfig,
   LogOptions,
   RunOnceRequest,
 } from '../container-engine';
@@ -100,7 +102,7 @@ export class PodmanEngine implements ContainerEngine {
     return importImage(this.podman, tarFile, ref);
   }
 
-  imageConfig(ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+  imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.podman, ref);
   }
 
@@ -149,14 +151,36 @@ export class PodmanEngine implements ContainerEngine {
       await this.podman.run(['rm', '--force', n]);
       removed.push(`container ${n}`);
     }
-    const ls = await this.podman.run(['secret', 'ls', '--format', 'json']);
-    if (ls.code === 0) {
-      for (const s of JSON.parse(ls.stdout || '[]') as any[]) {
-        if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0)
-          removed.push(`secret ${s.Spec.Name}`);
-      }
+    for (const name of await this.secretsOf(taskName)) {
+      if ((await this.podman.run(['secret', 'rm', name])).code === 0) removed.push(`secret ${name}`);
     }
     return removed;
+  }
+
+  /**
+   * Names of the secrets carrying the task's label. podman 4.3's `secret ls --format json` prints the
+   * word "json" once per secret (measured), so the names are listed and their documents inspected;
+   * a secret removed in between makes the batch fail, and then each is inspected alone.
+   */
+  private async secretsOf(taskName: string): Promise<string[]> {
+    const ls = await this.podman.run(['secret', 'ls', '--noheading', '--format', '{{.Name}}']);
+    const names =
+      ls.code === 0
+        ? ls.stdout
+            .split('\n')
+            .map((n) => n.trim())
+            .filter(Boolean)
+        : [];
+    if (names.length === 0) return [];
+    let docs: any[] = [];
+    const all = await this.podman.run(['secret', 'inspect', ...names]);
+    if (all.code === 0) docs = JSON.parse(all.stdout || '[]');
+    else
+      for (const n of names) {
+        const one = await this.podman.run(['secret', 'inspect', n]);
+        if (one.code === 0) docs.push(...JSON.parse(one.stdout || '[]'));
+      }
+    return docs.filter((d) => d?.Spec?.Labels?.[this.labelKey] === taskName).map((d) => String(d.Spec.Name));
   }
 
   async taskCgroup(taskName: string): Promise<{ v1: Record<string, string>; v2?: string } | undefined> {
@@ -225,6 +249,14 @@ export class PodmanEngine implements ContainerEngine {
   async runHealthCheck(name: string, timeoutMs: number): Promise<void> {
     // podman applies the definition's timeout, retries and start period and records the result.
     await this.podman.run(['healthcheck', 'run', name], { timeoutMs });
+  }
+
+  async diff(name: string): Promise<FilesystemChange[]> {
+    // podman 4.3's JSON form: {"changed": [...], "added": [...], "deleted": [...]} (podman-diff(1)).
+    const doc = JSON.parse((await this.podman.ok(`diff ${name}`, ['diff', '--format', 'json', name])) || '{}');
+    return (['changed', 'added', 'deleted'] as const).flatMap((kind) =>
+      (Array.isArray(doc[kind]) ? (doc[kind] as unknown[]) : []).filter((p): p is string => typeof p === 'string').map((path) => ({ path, kind })),
+    );
   }
 
   async listContainers(labelKey: string, labelValue: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 /** Images on podman: look up, pull, build (in Docker's image format), import. */
 import { LocalStepError } from '../../errors';
-import type { BuildRequest } from '../container-engine';
+import { exposedTcpPorts, type BuildRequest, type ImageConfig } from '../container-engine';
 import type { Podman } from './cli';
 
 export async function imageExists(podman: Podman, ref: string): Promise<boolean> {
@@ -40,9 +40,9 @@ export async function importImage(podman: Podman, tarFile: string, ref: string):
   await podman.ok(`import ${ref}`, ['import', '--change', 'CMD ["bash"]', '--message', 'debian minbase by secure-ecs local (mmdebstrap)', tarFile, ref]);
 }
 
-export async function imageConfig(podman: Podman, ref: string): Promise<{ cmd: string[]; entrypoint: string[]; user: string } | undefined> {
+export async function imageConfig(podman: Podman, ref: string): Promise<ImageConfig | undefined> {
   const r = await podman.run(['image', 'inspect', ref]);
   if (r.code !== 0) return undefined;
   const cfg = JSON.parse(r.stdout)[0]?.Config ?? {};
-  return { cmd: cfg.Cmd ?? [], entrypoint: cfg.Entrypoint ?? [], user: cfg.User ?? '' };
+  return { cmd: cfg.Cmd ?? [], entrypoint: cfg.Entrypoint ?? [], user: cfg.User ?? '', exposedTcpPorts: exposedTcpPorts(cfg.ExposedPorts) };
 }
