@@ -2,7 +2,7 @@
  * What the fit check observed, and what it means for the hardened task: each finding names the
  * problem, shows the evidence and says the fix. Pure; unit-tested in test/fit-check/findings.test.ts.
  */
-import type { WritablePath } from '../constructs/hardened-container';
+import { declaredPathProblem, type DeclaredWritablePath } from '../constructs/app-shape';
 import type { FilesystemChange } from '../local/engines/container-engine';
 import { TASK_TMP, TASK_TMP_MIB } from './hardening';
 import type { ProbeResult } from './http-probe';
@@ -43,6 +43,7 @@ export type FindingId =
   | 'low-port'
   | 'writes-paths'
   | 'writes-shared-directory'
+  | 'writes-undeclarable-path'
   | 'refused-operation'
   | 'not-answering'
   | 'server-error'
@@ -64,13 +65,13 @@ export interface FitReport {
   readonly user: string;
   readonly fits: boolean;
   readonly probes: ProbeResult[];
-  /** The directories to declare, with what was written under each. */
+  /** The directories it wrote, with what was written under each (the snippet holds those app.writablePaths accepts). */
   readonly writablePaths: WritableDirectory[];
   /**
    * The settings to add (a settings file for `-c configFile=`, or under "secure-ecs" in cdk.json),
-   * in the shape the hardened container takes its writable paths.
+   * in the shape of the `app.writablePaths` setting.
    */
-  readonly settingsSnippet?: { app: { writablePaths: WritablePath[] } };
+  readonly settingsSnippet?: { app: { writablePaths: DeclaredWritablePath[] } };
   /** The second pass: whether the program answered the same with a read-only root and only the declared paths writable. */
   readonly confirmation?: { readonly declared: string[]; readonly sameAnswers: boolean; readonly probes: ProbeResult[] };
   readonly findings: Finding[];
@@ -192,7 +193,21 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
       fix: 'listen on a port of 1024 or above (8080, say) and set app.port to it: binding below 1024 needs NET_BIND_SERVICE, which the task drops (Docker since 20.10 lowers net.ipv4.ip_unprivileged_port_start in its containers, so it may work locally; the hardened task does not rely on it)',
     });
 
-  const writes = writablePathsFromDiff(o.writable.changes, o.mounted);
+  const written = writablePathsFromDiff(o.writable.changes, o.mounted);
+  // Only what the setting accepts can be declared (the rules of app.writablePaths: apart from /tmp,
+  // /run, /etc and the other system directories); the rest must move.
+  const refused = written.declare.flatMap((d) => {
+    const problem = declaredPathProblem(d.path);
+    return problem ? [{ dir: d, problem }] : [];
+  });
+  const writes = { ...written, declare: written.declare.filter((d) => !refused.some((r) => r.dir === d)) };
+  if (refused.length)
+    findings.push({
+      id: 'writes-undeclarable-path',
+      title: 'writes where app.writablePaths cannot point',
+      evidence: refused.flatMap((r) => [`${r.dir.path}: app.writablePaths expects ${r.problem}`, ...r.dir.examples.map((e) => `  ${e}`)]),
+      fix: 'make the program write to a directory of its own outside the system directories (for example /var/lib/<app> or /var/cache/<app>, through its configuration), or to /tmp for small scratch files, and declare that one',
+    });
   if (writes.declare.length)
     findings.push({
       id: 'writes-paths',
@@ -237,9 +252,7 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
       });
   }
 
-  const snippet = writes.declare.length
-    ? { app: { writablePaths: writes.declare.map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB })) } }
-    : undefined;
+  const snippet = writes.declare.length ? { app: { writablePaths: writes.declare.map((d) => ({ path: d.path, sizeMiB: SUGGESTED_TMPFS_MIB })) } } : undefined;
   return {
     image: o.image,
     engine: o.engine,
@@ -247,7 +260,7 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
     user: o.user,
     fits: findings.length === 0,
     probes: o.writable.probes,
-    writablePaths: writes.declare,
+    writablePaths: written.declare,
     settingsSnippet: snippet,
     confirmation,
     findings,

@@ -19,7 +19,7 @@ function escaped(r: FitReport): FitReport {
     probes: r.probes.map((p) => ({ ...p, path: e(p.path), error: p.error && e(p.error) })),
     writablePaths: r.writablePaths.map((d) => ({ ...d, path: e(d.path), examples: d.examples.map(e) })),
     settingsSnippet: r.settingsSnippet && {
-      app: { writablePaths: r.settingsSnippet.app.writablePaths.map((w) => ({ ...w, containerPath: e(w.containerPath) })) },
+      app: { writablePaths: r.settingsSnippet.app.writablePaths.map((w) => ({ ...w, path: e(w.path) })) },
     },
     confirmation: r.confirmation && {
       ...r.confirmation,

@@ -18,6 +18,7 @@ import { buildReport, SUGGESTED_TMPFS_MIB, type FitReport, type PassObservation 
 import { appContainerName, fitTask, TASK_TMP, type FitLimits } from './hardening';
 import { httpGet, type ProbeResult } from './http-probe';
 import { writablePathsFromDiff } from './writable-paths';
+import { declaredPathProblem } from '../constructs/app-shape';
 
 /** One probe while waiting for the program to answer; then each path gets PROBE_DEADLINE_MS. */
 const READY_PROBE_DEADLINE_MS = 2000;
@@ -160,7 +161,10 @@ export async function fitCheck(o: FitCheckOptions): Promise<FitReport> {
   const writable = await runPass(engine, o, port, { name: 'overlay', readOnlyRoot: false, writablePaths: [] }, helperImage);
   // The mount point of /tmp (and the pause container's) are the engine's, not the program's writes.
   const mounted = [TASK_TMP];
-  const declared = writablePathsFromDiff(writable.changes, mounted).declare.map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB }));
+  // The second pass mounts what the task could: the paths app.writablePaths accepts.
+  const declared = writablePathsFromDiff(writable.changes, mounted)
+    .declare.filter((d) => !declaredPathProblem(d.path))
+    .map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB }));
   let readOnly: (PassObservation & { declared: string[] }) | undefined;
   // Always when it answered: a file written and deleted again leaves no diff, but fails on a read-only root.
   if (writable.answered) {

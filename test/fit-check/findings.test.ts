@@ -72,7 +72,7 @@ describe('buildReport', () => {
       60,
     );
     expect(r.fits).toBe(false);
-    expect(r.settingsSnippet).toEqual({ app: { writablePaths: [{ containerPath: '/var/log/nginx', sizeMiB: 16 }] } });
+    expect(r.settingsSnippet).toEqual({ app: { writablePaths: [{ path: '/var/log/nginx', sizeMiB: 16 }] } });
     const writes = r.findings.find((f) => f.id === 'writes-paths')!;
     expect(writes.evidence).toEqual(['/var/log/nginx (exists in the image: a tmpfs there starts empty)', '  /var/log/nginx/access.log']);
     expect(writes.fix).toMatch(/chmod 1777/);
@@ -98,12 +98,12 @@ describe('buildReport', () => {
 
   test('the second run confirms the declaration when every path answers as before', () => {
     const changes: FilesystemChange[] = [
-      { kind: 'changed', path: '/run' },
-      { kind: 'added', path: '/run/app' },
-      { kind: 'added', path: '/run/app/pid' },
+      { kind: 'changed', path: '/var/lib' },
+      { kind: 'added', path: '/var/lib/app' },
+      { kind: 'added', path: '/var/lib/app/pid' },
     ];
-    const same = buildReport(observe({ changes, readOnly: { ...served, declared: ['/run/app'] } }), 60);
-    expect(same.confirmation).toMatchObject({ declared: ['/run/app'], sameAnswers: true });
+    const same = buildReport(observe({ changes, readOnly: { ...served, declared: ['/var/lib/app'] } }), 60);
+    expect(same.confirmation).toMatchObject({ declared: ['/var/lib/app'], sameAnswers: true });
     expect(same.findings.map((f) => f.id)).toEqual(['writes-paths']);
 
     const differs = buildReport(
@@ -114,7 +114,7 @@ describe('buildReport', () => {
           answered: false,
           exit: { code: 1, oomKilled: false },
           logLines: ['mkdir() "/run/app/x" failed (13: Permission denied)'],
-          declared: ['/run/app'],
+          declared: ['/var/lib/app'],
         },
       }),
       60,
@@ -123,5 +123,18 @@ describe('buildReport', () => {
     const failed = differs.findings.find((f) => f.id === 'read-only-confirmation-failed')!;
     expect(failed.evidence).toContain('GET /: ECONNRESET (writable root: 200)');
     expect(failed.evidence).toContain('log: mkdir() "/run/app/x" failed (13: Permission denied)');
+  });
+
+  test('a directory app.writablePaths refuses (/run/app) is its own finding, left out of the snippet and of the second run', () => {
+    const changes: FilesystemChange[] = [
+      { kind: 'changed', path: '/run' },
+      { kind: 'added', path: '/run/app' },
+      { kind: 'added', path: '/run/app/pid' },
+    ];
+    const r = buildReport(observe({ changes }), 60);
+    expect(r.findings.map((f) => f.id)).toEqual(['writes-undeclarable-path']);
+    expect(r.findings[0].evidence[0]).toMatch(/^\/run\/app: app\.writablePaths expects a path apart from the system directory \/run /);
+    expect(r.settingsSnippet).toBeUndefined();
+    expect(r.writablePaths.map((d) => d.path)).toEqual(['/run/app']);
   });
 });

@@ -24,12 +24,13 @@ const hostile = buildReport(
 );
 
 describe('fit-check reports', () => {
-  test('text: findings numbered with evidence and fix, then the snippet', () => {
+  test('text: findings numbered with evidence and fix; a path app.writablePaths refuses gets no snippet', () => {
     const text = renderText(hostile);
     expect(text).toMatch(/^fit check of localhost\/app:1 on docker 20\.10\n/);
     expect(text).toMatch(/NEEDS CHANGES: 4 findings/);
     expect(text).toMatch(/\n1\. USER is a name/);
-    expect(text).toMatch(/app\.writablePaths to declare/);
+    expect(text).toMatch(/\n3\. writes where app\.writablePaths cannot point/);
+    expect(text).not.toMatch(/app\.writablePaths to declare/);
   });
 
   test('what came from the image is escaped in the text and the JSON: no escape sequence, no forged line', () => {
@@ -43,10 +44,10 @@ describe('fit-check reports', () => {
     expect(renderText(hostile)).toContain('/var/evil\\x1b[31m/f\\x0aFITS');
   });
 
-  test('JSON carries the verdict, the findings and the snippet', () => {
+  test('JSON carries the verdict, the findings and no snippet for a path the setting refuses', () => {
     const doc = JSON.parse(renderJson(hostile));
     expect(doc.fits).toBe(false);
-    expect(doc.findings.map((f: { id: string }) => f.id)).toEqual(['user-not-numeric', 'low-port', 'writes-paths', 'refused-operation']);
-    expect(doc.settingsSnippet.app.writablePaths).toEqual([{ containerPath: '/var/evil\\x1b[31m', sizeMiB: 16 }]);
+    expect(doc.findings.map((f: { id: string }) => f.id)).toEqual(['user-not-numeric', 'low-port', 'writes-undeclarable-path', 'refused-operation']);
+    expect(doc.settingsSnippet).toBeUndefined();
   });
 });
