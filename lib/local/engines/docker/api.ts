@@ -118,6 +118,7 @@ export function dockerContainerBody(c: ContainerSpec, task: TaskSpec, cgroup: Cg
       CgroupnsMode: 'private',
       ReadonlyRootfs: c.readOnlyRootfs,
       Tmpfs: Object.fromEntries(Object.entries(c.tmpfs).map(([p, opts]) => [p, opts.join(',')])),
+      Mounts: c.mounts?.length ? c.mounts.map((m) => ({ Type: m.kind, Source: m.source, Target: m.target, ReadOnly: m.readOnly })) : undefined,
       CapDrop: c.capDrop,
       CapAdd: c.capAdd,
       SecurityOpt: c.securityOpt,

@@ -32,6 +32,9 @@ import { CGROUP_MOUNT, runCgroupHelper } from './cgroup-helper';
 import { dockerCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
 import { createContainer, exec, followLogs, runOnce } from './streams';
+import { createDockerNetwork, dockerStandinBody, ensureDockerVolume, removeLabelled } from './standin';
+import type { VolumeSpec } from '../../spec';
+import type { StandinSpec } from '../../standin/standin-spec';
 
 export class DockerEngine implements ContainerEngine {
   readonly capabilities: EngineCapabilities;
@@ -87,6 +90,8 @@ export class DockerEngine implements ContainerEngine {
     const pauseImage = containers[0].image;
     onLine(`pause container ${pauseName(task)}`);
     const pause = await createContainer(this.docker, dockerPauseBody(task, pauseImage, layout));
+    // The internal networks (the stand-in database's) join before the start, as the agent attaches the task ENI before its containers run.
+    for (const n of task.networks ?? []) await this.docker.getNetwork(n).connect({ Container: pauseName(task) });
     try {
       await pause.start();
     } catch (e) {
@@ -100,6 +105,22 @@ export class DockerEngine implements ContainerEngine {
       onLine(`container ${c.engineName}`);
       await createContainer(this.docker, dockerContainerBody(c, task, layout, secretValues));
     }
+  }
+
+  createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    return createDockerNetwork(this.docker, name, labels);
+  }
+
+  ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+    return ensureDockerVolume(this.docker, volume, labels, helperImage);
+  }
+
+  removeVolumes(taskName: string): Promise<string[]> {
+    return removeLabelled(this.docker, 'volume', `${this.labelKey}=${taskName}`);
+  }
+
+  async createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void> {
+    await createContainer(this.docker, dockerStandinBody(spec, secretEnv));
   }
 
   async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
@@ -134,6 +155,7 @@ export class DockerEngine implements ContainerEngine {
       deadlineMs: 30_000,
     });
     if (!gone) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
+    removed.push(...(await removeLabelled(this.docker, 'network', `${this.labelKey}=${taskName}`)));
     const layout = this.layout({ name: taskName });
     if (layout?.cleanup.length && image) {
       await runCgroupHelper(this.docker, this.labelKey, taskName, image, cleanupScript(layout, CGROUP_MOUNT), 'remove the task cgroup').catch(() => undefined);

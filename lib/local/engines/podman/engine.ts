@@ -32,6 +32,9 @@ import { OomWatch } from './oom-watch';
 import { probePeer } from './peer-probe';
 import { writePodPidsLimit } from './pod-pids';
 import { exec, logs, runOnce } from './streams';
+import { createPodmanNetwork, createPodmanStandin, ensurePodmanVolume, removePodmanLabelled } from './standin';
+import type { VolumeSpec } from '../../spec';
+import type { StandinSpec } from '../../standin/standin-spec';
 
 export class PodmanEngine implements ContainerEngine {
   readonly capabilities: EngineCapabilities;
@@ -131,6 +134,22 @@ export class PodmanEngine implements ContainerEngine {
     }
   }
 
+  createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    return createPodmanNetwork(this.podman, name, labels);
+  }
+
+  ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+    return ensurePodmanVolume(this.podman, volume, labels, helperImage);
+  }
+
+  removeVolumes(taskName: string): Promise<string[]> {
+    return removePodmanLabelled(this.podman, 'volume', `${this.labelKey}=${taskName}`);
+  }
+
+  createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void> {
+    return createPodmanStandin(this.podman, spec, secretEnv, this.labelKey);
+  }
+
   async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
     if ((await this.podman.run(['pod', 'exists', taskName])).code !== 0) return 'absent';
     const labels = JSON.parse(await this.podman.ok('start', ['pod', 'inspect', '--format', '{{json .Labels}}', taskName])) ?? {};
@@ -156,6 +175,7 @@ export class PodmanEngine implements ContainerEngine {
           removed.push(`secret ${s.Spec.Name}`);
       }
     }
+    removed.push(...(await removePodmanLabelled(this.podman, 'network', `${this.labelKey}=${taskName}`)));
     return removed;
   }
 
