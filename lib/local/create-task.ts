@@ -9,7 +9,13 @@ import type { PreparedTask } from './prepare';
 import type { Reporter } from './progress';
 import { startStandin } from './standin/standin';
 
-export async function createLocalTask(engine: ContainerEngine, p: PreparedTask, secretValues: ReadonlyMap<string, string>, r: Reporter, labelKey = TASK_LABEL_KEY): Promise<void> {
+export async function createLocalTask(
+  engine: ContainerEngine,
+  p: PreparedTask,
+  secretValues: ReadonlyMap<string, string>,
+  r: Reporter,
+  labelKey = TASK_LABEL_KEY,
+): Promise<void> {
   const taskName = p.plan.taskName;
   if (p.standin) await startStandin(engine, p.standin, labelKey, r);
   await ensureTaskVolumes(engine, p, taskName, labelKey, r);
@@ -29,6 +35,8 @@ async function ensureTaskVolumes(engine: ContainerEngine, p: PreparedTask, taskN
   const helperImage = p.translated.containers[0].spec.image;
   for (const v of p.translated.task.volumes ?? []) {
     const { created } = await engine.ensureVolume(v, { [labelKey]: taskName }, helperImage);
-    r.info(`volume ${v.name}: ${created ? `created${v.owner ? ` (owner ${v.owner.uid}:${v.owner.gid}, mode ${v.owner.mode})` : ''}` : 'kept from an earlier start'}`);
+    r.info(
+      `volume ${v.name}: ${created ? `created${v.owner ? ` (owner ${v.owner.uid}:${v.owner.gid}, mode ${v.owner.mode})` : ''}` : 'kept from an earlier start'}`,
+    );
   }
 }

@@ -196,7 +196,12 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
         ...o.environmentOverrides,
       },
       fileAtPathOf: standin
-        ? { [DB_CA_FILE_ENV]: { hostFile: standin.caFile, reason: "the local CA's certificate (the runner's cache dir), which verifies the stand-in, instead of the RDS CA bundle" } }
+        ? {
+            [DB_CA_FILE_ENV]: {
+              hostFile: standin.caFile,
+              reason: "the local CA's certificate (the runner's cache dir), which verifies the stand-in, instead of the RDS CA bundle",
+            },
+          }
         : undefined,
       accessPoints: assembly.accessPoints,
       // A container cannot get more than the process that starts it (rootless podman), or than the

@@ -42,7 +42,11 @@ function withDatabase(a: AssemblyTask): AssemblyTask {
   props.Volumes = [
     {
       Name: 'uploads',
-      EFSVolumeConfiguration: { FilesystemId: { Ref: 'Fs' }, TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: { Ref: 'Ap' }, IAM: 'ENABLED' } },
+      EFSVolumeConfiguration: {
+        FilesystemId: { Ref: 'Fs' },
+        TransitEncryption: 'ENABLED',
+        AuthorizationConfig: { AccessPointId: { Ref: 'Ap' }, IAM: 'ENABLED' },
+      },
     },
   ];
   return {
@@ -60,9 +64,17 @@ let appCtr = '';
 async function startFixtureTask(): Promise<void> {
   const e = await engine();
   prepared = await prepare({ taskName: TASK, projectDir: ROOT, hostPort: await freePort(), reporter: quiet, engine: e, transformAssembly: withDatabase });
-  const secrets = new Map([...standinSecretValues(prepared.assembly.properties, TASK, prepared.standin!.db, prepared.standin!.credentials)].map(([id, v]) => [id, v.value]));
+  const secrets = new Map(
+    [...standinSecretValues(prepared.assembly.properties, TASK, prepared.standin!.db, prepared.standin!.credentials)].map(([id, v]) => [id, v.value]),
+  );
   await createLocalTask(e, prepared, secrets, quiet);
-  runner = new TaskRunner(prepared.plan, e, () => undefined, () => undefined, { mode: 'foreground' });
+  runner = new TaskRunner(
+    prepared.plan,
+    e,
+    () => undefined,
+    () => undefined,
+    { mode: 'foreground' },
+  );
   await runner.start();
   appCtr = prepared.translated.containers.find((c) => c.spec.env.DB_HOST)!.containerName;
 }
@@ -95,16 +107,44 @@ async function clientInTask(args: string[], password: string): Promise<{ code: n
       await c.start();
       const { StatusCode } = await c.wait();
       const logs = (await c.logs({ stdout: true, stderr: true })) as unknown as Buffer;
-      return { code: StatusCode, out: logs.toString('utf8') };
+      return { code: StatusCode, out: demux(logs) };
     } finally {
       await c.remove({ force: true });
     }
   }
   const r = await (e as PodmanEngine).podman.run(
-    ['run', '--rm', '--pod', TASK, '--label', `${TASK_LABEL_KEY}=${TASK}`, '--env', `MYSQL_PWD=${password}`, '--volume', `${ca}:/ca.crt:ro`, '--read-only', '--cap-drop', 'ALL', '--entrypoint', JSON.stringify(cmd), image],
+    [
+      'run',
+      '--rm',
+      '--pod',
+      TASK,
+      '--label',
+      `${TASK_LABEL_KEY}=${TASK}`,
+      '--env',
+      `MYSQL_PWD=${password}`,
+      '--volume',
+      `${ca}:/ca.crt:ro`,
+      '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--entrypoint',
+      JSON.stringify(cmd),
+      image,
+    ],
     { timeoutMs: 60_000 },
   );
   return { code: r.code, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The text of Docker's multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, size). */
+function demux(buf: Buffer): string {
+  let out = '';
+  for (let i = 0; i + 8 <= buf.length;) {
+    const size = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + size).toString('utf8');
+    i += 8 + size;
+  }
+  return out;
 }
 
 beforeAll(async () => {

@@ -10,7 +10,12 @@ import type { VolumeSpec } from '../spec';
 export const VOLUME_MOUNT = '/volume';
 
 /** The one-off container that gives a new volume its owner and mode. Pure. */
-export function volumeOwnerRun(volume: VolumeSpec & { owner: NonNullable<VolumeSpec['owner']> }, image: string, labels: Record<string, string>, bind: string): RunOnceRequest {
+export function volumeOwnerRun(
+  volume: VolumeSpec & { owner: NonNullable<VolumeSpec['owner']> },
+  image: string,
+  labels: Record<string, string>,
+  bind: string,
+): RunOnceRequest {
   const { uid, gid, mode } = volume.owner;
   // The values come from the translator, which accepts only integers and octal modes.
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || !/^[0-7]{3,4}$/.test(mode)) throw new Error(`volume ${volume.name}: bad owner ${uid}:${gid} ${mode}`);

@@ -86,9 +86,19 @@ export class StandinFiles {
 
   /** The CA and server certificate: kept from an earlier start when issued for `host`, else made now. */
   async tls(engine: ContainerEngine, image: string, host: string, labels: Record<string, string>): Promise<StandinTls> {
-    const read = () => Object.fromEntries(Object.entries(TLS_FILES).map(([k, f]) => [k, readFileSync(path.join(this.dir, f), 'utf8')])) as unknown as StandinTls;
-    if ([...Object.values(TLS_FILES), 'host'].every((f) => existsSync(path.join(this.dir, f))) && readFileSync(path.join(this.dir, 'host'), 'utf8') === host) return read();
-    const r = await engine.runOnce({ image, entrypoint: ['sh'], cmd: ['-c', TLS_SCRIPT], env: { STANDIN_HOST: host }, labels, tmpfs: ['/tmp'], timeoutMs: 60_000 });
+    const read = () =>
+      Object.fromEntries(Object.entries(TLS_FILES).map(([k, f]) => [k, readFileSync(path.join(this.dir, f), 'utf8')])) as unknown as StandinTls;
+    if ([...Object.values(TLS_FILES), 'host'].every((f) => existsSync(path.join(this.dir, f))) && readFileSync(path.join(this.dir, 'host'), 'utf8') === host)
+      return read();
+    const r = await engine.runOnce({
+      image,
+      entrypoint: ['sh'],
+      cmd: ['-c', TLS_SCRIPT],
+      env: { STANDIN_HOST: host },
+      labels,
+      tmpfs: ['/tmp'],
+      timeoutMs: 60_000,
+    });
     if (r.code !== 0) throw new LocalStepError('database stand-in', `openssl in the stand-in image exited with ${r.code}`);
     let tls: StandinTls;
     try {

@@ -39,7 +39,13 @@ export interface PreparedStandin {
 /** The image tag: the engine and a hash of the build context's files. */
 export function standinImageRef(contextDir: string, engine: string): string {
   const hash = createHash('sha256');
-  for (const f of readdirSync(contextDir).filter((n) => n !== 'README.md').sort()) hash.update(f).update('\0').update(readFileSync(path.join(contextDir, f)));
+  for (const f of readdirSync(contextDir)
+    .filter((n) => n !== 'README.md')
+    .sort())
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(path.join(contextDir, f)));
   return `localhost/secure-ecs-database-standin:${engine}-${hash.digest('hex').slice(0, 16)}`;
 }
 
@@ -152,7 +158,11 @@ export function standinFields(
       'deviation',
       `the RDS stand-in: Debian's ${s.db.engine} server in container ${s.spec.engineName}, outside the task, started before it; ${s.spec.alias}:${s.db.port} on the internal network ${s.spec.network}`,
     ),
-    f('Hardening', 'honoured', `non-root (${s.spec.user}), read-only root, no capabilities, no-new-privileges, ${s.spec.memoryMiB} MiB, ${s.spec.pidsLimit} processes`),
+    f(
+      'Hardening',
+      'honoured',
+      `non-root (${s.spec.user}), read-only root, no capabilities, no-new-privileges, ${s.spec.memoryMiB} MiB, ${s.spec.pidsLimit} processes`,
+    ),
     f(
       'TLS',
       'deviation',
@@ -161,7 +171,11 @@ export function standinFields(
         : 'required by the server (pg_hba.conf: hostssl only, host rejected); certificate from a local CA the runner made (kept in its cache dir), not the RDS CA',
     ),
     f('Storage', 'deviation', `engine volume ${s.spec.volume}, kept between starts (\`local down --volumes\` removes it); not encrypted at rest by the runner`),
-    f('ManageMasterUserPassword', 'deviation', `a login the runner generated on the first start, kept in its cache dir (mode 0600), never printed; it and the server key reach the stand-in ${how}`),
+    f(
+      'ManageMasterUserPassword',
+      'deviation',
+      `a login the runner generated on the first start, kept in its cache dir (mode 0600), never printed; it and the server key reach the stand-in ${how}`,
+    ),
     f('BackupRetentionPeriod', 'not-honoured', 'no automated backups, snapshots, Multi-AZ or deletion protection locally'),
     ...secretEnvs.map((e) => ({
       path: `${e.container}.Secrets.${e.envName}`,

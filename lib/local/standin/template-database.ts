@@ -59,10 +59,7 @@ function endpointAttribute(value: unknown, db: TemplateDatabase): string | undef
  * the stand-in's host name, its port the stand-in's port. Keyed by variable name, as the translator's
  * environment overrides are.
  */
-export function endpointOverrides(
-  containerDefinitions: unknown[],
-  db: TemplateDatabase,
-): Record<string, { readonly value: string; readonly reason: string }> {
+export function endpointOverrides(containerDefinitions: unknown[], db: TemplateDatabase): Record<string, { readonly value: string; readonly reason: string }> {
   const out: Record<string, { value: string; reason: string }> = {};
   for (const def of containerDefinitions.filter(isObject)) {
     for (const kv of (Array.isArray(def.Environment) ? def.Environment : []).filter(isObject)) {

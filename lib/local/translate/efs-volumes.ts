@@ -76,14 +76,23 @@ export function translateVolumes(value: unknown, taskName: string, accessPoints:
     if (efs.TransitEncryption === 'ENABLED')
       report(`.${name}.TransitEncryption`, 'not-honoured', 'no NFS locally: the volume is on this machine, so there is no traffic to encrypt in transit');
     if (auth.IAM === 'ENABLED')
-      report(`.${name}.AuthorizationConfig.IAM`, 'not-honoured', 'no task role and no IAM locally: the mount is not authorized by IAM; every container that mounts it may use it');
+      report(
+        `.${name}.AuthorizationConfig.IAM`,
+        'not-honoured',
+        'no task role and no IAM locally: the mount is not authorized by IAM; every container that mounts it may use it',
+      );
     if (ap?.posixUser)
       report(
         `.${name}.AccessPoint.PosixUser`,
         'not-honoured',
         `files are written as the container's own user, not forced to ${ap.posixUser.uid}:${ap.posixUser.gid} as the access point does; run the container as that user`,
       );
-    if (apId && !ap) report(`.${name}.AuthorizationConfig.AccessPointId`, 'not-honoured', `access point ${apId} is not in the template: the volume's root keeps the engine's owner`);
+    if (apId && !ap)
+      report(
+        `.${name}.AuthorizationConfig.AccessPointId`,
+        'not-honoured',
+        `access point ${apId} is not in the template: the volume's root keeps the engine's owner`,
+      );
   }
   return { byName, fields };
 }

@@ -57,7 +57,12 @@ export async function createDockerNetwork(docker: Docker, name: string, labels: 
   });
 }
 
-export async function ensureDockerVolume(docker: Docker, volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+export async function ensureDockerVolume(
+  docker: Docker,
+  volume: VolumeSpec,
+  labels: Record<string, string>,
+  helperImage: string,
+): Promise<{ created: boolean }> {
   try {
     await docker.getVolume(volume.name).inspect();
     return { created: false };

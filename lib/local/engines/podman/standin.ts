@@ -33,9 +33,13 @@ export async function createPodmanStandin(podman: Podman, spec: StandinSpec, sec
   for (const name of spec.secretEnv) {
     const value = secretEnv.get(name);
     if (value === undefined) throw new Error(`no value for the stand-in's ${name}`);
-    await podman.ok('create the stand-in secrets', ['secret', 'create', '--label', `${labelKey}=${spec.labels[labelKey]}`, standinSecretName(spec, name), '-'], {
-      input: value,
-    });
+    await podman.ok(
+      'create the stand-in secrets',
+      ['secret', 'create', '--label', `${labelKey}=${spec.labels[labelKey]}`, standinSecretName(spec, name), '-'],
+      {
+        input: value,
+      },
+    );
   }
   await podman.ok(`create ${spec.engineName}`, ['create', ...podmanStandinArgs(spec)]);
 }
@@ -44,7 +48,12 @@ export async function createPodmanNetwork(podman: Podman, name: string, labels: 
   await podman.ok('create the network', ['network', 'create', '--internal', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name]);
 }
 
-export async function ensurePodmanVolume(podman: Podman, volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+export async function ensurePodmanVolume(
+  podman: Podman,
+  volume: VolumeSpec,
+  labels: Record<string, string>,
+  helperImage: string,
+): Promise<{ created: boolean }> {
   if ((await podman.run(['volume', 'exists', volume.name])).code === 0) return { created: false };
   await podman.ok('create a volume', ['volume', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), volume.name]);
   if (volume.owner) {
