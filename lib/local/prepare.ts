@@ -28,7 +28,7 @@ import { translateTask, type TranslatedTask } from './translate/task';
 const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
 
 /** A single address as a CIDR: /32 for IPv4, /128 for IPv6. Pure. */
-const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
+const hostCidr = (address: string) => (address.includes('/') ? address : address.includes(':') ? `${address}/128` : `${address}/32`);
 
 export interface PrepareOptions {
   readonly taskName: string;
@@ -80,7 +80,12 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   const standin = assembly.database
     ? await prepareStandin(engine, facts, { db: assembly.database, taskName: o.taskName, projectDir: o.projectDir, labelKey }, r)
     : undefined;
-  const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, () => engine.loadBalancerAddress(Object.values(images)[0].ref));
+  // With the stand-in on Docker the task's only network is the stand-in's internal one, and the ingress
+  // relays that take the ALB's place connect from an address on it: its subnet is the trusted peer.
+  const isolated = standin !== undefined && engine.info.kind === 'docker';
+  const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, async () =>
+    isolated ? (await engine.createNetwork(standin.spec.network, { [labelKey]: o.taskName })).subnet : engine.loadBalancerAddress(Object.values(images)[0].ref),
+  );
   const translated = translateFor({
     assembly,
     images,
@@ -92,6 +97,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     labelKey,
     environmentOverrides: o.environmentOverrides,
     standin,
+    isolated,
   });
   let fields = fieldsOnEngine(
     translated.fields,
@@ -101,7 +107,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
   );
   if (standin) {
     const secretEnvs = [...standinSecretValues(assembly.properties, o.taskName, standin.db, standin.credentials).values()];
-    fields = applyEngineNotes(fields, standinFields(standin, secretEnvs, engine.capabilities.secrets));
+    fields = applyEngineNotes(fields, standinFields(standin, secretEnvs, engine.capabilities.secrets, isolated));
   }
 
   const plan: LocalPlan = {
@@ -156,6 +162,8 @@ export interface TranslateForOptions {
   readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
   /** The RDS stand-in: DB_HOST and the like point at it, its CA lands at DB_TLS_CA_FILE, the task joins its network. */
   readonly standin?: PreparedStandin;
+  /** The stand-in's internal network is the task's only one (Docker); `loadBalancer` is then its subnet, where the ingress relays connect from. */
+  readonly isolated?: boolean;
 }
 
 /** The variable naming where the app finds the CA bundle that verifies the database server (the template's contract). */
@@ -190,7 +198,9 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       environmentOverrides: {
         [LOAD_BALANCER_TRUST_ENV]: {
           value: hostCidr(loadBalancer),
-          reason: `no ALB locally: ${loadBalancer}, where ${engine.info.kind} delivers the host's connections to the published port from, is the only peer and plays the load balancer`,
+          reason: o.isolated
+            ? `no ALB locally: the ingress relay (socat in its own container, outside the task) connects from the task's internal network ${loadBalancer} and plays the load balancer`
+            : `no ALB locally: ${loadBalancer}, where ${engine.info.kind} delivers the host's connections to the published port from, is the only peer and plays the load balancer`,
         },
         ...(standin ? endpointOverrides(assembly.properties.ContainerDefinitions as unknown[], standin.db) : {}),
         ...o.environmentOverrides,
@@ -208,7 +218,7 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       // daemon (Docker, which runs with its own limits): clamp only where this process starts them.
       hostHardLimits: engine.info.kind === 'podman' && !engine.info.remote ? facts.hardLimits : {},
     });
-    if (standin) translated.task.networks = [standin.spec.network];
+    if (standin) translated.task.network = { name: standin.spec.network, relayImage: standin.spec.image };
     return translated;
   } catch (e) {
     throw new LocalStepError('translate the task definition', (e as Error).message);

@@ -157,8 +157,13 @@ export interface TaskSpec {
   readonly extraHosts: string[];
   /** Engine volumes the containers mount (created before the task when absent, kept after it). */
   volumes?: VolumeSpec[];
-  /** Internal engine networks the task's network namespace joins besides the engine's default one (the stand-in database's). */
-  networks?: string[];
+  /**
+   * The internal engine network of the stand-in database, which the task's network namespace joins.
+   * Where the engine isolates the task (Docker), it is the task's only network: the published ports
+   * then reach it through an ingress relay (the ALB's place), a container on both networks running
+   * `relayImage`'s socat.
+   */
+  network?: { readonly name: string; readonly relayImage: string };
 }
 
 /** Task-level settings one container brings (a task's containers share one network namespace). */

@@ -17,7 +17,9 @@ import { TASK_LABEL_KEY } from '../../lib/local/labels';
 import { TaskRunner } from '../../lib/local/runner/task-runner';
 import { StandinFiles } from '../../lib/local/standin/standin-files';
 import { standinSecretValues } from '../../lib/local/standin/standin';
-import { ROOT, engine, freePort, inside, quiet } from './helpers';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import { ROOT, engine, freePort, inside, quiet, request } from './helpers';
 
 const TASK = `secure-ecs-e2e-db-${process.pid}`;
 const DB = 'AppDatabase';
@@ -89,11 +91,18 @@ async function stopFixtureTask(): Promise<void> {
  * Run the stand-in image's database client in the task's network namespace (as a container of the
  * task would connect), with the CA at /ca.crt; resolves with the exit code and output.
  */
-async function clientInTask(args: string[], password: string): Promise<{ code: number; out: string }> {
+function clientInTask(args: string[], password: string): Promise<{ code: number; out: string }> {
+  return inTaskNetwork(['mariadb', '--no-defaults', '--connect-timeout=5', ...args], password);
+}
+
+/**
+ * Run a command of the stand-in image in the task's network namespace (or, with `network`, on that
+ * engine network instead: the control that shows a destination is reachable at all).
+ */
+async function inTaskNetwork(cmd: string[], password = '', network?: string): Promise<{ code: number; out: string }> {
   const e = await engine();
   const image = prepared.standin!.spec.image;
   const ca = prepared.standin!.caFile;
-  const cmd = ['mariadb', '--no-defaults', '--connect-timeout=5', ...args];
   if (e.info.kind === 'docker') {
     const docker: Docker = (e as DockerEngine).docker;
     const c = await docker.createContainer({
@@ -101,7 +110,7 @@ async function clientInTask(args: string[], password: string): Promise<{ code: n
       Entrypoint: cmd,
       Env: [`MYSQL_PWD=${password}`],
       Labels: { [TASK_LABEL_KEY]: TASK },
-      HostConfig: { NetworkMode: `container:${TASK}-pause`, Binds: [`${ca}:/ca.crt:ro`], ReadonlyRootfs: true, CapDrop: ['ALL'] },
+      HostConfig: { NetworkMode: network ?? `container:${TASK}-pause`, Binds: [`${ca}:/ca.crt:ro`], ReadonlyRootfs: true, CapDrop: ['ALL'] },
     });
     try {
       await c.start();
@@ -116,8 +125,7 @@ async function clientInTask(args: string[], password: string): Promise<{ code: n
     [
       'run',
       '--rm',
-      '--pod',
-      TASK,
+      ...(network ? ['--network', network] : ['--pod', TASK]),
       '--label',
       `${TASK_LABEL_KEY}=${TASK}`,
       '--env',
@@ -208,6 +216,52 @@ describe('the RDS stand-in', () => {
     const caps = await inside(`${TASK}-database`, "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status");
     expect(caps.out).toMatch(/CapEff:\s+0+\b/);
     expect(caps.out).toMatch(/NoNewPrivs:\s+1/);
+  });
+});
+
+describe('egress: a destination the template does not allow is blocked', () => {
+  let listener: net.Server;
+  let listenPort = 0;
+  /** Addresses of this machine a container could use: the engine bridge's gateway and the host's own. */
+  const hostAddresses = () =>
+    Object.values(os.networkInterfaces())
+      .flat()
+      .filter((i): i is os.NetworkInterfaceInfo => Boolean(i && i.family === 'IPv4' && !i.internal && !/^br-/.test(i.address)))
+      .map((i) => i.address);
+  const connect = (host: string, port: number, network?: string) =>
+    inTaskNetwork(['bash', '-c', `timeout 3 bash -c 'echo > /dev/tcp/${host}/${port}' 2>/dev/null && echo connected || echo blocked`], '', network);
+
+  beforeAll(async () => {
+    listenPort = await freePort();
+    listener = net.createServer((s) => s.end());
+    await new Promise<void>((resolve) => listener.listen(listenPort, '0.0.0.0', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+  test('the field report says how egress is restricted, or that it is not', async () => {
+    const f = prepared.fields.find((x) => x.path === 'task.Egress')!;
+    expect(f.outcome).toBe((await engine()).info.kind === 'docker' ? 'honoured' : 'not-honoured');
+  });
+
+  test('a listener on this machine: reachable from the engine default network, not from the task', async () => {
+    if ((await engine()).info.kind !== 'docker') return expect(prepared.fields.find((x) => x.path === 'task.Egress')?.outcome).toBe('not-honoured');
+    const addresses = hostAddresses();
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const host of addresses) {
+      // The control: a container on the default bridge (where the task used to be) reaches it.
+      expect({ host, from: 'bridge', r: (await connect(host, listenPort, 'bridge')).out.trim() }).toEqual({ host, from: 'bridge', r: 'connected' });
+      expect({ host, from: 'task', r: (await connect(host, listenPort)).out.trim() }).toEqual({ host, from: 'task', r: 'blocked' });
+    }
+  });
+
+  test('the database the template allows stays reachable, on its port only', async () => {
+    expect((await connect(prepared.standin!.spec.alias, 3306)).out.trim()).toBe('connected');
+    expect((await connect(prepared.standin!.spec.alias, 22)).out.trim()).toBe('blocked');
+  });
+
+  test('the published port still serves (through the ingress relay on Docker)', async () => {
+    const r = await request(prepared.plan.hostPort, '/healthz');
+    expect(r.status).toBe(200);
   });
 });
 

@@ -5,7 +5,7 @@
  * volume through an access point), translated and rendered for both engines.
  */
 import { dockerContainerBody, dockerPauseBody } from '../../lib/local/engines/docker/api';
-import { dockerStandinBody } from '../../lib/local/engines/docker/standin';
+import { dockerIngressBody, dockerStandinBody } from '../../lib/local/engines/docker/standin';
 import { podmanCreateArgs, podmanPodArgs } from '../../lib/local/engines/podman/args';
 import { podmanStandinArgs, standinSecretName } from '../../lib/local/engines/podman/standin';
 import { volumeOwnerRun } from '../../lib/local/engines/volume-owner';
@@ -189,7 +189,7 @@ describe('EFS volumes locally', () => {
       },
     );
     expect(base.task.volumes).toBeUndefined();
-    expect(base.task.networks).toBeUndefined();
+    expect(base.task.network).toBeUndefined();
     expect(base.containers.every((c) => c.spec.mounts === undefined)).toBe(true);
     expect(podmanPodArgs(base.task)).not.toContain('--network');
   });
@@ -233,18 +233,40 @@ describe('the stand-in container on each engine', () => {
 
   test("the task's namespace owner joins the stand-in's network on both engines", () => {
     const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images() });
-    t.task.networks = [spec.network];
+    t.task.network = { name: spec.network, relayImage: spec.image };
     expect(podmanPodArgs(t.task).join(' ')).toContain(`--network podman --network ${spec.network}`);
-    // Docker connects the pause container to it before the start (engine.ts); its create body is unchanged.
-    expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.NetworkMode).toBeUndefined();
+    expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.NetworkMode).toBe(spec.network);
   });
 
   test('the field report lists the stand-in and the secrets that come from it', () => {
-    const fields = standinFields({ db, spec }, [{ container: 'app', envName: 'DB_PASSWORD', key: 'password' }], 'engine-secret');
+    const fields = standinFields({ db, spec }, [{ container: 'app', envName: 'DB_PASSWORD', key: 'password' }], 'engine-secret', false);
     expect(fields.find((f) => f.path === `rds.${DB}.Engine`)?.detail).toContain(`container task-database, outside the task`);
     expect(fields.find((f) => f.path === `rds.${DB}.TLS`)?.detail).toContain('require_secure_transport=ON');
     expect(fields.find((f) => f.path === 'app.Secrets.DB_PASSWORD')?.detail).toContain('podman secrets');
     expect(JSON.stringify(fields)).not.toContain('secret-pw');
+    expect(fields.find((f) => f.path === 'task.Egress')?.outcome).toBe('not-honoured');
+    const isolated = standinFields({ db, spec }, [], 'api-environment', true);
+    expect(isolated.find((f) => f.path === 'task.Egress')).toMatchObject({
+      outcome: 'honoured',
+      detail: expect.stringContaining(`only network is the internal ${spec.network}`),
+    });
+  });
+
+  test('Docker isolation: the pause container is on the internal network only and publishes nothing; a relay per port does', () => {
+    const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images(), hostPorts: { 8080: 18080 } });
+    expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] });
+    t.task.network = { name: spec.network, relayImage: spec.image };
+    const pause = dockerPauseBody(t.task, 'img', undefined);
+    expect(pause.HostConfig).toMatchObject({ NetworkMode: spec.network, PortBindings: {} });
+    const relay = dockerIngressBody(t.task, t.task.publish[0], spec.image);
+    expect(relay.Cmd).toEqual(['TCP-LISTEN:8080,fork,reuseaddr', 'TCP:task-pause:8080']);
+    expect(relay.HostConfig).toMatchObject({
+      NetworkMode: 'bridge',
+      PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] },
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+    });
+    expect(relay.User).toBe('999:999');
   });
 });
 

@@ -153,7 +153,7 @@ export interface ContainerEngine {
    * An internal network for the task and what it may reach (the stand-in database): no route out of
    * it and no address of the host on it, so nothing but its members is reachable through it.
    */
-  createNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }>;
   /** Create the volume unless it exists (then `created` is false); a new one gets `volume.owner`. */
   ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }>;
   /** Remove the volumes carrying the task's label (`local down --volumes`). */

@@ -145,6 +145,7 @@ export function standinFields(
   s: Pick<PreparedStandin, 'db' | 'spec'>,
   secretEnvs: { container: string; envName: string; key: string }[],
   secretsAs: EngineCapabilities['secrets'],
+  isolated: boolean,
 ): FieldReport[] {
   const how =
     secretsAs === 'api-environment'
@@ -177,6 +178,17 @@ export function standinFields(
       `a login the runner generated on the first start, kept in its cache dir (mode 0600), never printed; it and the server key reach the stand-in ${how}`,
     ),
     f('BackupRetentionPeriod', 'not-honoured', 'no automated backups, snapshots, Multi-AZ or deletion protection locally'),
+    isolated
+      ? {
+          path: 'task.Egress',
+          outcome: 'honoured',
+          detail: `the task's only network is the internal ${s.spec.network} (no route out, no address of this machine): it reaches the stand-in database and nothing else, stricter than a security group that also allows HTTPS out; the published port reaches it through an ingress relay container`,
+        }
+      : {
+          path: 'task.Egress',
+          outcome: 'not-honoured',
+          detail: `the pod joins ${s.spec.network} for the stand-in and keeps podman's default network for its published port: egress is not restricted on podman`,
+        },
     ...secretEnvs.map((e) => ({
       path: `${e.container}.Secrets.${e.envName}`,
       outcome: 'deviation' as const,

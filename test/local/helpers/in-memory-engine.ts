@@ -110,7 +110,7 @@ export class InMemoryEngine implements ContainerEngine {
   listContainers = async (): Promise<string[]> => this.unused();
   exec = async (): Promise<{ code: number; output: string }> => this.unused();
   runOnce = async (): Promise<{ code: number; output: string }> => this.unused();
-  createNetwork = async (): Promise<void> => this.unused();
+  createNetwork = async (): Promise<{ subnet: string }> => this.unused();
   ensureVolume = async (): Promise<{ created: boolean }> => this.unused();
   removeVolumes = async (): Promise<string[]> => this.unused();
   createStandin = async (): Promise<void> => this.unused();

@@ -32,7 +32,7 @@ import { CGROUP_MOUNT, runCgroupHelper } from './cgroup-helper';
 import { dockerCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
 import { createContainer, exec, followLogs, runOnce } from './streams';
-import { createDockerNetwork, dockerStandinBody, ensureDockerVolume, removeLabelled } from './standin';
+import { createDockerNetwork, dockerStandinBody, ensureDockerVolume, removeLabelled, startIngressRelays } from './standin';
 import type { VolumeSpec } from '../../spec';
 import type { StandinSpec } from '../../standin/standin-spec';
 
@@ -90,13 +90,12 @@ export class DockerEngine implements ContainerEngine {
     const pauseImage = containers[0].image;
     onLine(`pause container ${pauseName(task)}`);
     const pause = await createContainer(this.docker, dockerPauseBody(task, pauseImage, layout));
-    // The internal networks (the stand-in database's) join before the start, as the agent attaches the task ENI before its containers run.
-    for (const n of task.networks ?? []) await this.docker.getNetwork(n).connect({ Container: pauseName(task) });
     try {
       await pause.start();
     } catch (e) {
       throw new LocalStepError('start the pause container', apiMessage(e));
     }
+    if (task.network) await startIngressRelays(this.docker, task, (l) => onLine(l));
     if (layout) {
       onLine(`task cgroup ${layout.parent}`);
       await runCgroupHelper(this.docker, this.labelKey, task.name, pauseImage, applyScript(layout, CGROUP_MOUNT), 'set the task cgroup limits');
@@ -107,7 +106,7 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
     return createDockerNetwork(this.docker, name, labels);
   }
 

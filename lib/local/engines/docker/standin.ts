@@ -11,7 +11,10 @@ import type { StandinSpec } from '../../standin/standin-spec';
 import type { VolumeSpec } from '../../spec';
 import { volumeOwnerRun, VOLUME_MOUNT } from '../volume-owner';
 import { statusCode } from './daemon-errors';
-import { runOnce } from './streams';
+import { createContainer, runOnce } from './streams';
+import { ROLE_LABEL_KEY } from '../../labels';
+import { pauseName } from '../container-engine';
+import type { PublishedPort, TaskSpec } from '../../spec';
 import { LocalStepError } from '../../errors';
 
 const MiB = 1024 * 1024;
@@ -46,7 +49,16 @@ export function dockerStandinBody(spec: StandinSpec, secretEnv: ReadonlyMap<stri
   };
 }
 
-export async function createDockerNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<void> {
+/** Create the internal network unless it exists; resolves with its IPv4 subnet. */
+export async function createDockerNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
+  const subnetOf = async () => {
+    const subnet = ((await docker.getNetwork(name).inspect()).IPAM?.Config ?? [])
+      .map((c: { Subnet?: string }) => c.Subnet)
+      .find((s?: string) => s && !s.includes(':'));
+    if (!subnet) throw new LocalStepError('create the network', `Docker network ${name} has no IPv4 subnet`);
+    return { subnet: subnet as string };
+  };
+  if ((await docker.listNetworks({ filters: { name: [name] } })).some((n) => n.Name === name)) return subnetOf();
   await docker.createNetwork({
     Name: name,
     Driver: 'bridge',
@@ -55,6 +67,51 @@ export async function createDockerNetwork(docker: Docker, name: string, labels: 
     Labels: labels,
     Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
   });
+  return subnetOf();
+}
+
+/** The relay's own bounds: socat forks one process per connection. */
+const RELAY_LIMITS = { memoryMiB: 64, pids: 256 } as const;
+
+/**
+ * An ingress relay for one published port, the ALB's place: its own container, outside the task,
+ * publishing the port on 127.0.0.1 from Docker's default bridge and forwarding each connection with
+ * socat to the task's pause container over the internal network, hardened like the stand-in. Pure.
+ */
+export function dockerIngressBody(task: TaskSpec, p: PublishedPort, image: string): ContainerCreateOptions {
+  const port = `${p.containerPort}/${p.protocol}`;
+  return {
+    name: `${task.name}-ingress-${p.containerPort}`,
+    Image: image,
+    User: '999:999',
+    Entrypoint: ['socat'],
+    Cmd: [`TCP-LISTEN:${p.containerPort},fork,reuseaddr`, `TCP:${pauseName(task)}:${p.containerPort}`],
+    Labels: { ...task.labels, [ROLE_LABEL_KEY]: 'ingress' },
+    ExposedPorts: { [port]: {} },
+    Healthcheck: { Test: ['NONE'] },
+    HostConfig: {
+      NetworkMode: 'bridge',
+      PortBindings: { [port]: [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }] },
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: RELAY_LIMITS.memoryMiB * MiB,
+      PidsLimit: RELAY_LIMITS.pids,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+/** Create, connect to the task's internal network and start one relay per published port. */
+export async function startIngressRelays(docker: Docker, task: TaskSpec, onLine: (l: string) => void): Promise<void> {
+  for (const p of task.publish) {
+    if (p.protocol !== 'tcp') throw new LocalStepError('create the ingress relay', `${p.containerPort}/${p.protocol}: the relay forwards TCP only`);
+    const body = dockerIngressBody(task, p, task.network!.relayImage);
+    onLine(`ingress relay ${body.name}`);
+    const c = await createContainer(docker, body);
+    await docker.getNetwork(task.network!.name).connect({ Container: body.name });
+    await c.start();
+  }
 }
 
 export async function ensureDockerVolume(

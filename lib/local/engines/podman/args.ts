@@ -36,7 +36,7 @@ export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limi
   // task asks (PidMode/IpcMode "task"). podman's default would also share ipc and uts.
   args.push('--share', ['net', ...task.share].join(','));
   // The engine's default network keeps the published ports; the internal ones add the stand-in database.
-  if (task.networks?.length) for (const n of ['podman', ...task.networks]) args.push('--network', n);
+  if (task.network) args.push('--network', 'podman', '--network', task.network.name);
   for (const p of task.publish) args.push('--publish', `${p.hostIp}:${p.hostPort}:${p.containerPort}/${p.protocol}`);
   for (const [k, v] of Object.entries(task.sysctls)) args.push('--sysctl', `${k}=${v}`);
   for (const d of task.dns) args.push('--dns', d);

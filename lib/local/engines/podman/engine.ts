@@ -134,7 +134,7 @@ export class PodmanEngine implements ContainerEngine {
     }
   }
 
-  createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
     return createPodmanNetwork(this.podman, name, labels);
   }
 

@@ -44,8 +44,14 @@ export async function createPodmanStandin(podman: Podman, spec: StandinSpec, sec
   await podman.ok(`create ${spec.engineName}`, ['create', ...podmanStandinArgs(spec)]);
 }
 
-export async function createPodmanNetwork(podman: Podman, name: string, labels: Record<string, string>): Promise<void> {
-  await podman.ok('create the network', ['network', 'create', '--internal', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name]);
+/** Create the internal network unless it exists; resolves with its IPv4 subnet. */
+export async function createPodmanNetwork(podman: Podman, name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
+  if ((await podman.run(['network', 'exists', name])).code !== 0)
+    await podman.ok('create the network', ['network', 'create', '--internal', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name]);
+  const doc = JSON.parse(await podman.ok('inspect the network', ['network', 'inspect', name])) as any[];
+  const subnet = (doc[0]?.subnets ?? []).map((s: any) => s.subnet).find((s: unknown) => typeof s === 'string' && !s.includes(':'));
+  if (!subnet) throw new LocalStepError('create the network', `podman network ${name} has no IPv4 subnet`);
+  return { subnet };
 }
 
 export async function ensurePodmanVolume(
