@@ -32,7 +32,7 @@ const TLS_FILES: Record<keyof StandinTls, string> = { caCert: 'ca.crt', caKey: '
  * openssl in a one-off container without network; the four PEM blocks leave on its stdout, which the
  * runner reads and never prints.
  */
-export const TLS_SCRIPT = `set -eu
+const TLS_SCRIPT = `set -eu
 umask 077
 cd /tmp
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt -days 3650 \\

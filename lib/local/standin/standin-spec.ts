@@ -34,7 +34,7 @@ export interface StandinSpec {
 /** Where each engine's server keeps its data in the image (containers/database-standin/Dockerfile). */
 const DATA_DIRS: Record<StandinEngine, string> = { mariadb: '/var/lib/mysql', postgres: '/var/lib/standin-postgres' };
 
-export const STANDIN_SECRET_ENV = ['STANDIN_DB_USER', 'STANDIN_DB_PASSWORD', 'STANDIN_TLS_CERT', 'STANDIN_TLS_KEY'] as const;
+const STANDIN_SECRET_ENV = ['STANDIN_DB_USER', 'STANDIN_DB_PASSWORD', 'STANDIN_TLS_CERT', 'STANDIN_TLS_KEY'] as const;
 
 /** The names the runner gives the stand-in's objects for a task. */
 export const standinNames = (taskName: string) => ({

@@ -22,7 +22,7 @@ import { masterSecretKey, standinHost, type TemplateDatabase } from './template-
 import { isObject } from '../../util/is-object';
 
 /** Where a project keeps the stand-in's image (the starter's own; a fork keeps it). */
-export const STANDIN_CONTEXT = path.join('containers', 'database-standin');
+const STANDIN_CONTEXT = path.join('containers', 'database-standin');
 
 /** The server's first start (initdb / mariadb-install-db) included; measured 3-8 s here. */
 const READY_DEADLINE_MS = 120_000;
@@ -37,7 +37,7 @@ export interface PreparedStandin {
 }
 
 /** The image tag: the engine and a hash of the build context's files. */
-export function standinImageRef(contextDir: string, engine: string): string {
+function standinImageRef(contextDir: string, engine: string): string {
   const hash = createHash('sha256');
   for (const f of readdirSync(contextDir)
     .filter((n) => n !== 'README.md')

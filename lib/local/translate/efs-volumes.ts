@@ -40,7 +40,7 @@ export function accessPointsOfTemplate(template: Record<string, unknown>): Recor
 }
 
 /** The engine volume of a task volume: scoped to the task, so `down --volumes` removes exactly these. */
-export function efsVolumeName(taskName: string, volumeName: string): string {
+function efsVolumeName(taskName: string, volumeName: string): string {
   return `${taskName}-efs-${volumeName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
