@@ -8,6 +8,7 @@ import { TASK_LABEL_KEY } from './labels';
 import type { PreparedTask } from './prepare';
 import type { Reporter } from './progress';
 import { startStandin } from './standin/standin';
+import { LocalStepError } from './errors';
 
 export async function createLocalTask(
   engine: ContainerEngine,
@@ -17,7 +18,17 @@ export async function createLocalTask(
   labelKey = TASK_LABEL_KEY,
 ): Promise<void> {
   const taskName = p.plan.taskName;
-  if (p.standin) await startStandin(engine, p.standin, labelKey, r);
+  if (p.standin) {
+    await startStandin(engine, p.standin, labelKey, r);
+    // podman's CNI networks here have no DNS (no dnsname plugin): the task finds the stand-in's host
+    // name in its /etc/hosts instead, at the address the stand-in got on the internal network.
+    if (engine.info.kind === 'podman') {
+      const ip = (await engine.inspectRaw(p.standin.spec.engineName))?.NetworkSettings?.Networks?.[p.standin.spec.network]?.IPAddress;
+      if (typeof ip !== 'string' || !ip)
+        throw new LocalStepError('database stand-in', `${p.standin.spec.engineName} has no address on ${p.standin.spec.network}`);
+      p.translated.task.extraHosts.push(`${p.standin.spec.alias}:${ip}`);
+    }
+  }
   await ensureTaskVolumes(engine, p, taskName, labelKey, r);
   await r.step(`create task ${taskName} on ${engine.info.kind}`, (s) =>
     engine.createTask(

@@ -233,10 +233,11 @@ describe('egress: a destination the template does not allow is blocked', () => {
 
   beforeAll(async () => {
     listenPort = await freePort();
-    listener = net.createServer((s) => s.end());
+    listener = net.createServer((s) => s.destroy());
     await new Promise<void>((resolve) => listener.listen(listenPort, '0.0.0.0', resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+  // Not awaited: close waits for connections the kernel may still hold half-open.
+  afterAll(() => void listener.close());
 
   test('the field report says how egress is restricted, or that it is not', async () => {
     const f = prepared.fields.find((x) => x.path === 'task.Egress')!;
