@@ -110,7 +110,7 @@ export class PodmanEngine implements ContainerEngine {
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {
     for (const [name, value] of secretValues) {
       onLine(`secret ${name}`);
-      await this.podman.ok('create secrets', ['secret', 'create', '--label', `${this.labelKey}=${task.name}`, name, '-'], { input: value });
+      await this.podman.createSecret('create secrets', name, value, { [this.labelKey]: task.name });
     }
     onLine('pod');
     await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: 'honoured' in this.capabilities.taskLimits })]);

@@ -33,13 +33,7 @@ export async function createPodmanStandin(podman: Podman, spec: StandinSpec, sec
   for (const name of spec.secretEnv) {
     const value = secretEnv.get(name);
     if (value === undefined) throw new Error(`no value for the stand-in's ${name}`);
-    await podman.ok(
-      'create the stand-in secrets',
-      ['secret', 'create', '--label', `${labelKey}=${spec.labels[labelKey]}`, standinSecretName(spec, name), '-'],
-      {
-        input: value,
-      },
-    );
+    await podman.createSecret('create the stand-in secrets', standinSecretName(spec, name), value, { [labelKey]: spec.labels[labelKey] });
   }
   await podman.ok(`create ${spec.engineName}`, ['create', ...podmanStandinArgs(spec)]);
 }
