@@ -228,6 +228,7 @@ describe('the stand-in container on each engine', () => {
     expect(a).toEqual(
       expect.arrayContaining(['--network', spec.network, '--network-alias', spec.alias, '--user', '999:999', '--read-only', '--cap-drop', 'ALL']),
     );
+    expect(a).toContain('/run/standin:rw,noexec,nosuid,nodev,size=16m,mode=0700,U,notmpcopyup');
     expect(a.at(-1)).toBe('localhost/standin:1');
   });
 

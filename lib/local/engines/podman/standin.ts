@@ -20,7 +20,11 @@ export function podmanStandinArgs(spec: StandinSpec): string[] {
   const a = ['--name', spec.engineName, ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])];
   a.push('--network', spec.network, '--network-alias', spec.alias);
   a.push('--user', spec.user, '--read-only', '--read-only-tmpfs=false', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges');
-  for (const [p, opts] of Object.entries(spec.tmpfs)) a.push('--tmpfs', `${p}:${opts},notmpcopyup`);
+  // podman 4.3 has no uid=/gid= tmpfs options: `U` gives the mount point to the container's user instead (podman-run(1), --tmpfs).
+  for (const [p, opts] of Object.entries(spec.tmpfs)) {
+    const kept = opts.split(',').filter((o) => !/^(uid|gid)=/.test(o));
+    a.push('--tmpfs', `${p}:${[...kept, 'U', 'notmpcopyup'].join(',')}`);
+  }
   a.push('--mount', `type=volume,source=${spec.volume},target=${spec.dataDir}`);
   a.push('--memory', `${spec.memoryMiB}m`, '--pids-limit', String(spec.pidsLimit));
   for (const [k, v] of Object.entries(spec.env)) a.push('--env', `${k}=${v}`);
