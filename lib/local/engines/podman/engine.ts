@@ -168,9 +168,11 @@ export class PodmanEngine implements ContainerEngine {
       await this.podman.run(['rm', '--force', n]);
       removed.push(`container ${n}`);
     }
-    const ls = await this.podman.run(['secret', 'ls', '--format', 'json']);
-    if (ls.code === 0) {
-      for (const s of JSON.parse(ls.stdout || '[]') as any[]) {
+    // `secret ls --format json` is not JSON in podman 4.3 (the word per secret); `secret inspect` is.
+    const secretNames = (await this.podman.run(['secret', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter(Boolean);
+    const inspected = secretNames.length ? await this.podman.run(['secret', 'inspect', ...secretNames]) : undefined;
+    if (inspected?.code === 0) {
+      for (const s of JSON.parse(inspected.stdout || '[]') as any[]) {
         if (s.Spec?.Labels?.[this.labelKey] === taskName && (await this.podman.run(['secret', 'rm', s.Spec.Name])).code === 0)
           removed.push(`secret ${s.Spec.Name}`);
       }
