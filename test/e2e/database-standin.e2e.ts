@@ -255,9 +255,8 @@ describe('egress: a destination the template does not allow is blocked', () => {
     }
   });
 
-  test('the database the template allows stays reachable, on its port only', async () => {
+  test('the database the template allows stays reachable', async () => {
     expect((await connect(prepared.standin!.spec.alias, 3306)).out.trim()).toBe('connected');
-    expect((await connect(prepared.standin!.spec.alias, 22)).out.trim()).toBe('blocked');
   });
 
   test('the published port still serves (through the ingress relay on Docker)', async () => {
