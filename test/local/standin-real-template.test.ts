@@ -15,7 +15,11 @@ describe.each(['mariadb', 'postgres'] as const)('database.engine %s', (engine) =
   };
 
   test('the instance the stand-in replaces is found', () => {
-    expect(task.database).toMatchObject({ engine, port: engine === 'mariadb' ? 3306 : 5432 });
+    expect(task.database).toMatchObject({ engine, port: engine === 'mariadb' ? 3306 : 5432, internetHttps: false });
+  });
+
+  test('egress.internetHttps in the template is seen (the task reports it blocked locally)', () => {
+    expect(databaseOfTemplate(synth({ database: { engine }, egress: { internetHttps: true } } as any).template.toJSON())?.internetHttps).toBe(true);
   });
 
   test("DB_HOST becomes the stand-in's host name; DB_USER and DB_PASSWORD its login", () => {

@@ -71,7 +71,7 @@ const db = databaseOfTemplate(template)!;
 
 describe('what the stand-in reads of the template', () => {
   test('the database instance: engine, its default port, the database name', () => {
-    expect(db).toEqual({ logicalId: DB, engine: 'mariadb', port: 3306, databaseName: 'app' });
+    expect(db).toEqual({ logicalId: DB, engine: 'mariadb', port: 3306, databaseName: 'app', internetHttps: false });
     expect(databaseOfTemplate(contractTemplate('postgres'))).toMatchObject({ engine: 'postgres', port: 5432 });
     expect(databaseOfTemplate(synth().template.toJSON())).toBeUndefined();
   });
@@ -247,6 +247,11 @@ describe('the stand-in container on each engine', () => {
     expect(JSON.stringify(fields)).not.toContain('secret-pw');
     expect(fields.find((f) => f.path === 'task.Egress')?.outcome).toBe('not-honoured');
     const isolated = standinFields({ db, spec }, [], 'api-environment', true);
+    const https = standinFields({ db: { ...db, internetHttps: true }, spec }, [], 'api-environment', true).find((f) => f.path === 'task.Egress');
+    expect(https).toMatchObject({
+      outcome: 'deviation',
+      detail: expect.stringContaining('HTTPS to the internet, which the template allows (egress.internetHttps), is blocked locally'),
+    });
     expect(isolated.find((f) => f.path === 'task.Egress')).toMatchObject({
       outcome: 'honoured',
       detail: expect.stringContaining(`only network is the internal ${spec.network}`),

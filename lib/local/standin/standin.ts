@@ -181,8 +181,10 @@ export function standinFields(
     isolated
       ? {
           path: 'task.Egress',
-          outcome: 'honoured',
-          detail: `the task's only network is the internal ${s.spec.network} (no route out, no address of this machine): it reaches the stand-in database and nothing else, stricter than a security group that also allows HTTPS out; the published port reaches it through an ingress relay container`,
+          outcome: s.db.internetHttps ? 'deviation' : 'honoured',
+          detail:
+            `the task's only network is the internal ${s.spec.network} (no route out, no address of this machine): it reaches the stand-in database and nothing else; the published port reaches it through an ingress relay container` +
+            (s.db.internetHttps ? '. HTTPS to the internet, which the template allows (egress.internetHttps), is blocked locally' : ''),
         }
       : {
           path: 'task.Egress',

@@ -4,7 +4,7 @@
  * and the ECS secrets that read its RDS-managed master secret (`MasterUserSecret.SecretArn`) with the
  * JSON keys `username` and `password`. Pure; unit-tested in test/local/standin.test.ts.
  */
-import { cfnNumber, isIntrinsic, renderText } from '../../cfn/values';
+import { cfnNumber, isIntrinsic, refTarget, renderText } from '../../cfn/values';
 import { isObject } from '../../util/is-object';
 
 export const STANDIN_ENGINES = ['mariadb', 'postgres'] as const;
@@ -19,6 +19,8 @@ export interface TemplateDatabase {
   readonly port: number;
   /** The database the app uses (the instance's DBName, else the contract's `app`). */
   readonly databaseName: string;
+  /** A security group of the template allows HTTPS out to the internet (egress.internetHttps). */
+  readonly internetHttps?: boolean;
 }
 
 /** The template's one database instance, if any; throws (naming the value) for what the stand-in cannot be. */
@@ -35,7 +37,7 @@ export function databaseOfTemplate(template: Record<string, unknown>): TemplateD
     throw new Error(`${logicalId}.Engine is ${JSON.stringify(engine)}; the local stand-in runs ${STANDIN_ENGINES.join(' or ')}`);
   const port = cfnNumber(props.Port) ?? DEFAULT_PORTS[engine as StandinEngine];
   const databaseName = typeof props.DBName === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(props.DBName) ? props.DBName : 'app';
-  return { logicalId, engine: engine as StandinEngine, port, databaseName };
+  return { logicalId, engine: engine as StandinEngine, port, databaseName, internetHttps: allowsInternetHttps(template) };
 }
 
 /**
@@ -83,4 +85,40 @@ export function masterSecretKey(valueFrom: unknown, db: TemplateDatabase): 'user
   if (!text.includes(`\${${db.logicalId}.MasterUserSecret.SecretArn}`)) return undefined;
   const key = /:(username|password):[^:]*:[^:]*$/.exec(text)?.[1];
   return key === 'username' || key === 'password' ? key : undefined;
+}
+
+/** A TCP rule's port range holds 443 (IpProtocol tcp, 6 or -1 for all). */
+const holds443 = (r: Record<string, unknown>) =>
+  r.IpProtocol === '-1' ||
+  r.IpProtocol === -1 ||
+  ((r.IpProtocol === 'tcp' || r.IpProtocol === '6') && (cfnNumber(r.FromPort) ?? 0) <= 443 && 443 <= (cfnNumber(r.ToPort) ?? 65535));
+
+/**
+ * Whether the task's security groups (the ECS service's awsvpc `SecurityGroups`) let traffic out to
+ * the whole IPv4 internet on 443 (`egress.internetHttps`, lib/constructs/web-service.ts), inline
+ * (`SecurityGroupEgress`) or as `AWS::EC2::SecurityGroupEgress` resources. Other groups (the
+ * container instances') do not count: the task's ENI carries only its own.
+ */
+export function allowsInternetHttps(template: Record<string, unknown>): boolean {
+  const resources = Object.entries(isObject(template.Resources) ? template.Resources : {}).filter((e): e is [string, Record<string, unknown>] =>
+    isObject(e[1]),
+  );
+  const props = (r: Record<string, unknown>) => (isObject(r.Properties) ? r.Properties : {});
+  const taskGroups = new Set<string>();
+  for (const [, r] of resources.filter(([, r]) => r.Type === 'AWS::ECS::Service')) {
+    const net = props(r).NetworkConfiguration;
+    const awsvpc = isObject(net) && isObject(net.AwsvpcConfiguration) ? net.AwsvpcConfiguration : {};
+    for (const g of Array.isArray(awsvpc.SecurityGroups) ? awsvpc.SecurityGroups : []) {
+      const id = refTarget(g);
+      if (id) taskGroups.add(id);
+    }
+  }
+  const rules: Record<string, unknown>[] = [];
+  for (const [id, r] of resources) {
+    const p = props(r);
+    if (r.Type === 'AWS::EC2::SecurityGroup' && taskGroups.has(id) && Array.isArray(p.SecurityGroupEgress))
+      rules.push(...p.SecurityGroupEgress.filter(isObject));
+    if (r.Type === 'AWS::EC2::SecurityGroupEgress' && taskGroups.has(refTarget(p.GroupId) ?? '')) rules.push(p);
+  }
+  return rules.some((r) => r.CidrIp === '0.0.0.0/0' && holds443(r));
 }
