@@ -99,7 +99,7 @@ const holds443 = (r: Record<string, unknown>) =>
  * (`SecurityGroupEgress`) or as `AWS::EC2::SecurityGroupEgress` resources. Other groups (the
  * container instances') do not count: the task's ENI carries only its own.
  */
-export function allowsInternetHttps(template: Record<string, unknown>): boolean {
+function allowsInternetHttps(template: Record<string, unknown>): boolean {
   const resources = Object.entries(isObject(template.Resources) ? template.Resources : {}).filter((e): e is [string, Record<string, unknown>] =>
     isObject(e[1]),
   );
