@@ -102,9 +102,12 @@ export function registerLocalCommand(program: Command): void {
     run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach, assemblyDir: opts.assembly ? path.resolve(opts.assembly) : undefined }))(),
   );
 
-  common(local.command('down').description('stop the task and remove its containers, secrets and cgroup (images are kept)')).action((opts: Common) =>
-    run('down', () => down(base(opts)))(),
-  );
+  common(
+    local
+      .command('down')
+      .description('stop the task and remove its containers, secrets, networks and cgroup (images and volumes are kept)')
+      .option('--volumes', "also remove the task's volumes (the stand-in database's data, EFS volumes) and the stand-in's login and CA", false),
+  ).action((opts: Common & { volumes: boolean }) => run('down', () => down({ ...base(opts), volumes: opts.volumes }))());
 
   common(
     local.command('status').description('show the task and each container: state, health, restarts').option('--json', 'machine-readable output', false),

@@ -5,6 +5,8 @@
  */
 import { agentSettingsOfTemplate, type AgentSettings } from '../cfn/agent-settings';
 import { dockerImageAssets, readAssembly, readTemplate, type DockerImageAsset } from '../cdk-out/assembly';
+import { databaseOfTemplate, type TemplateDatabase } from './standin/template-database';
+import { accessPointsOfTemplate, type AccessPointShape } from './translate/efs-volumes';
 
 /** How to obtain one container's image locally. */
 export interface ImageSource {
@@ -31,6 +33,10 @@ export interface AssemblyTask {
   readonly images: Record<string, ImageSource>;
   /** The ECS agent settings the same template gives its container instances (ECS_TASK_PIDS_LIMIT ...). */
   readonly agentSettings: AgentSettings;
+  /** The template's database instance, which the runner stands in for locally (standin/). */
+  readonly database?: TemplateDatabase;
+  /** The template's EFS access points, for the owner of the task's EFS volumes. */
+  readonly accessPoints: Record<string, AccessPointShape>;
 }
 
 type Obj = Record<string, any>;
@@ -55,6 +61,8 @@ export function readAssemblyTask(outdir: string): AssemblyTask {
 /** The task definitions of one parsed template, with their containers' image sources. Pure. */
 export function findTasks(stackName: string, templateFile: string, template: Obj, dockerImages: Record<string, DockerImageAsset>): AssemblyTask[] {
   const agentSettings = agentSettingsOfTemplate(template);
+  const database = databaseOfTemplate(template);
+  const accessPoints = accessPointsOfTemplate(template);
   return Object.entries<Obj>(template.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition')
     .map(([logicalId, r]) => {
@@ -63,7 +71,7 @@ export function findTasks(stackName: string, templateFile: string, template: Obj
       for (const def of properties.ContainerDefinitions ?? []) {
         images[String(def.Name)] = imageSource(def.Image, dockerImages);
       }
-      return { stackName, templateFile, logicalId, properties, images, agentSettings };
+      return { stackName, templateFile, logicalId, properties, images, agentSettings, database, accessPoints };
     });
 }
 

@@ -8,7 +8,9 @@ import { readAssemblyTask, type AssemblyTask } from './assembly-task';
 import type { ContainerEngine } from './engines/container-engine';
 import { realConnectors, selectEngine, type EngineRequest } from './engines/select-engine';
 import { LocalStepError } from './errors';
-import { fieldsOnEngine } from './translate/field-report';
+import { applyEngineNotes, fieldsOnEngine } from './translate/field-report';
+import { prepareStandin, standinFields, standinSecretValues, type PreparedStandin } from './standin/standin';
+import { endpointOverrides } from './standin/template-database';
 import { hostFacts, type HostFacts } from './host/host-facts';
 import { assetImageRef, ensureImage } from './images';
 import type { Reporter } from './progress';
@@ -26,7 +28,7 @@ import { translateTask, type TranslatedTask } from './translate/task';
 const LOAD_BALANCER_TRUST_ENV = 'TRUSTED_PROXY_CIDRS';
 
 /** A single address as a CIDR: /32 for IPv4, /128 for IPv6. Pure. */
-const hostCidr = (address: string) => (address.includes(':') ? `${address}/128` : `${address}/32`);
+const hostCidr = (address: string) => (address.includes('/') ? address : address.includes(':') ? `${address}/128` : `${address}/32`);
 
 export interface PrepareOptions {
   readonly taskName: string;
@@ -46,6 +48,8 @@ export interface PrepareOptions {
    * of the project's, which is then neither checked nor synthesized.
    */
   readonly assemblyDir?: string;
+  /** A fixture's changes to the task read from cdk.out (the end-to-end suite's task definitions with a database or EFS). */
+  readonly transformAssembly?: (assembly: AssemblyTask) => AssemblyTask;
   /** Runs once the task definition is read, before any image is built: checks that should fail fast (`up`'s secrets). */
   readonly beforeImages?: (assembly: AssemblyTask) => void;
 }
@@ -60,6 +64,8 @@ export interface PreparedTask {
   readonly fields: FieldReport[];
   readonly loadBalancer: string;
   readonly plan: LocalPlan;
+  /** The RDS stand-in, when the template has a database. */
+  readonly standin?: PreparedStandin;
 }
 
 export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
@@ -74,11 +80,20 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     else r.info('cdk.out is current (no input changed since the last synth)');
   }
   const outdir = o.assemblyDir ?? assemblyDir(o.projectDir);
-  const assembly = await r.step(`read the task definition from ${path.relative(process.cwd(), outdir) || outdir}`, async () => readAssemblyTask(outdir));
+  const read = await r.step(`read the task definition from ${path.relative(process.cwd(), outdir) || outdir}`, async () => readAssemblyTask(outdir));
+  const assembly = o.transformAssembly ? o.transformAssembly(read) : read;
   o.beforeImages?.(assembly);
 
   const images = await ensureImages(engine, facts, assembly, r);
-  const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, () => engine.loadBalancerAddress(Object.values(images)[0].ref));
+  const standin = assembly.database
+    ? await prepareStandin(engine, facts, { db: assembly.database, taskName: o.taskName, projectDir: o.projectDir, labelKey }, r)
+    : undefined;
+  // With the stand-in on Docker the task's only network is the stand-in's internal one, and the ingress
+  // relays that take the ALB's place connect from an address on it: its subnet is the trusted peer.
+  const isolated = standin !== undefined && engine.info.kind === 'docker';
+  const loadBalancer = await r.step(`find the load balancer stand-in on ${engine.info.kind}`, async () =>
+    isolated ? (await engine.createNetwork(standin.spec.network, { [labelKey]: o.taskName })).subnet : engine.loadBalancerAddress(Object.values(images)[0].ref),
+  );
   const translated = translateFor({
     assembly,
     images,
@@ -89,13 +104,19 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     hostPort: o.hostPort,
     labelKey,
     environmentOverrides: o.environmentOverrides,
+    standin,
+    isolated,
   });
-  const fields = fieldsOnEngine(
+  let fields = fieldsOnEngine(
     translated.fields,
     translated.task,
     translated.containers.map((c) => c.spec),
     engine.capabilities,
   );
+  if (standin) {
+    const secretEnvs = [...standinSecretValues(assembly.properties, o.taskName, standin.db, standin.credentials).values()];
+    fields = applyEngineNotes(fields, standinFields(standin, secretEnvs, engine.capabilities.secrets, isolated));
+  }
 
   const plan: LocalPlan = {
     taskName: o.taskName,
@@ -119,8 +140,15 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
     })),
     fields,
     secrets: translated.containers.flatMap((c) => c.secrets.map((s) => s.secretId)),
+    standin: standin && {
+      containerName: standin.spec.engineName,
+      engine: standin.db.engine,
+      address: `${standin.spec.alias}:${standin.db.port}`,
+      network: standin.spec.network,
+      volume: standin.spec.volume,
+    },
   };
-  return { engine, facts, assembly, images, translated, fields, loadBalancer, plan };
+  return { engine, facts, assembly, images, translated, fields, loadBalancer, plan, standin };
 }
 
 /** Build or find every container image of the task (cached by asset hash). */
@@ -140,7 +168,14 @@ export interface TranslateForOptions {
   readonly hostPort: number;
   readonly labelKey: string;
   readonly environmentOverrides?: Record<string, { value: string; reason: string }>;
+  /** The RDS stand-in: DB_HOST and the like point at it, its CA lands at DB_TLS_CA_FILE, the task joins its network. */
+  readonly standin?: PreparedStandin;
+  /** The stand-in's internal network is the task's only one (Docker); `loadBalancer` is then its subnet, where the ingress relays connect from. */
+  readonly isolated?: boolean;
 }
+
+/** The variable naming where the app finds the CA bundle that verifies the database server (the template's contract). */
+const DB_CA_FILE_ENV = 'DB_TLS_CA_FILE';
 
 /** The task definition translated for one local task: its name, port, ALB stand-in and host limits. */
 export function translateFor(o: TranslateForOptions): TranslatedTask {
@@ -160,8 +195,9 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       },
     ]),
   );
+  const standin = o.standin;
   try {
-    return translateTask(assembly.properties, {
+    const translated = translateTask(assembly.properties, {
       taskName: o.taskName,
       labelKey,
       agentSettings: assembly.agentSettings,
@@ -170,14 +206,28 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       environmentOverrides: {
         [LOAD_BALANCER_TRUST_ENV]: {
           value: hostCidr(loadBalancer),
-          reason: `no ALB locally: ${loadBalancer}, where ${engine.info.kind} delivers the host's connections to the published port from, is the only peer and plays the load balancer`,
+          reason: o.isolated
+            ? `no ALB locally: the ingress relay (socat in its own container, outside the task) connects from the task's internal network ${loadBalancer} and plays the load balancer`
+            : `no ALB locally: ${loadBalancer}, where ${engine.info.kind} delivers the host's connections to the published port from, is the only peer and plays the load balancer`,
         },
+        ...(standin ? endpointOverrides(assembly.properties.ContainerDefinitions as unknown[], standin.db) : {}),
         ...o.environmentOverrides,
       },
+      fileAtPathOf: standin
+        ? {
+            [DB_CA_FILE_ENV]: {
+              hostFile: standin.caFile,
+              reason: "the local CA's certificate (the runner's cache dir), which verifies the stand-in, instead of the RDS CA bundle",
+            },
+          }
+        : undefined,
+      accessPoints: assembly.accessPoints,
       // A container cannot get more than the process that starts it (rootless podman), or than the
       // daemon (Docker, which runs with its own limits): clamp only where this process starts them.
       hostHardLimits: engine.info.kind === 'podman' && !engine.info.remote ? facts.hardLimits : {},
     });
+    if (standin) translated.task.network = { name: standin.spec.network, relayImage: standin.spec.image };
+    return translated;
   } catch (e) {
     throw new LocalStepError('translate the task definition', (e as Error).message);
   }

@@ -74,6 +74,22 @@ export interface SecretEnv {
   readonly secretId: string;
 }
 
+/** A volume or a host file mounted into a container (Docker's HostConfig.Mounts). */
+export interface MountSpec {
+  readonly kind: 'volume' | 'bind';
+  /** The engine volume's name, or the host path of a bind mount. */
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** An engine volume the task needs, kept between starts (`local down --volumes` removes it). */
+export interface VolumeSpec {
+  readonly name: string;
+  /** Owner and mode its root gets when it is created (an EFS access point's CreationInfo). */
+  readonly owner?: { readonly uid: number; readonly gid: number; readonly mode: string };
+}
+
 export interface ContainerSpec {
   /** The engine's container name (`<task>-<container>`). */
   readonly engineName: string;
@@ -110,6 +126,8 @@ export interface ContainerSpec {
   readonly devices: DeviceSpec[];
   /** Non-network sysctls (net.* go on the task's network namespace). */
   readonly sysctls: Record<string, string>;
+  /** Volumes and files mounted into the container (EFS volumes, the stand-in's CA certificate). */
+  mounts?: MountSpec[];
 }
 
 export interface PublishedPort {
@@ -143,6 +161,15 @@ export interface TaskSpec {
    * images are Debian's; the fit check sets it for images without a shell (distroless, scratch).
    */
   readonly helperImage?: string;
+  /** Engine volumes the containers mount (created before the task when absent, kept after it). */
+  volumes?: VolumeSpec[];
+  /**
+   * The internal engine network of the stand-in database, which the task's network namespace joins.
+   * Where the engine isolates the task (Docker), it is the task's only network: the published ports
+   * then reach it through an ingress relay (the ALB's place), a container on both networks running
+   * `relayImage`'s socat.
+   */
+  network?: { readonly name: string; readonly relayImage: string };
 }
 
 /** Task-level settings one container brings (a task's containers share one network namespace). */

@@ -33,6 +33,8 @@ export interface LocalPlan {
   readonly fields: FieldReport[];
   /** Names of the secrets the task received (values are never stored). */
   readonly secrets: string[];
+  /** The RDS stand-in, when the template has a database: its container runs outside the task. */
+  readonly standin?: { readonly containerName: string; readonly engine: string; readonly address: string; readonly network: string; readonly volume: string };
 }
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED';

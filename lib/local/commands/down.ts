@@ -1,10 +1,12 @@
 /** `secure-ecs local down`: stop the task (through its runner when one is alive) and remove everything it created. */
+import { existsSync } from 'node:fs';
 import { pollUntil } from '../poll';
+import { StandinFiles } from '../standin/standin-files';
 import { isAlive, StateDir } from '../state';
 import { isOurProcess } from './task-process';
 import { engineOfTask, removeTask, type CommonOptions } from './context';
 
-export async function down(o: CommonOptions): Promise<number> {
+export async function down(o: CommonOptions & { volumes?: boolean }): Promise<number> {
   const stateDir = new StateDir(o.taskName);
   const engine = await engineOfTask(o, stateDir);
   const st = stateDir.readState();
@@ -27,6 +29,17 @@ export async function down(o: CommonOptions): Promise<number> {
     for (const c of [...plan.containers].reverse()) await engine.stopContainer(c.containerName, c.stopTimeoutS).catch(() => undefined);
   }
   const removed = await o.reporter.step(`remove task ${o.taskName} from ${engine.info.kind}`, () => removeTask(engine, o.taskName, stateDir));
-  o.out.write(removed.length ? `Removed ${removed.join(', ')} (images kept).\n` : `Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
+  if (o.volumes) {
+    // The data and the login that opens it go together: a new volume gets a new login and CA.
+    removed.push(...(await o.reporter.step(`remove the volumes of ${o.taskName}`, () => engine.removeVolumes(o.taskName))));
+    const files = new StandinFiles(o.taskName);
+    if (existsSync(files.dir)) {
+      files.remove();
+      removed.push('the stand-in database login and CA');
+    }
+  }
+  const hadVolumes = plan?.standin !== undefined || (plan?.fields ?? []).some((f) => f.path.startsWith('task.Volumes.') && f.outcome === 'honoured');
+  const kept = hadVolumes && !o.volumes ? ' (images and volumes kept; `--volumes` removes the volumes)' : ' (images kept)';
+  o.out.write(removed.length ? `Removed ${removed.join(', ')}${kept}.\n` : `Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
   return 0;
 }

@@ -24,6 +24,8 @@ export interface StatusReport {
     readonly startedAt?: string;
   }[];
   readonly events: RunnerEvent[];
+  /** The RDS stand-in (outside the task), when the template has a database. */
+  readonly standin?: { readonly containerName: string; readonly engine: string; readonly address: string; readonly status: string; readonly volume: string };
 }
 
 async function statusReport(engine: ContainerEngine, taskName: string): Promise<StatusReport> {
@@ -56,6 +58,7 @@ async function statusReport(engine: ContainerEngine, taskName: string): Promise<
       startedAt: d?.startedAt ? new Date(d.startedAt).toISOString() : undefined,
     };
   });
+  const standinState = plan?.standin ? (await engine.inspectContainers([plan.standin.containerName])).get(plan.standin.containerName) : undefined;
   const taskStatus: StatusReport['taskStatus'] = !exists ? 'NONE' : alive ? (st?.taskStatus ?? 'PENDING') : 'STOPPED';
   return {
     task: taskName,
@@ -70,6 +73,7 @@ async function statusReport(engine: ContainerEngine, taskName: string): Promise<
     runner: st ? { pid: st.pid, mode: st.mode, alive } : undefined,
     containers,
     events: stateDir.readEvents().events.slice(-50),
+    standin: plan?.standin && { ...plan.standin, status: standinState?.status ?? 'missing' },
   };
 }
 
@@ -100,5 +104,7 @@ export async function status(o: CommonOptions & { json: boolean }): Promise<numb
     ]);
   }
   o.out.write(`${table.toString()}\n`);
+  const db = report.standin;
+  if (db) o.out.write(`RDS stand-in (outside the task): ${db.engine} ${db.containerName} ${db.status} at ${db.address}, data in volume ${db.volume}\n`);
   return 0;
 }

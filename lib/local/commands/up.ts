@@ -17,6 +17,9 @@ import { prepare, type PreparedTask } from '../prepare';
 import { formatDuration, type Reporter } from '../progress';
 import { readSecretsFile, resolveSecrets } from '../secrets';
 import { secretsOfTaskDefinition } from '../translate/container';
+import { standinSecretValues } from '../standin/standin';
+import { createLocalTask } from '../create-task';
+import { StandinFiles } from '../standin/standin-files';
 import type { AssemblyTask } from '../assembly-task';
 import { TASK_LABEL_KEY } from '../labels';
 import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
@@ -48,7 +51,13 @@ export async function up(o: UpOptions): Promise<number> {
   // Secrets are resolved before the images are built: a missing local value fails in seconds, not after the builds.
   let secretValues = new Map<string, string>();
   const resolveLocalSecrets = (assembly: AssemblyTask) => {
-    secretValues = resolveSecrets(readSecretsFile(o.projectDir, r.warn), secretsOfTaskDefinition(assembly.properties, o.taskName));
+    // Secrets that read the database's master secret get the stand-in's login; the rest come from the secrets file.
+    const fromStandin = assembly.database
+      ? standinSecretValues(assembly.properties, o.taskName, assembly.database, new StandinFiles(o.taskName).credentials())
+      : new Map<string, { value: string }>();
+    const needed = secretsOfTaskDefinition(assembly.properties, o.taskName).filter((n) => !fromStandin.has(n.secret.secretId));
+    secretValues = resolveSecrets(readSecretsFile(o.projectDir, r.warn), needed);
+    for (const [id, { value }] of fromStandin) secretValues.set(id, value);
   };
   const prepared = await prepare({
     taskName: o.taskName,
@@ -65,14 +74,7 @@ export async function up(o: UpOptions): Promise<number> {
   stateDir.reset();
   stateDir.writePlan(prepared.plan);
   try {
-    await r.step(`create task ${o.taskName} on ${engine.info.kind}`, (s) =>
-      engine.createTask(
-        prepared.translated.task,
-        prepared.translated.containers.map((c) => c.spec),
-        secretValues,
-        (l) => s.update(l),
-      ),
-    );
+    await createLocalTask(engine, prepared, secretValues, r);
   } catch (e) {
     await removeTask(engine, o.taskName, stateDir);
     throw e;

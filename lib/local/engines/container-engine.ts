@@ -4,7 +4,8 @@
  * above it (prepare, up, the task runner, status, logs, down, the end-to-end tests) is
  * engine-neutral; the benchmark still drives podman itself.
  */
-import type { TaskSpec, ContainerSpec } from '../spec';
+import type { TaskSpec, ContainerSpec, VolumeSpec } from '../spec';
+import type { StandinSpec } from '../standin/standin-spec';
 
 export type EngineKind = 'docker' | 'podman';
 export const ENGINE_KINDS: readonly EngineKind[] = ['docker', 'podman'];
@@ -79,6 +80,8 @@ export interface RunOnceRequest {
   readonly binds?: string[];
   /** Writable tmpfs mounts (noexec, nosuid, 16 MiB) on the otherwise read-only root. */
   readonly tmpfs?: string[];
+  /** Capabilities it keeps (CHOWN for the volume-owner setup); every other one is dropped. */
+  readonly capAdd?: string[];
   readonly timeoutMs?: number;
 }
 
@@ -171,9 +174,20 @@ export interface ContainerEngine {
 
   /** Create the task's namespace owner, cgroup and containers (not started). */
   createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void>;
+  /**
+   * An internal network for the task and what it may reach (the stand-in database): no route out of
+   * it and no address of the host on it, so nothing but its members is reachable through it.
+   */
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }>;
+  /** Create the volume unless it exists (then `created` is false); a new one gets `volume.owner`. */
+  ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }>;
+  /** Remove the volumes carrying the task's label (`local down --volumes`). */
+  removeVolumes(taskName: string): Promise<string[]>;
+  /** Create (not start) the stand-in database's container; `secretEnv` values never reach argv or output. */
+  createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void>;
   /** Whether a task of this name exists, and whether this runner created it (carries the label). */
   taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'>;
-  /** Remove everything carrying the task's label (containers, namespace owner, secrets, cgroup). */
+  /** Remove everything carrying the task's label (containers, namespace owner, secrets, networks, cgroup); volumes stay. */
   removeTask(taskName: string): Promise<string[]>;
   /** The task's cgroup path, relative to the cgroup mount, per controller (for limits checks). */
   taskCgroup(taskName: string): Promise<{ readonly v1: Record<string, string>; readonly v2?: string } | undefined>;

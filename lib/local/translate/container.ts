@@ -18,7 +18,7 @@
 
 import { isIntrinsic } from '../../cfn/values';
 import { CONTAINER_LABEL_KEY } from '../labels';
-import type { ContainerSpec, Dependency, DependencyCondition, FieldReport, HealthSpec, RestartSpec, SecretRef, TaskSettings } from '../spec';
+import type { ContainerSpec, Dependency, DependencyCondition, FieldReport, HealthSpec, RestartSpec, SecretRef, TaskSettings, VolumeSpec } from '../spec';
 import { asArray, bool, Collector, isObj, num, short, type Json, type Mutable } from './collector';
 import { ECS_DEFAULTS } from './ecs-defaults';
 import { LINUX_PARAMETERS } from './linux-parameters';
@@ -35,6 +35,13 @@ export interface ContainerContext {
   readonly environmentOverrides?: Readonly<Record<string, { readonly value: string; readonly reason: string }>>;
   /** Hard limits of the process that starts the containers, by ulimit name: a container cannot get more. */
   readonly hostHardLimits?: Readonly<Record<string, number>>;
+  /** The task's EFS volumes as engine volumes, by the task definition's volume name (efs-volumes.ts). */
+  readonly volumes?: Readonly<Record<string, VolumeSpec>>;
+  /**
+   * Host files mounted read-only at the path an environment variable names (the stand-in database's CA
+   * certificate at DB_TLS_CA_FILE), by variable name, each with the reason printed as a deviation.
+   */
+  readonly fileAtPathOf?: Readonly<Record<string, { readonly hostFile: string; readonly reason: string }>>;
 }
 
 export interface TranslatedContainer {
@@ -60,7 +67,7 @@ export interface TranslatedContainer {
  * The id of a container's secret among the values the runner resolves (the podman secret's name on
  * podman): scoped to the task, so `down` can remove exactly these.
  */
-function localSecretId(taskName: string, container: string, envName: string): string {
+export function localSecretId(taskName: string, container: string, envName: string): string {
   return `${taskName}-${container}-${envName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
@@ -160,6 +167,11 @@ const HANDLERS: Record<string, Handler> = {
       if (override) {
         out.spec.env[name] = override.value;
         c.deviation(`Environment.${name}`, `${short(kv.Value)} -> ${override.value}: ${override.reason}`);
+      } else if (typeof kv.Value === 'string' && ctx.fileAtPathOf?.[name] && kv.Value.startsWith('/')) {
+        const file = ctx.fileAtPathOf[name];
+        out.spec.env[name] = kv.Value;
+        (out.spec.mounts ??= []).push({ kind: 'bind', source: file.hostFile, target: kv.Value, readOnly: true });
+        c.deviation(`Environment.${name}`, `${kv.Value}: ${file.reason}, mounted read-only at that path over what the image has there`);
       } else if (typeof kv.Value === 'string' || typeof kv.Value === 'number' || typeof kv.Value === 'boolean') {
         out.spec.env[name] = String(kv.Value);
         names.push(name);
@@ -172,8 +184,21 @@ const HANDLERS: Record<string, Handler> = {
   EnvironmentFiles(v, c) {
     if (asArray(v).length) c.notHonoured('EnvironmentFiles', 'S3 environment files are not fetched; their variables are not set');
   },
-  MountPoints(v, c) {
-    if (asArray(v).length) c.notHonoured('MountPoints', 'task volumes are not created locally; the paths stay part of the image (read-only when the root is)');
+  MountPoints(v, c, ctx, out) {
+    for (const mp of asArray(v).filter(isObj)) {
+      const volume = ctx.volumes?.[String(mp.SourceVolume)];
+      const target = String(mp.ContainerPath);
+      if (!volume || !target.startsWith('/')) {
+        c.notHonoured(
+          `MountPoints.${target}`,
+          `volume ${short(mp.SourceVolume)} is not created locally; the path stays part of the image (read-only when the root is)`,
+        );
+        continue;
+      }
+      const readOnly = bool(mp.ReadOnly) ?? false;
+      (out.spec.mounts ??= []).push({ kind: 'volume', source: volume.name, target, readOnly });
+      c.honoured(`MountPoints.${target}`, `--mount type=volume,source=${volume.name},target=${target}${readOnly ? ',readonly' : ''}`);
+    }
   },
   VolumesFrom(v, c) {
     if (asArray(v).length) c.notHonoured('VolumesFrom', 'task volumes are not created locally');

@@ -14,8 +14,11 @@ import { FAMILY_LABEL_KEY } from '../labels';
 import type { FieldReport, TaskSpec } from '../spec';
 import { isObj, short } from './collector';
 import { translateContainer, type ContainerContext, type TranslatedContainer } from './container';
+import { translateVolumes, type AccessPointShape } from './efs-volumes';
 
-export interface TaskContext extends Omit<ContainerContext, 'image'> {
+export interface TaskContext extends Omit<ContainerContext, 'image' | 'volumes'> {
+  /** The template's EFS access points (assembly-task.ts): the owner of a new EFS volume's root. */
+  readonly accessPoints?: Readonly<Record<string, AccessPointShape>>;
   /** The local image of each container (by ECS container name). */
   readonly images: Readonly<Record<string, ContainerContext['image']>>;
   /** The ECS agent settings of the hosts that run the task (assembly-task.ts): host-level task limits. */
@@ -124,9 +127,6 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
   ExecutionRoleArn(_v, report) {
     report('not-honoured', 'not needed: images are built locally, logs stay in the engine, secrets come from .secure-ecs.secrets.json');
   },
-  Volumes(v, report) {
-    if (Array.isArray(v) && v.length) report('not-honoured', 'task volumes are not created locally');
-  },
   PlacementConstraints(v, report) {
     if (Array.isArray(v) && v.length) report('not-honoured', 'there is one local "instance": placement does not apply');
   },
@@ -184,7 +184,13 @@ export function translateTask(props: Record<string, unknown>, ctx: TaskContext):
     dnsSearch: [],
     extraHosts: [],
   };
+  const volumes = translateVolumes(props.Volumes, ctx.taskName, ctx.accessPoints ?? {});
+  if (Object.keys(volumes.byName).length) task.volumes = Object.values(volumes.byName);
   for (const [key, value] of Object.entries(props)) {
+    if (key === 'Volumes') {
+      fields.push(...volumes.fields);
+      continue;
+    }
     const report = (outcome: FieldReport['outcome'], detail: string) => fields.push({ path: `task.${key}`, outcome, detail });
     const handler = TASK_HANDLERS[key];
     if (handler) handler(value, report, task);
@@ -198,7 +204,7 @@ export function translateTask(props: Record<string, unknown>, ctx: TaskContext):
     const name = String(def.Name);
     const image = ctx.images[name];
     if (!image) throw new Error(`no local image for container ${name}`);
-    return translateContainer(def, { ...ctx, image });
+    return translateContainer(def, { ...ctx, image, volumes: volumes.byName });
   });
   const ordered = startOrder(translated);
   for (const c of translated) {

@@ -111,4 +111,8 @@ export class InMemoryEngine implements ContainerEngine {
   diff = async (): Promise<never[]> => this.unused();
   exec = async (): Promise<{ code: number; output: string }> => this.unused();
   runOnce = async (): Promise<{ code: number; output: string }> => this.unused();
+  createNetwork = async (): Promise<{ subnet: string }> => this.unused();
+  ensureVolume = async (): Promise<{ created: boolean }> => this.unused();
+  removeVolumes = async (): Promise<string[]> => this.unused();
+  createStandin = async (): Promise<void> => this.unused();
 }

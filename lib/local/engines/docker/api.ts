@@ -42,7 +42,8 @@ const PAUSE_LIMITS = { memoryMiB: 16, cpuShares: 2, pids: 16, nofile: 64 } as co
 export function dockerPauseBody(task: TaskSpec, image: string, cgroup: CgroupLayout | undefined): CreateBody {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of task.publish) {
+  // On the stand-in's internal network only, the task publishes nothing itself: the ingress relays do (standin.ts).
+  for (const p of task.network ? [] : task.publish) {
     const key = `${p.containerPort}/${p.protocol}`;
     exposed[key] = {};
     (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
@@ -59,6 +60,7 @@ export function dockerPauseBody(task: TaskSpec, image: string, cgroup: CgroupLay
     StopSignal: 'SIGKILL',
     Healthcheck: { Test: ['NONE'] },
     HostConfig: {
+      NetworkMode: task.network?.name,
       PortBindings: bindings,
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
@@ -118,6 +120,7 @@ export function dockerContainerBody(c: ContainerSpec, task: TaskSpec, cgroup: Cg
       CgroupnsMode: 'private',
       ReadonlyRootfs: c.readOnlyRootfs,
       Tmpfs: Object.fromEntries(Object.entries(c.tmpfs).map(([p, opts]) => [p, opts.join(',')])),
+      Mounts: c.mounts?.length ? c.mounts.map((m) => ({ Type: m.kind, Source: m.source, Target: m.target, ReadOnly: m.readOnly })) : undefined,
       CapDrop: c.capDrop,
       CapAdd: c.capAdd,
       SecurityOpt: c.securityOpt,

@@ -34,6 +34,9 @@ import { CGROUP_MOUNT, runCgroupHelper } from './cgroup-helper';
 import { dockerCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
 import { createContainer, exec, followLogs, runOnce } from './streams';
+import { createDockerNetwork, dockerStandinBody, ensureDockerVolume, removeLabelled, startIngressRelays } from './standin';
+import type { VolumeSpec } from '../../spec';
+import type { StandinSpec } from '../../standin/standin-spec';
 
 export class DockerEngine implements ContainerEngine {
   readonly capabilities: EngineCapabilities;
@@ -94,6 +97,7 @@ export class DockerEngine implements ContainerEngine {
     } catch (e) {
       throw new LocalStepError('start the pause container', apiMessage(e));
     }
+    if (task.network) await startIngressRelays(this.docker, task, (l) => onLine(l));
     if (layout) {
       onLine(`task cgroup ${layout.parent}`);
       await runCgroupHelper(this.docker, this.labelKey, task.name, pauseImage, applyScript(layout, CGROUP_MOUNT), 'set the task cgroup limits');
@@ -102,6 +106,22 @@ export class DockerEngine implements ContainerEngine {
       onLine(`container ${c.engineName}`);
       await createContainer(this.docker, dockerContainerBody(c, task, layout, secretValues));
     }
+  }
+
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
+    return createDockerNetwork(this.docker, name, labels);
+  }
+
+  ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+    return ensureDockerVolume(this.docker, volume, labels, helperImage);
+  }
+
+  removeVolumes(taskName: string): Promise<string[]> {
+    return removeLabelled(this.docker, 'volume', `${this.labelKey}=${taskName}`);
+  }
+
+  async createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void> {
+    await createContainer(this.docker, dockerStandinBody(spec, secretEnv));
   }
 
   async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
@@ -137,6 +157,7 @@ export class DockerEngine implements ContainerEngine {
       deadlineMs: 30_000,
     });
     if (!gone) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
+    removed.push(...(await removeLabelled(this.docker, 'network', `${this.labelKey}=${taskName}`)));
     const layout = this.layout({ name: taskName });
     if (layout?.cleanup.length && image) {
       await runCgroupHelper(this.docker, this.labelKey, taskName, image, cleanupScript(layout, CGROUP_MOUNT), 'remove the task cgroup').catch(() => undefined);

@@ -34,6 +34,7 @@ export async function runOnce(docker: Docker, req: RunOnceRequest): Promise<{ co
       NetworkMode: 'none',
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
+      CapAdd: req.capAdd,
       SecurityOpt: ['no-new-privileges'],
     },
   });

@@ -35,6 +35,8 @@ export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limi
   // awsvpc shares only the network namespace between a task's containers; PID and IPC only when the
   // task asks (PidMode/IpcMode "task"). podman's default would also share ipc and uts.
   args.push('--share', ['net', ...task.share].join(','));
+  // The engine's default network keeps the published ports; the internal ones add the stand-in database.
+  if (task.network) args.push('--network', 'podman', '--network', task.network.name);
   for (const p of task.publish) args.push('--publish', `${p.hostIp}:${p.hostPort}:${p.containerPort}/${p.protocol}`);
   for (const [k, v] of Object.entries(task.sysctls)) args.push('--sysctl', `${k}=${v}`);
   for (const d of task.dns) args.push('--dns', d);
@@ -90,6 +92,7 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   // notmpcopyup: podman copies the image's directory into a --tmpfs by default; Docker (and so ECS)
   // mounts it empty. Without this a file baked into /tmp would exist locally and not on ECS.
   for (const [p, opts] of Object.entries(c.tmpfs)) a.push('--tmpfs', `${p}:${[...opts, 'notmpcopyup'].join(',')}`);
+  for (const m of c.mounts ?? []) a.push('--mount', `type=${m.kind},source=${m.source},target=${m.target}${m.readOnly ? ',readonly' : ''}`);
   for (const cap of c.capDrop) a.push('--cap-drop', cap);
   for (const cap of c.capAdd) a.push('--cap-add', cap);
   for (const d of c.devices) a.push('--device', `${d.hostPath}:${d.containerPath}${d.permissions ? `:${d.permissions}` : ''}`);

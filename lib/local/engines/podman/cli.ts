@@ -3,6 +3,9 @@
  * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { LocalStepError } from '../../errors';
 import { runLines } from '../../run-lines';
 
@@ -76,6 +79,22 @@ export class Podman {
       throw new LocalStepError(step, `podman ${args[0]} ${args[1] && !args[1].startsWith('-') ? `${args[1]} ` : ''}failed: ${message.replace(/^Error: /, '')}`);
     }
     return r.stdout;
+  }
+
+  /**
+   * `podman secret create`: the value goes through a file readable only by this user, removed at once.
+   * Not stdin: podman 4.3 reads `-` only from a FIFO ("if `-` is used, data must be passed into
+   * stdin"), and Node gives a child a socket pair.
+   */
+  async createSecret(step: string, name: string, value: string, labels: Record<string, string>): Promise<void> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-secret-'));
+    try {
+      const file = path.join(dir, 'value');
+      writeFileSync(file, value, { mode: 0o600 });
+      await this.ok(step, ['secret', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name, file]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Run with output delivered line by line (builds, pulls); resolves with the exit code and the last lines. */

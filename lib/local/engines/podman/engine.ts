@@ -34,6 +34,9 @@ import { OomWatch } from './oom-watch';
 import { probePeer } from './peer-probe';
 import { writePodPidsLimit } from './pod-pids';
 import { exec, logs, runOnce } from './streams';
+import { createPodmanNetwork, createPodmanStandin, ensurePodmanVolume, removePodmanLabelled } from './standin';
+import type { VolumeSpec } from '../../spec';
+import type { StandinSpec } from '../../standin/standin-spec';
 
 export class PodmanEngine implements ContainerEngine {
   readonly capabilities: EngineCapabilities;
@@ -109,7 +112,7 @@ export class PodmanEngine implements ContainerEngine {
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {
     for (const [name, value] of secretValues) {
       onLine(`secret ${name}`);
-      await this.podman.ok('create secrets', ['secret', 'create', '--label', `${this.labelKey}=${task.name}`, name, '-'], { input: value });
+      await this.podman.createSecret('create secrets', name, value, { [this.labelKey]: task.name });
     }
     onLine('pod');
     await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: 'honoured' in this.capabilities.taskLimits })]);
@@ -133,6 +136,22 @@ export class PodmanEngine implements ContainerEngine {
     }
   }
 
+  createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }> {
+    return createPodmanNetwork(this.podman, name, labels);
+  }
+
+  ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }> {
+    return ensurePodmanVolume(this.podman, volume, labels, helperImage);
+  }
+
+  removeVolumes(taskName: string): Promise<string[]> {
+    return removePodmanLabelled(this.podman, 'volume', `${this.labelKey}=${taskName}`);
+  }
+
+  createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void> {
+    return createPodmanStandin(this.podman, spec, secretEnv, this.labelKey);
+  }
+
   async taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'> {
     if ((await this.podman.run(['pod', 'exists', taskName])).code !== 0) return 'absent';
     const labels = JSON.parse(await this.podman.ok('start', ['pod', 'inspect', '--format', '{{json .Labels}}', taskName])) ?? {};
@@ -154,6 +173,7 @@ export class PodmanEngine implements ContainerEngine {
     for (const name of await this.secretsOf(taskName)) {
       if ((await this.podman.run(['secret', 'rm', name])).code === 0) removed.push(`secret ${name}`);
     }
+    removed.push(...(await removePodmanLabelled(this.podman, 'network', `${this.labelKey}=${taskName}`)));
     return removed;
   }
 

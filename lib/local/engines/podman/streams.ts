@@ -45,6 +45,7 @@ export async function runOnce(podman: Podman, req: RunOnceRequest): Promise<{ co
     '--read-only',
     '--cap-drop',
     'ALL',
+    ...(req.capAdd ?? []).flatMap((c) => ['--cap-add', c]),
     '--security-opt',
     'no-new-privileges',
     '--pull',
