@@ -42,9 +42,11 @@ cp test/vm/guest/job "$job/job"
 engine=docker
 docker info >/dev/null 2>&1 || engine=podman
 refs=()
-for dir in cdk.out/asset.*; do
-  [ -f "$dir/Dockerfile" ] || continue
-  hash=${dir#cdk.out/asset.}
+# The image assets of the current assembly (its *.assets.json; cdk.out keeps older asset folders too).
+hashes=$(node -e 'const fs = require("fs");
+for (const f of fs.readdirSync("cdk.out").filter((f) => f.endsWith(".assets.json")))
+  for (const hash of Object.keys(JSON.parse(fs.readFileSync(`cdk.out/${f}`, "utf8")).dockerImages ?? {})) console.log(hash);')
+for hash in $hashes; do
   ref=$($engine images --filter "label=secure-ecs.asset=$hash" --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' | head -n1 || true)
   [ -n "$ref" ] && refs+=("$ref")
 done
