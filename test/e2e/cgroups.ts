@@ -31,6 +31,15 @@ export class Cgroup {
     return v2 ? this.field('cpu', 'cpu.stat', 'usage_usec') / 1e6 : Number(this.read('cpuacct', 'cpuacct.usage')) / 1e9;
   }
 
+  /**
+   * The cgroup's CPU weight as the kernel holds it: cpu.shares on v1; cpu.weight on v2, where the
+   * engines convert the task definition's shares (runc: 1 + (shares - 2) * 9999 / 262142, so 192:64
+   * becomes 8:3, not 3:1).
+   */
+  cpuWeight(): number {
+    return Number(this.read('cpu', v2 ? 'cpu.weight' : 'cpu.shares'));
+  }
+
   /** Times the kernel's OOM killer killed a process of this cgroup. */
   oomKills(): number {
     return v2 ? this.field('memory', 'memory.events', 'oom_kill') : this.field('memory', 'memory.oom_control', 'oom_kill');
