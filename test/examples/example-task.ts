@@ -5,7 +5,7 @@
  * end `local down --volumes`, checked to leave no container, volume or network behind.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
@@ -20,14 +20,18 @@ export interface ExampleTask {
   down(): Promise<string[]>;
 }
 
-/** Start examples/<name> as task `taskName` (minutes on a cold cache: the images are built). */
-export async function startExample(name: string, taskName: string): Promise<ExampleTask> {
+/**
+ * Start examples/<name> as task `taskName` (minutes on a cold cache: the images are built).
+ * `files` are written into the staged app folder first (an example's test users, never committed).
+ */
+export async function startExample(name: string, taskName: string, files: Record<string, string> = {}): Promise<ExampleTask> {
   const example = path.join(ROOT, 'examples', name);
   const settings = JSON.parse(readFileSync(path.join(example, 'settings.json'), 'utf8'));
   const containers = mkdtempSync(path.join(tmpdir(), `secure-ecs-example-${name}-`));
   // Everything of containers/ but the app, which the example replaces: the step a fork takes.
   cpSync(path.join(ROOT, 'containers'), containers, { recursive: true, filter: (src) => src !== path.join(ROOT, 'containers', 'app') });
   cpSync(example, path.join(containers, 'app'), { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(containers, 'app', file), text);
   try {
     const assembly = await synthWith(settings, { containersDir: containers });
     const t = await startTask(taskName, { assembly });

@@ -4,6 +4,7 @@
  * the proxy's limits, the hardening at run time, the declared collections folder the only writable
  * place besides /tmp, and `local down --volumes` leaving nothing. Load stays on 127.0.0.1, bounded.
  */
+import { randomBytes } from 'node:crypto';
 import { inside, newClient, request, type Response } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
 import { startExample, type ExampleTask } from './example-task';
@@ -12,8 +13,15 @@ const TASK = `secure-ecs-example-radicale-${process.pid}`;
 /** The collections folder, radicale.conf's [storage] filesystem_folder and settings.json's persistent path. */
 const COLLECTIONS = '/var/lib/radicale';
 
-/** Radicale takes the HTTP Basic user name as given ([auth] type none) and keeps each user to their own collections. */
-const as = (user: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:unused`).toString('base64')}` });
+/**
+ * Two users for this run, with random passwords, in the htpasswd file of the staged image (the example
+ * ships it empty). Plain text, which Radicale's "autodetect" accepts; a fork writes bcrypt hashes.
+ */
+const PASSWORDS: Record<string, string> = { alice: randomBytes(12).toString('hex'), mallory: randomBytes(12).toString('hex') };
+const USERS = Object.entries(PASSWORDS)
+  .map(([user, password]) => `${user}:${password}\n`)
+  .join('');
+const as = (user: string, password = PASSWORDS[user]) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 const EVENT = [
   'BEGIN:VCALENDAR',
@@ -36,14 +44,14 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
   let left: string[] | undefined;
 
   beforeAll(async () => {
-    ex = await startExample('radicale', TASK);
+    ex = await startExample('radicale', TASK, { users: USERS });
     t = ex.t;
   }, 25 * 60_000);
   afterAll(async () => {
     left ??= await ex?.down();
   }, 5 * 60_000);
 
-  test('CalDAV through the proxy: MKCALENDAR, PUT an event, GET it back, PROPFIND lists it; another user cannot read it', async () => {
+  test('CalDAV through the proxy: MKCALENDAR, PUT an event, GET it back, PROPFIND lists it; another user, a wrong password and no login cannot read it', async () => {
     const client = newClient();
     const dav = (method: string, p: string, body?: string, headers: Record<string, string> = {}) =>
       request(t.port, p, { method, client, headers: { ...as('alice'), ...headers }, body: body === undefined ? undefined : Buffer.from(body) });
@@ -65,6 +73,10 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
     const other = await request(t.port, '/alice/work/standup.ics', { client: newClient(), headers: as('mallory') });
     expect(other.status).toBe(403);
     expect(other.body).not.toContain('example-radicale-event-1');
+    const wrong = await request(t.port, '/alice/work/standup.ics', { client: newClient(), headers: as('alice', 'not-the-password') });
+    expect(wrong.status).toBe(401);
+    const anonymous = await request(t.port, '/alice/work/standup.ics', { client: newClient() });
+    expect([anonymous.status, anonymous.headers['www-authenticate']]).toEqual([401, expect.stringContaining('Basic')]);
     // What Radicale stored is in the declared folder, nowhere else.
     const stored = await inside(t.ctr(t.appName), `ls ${COLLECTIONS}/collection-root/alice/work/`);
     expect(stored.out).toContain('standup.ics');
@@ -76,19 +88,22 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
     expect(r.headers.allow).toBe((ex.settings.app.methods as string[]).join(', '));
   });
 
-  test('a static file of the example public folder is served by the proxy, not Radicale', async () => {
+  test('a static file of the example public folder is served by the proxy, not Radicale; its /.web/ pages are dotfile paths the proxy refuses', async () => {
     const r = await request(t.port, '/robots.txt', { client: newClient() });
     expect([r.status, r.body, r.headers['cache-control']]).toEqual([200, 'User-agent: *\nDisallow: /\n', 'max-age=3600']);
+    expect((await request(t.port, '/.web/', { client: newClient() })).status).toBe(404);
   });
 
   test('the rate limit: 429 with Retry-After', async () => {
     const client = newClient();
     const rs: Response[] = [];
-    for (let i = 0; i < Number(t.proxyEnv.RATE_LIMIT_BURST) + 15; i++) rs.push(await request(t.port, '/.web/', { client }));
+    // Radicale's PROPFIND of the user's own principal: 207 until the limit.
+    const propfind = { method: 'PROPFIND', client, headers: { ...as('alice'), Depth: '0' } };
+    for (let i = 0; i < Number(t.proxyEnv.RATE_LIMIT_BURST) + 15; i++) rs.push(await request(t.port, '/alice/', propfind));
     const limited = rs.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0].headers['retry-after']).toBe(t.proxyEnv.RETRY_AFTER_SECONDS);
-    expect(new Set(rs.map((r) => r.status))).toEqual(new Set([200, 429]));
+    expect(new Set(rs.map((r) => r.status))).toEqual(new Set([207, 429]));
   });
 
   test('Radicale runs under the hardening: uid 33, no capabilities, no-new-privileges, read-only root', async () => {
