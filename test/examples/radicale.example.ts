@@ -5,6 +5,9 @@
  * place besides /tmp, and `local down --volumes` leaving nothing. Load stays on 127.0.0.1, bounded.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { inside, newClient, request, type Response } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
 import { startExample, type ExampleTask } from './example-task';
@@ -14,10 +17,12 @@ const TASK = `secure-ecs-example-radicale-${process.pid}`;
 const COLLECTIONS = '/var/lib/radicale';
 
 /**
- * Two users for this run, with random passwords, in the htpasswd file of the staged image (the example
- * ships it empty). Plain text, which Radicale's "autodetect" accepts; a fork writes bcrypt hashes.
+ * Two users with random passwords, in the htpasswd file of the staged image (the example ships it
+ * empty). Plain text, which Radicale's "autodetect" accepts; a fork writes bcrypt hashes. Kept in a
+ * file of this machine's temporary folder (mode 0600, never committed) so the image, whose build
+ * copies the file, stays cached between runs.
  */
-const PASSWORDS: Record<string, string> = { alice: randomBytes(12).toString('hex'), mallory: randomBytes(12).toString('hex') };
+const PASSWORDS = machinePasswords(path.join(tmpdir(), 'secure-ecs-examples-radicale-users.json'), ['alice', 'mallory']);
 const USERS = Object.entries(PASSWORDS)
   .map(([user, password]) => `${user}:${password}\n`)
   .join('');
@@ -37,6 +42,19 @@ const EVENT = [
   'END:VCALENDAR',
   '',
 ].join('\r\n');
+
+/** Passwords of `users` read from `file`, or made and written there (0600) when it is absent or unreadable. */
+function machinePasswords(file: string, users: string[]): Record<string, string> {
+  try {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    if (users.every((u) => /^[0-9a-f]{24}$/.test(kept[u] ?? ''))) return kept;
+  } catch {
+    // absent or unreadable: made below
+  }
+  const made = Object.fromEntries(users.map((u) => [u, randomBytes(12).toString('hex')]));
+  writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
+  return made;
+}
 
 describe('examples/radicale: Radicale from Debian behind the proxy', () => {
   let ex: ExampleTask;
