@@ -159,6 +159,7 @@ export class SecureEcsStack extends Stack {
       appProtocol: config.app.protocol,
       appPort: config.app.port,
       appEntryPoints: config.app.entryPoints,
+      appMethods: config.app.methods,
       appWritablePaths: config.app.writablePaths,
       appPersistentPaths: persistentPaths,
       cpuArchitecture: h.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,

@@ -216,6 +216,10 @@ describe('the app section (issue 20)', () => {
     [{ protocol: 'grpc' }, 'app.protocol: received "grpc"; expected "fastcgi" or "http"'],
     [{ entryPoints: 'all' }, 'app.entryPoints: received "all"; expected "front-controller" or "files"'],
     [{ port: 80 }, 'app.port: received 80; expected an integer from 1024 to 65535'],
+    [{ methods: ['GET', 'HEAD', 'TRACE'] }, 'app.methods.2: received "TRACE"; expected one of GET, HEAD, POST, PUT, DELETE'],
+    [{ methods: ['GET', 'PUT'] }, 'app.methods: received ["GET","PUT"]; expected a list that includes GET and HEAD'],
+    [{ methods: ['GET', 'HEAD', 'GET'] }, 'app.methods: received ["GET","HEAD","GET"]; expected a list without repeated methods'],
+    [{ methods: 'GET' }, 'app.methods: received "GET"; expected a list of HTTP methods from GET, HEAD'],
     [{ port: 8080 }, "app.port: received 8080; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
     [{ port: 8081 }, "app.port: received 8081; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
     [{ port: 65536 }, 'app.port: received 65536; expected an integer from 1024 to 65535'],
@@ -291,6 +295,6 @@ describe('the app section (issue 20)', () => {
         ],
       },
     });
-    expect(c.app).toEqual({ protocol: 'fastcgi', port: 9001, entryPoints: 'files', writablePaths: expect.any(Array) });
+    expect(c.app).toEqual({ protocol: 'fastcgi', port: 9001, entryPoints: 'files', methods: ['GET', 'HEAD', 'POST'], writablePaths: expect.any(Array) });
   });
 });

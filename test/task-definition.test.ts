@@ -220,6 +220,13 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(envOf(defs.app)).toEqual({ APP_PORT: '9100' });
   });
 
+  test('app.methods reaches the proxy as ALLOWED_METHODS; the default list leaves it unset (the proxy default)', () => {
+    const dav = containerDefinitions(synth({ app: { protocol: 'http', port: 5232, methods: ['GET', 'HEAD', 'PROPFIND', 'PUT'] } }).template);
+    expect(envOf(dav.proxy).ALLOWED_METHODS).toBe('GET,HEAD,PROPFIND,PUT');
+    const plain = containerDefinitions(synth({ app: { methods: ['GET', 'HEAD', 'POST'] } }).template);
+    expect(envOf(plain.proxy).ALLOWED_METHODS).toBeUndefined();
+  });
+
   test('app.entryPoints files reaches the proxy', () => {
     const defs = containerDefinitions(synth({ app: { entryPoints: 'files' } }).template);
     expect(envOf(defs.proxy).APP_ENTRY_POINTS).toBe('files');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APP_ENTRY_POINTS, APP_PROTOCOLS, APP_SHAPE_DEFAULTS, declaredPathProblem, MAX_WRITABLE_PATHS } from '../constructs/app-shape';
+import { APP_ENTRY_POINTS, APP_METHODS, APP_PROTOCOLS, APP_SHAPE_DEFAULTS, declaredPathProblem, MAX_WRITABLE_PATHS } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS, PROXY_HEALTH_PORT, PROXY_PORT } from '../constructs/hardened-task-definition';
@@ -209,6 +209,12 @@ export const appConfigSchema = z
         port: appPort().default(APP_SHAPE_DEFAULTS.port),
         /** `front-controller` (every non-static request runs public/index.php) or `files` (every .php file under public/ in the image is an entry point). */
         entryPoints: z.enum(APP_ENTRY_POINTS, { error: choices(APP_ENTRY_POINTS) }).default(APP_SHAPE_DEFAULTS.entryPoints),
+        /** HTTP methods the proxy passes to the app (others get 405 with an Allow header): GET and HEAD always, plus WebDAV/CalDAV ones for an app that needs them. */
+        methods: z
+          .array(z.enum(APP_METHODS, { error: `one of ${APP_METHODS.join(', ')}` }), { error: `a list of HTTP methods from ${APP_METHODS.join(', ')}` })
+          .refine((m) => m.includes('GET') && m.includes('HEAD'), { error: 'a list that includes GET and HEAD (the health checks and static files use them)' })
+          .refine((m) => new Set(m).size === m.length, { error: 'a list without repeated methods' })
+          .default(APP_SHAPE_DEFAULTS.methods),
         /**
          * Paths the app may write besides /tmp: each a sized tmpfs, noexec, nosuid, nodev, counted in
          * task.appMemoryMiB; PHP's open_basedir includes them. The root filesystem stays read-only.

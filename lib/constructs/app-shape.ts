@@ -19,6 +19,31 @@ export type AppProtocol = (typeof APP_PROTOCOLS)[number];
 export const APP_ENTRY_POINTS = ['front-controller', 'files'] as const;
 export type AppEntryPoints = (typeof APP_ENTRY_POINTS)[number];
 
+/**
+ * HTTP methods the proxy may pass to the app: the default three, and the rest of RFC 9110's plus
+ * WebDAV's (RFC 4918), CalDAV's (RFC 4791) and PATCH, for an app that speaks them (Radicale,
+ * examples/radicale). TRACE and CONNECT are never allowed. Anything else is 405 at the proxy.
+ */
+export const APP_METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'REPORT',
+  'MKCALENDAR',
+] as const;
+export type AppMethod = (typeof APP_METHODS)[number];
+
 /** A path the app container may write: a sized tmpfs mounted noexec, nosuid, nodev. */
 export interface DeclaredWritablePath {
   /** Absolute, normalized path inside the app container. */
@@ -55,6 +80,8 @@ export const APP_SHAPE_DEFAULTS = {
   /** php-fpm's listen port in containers/app/php/pool.conf. */
   port: 9000,
   entryPoints: 'front-controller' as AppEntryPoints,
+  /** The proxy's built-in allow-list (containers/proxy/render-nginx-config, ALLOWED_METHODS). */
+  methods: ['GET', 'HEAD', 'POST'] as AppMethod[],
   writablePaths: [] as DeclaredWritablePath[],
 };
 

@@ -14,6 +14,7 @@ import {
   TMP_SIZE_MIB,
   writableUrlPrefixes,
   type AppEntryPoints,
+  type AppMethod,
   type AppProtocol,
   type DeclaredWritablePath,
 } from './app-shape';
@@ -152,6 +153,12 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly appEntryPoints?: AppEntryPoints;
   /**
+   * HTTP methods the proxy passes to the app; others are 405.
+   *
+   * @default APP_SHAPE_DEFAULTS.methods (GET, HEAD, POST)
+   */
+  readonly appMethods?: readonly AppMethod[];
+  /**
    * Paths the app container may write besides /tmp (sized noexec/nosuid/nodev tmpfs mounts). Checked
    * by the configuration (lib/config/validate-config.ts): absolute, apart from system directories,
    * not nested, within the app's memory limit.
@@ -217,6 +224,12 @@ const PROXY_BUILD_CONTEXT = [
 
 /** `{ name: value }`, or nothing for an empty value. */
 const optional = (name: string, value: string): Record<string, string> => (value ? { [name]: value } : {});
+
+/** The proxy's ALLOWED_METHODS: empty (unset) when the list is the proxy's own default. */
+function allowedMethods(methods: readonly AppMethod[] | undefined): string {
+  const list = (methods ?? APP_SHAPE_DEFAULTS.methods).join(',');
+  return list === APP_SHAPE_DEFAULTS.methods.join(',') ? '' : list;
+}
 
 /**
  * The app container's environment: only what differs from the default image's built-in values
@@ -345,6 +358,8 @@ export class HardenedTaskDefinition extends Construct {
         // default task definition is the one it always was.
         ...(entryPoints === 'files' ? { APP_ENTRY_POINTS: entryPoints } : {}),
         ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes(declared).join(',')),
+        // Unset means the proxy's default list (GET, HEAD, POST): the default template is unchanged.
+        ...optional('ALLOWED_METHODS', allowedMethods(props.appMethods)),
       },
     });
 

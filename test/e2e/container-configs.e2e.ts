@@ -100,6 +100,11 @@ describe('nginx config, rendered and checked by the proxy image', () => {
       { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' },
       ['proxy_pass http://127.0.0.1:8000;', 'proxy_set_header X-Forwarded-For $remote_addr;'],
     ],
+    [
+      'a CalDAV app (ALLOWED_METHODS)',
+      { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:5232', ALLOWED_METHODS: 'GET,HEAD,PUT,PROPFIND,REPORT,MKCALENDAR' },
+      ['if ($request_method !~ ^(GET|HEAD|PUT|PROPFIND|REPORT|MKCALENDAR)$) {', '"405:" "GET, HEAD, PUT, PROPFIND, REPORT, MKCALENDAR";'],
+    ],
   ])('%s: renders and passes nginx -t', async (_name, change, expected) => {
     const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const r = await renderAndTest(env);
@@ -115,6 +120,10 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/up;evil/' }],
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/uploads' }],
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/a/../b/' }],
+    ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,HEAD,TRACE' }],
+    ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,POST' }],
+    ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,HEAD,GET' }],
+    ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,HEAD,.*' }],
   ])('an invalid app setting %s (%j) stops start-up with a message naming it', async (name, change) => {
     const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const r = await renderAndTest(env);

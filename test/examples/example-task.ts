@@ -1,0 +1,66 @@
+/**
+ * One example app (examples/<name>/) as a fork would run it: the folder copied in place of
+ * containers/app next to the project's own proxy (and database stand-in), its settings.json given to
+ * `cdk synth -c configFile=`, the assembly started with `secure-ecs local up --assembly`, and at the
+ * end `local down --volumes`, checked to leave no container, volume or network behind.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { TASK_LABEL_KEY } from '../../lib/local/labels';
+import { ROOT, cli, engine } from '../e2e/helpers';
+import { startTask, synthWith, type TaskUnderTest } from '../e2e/task-under-test';
+
+export interface ExampleTask {
+  readonly t: TaskUnderTest;
+  /** The example's settings.json, as synthesized. */
+  readonly settings: any;
+  /** Stop the task with `local down --volumes`; what the engine still lists for it (should be empty). */
+  down(): Promise<string[]>;
+}
+
+/**
+ * Start examples/<name> as task `taskName` (minutes on a cold cache: the images are built).
+ * `files` are written into the staged app folder first (an example's test users, never committed).
+ */
+export async function startExample(name: string, taskName: string, files: Record<string, string> = {}): Promise<ExampleTask> {
+  const example = path.join(ROOT, 'examples', name);
+  const settings = JSON.parse(readFileSync(path.join(example, 'settings.json'), 'utf8'));
+  const containers = mkdtempSync(path.join(tmpdir(), `secure-ecs-example-${name}-`));
+  // Everything of containers/ but the app, which the example replaces: the step a fork takes.
+  cpSync(path.join(ROOT, 'containers'), containers, { recursive: true, filter: (src) => src !== path.join(ROOT, 'containers', 'app') });
+  cpSync(example, path.join(containers, 'app'), { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(containers, 'app', file), text);
+  try {
+    const assembly = await synthWith(settings, { containersDir: containers });
+    const t = await startTask(taskName, { assembly });
+    return { t, settings, down: () => downLeavingNothing(taskName) };
+  } finally {
+    rmSync(containers, { recursive: true, force: true });
+  }
+}
+
+/** `local down --volumes`, then the containers, volumes and networks the engine still has with the task's label. */
+async function downLeavingNothing(taskName: string): Promise<string[]> {
+  const down = await cli(['local', 'down', '--volumes', '--name', taskName], 5 * 60_000);
+  if (down.code !== 0) throw new Error(`local down failed:\n${down.output}`);
+  const kind = (await engine()).info.kind;
+  const filter = `label=${TASK_LABEL_KEY}=${taskName}`;
+  const left: string[] = [];
+  for (const what of [
+    ['ps', '-a'],
+    ['volume', 'ls'],
+    ['network', 'ls'],
+  ]) {
+    const r = spawnSync(kind, [...what, '-q', '--filter', filter], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`${kind} ${what.join(' ')} failed: ${r.stderr}`);
+    left.push(
+      ...r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((id) => `${what[0]} ${id}`),
+    );
+  }
+  return left;
+}
