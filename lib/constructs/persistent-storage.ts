@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,8 +12,20 @@ export function persistentVolumeName(containerPath: string): string {
   return `persistent${containerPath.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
-/** Where a path's files live on the file system: each path its own directory, named after it. */
+/** Where the paths' files live on the file system: each path its own directory under this one. */
 const ACCESS_POINT_ROOT = '/app';
+
+/**
+ * The directory of one container path on the file system: its last name and a hash of the whole
+ * path, so `/srv/app/data` and `/var/lib/data` never share one and any depth fits: an access point's
+ * root directory may have at most four components and 100 characters
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-rootdirectory.html).
+ */
+export function accessPointDirectory(containerPath: string): string {
+  const name = containerPath.split('/').pop()!.slice(0, 40);
+  const hash = createHash('sha256').update(containerPath).digest('hex').slice(0, 12);
+  return `${ACCESS_POINT_ROOT}/${name}-${hash}`;
+}
 
 export interface PersistentStorageProps {
   readonly vpc: ec2.IVpc;
@@ -94,7 +107,7 @@ export class PersistentStorage extends Construct {
       accessPoints.set(
         containerPath,
         this.fileSystem.addAccessPoint(persistentVolumeName(containerPath), {
-          path: `${ACCESS_POINT_ROOT}${containerPath}`,
+          path: accessPointDirectory(containerPath),
           // EFS creates the root directory on first use, owned by the app (0750).
           createAcl: { ownerUid: props.uid, ownerGid: props.gid, permissions: '750' },
           posixUser: { uid: props.uid, gid: props.gid },

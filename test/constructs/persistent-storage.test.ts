@@ -3,7 +3,7 @@
  * volumes from it) and what the file system enforces.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { persistentVolumeName } from '../../lib/constructs/persistent-storage';
+import { accessPointDirectory, persistentVolumeName } from '../../lib/constructs/persistent-storage';
 import { containerDefinitions, synth } from '../helpers/synth';
 import { problemsOf } from '../helpers/config-problems';
 import { validateConfig } from '../../lib/config/validate-config';
@@ -36,7 +36,7 @@ test("access points enforce the app's uid/gid 33:33 and a root directory per pat
   for (const p of paths) {
     template.hasResourceProperties('AWS::EFS::AccessPoint', {
       PosixUser: { Uid: '33', Gid: '33' },
-      RootDirectory: { Path: `/app${p}`, CreationInfo: { OwnerUid: '33', OwnerGid: '33', Permissions: '750' } },
+      RootDirectory: { Path: accessPointDirectory(p), CreationInfo: { OwnerUid: '33', OwnerGid: '33', Permissions: '750' } },
     });
   }
 });
@@ -132,4 +132,12 @@ describe('app.persistentPaths is refused, naming the entry, the value and what i
       expect.stringContaining('app.persistentPaths.0.readOnly: unknown setting'),
     ]);
   });
+});
+
+test('an access point directory fits any path depth (CloudFormation allows four components) and is distinct per path', () => {
+  const deep = '/var/lib/radicale/collections/store';
+  expect(accessPointDirectory(deep)).toMatch(/^\/app\/store-[0-9a-f]{12}$/);
+  expect(accessPointDirectory('/srv/app/data')).not.toBe(accessPointDirectory('/var/lib/data'));
+  const { template: t } = synth({ app: { persistentPaths: [{ path: deep }] } });
+  t.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: { Path: accessPointDirectory(deep) } });
 });
