@@ -11,10 +11,12 @@ function limitsUnsupported(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion'>)
 
 /**
  * podman pods have no PIDs limit option (podman 4 `pod create` has --cpus and --memory only), so the
- * runner writes pids.max of the pod cgroup itself (pod-pids.ts). As root that always works. Rootless,
- * it works on cgroup v2 when systemd delegates the pids controller to the user (the pod's cgroup is
- * then in the user's own subtree, writable by the user; podman info lists the delegated controllers),
- * as on Ubuntu, Fedora and Debian 13 hosts (test/vm part 5 checks it); on cgroup v1 it never does.
+ * runner writes pids.max of the pod cgroup itself (pod-pids.ts), which works as root on cgroupfs.
+ * Rootless, on cgroup v1 the user cannot write it. On cgroup v2 with pids delegated the write
+ * succeeds but does not hold: test/vm part 5 (Debian 13, podman 5.4) read "max" back after the runner
+ * wrote 256. The pod's slice belongs to the user's systemd manager, which probably writes it back
+ * when it adds the containers' scopes (not confirmed); setting TasksMax on the slice through systemd
+ * is the way left to try.
  */
 function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote' | 'cgroupVersion' | 'cgroupControllers'>): string | undefined {
   if (info.remote) return 'podman runs in another machine (podman machine): the runner cannot write its pod cgroup, so the task has no PIDs limit';
@@ -22,8 +24,8 @@ function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote' | 'cgro
   if (info.cgroupVersion === 1)
     return 'podman pods have no PIDs limit option and rootless podman on cgroup v1 cannot write the pod cgroup: the task has no PIDs limit';
   if (!info.cgroupControllers?.includes('pids'))
-    return `systemd does not delegate the pids controller to this user (podman lists ${info.cgroupControllers?.join(' ') || 'none'}): the task has no PIDs limit; delegate it with a user@.service drop-in (Delegate=cpu memory pids)`;
-  return undefined;
+    return `podman pods have no PIDs limit option and systemd does not delegate the pids controller to this user (podman lists ${info.cgroupControllers?.join(' ') || 'none'}): the task has no PIDs limit`;
+  return "podman pods have no PIDs limit option and the pids.max the runner writes in the pod's systemd slice does not hold (read back as max on Debian 13, podman 5.4): the task has no PIDs limit";
 }
 
 export function podmanCapabilities(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion' | 'remote' | 'cgroupControllers'>): EngineCapabilities {
