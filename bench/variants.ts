@@ -179,13 +179,16 @@ const PROXY_FEATURES: readonly { readonly feature: string; readonly pattern: Reg
     feature: 'real client address (realip: set_real_ip_from, real_ip_header, real_ip_recursive)',
     pattern: /^\s*(\$\{SET_REAL_IP_FROM_LINES\}|set_real_ip_from\b|real_ip_header\b|real_ip_recursive\b)/,
   },
+  // The zones (limit_req_zone, limit_conn_zone) stay: they cost nothing per request, and the locations
+  // the renderer writes for .php URIs (render-nginx-config, SCRIPT_LOCATIONS) refer to them. The
+  // bench's requests (GET /) go through the template's own locations, whose limits are removed.
   {
-    feature: 'per-client request rate limit (limit_req_zone, limit_req, limit_req_status, limit_req_log_level)',
-    pattern: /^\s*limit_req(_zone|_status|_log_level)?\b/,
+    feature: 'per-client request rate limit (limit_req, limit_req_status, limit_req_log_level)',
+    pattern: /^\s*limit_req(_status|_log_level)?\b/,
   },
   {
-    feature: 'per-client connection limit (limit_conn_zone, limit_conn, limit_conn_status, limit_conn_log_level)',
-    pattern: /^\s*limit_conn(_zone|_status|_log_level)?\b/,
+    feature: 'per-client connection limit (limit_conn, limit_conn_status, limit_conn_log_level)',
+    pattern: /^\s*limit_conn(_status|_log_level)?\b/,
   },
   { feature: 'response headers (every add_header: the security headers, HSTS, Retry-After, Allow)', pattern: /^\s*add_header\b/ },
 ];
