@@ -12,6 +12,25 @@ import { writablePathsFromDiff, type WritableDirectory } from './writable-paths'
 /** The tmpfs size suggested for each declared path: the task's own /tmp's. */
 export const SUGGESTED_TMPFS_MIB = TASK_TMP_MIB;
 
+/**
+ * The written directories app.writablePaths accepts, and the others with the reason (its rules: apart
+ * from /tmp, /run, /etc and the other system directories): those must move. The report and the
+ * read-only second run both use this split.
+ */
+export function splitDeclarable(dirs: readonly WritableDirectory[]): {
+  declarable: WritableDirectory[];
+  refused: { dir: WritableDirectory; problem: string }[];
+} {
+  const declarable: WritableDirectory[] = [];
+  const refused: { dir: WritableDirectory; problem: string }[] = [];
+  for (const dir of dirs) {
+    const problem = declaredPathProblem(dir.path);
+    if (problem) refused.push({ dir, problem });
+    else declarable.push(dir);
+  }
+  return { declarable, refused };
+}
+
 /** One run of the image under the hardening. */
 export interface PassObservation {
   /** The probes, in order; empty when the program never answered. */
@@ -194,13 +213,8 @@ export function buildReport(o: Observation, timeoutS: number): FitReport {
     });
 
   const written = writablePathsFromDiff(o.writable.changes, o.mounted);
-  // Only what the setting accepts can be declared (the rules of app.writablePaths: apart from /tmp,
-  // /run, /etc and the other system directories); the rest must move.
-  const refused = written.declare.flatMap((d) => {
-    const problem = declaredPathProblem(d.path);
-    return problem ? [{ dir: d, problem }] : [];
-  });
-  const writes = { ...written, declare: written.declare.filter((d) => !refused.some((r) => r.dir === d)) };
+  const { declarable, refused } = splitDeclarable(written.declare);
+  const writes = { ...written, declare: declarable };
   if (refused.length)
     findings.push({
       id: 'writes-undeclarable-path',

@@ -14,11 +14,10 @@ import { hostFacts } from '../local/host/host-facts';
 import { freePort } from '../local/host/free-port';
 import { FIT_CHECK_LABEL_KEY } from '../local/labels';
 import type { Reporter } from '../local/progress';
-import { buildReport, SUGGESTED_TMPFS_MIB, type FitReport, type PassObservation } from './findings';
+import { buildReport, splitDeclarable, SUGGESTED_TMPFS_MIB, type FitReport, type PassObservation } from './findings';
 import { appContainerName, fitTask, TASK_TMP, type FitLimits } from './hardening';
 import { httpGet, type ProbeResult } from './http-probe';
 import { writablePathsFromDiff } from './writable-paths';
-import { declaredPathProblem } from '../constructs/app-shape';
 
 /** One probe while waiting for the program to answer; then each path gets PROBE_DEADLINE_MS. */
 const READY_PROBE_DEADLINE_MS = 2000;
@@ -162,9 +161,10 @@ export async function fitCheck(o: FitCheckOptions): Promise<FitReport> {
   // The mount point of /tmp (and the pause container's) are the engine's, not the program's writes.
   const mounted = [TASK_TMP];
   // The second pass mounts what the task could: the paths app.writablePaths accepts.
-  const declared = writablePathsFromDiff(writable.changes, mounted)
-    .declare.filter((d) => !declaredPathProblem(d.path))
-    .map((d) => ({ containerPath: d.path, sizeMiB: SUGGESTED_TMPFS_MIB }));
+  const declared = splitDeclarable(writablePathsFromDiff(writable.changes, mounted).declare).declarable.map((d) => ({
+    containerPath: d.path,
+    sizeMiB: SUGGESTED_TMPFS_MIB,
+  }));
   let readOnly: (PassObservation & { declared: string[] }) | undefined;
   // Always when it answered: a file written and deleted again leaves no diff, but fails on a read-only root.
   if (writable.answered) {
