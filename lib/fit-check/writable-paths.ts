@@ -11,6 +11,7 @@
  * the directory it was created in. Narrower is better: a tmpfs hides what the image has at its path.
  */
 import * as path from 'node:path';
+import { isWithin } from '../constructs/app-shape';
 import type { FilesystemChange } from '../local/engines/container-engine';
 
 /**
@@ -82,8 +83,6 @@ export interface WriteAnalysis {
   readonly intoSharedDirectories: WritableDirectory[];
 }
 
-const under = (p: string, dir: string) => dir === '/' || p === dir || p.startsWith(`${dir}/`);
-
 /** A diff path as a clean absolute path, or undefined when it is none (the engine's output is input too). */
 function clean(p: string): string | undefined {
   if (!p.startsWith('/') || p.length > 4096) return undefined;
@@ -109,8 +108,8 @@ export function writablePathsFromDiff(changes: readonly FilesystemChange[], moun
     (p, i) =>
       !(i + 1 < all.length && all[i + 1].startsWith(`${p}/`)) &&
       !ENGINE_PATHS.includes(p) &&
-      !MOUNTED_BY_ENGINE.some((m) => under(p, m)) &&
-      !mounted.some((m) => under(p, m)) &&
+      !MOUNTED_BY_ENGINE.some((m) => isWithin(p, m)) &&
+      !mounted.some((m) => isWithin(p, m)) &&
       // A shared directory changed with nothing changed under it: its own metadata, from the
       // engine's mounts in it (podman 4.3 shows `C /etc` and no more, measured).
       !(kinds.get(p) === 'changed' && SHARED_DIRECTORIES.has(p)),
@@ -133,7 +132,7 @@ export function writablePathsFromDiff(changes: readonly FilesystemChange[], moun
   const dirs = [...byDirectory.keys()].sort();
   const merged = new Map<string, string[]>();
   for (const d of dirs) {
-    const outer = [...merged.keys()].find((m) => !SHARED_DIRECTORIES.has(m) && under(d, m));
+    const outer = [...merged.keys()].find((m) => !SHARED_DIRECTORIES.has(m) && isWithin(d, m));
     if (outer) merged.get(outer)!.push(...byDirectory.get(d)!);
     else merged.set(d, [...byDirectory.get(d)!]);
   }
