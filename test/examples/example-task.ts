@@ -10,12 +10,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
 import { ROOT, cli, engine } from '../e2e/helpers';
-import { startTask, synthWith, type TaskUnderTest } from '../e2e/task-under-test';
+import { startTask, stopTask, synthWith, type TaskUnderTest } from '../e2e/task-under-test';
 
 export interface ExampleTask {
   readonly t: TaskUnderTest;
   /** The example's settings.json, as synthesized. */
   readonly settings: any;
+  /**
+   * Replace the task as a deployment or a failed health check does on ECS: `local down` (which keeps
+   * the volumes and the database stand-in's data), then `local up` of the same assembly. The new task
+   * listens on another port; cookies are not scoped by port, so a client keeps its session.
+   */
+  replace(): Promise<TaskUnderTest>;
   /** Stop the task with `local down --volumes`; what the engine still lists for it (should be empty). */
   down(): Promise<string[]>;
 }
@@ -35,7 +41,11 @@ export async function startExample(name: string, taskName: string, files: Record
   try {
     const assembly = await synthWith(settings, { containersDir: containers });
     const t = await startTask(taskName, { assembly });
-    return { t, settings, down: () => downLeavingNothing(taskName) };
+    const replace = async () => {
+      await stopTask(taskName);
+      return startTask(taskName, { assembly });
+    };
+    return { t, settings, replace, down: () => downLeavingNothing(taskName) };
   } finally {
     rmSync(containers, { recursive: true, force: true });
   }
