@@ -262,13 +262,16 @@ describe("the engines' corrections to the field report", () => {
     expect(out.find((f) => f.path === 'task.NetworkMode')?.detail).toMatch(/a pause container \(t-pause\) owns the task's network namespace/);
   });
 
-  test('the task PIDs limit: honoured by rootful podman and Docker, not by rootless podman (v1, pids not delegated, or systemd resetting it on v2), remote podman nor rootless Docker', () => {
+  test('the task PIDs limit: honoured by rootful podman, Docker and rootless podman on v2 with pids delegated and the systemd manager; not by rootless podman otherwise, remote podman nor rootless Docker', () => {
     const withPids = { ...task, pidsLimit: 256 };
     const pids = (e: { capabilities: EngineCapabilities }) =>
       engineNotes(withPids, [], e.capabilities).find((f) => f.path === 'host.ECS_TASK_PIDS_LIMIT')?.outcome;
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { cgroupVersion: 1 }), 'l'))).toBe('honoured');
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true }), 'l'))).toBe('not-honoured');
     const delegated = ['cpu', 'memory', 'pids'];
+    expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupDriver: 'systemd', cgroupControllers: delegated }), 'l'))).toBe(
+      'honoured',
+    );
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupControllers: delegated }), 'l'))).toBe('not-honoured');
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupControllers: ['cpu', 'memory'] }), 'l'))).toBe('not-honoured');
     expect(pids(new PodmanEngine(new Podman({}), info('podman', { rootless: true, cgroupVersion: 1, cgroupControllers: delegated }), 'l'))).toBe(

@@ -10,25 +10,25 @@ function limitsUnsupported(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion'>)
 }
 
 /**
- * podman pods have no PIDs limit option (podman 4 `pod create` has --cpus and --memory only), so the
- * runner writes pids.max of the pod cgroup itself (pod-pids.ts), which works as root on cgroupfs.
- * Rootless, on cgroup v1 the user cannot write it. On cgroup v2 with pids delegated the write
- * succeeds but does not hold: test/vm part 5 (Debian 13, podman 5.4) read "max" back after the runner
- * wrote 256. The pod's slice belongs to the user's systemd manager, which probably writes it back
- * when it adds the containers' scopes (not confirmed); setting TasksMax on the slice through systemd
- * is the way left to try.
+ * podman pods have no PIDs limit option, so the runner sets the pod cgroup's pids.max itself
+ * (pod-pids.ts): a write with the cgroupfs manager, the slice's TasksMax through systemctl with the
+ * systemd manager (systemd resets a slice's pids.max written behind its back: test/vm part 5).
+ * Rootless, on cgroup v1 the user cannot write it; on cgroup v2 it needs the pids controller
+ * delegated to the user and the systemd manager (with cgroupfs rootless podman creates no pod cgroup).
  */
-function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote' | 'cgroupVersion' | 'cgroupControllers'>): string | undefined {
+function podPidsUnsupported(info: Pick<EngineInfo, 'rootless' | 'remote' | 'cgroupVersion' | 'cgroupDriver' | 'cgroupControllers'>): string | undefined {
   if (info.remote) return 'podman runs in another machine (podman machine): the runner cannot write its pod cgroup, so the task has no PIDs limit';
   if (!info.rootless) return undefined;
   if (info.cgroupVersion === 1)
     return 'podman pods have no PIDs limit option and rootless podman on cgroup v1 cannot write the pod cgroup: the task has no PIDs limit';
   if (!info.cgroupControllers?.includes('pids'))
     return `podman pods have no PIDs limit option and systemd does not delegate the pids controller to this user (podman lists ${info.cgroupControllers?.join(' ') || 'none'}): the task has no PIDs limit`;
-  return "podman pods have no PIDs limit option and the pids.max the runner writes in the pod's systemd slice does not hold (read back as max on Debian 13, podman 5.4): the task has no PIDs limit";
+  if (info.cgroupDriver !== 'systemd')
+    return 'podman pods have no PIDs limit option and rootless podman with the cgroupfs cgroup manager creates no pod cgroup to limit (use cgroup_manager = "systemd" in containers.conf): the task has no PIDs limit';
+  return undefined;
 }
 
-export function podmanCapabilities(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion' | 'remote' | 'cgroupControllers'>): EngineCapabilities {
+export function podmanCapabilities(info: Pick<EngineInfo, 'rootless' | 'cgroupVersion' | 'cgroupDriver' | 'remote' | 'cgroupControllers'>): EngineCapabilities {
   const why = limitsUnsupported(info);
   const pidsWhy = podPidsUnsupported(info);
   const pod = { on: 'engine-task' } as const;

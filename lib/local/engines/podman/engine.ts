@@ -32,7 +32,7 @@ import { buildImage, imageConfig, imageExists, importImage, pullImage } from './
 import { readKernelLog, type KernelRecord } from './kernel-oom-log';
 import { OomWatch } from './oom-watch';
 import { probePeer } from './peer-probe';
-import { writePodPidsLimit } from './pod-pids';
+import { setPodPidsLimit } from './pod-pids';
 import { exec, logs, runOnce } from './streams';
 import { createPodmanNetwork, createPodmanStandin, ensurePodmanVolume, removePodmanLabelled } from './standin';
 import type { VolumeSpec } from '../../spec';
@@ -117,7 +117,7 @@ export class PodmanEngine implements ContainerEngine {
     onLine('pod');
     await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: 'honoured' in this.capabilities.taskLimits })]);
     if (task.pidsLimit !== undefined && 'honoured' in this.capabilities.pidsLimit)
-      writePodPidsLimit(this.info.cgroupVersion, await this.taskCgroup(task.name), task.pidsLimit);
+      await setPodPidsLimit(this.info, await this.taskCgroup(task.name), task.pidsLimit, this.podman.env);
     for (const c of containers) {
       onLine(`container ${c.engineName}`);
       await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name)]);
