@@ -8,7 +8,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cli, engine, inside, newClient, request, type Response } from './helpers';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, cli, engine, inside, newClient, request, type Response } from './helpers';
 import { startTask, stopTask, synthWith, type TaskUnderTest } from './task-under-test';
 
 const ENGINES = ['mariadb', 'postgres'] as const;
@@ -89,6 +91,21 @@ describe.each(ENGINES)('sessions in the database (%s stand-in)', (dbEngine) => {
     const q = (where: string) => `echo connectDatabase(getenv("DB_ENGINE"))->query("SELECT COUNT(*) FROM php_sessions WHERE ${where}")->fetchColumn();`;
     expect((await phpInApp(t, q(`id = \\x27${hashed}\\x27`))).out.trim()).toBe('1');
     expect((await phpInApp(t, q(`id = \\x27${kept}\\x27`))).out.trim()).toBe('0');
+  });
+
+  test('the connection verifies the server: a CA that did not sign its certificate, or a name it was not issued for, is refused', async () => {
+    const tryConnect = (setup: string) =>
+      phpInApp(t, `${setup} try { connectDatabase(getenv("DB_ENGINE"))->query("SELECT 1"); echo "connected"; } catch (PDOException $e) { echo "refused"; }`);
+    expect((await tryConnect('')).out.trim()).toBe('connected');
+    // One of the real RDS CAs the image carries for AWS: it did not sign the stand-in's certificate.
+    const otherCa = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/.exec(
+      readFileSync(path.join(ROOT, 'containers', 'app', 'rds-ca-bundle.pem'), 'utf8'),
+    )![0];
+    expect(otherCa).toContain('BEGIN CERTIFICATE');
+    expect((await inside(t.ctr(t.appName), `printf '%s' '${otherCa}' > /tmp/other-ca.pem && echo written`)).out.trim()).toBe('written');
+    expect((await tryConnect('putenv("DB_TLS_CA_FILE=/tmp/other-ca.pem");')).out.trim()).toBe('refused');
+    // The stand-in's address instead of the host name its certificate holds.
+    expect((await tryConnect('putenv("DB_HOST=" . gethostbyname(getenv("DB_HOST")));')).out.trim()).toBe('refused');
   });
 
   test('requests of one session wait for each other: 6 at once add 6 visits (no lost update)', async () => {

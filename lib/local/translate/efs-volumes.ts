@@ -45,7 +45,7 @@ export function accessPointsOfTemplate(template: Record<string, unknown>): Recor
  * so two volume names ECS accepts (letters, digits, `_`, `-`) never share an engine volume; only a
  * character ECS refuses is replaced.
  */
-export function efsVolumeName(taskName: string, volumeName: string): string {
+function efsVolumeName(taskName: string, volumeName: string): string {
   return `${taskName}-efs-${volumeName.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
 }
 
