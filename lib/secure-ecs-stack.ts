@@ -162,6 +162,7 @@ export class SecureEcsStack extends Stack {
       appMethods: config.app.methods,
       appWritablePaths: config.app.writablePaths,
       appPersistentPaths: persistentPaths,
+      healthCheckPath: config.app.healthCheckPath,
       cpuArchitecture: h.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       trustedProxyCidrs: this.network.loadBalancerCidrs,
       containersDir: props.containersDir,
@@ -198,6 +199,8 @@ export class SecureEcsStack extends Stack {
       maxTasks: config.service.maxTasks,
       targetCpuPercent: config.service.targetCpuPercent,
       internetHttpsEgress: config.egress.internetHttps,
+      healthCheckPath: config.app.healthCheckPath,
+      stickySessionDuration: config.app.stickySessionSeconds === undefined ? undefined : Duration.seconds(config.app.stickySessionSeconds),
     });
     // Each opens the database's or the mount targets' ingress from the tasks and the tasks' egress to it, on its port only.
     this.database?.allowFrom(this.web.securityGroup);

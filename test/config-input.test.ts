@@ -223,6 +223,17 @@ describe('the app section (issue 20)', () => {
     [{ port: 8080 }, "app.port: received 8080; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
     [{ port: 8081 }, "app.port: received 8081; expected an integer from 1024 to 65535, other than the proxy's ports 8080 and 8081"],
     [{ port: 65536 }, 'app.port: received 65536; expected an integer from 1024 to 65535'],
+    [{ healthCheckPath: 'healthz' }, 'app.healthCheckPath: received "healthz"; expected an absolute URL path of letters, digits and \'._~/-\''],
+    [{ healthCheckPath: '/health?deep=1' }, 'app.healthCheckPath: received "/health?deep=1"; expected an absolute URL path'],
+    [{ healthCheckPath: '/health\n' }, 'app.healthCheckPath: received "/health\\n"; expected an absolute URL path'],
+    [{ healthCheckPath: '/a;return 200' }, 'app.healthCheckPath: received "/a;return 200"; expected an absolute URL path'],
+    [{ healthCheckPath: '/a/../healthz' }, 'app.healthCheckPath: received "/a/../healthz"; expected a normalized path'],
+    [{ healthCheckPath: '//healthz' }, 'app.healthCheckPath: received "//healthz"; expected a normalized path'],
+    [{ healthCheckPath: '/fpm-status' }, 'app.healthCheckPath: received "/fpm-status"; expected a path other than php-fpm\'s ping and status pages'],
+    [{ healthCheckPath: `/${'h'.repeat(1024)}` }, 'expected a path of at most 1024 characters'],
+    [{ stickySessionSeconds: 0 }, 'app.stickySessionSeconds: received 0; expected an integer from 1 to 604800'],
+    [{ stickySessionSeconds: 604801 }, 'app.stickySessionSeconds: received 604801; expected an integer from 1 to 604800'],
+    [{ stickySessionSeconds: true }, 'app.stickySessionSeconds: received true; expected an integer from 1 to 604800'],
     [{ protocol: 'http', entryPoints: 'files' }, 'app.entryPoints: received "files" with app.protocol "http"; expected "front-controller"'],
     [{ writablePaths: '/srv/app/storage' }, 'app.writablePaths: received "/srv/app/storage"; expected a list of at most 16 { "path", "sizeMiB" } objects'],
     [{ writablePaths: [{ path: '/srv/app/storage' }] }, 'app.writablePaths.0.sizeMiB: received undefined; expected an integer from 1 to 30720'],
@@ -295,6 +306,17 @@ describe('the app section (issue 20)', () => {
         ],
       },
     });
-    expect(c.app).toEqual({ protocol: 'fastcgi', port: 9001, entryPoints: 'files', methods: ['GET', 'HEAD', 'POST'], writablePaths: expect.any(Array) });
+    expect(c.app).toEqual({
+      protocol: 'fastcgi',
+      port: 9001,
+      entryPoints: 'files',
+      methods: ['GET', 'HEAD', 'POST'],
+      writablePaths: expect.any(Array),
+      healthCheckPath: '/healthz',
+    });
+    expect(validateConfig({ app: { healthCheckPath: '/.web/', stickySessionSeconds: 3600 } }).app).toMatchObject({
+      healthCheckPath: '/.web/',
+      stickySessionSeconds: 3600,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { containerDefinitions, synth } from './helpers/synth';
 
 // GIVEN the default configuration
@@ -225,6 +226,24 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(envOf(dav.proxy).ALLOWED_METHODS).toBe('GET,HEAD,PROPFIND,PUT');
     const plain = containerDefinitions(synth({ app: { methods: ['GET', 'HEAD', 'POST'] } }).template);
     expect(envOf(plain.proxy).ALLOWED_METHODS).toBeUndefined();
+  });
+
+  test('app.healthCheckPath reaches the proxy as HEALTH_CHECK_PATH and the target group; the default leaves the proxy unset', () => {
+    const { template } = synth({ app: { protocol: 'http', port: 5232, healthCheckPath: '/.web/' } });
+    expect(envOf(containerDefinitions(template).proxy).HEALTH_CHECK_PATH).toBe('/.web/');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/.web/' });
+    expect(envOf(containerDefinitions(synth({ app: { healthCheckPath: '/healthz' } }).template).proxy).HEALTH_CHECK_PATH).toBeUndefined();
+  });
+
+  test("app.stickySessionSeconds turns on the target group's load-balancer cookie for that long", () => {
+    const { template } = synth({ app: { stickySessionSeconds: 3600 } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'stickiness.enabled', Value: 'true' },
+        { Key: 'stickiness.type', Value: 'lb_cookie' },
+        { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' },
+      ]),
+    });
   });
 
   test('app.entryPoints files reaches the proxy', () => {

@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { APP_ENTRY_POINTS, APP_METHODS, APP_PROTOCOLS, APP_SHAPE_DEFAULTS, declaredPathProblem, MAX_WRITABLE_PATHS } from '../constructs/app-shape';
+import {
+  APP_ENTRY_POINTS,
+  APP_METHODS,
+  APP_PROTOCOLS,
+  APP_SHAPE_DEFAULTS,
+  declaredPathProblem,
+  DEFAULT_HEALTH_CHECK_PATH,
+  healthCheckPathProblem,
+  MAX_WRITABLE_PATHS,
+} from '../constructs/app-shape';
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS, PROXY_HEALTH_PORT, PROXY_PORT } from '../constructs/hardened-task-definition';
 import { MAX_AZS, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
 import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balancer';
-import { WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
+import { MAX_STICKY_SESSION_SECONDS, WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
 import { COMPLIANCE_PROFILES } from './compliance';
 import { ipv4CidrProblem } from './ipv4-cidr';
 
@@ -85,6 +94,13 @@ const appPort = () => {
 const writablePath = () =>
   z.string({ error: 'an absolute path' }).superRefine((value, ctx) => {
     const problem = declaredPathProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** The path the ALB's health check requests (lib/constructs/app-shape.ts says what is allowed, and why). */
+const healthCheckPath = () =>
+  z.string({ error: 'an absolute URL path such as /healthz' }).superRefine((value, ctx) => {
+    const problem = healthCheckPathProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
@@ -245,6 +261,17 @@ export const appConfigSchema = z
           })
           .max(MAX_PERSISTENT_PATHS, { error: `a list of at most ${MAX_PERSISTENT_PATHS} { "path": ... } entries` })
           .optional(),
+        /**
+         * The path the ALB's health check requests through the proxy (never rate-limited there): one
+         * the app answers with 200 without a login.
+         */
+        healthCheckPath: healthCheckPath().default(DEFAULT_HEALTH_CHECK_PATH),
+        /**
+         * Seconds the ALB keeps sending a client to the same task (its load-balancer-generated cookie),
+         * for sessions kept in a task without a database. Unset: no stickiness. README "Sessions" says
+         * what it does not fix.
+         */
+        stickySessionSeconds: int(1, MAX_STICKY_SESSION_SECONDS).optional(),
       }),
 
       proxy: section({

@@ -131,6 +131,28 @@ export function declaredPathProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** The path the load balancer's health check requests through the proxy (`app.healthCheckPath`) by default. */
+export const DEFAULT_HEALTH_CHECK_PATH = '/healthz';
+
+/** The longest health check path the ALB accepts (TargetGroup HealthCheckPath: 1 to 1024 characters). */
+const MAX_HEALTH_CHECK_PATH = 1024;
+
+/**
+ * Why `p` cannot be the health check path, or undefined. It becomes the target group's
+ * HealthCheckPath and the proxy's exact-match `location = <path>` (unquoted in nginx's config, so
+ * only plain URL path characters: no query, fragment, space, quote, `;` or control character). The
+ * proxy's render-nginx-config checks the same rules again (HEALTH_CHECK_PATH).
+ */
+export function healthCheckPathProblem(p: string): string | undefined {
+  const allowed = "an absolute URL path of letters, digits and '._~/-' (no query, fragment, spaces or control characters)";
+  if (!p.startsWith('/') || !/^[A-Za-z0-9._~/-]+$/.test(p)) return allowed;
+  if (p.length > MAX_HEALTH_CHECK_PATH) return `a path of at most ${MAX_HEALTH_CHECK_PATH} characters (the ALB's limit)`;
+  // nginx matches the normalized URI: a location with "//", "." or ".." segments would never match.
+  if (/\/\/|\/\.\.?(\/|$)/.test(p)) return 'a normalized path, without "//", "." or ".." segments';
+  if (/fpm-(ping|status)/i.test(p)) return "a path other than php-fpm's ping and status pages, which the proxy keeps internal";
+  return undefined;
+}
+
 /** The declared paths that overlap an earlier one, as [index, earlier index] pairs. */
 export function nestedPaths(paths: readonly string[]): [number, number][] {
   const pairs: [number, number][] = [];

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import {
   APP_ROOT,
   APP_SHAPE_DEFAULTS,
+  DEFAULT_HEALTH_CHECK_PATH,
   isWithin,
   TMP_PATH,
   TMP_SIZE_MIB,
@@ -197,6 +198,13 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly appPersistentPaths?: string[];
   /**
+   * The path the load balancer's health check requests: the proxy forwards it to the app without
+   * rate limiting (HEALTH_CHECK_PATH of the proxy, set only when not the default).
+   *
+   * @default DEFAULT_HEALTH_CHECK_PATH (/healthz)
+   */
+  readonly healthCheckPath?: string;
+  /**
    * Secrets of the app container, as ECS secrets (the database's user and password).
    *
    * @default - none
@@ -302,6 +310,7 @@ export class HardenedTaskDefinition extends Construct {
     const entryPoints = props.appEntryPoints ?? APP_SHAPE_DEFAULTS.entryPoints;
     const declared = props.appWritablePaths ?? APP_SHAPE_DEFAULTS.writablePaths;
     const appAddress = `${APP_HOST}:${appPort}`;
+    const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
 
     this.app = new HardenedContainer(this, APP_CONTAINER, {
       taskDefinition: this.taskDefinition,
@@ -360,6 +369,8 @@ export class HardenedTaskDefinition extends Construct {
         ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes(declared).join(',')),
         // Unset means the proxy's default list (GET, HEAD, POST): the default template is unchanged.
         ...optional('ALLOWED_METHODS', allowedMethods(props.appMethods)),
+        // Unset means the proxy's default (/healthz): the default template is unchanged.
+        ...optional('HEALTH_CHECK_PATH', healthCheckPath === DEFAULT_HEALTH_CHECK_PATH ? '' : healthCheckPath),
       },
     });
 

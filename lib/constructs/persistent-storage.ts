@@ -7,24 +7,35 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DataEncryptionKey } from './data-encryption-key';
 
-/** The ECS volume name of a persistent path: letters, digits, hyphens and underscores (ECS's rule). */
-export function persistentVolumeName(containerPath: string): string {
-  return `persistent${containerPath.replace(/[^A-Za-z0-9]/g, '_')}`;
-}
-
 /** Where the paths' files live on the file system: each path its own directory under this one. */
 const ACCESS_POINT_ROOT = '/app';
 
 /**
- * The directory of one container path on the file system: its last name and a hash of the whole
- * path, so `/srv/app/data` and `/var/lib/data` never share one and any depth fits: an access point's
- * root directory may have at most four components and 100 characters
+ * A short name of one container path: its last name and a hash of the whole path, so two paths never
+ * share one (`/srv/app/data` and `/var/lib/data`, or `/srv/a-b` and `/srv/a_b`) and any depth fits.
+ */
+function pathKey(containerPath: string): string {
+  const name = containerPath.split('/').pop()!.slice(0, 40);
+  const hash = createHash('sha256').update(containerPath).digest('hex').slice(0, 12);
+  return `${name}-${hash}`;
+}
+
+/**
+ * The directory of one container path on the file system ({@link pathKey}): an access point's root
+ * directory may have at most four components and 100 characters
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-rootdirectory.html).
  */
 export function accessPointDirectory(containerPath: string): string {
-  const name = containerPath.split('/').pop()!.slice(0, 40);
-  const hash = createHash('sha256').update(containerPath).digest('hex').slice(0, 12);
-  return `${ACCESS_POINT_ROOT}/${name}-${hash}`;
+  return `${ACCESS_POINT_ROOT}/${pathKey(containerPath)}`;
+}
+
+/**
+ * The ECS volume name of a persistent path (and its access point's construct id): {@link pathKey} in
+ * ECS's characters (letters, digits, hyphens and underscores), so it is as distinct as the path. The
+ * local runner names its engine volume after it (lib/local/translate/efs-volumes.ts).
+ */
+export function persistentVolumeName(containerPath: string): string {
+  return `persistent-${pathKey(containerPath).replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
 export interface PersistentStorageProps {

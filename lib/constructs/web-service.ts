@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { DEFAULT_HEALTH_CHECK_PATH } from './app-shape';
 
 /** The service's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
 export const WEB_SERVICE_DEFAULTS = {
@@ -18,6 +19,13 @@ export const WEB_SERVICE_DEFAULTS = {
  * (lib/config/validate-config.ts) counts the ENIs of that many tasks.
  */
 export const SERVICE_DEPLOYMENT_MAXIMUM_PERCENT = 200;
+
+/**
+ * The longest load-balancer-generated cookie stickiness: 7 days (target group attribute
+ * `stickiness.lb_cookie.duration_seconds`, 1 to 604800,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html).
+ */
+export const MAX_STICKY_SESSION_SECONDS = 604800;
 
 export interface WebServiceProps {
   readonly cluster: ecs.ICluster;
@@ -65,10 +73,22 @@ export interface WebServiceProps {
    * @default false
    */
   readonly internetHttpsEgress?: boolean;
+  /**
+   * The path the load balancer's health check requests through the proxy: one the app answers 200
+   * without a login (the proxy forwards it to the app without rate limiting).
+   *
+   * @default DEFAULT_HEALTH_CHECK_PATH (/healthz)
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Keep each client on one task for this long with the ALB's own cookie (`AWSALB`). A task
+   * replaced or scaled in still loses the sessions it held, and load follows the clients, not the
+   * tasks (README "Sessions").
+   *
+   * @default - no stickiness
+   */
+  readonly stickySessionDuration?: Duration;
 }
-
-/** Health check path served by nginx without rate limiting and answered by the PHP app. */
-export const HEALTH_CHECK_PATH = '/healthz';
 
 /**
  * The ECS service: tasks on the capacity provider, spread over AZs, in private subnets with no
@@ -126,8 +146,11 @@ export class WebService extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service.loadBalancerTarget({ containerName: targetContainer.containerName, containerPort: targetContainer.containerPort })],
       deregistrationDelay: Duration.seconds(30),
+      // lb_cookie stickiness: the ALB generates and checks the AWSALB cookie; the app changes nothing.
+      stickinessCookieDuration: props.stickySessionDuration,
       healthCheck: {
-        path: HEALTH_CHECK_PATH,
+        // Served by nginx without rate limiting and answered by the app, so it checks both containers.
+        path: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),

@@ -7,6 +7,7 @@ import { accessPointDirectory, persistentVolumeName } from '../../lib/constructs
 import { containerDefinitions, synth } from '../helpers/synth';
 import { problemsOf } from '../helpers/config-problems';
 import { validateConfig } from '../../lib/config/validate-config';
+import { accessPointsOfTemplate, translateVolumes } from '../../lib/local/translate/efs-volumes';
 
 const paths = ['/srv/app/uploads', '/var/lib/app-data'];
 const { template } = synth({ app: { persistentPaths: paths.map((path) => ({ path })) } });
@@ -140,4 +141,24 @@ test('an access point directory fits any path depth (CloudFormation allows four 
   expect(accessPointDirectory('/srv/app/data')).not.toBe(accessPointDirectory('/var/lib/data'));
   const { template: t } = synth({ app: { persistentPaths: [{ path: deep }] } });
   t.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: { Path: accessPointDirectory(deep) } });
+});
+
+test('paths that differ only in a character a name replaces get their own volume, access point and local engine volume', () => {
+  // `-` and `_` (and case) once mapped to the same ECS volume name: the synth failed on the duplicate
+  // access point, and the local runner would have given both paths one engine volume.
+  const colliding = ['/srv/a-b', '/srv/a_b', '/srv/A_b'];
+  const { template: t } = synth({ app: { persistentPaths: colliding.map((path) => ({ path })) } });
+  const volumes = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Volumes;
+  expect(volumes.map((v: any) => v.Name)).toEqual(colliding.map(persistentVolumeName));
+  expect(new Set(volumes.map((v: any) => v.Name)).size).toBe(3);
+  expect(new Set(volumes.map((v: any) => JSON.stringify(v.EFSVolumeConfiguration.AuthorizationConfig.AccessPointId))).size).toBe(3);
+  expect(new Set(colliding.map(accessPointDirectory)).size).toBe(3);
+  const local = translateVolumes(volumes, 'task', accessPointsOfTemplate(t.toJSON()));
+  expect(new Set(Object.values(local.byName).map((v) => v.name)).size).toBe(3);
+});
+
+test("a volume name keeps the path's last name and is one ECS accepts", () => {
+  expect(persistentVolumeName('/var/lib/radicale')).toMatch(/^persistent-radicale-[0-9a-f]{12}$/);
+  expect(persistentVolumeName('/srv/app/data.v2')).toMatch(/^persistent-data_v2-[0-9a-f]{12}$/);
+  expect(persistentVolumeName(`/srv/${'x'.repeat(200)}`)).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
 });

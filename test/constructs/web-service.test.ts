@@ -3,7 +3,9 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { HEALTH_CHECK_PATH, WebService, type WebServiceProps } from '../../lib/constructs/web-service';
+import { Duration } from 'aws-cdk-lib';
+import { DEFAULT_HEALTH_CHECK_PATH } from '../../lib/constructs/app-shape';
+import { WebService, type WebServiceProps } from '../../lib/constructs/web-service';
 import { freshStack } from '../helpers/fresh-stack';
 
 /**
@@ -65,7 +67,7 @@ describe('WebService', () => {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
         Port: 9090,
         TargetType: 'ip',
-        HealthCheckPath: HEALTH_CHECK_PATH,
+        HealthCheckPath: DEFAULT_HEALTH_CHECK_PATH,
         Matcher: { HttpCode: '200' },
         HealthCheckIntervalSeconds: 15,
         TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
@@ -98,6 +100,25 @@ describe('WebService', () => {
           PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
         }),
       });
+    });
+    test('no stickiness: each request may go to any task', () => {
+      const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+      expect(tg.Properties.TargetGroupAttributes).toEqual([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '30' },
+        { Key: 'stickiness.enabled', Value: 'false' },
+      ]);
+    });
+  });
+
+  test('a health check path and load-balancer cookie stickiness from the props', () => {
+    const { template } = build({ healthCheckPath: '/.web/', stickySessionDuration: Duration.hours(12) });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/.web/',
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'stickiness.enabled', Value: 'true' },
+        { Key: 'stickiness.type', Value: 'lb_cookie' },
+        { Key: 'stickiness.lb_cookie.duration_seconds', Value: '43200' },
+      ]),
     });
   });
 

@@ -62,6 +62,7 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     expect(r.output).toContain(`rate=${proxyEnv.RATE_LIMIT_PER_SECOND}r/s`);
     expect(r.output).toMatch(new RegExp(`burst=${proxyEnv.RATE_LIMIT_BURST} nodelay`));
     for (const cidr of proxyEnv.TRUSTED_PROXY_CIDRS.split(',')) expect(r.output).toContain(`set_real_ip_from ${cidr};`);
+    expect(r.output).toContain('location = /healthz {');
   });
 
   test('non-default settings render and pass nginx -t', async () => {
@@ -105,6 +106,7 @@ describe('nginx config, rendered and checked by the proxy image', () => {
       { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:5232', ALLOWED_METHODS: 'GET,HEAD,PUT,PROPFIND,REPORT,MKCALENDAR' },
       ['if ($request_method !~ ^(GET|HEAD|PUT|PROPFIND|REPORT|MKCALENDAR)$) {', '"405:" "GET, HEAD, PUT, PROPFIND, REPORT, MKCALENDAR";'],
     ],
+    ['a health check path of the app (HEALTH_CHECK_PATH, a dotfile path)', { HEALTH_CHECK_PATH: '/.web/' }, ['location = /.web/ {']],
   ])('%s: renders and passes nginx -t', async (_name, change, expected) => {
     const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const r = await renderAndTest(env);
@@ -124,6 +126,12 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,POST' }],
     ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,HEAD,GET' }],
     ['ALLOWED_METHODS', { ALLOWED_METHODS: 'GET,HEAD,.*' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: 'healthz' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: '/health;return 200' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: '/health {' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: '/health?x=1' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: '/a/../fpm-status' }],
+    ['HEALTH_CHECK_PATH', { HEALTH_CHECK_PATH: '/FPM-Ping' }],
   ])('an invalid app setting %s (%j) stops start-up with a message naming it', async (name, change) => {
     const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const r = await renderAndTest(env);

@@ -109,7 +109,25 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
   test('a static file of the example public folder is served by the proxy, not Radicale; its /.web/ pages are dotfile paths the proxy refuses', async () => {
     const r = await request(t.port, '/robots.txt', { client: newClient() });
     expect([r.status, r.body, r.headers['cache-control']]).toEqual([200, 'User-agent: *\nDisallow: /\n', 'max-age=3600']);
-    expect((await request(t.port, '/.web/', { client: newClient() })).status).toBe(404);
+    // Only the health check path itself (an exact match) passes; the rest of /.web/ stays refused.
+    expect((await request(t.port, '/.web/css/main.css', { client: newClient() })).status).toBe(404);
+    expect((await request(t.port, '/.web/index.html', { client: newClient() })).status).toBe(404);
+  });
+
+  test("the ALB's health check path (settings.json app.healthCheckPath) is 200 through the proxy without a login, never rate-limited", async () => {
+    const healthPath = ex.settings.app.healthCheckPath as string;
+    expect(t.proxyEnv.HEALTH_CHECK_PATH).toBe(healthPath);
+    const template = JSON.parse(readFileSync(t.assembly.templateFile, 'utf8'));
+    const groups = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    expect(groups.map((g) => g.Properties.HealthCheckPath)).toEqual([healthPath]);
+    const client = newClient();
+    // More than the rate and burst allow at once: a path the ALB marks healthy only if every probe is 200.
+    const statuses: number[] = [];
+    for (let i = 0; i < Number(t.proxyEnv.RATE_LIMIT_BURST) + 15; i++) statuses.push((await request(t.port, healthPath, { client })).status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    // And it is the app that answers: without Radicale behind it the proxy would say 502.
+    const page = await request(t.port, healthPath, { client: newClient() });
+    expect(page.body).toMatch(/Radicale/i);
   });
 
   test('the rate limit: 429 with Retry-After', async () => {

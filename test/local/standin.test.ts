@@ -154,6 +154,19 @@ describe('EFS volumes locally', () => {
     expect(by[`${app.name}.Environment.DB_TLS_CA_FILE`].outcome).toBe('deviation');
   });
 
+  test('volume names that differ only in case get engine volumes of their own', () => {
+    const efs = { FilesystemId: 'fs-1', TransitEncryption: 'ENABLED' };
+    const v = translateVolumes(
+      [
+        { Name: 'Data', EFSVolumeConfiguration: efs },
+        { Name: 'data', EFSVolumeConfiguration: efs },
+      ],
+      'task',
+      {},
+    );
+    expect([v.byName.Data.name, v.byName.data.name]).toEqual(['task-efs-Data', 'task-efs-data']);
+  });
+
   test('a volume that is not EFS is reported as not created, and its mount point too', () => {
     const v = translateVolumes([{ Name: 'scratch', Host: {} }], 'task', {});
     expect(v.byName).toEqual({});

@@ -39,9 +39,14 @@ export function accessPointsOfTemplate(template: Record<string, unknown>): Recor
   return out;
 }
 
-/** The engine volume of a task volume: scoped to the task, so `down --volumes` removes exactly these. */
+/**
+ * The engine volume of a task volume: scoped to the task, so `down --volumes` removes exactly these.
+ * Case is kept (Docker's and podman's volume names allow upper case: `[a-zA-Z0-9][a-zA-Z0-9_.-]`),
+ * so two volume names ECS accepts (letters, digits, `_`, `-`) never share an engine volume; only a
+ * character ECS refuses is replaced.
+ */
 function efsVolumeName(taskName: string, volumeName: string): string {
-  return `${taskName}-efs-${volumeName}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+  return `${taskName}-efs-${volumeName.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
 }
 
 export interface TranslatedVolumes {

@@ -10,6 +10,8 @@
 
 declare(strict_types=1);
 
+require __DIR__ . '/../lib/sessions.php';
+
 function send(int $status, string $contentType, string $body): void
 {
     http_response_code($status);
@@ -60,6 +62,29 @@ function homePage(): string
 HTML;
 }
 
+/**
+ * A visit counter kept in the session: the smallest visible use of sessions (in the database when
+ * one is configured, else in this task's /tmp). 503 when the session store cannot be reached; the
+ * reason goes to the log without the connection's details.
+ */
+function visitsPage(string $store): array
+{
+    try {
+        if (!session_start()) {
+            throw new RuntimeException('session_start() failed');
+        }
+    } catch (Throwable $e) {
+        error_log('session store ' . $store . ' unavailable: ' . get_class($e) . ' ' . (string) $e->getCode());
+        return [503, "session store unavailable\n"];
+    }
+    $_SESSION['visits'] = (int) ($_SESSION['visits'] ?? 0) + 1;
+    $visits = $_SESSION['visits'];
+    session_write_close();
+    return [200, "visits: {$visits}\nstore: {$store}\n"];
+}
+
+$sessionStore = useSessionStore();
+
 $path = parse_url((string) ($_SERVER['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
 if (!is_string($path) || $path === '') {
     $path = '/';
@@ -68,6 +93,10 @@ if (!is_string($path) || $path === '') {
 switch ($path) {
     case '/':
         send(200, 'text/html; charset=utf-8', homePage());
+        break;
+    case '/session':
+        [$status, $body] = visitsPage($sessionStore);
+        send($status, 'text/plain; charset=utf-8', $body);
         break;
     case '/healthz':
         send(200, 'text/plain; charset=utf-8', "ok\n");
