@@ -274,4 +274,16 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(defs.proxy.LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 16, MountOptions: opts }]);
     expect(appBuildArgs(s)).toEqual({ WRITABLE_PATHS: '/srv/app/public/uploads /srv/app/storage /var/lib/app' });
   });
+
+  test('app.persistentPaths inside the public folder: the proxy refuses scripts under them too (an uploaded .php is never run)', () => {
+    const defs = containerDefinitions(
+      synth({
+        app: {
+          writablePaths: [{ path: '/srv/app/public/cache', sizeMiB: 8 }],
+          persistentPaths: [{ path: '/srv/app/public/wp-content/uploads' }, { path: '/var/lib/app-data' }],
+        },
+      }).template,
+    );
+    expect(envOf(defs.proxy).WRITABLE_URL_PREFIXES).toBe('/cache/,/wp-content/uploads/');
+  });
 });

@@ -359,7 +359,8 @@ export class HardenedTaskDefinition extends Construct {
         // Unset means the proxy's own defaults (front-controller, no writable public folder), so the
         // default task definition is the one it always was.
         ...(entryPoints === 'files' ? { APP_ENTRY_POINTS: entryPoints } : {}),
-        ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes(declared).join(',')),
+        // Tmpfs and persistent (EFS) paths alike: a .php written there is refused, never run.
+        ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes([...declared.map((w) => w.path), ...(props.appPersistentPaths ?? [])]).join(',')),
         // Unset means the proxy's default list (GET, HEAD, POST): the default template is unchanged.
         ...optional('ALLOWED_METHODS', allowedMethods(props.appMethods)),
       },

@@ -18,8 +18,9 @@ export interface ExampleTask {
   readonly settings: any;
   /**
    * Replace the task as a deployment or a failed health check does on ECS: `local down` (which keeps
-   * the volumes and the database stand-in's data), then `local up` of the same assembly. The new task
-   * listens on another port; cookies are not scoped by port, so a client keeps its session.
+   * the volumes and the database stand-in's data), then `local up` of the same assembly on the same
+   * port, as the ALB's address stays the same (an app that stored its URL, such as WordPress, keeps
+   * working).
    */
   replace(): Promise<TaskUnderTest>;
   /** Stop the task with `local down --volumes`; what the engine still lists for it (should be empty). */
@@ -43,7 +44,7 @@ export async function startExample(name: string, taskName: string, files: Record
     const t = await startTask(taskName, { assembly });
     const replace = async () => {
       await stopTask(taskName);
-      return startTask(taskName, { assembly });
+      return startTask(taskName, { assembly, port: t.port });
     };
     return { t, settings, replace, down: () => downLeavingNothing(taskName) };
   } finally {
