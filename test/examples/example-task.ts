@@ -41,7 +41,12 @@ export async function startExample(name: string, taskName: string, files: Record
   for (const [file, text] of Object.entries(files)) writeFileSync(path.join(containers, 'app', file), text);
   try {
     const assembly = await synthWith(settings, { containersDir: containers });
-    const t = await startTask(taskName, { assembly });
+    // A start that fails half-way leaves what it made (the stand-in, volumes): the test never gets an
+    // ExampleTask to take down, so take it down here.
+    const t = await startTask(taskName, { assembly }).catch(async (e: unknown) => {
+      await downLeavingNothing(taskName).catch(() => undefined);
+      throw e;
+    });
     const replace = async () => {
       await stopTask(taskName);
       return startTask(taskName, { assembly, port: t.port });
