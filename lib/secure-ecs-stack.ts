@@ -11,6 +11,7 @@ import { ConfigError } from './config/validate-config';
 import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { APP_GID, APP_UID, HardenedTaskDefinition } from './constructs/hardened-task-definition';
+import { isInsidePublicFolder } from './constructs/app-shape';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
 import { PersistentStorage } from './constructs/persistent-storage';
@@ -114,6 +115,7 @@ export class SecureEcsStack extends Stack {
       this.persistentStorage = new PersistentStorage(this, 'PersistentStorage', {
         vpc: this.network.vpc,
         paths: persistentPaths,
+        publicPaths: persistentPaths.filter(isInsidePublicFolder),
         uid: APP_UID,
         gid: APP_GID,
       });
@@ -177,6 +179,9 @@ export class SecureEcsStack extends Stack {
       appSecrets: this.database?.appSecrets(),
     });
     this.persistentStorage?.mountInto(this.task.taskDefinition, this.task.app);
+    // Public persistent paths (uploads inside the public folder): the proxy serves their files as it
+    // serves the image's static files, read-only; a script there it refuses.
+    this.persistentStorage?.mountReadOnlyInto(this.task.proxy, persistentPaths.filter(isInsidePublicFolder));
 
     const e = config.edge;
     this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {

@@ -164,12 +164,15 @@ export function nestedPaths(paths: readonly string[]): [number, number][] {
 }
 
 /**
- * The URL prefixes of the writable paths inside the public folder (`/srv/app/public/uploads` ->
- * `/uploads/`): the proxy never runs a script under them.
+ * The URL prefixes of the writable paths (tmpfs or persistent) inside the public folder
+ * (`/srv/app/public/uploads` -> `/uploads/`): the proxy never runs a script under them.
  */
-export function writableUrlPrefixes(paths: readonly DeclaredWritablePath[]): string[] {
-  return paths.filter((w) => isWithin(w.path, APP_PUBLIC_DIR) && w.path !== APP_PUBLIC_DIR).map((w) => `${w.path.slice(APP_PUBLIC_DIR.length)}/`);
+export function writableUrlPrefixes(paths: readonly string[]): string[] {
+  return paths.filter(isInsidePublicFolder).map((p) => `${p.slice(APP_PUBLIC_DIR.length)}/`);
 }
+
+/** Whether a writable path lies inside the public folder, where its files are public (uploads). */
+export const isInsidePublicFolder = (p: string) => isWithin(p, APP_PUBLIC_DIR) && p !== APP_PUBLIC_DIR;
 
 /** The largest total of the declared tmpfs sizes for an app container memory limit. */
 export const writableBudgetMiB = (appMemoryMiB: number) => appMemoryMiB - TMP_SIZE_MIB - APP_PROCESS_MEMORY_MIB;

@@ -220,13 +220,15 @@ export interface HardenedTaskDefinitionProps {
 
 /**
  * The proxy image's build context, as Docker ignore patterns over the containers folder: its own
- * files and the app's public folder, nothing else (so editing the app's PHP outside public/, or a
- * README, does not change the proxy's asset hash). Dotfiles are never copied.
+ * files and what its public folder is made from, the app's src/public or its `public-files` script
+ * (containers/proxy/lay-out-public-folder), nothing else (so editing the app's PHP outside public/,
+ * or a README, does not change the proxy's asset hash). Dotfiles are never copied.
  */
 const PROXY_BUILD_CONTEXT = [
   '*',
-  ...['Dockerfile', 'nginx.conf.template', 'render-nginx-config', 'start-proxy', 'healthcheck'].map((f) => `!${PROXY_CONTAINER}/${f}`),
+  ...['Dockerfile', 'nginx.conf.template', 'render-nginx-config', 'start-proxy', 'healthcheck', 'lay-out-public-folder'].map((f) => `!${PROXY_CONTAINER}/${f}`),
   `!${APP_CONTAINER}/src/public`,
+  `!${APP_CONTAINER}/public-files`,
   '**/.*',
 ];
 
@@ -366,7 +368,8 @@ export class HardenedTaskDefinition extends Construct {
         // Unset means the proxy's own defaults (front-controller, no writable public folder), so the
         // default task definition is the one it always was.
         ...(entryPoints === 'files' ? { APP_ENTRY_POINTS: entryPoints } : {}),
-        ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes(declared).join(',')),
+        // Tmpfs and persistent (EFS) paths alike: a .php written there is refused, never run.
+        ...optional('WRITABLE_URL_PREFIXES', writableUrlPrefixes([...declared.map((w) => w.path), ...(props.appPersistentPaths ?? [])]).join(',')),
         // Unset means the proxy's default list (GET, HEAD, POST): the default template is unchanged.
         ...optional('ALLOWED_METHODS', allowedMethods(props.appMethods)),
         // Unset means the proxy's default (/healthz): the default template is unchanged.

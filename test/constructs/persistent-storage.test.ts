@@ -162,3 +162,22 @@ test("a volume name keeps the path's last name and is one ECS accepts", () => {
   expect(persistentVolumeName('/srv/app/data.v2')).toMatch(/^persistent-data_v2-[0-9a-f]{12}$/);
   expect(persistentVolumeName(`/srv/${'x'.repeat(200)}`)).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
 });
+
+test('a persistent path inside the public folder (uploads): the proxy mounts it read-only to serve its files, never runs a script there; its root is 0755', () => {
+  const uploads = '/srv/app/public/wp-content/uploads';
+  const t = synth({ app: { entryPoints: 'files', persistentPaths: [{ path: uploads }, { path: '/var/lib/app-data' }] } }).template;
+  const defs = containerDefinitions(t);
+  expect(defs.proxy.MountPoints).toEqual([{ ContainerPath: uploads, SourceVolume: persistentVolumeName(uploads), ReadOnly: true }]);
+  expect(defs.proxy.ReadonlyRootFilesystem).toBe(true);
+  expect(defs.app.MountPoints.map((m: any) => [m.ContainerPath, m.ReadOnly])).toEqual([
+    [uploads, false],
+    ['/var/lib/app-data', false],
+  ]);
+  expect(defs.proxy.Environment).toEqual(expect.arrayContaining([{ Name: 'WRITABLE_URL_PREFIXES', Value: '/wp-content/uploads/' }]));
+  t.hasResourceProperties('AWS::EFS::AccessPoint', {
+    RootDirectory: { Path: accessPointDirectory(uploads), CreationInfo: Match.objectLike({ Permissions: '755' }) },
+  });
+  t.hasResourceProperties('AWS::EFS::AccessPoint', {
+    RootDirectory: { Path: accessPointDirectory('/var/lib/app-data'), CreationInfo: Match.objectLike({ Permissions: '750' }) },
+  });
+});

@@ -178,6 +178,10 @@ describe('an HTTP app (app.protocol "http")', () => {
     // From the trusted peer (the ALB's place), https is passed on.
     const https = echo(await request(t.port, '/', { client: newClient(), headers: { 'X-Forwarded-Proto': 'https' } }));
     expect(https.headers['x-forwarded-proto']).toEqual(['https']);
+    // The Host header's port is kept (digits only), so the app's absolute URLs work off 80/443.
+    const host = async (value: string) => echo(await request(t.port, '/', { client: newClient(), headers: { Host: value } })).headers.host;
+    expect(await host('app.example.test:8443')).toEqual(['app.example.test:8443']);
+    expect(await host('App.Example.test:8443x')).toEqual(['app.example.test']);
   });
 
   test('static files of the app folder are served by the proxy; everything else reaches the app', async () => {

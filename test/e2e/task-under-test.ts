@@ -38,11 +38,11 @@ export interface TaskUnderTest {
 
 /**
  * Start a task with `secure-ecs local up --detach`: the project's own synthesized task, or with
- * `assembly` one synthesized from other settings ({@link synthWith}).
+ * `assembly` one synthesized from other settings ({@link synthWith}), on `port` or a free one.
  */
-export async function startTask(name: string, options: { assembly?: string } = {}): Promise<TaskUnderTest> {
+export async function startTask(name: string, options: { assembly?: string; port?: number } = {}): Promise<TaskUnderTest> {
   await buildCli();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const from = options.assembly ? ['--assembly', options.assembly] : [];
   const up = await cli(['local', 'up', '--detach', '--port', String(port), '--name', name, ...from], 20 * 60_000);
   process.stderr.write(`\nsecure-ecs local up --detach: exit ${up.code} after ${(up.ms / 1000).toFixed(1)} s\n${up.code === 0 ? '' : up.output}`);

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
-import { ROOT, cli, engine } from '../e2e/helpers';
+import { ROOT, cli, engine, inside, newClient, request, type Response } from '../e2e/helpers';
 import { startTask, stopTask, synthWith, type TaskUnderTest } from '../e2e/task-under-test';
 
 export interface ExampleTask {
@@ -18,8 +18,9 @@ export interface ExampleTask {
   readonly settings: any;
   /**
    * Replace the task as a deployment or a failed health check does on ECS: `local down` (which keeps
-   * the volumes and the database stand-in's data), then `local up` of the same assembly. The new task
-   * listens on another port; cookies are not scoped by port, so a client keeps its session.
+   * the volumes and the database stand-in's data), then `local up` of the same assembly on the same
+   * port, as the ALB's address stays the same (an app that stored its URL, such as WordPress, keeps
+   * working).
    */
   replace(): Promise<TaskUnderTest>;
   /** Stop the task with `local down --volumes`; what the engine still lists for it (should be empty). */
@@ -40,15 +41,59 @@ export async function startExample(name: string, taskName: string, files: Record
   for (const [file, text] of Object.entries(files)) writeFileSync(path.join(containers, 'app', file), text);
   try {
     const assembly = await synthWith(settings, { containersDir: containers });
-    const t = await startTask(taskName, { assembly });
+    // A start that fails half-way leaves what it made (the stand-in, volumes): the test never gets an
+    // ExampleTask to take down, so take it down here.
+    const t = await startTask(taskName, { assembly }).catch(async (e: unknown) => {
+      await downLeavingNothing(taskName).catch(() => undefined);
+      throw e;
+    });
     const replace = async () => {
       await stopTask(taskName);
-      return startTask(taskName, { assembly });
+      return startTask(taskName, { assembly, port: t.port });
     };
     return { t, settings, replace, down: () => downLeavingNothing(taskName) };
   } finally {
     rmSync(containers, { recursive: true, force: true });
   }
+}
+
+/**
+ * The proxy's rate limit as one client meets it: RATE_LIMIT_BURST + 15 requests in a row, which get
+ * `ok` until the limit and then 429 with the task's Retry-After, nothing else.
+ */
+export async function expectRateLimited(t: TaskUnderTest, p: string, ok: number, init: Parameters<typeof request>[2] = {}): Promise<void> {
+  const client = newClient();
+  const rs: Response[] = [];
+  for (let i = 0; i < Number(t.proxyEnv.RATE_LIMIT_BURST) + 15; i++) rs.push(await request(t.port, p, { ...init, client }));
+  const limited = rs.filter((r) => r.status === 429);
+  expect(limited.length).toBeGreaterThan(0);
+  expect(limited[0].headers['retry-after']).toBe(t.proxyEnv.RETRY_AFTER_SECONDS);
+  expect(new Set(rs.map((r) => r.status))).toEqual(new Set([ok, 429]));
+}
+
+/**
+ * The app container under the task's hardening at run time: uid 33, no capabilities and
+ * no-new-privileges (its first process and a new one), the root read-only as the task definition
+ * says; a file can be written in each folder of `writable` and in none of `refused`.
+ */
+export async function expectHardenedApp(t: TaskUnderTest, writable: string[], refused: string[]): Promise<void> {
+  const r = await inside(
+    t.ctr(t.appName),
+    [
+      'id -u',
+      'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status /proc/self/status',
+      ...writable.map((d) => `echo data > ${d}/hardening-probe && rm ${d}/hardening-probe && echo "wrote ${d}"`),
+      ...refused.map((d) => `echo data > ${d}/hardening-probe 2>/dev/null || echo "refused ${d}"`),
+    ].join('; '),
+  );
+  expect(r.out).toMatch(/^33\n/);
+  expect(r.out).not.toMatch(/CapEff:\s+0*[1-9a-f]/);
+  expect(r.out.match(/CapEff:\s+0000000000000000/g)).toHaveLength(2);
+  expect(r.out.match(/NoNewPrivs:\s+1/g)).toHaveLength(2);
+  for (const d of writable) expect(r.out).toContain(`wrote ${d}\n`);
+  for (const d of refused) expect(r.out).toContain(`refused ${d}\n`);
+  const def = t.defs[t.appName];
+  expect([def.User, def.ReadonlyRootFilesystem, def.LinuxParameters.Capabilities.Drop]).toEqual(['33:33', true, ['ALL']]);
 }
 
 /** `local down --volumes`, then the containers, volumes and networks the engine still has with the task's label. */

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { inside, newClient, request, type Response } from '../e2e/helpers';
+import { inside, newClient, request } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
-import { startExample, type ExampleTask } from './example-task';
+import { expectHardenedApp, expectRateLimited, startExample, type ExampleTask } from './example-task';
 
 const TASK = `secure-ecs-example-radicale-${process.pid}`;
 /** The collections folder, radicale.conf's [storage] filesystem_folder and settings.json's persistent path. */
@@ -131,41 +131,12 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
   });
 
   test('the rate limit: 429 with Retry-After', async () => {
-    const client = newClient();
-    const rs: Response[] = [];
     // Radicale's PROPFIND of the user's own principal: 207 until the limit.
-    const propfind = { method: 'PROPFIND', client, headers: { ...as('alice'), Depth: '0' } };
-    for (let i = 0; i < Number(t.proxyEnv.RATE_LIMIT_BURST) + 15; i++) rs.push(await request(t.port, '/alice/', propfind));
-    const limited = rs.filter((r) => r.status === 429);
-    expect(limited.length).toBeGreaterThan(0);
-    expect(limited[0].headers['retry-after']).toBe(t.proxyEnv.RETRY_AFTER_SECONDS);
-    expect(new Set(rs.map((r) => r.status))).toEqual(new Set([207, 429]));
+    await expectRateLimited(t, '/alice/', 207, { method: 'PROPFIND', headers: { ...as('alice'), Depth: '0' } });
   });
 
-  test('Radicale runs under the hardening: uid 33, no capabilities, no-new-privileges, read-only root', async () => {
-    const r = await inside(t.ctr(t.appName), 'id -u; grep -E "^(CapEff|NoNewPrivs)" /proc/1/status /proc/self/status; touch /x 2>/dev/null || echo read-only');
-    expect(r.out).toMatch(/^33\n/);
-    expect(r.out).not.toMatch(/CapEff:\s+0*[1-9a-f]/);
-    expect(r.out.match(/CapEff:\s+0000000000000000/g)).toHaveLength(2);
-    expect(r.out.match(/NoNewPrivs:\s+1/g)).toHaveLength(2);
-    expect(r.out).toContain('read-only');
-    const limits = t.defs[t.appName];
-    expect(limits.ReadonlyRootFilesystem).toBe(true);
-    expect(limits.LinuxParameters.Capabilities.Drop).toEqual(['ALL']);
-  });
-
-  test('a write to the declared collections folder works; anywhere else but /tmp it fails', async () => {
-    const r = await inside(
-      t.ctr(t.appName),
-      [
-        `echo data > ${COLLECTIONS}/probe && echo wrote-collections && rm ${COLLECTIONS}/probe`,
-        'echo data > /tmp/probe && echo wrote-tmp',
-        'echo data > /etc/radicale/probe 2>/dev/null || echo refused-etc',
-        'echo data > /var/lib/probe 2>/dev/null || echo refused-var-lib',
-        'echo data > /usr/local/bin/probe 2>/dev/null || echo refused-usr',
-      ].join('; '),
-    );
-    for (const word of ['wrote-collections', 'wrote-tmp', 'refused-etc', 'refused-var-lib', 'refused-usr']) expect(r.out).toContain(word);
+  test('Radicale runs under the hardening: uid 33, no capabilities, no-new-privileges, read-only root; the declared collections folder and /tmp take writes, nothing else', async () => {
+    await expectHardenedApp(t, [COLLECTIONS, '/tmp'], ['/', '/etc/radicale', '/var/lib', '/usr/local/bin']);
   });
 
   test(

@@ -180,7 +180,7 @@ describe('EFS volumes locally', () => {
       { Type: 'volume', Source: 'task-efs-uploads', Target: '/srv/app-data', ReadOnly: false },
     ]);
     const args = podmanCreateArgs(app.spec, 'task');
-    expect(args).toContain('type=bind,source=/cache/ca.crt,target=/etc/ssl/certs/rds-ca.pem,readonly');
+    expect(args).toContain('type=bind,source=/cache/ca.crt,target=/etc/ssl/certs/rds-ca.pem,ro');
     expect(args).toContain('type=volume,source=task-efs-uploads,target=/srv/app-data');
   });
 

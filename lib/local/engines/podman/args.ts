@@ -92,7 +92,9 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   // notmpcopyup: podman copies the image's directory into a --tmpfs by default; Docker (and so ECS)
   // mounts it empty. Without this a file baked into /tmp would exist locally and not on ECS.
   for (const [p, opts] of Object.entries(c.tmpfs)) a.push('--tmpfs', `${p}:${[...opts, 'notmpcopyup'].join(',')}`);
-  for (const m of c.mounts ?? []) a.push('--mount', `type=${m.kind},source=${m.source},target=${m.target}${m.readOnly ? ',readonly' : ''}`);
+  // `ro`, not `readonly`: podman 4.3 refuses `readonly` for a named volume ("readonly: invalid mount
+  // option"; it takes it for a bind mount only), and takes `ro` for both.
+  for (const m of c.mounts ?? []) a.push('--mount', `type=${m.kind},source=${m.source},target=${m.target}${m.readOnly ? ',ro' : ''}`);
   for (const cap of c.capDrop) a.push('--cap-drop', cap);
   for (const cap of c.capAdd) a.push('--cap-add', cap);
   for (const d of c.devices) a.push('--device', `${d.hostPath}:${d.containerPath}${d.permissions ? `:${d.permissions}` : ''}`);
