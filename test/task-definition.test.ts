@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { containerDefinitions, synth } from './helpers/synth';
+import { containerDefinitions, REPO_ROOT, synth } from './helpers/synth';
 
 // GIVEN the default configuration
 const { template } = synth();
@@ -182,8 +183,8 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS']);
   });
 
-  test('the proxy image is built from the containers folder with only its own files and the public folder', () => {
-    const s = synth();
+  /** The files CDK stages as the proxy image's build context. */
+  const stagedProxyContext = (s: ReturnType<typeof synth>): string[] => {
     const manifest = s.assembly.artifacts.find((a: any) => a.file?.endsWith('.assets.json')) as any;
     const images = JSON.parse(readFileSync(manifest.file, 'utf8')).dockerImages;
     const proxy = Object.values(images).find((i: any) => i.displayName.endsWith('/proxy/AssetImage')) as any;
@@ -193,17 +194,33 @@ describe('the app section shapes the task (issue 20)', () => {
       readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
         d.isDirectory() ? files(path.join(dir, d.name)) : [path.relative(staged, path.join(dir, d.name))],
       );
-    expect(files(staged).sort()).toEqual(
-      [
-        'proxy/Dockerfile',
-        'proxy/healthcheck',
-        'proxy/nginx.conf.template',
-        'proxy/render-nginx-config',
-        'proxy/start-proxy',
-        'app/src/public/index.php',
-        'app/src/public/robots.txt',
-      ].sort(),
-    );
+    return files(staged).sort();
+  };
+  const PROXY_FILES = [
+    'proxy/Dockerfile',
+    'proxy/healthcheck',
+    'proxy/lay-out-public-folder',
+    'proxy/nginx.conf.template',
+    'proxy/render-nginx-config',
+    'proxy/start-proxy',
+  ];
+
+  test('the proxy image is built from the containers folder with only its own files and the public folder', () => {
+    expect(stagedProxyContext(synth())).toEqual([...PROXY_FILES, 'app/src/public/index.php', 'app/src/public/robots.txt'].sort());
+  });
+
+  test("an app folder with a public-files script: the proxy's build context carries the script, still nothing else of the app", () => {
+    const containers = mkdtempSync(path.join(tmpdir(), 'secure-ecs-public-files-'));
+    try {
+      cpSync(path.join(REPO_ROOT, 'containers', 'proxy'), path.join(containers, 'proxy'), { recursive: true });
+      mkdirSync(path.join(containers, 'app'));
+      writeFileSync(path.join(containers, 'app', 'Dockerfile'), 'FROM debian:trixie-slim\nUSER 33:33\n');
+      writeFileSync(path.join(containers, 'app', 'public-files'), '#!/bin/sh\n', { mode: 0o755 });
+      writeFileSync(path.join(containers, 'app', 'wp-config.php'), '<?php\n');
+      expect(stagedProxyContext(synth({}, { containersDir: containers }))).toEqual([...PROXY_FILES, 'app/public-files'].sort());
+    } finally {
+      rmSync(containers, { recursive: true, force: true });
+    }
   });
 
   test('app.protocol http and app.port: the proxy proxies to 127.0.0.1:<port> over HTTP, and the app is told its port', () => {

@@ -212,13 +212,15 @@ export interface HardenedTaskDefinitionProps {
 
 /**
  * The proxy image's build context, as Docker ignore patterns over the containers folder: its own
- * files and the app's public folder, nothing else (so editing the app's PHP outside public/, or a
- * README, does not change the proxy's asset hash). Dotfiles are never copied.
+ * files and what its public folder is made from, the app's src/public or its `public-files` script
+ * (containers/proxy/lay-out-public-folder), nothing else (so editing the app's PHP outside public/,
+ * or a README, does not change the proxy's asset hash). Dotfiles are never copied.
  */
 const PROXY_BUILD_CONTEXT = [
   '*',
-  ...['Dockerfile', 'nginx.conf.template', 'render-nginx-config', 'start-proxy', 'healthcheck'].map((f) => `!${PROXY_CONTAINER}/${f}`),
+  ...['Dockerfile', 'nginx.conf.template', 'render-nginx-config', 'start-proxy', 'healthcheck', 'lay-out-public-folder'].map((f) => `!${PROXY_CONTAINER}/${f}`),
   `!${APP_CONTAINER}/src/public`,
+  `!${APP_CONTAINER}/public-files`,
   '**/.*',
 ];
 

@@ -32,6 +32,8 @@ export interface SynthOptions {
    * needs to match acknowledgements in a cloud assembly. Off by default, as in the snapshot.
    */
   readonly pathMetadata?: boolean;
+  /** Image build contexts other than the repository's containers/ folder (`-c containersDir=`). */
+  readonly containersDir?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface SynthOptions {
  */
 export function define(input: AppConfigInput = {}, options: SynthOptions = {}): Defined {
   const app = new App({ context: { ...cdkJsonContext(), ...(options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {}) } });
-  const stack = defineApp(app, validateConfig({ region: 'eu-west-1', ...input }));
+  const stack = defineApp(app, validateConfig({ region: 'eu-west-1', ...input }), { containersDir: options.containersDir });
   return { app, stack };
 }
 
