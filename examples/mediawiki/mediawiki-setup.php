@@ -87,10 +87,10 @@ function secretFile( string $value ): string {
 	return $file;
 }
 
-/** Run a maintenance script with its output on our stderr (stdout is start-mediawiki's). */
-function maintenance( array $args ): void {
+/** Run a maintenance script with its output on our stderr (stdout is start-mediawiki's), with `env` added to ours. */
+function maintenance( array $args, array $env = [] ): void {
 	$command = array_merge( [ PHP_BINARY, MW_DIR . '/maintenance/run.php' ], $args );
-	$process = proc_open( $command, [ 0 => [ 'file', '/dev/null', 'r' ], 1 => STDERR, 2 => STDERR ], $pipes );
+	$process = proc_open( $command, [ 0 => [ 'file', '/dev/null', 'r' ], 1 => STDERR, 2 => STDERR ], $pipes, null, array_merge( getenv(), $env ) );
 	if ( !is_resource( $process ) || proc_close( $process ) !== 0 ) {
 		fail( 'maintenance/run.php ' . $args[0] . ' failed (its output is above)' );
 	}
@@ -139,7 +139,9 @@ if ( !$schemaPresent ) {
 			'--dbname=' . env( 'DB_NAME' ), '--dbschema=mediawiki', '--dbuser=' . env( 'DB_USER' ),
 			"--dbpassfile=$dbPassFile", "--passfile=$passFile", '--scriptpath=', '--server=http://localhost',
 			'--lang=en', '--skins=Vector', "--confpath=$confDir", 'Secure ECS Wiki', ADMIN_NAME,
-		] );
+			// install.php refuses to run where a LocalSettings.php exists (CliInstaller::execute): it
+			// looks for the one MW_CONFIG_FILE names (wfDetectLocalSettingsFile), which is not there.
+		], [ 'MW_CONFIG_FILE' => "$confDir/LocalSettings.php" ] );
 	} finally {
 		@unlink( $passFile );
 		@unlink( $dbPassFile );
