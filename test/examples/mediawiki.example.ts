@@ -101,9 +101,15 @@ describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the p
   test('the installed administrator logs in (password generated at install, kept in the database) and edits a page that reads back', async () => {
     const password = await standinQuery(TASK, "SELECT value FROM secure_ecs_mediawiki WHERE name = 'admin_password'");
     expect(password).toMatch(/^[0-9a-f]{32}$/);
-    const wrong = await admin.api({ action: 'clientlogin', username: 'Admin', password: 'not-the-password', logintoken: await admin.token('login'), loginreturnurl: 'http://localhost/' }, true);
+    const wrong = await admin.api(
+      { action: 'clientlogin', username: 'Admin', password: 'not-the-password', logintoken: await admin.token('login'), loginreturnurl: 'http://localhost/' },
+      true,
+    );
     expect(wrong.clientlogin.status).toBe('FAIL');
-    const login = await admin.api({ action: 'clientlogin', username: 'Admin', password, logintoken: await admin.token('login'), loginreturnurl: 'http://localhost/' }, true);
+    const login = await admin.api(
+      { action: 'clientlogin', username: 'Admin', password, logintoken: await admin.token('login'), loginreturnurl: 'http://localhost/' },
+      true,
+    );
     expect(login.clientlogin).toEqual(expect.objectContaining({ status: 'PASS', username: 'Admin' }));
     expect(await admin.userName()).toEqual({ name: 'Admin', anon: false });
 
@@ -148,7 +154,9 @@ describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the p
     // The stand-in logs every connection (log_connections): the app's all say SSL enabled.
     const kind = (await engine()).info.kind;
     const logs = spawnSync(kind, ['logs', `${TASK}-database`], { encoding: 'utf8', timeout: 60_000 });
-    const authorized = `${logs.stdout}${logs.stderr}`.split('\n').filter((l) => l.includes('connection authorized') && l.includes('database=app') && !l.includes('user=postgres '));
+    const authorized = `${logs.stdout}${logs.stderr}`
+      .split('\n')
+      .filter((l) => l.includes('connection authorized') && l.includes('database=app') && !l.includes('user=postgres '));
     expect(authorized.length).toBeGreaterThan(0);
     for (const l of authorized) expect(l).toMatch(/SSL enabled \(protocol=TLSv1\.[23]/);
     // From the app container, the same login without TLS: refused by the server (pg_hba: hostssl only).
@@ -195,7 +203,8 @@ describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the p
         'echo data > /usr/local/bin/probe 2>/dev/null || echo refused-usr',
       ].join('; '),
     );
-    for (const word of ['wrote-uploads', 'wrote-tmp', 'refused-code', 'refused-public', 'refused-etc', 'refused-var-lib', 'refused-usr']) expect(r.out).toContain(word);
+    for (const word of ['wrote-uploads', 'wrote-tmp', 'refused-code', 'refused-public', 'refused-etc', 'refused-var-lib', 'refused-usr'])
+      expect(r.out).toContain(word);
   });
 
   test(
