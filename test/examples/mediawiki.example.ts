@@ -128,6 +128,34 @@ describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the p
     expect(refused.error?.code).toMatch(/permissiondenied|protectedpage|cantcreate/);
   });
 
+  test('the administrator uploads an image: stored in the persistent uploads folder, served back by img_auth.php as data; a .php upload is refused', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const upload = async (filename: string, content: Buffer, type: string) => {
+      const boundary = `----secure-ecs-${Date.now()}`;
+      const fields = { action: 'upload', format: 'json', formatversion: '2', filename, ignorewarnings: '1', token: await admin.token('csrf') };
+      const body = Buffer.concat([
+        ...Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+        content,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const r = await admin.send('/api.php', { method: 'POST', body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+      expect(r.status).toBe(200);
+      return JSON.parse(r.body);
+    };
+    const ok = await upload('Hardened-probe.png', png, 'image/png');
+    expect(ok.upload?.result).toBe('Success');
+    const url = new URL(ok.upload.imageinfo.url, 'http://localhost').pathname;
+    expect(url).toMatch(/^\/img_auth\.php\/[0-9a-f]\/[0-9a-f]{2}\/Hardened-probe\.png$/);
+    const served = await request(t.port, url, { client: newClient() });
+    expect([served.status, served.headers['content-type']]).toEqual([200, 'image/png']);
+    const stored = await inside(t.ctr(t.appName), `ls ${UPLOADS}${url.slice('/img_auth.php'.length)}`);
+    expect(stored.code).toBe(0);
+    const php = await upload('Probe.php', Buffer.from('<?php echo "EXECUTED-" . (6 * 7);'), 'application/x-php');
+    expect(php.upload?.result).not.toBe('Success');
+    expect(php.error?.code).toMatch(/filetype-banned|verification-error|filetype-missing|fileexists-forbidden|empty-file|mustbeloggedin|illegal-filename/);
+  });
+
   test('a static file of the public folder is served by the proxy, not PHP', async () => {
     const r = await request(t.port, '/resources/assets/poweredby_mediawiki.svg', { client: newClient() });
     expect([r.status, r.headers['content-type'], r.headers['cache-control']]).toEqual([200, 'image/svg+xml', 'max-age=3600']);
