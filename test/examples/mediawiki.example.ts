@@ -46,7 +46,8 @@ class Browser {
   async api(params: Record<string, string>, post = false): Promise<any> {
     const query = { format: 'json', formatversion: '2', ...params };
     const r = post ? await this.send('/api.php', { form: query }) : await this.send(`/api.php?${new URLSearchParams(query)}`);
-    expect([r.status, r.headers['content-type']]).toEqual([200, expect.stringContaining('application/json')]);
+    // The body goes into the comparison so a failure shows what answered instead.
+    expect([r.status, r.headers['content-type'], r.status === 200 ? '' : r.body.slice(0, 300)]).toEqual([200, expect.stringContaining('application/json'), '']);
     return JSON.parse(r.body);
   }
 
