@@ -177,6 +177,7 @@ export class SecureEcsStack extends Stack {
         DB_TLS_CA_FILE: RDS_CA_BUNDLE_PATH,
       },
       appSecrets: this.database?.appSecrets(),
+      appDatabaseEngine: this.database?.engine,
     });
     this.persistentStorage?.mountInto(this.task.taskDefinition, this.task.app);
     // Public persistent paths (uploads inside the public folder): the proxy serves their files as it

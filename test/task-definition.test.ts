@@ -184,6 +184,12 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS']);
   });
 
+  test.each(['mariadb', 'postgres'] as const)("database.engine %s: the app image is built with that engine's PDO driver only (DATABASE_ENGINE)", (engine) => {
+    expect(appBuildArgs(synth({ database: { engine } }))).toEqual({ DATABASE_ENGINE: engine });
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'containers', 'app', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`${engine}) driver=php8.4-${engine === 'mariadb' ? 'mysql' : 'pgsql'} ;;`);
+  });
+
   /** The files CDK stages as the proxy image's build context. */
   const stagedProxyContext = (s: ReturnType<typeof synth>): string[] => {
     const manifest = s.assembly.artifacts.find((a: any) => a.file?.endsWith('.assets.json')) as any;

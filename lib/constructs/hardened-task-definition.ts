@@ -205,6 +205,13 @@ export interface HardenedTaskDefinitionProps {
    */
   readonly healthCheckPath?: string;
   /**
+   * The database engine the app reaches (`database.engine`): the app image is built with that
+   * engine's PDO driver only (containers/app/Dockerfile, DATABASE_ENGINE).
+   *
+   * @default - no database: no driver in the image
+   */
+  readonly appDatabaseEngine?: 'mariadb' | 'postgres';
+  /**
    * Secrets of the app container, as ECS secrets (the database's user and password).
    *
    * @default - none
@@ -231,6 +238,12 @@ const PROXY_BUILD_CONTEXT = [
   `!${APP_CONTAINER}/public-files`,
   '**/.*',
 ];
+
+/** The app image's build arguments: only those that differ from the Dockerfile's defaults, none for the default app. */
+function appBuildArgs(writablePaths: string[], databaseEngine: string | undefined): Record<string, string> | undefined {
+  const args = { ...optional('WRITABLE_PATHS', writablePaths.join(' ')), ...optional('DATABASE_ENGINE', databaseEngine ?? '') };
+  return Object.keys(args).length > 0 ? args : undefined;
+}
 
 /** `{ name: value }`, or nothing for an empty value. */
 const optional = (name: string, value: string): Record<string, string> => (value ? { [name]: value } : {});
@@ -320,7 +333,11 @@ export class HardenedTaskDefinition extends Construct {
         platform,
         // A tmpfs takes its mount point's mode from the image, not its owner: the image creates each
         // declared path with mode 1777 (containers/app/Dockerfile, WRITABLE_PATHS).
-        buildArgs: declared.length > 0 ? { WRITABLE_PATHS: declared.map((w) => w.path).join(' ') } : undefined,
+        // The database's PDO driver only with a database (DATABASE_ENGINE).
+        buildArgs: appBuildArgs(
+          declared.map((w) => w.path),
+          props.appDatabaseEngine,
+        ),
       }),
       user: `${APP_UID}:${APP_GID}`,
       memoryLimitMiB: props.appMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.appMemoryLimitMiB,
