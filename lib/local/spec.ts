@@ -167,9 +167,10 @@ export interface TaskSpec {
    * The internal engine network of the stand-in database, which the task's network namespace joins.
    * Where the engine isolates the task (Docker), it is the task's only network: the published ports
    * then reach it through an ingress relay (the ALB's place), a container on both networks running
-   * `relayImage`'s socat.
+   * `relayImage`'s socat. Where it does not (podman), the task stays on the engine's default network
+   * and reaches the stand-in container there under the host name `standinAlias`.
    */
-  network?: { readonly name: string; readonly relayImage: string };
+  network?: { readonly name: string; readonly relayImage: string; readonly standinContainer: string; readonly standinAlias: string };
 }
 
 /** Task-level settings one container brings (a task's containers share one network namespace). */

@@ -11,6 +11,7 @@ import { LocalStepError } from '../../errors';
 import { volumeOwnerRun, VOLUME_MOUNT } from '../volume-owner';
 import type { Podman } from './cli';
 import { runOnce } from './streams';
+import { DEFAULT_NETWORK } from './args';
 
 /** The podman secret holding one of the stand-in's secret variables. */
 export const standinSecretName = (spec: StandinSpec, envName: string) => `${spec.engineName}-${envName.toLowerCase().replace(/_/g, '-')}`;
@@ -18,7 +19,8 @@ export const standinSecretName = (spec: StandinSpec, envName: string) => `${spec
 /** Arguments after `podman create` for the stand-in. Pure. */
 export function podmanStandinArgs(spec: StandinSpec): string[] {
   const a = ['--name', spec.engineName, ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])];
-  a.push('--network', spec.network, '--network-alias', spec.alias);
+  // Also on podman's default network, where the task's pod reaches it (args.ts, podmanPodArgs).
+  a.push('--network', spec.network, '--network', DEFAULT_NETWORK, '--network-alias', spec.alias);
   a.push('--user', spec.user, '--read-only', '--read-only-tmpfs=false', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges');
   // podman 4.3 has no uid=/gid= tmpfs options: `U` gives the mount point to the container's user instead (podman-run(1), --tmpfs).
   for (const [p, opts] of Object.entries(spec.tmpfs)) {
@@ -31,6 +33,15 @@ export function podmanStandinArgs(spec: StandinSpec): string[] {
   for (const name of spec.secretEnv) a.push('--secret', `${standinSecretName(spec, name)},type=env,target=${name}`);
   a.push('--no-healthcheck', '--pull', 'never', '--cgroups', 'no-conmon');
   return [...a, spec.image];
+}
+
+/** The stand-in's IPv4 address on podman's default network, which the task's pod gets as its host name. */
+export async function podmanStandinAddress(podman: Podman, container: string): Promise<string> {
+  const doc = JSON.parse(await podman.ok('find the stand-in', ['container', 'inspect', container])) as any[];
+  const address = doc[0]?.NetworkSettings?.Networks?.[DEFAULT_NETWORK]?.IPAddress;
+  if (typeof address !== 'string' || !/^\d+\.\d+\.\d+\.\d+$/.test(address))
+    throw new LocalStepError('find the stand-in', `${container} has no IPv4 address on podman's ${DEFAULT_NETWORK} network (is it running?)`);
+  return address;
 }
 
 export async function createPodmanStandin(podman: Podman, spec: StandinSpec, secretEnv: ReadonlyMap<string, string>, labelKey: string): Promise<void> {
