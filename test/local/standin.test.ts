@@ -273,7 +273,10 @@ describe('the stand-in container on each engine', () => {
     expect(fields.find((f) => f.path === `rds.${DB}.TLS`)?.detail).toContain('require_secure_transport=ON');
     expect(fields.find((f) => f.path === 'app.Secrets.DB_PASSWORD')?.detail).toContain('podman secrets');
     expect(JSON.stringify(fields)).not.toContain('secret-pw');
-    expect(fields.find((f) => f.path === 'task.Egress')).toMatchObject({ outcome: 'not-honoured', detail: expect.stringContaining("podman's default network only") });
+    expect(fields.find((f) => f.path === 'task.Egress')).toMatchObject({
+      outcome: 'not-honoured',
+      detail: expect.stringContaining("podman's default network only"),
+    });
     expect(fields.find((f) => f.path === `rds.${DB}.Engine`)?.detail).toContain(`as ${spec.alias} in /etc/hosts`);
     const isolated = standinFields({ db, spec }, [], 'api-environment', true);
     const https = standinFields({ db: { ...db, internetHttps: true }, spec }, [], 'api-environment', true).find((f) => f.path === 'task.Egress');
