@@ -226,13 +226,7 @@ export function translateFor(o: TranslateForOptions): TranslatedTask {
       // daemon (Docker, which runs with its own limits): clamp only where this process starts them.
       hostHardLimits: engine.info.kind === 'podman' && !engine.info.remote ? facts.hardLimits : {},
     });
-    if (standin)
-      translated.task.network = {
-        name: standin.spec.network,
-        relayImage: standin.spec.image,
-        standinContainer: standin.spec.engineName,
-        standinAlias: standin.spec.alias,
-      };
+    if (standin) translated.task.network = { name: standin.spec.network, relayImage: standin.spec.image };
     return translated;
   } catch (e) {
     throw new LocalStepError('translate the task definition', (e as Error).message);

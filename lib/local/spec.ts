@@ -168,9 +168,9 @@ export interface TaskSpec {
    * Where the engine isolates the task (Docker), it is the task's only network: the published ports
    * then reach it through an ingress relay (the ALB's place), a container on both networks running
    * `relayImage`'s socat. Where it does not (podman), the task stays on the engine's default network
-   * and reaches the stand-in container there under the host name `standinAlias`.
+   * and reaches the stand-in container there (create-task.ts).
    */
-  network?: { readonly name: string; readonly relayImage: string; readonly standinContainer: string; readonly standinAlias: string };
+  network?: { readonly name: string; readonly relayImage: string };
 }
 
 /** Task-level settings one container brings (a task's containers share one network namespace). */

@@ -210,7 +210,7 @@ describe('EFS volumes locally', () => {
 
 describe('the stand-in container on each engine', () => {
   const spec = standinSpec('task', db, { image: 'localhost/standin:1', alias: standinHost(db), labelKey: 'secure-ecs.local' });
-  const taskNetwork = { name: spec.network, relayImage: spec.image, standinContainer: spec.engineName, standinAlias: spec.alias };
+  const taskNetwork = { name: spec.network, relayImage: spec.image };
   const secrets = new Map([
     ['STANDIN_DB_USER', 'app_u'],
     ['STANDIN_DB_PASSWORD', 'secret-pw'],
@@ -252,16 +252,15 @@ describe('the stand-in container on each engine', () => {
     expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.NetworkMode).toBe(spec.network);
   });
 
-  test("podman: the pod stays on the default network only and has the stand-in's address there under its host name", () => {
+  test('podman: the pod stays on the default network only; the stand-in joins it too', () => {
     const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images(), hostPorts: { 8080: 18080 } });
     t.task.network = taskNetwork;
-    const args = podmanPodArgs(t.task, { limits: true, standinAddress: '10.88.0.7' });
+    const args = podmanPodArgs(t.task);
     // One --network: a second one (the internal network) made the published port forward where the host has no route.
     expect(args.filter((a) => a === '--network')).toHaveLength(1);
-    expect(args.join(' ')).toContain(`--network podman --add-host ${spec.alias}:10.88.0.7`);
+    expect(args.join(' ')).toContain('--network podman');
     expect(args).not.toContain(spec.network);
     expect(args.join(' ')).toContain('--publish 127.0.0.1:18080:8080/tcp');
-    expect(() => podmanPodArgs(t.task)).toThrow(/needs the address of the stand-in task-database/);
     // The stand-in is on both: the internal network (under its alias) and the default one, where the pod reaches it.
     const standinArgs = podmanStandinArgs(spec).join(' ');
     expect(standinArgs).toContain(`--network ${spec.network} --network podman --network-alias ${spec.alias}`);

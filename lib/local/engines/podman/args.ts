@@ -31,7 +31,7 @@ export const DEFAULT_NETWORK = 'podman';
 const labelArgs = (labels: Record<string, string>) => Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 
 /** Arguments after `podman pod create`: the task's network namespace (the infra container) and cgroup. */
-export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean; standinAddress?: string } = { limits: true }): string[] {
+export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limits: true }): string[] {
   const args = ['--name', task.name, ...labelArgs(task.labels), '--infra-name', `${task.name}-infra`];
   if (opts.limits && task.cpuUnits !== undefined) args.push('--cpus', String(task.cpuUnits / 1024));
   if (opts.limits && task.memoryMiB !== undefined) args.push('--memory', `${task.memoryMiB}m`);
@@ -43,12 +43,10 @@ export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean; standinAd
   // the stand-in's internal network as well: podman 4.3's CNI writes one port-forwarding rule per
   // network of the pod, and when the internal network's rule wins, the published port forwards to the
   // pod's address there, which the host has no route to (measured: 4 failed runs of 5). The stand-in
-  // joins the default network too, and the pod resolves its host name (the one its TLS certificate is
-  // issued for) to its address there. https://github.com/containernetworking/plugins/tree/main/plugins/meta/portmap
-  if (task.network) {
-    if (!opts.standinAddress) throw new Error(`the pod of ${task.name} needs the address of the stand-in ${task.network.standinContainer}`);
-    args.push('--network', DEFAULT_NETWORK, '--add-host', `${task.network.standinAlias}:${opts.standinAddress}`);
-  }
+  // joins the default network too, and the pod finds its host name (the one its TLS certificate is
+  // issued for) at its address there in /etc/hosts (create-task.ts).
+  // https://github.com/containernetworking/plugins/tree/main/plugins/meta/portmap
+  if (task.network) args.push('--network', DEFAULT_NETWORK);
   for (const p of task.publish) args.push('--publish', `${p.hostIp}:${p.hostPort}:${p.containerPort}/${p.protocol}`);
   for (const [k, v] of Object.entries(task.sysctls)) args.push('--sysctl', `${k}=${v}`);
   for (const d of task.dns) args.push('--dns', d);

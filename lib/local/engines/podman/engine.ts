@@ -34,7 +34,7 @@ import { OomWatch } from './oom-watch';
 import { probePeer } from './peer-probe';
 import { setPodPidsLimit } from './pod-pids';
 import { exec, logs, runOnce } from './streams';
-import { createPodmanNetwork, createPodmanStandin, ensurePodmanVolume, podmanStandinAddress, removePodmanLabelled } from './standin';
+import { createPodmanNetwork, createPodmanStandin, ensurePodmanVolume, removePodmanLabelled } from './standin';
 import type { VolumeSpec } from '../../spec';
 import type { StandinSpec } from '../../standin/standin-spec';
 
@@ -115,8 +115,7 @@ export class PodmanEngine implements ContainerEngine {
       await this.podman.createSecret('create secrets', name, value, { [this.labelKey]: task.name });
     }
     onLine('pod');
-    const standinAddress = task.network ? await podmanStandinAddress(this.podman, task.network.standinContainer) : undefined;
-    await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: 'honoured' in this.capabilities.taskLimits, standinAddress })]);
+    await this.podman.ok('create pod', ['pod', 'create', ...podmanPodArgs(task, { limits: 'honoured' in this.capabilities.taskLimits })]);
     if (task.pidsLimit !== undefined && 'honoured' in this.capabilities.pidsLimit)
       await setPodPidsLimit(this.info, await this.taskCgroup(task.name), task.pidsLimit, this.podman.env);
     for (const c of containers) {

@@ -35,15 +35,6 @@ export function podmanStandinArgs(spec: StandinSpec): string[] {
   return [...a, spec.image];
 }
 
-/** The stand-in's IPv4 address on podman's default network, which the task's pod gets as its host name. */
-export async function podmanStandinAddress(podman: Podman, container: string): Promise<string> {
-  const doc = JSON.parse(await podman.ok('find the stand-in', ['container', 'inspect', container])) as any[];
-  const address = doc[0]?.NetworkSettings?.Networks?.[DEFAULT_NETWORK]?.IPAddress;
-  if (typeof address !== 'string' || !/^\d+\.\d+\.\d+\.\d+$/.test(address))
-    throw new LocalStepError('find the stand-in', `${container} has no IPv4 address on podman's ${DEFAULT_NETWORK} network (is it running?)`);
-  return address;
-}
-
 export async function createPodmanStandin(podman: Podman, spec: StandinSpec, secretEnv: ReadonlyMap<string, string>, labelKey: string): Promise<void> {
   for (const name of spec.secretEnv) {
     const value = secretEnv.get(name);
