@@ -9,6 +9,7 @@ import type { PreparedTask } from './prepare';
 import type { Reporter } from './progress';
 import { startStandin } from './standin/standin';
 import { LocalStepError } from './errors';
+import { DEFAULT_NETWORK as PODMAN_DEFAULT_NETWORK } from './engines/podman/args';
 
 export async function createLocalTask(
   engine: ContainerEngine,
@@ -21,11 +22,12 @@ export async function createLocalTask(
   if (p.standin) {
     await startStandin(engine, p.standin, labelKey, r);
     // podman's CNI networks here have no DNS (no dnsname plugin): the task finds the stand-in's host
-    // name in its /etc/hosts instead, at the address the stand-in got on the internal network.
+    // name in its /etc/hosts instead, at the address the stand-in got on podman's default network, the
+    // pod's only one (engines/podman/args.ts, podmanPodArgs, says why it is not the internal network).
     if (engine.info.kind === 'podman') {
-      const ip = (await engine.inspectRaw(p.standin.spec.engineName))?.NetworkSettings?.Networks?.[p.standin.spec.network]?.IPAddress;
+      const ip = (await engine.inspectRaw(p.standin.spec.engineName))?.NetworkSettings?.Networks?.[PODMAN_DEFAULT_NETWORK]?.IPAddress;
       if (typeof ip !== 'string' || !ip)
-        throw new LocalStepError('database stand-in', `${p.standin.spec.engineName} has no address on ${p.standin.spec.network}`);
+        throw new LocalStepError('database stand-in', `${p.standin.spec.engineName} has no address on ${PODMAN_DEFAULT_NETWORK}`);
       p.translated.task.extraHosts.push(`${p.standin.spec.alias}:${ip}`);
     }
   }

@@ -167,7 +167,8 @@ export interface TaskSpec {
    * The internal engine network of the stand-in database, which the task's network namespace joins.
    * Where the engine isolates the task (Docker), it is the task's only network: the published ports
    * then reach it through an ingress relay (the ALB's place), a container on both networks running
-   * `relayImage`'s socat.
+   * `relayImage`'s socat. Where it does not (podman), the task stays on the engine's default network
+   * and reaches the stand-in container there (create-task.ts).
    */
   network?: { readonly name: string; readonly relayImage: string };
 }

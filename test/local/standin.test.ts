@@ -210,6 +210,7 @@ describe('EFS volumes locally', () => {
 
 describe('the stand-in container on each engine', () => {
   const spec = standinSpec('task', db, { image: 'localhost/standin:1', alias: standinHost(db), labelKey: 'secure-ecs.local' });
+  const taskNetwork = { name: spec.network, relayImage: spec.image };
   const secrets = new Map([
     ['STANDIN_DB_USER', 'app_u'],
     ['STANDIN_DB_PASSWORD', 'secret-pw'],
@@ -245,11 +246,24 @@ describe('the stand-in container on each engine', () => {
     expect(a.at(-1)).toBe('localhost/standin:1');
   });
 
-  test("the task's namespace owner joins the stand-in's network on both engines", () => {
+  test("Docker: the task's namespace owner joins the stand-in's network", () => {
     const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images() });
-    t.task.network = { name: spec.network, relayImage: spec.image };
-    expect(podmanPodArgs(t.task).join(' ')).toContain(`--network podman --network ${spec.network}`);
+    t.task.network = taskNetwork;
     expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.NetworkMode).toBe(spec.network);
+  });
+
+  test('podman: the pod stays on the default network only; the stand-in joins it too', () => {
+    const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images(), hostPorts: { 8080: 18080 } });
+    t.task.network = taskNetwork;
+    const args = podmanPodArgs(t.task);
+    // One --network: a second one (the internal network) made the published port forward where the host has no route.
+    expect(args.filter((a) => a === '--network')).toHaveLength(1);
+    expect(args.join(' ')).toContain('--network podman');
+    expect(args).not.toContain(spec.network);
+    expect(args.join(' ')).toContain('--publish 127.0.0.1:18080:8080/tcp');
+    // The stand-in is on both: the internal network (under its alias) and the default one, where the pod reaches it.
+    const standinArgs = podmanStandinArgs(spec).join(' ');
+    expect(standinArgs).toContain(`--network ${spec.network} --network podman --network-alias ${spec.alias}`);
   });
 
   test('the field report lists the stand-in and the secrets that come from it', () => {
@@ -258,7 +272,11 @@ describe('the stand-in container on each engine', () => {
     expect(fields.find((f) => f.path === `rds.${DB}.TLS`)?.detail).toContain('require_secure_transport=ON');
     expect(fields.find((f) => f.path === 'app.Secrets.DB_PASSWORD')?.detail).toContain('podman secrets');
     expect(JSON.stringify(fields)).not.toContain('secret-pw');
-    expect(fields.find((f) => f.path === 'task.Egress')?.outcome).toBe('not-honoured');
+    expect(fields.find((f) => f.path === 'task.Egress')).toMatchObject({
+      outcome: 'not-honoured',
+      detail: expect.stringContaining("podman's default network only"),
+    });
+    expect(fields.find((f) => f.path === `rds.${DB}.Engine`)?.detail).toContain(`as ${spec.alias} in /etc/hosts`);
     const isolated = standinFields({ db, spec }, [], 'api-environment', true);
     const https = standinFields({ db: { ...db, internetHttps: true }, spec }, [], 'api-environment', true).find((f) => f.path === 'task.Egress');
     expect(https).toMatchObject({
@@ -274,7 +292,7 @@ describe('the stand-in container on each engine', () => {
   test('Docker isolation: the pause container is on the internal network only and publishes nothing; a relay per port does', () => {
     const t = translateTask(taskProps, { taskName: 'task', labelKey: 'l', images: images(), hostPorts: { 8080: 18080 } });
     expect(dockerPauseBody(t.task, 'img', undefined).HostConfig.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] });
-    t.task.network = { name: spec.network, relayImage: spec.image };
+    t.task.network = taskNetwork;
     const pause = dockerPauseBody(t.task, 'img', undefined);
     expect(pause.HostConfig).toMatchObject({ NetworkMode: spec.network, PortBindings: {} });
     const relay = dockerIngressBody(t.task, t.task.publish[0], spec.image);

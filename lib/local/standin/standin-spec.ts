@@ -1,7 +1,8 @@
 /**
  * The stand-in database as the engines create it: its own container outside the task (RDS is not part
- * of the task either), on an internal engine network that the task's network namespace joins, under
- * the host name the task's DB_HOST resolves to, with its data in an engine volume kept between starts.
+ * of the task either), on an internal engine network that the task's network namespace joins (on
+ * podman it also joins the default network, where the pod reaches it), under the host name the task's
+ * DB_HOST resolves to, with its data in an engine volume kept between starts.
  * Hardened as far as the server allows: non-root (the image's uid 999), read-only root, no
  * capabilities, no-new-privileges, limits of its own; only the volume and a 16 MiB tmpfs (socket, TLS
  * key, init SQL) are writable. Pure; rendered by engines/docker/standin.ts and engines/podman/standin.ts.

@@ -157,7 +157,10 @@ export function standinFields(
     f(
       'Engine',
       'deviation',
-      `the RDS stand-in: Debian's ${s.db.engine} server in container ${s.spec.engineName}, outside the task, started before it; ${s.spec.alias}:${s.db.port} on the internal network ${s.spec.network}`,
+      `the RDS stand-in: Debian's ${s.db.engine} server in container ${s.spec.engineName}, outside the task, started before it; ${s.spec.alias}:${s.db.port} ` +
+        (isolated
+          ? `on the internal network ${s.spec.network}`
+          : `on podman's default network (the pod has its address there as ${s.spec.alias} in /etc/hosts), where the other containers on that network reach it too`),
     ),
     f(
       'Hardening',
@@ -189,7 +192,9 @@ export function standinFields(
       : {
           path: 'task.Egress',
           outcome: 'not-honoured',
-          detail: `the pod joins ${s.spec.network} for the stand-in and keeps podman's default network for its published port: egress is not restricted on podman`,
+          detail:
+            "the pod is on podman's default network only, which reaches the stand-in and everything else (egress is not restricted on podman): " +
+            "with the stand-in's internal network as well, podman 4.3's CNI port mapping may forward the published port to the pod's address on the internal network, which this machine has no route to",
         },
     ...secretEnvs.map((e) => ({
       path: `${e.container}.Secrets.${e.envName}`,

@@ -25,6 +25,9 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** podman's default network (podman-network(1)), where the pod publishes its ports. */
+export const DEFAULT_NETWORK = 'podman';
+
 const labelArgs = (labels: Record<string, string>) => Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 
 /** Arguments after `podman pod create`: the task's network namespace (the infra container) and cgroup. */
@@ -35,8 +38,15 @@ export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limi
   // awsvpc shares only the network namespace between a task's containers; PID and IPC only when the
   // task asks (PidMode/IpcMode "task"). podman's default would also share ipc and uts.
   args.push('--share', ['net', ...task.share].join(','));
-  // The engine's default network keeps the published ports; the internal ones add the stand-in database.
-  if (task.network) args.push('--network', 'podman', '--network', task.network.name);
+  // With the stand-in database the pod stays on podman's default network only, named explicitly
+  // (rootless podman would otherwise give the pod slirp4netns, where the stand-in is unreachable). Not
+  // the stand-in's internal network as well: podman 4.3's CNI writes one port-forwarding rule per
+  // network of the pod, and when the internal network's rule wins, the published port forwards to the
+  // pod's address there, which the host has no route to (measured: 4 failed runs of 5). The stand-in
+  // joins the default network too, and the pod finds its host name (the one its TLS certificate is
+  // issued for) at its address there in /etc/hosts (create-task.ts).
+  // https://github.com/containernetworking/plugins/tree/main/plugins/meta/portmap
+  if (task.network) args.push('--network', DEFAULT_NETWORK);
   for (const p of task.publish) args.push('--publish', `${p.hostIp}:${p.hostPort}:${p.containerPort}/${p.protocol}`);
   for (const [k, v] of Object.entries(task.sysctls)) args.push('--sysctl', `${k}=${v}`);
   for (const d of task.dns) args.push('--dns', d);

@@ -11,6 +11,7 @@ import { LocalStepError } from '../../errors';
 import { volumeOwnerRun, VOLUME_MOUNT } from '../volume-owner';
 import type { Podman } from './cli';
 import { runOnce } from './streams';
+import { DEFAULT_NETWORK } from './args';
 
 /** The podman secret holding one of the stand-in's secret variables. */
 export const standinSecretName = (spec: StandinSpec, envName: string) => `${spec.engineName}-${envName.toLowerCase().replace(/_/g, '-')}`;
@@ -18,7 +19,8 @@ export const standinSecretName = (spec: StandinSpec, envName: string) => `${spec
 /** Arguments after `podman create` for the stand-in. Pure. */
 export function podmanStandinArgs(spec: StandinSpec): string[] {
   const a = ['--name', spec.engineName, ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])];
-  a.push('--network', spec.network, '--network-alias', spec.alias);
+  // Also on podman's default network, where the task's pod reaches it (args.ts, podmanPodArgs).
+  a.push('--network', spec.network, '--network', DEFAULT_NETWORK, '--network-alias', spec.alias);
   a.push('--user', spec.user, '--read-only', '--read-only-tmpfs=false', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges');
   // podman 4.3 has no uid=/gid= tmpfs options: `U` gives the mount point to the container's user instead (podman-run(1), --tmpfs).
   for (const [p, opts] of Object.entries(spec.tmpfs)) {
