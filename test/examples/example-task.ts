@@ -57,6 +57,50 @@ export async function startExample(name: string, taskName: string, files: Record
   }
 }
 
+export interface ExampleSuite {
+  /** examples/<name>. */
+  readonly name: string;
+  /** The task's name (unique per run). */
+  readonly task: string;
+  /** Written into the staged app folder before the build (see startExample). */
+  readonly files?: Record<string, string>;
+  /** How long the start may take (a cold build of the images is minutes). */
+  readonly startTimeoutMs: number;
+}
+
+/**
+ * A describe block for one example: starts it before the tests `body` registers, and after them
+ * registers the last test, `local down --volumes` leaving nothing of the task, so every example ends
+ * the same way. The task is also taken down in afterAll when a test failed first. `body` gets the
+ * running example through `example()`, valid from the tests' own beforeAll on.
+ */
+export function describeExample(title: string, suite: ExampleSuite, body: (example: () => ExampleTask) => void): void {
+  describe(title, () => {
+    let ex: ExampleTask | undefined;
+    let left: string[] | undefined;
+    beforeAll(async () => {
+      ex = await startExample(suite.name, suite.task, suite.files);
+    }, suite.startTimeoutMs);
+    afterAll(async () => {
+      left ??= await ex?.down();
+    }, 5 * 60_000);
+
+    body(() => {
+      if (!ex) throw new Error(`examples/${suite.name} did not start`);
+      return ex;
+    });
+
+    test(
+      'local down --volumes leaves no container, volume or network of the task',
+      async () => {
+        left = await ex!.down();
+        expect(left).toEqual([]);
+      },
+      5 * 60_000,
+    );
+  });
+}
+
 /**
  * The proxy's rate limit as one client meets it: RATE_LIMIT_BURST + 15 requests in a row, which get
  * `ok` until the limit and then 429 with the task's Retry-After, nothing else.

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { engine, inside, newClient, request, type Response } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
-import { expectHardenedApp, expectRateLimited, startExample, type ExampleTask } from './example-task';
+import { describeExample, expectHardenedApp, expectRateLimited, type ExampleTask } from './example-task';
 
 const TASK = `secure-ecs-example-mediawiki-${process.pid}`;
 /** The uploads folder: settings.json's persistent path and LocalSettings.php's $wgUploadDirectory. */
@@ -68,20 +68,15 @@ async function standinQuery(taskName: string, sql: string): Promise<string> {
   return r.out.trim();
 }
 
-describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the proxy', () => {
+describeExample('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the proxy', { name: 'mediawiki', task: TASK, startTimeoutMs: 25 * 60_000 }, (example) => {
   let ex: ExampleTask;
   let t: TaskUnderTest;
-  let left: string[] | undefined;
   const admin = new Browser(0);
-
-  beforeAll(async () => {
-    ex = await startExample('mediawiki', TASK);
+  beforeAll(() => {
+    ex = example();
     t = ex.t;
     admin.port = t.port;
-  }, 25 * 60_000);
-  afterAll(async () => {
-    left ??= await ex?.down();
-  }, 5 * 60_000);
+  });
 
   test('the main page is MediaWiki, rendered by php-fpm from the database the start script installed', async () => {
     const r = await request(t.port, '/index.php/Main_Page', { client: newClient() });
@@ -226,12 +221,4 @@ describe('examples/mediawiki: MediaWiki from Debian with PostgreSQL behind the p
     25 * 60_000,
   );
 
-  test(
-    'local down --volumes leaves no container, volume or network of the task',
-    async () => {
-      left = await ex.down();
-      expect(left).toEqual([]);
-    },
-    5 * 60_000,
-  );
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inside, newClient, request } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
-import { expectHardenedApp, expectRateLimited, startExample, type ExampleTask } from './example-task';
+import { describeExample, expectHardenedApp, expectRateLimited, type ExampleTask } from './example-task';
 
 const TASK = `secure-ecs-example-radicale-${process.pid}`;
 /** The collections folder, radicale.conf's [storage] filesystem_folder and settings.json's persistent path. */
@@ -56,18 +56,13 @@ function machinePasswords(file: string, users: string[]): Record<string, string>
   return made;
 }
 
-describe('examples/radicale: Radicale from Debian behind the proxy', () => {
+describeExample('examples/radicale: Radicale from Debian behind the proxy', { name: 'radicale', task: TASK, files: { users: USERS }, startTimeoutMs: 25 * 60_000 }, (example) => {
   let ex: ExampleTask;
   let t: TaskUnderTest;
-  let left: string[] | undefined;
-
-  beforeAll(async () => {
-    ex = await startExample('radicale', TASK, { users: USERS });
+  beforeAll(() => {
+    ex = example();
     t = ex.t;
-  }, 25 * 60_000);
-  afterAll(async () => {
-    left ??= await ex?.down();
-  }, 5 * 60_000);
+  });
 
   test('CalDAV through the proxy: MKCALENDAR, PUT an event, GET it back, PROPFIND lists it; another user, a wrong password and no login cannot read it', async () => {
     const client = newClient();
@@ -139,12 +134,4 @@ describe('examples/radicale: Radicale from Debian behind the proxy', () => {
     await expectHardenedApp(t, [COLLECTIONS, '/tmp'], ['/', '/etc/radicale', '/var/lib', '/usr/local/bin']);
   });
 
-  test(
-    'local down --volumes leaves no container, volume or network of the task',
-    async () => {
-      left = await ex.down();
-      expect(left).toEqual([]);
-    },
-    5 * 60_000,
-  );
 });

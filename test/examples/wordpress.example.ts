@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { engine, inside, newClient, request, type Response } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
-import { expectHardenedApp, expectRateLimited, startExample, type ExampleTask } from './example-task';
+import { describeExample, expectHardenedApp, expectRateLimited, type ExampleTask } from './example-task';
 
 const TASK = `secure-ecs-example-wordpress-${process.pid}`;
 /** settings.json's persistent path: WordPress's uploads folder, inside the public folder. */
@@ -94,19 +94,14 @@ async function proxyLog(t: TaskUnderTest): Promise<string> {
   return `${r.stdout}${r.stderr}`;
 }
 
-describe('examples/wordpress: WordPress from Debian with the MariaDB stand-in, behind the proxy', () => {
+describeExample('examples/wordpress: WordPress from Debian with the MariaDB stand-in, behind the proxy', { name: 'wordpress', task: TASK, startTimeoutMs: 30 * 60_000 }, (example) => {
   let ex: ExampleTask;
   let t: TaskUnderTest;
-  let left: string[] | undefined;
   const admin = browser(() => t.port);
-
-  beforeAll(async () => {
-    ex = await startExample('wordpress', TASK);
+  beforeAll(() => {
+    ex = example();
     t = ex.t;
-  }, 30 * 60_000);
-  afterAll(async () => {
-    left ??= await ex?.down();
-  }, 5 * 60_000);
+  });
 
   test('installed through wp-admin/install.php as a user would; the admin logs in and sees the dashboard; the front page shows the site', async () => {
     const form = await admin.get('/wp-admin/install.php');
@@ -269,12 +264,4 @@ describe('examples/wordpress: WordPress from Debian with the MariaDB stand-in, b
     25 * 60_000,
   );
 
-  test(
-    'local down --volumes leaves no container, volume or network of the task',
-    async () => {
-      left = await ex.down();
-      expect(left).toEqual([]);
-    },
-    5 * 60_000,
-  );
 });
