@@ -32,7 +32,10 @@ test("the PHP settings are the default app's but for a larger memory limit and o
 test("the Dockerfile has the default app's hardening lines, installs its files where the default app does, and copies only what the build context allows", () => {
   const dockerfile = read(EXAMPLE, 'Dockerfile').split('\n');
   const app = read(APP, 'Dockerfile').split('\n');
-  for (const line of [...DOCKERFILE_HARDENING, ...app.filter((l) => /^(COPY (php\/|rds-ca-bundle|healthcheck)|HEALTHCHECK| {4}CMD |CMD |RUN php-fpm8.4 --test)/.test(l))])
+  for (const line of [
+    ...DOCKERFILE_HARDENING,
+    ...app.filter((l) => /^(COPY (php\/|rds-ca-bundle|healthcheck)|HEALTHCHECK| {4}CMD |CMD |RUN php-fpm8.4 --test)/.test(l)),
+  ])
     expect(dockerfile).toContain(line);
   expect(dockerfile).toContain(`COPY rds-ca-bundle.pem ${RDS_CA_BUNDLE_PATH}`);
   expect(copiedButIgnored(EXAMPLE)).toEqual([]);
