@@ -31,7 +31,7 @@ export interface ExampleTask {
  * Start examples/<name> as task `taskName` (minutes on a cold cache: the images are built).
  * `files` are written into the staged app folder first (an example's test users, never committed).
  */
-export async function startExample(name: string, taskName: string, files: Record<string, string> = {}): Promise<ExampleTask> {
+async function startExample(name: string, taskName: string, files: Record<string, string> = {}): Promise<ExampleTask> {
   const example = path.join(ROOT, 'examples', name);
   const settings = JSON.parse(readFileSync(path.join(example, 'settings.json'), 'utf8'));
   const containers = mkdtempSync(path.join(tmpdir(), `secure-ecs-example-${name}-`));
