@@ -1,60 +1,6 @@
-/**
- * The goals the report checks, as pure functions of the measured numbers (tested in
- * test/bench/goals.test.ts). Each returns the row of the goals table and, when it matters, the
- * reason computed from the same numbers.
- */
-
-export interface Goal {
-  readonly name: string;
-  readonly result: string;
-  readonly goal: string;
-  readonly met: boolean;
-  readonly reason?: string;
-}
-
-const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const range = (xs: number[]) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
-
-/** For a met goal whose per-round ratios fall on both sides of it: say that the margin is within the noise. */
-export function straddles(perRoundRatios: number[], goal: number, by: string, lowerIsBetter = false): string | undefined {
-  const bad = perRoundRatios.filter((x) => (lowerIsBetter ? x > goal : x < goal)).length;
-  if (!bad) return undefined;
-  return `Met by the ${by}, but ${bad} of ${perRoundRatios.length} rounds alone would miss it (per round ${range(perRoundRatios)}): on this shared machine the margin is within the run-to-run noise.`;
-}
-
-export interface ClosedLoop {
-  /** Median req/s and p99 ms over the rounds. */
-  readonly rps: number;
-  readonly p99: number;
-}
-
-/**
- * The cost of the hardening: hardened vs unhardened at the SAME task limits (the only difference is
- * the security controls). The pod without any limit is a capacity figure (what the cap costs), not a
- * goal of the hardening, and is reported as such by the caller.
- */
-export function hardeningGoals(hardened: ClosedLoop, unhardenedSameLimits: ClosedLoop, perRoundRps: number[]): Goal[] {
-  const tput = hardened.rps / unhardenedSameLimits.rps;
-  const p99 = hardened.p99 / unhardenedSameLimits.p99;
-  const tputOk = tput >= 0.95;
-  const p99Ok = p99 <= 1.1;
-  return [
-    {
-      name: 'Hardening: throughput (same task limits)',
-      result: `${f(tput)} (hardened ${f(hardened.rps, 0)} req/s vs unhardened ${f(unhardenedSameLimits.rps, 0)} req/s; per round ${range(perRoundRps)})`,
-      goal: '>= 0.95',
-      met: tputOk,
-      reason: tputOk ? straddles(perRoundRps, 0.95, 'median') : `the security controls cost ${f((1 - tput) * 100, 1)}% of the throughput at the same limits`,
-    },
-    {
-      name: 'Hardening: p99 latency (same task limits)',
-      result: `${f(p99)}x (hardened ${f(hardened.p99)} ms vs unhardened ${f(unhardenedSameLimits.p99)} ms)`,
-      goal: '<= 1.1x',
-      met: p99Ok,
-      reason: p99Ok ? undefined : `closed-loop p99 at saturation is set by the CFS period; see section 1 for the per-round values`,
-    },
-  ];
-}
+/** Goals of the open-loop section: the tail below saturation, and the task's CPU per request against its floors. */
+import { f } from '../format';
+import type { Goal } from './goal';
 
 export interface OpenLoopLevel {
   /** Offered load as a fraction of the measured capacity (0.25 = 25%). */
@@ -103,19 +49,6 @@ export function openLoopGoal(
               : `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
           })
           .join('; '),
-  };
-}
-
-/** Capacity at saturation of the task now vs the task as it was before the change, same run. */
-export function capacityGoal(nowRps: number, beforeRps: number, perRound: number[]): Goal {
-  const ratio = nowRps / beforeRps;
-  const met = ratio >= 0.95;
-  return {
-    name: 'Capacity at saturation vs before',
-    result: `${f(ratio)} (${f(nowRps, 0)} vs ${f(beforeRps, 0)} req/s; per round ${range(perRound)})`,
-    goal: '>= 0.95',
-    met,
-    reason: met ? straddles(perRound, 0.95, 'median') : `the task serves ${f((1 - ratio) * 100, 1)}% fewer requests at saturation than before`,
   };
 }
 
