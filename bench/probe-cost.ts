@@ -11,7 +11,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Podman } from '../lib/local/engines/podman/cli';
 import { containerCgroup } from './footprint';
-import { median } from './format';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
@@ -40,6 +39,11 @@ function usageNs(rel: string): number {
   const file = path.join('/sys/fs/cgroup/cpuacct', rel, 'cpuacct.usage');
   return existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
 }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 export async function probeCosts(podman: Podman, podName: string, containerNames: Record<string, string>, probes: number): Promise<ProbeCost[]> {
   const pod = (await podman.ok('pod cgroup', ['pod', 'inspect', '--format', '{{.CgroupPath}}', podName])).trim();
