@@ -2,8 +2,8 @@
  * docs/benchmarks.md and its SVG plots from one run's results. Pure: everything it says, including
  * the reason given for a missed goal, is computed from the measurements. One renderer per section
  * (bench/report/); this file puts them in order: the goals table first (in the order hardening,
- * open-loop latency, features, limiter, developer loop, footprint), then sections 1-6 and the
- * closing note.
+ * open-loop latency, start-up, features, limiter, developer loop, footprint), then sections 1-7 and
+ * the closing note.
  */
 import { table } from './format';
 import type { Goal } from './goals';
@@ -14,25 +14,27 @@ import { hardeningSection } from './report/hardening';
 import { latencySection } from './report/latency';
 import { limiterSection } from './report/limiter';
 import { plots } from './report/plots';
-import { settingMarkdown } from './report/setting';
+import { engineName, settingMarkdown } from './report/setting';
+import { startupSection } from './report/startup';
 import type { Results } from './results';
 
 export type { Goal } from './goals';
 
 export function renderReport(r: Results): { markdown: string; svgs: Record<string, string>; goals: Goal[] } {
-  const [hardening, features, limiter, devloop, footprint, latency] = [
+  const [hardening, features, limiter, devloop, footprint, latency, startup] = [
     hardeningSection,
     featuresSection,
     limiterSection,
     devloopSection,
     footprintSection,
     latencySection,
+    startupSection,
   ].map((section) => section(r));
-  const goals = [hardening, latency, features, limiter, devloop, footprint].flatMap((s) => s.goals);
-  const sections = [hardening, features, limiter, devloop, footprint, latency];
+  const goals = [hardening, latency, startup, features, limiter, devloop, footprint].flatMap((s) => s.goals);
+  const sections = [hardening, features, limiter, devloop, footprint, latency, startup];
   const out: string[] = [];
   const quick = r.mode === 'quick';
-  out.push('# Benchmarks', '');
+  out.push(`# Benchmarks (${engineName(r)})`, '');
   out.push(
     quick
       ? `**Quick smoke run** (\`npm run bench -- --quick\`): tiny durations and one round, only to prove the harness works. These numbers mean nothing; see docs/benchmarks.md for a full run.`

@@ -5,6 +5,7 @@
  */
 export { straddles, type Goal } from './goal';
 export { capacityGoal, featuresGoal, hardeningGoals, type ClosedLoopCost } from './closed-loop';
-export { cpuFloorGoal, openLoopGoal, type OpenLoopLevel } from './open-loop';
+export { capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type OpenLoopLevel } from './open-loop';
+export { crashRecoveryGoal, ecsHealthGoal, startupGoal } from './startup';
 export { limiterFairnessGoal, limiterNo5xxGoal, limiterPrecisionGoal } from './limiter';
 export { IMAGE_SIZE_LIMITS, imageSizeGoals, synthGoal } from './devloop';

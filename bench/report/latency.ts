@@ -1,10 +1,11 @@
 /** Section 6: open-loop latency under the task's CPU cap, capacity at saturation, CPU per request against the floors. */
 import { f, table } from '../format';
-import { capacityGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
+import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
 import type { Results } from '../results';
-import { hardeningStats } from './closed-loop';
+import { hardeningStats, taskVcpu } from './closed-loop';
 import { haveLatency, latPerRound, levelsOf as levelsOfVariant, sat as saturation } from './open-loop';
 import { probesMarkdown } from './probes';
+import { tailTable } from './tail';
 import type { Section } from './section';
 
 function latencyGoals(r: Results): Goal[] {
@@ -14,8 +15,9 @@ function latencyGoals(r: Results): Goal[] {
   const sat = (id: string) => saturation(lat, id);
   const H = hardeningStats(r, 'hardened');
   const goals: Goal[] = [];
-  goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
+  goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5, 0.75], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
   if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound(lat, 'lat-template', 'lat-before')));
+  goals.push(capacityPerVcpuGoal(sat('lat-template').rps, taskVcpu(r)));
   goals.push(
     cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest }, 1.3, {
       proxyUs: H.containerUsPerReq[r.features.proxy],
@@ -79,6 +81,7 @@ export function latencySection(r: Results): Section {
       ]),
     ),
     '',
+    ...tailTable(r),
     '![p99 per load level](benchmarks/latency.svg)',
     '',
     '### Capacity at saturation',

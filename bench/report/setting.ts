@@ -3,6 +3,15 @@ import { secs, table } from '../format';
 import type { Results } from '../results';
 import { taskVcpu as vcpuOf } from './closed-loop';
 
+/** The engine the tasks ran on; a run from before the bench measured Docker ran on podman. */
+export const engineName = (r: Results): string => (r.engine === 'docker' ? 'Docker' : 'podman');
+
+function engineLine(r: Results): string {
+  const m = r.machine;
+  if (r.engine !== 'docker') return `podman ${m.podman}, runtime ${m.runtime}`;
+  return `Docker${m.docker ? ` ${m.docker}` : ''} (podman ${m.podman} is installed too)`;
+}
+
 export function settingMarkdown(r: Results): string[] {
   const m = r.machine;
   const taskVcpu = vcpuOf(r);
@@ -16,7 +25,7 @@ export function settingMarkdown(r: Results): string[] {
         ['CPU', `${m.cpus} x ${m.cpuModel} (systemd-detect-virt: ${m.virtualization})`],
         ['Memory', `${m.memoryGiB.toFixed(1)} GiB`],
         ['OS, kernel', `${m.os}, Linux ${m.kernel}, cgroups ${m.cgroups}`],
-        ['Podman', `${m.podman}, runtime ${m.runtime}`],
+        ['Engine', engineLine(r)],
         ['Tools', `Node.js ${m.node}, ${m.wrk}, ${m.hyperfine}`],
       ],
     ),
