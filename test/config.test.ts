@@ -13,7 +13,9 @@ describe('validateConfig', () => {
   test('an empty configuration gets the documented defaults', () => {
     const c = validateConfig({});
     expect(c.rateLimit).toEqual({ requestsPerSecond: 10, burst: 20, connectionsPerClient: 20, retryAfterSeconds: 1 });
-    expect(c.task).toEqual(expect.objectContaining({ cpu: 1024, memoryMiB: 512, appMemoryMiB: 256, proxyMemoryMiB: 128, appCpuShares: 768, proxyCpuShares: 256 }));
+    expect(c.task).toEqual(
+      expect.objectContaining({ cpu: 1024, memoryMiB: 512, appMemoryMiB: 256, proxyMemoryMiB: 128, appCpuShares: 768, proxyCpuShares: 256 }),
+    );
     expect(c.network).toEqual({ vpcCidr: '10.0.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetentionDays: 30 });
     expect(c.hosts.instanceType).toBe('t3.small');
     expect(c.edge.enableWaf).toBe(false);
