@@ -36,7 +36,7 @@ export function loadBalancerHealthCheckPath(template: Template): string | undefi
  * Check `path` on 127.0.0.1:`port` until it answers 200 (resolves with the time, ms since the epoch)
  * or `stop()` says to give up (resolves undefined). Each GET has its own deadline.
  */
-export async function waitServing(port: number, path: string, stop: () => boolean): Promise<number | undefined> {
+async function waitServing(port: number, path: string, stop: () => boolean): Promise<number | undefined> {
   const servedAt = await pollUntil(
     async () => {
       if (stop()) return 0;
