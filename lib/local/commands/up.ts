@@ -127,15 +127,16 @@ function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
  * and HEALTHY (every container's check passed; undefined when `up --detach --wait serving` returned first).
  */
 function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean, serving: ServingWatch, healthyAt: number | undefined): void {
+  const after = (at: number) => `${formatDuration(at - began)} after \`up\``;
   const moments = [
     serving.path === undefined
       ? 'not checked for serving (no load balancer in the template)'
       : serving.servedAt === undefined
         ? `not yet serving ${serving.path}`
-        : `serving ${formatDuration(serving.servedAt - began)}`,
-    healthyAt === undefined ? 'not yet HEALTHY (secure-ecs local status shows it)' : `HEALTHY ${formatDuration(healthyAt - began)}`,
+        : `serving ${after(serving.servedAt)}`,
+    healthyAt === undefined ? 'not yet HEALTHY (`secure-ecs local status` shows it)' : `HEALTHY ${after(healthyAt)}`,
   ];
-  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}; ${moments.join(', ')} after \`up\`).\n`);
+  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}; ${moments.join(', ')}).\n`);
   out.write(
     detached
       ? `  status: secure-ecs local status   logs: secure-ecs local logs [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down\n`
