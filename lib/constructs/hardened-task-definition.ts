@@ -469,10 +469,11 @@ export class HardenedTaskDefinition extends Construct {
     // nginx needs nothing from php-fpm to start (it resolves fastcgi_pass at each request), so waiting
     // for HEALTHY gated nothing and cost one app Interval on every task start (Docker 25 on ECS hosts
     // probes first one Interval after the start). ECS's conditions: START "validates that a dependent
-    // container is started before permitting a container to start"; HEALTHY "validates that the
-    // dependent container passes its Docker health check before permitting other containers to start"
-    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html). Either
-    // applies at task start only: an app restarted in place later does not stop or hold the proxy.
+    // container is started before permitting other containers to start"; HEALTHY "validates that the
+    // dependent container passes its Docker health check before permitting other containers to start
+    // ... This condition is confirmed only at task startup"
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html), so an
+    // app restarted in place later neither stops nor holds the proxy, whichever is chosen.
     this.proxy.addContainerDependencies({ container: this.app, condition: props.proxyStartsAfterApp ?? ecs.ContainerDependencyCondition.HEALTHY });
   }
 }
