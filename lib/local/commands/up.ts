@@ -88,10 +88,9 @@ export async function up(o: UpOptions): Promise<number> {
   }
 
   // "serving" (the ALB stand-in's first 200) is watched beside the runner, which reports HEALTHY.
-  const serving = new ServingWatch(o.port, servingPath(prepared), (at) =>
-    r.info(
-      `serving: ${servingPath(prepared)} answered 200 through the proxy ${formatDuration(at - began)} after \`up\` (the moment a load balancer could route)`,
-    ),
+  const checkPath = servingPath(prepared);
+  const serving = new ServingWatch(o.port, checkPath, (at) =>
+    r.info(`serving: ${checkPath} answered 200 through the proxy ${formatDuration(at - began)} after \`up\` (the moment a load balancer could route)`),
   );
   // From here on the runner reports failures itself (step, cause, the container's last log lines).
   const render = eventRenderer(r);
