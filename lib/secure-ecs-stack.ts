@@ -178,6 +178,9 @@ export class SecureEcsStack extends Stack {
       },
       appSecrets: this.database?.appSecrets(),
       appDatabaseEngine: this.database?.engine,
+      // The service below puts the task behind the ALB, whose health check gates traffic: the proxy
+      // need not wait for the app to be HEALTHY (HardenedTaskDefinition, where the dependency is set).
+      proxyStartsAfterApp: ecs.ContainerDependencyCondition.START,
     });
     this.persistentStorage?.mountInto(this.task.taskDefinition, this.task.app);
     // Public persistent paths (uploads inside the public folder): the proxy serves their files as it

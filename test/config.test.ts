@@ -5,10 +5,17 @@ import { loadRawConfig } from '../lib/config/load-config';
 import { ConfigError, validateConfig } from '../lib/config/validate-config';
 
 describe('validateConfig', () => {
+  test('unset container CPU shares split task.cpu app 3 : proxy 1, so a smaller task.cpu alone is valid', () => {
+    expect(validateConfig({ task: { cpu: 256 } }).task).toEqual(expect.objectContaining({ cpu: 256, appCpuShares: 192, proxyCpuShares: 64 }));
+    expect(validateConfig({ task: { cpu: 512, proxyCpuShares: 100 } }).task).toEqual(expect.objectContaining({ appCpuShares: 384, proxyCpuShares: 100 }));
+  });
+
   test('an empty configuration gets the documented defaults', () => {
     const c = validateConfig({});
     expect(c.rateLimit).toEqual({ requestsPerSecond: 10, burst: 20, connectionsPerClient: 20, retryAfterSeconds: 1 });
-    expect(c.task).toEqual(expect.objectContaining({ cpu: 256, memoryMiB: 512, appMemoryMiB: 256, proxyMemoryMiB: 128 }));
+    expect(c.task).toEqual(
+      expect.objectContaining({ cpu: 1024, memoryMiB: 512, appMemoryMiB: 256, proxyMemoryMiB: 128, appCpuShares: 768, proxyCpuShares: 256 }),
+    );
     expect(c.network).toEqual({ vpcCidr: '10.0.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetentionDays: 30 });
     expect(c.hosts.instanceType).toBe('t3.small');
     expect(c.edge.enableWaf).toBe(false);
@@ -24,6 +31,7 @@ describe('validateConfig', () => {
     [{ task: { appMemoryMiB: 64 } }, 'task.appMemoryMiB: received 64; expected an integer from 96 to 30720'],
     [{ task: { proxyMemoryMiB: 32 } }, 'task.proxyMemoryMiB: received 32; expected an integer from 48 to 30720'],
     [{ task: { cpu: 200, appCpuShares: 192, proxyCpuShares: 64 } }, 'task.cpu: received 200; expected at least task.appCpuShares + task.proxyCpuShares = 256'],
+    [{ task: { appCpuShares: 1000 } }, 'task.cpu: received 1024; expected at least task.appCpuShares + task.proxyCpuShares = 1256'],
     [{ network: { vpcCidr: '10.0.0.0/33' } }, 'network.vpcCidr: received "10.0.0.0/33"; expected an IPv4 CIDR block a.b.c.d/n with n from 16 to 20'],
     [{ network: { vpcCidr: '300.0.0.0/16' } }, 'network.vpcCidr: received "300.0.0.0/16"; expected an IPv4 CIDR block'],
     [{ network: { natGateways: 3 } }, 'network.natGateways: received 3; expected at most network.maxAzs (2)'],

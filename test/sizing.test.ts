@@ -1,4 +1,6 @@
 import { ConfigError, validateConfig } from '../lib/config/validate-config';
+import { networkInterfacesOf } from '../lib/config/instance-network-interfaces';
+import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../lib/constructs/web-service';
 
 describe('sizing: awsvpc tasks per instance = ENIs - 1, at the deployment maximum percent', () => {
   test('the issue example is rejected, naming the settings and numbers', () => {
@@ -21,5 +23,20 @@ describe('sizing: awsvpc tasks per instance = ENIs - 1, at the deployment maximu
     const warnings: string[] = [];
     validateConfig({ hosts: { instanceType: 'x2iedn.xlarge' }, service: { maxTasks: 50 } }, { warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([expect.stringContaining('the network interface count of x2iedn.xlarge is not known')]);
+  });
+});
+
+describe('placement by CPU and memory: the default task on the default host', () => {
+  // ECS places a task only where the instance's unreserved CPU units and memory hold its task.cpu and
+  // memory; an instance registers 1024 units per vCPU (t3.small: 2 vCPUs, 2048 units).
+  const T3_SMALL = { cpuUnits: 2 * 1024, memoryMiB: 2048 };
+  test('two default tasks (the awsvpc tasks one t3.small holds, ENIs - 1) fit its CPU units exactly, and its memory with 1 GiB to spare', () => {
+    const c = validateConfig({});
+    const perInstance = networkInterfacesOf(c.hosts.instanceType)! - 1;
+    expect([c.hosts.instanceType, perInstance]).toEqual(['t3.small', 2]);
+    expect(perInstance * c.task.cpu).toBeLessThanOrEqual(T3_SMALL.cpuUnits);
+    expect(perInstance * c.task.memoryMiB).toBeLessThanOrEqual(T3_SMALL.memoryMiB - 1024);
+    // desired 1 plus a 200% deployment is 2 tasks: one instance's worth.
+    expect(Math.floor((c.service.desiredCount * SERVICE_DEPLOYMENT_MAXIMUM_PERCENT) / 100)).toBeLessThanOrEqual(perInstance);
   });
 });

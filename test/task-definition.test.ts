@@ -49,10 +49,10 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
     ]);
   });
 
-  test('has an exec-form health check', () => {
+  test('has an exec-form health check: every 10 s (app) or 11 s (proxy), 5 s timeout, 3 retries, 15 s start period', () => {
     expect(c().HealthCheck).toEqual({
       Command: ['CMD', '/usr/local/bin/healthcheck'],
-      Interval: 30,
+      Interval: name === 'app' ? 10 : 11,
       Timeout: 5,
       Retries: 3,
       StartPeriod: 15,
@@ -89,7 +89,7 @@ describe('the task', () => {
   const taskDef = () => Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
 
   test('is an EC2 task in awsvpc mode with task-level hard CPU and memory limits', () => {
-    expect(taskDef()).toEqual(expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '256', Memory: '512' }));
+    expect(taskDef()).toEqual(expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '1024', Memory: '512' }));
   });
 
   test('shares no host namespace and mounts no host volume', () => {
@@ -118,8 +118,8 @@ describe('the task', () => {
     expect(containers.proxy.PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'http' }]);
   });
 
-  test('starts the proxy only after the app is healthy', () => {
-    expect(containers.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'HEALTHY' }]);
+  test('starts the proxy once the app has started: the task is behind the ALB, whose health check gates traffic', () => {
+    expect(containers.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'START' }]);
     expect(containers.app.DependsOn).toBeUndefined();
   });
 

@@ -7,7 +7,7 @@ import { logs } from '../local/commands/logs';
 import { createReporter } from '../local/progress';
 import { status } from '../local/commands/status';
 import { supervise } from '../local/commands/supervise';
-import { up } from '../local/commands/up';
+import { up, WAIT_MOMENTS, type WaitMoment } from '../local/commands/up';
 import { DEFAULT_TASK_NAME } from '../local/state';
 import { UsageError } from './usage-error';
 
@@ -20,6 +20,11 @@ function port(value: string): number {
 function taskName(value: string): string {
   if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(value)) throw new UsageError(`--name must be 1-40 lowercase letters, digits, '.', '_' or '-'; received "${value}"`);
   return value;
+}
+
+function waitMoment(value: string): WaitMoment {
+  if (!(WAIT_MOMENTS as readonly string[]).includes(value)) throw new UsageError(`--wait must be ${WAIT_MOMENTS.join(' or ')}; received "${value}"`);
+  return value as WaitMoment;
 }
 
 function count(value: string): number {
@@ -96,10 +101,18 @@ export function registerLocalCommand(program: Command): void {
       .command('up')
       .description('synthesize if needed, build the images and run the task; stays in the foreground (Ctrl-C stops it) unless --detach')
       .option('-p, --port <port>', 'host port on 127.0.0.1 for the proxy', port, 8080)
-      .option('-d, --detach', 'return once every container is healthy; a supervisor process keeps the task running', false)
+      .option('-d, --detach', 'return once the task is ready (--wait); a supervisor process keeps the task running', false)
+      .option(
+        '--wait <moment>',
+        'with --detach, return once the task is "serving" (the load balancer stand-in got 200 on the health check path through the proxy) or "healthy" (every container\'s health check passed, as ECS reports)',
+        waitMoment,
+        'healthy' as WaitMoment,
+      )
       .option('--assembly <dir>', 'run this cloud assembly (from `cdk synth -o <dir> -c configFile=...`) instead of synthesizing the project'),
-  ).action((opts: Common & { port: number; detach: boolean; assembly?: string }) =>
-    run('up', () => up({ ...base(opts), port: opts.port, detach: opts.detach, assemblyDir: opts.assembly ? path.resolve(opts.assembly) : undefined }))(),
+  ).action((opts: Common & { port: number; detach: boolean; wait: WaitMoment; assembly?: string }) =>
+    run('up', () =>
+      up({ ...base(opts), port: opts.port, detach: opts.detach, wait: opts.wait, assemblyDir: opts.assembly ? path.resolve(opts.assembly) : undefined }),
+    )(),
   );
 
   common(

@@ -195,10 +195,10 @@ export const appConfigSchema = z
         appMemoryMiB: int(96, 30720).default(HARDENED_TASK_DEFAULTS.appMemoryLimitMiB),
         /** Hard memory limit of the nginx container in MiB (includes its 16 MiB tmpfs). */
         proxyMemoryMiB: int(48, 30720).default(HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB),
-        /** CPU shares of the php-fpm container (relative weight inside the task). */
-        appCpuShares: int(2, 10240).default(HARDENED_TASK_DEFAULTS.appCpu),
-        /** CPU shares of the nginx container. */
-        proxyCpuShares: int(2, 10240).default(HARDENED_TASK_DEFAULTS.proxyCpu),
+        /** CPU shares of the php-fpm container (relative weight inside the task). Unset: three quarters of task.cpu (defaultContainerCpu). */
+        appCpuShares: int(2, 10240).optional(),
+        /** CPU shares of the nginx container. Unset: the rest of task.cpu (defaultContainerCpu). */
+        proxyCpuShares: int(2, 10240).optional(),
         /** Days to keep container logs. Unset: the task's default (HARDENED_TASK_DEFAULTS), or a year with compliance "control-tower". */
         logRetentionDays: retentionDays().optional(),
       }),
@@ -392,7 +392,11 @@ export type AppConfig = Omit<Parsed, 'network' | 'task' | 'hosts' | 'database'> 
    */
   readonly environment?: DeployEnvironment;
   readonly network: Omit<Parsed['network'], 'flowLogRetentionDays'> & { readonly flowLogRetentionDays: number };
-  readonly task: Omit<Parsed['task'], 'logRetentionDays'> & { readonly logRetentionDays: number };
+  readonly task: Omit<Parsed['task'], 'logRetentionDays' | 'appCpuShares' | 'proxyCpuShares'> & {
+    readonly logRetentionDays: number;
+    readonly appCpuShares: number;
+    readonly proxyCpuShares: number;
+  };
   readonly hosts: Parsed['hosts'] & { readonly instanceType: string; readonly additionalInstanceTypes: string[] };
   readonly database: Parsed['database'] & { readonly multiAz: boolean; readonly iamAuthentication: boolean };
 };

@@ -3,7 +3,7 @@ import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config
 import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
-import { HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
+import { defaultContainerCpu, HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
 import { NETWORK_DEFAULTS } from '../constructs/network';
 import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
 import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
@@ -68,7 +68,12 @@ function resolveProfileDefaults(c: ParsedConfig): AppConfig {
   return {
     ...c,
     network: { ...c.network, flowLogRetentionDays: c.network.flowLogRetentionDays ?? retention(NETWORK_DEFAULTS.flowLogRetention) },
-    task: { ...c.task, logRetentionDays: c.task.logRetentionDays ?? retention(HARDENED_TASK_DEFAULTS.logRetention) },
+    task: {
+      ...c.task,
+      logRetentionDays: c.task.logRetentionDays ?? retention(HARDENED_TASK_DEFAULTS.logRetention),
+      appCpuShares: c.task.appCpuShares ?? defaultContainerCpu(c.task.cpu).app,
+      proxyCpuShares: c.task.proxyCpuShares ?? defaultContainerCpu(c.task.cpu).proxy,
+    },
     database: {
       ...c.database,
       multiAz: c.database.multiAz ?? (controlTower || DATABASE_DEFAULTS.multiAz),

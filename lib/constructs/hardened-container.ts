@@ -11,6 +11,18 @@ export interface WritablePath {
   readonly sizeMiB: number;
 }
 
+/** A container health check's timing, in whole seconds as ECS's HealthCheck takes it. */
+export interface HealthCheckTiming {
+  /** Seconds between probes (ECS: 5 to 300). */
+  readonly intervalSeconds: number;
+  /** Seconds a probe may take (ECS: 2 to 60). */
+  readonly timeoutSeconds: number;
+  /** Consecutive failures that make the container UNHEALTHY (ECS: 1 to 10). */
+  readonly retries: number;
+  /** Seconds after the start in which failures are not counted (ECS: 0 to 300). */
+  readonly startPeriodSeconds: number;
+}
+
 export interface HardenedContainerProps {
   /** The task definition the container joins. */
   readonly taskDefinition: ecs.TaskDefinition;
@@ -29,6 +41,8 @@ export interface HardenedContainerProps {
   readonly writablePaths?: WritablePath[];
   /** Exec-form health check command (no shell). */
   readonly healthCheckCommand: string[];
+  /** When the health check runs: its Interval, timeout, retries and start period (HEALTH_CHECK_SCHEDULE). */
+  readonly healthCheck: HealthCheckTiming;
   /** Log group of the awslogs driver; the stream prefix is the container name. */
   readonly logGroup: logs.ILogGroup;
   /**
@@ -97,16 +111,13 @@ export class HardenedContainer extends ecs.ContainerDefinition {
       stopTimeout: props.stopTimeout ?? Duration.seconds(30),
       healthCheck: {
         command: ['CMD', ...props.healthCheckCommand],
-        // ECS's default interval (HealthCheck.Interval, 30 s). Every probe is a `docker exec`, and
-        // runc's exec alone costs about 21 ms of CPU charged to the container's cgroup
-        // (docs/benchmarks.md, "Health-check probes"): at task.cpu 256 (25 ms per 100 ms CFS period)
-        // each one throttles the whole task for a period. 10 s meant 6 stalls a minute across the two
-        // containers and a p99 far above the median under moderate load; 30 s is a third of that.
-        // An unhealthy container is marked after 3 x 30 s; the ALB's own check (15 s) sees sooner.
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(15),
+        // Every probe is a `runc exec` of about 21-26 ms of the task's CPU (docs/benchmarks.md,
+        // "Health-check probes"); why these values is HEALTH_CHECK_SCHEDULE's comment
+        // (hardened-task-definition.ts).
+        interval: Duration.seconds(props.healthCheck.intervalSeconds),
+        timeout: Duration.seconds(props.healthCheck.timeoutSeconds),
+        retries: props.healthCheck.retries,
+        startPeriod: Duration.seconds(props.healthCheck.startPeriodSeconds),
       },
       // ECS restarts a failed container in place (at most once a minute) before replacing the task.
       enableRestartPolicy: true,

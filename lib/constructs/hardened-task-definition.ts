@@ -45,12 +45,17 @@ const APP_HOST = '127.0.0.1';
  * reads them from here, so each is written once.
  */
 export const HARDENED_TASK_DEFAULTS = {
-  cpu: 256,
+  // One vCPU: a hard CFS quota of 100 ms per 100 ms period. One exec health probe costs about 21-26 ms
+  // of the task's CPU (docs/benchmarks.md, "Health-check probes"): at 256 (25 ms a period) every probe
+  // throttled the whole task for a period; at 1024 it is a quarter of one period's quota. ECS has no
+  // burst setting, so the quota itself must be large next to a probe (README "CPU cap, health checks
+  // and tail latency" has the table for 256, 512, 1024 and unset).
+  cpu: 1024,
   memoryLimitMiB: 512,
   appMemoryLimitMiB: 256,
   proxyMemoryLimitMiB: 128,
-  appCpu: 192,
-  proxyCpu: 64,
+  /** The app's part of the task's CPU units when the container shares are not set: app 3 : proxy 1. */
+  appCpuFraction: 0.75,
   rateLimitPerSecond: 10,
   rateLimitBurst: 20,
   connectionsPerClient: 20,
@@ -90,15 +95,24 @@ export interface HardenedTaskDefinitionProps {
   /**
    * CPU units (relative share) of the php-fpm container.
    *
-   * @default HARDENED_TASK_DEFAULTS.appCpu
+   * @default - three quarters of the task's CPU units (defaultContainerCpu)
    */
   readonly appCpu?: number;
   /**
    * CPU units (relative share) of the nginx container.
    *
-   * @default HARDENED_TASK_DEFAULTS.proxyCpu
+   * @default - the rest of the task's CPU units after the app's default (defaultContainerCpu)
    */
   readonly proxyCpu?: number;
+  /**
+   * When the proxy starts: once the app has started (START) or once it is HEALTHY. START suits a task
+   * behind a load balancer, which sends traffic only after its own health check passes through the
+   * proxy; HEALTHY suits a task no load balancer gates (nothing else holds requests back until
+   * php-fpm answers).
+   *
+   * @default ecs.ContainerDependencyCondition.HEALTHY
+   */
+  readonly proxyStartsAfterApp?: ecs.ContainerDependencyCondition.START | ecs.ContainerDependencyCondition.HEALTHY;
   /**
    * Requests per second allowed per client address at nginx (limit_req rate).
    *
@@ -226,6 +240,39 @@ export interface HardenedTaskDefinitionProps {
 }
 
 /**
+ * The container CPU shares when not set: the task's CPU units split app 3 : proxy 1
+ * (HARDENED_TASK_DEFAULTS.appCpuFraction), so the default task is 768 : 256 and a task.cpu of 256
+ * gets the 192 : 64 it always had. Shares are weights inside the task, not caps; ECS requires their sum
+ * to be at most the task's CPU units (lib/config/validate-config.ts checks set values).
+ */
+export function defaultContainerCpu(taskCpu: number): { readonly app: number; readonly proxy: number } {
+  const app = Math.max(2, Math.round(taskCpu * HARDENED_TASK_DEFAULTS.appCpuFraction));
+  return { app, proxy: Math.max(2, taskCpu - app) };
+}
+
+/**
+ * The container health checks' schedule, one per container. The images' HEALTHCHECK lines
+ * (containers/app/Dockerfile, containers/proxy/Dockerfile) say the same (test/health-check-schedule.test.ts),
+ * so the image run on its own probes as the task does.
+ *
+ * - Docker 25.0.x on the ECS-optimized AL2023 AMI probes the first time one Interval after the start
+ *   (its start interval defaults to the Interval, moby#46764), and a task definition cannot set a start
+ *   interval (aws/containers-roadmap#2473). So the Interval is how long a started task takes to be
+ *   HEALTHY: 10 s, not ECS's default of 30 s.
+ * - The intervals differ (10 s, 11 s) so the two containers' probes rarely land in the same 100 ms CFS
+ *   period: each is a `runc exec` of about 21-26 ms of the task's CPU (docs/benchmarks.md).
+ * - The start period (15 s) covers the first probe of each (a container still starting at 10-11 s is not
+ *   counted as failing: moby daemon/health.go counts no failure started within it) and not the second.
+ *   It is longer than the Interval, as moby#52317's scheduling needs.
+ * - retries 3: a container that stops answering is UNHEALTHY after 3 failed probes, about 30-35 s (and at
+ *   most 15 + 3 x 11 s after a start that never answers); the ALB's check (15 s) sees a broken task too.
+ */
+export const HEALTH_CHECK_SCHEDULE = {
+  app: { intervalSeconds: 10, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 15 },
+  proxy: { intervalSeconds: 11, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 15 },
+} as const;
+
+/**
  * The proxy image's build context, as Docker ignore patterns over the containers folder: its own
  * files and what its public folder is made from, the app's src/public or its `public-files` script
  * (containers/proxy/lay-out-public-folder), nothing else (so editing the app's PHP outside public/,
@@ -300,10 +347,12 @@ export class HardenedTaskDefinition extends Construct {
       description: 'Role of the running app (no permissions unless the app needs AWS APIs)',
     });
 
+    const taskCpu = props.cpu ?? HARDENED_TASK_DEFAULTS.cpu;
+    const containerCpu = defaultContainerCpu(taskCpu);
     this.taskDefinition = new ecs.TaskDefinition(this, 'Resource', {
       compatibility: ecs.Compatibility.EC2,
       networkMode: ecs.NetworkMode.AWS_VPC,
-      cpu: String(props.cpu ?? HARDENED_TASK_DEFAULTS.cpu),
+      cpu: String(taskCpu),
       memoryMiB: String(props.memoryLimitMiB ?? HARDENED_TASK_DEFAULTS.memoryLimitMiB),
       taskRole,
       // The execution role (image pull, log delivery) is generated separately by CDK.
@@ -341,11 +390,12 @@ export class HardenedTaskDefinition extends Construct {
       }),
       user: `${APP_UID}:${APP_GID}`,
       memoryLimitMiB: props.appMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.appMemoryLimitMiB,
-      cpu: props.appCpu ?? HARDENED_TASK_DEFAULTS.appCpu,
+      cpu: props.appCpu ?? containerCpu.app,
       writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }, ...declared.map((w) => ({ containerPath: w.path, sizeMiB: w.sizeMiB }))],
       // The image's health check: for php-fpm a FastCGI request for its ping page, never reachable
       // through the proxy. An HTTP app's image provides its own (README "Fork guide").
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
+      healthCheck: HEALTH_CHECK_SCHEDULE.app,
       logGroup: this.appLogGroup,
       environment: appEnvironment(protocol, appPort, declared, props.appPersistentPaths ?? [], props.appEnvironment),
       secrets: props.appSecrets,
@@ -366,10 +416,11 @@ export class HardenedTaskDefinition extends Construct {
       image: proxyImage,
       user: '101:101',
       memoryLimitMiB: props.proxyMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB,
-      cpu: props.proxyCpu ?? HARDENED_TASK_DEFAULTS.proxyCpu,
+      cpu: props.proxyCpu ?? containerCpu.proxy,
       writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }],
       // nginx's loopback-only status server (127.0.0.1:8081), not the public port.
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
+      healthCheck: HEALTH_CHECK_SCHEDULE.proxy,
       logGroup: this.proxyLogGroup,
       portMappings: [{ containerPort: PROXY_PORT, protocol: ecs.Protocol.TCP, name: 'http' }],
       // Settings only (rendered into nginx.conf at start); secrets never go in `environment`.
@@ -412,7 +463,17 @@ export class HardenedTaskDefinition extends Construct {
         'name the log groups and image repository.',
     });
 
-    // nginx starts only once php-fpm answers its ping, so the first requests do not get 502.
-    this.proxy.addContainerDependencies({ container: this.app, condition: ecs.ContainerDependencyCondition.HEALTHY });
+    // HEALTHY (the default): nginx starts only once php-fpm answers its ping, so no request that reaches
+    // it gets a 502. Behind a load balancer the stack passes START: the ALB sends a new target traffic
+    // only after a health check through nginx to the app passed (a new target needs one success), and
+    // nginx needs nothing from php-fpm to start (it resolves fastcgi_pass at each request), so waiting
+    // for HEALTHY gated nothing and cost one app Interval on every task start (Docker 25 on ECS hosts
+    // probes first one Interval after the start). ECS's conditions: START "validates that a dependent
+    // container is started before permitting other containers to start"; HEALTHY "validates that the
+    // dependent container passes its Docker health check before permitting other containers to start
+    // ... This condition is confirmed only at task startup"
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html), so an
+    // app restarted in place later neither stops nor holds the proxy, whichever is chosen.
+    this.proxy.addContainerDependencies({ container: this.app, condition: props.proxyStartsAfterApp ?? ecs.ContainerDependencyCondition.HEALTHY });
   }
 }

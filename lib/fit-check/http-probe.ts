@@ -16,7 +16,7 @@ export interface ProbeResult {
   readonly ms: number;
 }
 
-export function httpGet(port: number, urlPath: string, deadlineMs: number): Promise<ProbeResult> {
+export function httpGet(port: number, urlPath: string, deadlineMs: number, userAgent = 'secure-ecs-fit-check'): Promise<ProbeResult> {
   const began = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -29,18 +29,15 @@ export function httpGet(port: number, urlPath: string, deadlineMs: number): Prom
       req.destroy();
       resolve({ path: urlPath, status, error, bytes, ms: Date.now() - began });
     };
-    const req = http.request(
-      { host: '127.0.0.1', port, path: urlPath, method: 'GET', headers: { 'user-agent': 'secure-ecs-fit-check' }, agent: false },
-      (res) => {
-        status = res.statusCode;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes >= MAX_BODY) finish();
-        });
-        res.on('end', () => finish());
-        res.on('error', (e) => finish(e.message));
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'GET', headers: { 'user-agent': userAgent }, agent: false }, (res) => {
+      status = res.statusCode;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes >= MAX_BODY) finish();
+      });
+      res.on('end', () => finish());
+      res.on('error', (e) => finish(e.message));
+    });
     const timer = setTimeout(() => finish(`no complete answer within ${deadlineMs} ms`), deadlineMs);
     req.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
     req.end();

@@ -16,6 +16,7 @@ function build(props: Partial<HardenedContainerProps> = {}) {
     memoryLimitMiB: 128,
     cpu: 64,
     healthCheckCommand: ['/usr/local/bin/healthcheck'],
+    healthCheck: { intervalSeconds: 12, timeoutSeconds: 4, retries: 2, startPeriodSeconds: 20 },
     logGroup: new logs.LogGroup(stack, 'Logs'),
     ...props,
   });
@@ -46,7 +47,7 @@ describe('HardenedContainer', () => {
         StopTimeout: 30,
         Ulimits: CONTAINER_ULIMITS.map((u) => ({ Name: u.name, SoftLimit: u.softLimit, HardLimit: u.hardLimit })),
         LinuxParameters: { Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true },
-        HealthCheck: { Command: ['CMD', '/usr/local/bin/healthcheck'], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 15 },
+        HealthCheck: { Command: ['CMD', '/usr/local/bin/healthcheck'], Interval: 12, Timeout: 4, Retries: 2, StartPeriod: 20 },
         RestartPolicy: { Enabled: true, RestartAttemptPeriod: 60 },
         LogConfiguration: {
           LogDriver: 'awslogs',

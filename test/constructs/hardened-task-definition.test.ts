@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HardenedContainer } from '../../lib/constructs/hardened-container';
@@ -24,14 +25,14 @@ describe('HardenedTaskDefinition', () => {
     const template = Template.fromStack(stack);
     const { task: props, byName, env } = rendered(template);
 
-    test('an EC2 awsvpc task capped at 256 CPU units and 512 MiB, holding app and proxy', () => {
-      expect(props).toEqual(expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '256', Memory: '512' }));
+    test('an EC2 awsvpc task capped at 1024 CPU units (one vCPU) and 512 MiB, holding app and proxy', () => {
+      expect(props).toEqual(expect.objectContaining({ NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'], Cpu: '1024', Memory: '512' }));
       expect(Object.keys(byName).sort()).toEqual(['app', 'proxy']);
     });
 
-    test('app 256 MiB / 192 shares as 33:33, proxy 128 MiB / 64 shares as 101:101, both with a 16 MiB /tmp', () => {
-      expect(byName.app).toEqual(expect.objectContaining({ Memory: 256, Cpu: 192, User: '33:33' }));
-      expect(byName.proxy).toEqual(expect.objectContaining({ Memory: 128, Cpu: 64, User: '101:101' }));
+    test('app 256 MiB / 768 shares as 33:33, proxy 128 MiB / 256 shares as 101:101, both with a 16 MiB /tmp', () => {
+      expect(byName.app).toEqual(expect.objectContaining({ Memory: 256, Cpu: 768, User: '33:33' }));
+      expect(byName.proxy).toEqual(expect.objectContaining({ Memory: 128, Cpu: 256, User: '101:101' }));
       for (const c of Object.values(byName)) expect(c.LinuxParameters.Tmpfs).toEqual([expect.objectContaining({ ContainerPath: '/tmp', Size: 16 })]);
     });
 
@@ -68,6 +69,17 @@ describe('HardenedTaskDefinition', () => {
       expect(policies).toEqual([]);
       expect(template.findResources('AWS::IAM::Role')[taskRoleId].Properties.ManagedPolicyArns).toBeUndefined();
     });
+  });
+
+  test('behind a load balancer the proxy starts once the app has started (START); unset shares split task.cpu 3 : 1', () => {
+    // GIVEN
+    const stack = freshStack();
+    // WHEN
+    new HardenedTaskDefinition(stack, 'Task', { trustedProxyCidrs: TRUSTED, cpu: 256, proxyStartsAfterApp: ecs.ContainerDependencyCondition.START });
+    // THEN
+    const { task, byName } = rendered(Template.fromStack(stack));
+    expect(byName.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'START' }]);
+    expect([task.Cpu, byName.app.Cpu, byName.proxy.Cpu]).toEqual(['256', 192, 64]);
   });
 
   test('sizes, limits, retention and the log key come from the props', () => {

@@ -31,6 +31,11 @@ export class Cgroup {
     return v2 ? this.field('cpu', 'cpu.stat', 'usage_usec') / 1e6 : Number(this.read('cpuacct', 'cpuacct.usage')) / 1e9;
   }
 
+  /** CFS periods in which the cgroup used up its quota and was throttled (cpu.stat `nr_throttled`, v1 and v2). */
+  throttledPeriods(): number {
+    return this.field('cpu', 'cpu.stat', 'nr_throttled');
+  }
+
   /**
    * The cgroup's CPU weight as the kernel holds it: cpu.shares on v1; cpu.weight on v2, where the
    * engines convert the task definition's shares (runc: 1 + (shares - 2) * 9999 / 262142, so 192:64

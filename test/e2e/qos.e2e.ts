@@ -86,12 +86,20 @@ describe('CPU', () => {
     const hog = spin(app(), maxChildren(), 12);
     await sleep(1500);
     let measuring = true;
+    const throttledBefore = task.throttledPeriods();
     const [answers, [rate]] = await Promise.all([poll('/healthz', 250, () => !measuring), cpuRate([task], 8).finally(() => (measuring = false))]);
+    const throttled = task.throttledPeriods() - throttledBefore;
     await hog;
-    note(`CPU hog in the app (${maxChildren()} loops): task used ${rate.toFixed(3)} CPU of its ${cpus}; /healthz: ${summary(answers)}`);
+    note(
+      `CPU hog in the app (${maxChildren()} loops): task used ${rate.toFixed(3)} CPU of its ${cpus}, throttled in ${throttled} of about 80 CFS periods; /healthz: ${summary(answers)}`,
+    );
     // The hog alone could use every CPU of the machine: the task cgroup's quota is what holds it.
     expect(rate).toBeLessThanOrEqual(cpus * 1.05);
-    expect(rate).toBeGreaterThan(cpus * 0.8);
+    // And the hog pressed on that quota: the kernel throttled the task. (At 0.25 vCPU this was "more
+    // than 0.8 of the quota used"; at the default one vCPU on a 2-core machine shared with other jobs
+    // the loops may get less than 0.8 of a CPU on average, which says more about the machine than
+    // about the cap, while periods at the quota still show the cap at work.)
+    expect(throttled).toBeGreaterThan(0);
     expect(answers.filter((a) => a.status !== 200 || a.ms >= allow(1000))).toEqual([]);
   });
 

@@ -72,6 +72,21 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
     await r.stop('test over');
   });
 
+  test("the template's START: the proxy starts before the app's first health check, and the task is ready once both are HEALTHY", async () => {
+    const engine = new InMemoryEngine(['p-app', 'p-proxy']);
+    const events: RunnerEvent[] = [];
+    const p = plan([container('app'), container('proxy', { dependsOn: [{ container: 'app', condition: 'START' }] })]);
+    const r = runner(p, engine, events);
+    await r.start();
+    const firstProxyStart = engine.calls.findIndex((c) => c[0] === 'start' && c[1] === 'p-proxy');
+    const firstAppCheck = engine.calls.findIndex((c) => c[0] === 'healthcheck' && c[1] === 'p-app');
+    expect(firstProxyStart).toBeGreaterThan(-1);
+    expect(firstAppCheck).toBeGreaterThan(firstProxyStart);
+    expect(texts(events)).toEqual(expect.arrayContaining(['proxy: wait for app to be started (START)', 'app is started (START)']));
+    expect(events.at(-1)).toMatchObject({ kind: 'ready', text: 'task RUNNING: app HEALTHY, proxy HEALTHY' });
+    await r.stop('test over');
+  });
+
   test('stopped while starting (Ctrl-C): the stop finishes its steps first, then the start is reported failed, without container logs', async () => {
     const engine = new InMemoryEngine(['p-app', 'p-proxy']);
     engine.healthy = () => false;

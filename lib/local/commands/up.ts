@@ -25,6 +25,7 @@ import { TASK_LABEL_KEY } from '../labels';
 import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
 import { isOurProcess } from './task-process';
 import { TaskRunner } from '../runner/task-runner';
+import { loadBalancerHealthCheckPath, ServingWatch } from '../runner/serving-check';
 import { hostFacts } from '../host/host-facts';
 
 /** Signals closer together than this are one Ctrl-C delivered twice (terminal and npm). */
@@ -32,9 +33,15 @@ const SIGNAL_REPEAT_MS = 1500;
 
 import { removeTask, type CommonOptions } from './context';
 
+/** What `up --detach` waits for before it returns (WAIT_MOMENTS; serving-check.ts says what each is). */
+export const WAIT_MOMENTS = ['serving', 'healthy'] as const;
+export type WaitMoment = (typeof WAIT_MOMENTS)[number];
+
 export interface UpOptions extends CommonOptions {
   readonly port: number;
   readonly detach: boolean;
+  /** With `detach`: return once the task serves through the proxy, or once every container is HEALTHY. */
+  readonly wait: WaitMoment;
   /** Run this cloud assembly (`cdk synth -o <dir>`) instead of synthesizing the project. */
   readonly assemblyDir?: string;
 }
@@ -80,19 +87,33 @@ export async function up(o: UpOptions): Promise<number> {
     throw e;
   }
 
+  // "serving" (the ALB stand-in's first 200) is watched beside the runner, which reports HEALTHY.
+  const checkPath = servingPath(prepared);
+  const serving = new ServingWatch(o.port, checkPath, (at) =>
+    r.info(`serving: ${checkPath} answered 200 through the proxy ${formatDuration(at - began)} after \`up\` (the moment a load balancer could route)`),
+  );
   // From here on the runner reports failures itself (step, cause, the container's last log lines).
   const render = eventRenderer(r);
-  if (!o.detach) return foreground(engine, prepared.plan, stateDir, o, render, began);
-  const child = spawnSupervisor(o, stateDir);
-  const outcome = await followSupervisor(stateDir, child, render);
-  if (outcome.kind !== 'ready') {
-    o.out.write(
-      `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.taskName}\`, then \`secure-ecs local down --name ${o.taskName}\`.\n`,
-    );
-    return 1;
+  try {
+    if (!o.detach) return await foreground(engine, prepared.plan, stateDir, o, render, began, serving);
+    const child = spawnSupervisor(o, stateDir);
+    const outcome = await followSupervisor(stateDir, child, render, () => o.wait === 'serving' && serving.servedAt !== undefined);
+    if (outcome !== 'serving' && outcome.kind !== 'ready') {
+      o.out.write(
+        `\nThe task did not become healthy; it is kept for inspection: \`secure-ecs local logs --name ${o.taskName}\`, then \`secure-ecs local down --name ${o.taskName}\`.\n`,
+      );
+      return 1;
+    }
+    printReady(prepared.plan, o.out, began, true, serving, outcome === 'serving' ? undefined : Date.parse(outcome.time));
+    return 0;
+  } finally {
+    serving.stop();
   }
-  printReady(prepared.plan, o.out, began, true);
-  return 0;
+}
+
+/** The path the ALB stand-in checks: the template's target group health check path (none without a load balancer). */
+function servingPath(p: PreparedTask): string | undefined {
+  return loadBalancerHealthCheckPath(JSON.parse(readFileSync(p.assembly.templateFile, 'utf8')));
 }
 
 function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
@@ -100,8 +121,21 @@ function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
   out.write(`${fieldReportLines(p.fields, p.engine.info.kind).join('\n')}\n\n`);
 }
 
-function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean): void {
-  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}, healthy ${formatDuration(Date.now() - began)} after \`up\`).\n`);
+/**
+ * The address and the two moments, each after `up`'s start: serving (the ALB stand-in's first 200)
+ * and HEALTHY (every container's check passed; undefined when `up --detach --wait serving` returned first).
+ */
+function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean, serving: ServingWatch, healthyAt: number | undefined): void {
+  const after = (at: number) => `${formatDuration(at - began)} after \`up\``;
+  const moments = [
+    serving.path === undefined
+      ? 'not checked for serving (no load balancer in the template)'
+      : serving.servedAt === undefined
+        ? `not yet serving ${serving.path}`
+        : `serving ${after(serving.servedAt)}`,
+    healthyAt === undefined ? 'not yet HEALTHY (`secure-ecs local status` shows it)' : `HEALTHY ${after(healthyAt)}`,
+  ];
+  out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}; ${moments.join(', ')}).\n`);
   out.write(
     detached
       ? `  status: secure-ecs local status   logs: secure-ecs local logs [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down\n`
@@ -148,6 +182,7 @@ async function foreground(
   o: UpOptions,
   render: (e: RunnerEvent) => void,
   began: number,
+  serving: ServingWatch,
 ): Promise<number> {
   const followers = new LogFollowers(engine, (t) => o.out.write(t));
   let ready = false;
@@ -199,7 +234,7 @@ async function foreground(
   }
   if (started) {
     ready = true;
-    printReady(plan, o.out, began, false);
+    printReady(plan, o.out, began, false, serving, Date.now());
     const snapshot = runner.snapshot();
     for (const c of plan.containers) followers.follow(c, snapshot.containers[c.name].startedAt ?? new Date(began).toISOString());
     const reason = await runner.stopped;
@@ -224,7 +259,13 @@ function spawnSupervisor(o: UpOptions, stateDir: StateDir): ReturnType<typeof sp
   return child;
 }
 
-async function followSupervisor(stateDir: StateDir, child: ReturnType<typeof spawn>, render: (e: RunnerEvent) => void): Promise<RunnerEvent> {
+/** Render the supervisor's events until the task is ready or failed, or `enough()` (then 'serving'). */
+async function followSupervisor(
+  stateDir: StateDir,
+  child: ReturnType<typeof spawn>,
+  render: (e: RunnerEvent) => void,
+  enough: () => boolean,
+): Promise<RunnerEvent | 'serving'> {
   let offset = 0;
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -237,6 +278,7 @@ async function followSupervisor(stateDir: StateDir, child: ReturnType<typeof spa
         render(e);
         if (e.kind === 'ready' || e.kind === 'failed') return e;
       }
+      if (enough()) return 'serving' as const;
       if (exited) {
         let tail = '';
         try {

@@ -23,6 +23,9 @@ import { EXITED, NOT_STARTED_EXIT_CODE, TaskSupervisor } from './task-supervisor
  */
 const READY_WAIT_MIN_S = 180;
 
+/** A dependsOn condition as the state it waits for: "app is started (START)", "app is HEALTHY". */
+const stateOf = (condition: string): string => (condition === 'START' ? 'started (START)' : condition);
+
 export class TaskRunner extends TaskSupervisor {
   /**
    * Start every container in order once its dependencies hold, and wait until every started one runs
@@ -97,7 +100,7 @@ export class TaskRunner extends TaskSupervisor {
    */
   protected async waitForDependencies(spec: PlannedContainer): Promise<string | undefined> {
     if (!spec.dependsOn.length) return undefined;
-    const step = `${spec.name}: wait for ${spec.dependsOn.map((d) => `${d.container} to be ${d.condition}`).join(', ')}`;
+    const step = `${spec.name}: wait for ${spec.dependsOn.map((d) => `${d.container} to be ${stateOf(d.condition)}`).join(', ')}`;
     this.blame = spec.dependsOn[0].container;
     this.say('step', step, this.blame);
     let lastText = '';
@@ -133,7 +136,7 @@ export class TaskRunner extends TaskSupervisor {
       { everyMs: Math.min(200, this.opts.tickMs ?? 200) },
     );
     if (never?.why !== undefined) return never.why;
-    this.say('done', `${spec.dependsOn.map((d) => `${d.container} is ${d.condition}`).join(', ')}`, this.blame);
+    this.say('done', `${spec.dependsOn.map((d) => `${d.container} is ${stateOf(d.condition)}`).join(', ')}`, this.blame);
     return undefined;
   }
 
