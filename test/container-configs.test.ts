@@ -22,3 +22,53 @@ test('every variable the task definition may set for the app is one the app imag
   expect(env.map((e: { Name: string }) => e.Name).sort()).toEqual(['APP_OPEN_BASEDIR', 'APP_PORT']);
   for (const { Name } of env) expect(appFiles).toContain(`\${${Name}:-`);
 });
+
+/** `key = value` settings of a php-fpm pool file (comments and sections skipped). */
+function poolSettings(file: string): Map<string, string> {
+  const settings = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([a-z_.]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) settings.set(m[1], m[2]);
+  }
+  return settings;
+}
+
+const RENDERER = readFileSync(RENDER, 'utf8');
+const TEMPLATE = readFileSync(path.join(CONTAINERS, 'proxy', 'nginx.conf.template'), 'utf8');
+/** The FastCGI upstream block the renderer writes, as nginx sees it. */
+const UPSTREAM = /upstream fastcgi_app \{([^}]*)\}/.exec(RENDERER)?.[1] ?? '';
+const upstreamNumber = (directive: string) => Number(new RegExp(`^\\s*${directive} (\\d+)s?;`, 'm').exec(UPSTREAM)?.[1]);
+
+describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and tail latency")', () => {
+  const pool = poolSettings(path.join(CONTAINERS, 'app', 'php', 'pool.conf'));
+
+  test('php-fpm runs a static pool, recycles workers rarely and writes no access log of its own', () => {
+    expect(pool.get('pm')).toBe('static');
+    expect(Number(pool.get('pm.max_requests'))).toBeGreaterThanOrEqual(5000);
+    // any access.log, even /dev/null, makes php-fpm format and write a line per request
+    expect(pool.has('access.log')).toBe(false);
+  });
+
+  test('nginx keeps FastCGI connections open, bounded in number, requests and idle time', () => {
+    expect(RENDERER).toContain('APP_PASS="fastcgi_pass fastcgi_app;"');
+    expect(UPSTREAM).toContain('server $APP_FASTCGI_ADDRESS;');
+    expect(TEMPLATE).toMatch(/^ {4}fastcgi_keep_conn on;$/m);
+    expect(upstreamNumber('keepalive')).toBeGreaterThanOrEqual(1);
+    expect(upstreamNumber('keepalive_requests')).toBeLessThanOrEqual(32);
+    expect(upstreamNumber('keepalive_timeout')).toBeLessThanOrEqual(5);
+  });
+
+  // A php-fpm worker serves one connection at a time: the connections nginx may keep (idle cache per
+  // nginx worker x nginx workers) must leave at least as many workers free for new connections, in
+  // the default app and in every example that runs its own pool behind the same proxy image.
+  const pools = [
+    path.join(CONTAINERS, 'app', 'php', 'pool.conf'),
+    path.join(REPO_ROOT, 'examples', 'wordpress', 'php', 'pool.conf'),
+    path.join(REPO_ROOT, 'examples', 'mediawiki', 'php', 'pool.conf'),
+  ];
+  test.each(pools.map((p) => [path.relative(REPO_ROOT, p), p]))('%s has at least twice the workers nginx can keep connections to', (_name, file) => {
+    const nginxWorkers = Number(/^worker_processes (\d+);$/m.exec(TEMPLATE)?.[1]);
+    expect(nginxWorkers).toBeGreaterThanOrEqual(1);
+    expect(Number(poolSettings(file).get('pm.max_children'))).toBeGreaterThanOrEqual(2 * nginxWorkers * upstreamNumber('keepalive'));
+  });
+});

@@ -14,12 +14,19 @@ test.each(['php/hardening.ini', 'php/php-fpm.conf', 'healthcheck', 'rds-ca-bundl
   expect(read(EXAMPLE, f)).toBe(read(APP, f));
 });
 
-test("the pool is the default app's but for fewer children and the variables MediaWiki reads (libpq's TLS, the wiki's keys)", () => {
+// The example keeps the ondemand pool the default app had: its static pool and FastCGI keep-alive were
+// measured on the default app only (README "CPU cap, health checks and tail latency"), and MediaWiki's
+// workers hold far more memory while idle.
+test("the pool is the default app's but for the process manager, fewer children and the variables MediaWiki reads (libpq's TLS, the wiki's keys)", () => {
   const example = settingLines(read(EXAMPLE, 'php/pool.conf'));
   const app = settingLines(read(APP, 'php/pool.conf'));
-  expect(app.filter((l) => !example.includes(l))).toEqual(['pm.max_children = 5']);
+  expect(app.filter((l) => !example.includes(l))).toEqual(['pm = static', 'pm.max_children = 5', 'pm.max_requests = 10000']);
   expect(example.filter((l) => !app.includes(l))).toEqual([
+    'pm = ondemand',
     'pm.max_children = 4',
+    'pm.process_idle_timeout = 30s',
+    'pm.max_requests = 500',
+    'access.log = /dev/null',
     'env[PGSSLMODE] = verify-full',
     'env[PGSSLROOTCERT] = $DB_TLS_CA_FILE',
     'env[MW_SECRET_KEY] = $MW_SECRET_KEY',

@@ -90,6 +90,18 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     }
   });
 
+  test('FastCGI goes through a bounded keep-alive upstream; an HTTP app keeps its plain proxy_pass', async () => {
+    const fastcgi = await renderAndTest(proxyEnv);
+    expect(fastcgi.output).toMatch(/upstream fastcgi_app \{\s+server 127\.0\.0\.1:\d+;\s+keepalive 1;\s+keepalive_requests 16;\s+keepalive_timeout 2s;\s+\}/);
+    expect(fastcgi.output).toContain('fastcgi_keep_conn on;');
+    expect(fastcgi.output).not.toMatch(/^\s*fastcgi_pass (?!fastcgi_app;)/m);
+    const http = await renderAndTest(
+      Object.fromEntries(Object.entries({ ...proxyEnv, APP_HTTP_ADDRESS: '127.0.0.1:8000' }).filter(([k]) => k !== 'APP_FASTCGI_ADDRESS')),
+    );
+    expect([http.code, http.output]).toEqual([0, expect.stringContaining('--- nginx -t passed')]);
+    expect(http.output).not.toContain('upstream fastcgi_app');
+  });
+
   test.each([
     [
       'entry points "files" with writable public folders',

@@ -89,6 +89,36 @@ describe('serving', () => {
   );
 });
 
+describe('the FastCGI hop (README "CPU cap, health checks and tail latency")', () => {
+  const fastcgiPort = () => Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
+
+  test("php-fpm's own status page shows the static pool with every worker started", async () => {
+    const status = await inside(
+      ctr(appName()),
+      `SCRIPT_NAME=/fpm-status SCRIPT_FILENAME=/fpm-status REQUEST_METHOD=GET QUERY_STRING= cgi-fcgi -bind -connect 127.0.0.1:${fastcgiPort()}`,
+    );
+    expect(status.out).toMatch(/^process manager:\s+static$/m);
+    const [, total] = /^total processes:\s+(\d+)$/m.exec(status.out) ?? [];
+    expect(Number(total)).toBeGreaterThanOrEqual(4);
+  });
+
+  test('nginx keeps its FastCGI connections open: 64 requests open only a few', async () => {
+    // Every TCP connection of the task's network namespace to the FastCGI port, by its ephemeral port;
+    // a closed one stays listed in TIME_WAIT for 60 s, so one new connection per request would show 64.
+    const hexPort = `:${fastcgiPort().toString(16).toUpperCase().padStart(4, '0')}`;
+    const connections = async () => {
+      const { out } = await inside(ctr(appName()), 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null');
+      const rows = out.split('\n').map((l) => l.trim().split(/\s+/));
+      const ours = rows.filter(([, local, remote, state]) => state !== '0A' && (local?.endsWith(hexPort) || remote?.endsWith(hexPort)));
+      return new Set(ours.map(([, local, remote]) => (local.endsWith(hexPort) ? remote : local)));
+    };
+    const before = await connections();
+    for (let i = 0; i < 64; i++) expect((await request(port, '/', { client: newClient() })).status).toBe(200);
+    const opened = [...(await connections())].filter((c) => !before.has(c));
+    expect(opened.length).toBeLessThan(16);
+  });
+});
+
 describe('bad input', () => {
   test('a body over the configured limit gets 413', async () => {
     const limit = Number(proxyEnv.CLIENT_MAX_BODY_SIZE_KB) * 1024;
