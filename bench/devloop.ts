@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Podman } from '../lib/local/engines/podman/cli';
 import type { Reporter } from '../lib/local/progress';
 import { runLines } from '../lib/local/run-lines';
-import type { UpRun } from './report';
+import type { HyperfineRun, UpRun } from './results';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -78,12 +78,6 @@ export async function buildJsApp(dir: string): Promise<string> {
   );
   if (r.code !== 0) throw new Error(`esbuild failed:\n${r.tail.join('\n')}`);
   return path.join(dir, 'bin', 'app.js');
-}
-
-export interface HyperfineRun {
-  readonly name: string;
-  readonly command: string;
-  readonly timesS: number[];
 }
 
 /**

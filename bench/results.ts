@@ -1,0 +1,149 @@
+/**
+ * The results schema: what bench/run.ts measures into results.json and bench/report.ts renders. Both
+ * sides import it from here. Fields added after the first runs are optional, so an older
+ * results.json still renders (`--render`).
+ */
+import type { CgroupMemory, CpuCounters, ImageSize } from './footprint';
+import type { Machine } from './machine';
+import type { PacedResult } from './paced';
+import type { ProbeCost } from './probe-cost';
+import type { Change } from './variants';
+import type { WrkResult } from './wrk';
+
+/** One command's wall times from alternating hyperfine runs (bench/devloop.ts). */
+export interface HyperfineRun {
+  readonly name: string;
+  readonly command: string;
+  readonly timesS: number[];
+}
+
+export interface WrkRun {
+  readonly variant: string;
+  readonly round: number;
+  readonly startMs: number;
+  readonly wrk: WrkResult;
+  /** The pod cgroup's CPU counters over the measured run. */
+  readonly cpu: CpuCounters;
+  /** CPU time of each container's cgroup over the measured run, ns. */
+  readonly containerCpuNs: Record<string, number>;
+}
+
+export interface UpRun {
+  readonly kind: 'cold' | 'cached';
+  readonly ms: number;
+  readonly code: number;
+  readonly synthesized: boolean;
+  readonly built: boolean;
+  readonly command: string;
+}
+
+export interface LimiterLevel {
+  readonly multiple: number;
+  readonly offeredPerS: number;
+  readonly flood: PacedResult;
+  readonly second: PacedResult;
+  readonly expected: number;
+  readonly deviationPct: number;
+}
+
+export interface Results {
+  mode: 'full' | 'quick';
+  /** The engine the tasks ran on; absent in runs from before the bench measured Docker (podman). */
+  engine?: 'docker' | 'podman';
+  startedAt: string;
+  durationS: number;
+  machine: Machine;
+  config: {
+    rounds: number;
+    wrkS: number;
+    warmupS: number;
+    connections: number;
+    threads: number;
+    limiterS: number;
+    limiterLevels: number[];
+    idleS: number;
+    synthRounds: number;
+    upCachedRuns: number;
+    loadClient: string;
+    exemptRate: string;
+  };
+  synth: { ms: number; command: string; reused?: boolean };
+  template: {
+    rate: number;
+    burst: number;
+    connectionsPerClient: number;
+    taskCpu: string;
+    taskMemory: string;
+    containers: { name: string; memoryMiB: number; cpu: number; user: string }[];
+  };
+  images: ImageSize[];
+  memory: { idleS: number; containers: (CgroupMemory & { container: string })[]; pod?: CgroupMemory };
+  hardening: {
+    variants: { id: string; label: string; changes: Change[]; podRemoved: string[]; podArgs: string[]; createArgs: Record<string, string[]> }[];
+    runs: WrkRun[];
+  };
+  features: { proxy: string; removed: { feature: string; lines: string[] }[]; runs: WrkRun[] };
+  limiter: { rate: number; burst: number; durationS: number; secondClientRate: number; levels: LimiterLevel[] };
+  latency: {
+    rounds: number;
+    levelS: number;
+    capacityS: number;
+    fractions: number[];
+    probeSamples: number;
+    idleS: number;
+    /** The template task's closed-loop req/s, measured first: the levels are fractions of it. */
+    capacityRps: number;
+    variants: { id: string; label: string; changes: Change[]; podRemoved: string[] }[];
+    runs: LatencyRun[];
+    probes: { variant: string; costs: ProbeCost[] }[];
+    idle: { variant: string; seconds: number; cpu: CpuCounters }[];
+    /**
+     * What a request costs without the rest of the task, closed loop: nginx answering `return 200`
+     * itself, and php-fpm's `GET /` from a FastCGI client (bench/fastcgi-load.ts).
+     */
+    floors: {
+      nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number };
+      phpFpm?: { rps: number; connections: number; appUsPerRequest: number; podUsPerRequest: number };
+    };
+  };
+  devloop: {
+    synthOnceMs?: number;
+    synth?: { runs: HyperfineRun[]; invocations: string[] };
+    unit?: { ms: number; code: number; summary: string };
+    up?: UpRun[];
+  };
+  /** A cached `local up`, run after run: first 200 through the proxy, then every container HEALTHY. */
+  startup?: { runs: { servingMs: number; healthyMs: number }[]; command: string };
+  /** The app's main process OOM-killed, until the proxy serves 200 again (and the app is HEALTHY again). */
+  crashRecovery?: { runs: { servingAgainMs: number; healthyAgainMs?: number }[]; how: string };
+  /**
+   * The template's health-check settings and the time to HEALTHY they give a task on ECS under
+   * Docker 25's probe schedule (first probe one Interval after start; no start interval on ECS).
+   */
+  ecsHealth?: {
+    containers: { name: string; intervalS: number; startPeriodS: number; retries: number }[];
+    secondsToHealthy: number;
+    dependsOn: string;
+  };
+}
+
+export interface LatencyLevel {
+  readonly fraction: number;
+  readonly ratePerS: number;
+  readonly paced: PacedResult;
+  /** The pod cgroup's CPU counters over the level (CFS periods and throttled periods included). */
+  readonly cpu: CpuCounters;
+  /** The host's /proc/stat steal jiffies and total jiffies over the level. */
+  readonly steal?: { ticks: number; totalTicks: number };
+  /** CPU time of each container's cgroup over the level, ns. */
+  readonly containerCpuNs?: Record<string, number>;
+}
+
+export interface LatencyRun {
+  readonly variant: string;
+  readonly round: number;
+  readonly levels: LatencyLevel[];
+  /** Closed loop at saturation after the levels. */
+  readonly wrk: WrkResult;
+  readonly cpu: CpuCounters;
+}
