@@ -16,7 +16,7 @@ export interface BenchOptions {
   readonly engine?: EngineKind;
 }
 
-export const BENCH_USAGE = 'use --quick, --engine docker|podman, --out DIR, --render RESULTS.json';
+const BENCH_USAGE = 'use --quick, --engine docker|podman, --out DIR, --render RESULTS.json';
 
 /** Parse the bench's arguments; throws an Error whose message is one line on bad input. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -29,7 +29,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       allowPositionals: false,
     }));
   } catch (e) {
-    throw new Error(`${(e as Error).message.split('\n')[0]} (${BENCH_USAGE})`);
+    throw new Error(`${(e as Error).message.split('\n')[0]} (${BENCH_USAGE})`, { cause: e });
   }
   const engine = values.engine;
   if (engine !== undefined && !(ENGINE_KINDS as readonly string[]).includes(engine))

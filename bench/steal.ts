@@ -17,8 +17,7 @@ export interface HostTicks {
 export function parseProcStat(text: string): HostTicks {
   const line = text.split('\n').find((l) => /^cpu\s/.test(l));
   const fields = line?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-  if (fields.length < 8 || fields.slice(0, 8).some((n) => !Number.isFinite(n)))
-    throw new Error('/proc/stat: no aggregate cpu line with at least 8 counters');
+  if (fields.length < 8 || fields.slice(0, 8).some((n) => !Number.isFinite(n))) throw new Error('/proc/stat: no aggregate cpu line with at least 8 counters');
   return { steal: fields[7], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
 
