@@ -122,9 +122,15 @@ export async function startTask(t: BenchTask, variant: Variant, o: { reporter: R
     containers: translated.containers.map((c) => ({ ...c, image: images[c.name].ref })),
   };
   const began = Date.now();
-  const runner = await o.reporter.step(`task ${name} (${variant.label}) on ${engine.info.kind}, 127.0.0.1:${port}`, async (s) => {
-    if ((await engine.taskExists(name)) !== 'absent') await engine.removeTask(name);
-    live.set(name, engine);
+  if ((await engine.taskExists(name)) !== 'absent') await engine.removeTask(name);
+  live.set(name, engine);
+  const fail = async (e: unknown): Promise<never> => {
+    await engine.removeTask(name).catch(() => undefined);
+    live.delete(name);
+    throw e instanceof LocalStepError ? new LocalStepError(e.step, `${name}: ${e.message}`, e.details) : e;
+  };
+  await createLocalTask(engine, { ...t.prepared, translated, plan }, new Map(), o.reporter, BENCH_LABEL).catch(fail);
+  const runner = await o.reporter.step(`start ${name} (${variant.label}) on 127.0.0.1:${port}, until every container is healthy`, async (s) => {
     const r = new TaskRunner(
       plan,
       engine,
@@ -135,14 +141,7 @@ export async function startTask(t: BenchTask, variant: Variant, o: { reporter: R
       () => undefined,
       { mode: 'foreground', startPeriodProbeMs: o.startPeriodProbeMs },
     );
-    try {
-      await createLocalTask(engine, { ...t.prepared, translated, plan }, new Map(), o.reporter, BENCH_LABEL);
-      await r.start();
-    } catch (e) {
-      await engine.removeTask(name).catch(() => undefined);
-      live.delete(name);
-      throw e instanceof LocalStepError ? new LocalStepError(e.step, `${name}: ${e.message}`, e.details) : e;
-    }
+    await r.start().catch(fail);
     return r;
   });
   return {

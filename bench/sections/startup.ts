@@ -87,7 +87,9 @@ async function crashRecovery(
     if (!kill.output.includes('killing')) throw new Error(`crash recovery: no php-fpm master to kill in ${engineName}: ${kill.output.trim()}`);
     const deadline = killedAt + 3 * 60_000;
     // A worker may answer for a few milliseconds after the master died: wait for the outage first.
-    while (Date.now() < deadline && (await httpStatus(o.port, '/', 1000)) === 200) await sleep(20);
+    let outage = 200;
+    while (Date.now() < deadline && (outage = await httpStatus(o.port, '/', 1000)) === 200) await sleep(20);
+    const outageMs = Date.now() - killedAt;
     const servingAgainMs = (await firstOk(o.port, deadline, 'crash recovery')) - killedAt;
     let healthyAgainMs: number | undefined;
     while (healthyAgainMs === undefined && Date.now() < deadline) {
@@ -97,7 +99,7 @@ async function crashRecovery(
       else await sleep(500);
     }
     s.done(
-      `serving again after ${(servingAgainMs / 1000).toFixed(1)} s, HEALTHY again after ${healthyAgainMs === undefined ? 'never (deadline)' : `${(healthyAgainMs / 1000).toFixed(1)} s`}`,
+      `${outage ? `answered ${outage}` : "no answer"} ${outageMs} ms after the kill; serving again after ${(servingAgainMs / 1000).toFixed(1)} s, HEALTHY again after ${healthyAgainMs === undefined ? 'never (deadline)' : `${(healthyAgainMs / 1000).toFixed(1)} s`}`,
     );
     return { servingAgainMs, healthyAgainMs };
   });
