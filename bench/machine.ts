@@ -11,6 +11,8 @@ export interface Machine {
   readonly kernel: string;
   readonly cgroups: string;
   readonly podman: string;
+  /** `docker version`'s server version, when the run measured Docker. */
+  readonly docker?: string;
   readonly runtime: string;
   readonly node: string;
   readonly wrk: string;

@@ -29,8 +29,11 @@ describe('open-loop goal', () => {
   test('names a round that alone would miss', () => {
     expect(openLoopGoal([level(0.25, 4, [3, 30, 4]), level(0.5, 5)], [0.25, 0.5], 10).reason).toContain('30.00 ms');
   });
-  test('a missing level is an error naming what was measured', () => {
-    expect(() => openLoopGoal([level(0.25, 4)], [0.25, 0.5], 10)).toThrow('no level at 50% of capacity (measured: 25%)');
+  test('a missing level is not measured, which is not met, and names what was measured', () => {
+    const g = openLoopGoal([level(0.25, 4)], [0.25, 0.5, 0.75], 10);
+    expect(g).toMatchObject({ met: false, name: 'Open loop: p99 at 25%, 50% and 75% of capacity' });
+    expect(g.result).toContain('not measured at 50% and 75% (measured: 25%)');
+    expect(g.reason).toBe('not measured at 50% and 75% (measured: 25%)');
   });
 });
 

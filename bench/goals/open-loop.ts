@@ -1,0 +1,113 @@
+/** Goals of the open-loop section: the tail below saturation, and the task's CPU per request against its floors. */
+import { f } from '../format';
+import type { Goal } from './goal';
+
+/** "a", "a and b", "a, b and c". */
+const listed = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : (xs[0] ?? ''));
+
+export interface OpenLoopLevel {
+  /** Offered load as a fraction of the measured capacity (0.25 = 25%). */
+  readonly fraction: number;
+  readonly ratePerS: number;
+  /** Median over the rounds of each round's p99, ms. */
+  readonly p99Ms: number;
+  /** Each round's p99, ms. */
+  readonly p99PerRoundMs: number[];
+}
+
+/** p99 at most `limitMs` at each of `fractions` (the default task, health checks and hardening on). */
+export function openLoopGoal(
+  levels: OpenLoopLevel[],
+  fractions: number[],
+  limitMs: number,
+  /** The same task with no probe during the measurement, to tell a probe stall from the load's own throttling. */
+  withoutProbes?: OpenLoopLevel[],
+): Goal {
+  const at = (fr: number) => levels.find((x) => Math.abs(x.fraction - fr) < 1e-9);
+  const picked = fractions.flatMap((fr) => at(fr) ?? []);
+  const missing = fractions.filter((fr) => !at(fr));
+  const notMeasured = missing.length
+    ? [`not measured at ${listed(missing.map((x) => `${x * 100}%`))} (measured: ${levels.map((x) => `${x.fraction * 100}%`).join(', ') || 'none'})`]
+    : [];
+  const met = !missing.length && picked.every((l) => l.p99Ms <= limitMs);
+  const worstRound = picked.map((l) => Math.max(...l.p99PerRoundMs));
+  return {
+    name: `Open loop: p99 at ${listed(fractions.map((x) => `${x * 100}%`))} of capacity`,
+    result: [
+      ...picked.map((l) => `${f(l.p99Ms)} ms at ${l.fraction * 100}% (${f(l.ratePerS, 0)} req/s; rounds ${l.p99PerRoundMs.map((x) => f(x)).join(', ')})`),
+      ...notMeasured,
+    ].join('; '),
+    goal: `<= ${limitMs} ms`,
+    met,
+    reason: met
+      ? worstRound.some((x) => x > limitMs)
+        ? `Met by the median of the rounds, but a single round reached ${f(Math.max(...worstRound))} ms: a probe that lands in a measured window still stalls the task for a CFS period.`
+        : undefined
+      : [
+          ...notMeasured,
+          ...picked
+            .filter((l) => l.p99Ms > limitMs)
+            .map((l) => {
+              const ref = withoutProbes?.find((x) => Math.abs(x.fraction - l.fraction) < 1e-9);
+              if (!ref) return `at ${l.fraction * 100}% the p99 is ${f(l.p99Ms)} ms (no variant without probes to compare)`;
+              return ref.p99Ms > limitMs
+                ? `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')}): the quota itself throttles at this load here, not only the probes`
+                : `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
+            }),
+        ].join('; '),
+  };
+}
+
+/** The task's CPU per request within `factor` x the sum of the floors (nginx `return 200`, php-fpm over FastCGI). */
+export function cpuFloorGoal(
+  taskUsPerRequest: number,
+  floors: { nginxUs?: number; phpFpmUs?: number },
+  factor = 1.3,
+  /** CPU per request of the proxy and app containers in the full path, for the reason. */
+  containers?: { proxyUs: number; appUs: number },
+): Goal {
+  const name = 'Task CPU per request vs the floors';
+  const goal = `<= ${factor}x (nginx return 200 + php-fpm)`;
+  if (floors.nginxUs === undefined || floors.phpFpmUs === undefined) {
+    const missing = [floors.nginxUs === undefined ? 'nginx return 200' : '', floors.phpFpmUs === undefined ? 'php-fpm over FastCGI' : ''].filter(Boolean);
+    return {
+      name,
+      result: `${f(taskUsPerRequest, 0)} µs; floor not measured: ${missing.join(', ')}`,
+      goal,
+      met: false,
+      reason: `not measured in this run: ${missing.join(', ')}`,
+    };
+  }
+  const sum = floors.nginxUs + floors.phpFpmUs;
+  const ratio = taskUsPerRequest / sum;
+  return {
+    name,
+    result: `${f(ratio)}x (${f(taskUsPerRequest, 0)} µs vs ${f(floors.nginxUs, 0)} + ${f(floors.phpFpmUs, 0)} µs)`,
+    goal,
+    met: ratio <= factor,
+    reason:
+      ratio <= factor || !containers
+        ? undefined
+        : `the proxy container spends ${f(containers.proxyUs, 0)} µs per proxied request against ${f(floors.nginxUs, 0)} µs answering itself, the app ${f(containers.appUs, 0)} µs against ${f(floors.phpFpmUs, 0)} µs over a kept-open FastCGI connection` +
+          (containers.proxyUs - floors.nginxUs > containers.appUs - floors.phpFpmUs
+            ? `: most of the gap is on nginx's side of the FastCGI hop (a new upstream connection per request, buffering the response), not the PHP work`
+            : `: most of the gap is in php-fpm`),
+  };
+}
+
+/**
+ * Capacity at saturation per task vCPU not lower than the baseline's: issue 21 measured 610-680
+ * req/s for the template task at 0.25 vCPU, so a larger `task.cpu` must scale its capacity with it.
+ */
+export function capacityPerVcpuGoal(rps: number, taskVcpu: number, baseline = { rps: 610, vcpu: 0.25 }): Goal {
+  const perVcpu = rps / taskVcpu;
+  const floor = baseline.rps / baseline.vcpu;
+  const met = perVcpu >= floor;
+  return {
+    name: 'Capacity at saturation per task vCPU',
+    result: `${f(perVcpu, 0)} req/s per vCPU (${f(rps, 0)} req/s at ${taskVcpu} vCPU)`,
+    goal: `>= ${f(floor, 0)} (${baseline.rps} req/s at ${baseline.vcpu} vCPU)`,
+    met,
+    reason: met ? undefined : `the task serves ${f((1 - perVcpu / floor) * 100, 1)}% less per vCPU than the baseline`,
+  };
+}

@@ -1,0 +1,100 @@
+/** Section 1: the cost of hardening, closed loop, at the template's limits and without them. */
+import { f } from '../format';
+import { hardeningGoals } from '../goals';
+import type { Results } from '../results';
+import { hardeningStats, perRound, runsTable, summaryTable, taskVcpu as vcpuOf } from './closed-loop';
+import type { Section } from './section';
+
+export function hardeningSection(r: Results): Section {
+  const taskVcpu = vcpuOf(r);
+  const H = hardeningStats(r, 'hardened');
+  const U = hardeningStats(r, 'unhardened');
+  const L = hardeningStats(r, 'unhardened-limits');
+  const tputL = H.rps / L.rps;
+  const p99L = H.p99 / L.p99;
+  const perRoundHL = perRound(r.hardening.runs, 'hardened', 'unhardened-limits');
+  const limitsReason = (what: 'throughput' | 'p99', ratioL: number, okL: boolean) =>
+    okL
+      ? `The security controls are not what costs the ${what === 'p99' ? 'tail latency' : 'throughput'}: with them removed but the task's limits kept the ratio is ${what === 'p99' ? `${f(ratioL)}x` : f(ratioL)}. ` +
+        `The difference is the task-level CPU cap: the template gives the whole task Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU (\`task.cpu\`, a hard CFS quota on the pod), ` +
+        `the pod was throttled in ${f(H.throttledPct, 0)}% of the CFS periods, and the unhardened pod without limits could use all ${r.machine.cpus} cores. ` +
+        (what === 'p99'
+          ? `With podman's 100 ms CFS period the task may run ${f(taskVcpu * 100, 0)} ms of every 100 ms; a request that arrives once that is spent waits for the next period, up to ${f((1 - taskVcpu) * 100, 0)} ms: hence a p99 near ${f(H.p99, 0)} ms while the p50 stays at ${f(H.p50)} ms. `
+          : '') +
+        `That is the task's declared capacity, not a cost of the hardening; raise \`task.cpu\` for more per task.`
+      : `The task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU, a CFS quota on the pod; the pod was throttled in ${f(H.throttledPct, 0)}% of the CFS periods) explains most of the gap to the unhardened pod without limits, but not all: ` +
+        `with the security controls removed and the task's limits kept the ratio is ${what === 'p99' ? `${f(ratioL)}x` : f(ratioL)}, itself outside the goal. ` +
+        `CPU per request: hardened ${f(H.cpuUsPerReq, 0)} µs, unhardened with limits ${f(L.cpuUsPerReq, 0)} µs (pod); ` +
+        `hardened / unhardened with limits per round ${perRoundHL.map((x) => f(x)).join(', ')}; the runs of one variant spread by ${f(H.spreadPct, 0)}% (hardened) and ${f(L.spreadPct, 0)}% (unhardened with limits) on this shared machine.`;
+  const capacityNote =
+    `Capacity figure, not a goal: the unhardened pod without any limit served ${f(U.rps, 0)} req/s, ${f(U.rps / H.rps, 1)}x the hardened task ` +
+    `(p99 ${f(U.p99)} vs ${f(H.p99)} ms): that is what the task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU) costs on this ${r.machine.cpus}-core machine. ` +
+    limitsReason('p99', p99L, p99L <= 1.1);
+
+  const out: string[] = [];
+  const hLabels = Object.fromEntries(r.hardening.variants.map((v) => [v.id, v.label]));
+  out.push('## 1. Cost of hardening', '');
+  out.push(
+    `Closed-loop load: \`${H.runs[0]?.wrk.command.replace(/--script \S+/, '--script wrk-summary.lua').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<port>') ?? 'wrk'}\` ` +
+      `after a ${r.config.warmupS} s warm-up with the same settings, ${r.config.rounds} rounds, the variants alternating within each round and their order reversed every other round. ` +
+      `One client identity (X-Forwarded-For ${r.config.loadClient}, from the trusted host side as the ALB would send it) at ${r.config.connections} connections, below the per-client connection limit (${r.template.connectionsPerClient}). ` +
+      `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\` (the renderer's maximum) in every variant, ` +
+      `so \`limit_req\` still runs on every request but never rejects (the non-2xx column shows it). wrk's \`--latency\` percentiles are read through a Lua \`done\` hook (bench/wrk.ts). ` +
+      "CPU µs/request: the CPU time of each container's cgroup and of the pod's cgroup (cpuacct) over the measured run, divided by the requests served; " +
+      "under the task's CPU quota, throughput is that quota divided by the pod's CPU per request.",
+    '',
+    'What the unhardened variants change, derived from the translated template (bench/variants.ts), per container:',
+    '',
+  );
+  for (const v of r.hardening.variants.filter((x) => x.changes.length)) {
+    out.push(`- **${v.label}**${v.podRemoved.length ? ` (pod: removed \`${v.podRemoved.join('`, `')}\`)` : ' (pod unchanged)'}:`);
+    for (const c of v.changes)
+      out.push(
+        `  - ${c.container}: removed ${c.removed.map((x) => `\`${x}\``).join(', ') || 'nothing'}; added ${c.added.map((x) => `\`${x}\``).join(', ') || 'nothing'}`,
+      );
+  }
+  const shellArgs = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  out.push('', '<details><summary>The exact podman commands of each variant (first round)</summary>', '');
+  for (const v of r.hardening.variants) {
+    out.push(
+      `**${v.label}**`,
+      '',
+      '```',
+      `podman pod create ${shellArgs(v.podArgs)}`,
+      ...Object.values(v.createArgs).map((a) => `podman create ${shellArgs(a)}`),
+      '```',
+      '',
+    );
+  }
+  out.push('</details>');
+  out.push(
+    '',
+    "Health checks, restart policy, environment, stop timeouts, the tmpfs mount itself, the engine's default seccomp profile (the template sets none, so ECS applies Docker's default too) and the pod shape (one network namespace, the same published port) are the same in every variant. " +
+      "\"No limits\" leaves podman's defaults: the runner's containers.conf ulimits (at this host's hard limits) and no memory or CPU limit.",
+    '',
+    summaryTable(
+      [H, U, L].map((x, i) => [['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i], x]),
+      { label: 'hardened', stats: H },
+    ),
+    '',
+    `Hardened / unhardened (no limits) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened')
+      .map((x) => f(x))
+      .join(', ')}; ` +
+      `hardened / unhardened (task limits kept) per round: ${perRound(r.hardening.runs, 'hardened', 'unhardened-limits')
+        .map((x) => f(x))
+        .join(', ')} (req/s).`,
+    '',
+    runsTable(r.hardening.runs, hLabels),
+    '',
+    '![Throughput per variant](benchmarks/throughput.svg)',
+    '',
+  );
+  return {
+    markdown: out,
+    goals: hardeningGoals(H, L, perRoundHL),
+    notes: [
+      capacityNote,
+      `Also measured: hardened / unhardened with the task's limits kept: ${f(tputL)} (req/s), ${f(p99L)}x (p99); CPU per request hardened ${f(H.cpuUsPerReq, 0)} µs, unhardened ${f(U.cpuUsPerReq, 0)} µs, unhardened with limits ${f(L.cpuUsPerReq, 0)} µs.`,
+    ],
+  };
+}

@@ -1,0 +1,128 @@
+/** Section 6: open-loop latency under the task's CPU cap, capacity at saturation, CPU per request against the floors. */
+import { f, table } from '../format';
+import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
+import type { Results } from '../results';
+import { hardeningStats, taskVcpu } from './closed-loop';
+import { haveLatency, latPerRound, levelsOf as levelsOfVariant, sat as saturation } from './open-loop';
+import { probesMarkdown } from './probes';
+import { tailTable } from './tail';
+import type { Section } from './section';
+
+function latencyGoals(r: Results): Goal[] {
+  const lat = r.latency;
+  const latIds = lat.variants.map((v) => v.id);
+  const levelsOf = (id: string) => levelsOfVariant(lat, id);
+  const sat = (id: string) => saturation(lat, id);
+  const H = hardeningStats(r, 'hardened');
+  const goals: Goal[] = [];
+  goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5, 0.75], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
+  if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound(lat, 'lat-template', 'lat-before')));
+  goals.push(capacityPerVcpuGoal(sat('lat-template').rps, taskVcpu(r)));
+  goals.push(
+    cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest }, 1.3, {
+      proxyUs: H.containerUsPerReq[r.features.proxy],
+      appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
+    }),
+  );
+  return goals;
+}
+
+export function latencySection(r: Results): Section {
+  if (!haveLatency(r.latency)) return { markdown: [], goals: [], notes: [] };
+  const lat = r.latency;
+  const latLabel = Object.fromEntries(lat.variants.map((v) => [v.id, v.label]));
+  const latIds = lat.variants.map((v) => v.id);
+  const levelsOf = (id: string) => levelsOfVariant(lat, id);
+  const sat = (id: string) => saturation(lat, id);
+  const out: string[] = [];
+  out.push("## 6. Open-loop latency under the task's CPU cap", '');
+  out.push(
+    `What users see below saturation. The template task's capacity was measured first (closed loop, the wrk command of section 1 for ${lat.capacityS} s after a ${r.config.warmupS} s warm-up): **${f(lat.capacityRps, 0)} req/s**. ` +
+      `Each variant then gets a fresh pod per round (${lat.rounds} rounds, the order reversed every other round) and an open-loop load at ${lat.fractions.map((x) => `${x * 100}%`).join(', ')} of that capacity ` +
+      `(${lat.fractions.map((x) => f(Math.round(x * lat.capacityRps), 0)).join(', ')} req/s), ${lat.levelS} s per level, from bench/paced.ts: request i leaves at start + i/rate whatever the answers, ` +
+      `over at most 16 keep-alive connections, one client identity (X-Forwarded-For ${r.config.loadClient}) exempt from the rate limit as in section 1. ` +
+      "Latency runs from each request's scheduled slot to the end of its response (so waiting for the generator or a free connection counts), every request kept, exact nearest-rank percentiles (bench/percentiles.ts; no histogram). " +
+      `After the levels, the same pod runs the closed-loop wrk load for ${lat.capacityS} s (capacity at saturation). ` +
+      "The TaskRunner supervises every pod and runs the health checks at each variant's interval, exactly as `secure-ecs local up` does.",
+    '',
+    'What each variant changes against the template task (bench/variants.ts):',
+    '',
+  );
+  for (const v of lat.variants) {
+    const ch = v.changes.map((c) => `${c.container}: ${[...c.removed.map((x) => `-\`${x}\``), ...c.added.map((x) => `+\`${x}\``)].join(' ')}`);
+    out.push(
+      `- **${v.label}**: ${[...(v.podRemoved.length ? [`pod: -\`${v.podRemoved.join('`, -`')}\``] : []), ...ch].join('; ') || 'nothing (as synthesized)'}`,
+    );
+  }
+  out.push(
+    '',
+    table(
+      ['variant', ...lat.fractions.map((x) => `${x * 100}%: p50 / p90 / p99 ms`), 'throttled periods at 50%'],
+      latIds.map((id) => {
+        const ls = levelsOf(id);
+        return [
+          latLabel[id],
+          ...ls.map((l) => `${f(l.p50Ms)} / ${f(l.p90Ms)} / **${f(l.p99Ms)}**`),
+          lat.runs.find((x) => x.variant === id)?.levels[0]?.cpu.periods ? `${f(ls.find((l) => l.fraction === 0.5)?.throttledPct ?? NaN, 1)}%` : 'no quota',
+        ];
+      }),
+    ),
+    '',
+    "Medians over the rounds. Each round's p99, ms:",
+    '',
+    table(
+      ['round', 'variant', ...lat.fractions.map((x) => `p99 at ${x * 100}%`), ...lat.fractions.map((x) => `throttled at ${x * 100}%`), 'late sends'],
+      lat.runs.map((x) => [
+        x.round,
+        latLabel[x.variant],
+        ...x.levels.map((l) => f(l.paced.latency.p99Ms)),
+        ...x.levels.map((l) => (l.cpu.periods ? `${l.cpu.throttled}/${l.cpu.periods}` : 'no quota')),
+        x.levels.reduce((n, l) => n + l.paced.late, 0),
+      ]),
+    ),
+    '',
+    ...tailTable(r),
+    '![p99 per load level](benchmarks/latency.svg)',
+    '',
+    '### Capacity at saturation',
+    '',
+    table(
+      ['variant', 'median req/s', 'median p99 ms', 'CPU µs/request pod', 'variant / template (req/s)'],
+      latIds.map((id) => {
+        const x = sat(id);
+        return [latLabel[id], f(x.rps, 0), f(x.p99), f(x.usPerReq, 0), f(x.rps / sat('lat-template').rps)];
+      }),
+    ),
+    '',
+    '### CPU per request against the floors',
+    '',
+    table(
+      ['what', 'req/s', 'CPU µs/request', 'measured in'],
+      [
+        ['template task at saturation (wrk, as above)', f(sat('lat-template').rps, 0), f(sat('lat-template').usPerReq, 0), 'pod cgroup'],
+        ...(lat.floors.nginx
+          ? [
+              [
+                'nginx floor: the proxy answering `return 200` itself (bench/variants.ts `templateReturning200`), same wrk load',
+                f(lat.floors.nginx.rps, 0),
+                f(lat.floors.nginx.proxyUsPerRequest, 0),
+                'proxy container cgroup',
+              ],
+            ]
+          : []),
+        ...(lat.floors.phpFpm
+          ? [
+              [
+                `php-fpm floor: the request nginx sends for \`GET /\`, from a FastCGI client (bench/fastcgi-load.ts, ${lat.floors.phpFpm.connections} kept-open connections, closed loop) in the pod's network namespace, nginx not involved`,
+                f(lat.floors.phpFpm.rps, 0),
+                f(lat.floors.phpFpm.appUsPerRequest, 0),
+                'app container cgroup',
+              ],
+            ]
+          : []),
+      ],
+    ),
+    '',
+  );
+  return { markdown: [...out, ...probesMarkdown(r)], goals: latencyGoals(r), notes: [] };
+}

@@ -1,0 +1,49 @@
+/** The open-loop runs of section 6 reduced per variant: each level's percentiles over the rounds, and saturation. */
+import { median } from '../format';
+import type { OpenLoopLevel } from '../goals';
+import type { Results } from '../results';
+
+type Latency = Results['latency'];
+
+export interface LevelStats extends OpenLoopLevel {
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly throttledPct: number;
+}
+
+/** Per load level of a variant: medians over the rounds, and each round's p99. */
+export const levelsOf = (lat: Latency, id: string): LevelStats[] =>
+  lat.fractions.map((fraction) => {
+    const ls = lat.runs.filter((x) => x.variant === id).flatMap((x) => x.levels.filter((l) => l.fraction === fraction));
+    return {
+      fraction,
+      ratePerS: ls[0]?.ratePerS ?? NaN,
+      p50Ms: median(ls.map((l) => l.paced.latency.p50Ms)),
+      p90Ms: median(ls.map((l) => l.paced.latency.p90Ms)),
+      p99Ms: median(ls.map((l) => l.paced.latency.p99Ms)),
+      p99PerRoundMs: ls.map((l) => l.paced.latency.p99Ms),
+      throttledPct: median(ls.map((l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0))),
+    };
+  });
+
+/** The closed-loop run at saturation after the levels: medians over the rounds. */
+export const sat = (lat: Latency, id: string) => {
+  const rs = lat.runs.filter((x) => x.variant === id);
+  return {
+    rps: median(rs.map((x) => x.wrk.rps)),
+    p99: median(rs.map((x) => x.wrk.p99Ms)),
+    usPerReq: median(rs.map((x) => x.cpu.usageNs / 1000 / x.wrk.requests)),
+    perRound: rs,
+  };
+};
+
+/** a / b of req/s at saturation, round by round. */
+export const latPerRound = (lat: Latency, a: string, b: string): number[] =>
+  [...new Set(lat.runs.map((x) => x.round))].map((round) => {
+    const x = lat.runs.find((y) => y.round === round && y.variant === a);
+    const y = lat.runs.find((z) => z.round === round && z.variant === b);
+    return x && y ? x.wrk.rps / y.wrk.rps : NaN;
+  });
+
+/** Section 6 renders only when the template task's open-loop runs exist. */
+export const haveLatency = (lat: Latency): boolean => lat.runs.length > 0 && lat.variants.some((v) => v.id === 'lat-template');
