@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerEngine } from '../lib/local/engines/container-engine';
 import type { HealthSpec } from '../lib/local/spec';
+import { median } from './format';
 import { containerCgroup, taskCgroupPath } from './footprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -42,11 +43,6 @@ function usageNs(rel: string): number {
   const file = path.join('/sys/fs/cgroup/cpuacct', rel, 'cpuacct.usage');
   return existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** The argv Docker runs for a health check's test (moby daemon/health.go: CMD-SHELL through /bin/sh -c). Pure. */
 export function healthArgv(test: readonly string[]): string[] {

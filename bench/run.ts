@@ -28,7 +28,7 @@ import { FULL_CONFIG, QUICK_CONFIG } from './config';
 import { BenchContext, EXEMPT_RATE, LOAD_CLIENT } from './context';
 import { devloop } from './devloop-section';
 import { containerMemory, imageSizes, taskMemory } from './footprint';
-import { describeMachine } from './machine';
+import { describeMachine, type Machine } from './machine';
 import { renderReport } from './report';
 import type { Results } from './results';
 import { features, hardening } from './sections/closed-loop';
@@ -48,14 +48,15 @@ async function main(o: BenchOptions): Promise<number> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-bench-'));
   const outDir = path.resolve(o.out ?? (o.quick ? path.join(work, 'out') : path.join(ROOT, 'docs')));
   reporter.info(`secure-ecs bench (${o.quick ? 'quick smoke mode' : 'full run'}): work directory ${work}, report into ${outDir}`);
-  const machine = describeMachine(process.env);
+  const described = describeMachine(process.env);
   reporter.info(
-    `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, kernel ${machine.kernel}, podman ${machine.podman}`,
+    `machine: ${described.cpus} x ${described.cpuModel}, ${described.memoryGiB.toFixed(1)} GiB, ${described.os}, kernel ${described.kernel}, podman ${described.podman}`,
   );
   const assemblyDir = path.join(work, 'cdk.out');
   const synth = await assembly(assemblyDir, o.quick);
   const task = await prepareTask({ assemblyDir, engine: o.engine, reporter });
   const engine = task.prepared.engine;
+  const machine: Machine = engine.info.kind === 'docker' ? { ...described, docker: engine.info.version } : described;
   // Quick mode where the engine schedules the probes itself (Docker: the first one Interval after the
   // start, which no runner option moves): every variant probes every 5 s (ECS's shortest Interval) so
   // the smoke run does not wait a minute per task; the changes say so. The full run keeps the template's.

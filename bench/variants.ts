@@ -4,7 +4,7 @@
  * hardening value or knows an engine's flags. Each change returns the new task and the list of spec
  * fields it changed, so the report can say precisely what differs. Pure (no I/O).
  */
-import type { ContainerSpec, HealthSpec, MountSpec, TaskSpec } from '../lib/local/spec';
+import type { ContainerSpec, Dependency, HealthSpec, MountSpec, TaskSpec } from '../lib/local/spec';
 import type { TranslatedContainer } from '../lib/local/translate/container';
 import type { TranslatedTask } from '../lib/local/translate/task';
 
@@ -24,7 +24,7 @@ const show = (field: string, value: unknown) => `${field} ${typeof value === 'st
 function editContainers(
   t: TranslatedTask,
   which: (c: TranslatedContainer) => boolean,
-  edit: (c: TranslatedContainer) => { spec?: Partial<ContainerSpec>; health?: HealthSpec },
+  edit: (c: TranslatedContainer) => { spec?: Partial<ContainerSpec>; health?: HealthSpec | null; dependsOn?: Dependency[] },
 ): { task: TranslatedTask; changes: Change[] } {
   const changes: Change[] = [];
   const containers = t.containers.map((c) => {
@@ -38,8 +38,14 @@ function editContainers(
       if (before !== undefined) removed.push(show(k, before));
       if (v !== undefined) added.push(show(k, v));
     }
+    if (e.dependsOn && JSON.stringify(e.dependsOn) !== JSON.stringify(c.dependsOn)) {
+      removed.push(...c.dependsOn.map((d) => `dependsOn ${d.container} ${d.condition}`));
+      added.push(...e.dependsOn.map((d) => `dependsOn ${d.container} ${d.condition}`));
+    }
     changes.push({ container: c.name, removed, added });
-    return { ...c, spec: { ...c.spec, ...e.spec }, health: e.health ?? c.health };
+    // health null: the runner's plan loses the check too (undefined keeps it).
+    const health = e.health === null ? undefined : (e.health ?? c.health);
+    return { ...c, spec: { ...c.spec, ...e.spec }, health, dependsOn: e.dependsOn ?? c.dependsOn };
   });
   return { task: { ...t, containers }, changes };
 }
@@ -94,6 +100,23 @@ export function withHealthInterval(seconds: number): TaskChange {
     );
   };
 }
+
+/**
+ * No health checks at all, so nothing probes while the task is measured; a dependency on HEALTHY
+ * becomes START (ECS rejects HEALTHY on a container without a health check). A long Interval (300 s)
+ * would do the same on podman, where the runner probes every second of the start period, but on
+ * Docker, whose daemon schedules the probes, such a task would wait 300 s per container to start.
+ */
+export const withoutHealthChecks: TaskChange = (t) =>
+  editContainers(
+    t,
+    (c) => c.health !== undefined || c.dependsOn.some((d) => d.condition === 'HEALTHY'),
+    (c) => ({
+      spec: { health: undefined },
+      health: null,
+      dependsOn: c.dependsOn.map((d) => (d.condition === 'HEALTHY' ? { ...d, condition: 'START' as const } : d)),
+    }),
+  );
 
 /** php-fpm refuses to start as uid 0 unless told so (`ERROR: FPM initialization failed`). */
 const PHP_FPM_ROOT_FLAG = '--allow-to-run-as-root';

@@ -14,7 +14,7 @@ import { probeCosts } from '../probe-cost';
 import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
-import { withHealthInterval, withTaskCpu } from '../variants';
+import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
@@ -23,15 +23,15 @@ const TASK_CPU_UNITS = [256, 512, 1024];
 
 /**
  * The variants of the open-loop section: the template as synthesized; each task size the template
- * does not already have; probes every 10 s; no probe during the measurement (ECS's longest interval,
- * 300 s: the task still starts as usual); no task CPU cap (a capacity figure).
+ * does not already have; probes every 10 s; no probe during the measurement (no health checks); no
+ * task CPU cap (a capacity figure).
  */
 export function latencyVariants(templateCpu: number | undefined): Variant[] {
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({ id: `lat-cpu-${u}`, label: `task CPU ${u}`, env: EXEMPT_ENV, change: withTaskCpu(u) })),
     { id: 'lat-10s', label: 'probes every 10 s', env: EXEMPT_ENV, change: withHealthInterval(10) },
-    { id: 'lat-noprobe', label: 'no probe while measured (interval 300 s)', env: EXEMPT_ENV, change: withHealthInterval(300) },
+    { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
   ];
 }

@@ -99,7 +99,7 @@ async function crashRecovery(
       else await sleep(500);
     }
     s.done(
-      `${outage ? `answered ${outage}` : "no answer"} ${outageMs} ms after the kill; serving again after ${(servingAgainMs / 1000).toFixed(1)} s, HEALTHY again after ${healthyAgainMs === undefined ? 'never (deadline)' : `${(healthyAgainMs / 1000).toFixed(1)} s`}`,
+      `${outage ? `answered ${outage}` : 'no answer'} ${outageMs} ms after the kill; serving again after ${(servingAgainMs / 1000).toFixed(1)} s, HEALTHY again after ${healthyAgainMs === undefined ? 'never (deadline)' : `${(healthyAgainMs / 1000).toFixed(1)} s`}`,
     );
     return { servingAgainMs, healthyAgainMs };
   });

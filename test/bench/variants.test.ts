@@ -2,7 +2,7 @@ import { synth } from '../helpers/synth';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
 import { latencyVariants } from '../../bench/sections/latency';
-import { composeChanges, unharden, withHealthInterval, withProxyTemplate, withTaskCpu } from '../../bench/variants';
+import { composeChanges, unharden, withHealthInterval, withoutHealthChecks, withProxyTemplate, withTaskCpu } from '../../bench/variants';
 import { ecsSecondsToHealthy } from '../../bench/ecs-health';
 
 // The synthesized template's task, translated as the runner translates it: the variants change that.
@@ -87,4 +87,19 @@ test('describeSpec lists the fields the engine is given, without names, ports or
   expect(d.task).toEqual(expect.arrayContaining([`cpuUnits ${translated.task.cpuUnits}`]));
   expect(Object.keys(d.containers)).toEqual(names);
   expect(JSON.stringify(d)).not.toMatch(/bench-x|18080|localhost\//);
+});
+
+test('withoutHealthChecks removes every check from spec and plan, and HEALTHY dependencies become START', () => {
+  const r = withoutHealthChecks(translated);
+  for (const c of r.task.containers) {
+    expect([c.health, c.spec.health]).toEqual([undefined, undefined]);
+    expect(c.dependsOn.map((d) => d.condition)).not.toContain('HEALTHY');
+  }
+  const waiting = translated.containers.find((c) => c.dependsOn.some((d) => d.condition === 'HEALTHY'))!;
+  const dep = waiting.dependsOn.find((d) => d.condition === 'HEALTHY')!.container;
+  expect(r.changes.find((c) => c.container === waiting.name)).toMatchObject({
+    removed: expect.arrayContaining([`dependsOn ${dep} HEALTHY`]),
+    added: [`dependsOn ${dep} START`],
+  });
+  expect(ecsSecondsToHealthy(r.task.containers).secondsToHealthy).toBe(0);
 });
