@@ -20,6 +20,8 @@ export type TaskChange = (t: TranslatedTask) => { task: TranslatedTask; changes:
 
 const show = (field: string, value: unknown) => `${field} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
 
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
 /** Set spec fields of the containers `which` selects, recording each field whose value changed. */
 function editContainers(
   t: TranslatedTask,
@@ -35,6 +37,15 @@ function editContainers(
     for (const [k, v] of Object.entries(e.spec ?? {})) {
       const before = (c.spec as unknown as Record<string, unknown>)[k];
       if (JSON.stringify(before) === JSON.stringify(v)) continue;
+      // Two objects (a health check): only the subfields that differ, as `health.intervalS 10`.
+      if (isRecord(before) && isRecord(v)) {
+        for (const sub of new Set([...Object.keys(before), ...Object.keys(v)])) {
+          if (JSON.stringify(before[sub]) === JSON.stringify(v[sub])) continue;
+          if (before[sub] !== undefined) removed.push(show(`${k}.${sub}`, before[sub]));
+          if (v[sub] !== undefined) added.push(show(`${k}.${sub}`, v[sub]));
+        }
+        continue;
+      }
       if (before !== undefined) removed.push(show(k, before));
       if (v !== undefined) added.push(show(k, v));
     }

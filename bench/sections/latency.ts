@@ -61,8 +61,9 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
         results.latency.variants.push({
           id: v.id,
           label: v.label,
-          changes: task.changes.filter((c) => c.container !== 'task'),
-          podRemoved: task.changes.filter((c) => c.container === 'task').flatMap((c) => [...c.removed.map((x) => `-${x}`), ...c.added.map((x) => `+${x}`)]),
+          // Task-level fields appear as the container `task` (e.g. `task: -cpuUnits 256 +cpuUnits 512`).
+          changes: task.changes,
+          podRemoved: [],
         });
       try {
         if (round === 1 && v.id === 'lat-template') await probesAndIdle(ctx, task, results);
