@@ -7,15 +7,12 @@
  * Every synth writes to its own output directory (`-o`), never to the project's cdk.out, which other
  * work on this checkout uses.
  */
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman/cli';
 import type { Reporter } from '../lib/local/progress';
 import { runLines } from '../lib/local/run-lines';
+import { benchProject, buildCliBundle, cli, ROOT } from './cli';
 import type { HyperfineRun, UpRun } from './results';
-
-export const ROOT = path.resolve(__dirname, '..');
 
 /** Offline switches for every CDK CLI call, as `npm run synth` uses them: no telemetry, no notices. */
 const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
@@ -127,69 +124,6 @@ export async function unitTests(reporter: Reporter, logFile: string): Promise<{ 
   return { ms: r.ms, code: r.code, summary };
 }
 
-/**
- * A project directory for `secure-ecs local up` whose cdk.json writes the assembly to `assembly` (an
- * assembly the bench synthesized) instead of the shared cdk.out: links to everything else.
- */
-function benchProject(dir: string, assembly: string): string {
-  mkdirSync(dir, { recursive: true });
-  const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
-  writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ ...cdkJson, output: assembly }, null, 2));
-  // The runner re-synthesizes when an input is newer than the assembly: this copy is not a change.
-  const { atime, mtime } = statSync(path.join(ROOT, 'cdk.json'));
-  utimesSync(path.join(dir, 'cdk.json'), atime, mtime);
-  for (const entry of [
-    'bin',
-    'lib',
-    'containers',
-    'node_modules',
-    'package.json',
-    'package-lock.json',
-    'cdk.context.json',
-    'tsconfig.json',
-    'audit-acknowledgements.json',
-  ]) {
-    if (existsSync(path.join(ROOT, entry)) && !existsSync(path.join(dir, entry))) symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
-  }
-  return dir;
-}
-
-/** The CLI as users run it: the esbuild bundle of bin/secure-ecs.ts (as npm's prepare builds it), built privately. */
-async function buildCliBundle(file: string): Promise<void> {
-  const r = await runLines(
-    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
-    ['bin/secure-ecs.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${file}`, '--log-level=warning'],
-    { cwd: ROOT },
-  );
-  if (r.code !== 0) throw new Error(`esbuild failed:\n${r.tail.join('\n')}`);
-}
-
-/** Run the CLI bundle; resolves with exit code, wall time and output. */
-function cli(
-  bundle: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-  onLine?: (l: string) => void,
-): Promise<{ code: number; ms: number; output: string }> {
-  const began = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const feed = (d: Buffer) => {
-      output += d;
-      for (const l of d.toString().split('\n')) if (l.trim()) onLine?.(l);
-    };
-    child.stdout.on('data', feed);
-    child.stderr.on('data', feed);
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, ms: Date.now() - began, output });
-    });
-  });
-}
-
 /** A containers storage of its own (graph root and run root under `dir`): no image of the shared store is visible or touched. */
 function privateStorage(dir: string): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
@@ -199,27 +133,28 @@ function privateStorage(dir: string): NodeJS.ProcessEnv {
 }
 
 /**
- * `secure-ecs local up --detach` timed from the command to a healthy task: once cold (a private, empty
- * podman storage: base image, both images and the pause image are built) and `cachedRuns` times
- * cached (the same storage again), each followed by `local down`. The private storage is removed at
- * the end; the shared image cache is never touched.
+ * `secure-ecs local up --detach --engine podman` timed from the command to a healthy task: once cold
+ * (a private, empty podman storage: base image, both images and the pause image are built) and
+ * `cachedRuns` times cached (the same storage again), each followed by `local down`. The private
+ * storage is removed at the end; the shared image cache is never touched. Podman only: Docker has one
+ * image store per daemon, which a cold start would have to empty.
  */
-export async function localUpColdAndCached(podman: Podman, o: { work: string; assemblyDir: string; cachedRuns: number; reporter: Reporter }): Promise<UpRun[]> {
+export async function localUpColdAndCached(o: { work: string; assemblyDir: string; cachedRuns: number; reporter: Reporter }): Promise<UpRun[]> {
   const bundle = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-bench', 'secure-ecs.js');
   await buildCliBundle(bundle);
   const project = benchProject(path.join(o.work, 'project'), o.assemblyDir);
   const storage = path.join(o.work, 'storage');
   const env = privateStorage(storage);
-  const storageEnv = { ...podman.env, ...env };
+  const podman = (args: string[]) => runLines('podman', args, { env: { ...process.env, ...env }, tail: 5, timeoutMs: 5 * 60_000 });
   // Everything below removes what this storage holds: make sure podman really uses the private one.
-  const graphRoot = (await podman.ok('private storage', ['info', '--format', '{{.Store.GraphRoot}}'], { env: storageEnv })).trim();
+  const graphRoot = (await podman(['info', '--format', '{{.Store.GraphRoot}}'])).tail.join('').trim();
   if (graphRoot !== path.join(storage, 'graph'))
     throw new Error(`podman ignored CONTAINERS_STORAGE_CONF (graph root ${graphRoot}); not running the cold start`);
   const runs: UpRun[] = [];
   const name = `bench-up-${process.pid}`;
   const upOnce = async (kind: UpRun['kind'], n: number) => {
     const port = 18000 + Math.floor(Math.random() * 1000);
-    const args = ['local', 'up', '--detach', '--port', String(port), '--name', name, '--project', project];
+    const args = ['local', 'up', '--detach', '--engine', 'podman', '--port', String(port), '--name', name, '--project', project];
     const r = await o.reporter.step(`secure-ecs local up (${kind}${kind === 'cached' ? ` ${n}` : ''})`, (s) =>
       cli(bundle, args, env, 30 * 60_000, (l) => s.update(l)),
     );
@@ -240,8 +175,8 @@ export async function localUpColdAndCached(podman: Podman, o: { work: string; as
     for (let i = 1; i <= o.cachedRuns; i++) await upOnce('cached', i);
   } finally {
     // Only the private storage (checked above): its pod if `down` failed, then every image in it.
-    await podman.run(['pod', 'rm', '--force', name], { env: storageEnv });
-    await podman.run(['rmi', '--all', '--force'], { env: storageEnv });
+    await podman(['pod', 'rm', '--force', name]);
+    await podman(['rmi', '--all', '--force']);
     rmSync(storage, { recursive: true, force: true });
   }
   return runs;

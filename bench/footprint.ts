@@ -1,11 +1,13 @@
 /**
- * Footprint: uncompressed image sizes (podman's image size: the sum of the layers as stored) and the
- * memory each container and the pod use, read from the host side of their memory cgroups (v1 or v2),
- * against the limits the template set there.
+ * Footprint and CPU counters, on either engine: uncompressed image sizes (the engine's image size: the
+ * sum of the layers as stored), and the memory and CPU each container and the task use, read from the
+ * host side of their cgroups (v1 or v2): a container's from its main process's /proc/<pid>/cgroup, the
+ * task's from engine.taskCgroup (the ECS-style task cgroup on Docker, the pod's on podman).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Podman } from '../lib/local/engines/podman/cli';
+import type { ContainerEngine } from '../lib/local/engines/container-engine';
+import { runLines } from '../lib/local/run-lines';
 
 export interface ImageSize {
   readonly container: string;
@@ -13,10 +15,13 @@ export interface ImageSize {
   readonly bytes: number;
 }
 
-export async function imageSizes(podman: Podman, images: Record<string, { ref: string }>): Promise<ImageSize[]> {
+/** Image sizes through the engine's own CLI (`docker image inspect`, `podman image inspect`: the engine interface has no size). */
+export async function imageSizes(engine: ContainerEngine, images: Record<string, { ref: string }>): Promise<ImageSize[]> {
   const out: ImageSize[] = [];
   for (const [container, { ref }] of Object.entries(images)) {
-    const bytes = Number((await podman.ok('image size', ['image', 'inspect', '--format', '{{.Size}}', ref])).trim());
+    const r = await runLines(engine.info.kind, ['image', 'inspect', '--format', '{{.Size}}', ref], { tail: 5, timeoutMs: 30_000 });
+    const bytes = Number(r.tail.join('').trim());
+    if (r.code !== 0 || !Number.isFinite(bytes)) throw new Error(`${engine.info.kind} image inspect ${ref}: ${r.tail.join(' ')}`);
     out.push({ container, ref, bytes });
   }
   return out;
@@ -75,29 +80,46 @@ function readMemoryCgroup(rel: string): CgroupMemory {
   };
 }
 
-/** A container's cgroup for one (v1) controller, from its init process's /proc/<pid>/cgroup as the host sees it. */
-export async function containerCgroup(podman: Podman, containerName: string, controller: string): Promise<string> {
-  const pid = Number((await podman.ok('container pid', ['container', 'inspect', '--format', '{{.State.Pid}}', containerName])).trim());
+/** A container's cgroup for one (v1) controller, from its main process's /proc/<pid>/cgroup as the host sees it. */
+export async function containerCgroup(engine: ContainerEngine, containerName: string, controller: string): Promise<string> {
+  const pid = Number((await engine.inspectRaw(containerName))?.State?.Pid);
+  if (!(pid > 0)) throw new Error(`${containerName} has no running main process`);
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
   const line = V2 ? lines.find((l) => l.startsWith('0::')) : lines.find((l) => l.split(':')[1]?.split(',').includes(controller));
   if (!line) throw new Error(`no ${controller} cgroup for ${containerName} (pid ${pid})`);
   return line.split(':').slice(2).join(':');
 }
 
-export async function containerMemory(podman: Podman, containerName: string): Promise<CgroupMemory> {
-  return readMemoryCgroup(await containerCgroup(podman, containerName, 'memory'));
+export async function containerMemory(engine: ContainerEngine, containerName: string): Promise<CgroupMemory> {
+  return readMemoryCgroup(await containerCgroup(engine, containerName, 'memory'));
 }
 
 /** CPU time a container has used so far, ns. */
-export async function containerCpuNs(podman: Podman, containerName: string): Promise<number> {
-  const rel = await containerCgroup(podman, containerName, 'cpuacct');
+export async function containerCpuNs(engine: ContainerEngine, containerName: string): Promise<number> {
+  const rel = await containerCgroup(engine, containerName, 'cpuacct');
   if (V2) return (statOf(readFileSync(path.join('/sys/fs/cgroup', rel, 'cpu.stat'), 'utf8')).usage_usec ?? 0) * 1000;
   return Number(readFileSync(path.join('/sys/fs/cgroup/cpuacct', rel, 'cpuacct.usage'), 'utf8'));
 }
 
-export async function podMemory(podman: Podman, podName: string): Promise<CgroupMemory> {
-  const rel = (await podman.ok('pod cgroup', ['pod', 'inspect', '--format', '{{.CgroupPath}}', podName])).trim();
-  return readMemoryCgroup(rel);
+/** CPU time of each container, ns, by the definition's container name. */
+export async function containersCpuNs(engine: ContainerEngine, containerNames: Record<string, string>): Promise<Record<string, number>> {
+  const entries = await Promise.all(Object.entries(containerNames).map(async ([n, c]) => [n, await containerCpuNs(engine, c)] as const));
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The task cgroup, relative to the hierarchy root (one path: the runner and podman use the same
+ * relative path under every v1 controller, and runc creates it under cpuacct too).
+ */
+export async function taskCgroupPath(engine: ContainerEngine, taskName: string): Promise<string> {
+  const cg = await engine.taskCgroup(taskName);
+  const rel = V2 ? cg?.v2 : (cg?.v1.cpu ?? cg?.v1.memory);
+  if (!rel) throw new Error(`${engine.info.kind} reports no task cgroup for ${taskName}`);
+  return rel;
+}
+
+export async function taskMemory(engine: ContainerEngine, taskName: string): Promise<CgroupMemory> {
+  return readMemoryCgroup(await taskCgroupPath(engine, taskName));
 }
 
 export interface CpuCounters {
@@ -109,9 +131,9 @@ export interface CpuCounters {
   readonly throttledNs: number;
 }
 
-/** The pod cgroup's CPU counters (cpuacct and CFS bandwidth statistics). */
-export async function podCpu(podman: Podman, podName: string): Promise<CpuCounters> {
-  const rel = (await podman.ok('pod cgroup', ['pod', 'inspect', '--format', '{{.CgroupPath}}', podName])).trim();
+/** The task cgroup's CPU counters (cpuacct and CFS bandwidth statistics). */
+export async function taskCpu(engine: ContainerEngine, taskName: string): Promise<CpuCounters> {
+  const rel = await taskCgroupPath(engine, taskName);
   if (V2) {
     const stat = statOf(readFileSync(path.join('/sys/fs/cgroup', rel, 'cpu.stat'), 'utf8'));
     return {

@@ -152,7 +152,7 @@ export async function prepare(o: PrepareOptions): Promise<PreparedTask> {
 }
 
 /** Build or find every container image of the task (cached by asset hash). */
-export async function ensureImages(engine: ContainerEngine, facts: HostFacts, assembly: AssemblyTask, r: Reporter): Promise<PreparedTask['images']> {
+async function ensureImages(engine: ContainerEngine, facts: HostFacts, assembly: AssemblyTask, r: Reporter): Promise<PreparedTask['images']> {
   const images: PreparedTask['images'] = {};
   for (const [name, source] of Object.entries(assembly.images)) images[name] = await ensureImage(engine, facts, name, source, r);
   return images;

@@ -1,58 +1,109 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { composeTransforms, podWithoutCpuCap, templateReturning200, withConmonInPod, withHealthInterval } from '../../bench/variants';
+import { synth } from '../helpers/synth';
+import { translateTask } from '../../lib/local/translate/task';
+import { describeSpec } from '../../bench/sections/spec-lines';
+import { latencyVariants } from '../../bench/sections/latency';
+import { composeChanges, unharden, withHealthInterval, withoutHealthChecks, withProxyTemplate, withTaskCpu } from '../../bench/variants';
+import { ecsSecondsToHealthy } from '../../bench/ecs-health';
 
-const args = ['--name', 'x', '--health-cmd', 'CMD /h', '--health-interval', '30s', '--cgroupns', 'private', '--cgroups', 'no-conmon', 'img', 'cmd'];
+// The synthesized template's task, translated as the runner translates it: the variants change that.
+const props = Object.values(synth().template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, { ref: `localhost/${d.Name}:1`, origin: 'test' }]));
+const translated = translateTask(props, { taskName: 'bench-x', labelKey: 'secure-ecs.bench', images, hostPorts: { 8080: 18080 } });
+const names = translated.containers.map((c) => c.name);
+const app = translated.containers.find((c) => c.spec.command === undefined || c.spec.user)!;
 
-test('withHealthInterval replaces only the interval', () => {
-  const r = withHealthInterval(10)(args);
-  expect(r.args).toEqual([
-    '--name',
-    'x',
-    '--health-cmd',
-    'CMD /h',
-    '--cgroupns',
-    'private',
-    '--cgroups',
-    'no-conmon',
-    '--health-interval',
-    '10s',
-    'img',
-    'cmd',
-  ]);
-  expect(r).toMatchObject({ removed: ['--health-interval 30s'], added: ['--health-interval 10s'] });
-  expect(() => withHealthInterval(3)).toThrow('health-check interval: got 3; ECS allows whole seconds from 5 to 300');
+test('withTaskCpu changes the task CPU units only, and says from what to what', () => {
+  const r = withTaskCpu(1024)(translated);
+  expect(r.task.task.cpuUnits).toBe(1024);
+  expect(r.task.task.memoryMiB).toBe(translated.task.memoryMiB);
+  expect(r.task.containers).toBe(translated.containers);
+  expect(r.changes).toEqual([{ container: 'task', removed: [`cpuUnits ${translated.task.cpuUnits}`], added: ['cpuUnits 1024'] }]);
+  expect(withTaskCpu(undefined)(translated).changes).toEqual([{ container: 'task', removed: [`cpuUnits ${translated.task.cpuUnits}`], added: [] }]);
+  expect(() => withTaskCpu(100)).toThrow('task CPU: got 100; ECS on EC2 allows 128 to 196608 CPU units');
 });
 
-test('withConmonInPod removes --cgroups no-conmon, and fails loudly once the translator stops emitting it', () => {
-  expect(withConmonInPod(args).removed).toEqual(['--cgroups no-conmon']);
-  expect(() => withConmonInPod(['img'])).toThrow('no longer emits --cgroups no-conmon');
-});
-
-test('composeTransforms applies in order and collects the changes', () => {
-  const r = composeTransforms(withHealthInterval(10), withConmonInPod)(args);
-  expect(r.removed).toEqual(['--health-interval 30s', '--cgroups no-conmon']);
-  expect(r.args).not.toContain('no-conmon');
-});
-
-test('podWithoutCpuCap removes --cpus and keeps --memory', () => {
-  expect(podWithoutCpuCap(['--name', 'p', '--cpus', '0.25', '--memory', '512m'])).toEqual({
-    args: ['--name', 'p', '--memory', '512m'],
-    removed: ['--cpus 0.25'],
+test('withHealthInterval changes the engine spec and the runner plan alike, nothing else', () => {
+  const r = withHealthInterval(10)(translated);
+  for (const c of r.task.containers) {
+    const before = translated.containers.find((x) => x.name === c.name)!;
+    expect(c.health).toEqual({ ...before.health, intervalS: 10 });
+    expect(c.spec).toEqual({ ...before.spec, health: { ...before.spec.health, intervalS: 10 } });
+  }
+  expect(r.changes.map((c) => c.container)).toEqual(names);
+  expect(r.changes[0]).toEqual({
+    container: names[0],
+    removed: [`health.intervalS ${translated.containers[0].health!.intervalS}`],
+    added: ['health.intervalS 10'],
   });
+  expect(() => withHealthInterval(3)).toThrow('health-check interval: got 3; ECS allows whole seconds from 5 to 300');
+  // The model of an ECS start follows the change: every container's first probe one Interval after its start.
+  expect(ecsSecondsToHealthy(r.task.containers).secondsToHealthy).toBeLessThanOrEqual(20);
 });
 
-test('templateReturning200 replaces only the public location try_files', () => {
-  const t = 'location = /healthz {\n ${APP_PASS}\n}\nlocation / {\n limit_req zone=x;\n try_files ${TRY_FILES} @app;\n}\nlocation @app {\n ${APP_PASS}\n}';
-  const out = templateReturning200(t);
-  expect(out).toContain('location = /healthz {\n ${APP_PASS}');
-  expect(out).toContain('location @app {\n ${APP_PASS}');
-  expect(out).toContain('limit_req zone=x;\n default_type text/plain;');
-  expect(out).toContain('return 200 "ok\\n";');
-  expect(() => templateReturning200('location / { return 404; }')).toThrow('update templateReturning200');
+test('unharden removes the hardening of every container and, with removeLimits, the limits', () => {
+  const kept = unharden({ removeLimits: false, imageCmd: {} })(translated);
+  for (const c of kept.task.containers) {
+    expect(c.spec).toMatchObject({ readOnlyRootfs: false, capDrop: [], init: false, user: '0:0' });
+    expect(c.spec.securityOpt).not.toContain('no-new-privileges');
+    for (const opts of Object.values(c.spec.tmpfs)) expect(opts.filter((o) => ['noexec', 'nosuid', 'nodev'].includes(o))).toEqual([]);
+    expect(c.spec.memoryMiB).toBe(translated.containers.find((x) => x.name === c.name)!.spec.memoryMiB);
+  }
+  expect(kept.task.task).toEqual(translated.task);
+  const removed = unharden({ removeLimits: true, imageCmd: { [app.name]: ['php-fpm'] } })(translated);
+  expect(removed.task.task).toMatchObject({ cpuUnits: undefined, memoryMiB: undefined });
+  for (const c of removed.task.containers) expect(c.spec).toMatchObject({ memoryMiB: undefined, cpuShares: 0, ulimits: [] });
+  expect(removed.changes.find((c) => c.container === 'task')!.removed).toEqual([
+    `cpuUnits ${translated.task.cpuUnits}`,
+    `memoryMiB ${translated.task.memoryMiB}`,
+  ]);
+  // The change list names every field it touched, from the spec's own words.
+  expect(removed.changes.find((c) => c.container === names[0])!.removed).toEqual(expect.arrayContaining(['readOnlyRootfs true', 'init true']));
 });
 
-test('templateReturning200 finds its line in the real proxy template', () => {
-  const template = readFileSync(path.join(__dirname, '..', '..', 'containers', 'proxy', 'nginx.conf.template'), 'utf8');
-  expect(templateReturning200(template)).toContain('return 200 "ok\\n";');
+test('php-fpm is told it may run as root when the image CMD starts it', () => {
+  const r = unharden({ removeLimits: false, imageCmd: Object.fromEntries(names.map((n) => [n, ['php-fpm8.2']])) })(translated);
+  const withCommand = r.task.containers.filter((c) => c.spec.command?.includes('--allow-to-run-as-root'));
+  expect(withCommand.length).toBeGreaterThan(0);
+});
+
+test('withProxyTemplate mounts a file read-only over the image template, and the report does not see the host path', () => {
+  const r = withProxyTemplate(names[names.length - 1], '/tmp/run/x.template', '/etc/nginx/t')(translated);
+  const proxy = r.task.containers[names.length - 1];
+  expect(proxy.spec.mounts).toContainEqual({ kind: 'bind', source: '/tmp/run/x.template', target: '/etc/nginx/t', readOnly: true });
+  expect(JSON.stringify(r.changes)).not.toContain('/tmp/run');
+  expect(() => withProxyTemplate('nope', 'f', 't')(translated)).toThrow('the task has no container nope');
+});
+
+test('composeChanges applies in order and keeps every change', () => {
+  const r = composeChanges(withTaskCpu(512), withHealthInterval(10))(translated);
+  expect(r.task.task.cpuUnits).toBe(512);
+  expect(r.changes.map((c) => c.container)).toEqual(['task', ...names]);
+});
+
+test('the latency variants compare each task size the template does not already have', () => {
+  const ids = (cpu: number | undefined) => latencyVariants(cpu).map((v) => v.id);
+  expect(ids(256)).toEqual(['lat-template', 'lat-cpu-512', 'lat-cpu-1024', 'lat-10s', 'lat-noprobe', 'lat-nocap']);
+  expect(ids(1024)).toEqual(['lat-template', 'lat-cpu-256', 'lat-cpu-512', 'lat-10s', 'lat-noprobe', 'lat-nocap']);
+});
+
+test('describeSpec lists the fields the engine is given, without names, ports or images that differ per run', () => {
+  const d = describeSpec(translated);
+  expect(d.task).toEqual(expect.arrayContaining([`cpuUnits ${translated.task.cpuUnits}`]));
+  expect(Object.keys(d.containers)).toEqual(names);
+  expect(JSON.stringify(d)).not.toMatch(/bench-x|18080|localhost\//);
+});
+
+test('withoutHealthChecks removes every check from spec and plan, and HEALTHY dependencies become START', () => {
+  const r = withoutHealthChecks(translated);
+  for (const c of r.task.containers) {
+    expect([c.health, c.spec.health]).toEqual([undefined, undefined]);
+    expect(c.dependsOn.map((d) => d.condition)).not.toContain('HEALTHY');
+  }
+  const waiting = translated.containers.find((c) => c.dependsOn.some((d) => d.condition === 'HEALTHY'))!;
+  const dep = waiting.dependsOn.find((d) => d.condition === 'HEALTHY')!.container;
+  expect(r.changes.find((c) => c.container === waiting.name)).toMatchObject({
+    removed: expect.arrayContaining([`dependsOn ${dep} HEALTHY`]),
+    added: [`dependsOn ${dep} START`],
+  });
+  expect(ecsSecondsToHealthy(r.task.containers).secondsToHealthy).toBe(0);
 });

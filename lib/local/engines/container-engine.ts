@@ -2,7 +2,7 @@
  * One interface for the container engines the local runner drives (docker/engine.ts,
  * podman/engine.ts), and what each declares it can do on this host (EngineCapabilities). Everything
  * above it (prepare, up, the task runner, status, logs, down, the end-to-end tests) is
- * engine-neutral; the benchmark still drives podman itself.
+ * engine-neutral, the benchmark included (bench/tasks.ts).
  */
 import type { TaskSpec, ContainerSpec, VolumeSpec } from '../spec';
 import type { StandinSpec } from '../standin/standin-spec';

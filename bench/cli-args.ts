@@ -1,0 +1,38 @@
+/**
+ * `npm run bench` options, parsed with node's util.parseArgs (strict: an unknown option or a missing
+ * value is an error). Pure: the caller prints the error in one line and exits 2.
+ */
+import { parseArgs } from 'node:util';
+import { ENGINE_KINDS, type EngineKind } from '../lib/local/engines/container-engine';
+
+export interface BenchOptions {
+  /** Tiny durations, one round, no slow developer-loop parts; asserts every measurement produced numbers. */
+  readonly quick: boolean;
+  /** Where the report goes (default docs/, or a temporary directory with --quick). */
+  readonly out?: string;
+  /** Write the report again from a run's results.json, measuring nothing. */
+  readonly render?: string;
+  /** The engine to measure; undefined: the one `secure-ecs local up` would pick. */
+  readonly engine?: EngineKind;
+}
+
+const BENCH_USAGE = 'use --quick, --engine docker|podman, --out DIR, --render RESULTS.json';
+
+/** Parse the bench's arguments; throws an Error whose message is one line on bad input. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let values: { quick?: boolean; out?: string; render?: string; engine?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { quick: { type: 'boolean' }, out: { type: 'string' }, render: { type: 'string' }, engine: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message.split('\n')[0]} (${BENCH_USAGE})`, { cause: e });
+  }
+  const engine = values.engine;
+  if (engine !== undefined && !(ENGINE_KINDS as readonly string[]).includes(engine))
+    throw new Error(`--engine must be one of ${ENGINE_KINDS.join(', ')}; received ${JSON.stringify(engine)}`);
+  return { quick: values.quick ?? false, out: values.out, render: values.render, engine: engine as EngineKind | undefined };
+}

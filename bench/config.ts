@@ -1,0 +1,64 @@
+/**
+ * Every duration and count of a bench run: the full run and the quick smoke mode. Pure data.
+ */
+
+/** The open-loop load levels, as fractions of the template task's measured capacity. */
+const LATENCY_FRACTIONS = [0.25, 0.5, 0.75];
+
+export interface BenchConfig {
+  /** Rounds of the closed-loop comparisons (hardening, features), alternated. */
+  readonly rounds: number;
+  readonly wrkS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+  readonly threads: number;
+  readonly limiterS: number;
+  readonly limiterLevels: number[];
+  /** Idle seconds before the memory cgroups are read. */
+  readonly idleS: number;
+  readonly synthRounds: number;
+  readonly upCachedRuns: number;
+  /** Cached `local up --detach` runs timed to serving and HEALTHY; the crash recovery runs on the last one. */
+  readonly startupRuns: number;
+  readonly latency: {
+    readonly rounds: number;
+    /** Seconds per open-loop level: at least several probe intervals in the full run. */
+    readonly levelS: number;
+    readonly capacityS: number;
+    readonly fractions: number[];
+    readonly probeSamples: number;
+    readonly idleS: number;
+  };
+}
+
+export const QUICK_CONFIG: BenchConfig = {
+  rounds: 1,
+  wrkS: 1,
+  warmupS: 0,
+  connections: 8,
+  threads: 1,
+  limiterS: 2,
+  limiterLevels: [1, 10],
+  idleS: 1,
+  synthRounds: 0,
+  upCachedRuns: 0,
+  startupRuns: 1,
+  latency: { rounds: 1, levelS: 1, capacityS: 1, fractions: LATENCY_FRACTIONS, probeSamples: 1, idleS: 1 },
+};
+
+export const FULL_CONFIG: BenchConfig = {
+  rounds: 4,
+  wrkS: 10,
+  warmupS: 3,
+  connections: 8,
+  threads: 1,
+  limiterS: 5,
+  limiterLevels: [1, 2, 5, 10, 20],
+  idleS: 10,
+  synthRounds: 5,
+  upCachedRuns: 3,
+  startupRuns: 3,
+  // 60 s levels cover two probes of each container at a 30 s Interval, six at 10 s; three rounds
+  // give a median and a spread. idleS 30: one full probe interval of the template.
+  latency: { rounds: 3, levelS: 60, capacityS: 8, fractions: LATENCY_FRACTIONS, probeSamples: 7, idleS: 30 },
+};

@@ -1,0 +1,70 @@
+/**
+ * What every section of a bench run shares: the prepared task, the engine, the run's configuration,
+ * the progress reporter, the work directory and the tasks being stopped in the background.
+ */
+import type { ContainerEngine } from '../lib/local/engines/container-engine';
+import type { Reporter } from '../lib/local/progress';
+import type { BenchConfig } from './config';
+import { startTask, type BenchTask, type RunningTask, type Variant } from './tasks';
+import { composeChanges } from './variants';
+
+/** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
+export const LOAD_CLIENT = '198.18.100.1';
+/** Raised limit for the cost measurements (the renderer's maximum): one client is never limited, limit_req still runs. */
+export const EXEMPT_RATE = '100000';
+export const EXEMPT_ENV: Variant['env'] = {
+  RATE_LIMIT_PER_SECOND: { value: EXEMPT_RATE, reason: 'bench: raised so the one load client is never limited (limit_req still runs on every request)' },
+};
+
+export class BenchContext {
+  private readonly stops: Promise<void>[] = [];
+
+  constructor(
+    readonly task: BenchTask,
+    readonly config: BenchConfig,
+    readonly quick: boolean,
+    readonly reporter: Reporter,
+    readonly work: string,
+    /** The wrk script that counts non-2xx responses (wrk.ts). */
+    readonly wrkScript: string,
+    /** A change every variant gets first (quick mode on an engine that schedules probes itself: short intervals). */
+    private readonly everyVariant?: Variant['change'],
+  ) {}
+
+  get engine(): ContainerEngine {
+    return this.task.prepared.engine;
+  }
+
+  /**
+   * Start a variant. Where the runner schedules the probes (podman), they run every second (250 ms in
+   * quick mode) during the health start period instead of one Interval apart as on an ECS host: the
+   * bench measures running tasks, and with 30 s probes each start would wait a minute. Steady-state
+   * probes keep the definition's Interval.
+   */
+  start(v: Variant): Promise<RunningTask> {
+    const first = this.everyVariant;
+    const change = first && v.change ? composeChanges(first, v.change) : (first ?? v.change);
+    return startTask(this.task, { ...v, change }, { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000 });
+  }
+
+  /** Stop a measured task while the next one starts (starting is mostly waiting for health checks). */
+  stopInBackground(t: RunningTask): void {
+    this.stops.push(t.stop().catch((e) => this.reporter.warn(`stopping ${t.name}: ${(e as Error).message}`)));
+  }
+
+  async stopped(): Promise<void> {
+    await Promise.all(this.stops);
+  }
+
+  /** wrk against a task's published port as the load client. */
+  wrkOptions(port: number, durationS: number) {
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      connections: this.config.connections,
+      threads: this.config.threads,
+      headers: { 'X-Forwarded-For': LOAD_CLIENT },
+      script: this.wrkScript,
+      durationS,
+    };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Section 6: open-loop latency under the task's CPU cap, and what decides its tail. The template
+ * task's capacity (closed loop) first, then per variant and round: open-loop levels at fractions of
+ * that capacity, each with the task's CPU per request and per container, its CFS periods and
+ * throttled periods, and the host's steal time (/proc/stat) over the level; then saturation. The
+ * template task also gets the CPU price of each health probe and its idle CPU.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchContext } from '../context';
+import { EXEMPT_ENV, LOAD_CLIENT } from '../context';
+import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
+import { paced } from '../paced';
+import { probeCosts } from '../probe-cost';
+import type { LatencyLevel, Results } from '../results';
+import { readHostTicks, stealDelta } from '../steal';
+import type { RunningTask, Variant } from '../tasks';
+import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
+import { runWrk } from '../wrk';
+import { nginxFloor, phpFpmFloor } from './floors';
+
+/** Task sizes compared against the template's (ECS task CPU units; 1024 = one vCPU). */
+const TASK_CPU_UNITS = [256, 512, 1024];
+
+/**
+ * The variants of the open-loop section: the template as synthesized; each task size the template
+ * does not already have; probes every 10 s; no probe during the measurement (no health checks); no
+ * task CPU cap (a capacity figure).
+ */
+export function latencyVariants(templateCpu: number | undefined): Variant[] {
+  return [
+    { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
+    ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({ id: `lat-cpu-${u}`, label: `task CPU ${u}`, env: EXEMPT_ENV, change: withTaskCpu(u) })),
+    { id: 'lat-10s', label: 'probes every 10 s', env: EXEMPT_ENV, change: withHealthInterval(10) },
+    { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
+    { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
+  ];
+}
+
+export async function latency(ctx: BenchContext, results: Results): Promise<void> {
+  const L = ctx.config.latency;
+  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits);
+  // The capacity the levels are fractions of: the template task, closed loop, measured first.
+  const first = await ctx.start(variants[0]);
+  try {
+    results.latency.capacityRps = await ctx.reporter.step(`capacity of the template task: wrk ${L.capacityS} s`, async (s) => {
+      if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(first.port, ctx.config.warmupS));
+      const w = await runWrk(ctx.wrkOptions(first.port, L.capacityS));
+      s.done(`${w.rps.toFixed(0)} req/s`);
+      return w.rps;
+    });
+    results.latency.floors.phpFpm = await phpFpmFloor(ctx, first);
+  } finally {
+    ctx.stopInBackground(first);
+  }
+  results.latency.floors.nginx = await nginxFloor(ctx);
+  const rates = L.fractions.map((fr) => Math.max(1, Math.round(fr * results.latency.capacityRps)));
+  for (let round = 1; round <= L.rounds; round++) {
+    for (const v of round % 2 ? variants : [...variants].reverse()) {
+      const task = await ctx.start(v);
+      if (!results.latency.variants.some((x) => x.id === v.id))
+        results.latency.variants.push({
+          id: v.id,
+          label: v.label,
+          // Task-level fields appear as the container `task` (e.g. `task: -cpuUnits 256 +cpuUnits 512`).
+          changes: task.changes,
+          podRemoved: [],
+        });
+      try {
+        if (round === 1 && v.id === 'lat-template') await probesAndIdle(ctx, task, results);
+        const levels: LatencyLevel[] = [];
+        for (const [i, fraction] of L.fractions.entries()) levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rates[i]));
+        const closed = await ctx.reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
+          const before = await taskCpu(ctx.engine, task.name);
+          const w = await runWrk(ctx.wrkOptions(task.port, L.capacityS));
+          const cpu = cpuDelta(before, await taskCpu(ctx.engine, task.name));
+          s.done(`${w.rps.toFixed(0)} req/s, p99 ${w.p99Ms.toFixed(2)} ms, task ${(cpu.usageNs / 1000 / w.requests).toFixed(0)} µs/request`);
+          return { wrk: w, cpu };
+        });
+        results.latency.runs.push({ variant: v.id, round, levels, ...closed });
+      } finally {
+        ctx.stopInBackground(task);
+      }
+    }
+  }
+}
+
+/** One open-loop level: the paced load, and the task's, each container's and the host's CPU counters over it. */
+async function level(ctx: BenchContext, task: RunningTask, what: string, fraction: number, ratePerS: number): Promise<LatencyLevel> {
+  const S = ctx.config.latency.levelS;
+  return ctx.reporter.step(`${what}: open loop ${ratePerS} req/s (${fraction * 100}%) for ${S} s`, async (s) => {
+    const [before, containersBefore, hostBefore] = [
+      await taskCpu(ctx.engine, task.name),
+      await containersCpuNs(ctx.engine, task.containerNames),
+      readHostTicks(),
+    ];
+    const r = await paced({ port: task.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: 16 });
+    const [after, containersAfter, hostAfter] = [await taskCpu(ctx.engine, task.name), await containersCpuNs(ctx.engine, task.containerNames), readHostTicks()];
+    const cpu = cpuDelta(before, after);
+    const steal = stealDelta(hostBefore, hostAfter);
+    const containerCpuNs = Object.fromEntries(Object.keys(task.containerNames).map((n) => [n, containersAfter[n] - containersBefore[n]]));
+    const perReq = (ns: number) => (r.ok ? (ns / 1000 / r.ok).toFixed(0) : 'n/a');
+    s.done(
+      `p50 ${r.latency.p50Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, ok ${r.ok}/${r.sent}, throttled ${cpu.throttled}/${cpu.periods}, ` +
+        `µs/request task ${perReq(cpu.usageNs)} (${Object.entries(containerCpuNs)
+          .map(([n, ns]) => `${n} ${perReq(ns)}`)
+          .join(', ')}), steal ${steal.totalTicks ? ((steal.ticks / steal.totalTicks) * 100).toFixed(1) : '0.0'}%`,
+    );
+    return { fraction, ratePerS, paced: r, cpu, steal, containerCpuNs };
+  });
+}
+
+async function probesAndIdle(ctx: BenchContext, task: RunningTask, results: Results): Promise<void> {
+  const L = ctx.config.latency;
+  const label = task.variant.label;
+  const containers = task.translated.containers.map((c) => ({ name: c.name, engineName: c.containerName, health: c.health }));
+  const costs = await ctx.reporter.step(`${label}: CPU per probe, ${L.probeSamples} probes per command and container`, async (s) => {
+    const c = await probeCosts(ctx.engine, task.name, containers, L.probeSamples);
+    s.done(c.map((x) => `${x.container} ${x.command}: task ${x.podMs.toFixed(1)} ms (container ${x.containerMs.toFixed(1)})`).join('; '));
+    return c;
+  });
+  results.latency.probes.push({ variant: task.variant.id, costs });
+  const idle = await ctx.reporter.step(`${label}: idle ${L.idleS} s`, async (s) => {
+    const before = await taskCpu(ctx.engine, task.name);
+    await sleep(L.idleS * 1000);
+    const d = cpuDelta(before, await taskCpu(ctx.engine, task.name));
+    s.done(`${(d.usageNs / 1e6 / L.idleS).toFixed(2)} ms CPU per second, ${d.throttled} throttled periods`);
+    return d;
+  });
+  results.latency.idle.push({ variant: task.variant.id, seconds: L.idleS, cpu: idle });
+}
