@@ -23,14 +23,14 @@ const TASK_CPU_UNITS = [256, 512, 1024];
 
 /**
  * The variants of the open-loop section: the template as synthesized; each task size the template
- * does not already have; probes every 10 s; no probe during the measurement (no health checks); no
+ * does not already have; probes every 30 s (ECS's default Interval, the template's before issue 21); no probe during the measurement (no health checks); no
  * task CPU cap (a capacity figure).
  */
 export function latencyVariants(templateCpu: number | undefined): Variant[] {
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({ id: `lat-cpu-${u}`, label: `task CPU ${u}`, env: EXEMPT_ENV, change: withTaskCpu(u) })),
-    { id: 'lat-10s', label: 'probes every 10 s', env: EXEMPT_ENV, change: withHealthInterval(10) },
+    { id: 'lat-30s', label: "probes every 30 s (ECS's default)", env: EXEMPT_ENV, change: withHealthInterval(30) },
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
   ];

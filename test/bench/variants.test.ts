@@ -13,27 +13,29 @@ const names = translated.containers.map((c) => c.name);
 const app = translated.containers.find((c) => c.spec.command === undefined || c.spec.user)!;
 
 test('withTaskCpu changes the task CPU units only, and says from what to what', () => {
-  const r = withTaskCpu(1024)(translated);
-  expect(r.task.task.cpuUnits).toBe(1024);
+  const units = translated.task.cpuUnits === 512 ? 1024 : 512;
+  const r = withTaskCpu(units)(translated);
+  expect(r.task.task.cpuUnits).toBe(units);
   expect(r.task.task.memoryMiB).toBe(translated.task.memoryMiB);
   expect(r.task.containers).toBe(translated.containers);
-  expect(r.changes).toEqual([{ container: 'task', removed: [`cpuUnits ${translated.task.cpuUnits}`], added: ['cpuUnits 1024'] }]);
+  expect(r.changes).toEqual([{ container: 'task', removed: [`cpuUnits ${translated.task.cpuUnits}`], added: [`cpuUnits ${units}`] }]);
   expect(withTaskCpu(undefined)(translated).changes).toEqual([{ container: 'task', removed: [`cpuUnits ${translated.task.cpuUnits}`], added: [] }]);
   expect(() => withTaskCpu(100)).toThrow('task CPU: got 100; ECS on EC2 allows 128 to 196608 CPU units');
 });
 
 test('withHealthInterval changes the engine spec and the runner plan alike, nothing else', () => {
-  const r = withHealthInterval(10)(translated);
+  // An interval no container of the template has, so every container changes.
+  const r = withHealthInterval(7)(translated);
   for (const c of r.task.containers) {
     const before = translated.containers.find((x) => x.name === c.name)!;
-    expect(c.health).toEqual({ ...before.health, intervalS: 10 });
-    expect(c.spec).toEqual({ ...before.spec, health: { ...before.spec.health, intervalS: 10 } });
+    expect(c.health).toEqual({ ...before.health, intervalS: 7 });
+    expect(c.spec).toEqual({ ...before.spec, health: { ...before.spec.health, intervalS: 7 } });
   }
   expect(r.changes.map((c) => c.container)).toEqual(names);
   expect(r.changes[0]).toEqual({
     container: names[0],
     removed: [`health.intervalS ${translated.containers[0].health!.intervalS}`],
-    added: ['health.intervalS 10'],
+    added: ['health.intervalS 7'],
   });
   expect(() => withHealthInterval(3)).toThrow('health-check interval: got 3; ECS allows whole seconds from 5 to 300');
   // The model of an ECS start follows the change: every container's first probe one Interval after its start.
@@ -82,8 +84,8 @@ test('composeChanges applies in order and keeps every change', () => {
 
 test('the latency variants compare each task size the template does not already have', () => {
   const ids = (cpu: number | undefined) => latencyVariants(cpu).map((v) => v.id);
-  expect(ids(256)).toEqual(['lat-template', 'lat-cpu-512', 'lat-cpu-1024', 'lat-10s', 'lat-noprobe', 'lat-nocap']);
-  expect(ids(1024)).toEqual(['lat-template', 'lat-cpu-256', 'lat-cpu-512', 'lat-10s', 'lat-noprobe', 'lat-nocap']);
+  expect(ids(256)).toEqual(['lat-template', 'lat-cpu-512', 'lat-cpu-1024', 'lat-30s', 'lat-noprobe', 'lat-nocap']);
+  expect(ids(1024)).toEqual(['lat-template', 'lat-cpu-256', 'lat-cpu-512', 'lat-30s', 'lat-noprobe', 'lat-nocap']);
 });
 
 test('describeSpec lists the fields the engine is given, without names, ports or images that differ per run', () => {
@@ -94,12 +96,18 @@ test('describeSpec lists the fields the engine is given, without names, ports or
 });
 
 test('withoutHealthChecks removes every check from spec and plan, and HEALTHY dependencies become START', () => {
-  const r = withoutHealthChecks(translated);
+  // The template's proxy starts after the app has started (START, behind the ALB); a fork without a
+  // load balancer keeps HEALTHY, the construct's default: the variant must turn that into START.
+  const healthyChain = {
+    ...translated,
+    containers: translated.containers.map((c) => ({ ...c, dependsOn: c.dependsOn.map((d) => ({ ...d, condition: 'HEALTHY' as const })) })),
+  };
+  const r = withoutHealthChecks(healthyChain);
   for (const c of r.task.containers) {
     expect([c.health, c.spec.health]).toEqual([undefined, undefined]);
     expect(c.dependsOn.map((d) => d.condition)).not.toContain('HEALTHY');
   }
-  const waiting = translated.containers.find((c) => c.dependsOn.some((d) => d.condition === 'HEALTHY'))!;
+  const waiting = healthyChain.containers.find((c) => c.dependsOn.some((d) => d.condition === 'HEALTHY'))!;
   const dep = waiting.dependsOn.find((d) => d.condition === 'HEALTHY')!.container;
   expect(r.changes.find((c) => c.container === waiting.name)).toMatchObject({
     removed: expect.arrayContaining([`dependsOn ${dep} HEALTHY`]),
