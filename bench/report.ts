@@ -58,7 +58,7 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
   for (const s of sections) out.push(...s.notes.map((n) => `- ${n}`));
   out.push(
     '',
-    `Rerun: \`npm run bench\` (${(r.durationS / 60).toFixed(0)} minutes here; needs podman, wrk and hyperfine from Debian's packages). Smoke test: \`npm run bench -- --quick\`.`,
+    `Rerun: \`npm run bench\` (${(r.durationS / 60).toFixed(0)} minutes here; needs Docker or podman, chosen with \`--engine\`, and wrk and hyperfine from Debian's packages; the developer loop's cold start always runs on podman). Smoke test: \`npm run bench -- --quick\`.`,
     '',
   );
   return { markdown: out.join('\n'), svgs: plots(r), goals };

@@ -31,7 +31,7 @@ export function synthGoal(tsx: HyperfineRun, tsNode: HyperfineRun, floor?: Hyper
   };
 }
 
-/** The largest image each container may have, bytes (uncompressed, as podman stores it). */
+/** The largest image each container may have, bytes (uncompressed, as the engine stores it). */
 export const IMAGE_SIZE_LIMITS: Readonly<Record<string, number>> = { app: 150e6, proxy: 100e6 };
 
 /** One goal per image that has a limit. */

@@ -13,9 +13,9 @@ export function featuresSection(r: Results): Section {
   const out: string[] = [];
   out.push('## 2. Cost of the proxy features', '');
   out.push(
-    "The hardened template task (with the same raised rate as above), the same proxy image and pod; only the nginx template differs. Both variants bind-mount a template read-only over the image's " +
-      '(`--volume <file>:/etc/nginx/templates/nginx.conf.template:ro`), so their container specs differ in nothing else: **on** mounts the template exactly as built into the image, ' +
-      "**off** mounts it with these lines removed (a bench-only transform, bench/variants.ts; the image's own renderer still renders it at start, so the rest of the config is identical):",
+    "The hardened template task (with the same raised rate as above), the same proxy image and task; only the nginx template differs. Both variants bind-mount a template read-only over the image's " +
+      '(a read-only bind mount at `/etc/nginx/templates/nginx.conf.template`), so their container specs differ in nothing else: **on** mounts the template exactly as built into the image, ' +
+      "**off** mounts it with these lines removed (a bench-only transform, bench/proxy-template.ts; the image's own renderer still renders it at start, so the rest of the config is identical):",
     '',
   );
   for (const x of r.features.removed) out.push(`- ${x.feature}: ${x.lines.map((l) => `\`${l}\``).join(', ')}`);

@@ -3,6 +3,7 @@ import { f, MB, MiB, table } from '../format';
 import { IMAGE_SIZE_LIMITS as imageGoals, imageSizeGoals } from '../goals';
 import type { Results } from '../results';
 import type { Section } from './section';
+import { engineName } from './setting';
 
 export function footprintSection(r: Results): Section {
   const out: string[] = [];
@@ -18,7 +19,7 @@ export function footprintSection(r: Results): Section {
       ]),
     ),
     '',
-    `Size is podman's image size (the layers as stored, uncompressed; MB = 10^6 bytes). Idle memory of the template task, ${r.memory.idleS} s after every container was HEALTHY and before any load, ` +
+    `Size is ${engineName(r)}'s image size (the layers as stored, uncompressed; MB = 10^6 bytes). Idle memory of the template task, ${r.memory.idleS} s after every container was HEALTHY and before any load, ` +
       "read on the host from each container's memory cgroup (usage includes page cache and the /tmp tmpfs; the working set is usage minus inactive file cache, as `docker stats` shows it):",
     '',
     table(
@@ -35,7 +36,7 @@ export function footprintSection(r: Results): Section {
         ...(r.memory.pod
           ? [
               [
-                'task (pod cgroup)',
+                'whole task (task cgroup)',
                 MiB(r.memory.pod.usageBytes),
                 MiB(r.memory.pod.workingSetBytes),
                 MiB(r.memory.pod.anonBytes),

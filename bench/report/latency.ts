@@ -38,12 +38,12 @@ export function latencySection(r: Results): Section {
   out.push("## 6. Open-loop latency under the task's CPU cap", '');
   out.push(
     `What users see below saturation. The template task's capacity was measured first (closed loop, the wrk command of section 1 for ${lat.capacityS} s after a ${r.config.warmupS} s warm-up): **${f(lat.capacityRps, 0)} req/s**. ` +
-      `Each variant then gets a fresh pod per round (${lat.rounds} rounds, the order reversed every other round) and an open-loop load at ${lat.fractions.map((x) => `${x * 100}%`).join(', ')} of that capacity ` +
+      `Each variant then gets a fresh task per round (${lat.rounds} rounds, the order reversed every other round) and an open-loop load at ${lat.fractions.map((x) => `${x * 100}%`).join(', ')} of that capacity ` +
       `(${lat.fractions.map((x) => f(Math.round(x * lat.capacityRps), 0)).join(', ')} req/s), ${lat.levelS} s per level, from bench/paced.ts: request i leaves at start + i/rate whatever the answers, ` +
       `over at most 16 keep-alive connections, one client identity (X-Forwarded-For ${r.config.loadClient}) exempt from the rate limit as in section 1. ` +
       "Latency runs from each request's scheduled slot to the end of its response (so waiting for the generator or a free connection counts), every request kept, exact nearest-rank percentiles (bench/percentiles.ts; no histogram). " +
-      `After the levels, the same pod runs the closed-loop wrk load for ${lat.capacityS} s (capacity at saturation). ` +
-      "The TaskRunner supervises every pod and runs the health checks at each variant's interval, exactly as `secure-ecs local up` does.",
+      `After the levels, the same task runs the closed-loop wrk load for ${lat.capacityS} s (capacity at saturation). ` +
+      "The TaskRunner supervises every task and runs the health checks at each variant's interval, exactly as `secure-ecs local up` does.",
     '',
     'What each variant changes against the template task (bench/variants.ts):',
     '',
@@ -51,7 +51,7 @@ export function latencySection(r: Results): Section {
   for (const v of lat.variants) {
     const ch = v.changes.map((c) => `${c.container}: ${[...c.removed.map((x) => `-\`${x}\``), ...c.added.map((x) => `+\`${x}\``)].join(' ')}`);
     out.push(
-      `- **${v.label}**: ${[...(v.podRemoved.length ? [`pod: -\`${v.podRemoved.join('`, -`')}\``] : []), ...ch].join('; ') || 'nothing (as synthesized)'}`,
+      `- **${v.label}**: ${[...(v.podRemoved.length ? [`task: -\`${v.podRemoved.join('`, -`')}\``] : []), ...ch].join('; ') || 'nothing (as synthesized)'}`,
     );
   }
   out.push(
@@ -87,7 +87,7 @@ export function latencySection(r: Results): Section {
     '### Capacity at saturation',
     '',
     table(
-      ['variant', 'median req/s', 'median p99 ms', 'CPU µs/request pod', 'variant / template (req/s)'],
+      ['variant', 'median req/s', 'median p99 ms', 'CPU µs/request task', 'variant / template (req/s)'],
       latIds.map((id) => {
         const x = sat(id);
         return [latLabel[id], f(x.rps, 0), f(x.p99), f(x.usPerReq, 0), f(x.rps / sat('lat-template').rps)];
@@ -99,7 +99,7 @@ export function latencySection(r: Results): Section {
     table(
       ['what', 'req/s', 'CPU µs/request', 'measured in'],
       [
-        ['template task at saturation (wrk, as above)', f(sat('lat-template').rps, 0), f(sat('lat-template').usPerReq, 0), 'pod cgroup'],
+        ['template task at saturation (wrk, as above)', f(sat('lat-template').rps, 0), f(sat('lat-template').usPerReq, 0), 'task cgroup'],
         ...(lat.floors.nginx
           ? [
               [
@@ -113,7 +113,7 @@ export function latencySection(r: Results): Section {
         ...(lat.floors.phpFpm
           ? [
               [
-                `php-fpm floor: the request nginx sends for \`GET /\`, from a FastCGI client (bench/fastcgi-load.ts, ${lat.floors.phpFpm.connections} kept-open connections, closed loop) in the pod's network namespace, nginx not involved`,
+                `php-fpm floor: the request nginx sends for \`GET /\`, from a FastCGI client (bench/fastcgi-load.ts, ${lat.floors.phpFpm.connections} kept-open connections, closed loop) in the task's network namespace, nginx not involved`,
                 f(lat.floors.phpFpm.rps, 0),
                 f(lat.floors.phpFpm.appUsPerRequest, 0),
                 'app container cgroup',

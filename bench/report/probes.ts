@@ -14,12 +14,15 @@ export function probesMarkdown(r: Results): string[] {
   out.push(
     '### Health-check probes',
     '',
-    `CPU charged per probe (bench/probe-cost.ts): ${lat.probeSamples} probes per command and container, one at a time 300 ms apart, the median per cgroup: the probed container's cgroup, the pod's \`conmon\` sub-cgroup and the whole pod. ` +
-      '`healthcheck` is `podman healthcheck run` (what the runner does); `exec /bin/true` is an exec that runs nothing, the price of the exec alone. ' +
+    `CPU charged per probe (bench/probe-cost.ts): ${lat.probeSamples} probes per command and container, one at a time 300 ms apart, the median per cgroup: the probed container's cgroup, the task's \`conmon\` sub-cgroup (podman's; Docker has none, so 0 there) and the whole task. ` +
+      (r.engine === undefined
+        ? '`healthcheck` is `podman healthcheck run` (what the runner did in this podman-only run); '
+        : "`healthcheck` is the health check's command run through the engine's exec (`CMD` as is, `CMD-SHELL` through `/bin/sh -c`, as Docker runs a probe); ") +
+      '`exec /bin/true` is an exec that runs nothing, the price of the exec alone. ' +
       `The task's quota is ${f(quotaMs, 0)} ms of CPU per 100 ms CFS period.`,
     '',
     table(
-      ['variant', 'container', 'command', 'pod ms', 'container cgroup ms', 'conmon sub-cgroup ms', 'wall ms', 'pod / quota of one period'],
+      ['variant', 'container', 'command', 'task ms', 'container cgroup ms', 'conmon sub-cgroup ms', 'wall ms', 'task / quota of one period'],
       lat.probes.flatMap((p) =>
         p.costs.map((c) => [
           latLabel[p.variant],
@@ -44,7 +47,7 @@ export function probesMarkdown(r: Results): string[] {
       })
       .join('; ');
   out.push(
-    `Before: ${split('lat-before') || 'n/a'}. Template: ${split('lat-template') || 'n/a'}. ` +
+    `${lat.probes.map((p) => `${latLabel[p.variant] ?? p.variant}: ${split(p.variant) || 'n/a'}`).join('. ') || 'No probe was measured'}. ` +
       "The exec is runc's: `runc exec` starts `runc init` inside the container's cgroup before the probe command runs, so even a probe that forks nothing costs about that much. Docker, and so ECS, execs health checks the same way; conmon is podman's (containerd's shim on ECS runs outside the task cgroup).",
     '',
     table(
@@ -58,43 +61,69 @@ export function probesMarkdown(r: Results): string[] {
       ]),
     ),
     '',
-    "Idle CPU: the pod cgroup over the window with no load, the runner supervising and probing at the variant's interval.",
+    "Idle CPU: the task cgroup over the window with no load, the runner supervising and probing at the variant's interval.",
     '',
   );
-  const tpl = levelsOf('lat-template');
-  const before = latIds.includes('lat-before') ? levelsOf('lat-before') : [];
-  const tenS = latIds.includes('lat-10s') ? levelsOf('lat-10s') : [];
-  const noCap = latIds.includes('lat-nocap') ? levelsOf('lat-nocap') : [];
-  const at = (ls: typeof tpl, fr: number) => f(ls.find((l) => l.fraction === fr)?.p99Ms ?? NaN);
   const execMs = median(
     (lat.probes.find((p) => p.variant === 'lat-template')?.costs ?? []).filter((c) => c.command === 'exec /bin/true').map((c) => c.containerMs),
   );
+  const at50 = (id: string) => levelsOf(id).find((l) => l.fraction === 0.5);
+  const noprobe = latIds.includes('lat-noprobe') ? at50('lat-noprobe') : undefined;
   out.push(
     '### The cap, the health checks and the CFS period',
     '',
     `\`task.cpu\` ${r.template.taskCpu} is a hard CFS quota on the whole task: ${f(quotaMs, 0)} ms of CPU per 100 ms period, however idle the host. ` +
       `A health-check probe is an exec, and the exec alone costs about ${f(execMs, 0)} ms of CPU in the container's cgroup (table above), ` +
-      `so a probe that lands while requests are being served uses up the period's quota and every request in flight waits for the next period, up to ${f(100 - quotaMs, 0)} ms. ` +
-      `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${at(before, 0.5)} ms before (probes every 10 s, conmon charged to the task), ` +
-      `${at(tenS, 0.5)} ms with conmon outside the task, ${at(tpl, 0.5)} ms with probes every 30 s as now, and ${at(noCap, 0.5)} ms without the cap` +
-      (latIds.includes('lat-noprobe')
-        ? `; with no probe in the window at all it was ${at(levelsOf('lat-noprobe'), 0.5)} ms (${f(levelsOf('lat-noprobe').find((l) => l.fraction === 0.5)?.throttledPct ?? NaN, 0)}% of the periods throttled), so at half the capacity the load's own bursts also reach the quota on this shared machine. `
+      `so a probe that lands while requests are being served uses up part of the period's quota, and once the quota is spent every request in flight waits for the next period, up to ${f(Math.max(0, 100 - quotaMs), 0)} ms. ` +
+      `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${f(at50('lat-template')?.p99Ms ?? NaN)} ms for the template task (each variant against it below)` +
+      (noprobe
+        ? `; with no probe in the window (${f(noprobe.throttledPct, 0)}% of the periods throttled) the load's own bursts are what reach the quota. `
         : '. ') +
       `The rounds of one variant differ by up to ${f(
         Math.max(
           ...latIds
             .filter((id) => id !== 'lat-nocap')
             .map((id) => {
-              const l = levelsOf(id).find((x) => x.fraction === 0.5);
+              const l = at50(id);
               return l ? Math.max(...l.p99PerRoundMs) / Math.min(...l.p99PerRoundMs) : NaN;
             }),
         ),
         0,
       )}x at 50%: a ${lat.levelS} s level sees a probe or not by chance, so read the direction, not the digits. ` +
       "A shorter CFS period (the ECS agent's `ECS_CGROUP_CPU_PERIOD`, 8-100 ms) shortens each stall but makes the quota finer-grained for every burst; it is not changed here (100 ms, the agent's default) " +
-      "and this run does not measure it. For a latency-sensitive service: raise `task.cpu` (a probe then fits in one period's quota with room to spare), keep the health-check interval at 30 s or more, " +
-      'and keep the probe an exec of one small program. Near saturation (75-90% of capacity) the quota itself queues requests whatever the probes do: size `service.minTasks` and the auto scaling target for the p99 you need, not for the throughput.',
+      'and this run does not measure it.',
+    '',
+    ...whatMovedTheTail(r),
+    'Near saturation (75-90% of capacity) the quota itself queues requests whatever the probes do: size `service.minTasks` and the auto scaling target for the p99 you need, not for the throughput.',
     '',
   );
   return out;
+}
+
+/**
+ * Each variant's p99 at 50% load against the template task's, judged by the rounds: lower or higher
+ * only when every round of one lies beyond every round of the other, otherwise no clear difference.
+ * Computed from whichever variants the run measured, so it holds for any template and any variant set.
+ */
+function whatMovedTheTail(r: Results): string[] {
+  const lat = r.latency;
+  const at50 = (id: string) => levelsOfVariant(lat, id).find((l) => l.fraction === 0.5);
+  const tpl = at50('lat-template');
+  if (!tpl?.p99PerRoundMs.length) return [];
+  const [tMin, tMax] = [Math.min(...tpl.p99PerRoundMs), Math.max(...tpl.p99PerRoundMs)];
+  const verdict = (rounds: number[]) =>
+    Math.max(...rounds) < tMin ? 'lower in every round' : Math.min(...rounds) > tMax ? 'higher in every round' : 'rounds overlap: no clear difference';
+  const lines = lat.variants
+    .filter((v) => v.id !== 'lat-template')
+    .map((v) => ({ v, l: at50(v.id) }))
+    .filter((x) => x.l?.p99PerRoundMs.length)
+    .map(({ v, l }) => `- ${v.label}: p99 ${f(l!.p99Ms)} ms against ${f(tpl.p99Ms)} ms (${f(l!.p99Ms / tpl.p99Ms)}x), ${verdict(l!.p99PerRoundMs)}.`);
+  if (!lines.length) return [];
+  return [
+    `What each change did to the template task's tail in this run (p99 at 50% of the template's capacity, medians over ${lat.rounds} round${lat.rounds === 1 ? '' : 's'}; ` +
+      "every variant gets the same request rates, so a smaller task runs nearer its own capacity). Choose the task size and probe interval from these rows, not from a fixed rule; keep the probe an exec of one small program:",
+    '',
+    ...lines,
+    '',
+  ];
 }

@@ -41,11 +41,11 @@ export function tailTable(r: Results): string[] {
   return [
     '### Per level: the tail, CPU per request, throttling and steal',
     '',
-    `Medians over the ${lat.rounds} round${lat.rounds === 1 ? '' : 's'} (the p99's min–max in brackets). CPU µs/request: the pod's and each container's cgroup CPU time over the level, divided by the requests answered in it; ` +
-      "throttled: the share of the pod's CFS periods in which it hit its quota; steal: the host's steal time (/proc/stat) as a share of all its CPU time over the level, what the hypervisor took from this machine.",
+    `Medians over the ${lat.rounds} round${lat.rounds === 1 ? '' : 's'} (the p99's min–max in brackets). CPU µs/request: the task's and each container's cgroup CPU time over the level, divided by the requests answered in it; ` +
+      "throttled: the share of the task's CFS periods in which it hit its quota; steal: the host's steal time (/proc/stat) as a share of all its CPU time over the level, what the hypervisor took from this machine.",
     '',
     table(
-      ['variant', 'load', 'p99 ms (min–max)', 'CPU µs/request pod', ...containers.map((c) => `CPU µs/request ${c}`), 'throttled periods', 'host steal'],
+      ['variant', 'load', 'p99 ms (min–max)', 'CPU µs/request task', ...containers.map((c) => `CPU µs/request ${c}`), 'throttled periods', 'host steal'],
       rows,
     ),
     '',
