@@ -96,3 +96,18 @@ export const hardeningStats = (r: Results, id: string): VariantStats => stats(r.
 
 /** The task's vCPUs (`task.cpu` / 1024). */
 export const taskVcpu = (r: Results): number => Number(r.template.taskCpu) / 1024;
+
+/**
+ * The longest a request can wait for the next 100 ms CFS period once the task's quota is spent: the
+ * quota can be used up by all the machine's cores at once (nginx and php-fpm run in parallel), so
+ * the wait is 100 ms minus the quota divided by the cores, not only 100 ms minus the quota.
+ */
+export function cfsStall(r: Results): string {
+  const quotaMs = taskVcpu(r) * 100;
+  const cores = Math.max(1, r.machine.cpus);
+  const allCores = Math.max(0, 100 - quotaMs / cores);
+  const oneCore = Math.max(0, 100 - quotaMs);
+  return cores > 1
+    ? `up to ${f(allCores, 1)} ms when the quota is spent on all ${cores} cores at once (${f(oneCore, 1)} ms when on one)`
+    : `up to ${f(oneCore, 1)} ms`;
+}

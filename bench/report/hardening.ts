@@ -2,7 +2,7 @@
 import { f } from '../format';
 import { hardeningGoals } from '../goals';
 import type { Results } from '../results';
-import { hardeningStats, perRound, runsTable, summaryTable, taskVcpu as vcpuOf } from './closed-loop';
+import { cfsStall, hardeningStats, perRound, runsTable, summaryTable, taskVcpu as vcpuOf } from './closed-loop';
 import type { Section } from './section';
 import { engineName } from './setting';
 
@@ -46,7 +46,7 @@ export function hardeningSection(r: Results): Section {
         `The difference is the task-level CPU cap: the template gives the whole task Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU (\`task.cpu\`, a hard CFS quota on the task cgroup), ` +
         `the task was throttled in ${f(H.throttledPct, 0)}% of the CFS periods, and the unhardened task without limits could use all ${r.machine.cpus} cores. ` +
         (what === 'p99'
-          ? `With the 100 ms CFS period (the engines' default, as the ECS agent's) the task may run ${f(taskVcpu * 100, 0)} ms of every 100 ms; a request that arrives once that is spent waits for the next period, up to ${f((1 - taskVcpu) * 100, 0)} ms: hence a p99 near ${f(H.p99, 0)} ms while the p50 stays at ${f(H.p50)} ms. `
+          ? `With the 100 ms CFS period (the engines' default, as the ECS agent's) the task may run ${f(taskVcpu * 100, 0)} ms of every 100 ms; a request that arrives once that is spent waits for the next period, ${cfsStall(r)}: hence a p99 near ${f(H.p99, 0)} ms while the p50 stays at ${f(H.p50)} ms. `
           : '') +
         `That is the task's declared capacity, not a cost of the hardening; raise \`task.cpu\` for more per task.`
       : `The task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU, a CFS quota on the task cgroup; the task was throttled in ${f(H.throttledPct, 0)}% of the CFS periods) explains most of the gap to the unhardened task without limits, but not all: ` +

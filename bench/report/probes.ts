@@ -1,7 +1,7 @@
 /** Section 6, continued: what a health-check probe costs the task, idle CPU, and how the cap, the probes and the CFS period make the tail. */
 import { f, median, table } from '../format';
 import type { Results } from '../results';
-import { taskVcpu } from './closed-loop';
+import { cfsStall, taskVcpu } from './closed-loop';
 import { levelsOf as levelsOfVariant } from './open-loop';
 
 export function probesMarkdown(r: Results): string[] {
@@ -74,7 +74,7 @@ export function probesMarkdown(r: Results): string[] {
     '',
     `\`task.cpu\` ${r.template.taskCpu} is a hard CFS quota on the whole task: ${f(quotaMs, 0)} ms of CPU per 100 ms period, however idle the host. ` +
       `A health-check probe is an exec, and the exec alone costs about ${f(execMs, 0)} ms of CPU in the container's cgroup (table above), ` +
-      `so a probe that lands while requests are being served uses up part of the period's quota, and once the quota is spent every request in flight waits for the next period, up to ${f(Math.max(0, 100 - quotaMs), 0)} ms. ` +
+      `so a probe that lands while requests are being served uses up part of the period's quota, and once the quota is spent every request in flight waits for the next period, ${cfsStall(r)}. ` +
       `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${f(at50('lat-template')?.p99Ms ?? NaN)} ms for the template task (each variant against it below)` +
       (noprobe
         ? `; with no probe in the window (${f(noprobe.throttledPct, 0)}% of the periods throttled) the load's own bursts are what reach the quota. `
@@ -112,7 +112,13 @@ function whatMovedTheTail(r: Results): string[] {
   if (!tpl?.p99PerRoundMs.length) return [];
   const [tMin, tMax] = [Math.min(...tpl.p99PerRoundMs), Math.max(...tpl.p99PerRoundMs)];
   const verdict = (rounds: number[]) =>
-    Math.max(...rounds) < tMin ? 'lower in every round' : Math.min(...rounds) > tMax ? 'higher in every round' : 'rounds overlap: no clear difference';
+    Math.min(rounds.length, tpl.p99PerRoundMs.length) < 2
+      ? 'one round only: a direction, not a finding'
+      : Math.max(...rounds) < tMin
+        ? 'lower in every round'
+        : Math.min(...rounds) > tMax
+          ? 'higher in every round'
+          : 'rounds overlap: no clear difference';
   const lines = lat.variants
     .filter((v) => v.id !== 'lat-template')
     .map((v) => ({ v, l: at50(v.id) }))
@@ -121,7 +127,7 @@ function whatMovedTheTail(r: Results): string[] {
   if (!lines.length) return [];
   return [
     `What each change did to the template task's tail in this run (p99 at 50% of the template's capacity, medians over ${lat.rounds} round${lat.rounds === 1 ? '' : 's'}; ` +
-      "every variant gets the same request rates, so a smaller task runs nearer its own capacity). Choose the task size and probe interval from these rows, not from a fixed rule; keep the probe an exec of one small program:",
+      'every variant gets the same request rates, so a smaller task runs nearer its own capacity). Choose the task size and probe interval from these rows, not from a fixed rule; keep the probe an exec of one small program:',
     '',
     ...lines,
     '',

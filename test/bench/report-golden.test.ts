@@ -17,10 +17,68 @@ const load = (name: string): Results => JSON.parse(readFileSync(path.join(FIXTUR
 /** A run whose open-loop section produced nothing (the report then leaves section 6 and its goals out). */
 const withoutLatency = (r: Results): Results => ({ ...r, latency: { ...r.latency, runs: [], probes: [], idle: [] } });
 
+/**
+ * The quick run relabelled as a run of the bench on the engine interface on Docker, with today's
+ * template default (task CPU 1024) and variant set (bench/sections/latency.ts: lat-cpu-256 and -512,
+ * lat-30s, lat-noprobe without health checks, lat-nocap) and the hardening specs as `field value`
+ * lines (bench/sections/spec-lines.ts). Only ids, labels, the task size and spec lines change; every
+ * number is the quick run's, so this checks the wording for the current variants, not the numbers.
+ */
+function asDockerRun(r: Results): Results {
+  const cpu = (before: string | undefined, after: string | undefined) => [
+    { container: 'task', removed: before ? [`cpuUnits ${before}`] : [], added: after ? [`cpuUnits ${after}`] : [] },
+  ];
+  const interval = (to: number) =>
+    (['app', 'proxy'] as const).map((c, i) => ({ container: c, removed: [`health.intervalS ${10 + i}`], added: [`health.intervalS ${to}`] }));
+  const renamed: Record<string, { id: string; label: string; changes: Results['latency']['variants'][number]['changes'] }> = {
+    'lat-template': { id: 'lat-template', label: 'template task', changes: [] },
+    'lat-before': { id: 'lat-cpu-256', label: 'task CPU 256', changes: cpu('1024', '256') },
+    'lat-10s': { id: 'lat-30s', label: "probes every 30 s (ECS's default)", changes: interval(30) },
+    'lat-noprobe': {
+      id: 'lat-noprobe',
+      label: 'no probe while measured (no health checks)',
+      changes: [
+        { container: 'app', removed: ['health {"test":["CMD","php-fpm-healthcheck"],"intervalS":10}'], added: [] },
+        { container: 'proxy', removed: ['health {"test":["CMD","nginx-healthcheck"],"intervalS":11}'], added: [] },
+      ],
+    },
+    'lat-nocap': { id: 'lat-nocap', label: 'no task CPU cap', changes: cpu('1024', undefined) },
+  };
+  const id = (old: string) => renamed[old]?.id ?? old;
+  const spec = {
+    task: ['cpuUnits 1024', 'memoryMiB 512'],
+    containers: { app: ['capDrop ["ALL"]', 'readOnlyRootfs true', 'user 33:33'], proxy: ['capDrop ["ALL"]', 'readOnlyRootfs true', 'user 101:101'] },
+  };
+  return {
+    ...r,
+    engine: 'docker',
+    machine: { ...r.machine, docker: '20.10.24' },
+    template: { ...r.template, taskCpu: '1024' },
+    hardening: {
+      ...r.hardening,
+      variants: r.hardening.variants.map((v) => ({
+        ...v,
+        changes: v.id === 'hardened' ? [] : [{ container: 'app', removed: ['readOnlyRootfs true', 'user 33:33'], added: ['readOnlyRootfs false', 'user 0:0'] }],
+        podRemoved: v.id === 'unhardened' ? ['cpuUnits 1024', 'memoryMiB 512'] : [],
+        podArgs: v.id === 'unhardened' ? [] : spec.task,
+        createArgs: spec.containers,
+      })),
+    },
+    latency: {
+      ...r.latency,
+      variants: r.latency.variants.map((v) => ({ ...v, ...renamed[v.id], podRemoved: [] })),
+      runs: r.latency.runs.map((x) => ({ ...x, variant: id(x.variant) })),
+      probes: r.latency.probes.filter((p) => p.variant === 'lat-template'),
+      idle: r.latency.idle.map((x) => ({ ...x, variant: id(x.variant) })),
+    },
+  };
+}
+
 const cases: [string, () => Results][] = [
   ['report.golden', () => load('results.json')],
   ['report-full.golden', () => load('results-full.json')],
   ['report-nolatency.golden', () => withoutLatency(load('results.json'))],
+  ['report-docker.golden', () => asDockerRun(load('results.json'))],
 ];
 
 function expectGolden(file: string, actual: string): void {
