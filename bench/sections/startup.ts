@@ -14,6 +14,7 @@ import { benchProject, buildCliBundle, cli, ROOT } from '../cli';
 import type { BenchContext } from '../context';
 import { ecsSecondsToHealthy } from '../ecs-health';
 import { httpStatus } from '../http-status';
+import { pollUntil } from '../../lib/local/poll';
 import type { Results } from '../results';
 
 /** Kill the php-fpm master by its command line; say so first (the exec ends with the container). */
@@ -27,11 +28,12 @@ export function ecsHealth(ctx: BenchContext): NonNullable<Results['ecsHealth']> 
 
 /** Poll the port until it answers 200; resolves with the time it did, or throws at the deadline. */
 async function firstOk(port: number, deadline: number, what: string): Promise<number> {
-  while (Date.now() < deadline) {
-    if ((await httpStatus(port, '/', 1000)) === 200) return Date.now();
-    await sleep(100);
-  }
-  throw new Error(`${what}: no 200 on 127.0.0.1:${port} before the deadline`);
+  const at = await pollUntil(async () => ((await httpStatus(port, '/', 1000)) === 200 ? Date.now() : undefined), {
+    everyMs: 100,
+    deadlineMs: deadline - Date.now(),
+  });
+  if (at === undefined) throw new Error(`${what}: no 200 on 127.0.0.1:${port} before the deadline`);
+  return at;
 }
 
 export async function startupAndRecovery(ctx: BenchContext, assemblyDir: string, results: Results): Promise<void> {
@@ -87,17 +89,24 @@ async function crashRecovery(
     if (!kill.output.includes('killing')) throw new Error(`crash recovery: no php-fpm master to kill in ${engineName}: ${kill.output.trim()}`);
     const deadline = killedAt + 3 * 60_000;
     // A worker may answer for a few milliseconds after the master died: wait for the outage first.
-    let outage = 200;
-    while (Date.now() < deadline && (outage = await httpStatus(o.port, '/', 1000)) === 200) await sleep(20);
+    const outage =
+      (await pollUntil(
+        async () => {
+          const status = await httpStatus(o.port, '/', 1000);
+          return status === 200 ? undefined : status;
+        },
+        { everyMs: 20, deadlineMs: deadline - Date.now() },
+      )) ?? 200;
     const outageMs = Date.now() - killedAt;
     const servingAgainMs = (await firstOk(o.port, deadline, 'crash recovery')) - killedAt;
-    let healthyAgainMs: number | undefined;
-    while (healthyAgainMs === undefined && Date.now() < deadline) {
-      const st = await cli(o.bundle, ['local', 'status', '--json', '--name', o.name, '--project', o.project], {}, 60_000);
-      const c = st.code === 0 ? (JSON.parse(st.output).containers as any[]).find((x) => x.name === app || x.name === engineName) : undefined;
-      if (c?.restarts >= 1 && c.health === 'HEALTHY') healthyAgainMs = Date.now() - killedAt;
-      else await sleep(500);
-    }
+    const healthyAgainMs = await pollUntil(
+      async () => {
+        const st = await cli(o.bundle, ['local', 'status', '--json', '--name', o.name, '--project', o.project], {}, 60_000);
+        const c = st.code === 0 ? (JSON.parse(st.output).containers as any[]).find((x) => x.name === app || x.name === engineName) : undefined;
+        return c?.restarts >= 1 && c.health === 'HEALTHY' ? Date.now() - killedAt : undefined;
+      },
+      { everyMs: 500, deadlineMs: deadline - Date.now() },
+    );
     s.done(
       `${outage ? `answered ${outage}` : 'no answer'} ${outageMs} ms after the kill; serving again after ${(servingAgainMs / 1000).toFixed(1)} s, HEALTHY again after ${healthyAgainMs === undefined ? 'never (deadline)' : `${(healthyAgainMs / 1000).toFixed(1)} s`}`,
     );
