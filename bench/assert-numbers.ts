@@ -2,7 +2,7 @@
  * The quick mode's check: every measurement of a run produced numbers (the harness works on this
  * engine). Returns what is missing or not a positive number, one line each; empty when all is there. Pure.
  */
-import type { BenchConfig } from './config';
+import { fractionsFor, type BenchConfig } from './config';
 import type { Results } from './results';
 
 export function missingNumbers(r: Results, config: BenchConfig, latencyVariantIds: readonly string[]): string[] {
@@ -38,7 +38,7 @@ export function missingNumbers(r: Results, config: BenchConfig, latencyVariantId
   for (const run of r.latency.runs) {
     const at = (l: { fraction: number }) => `latency ${run.variant} ${l.fraction * 100}%`;
     positive(`latency ${run.variant} saturation req/s`, run.wrk.rps);
-    if (run.levels.length !== config.latency.fractions.length) problems.push(`latency ${run.variant}: levels missing`);
+    if (run.levels.length !== fractionsFor(config.latency, run.variant).length) problems.push(`latency ${run.variant}: levels missing`);
     for (const l of run.levels) {
       positive(`${at(l)} p99`, l.paced.latency.p99Ms);
       positive(`${at(l)} task CPU`, l.cpu.usageNs);

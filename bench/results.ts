@@ -89,6 +89,8 @@ export interface Results {
     levelS: number;
     capacityS: number;
     fractions: number[];
+    /** The levels of the lever variants when they run at fewer (bench/config.ts); unset: all of `fractions`. */
+    leverFractions?: number[];
     probeSamples: number;
     idleS: number;
     /** The template task's closed-loop req/s, measured first: the levels are fractions of it. */

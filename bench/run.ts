@@ -3,7 +3,8 @@
  * and recovers, what decides its latency tail, how fast the developer loop is, and how big the task
  * is, measured side by side on this machine against the synthesized task running locally on Docker or
  * podman (127.0.0.1 only, bounded counts and durations), started as `secure-ecs local up` starts it
- * (bench/tasks.ts). Writes docs/benchmarks.md and docs/benchmarks/*.svg.
+ * (bench/tasks.ts). Writes the engine's report, plots and raw results to docs/benchmarks/<engine>/ and
+ * rewrites the index docs/benchmarks.md from every engine's last run (bench/write-report.ts).
  *
  * `npm run bench -- --quick`: the same harness with tiny durations and one round, skipping the slow
  * developer-loop parts (ts-node synth, the unit tests, the cold `local up`); writes to a temporary
@@ -15,7 +16,7 @@
  * --render RESULTS.json (write the report again from a run's raw results, measuring nothing). Bad
  * options exit 2 with one line. Progress goes to stderr.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,7 +30,6 @@ import { BenchContext, EXEMPT_RATE, LOAD_CLIENT } from './context';
 import { devloop } from './devloop-section';
 import { containerMemory, imageSizes, taskMemory } from './footprint';
 import { describeMachine, type Machine } from './machine';
-import { renderReport } from './report';
 import type { Results } from './results';
 import { features, hardening } from './sections/closed-loop';
 import { latency, latencyVariants } from './sections/latency';
@@ -37,6 +37,7 @@ import { limiter } from './sections/limiter';
 import { ecsHealth, startupAndRecovery } from './sections/startup';
 import { synthAssembly, synthCommand } from './devloop';
 import { prepareTask, removeAllTasks } from './tasks';
+import { scrubPaths, writeReport } from './write-report';
 import { withHealthInterval } from './variants';
 import { writeWrkScript } from './wrk';
 
@@ -120,7 +121,7 @@ async function main(o: BenchOptions): Promise<number> {
 
   results.durationS = (Date.now() - began) / 1000;
   writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
-  writeReport(results, outDir);
+  writeReport(scrubPaths(results, { '<work>': work, '<project>': ROOT }), outDir, reporter);
   reporter.info(`raw results: ${path.join(work, 'results.json')}`);
   reporter.info(`${o.quick ? 'quick' : 'full'} run on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`);
   if (o.quick) {
@@ -138,19 +139,6 @@ async function main(o: BenchOptions): Promise<number> {
   // Keep results.json and the logs; the assemblies, the bench project and the variant templates go.
   for (const entry of ['cdk.out', 'synth-tsx', 'synth-ts-node', 'synth-js', 'project']) rmSync(path.join(work, entry), { recursive: true, force: true });
   return 0;
-}
-
-function writeReport(results: Results, outDir: string): void {
-  mkdirSync(path.join(outDir, 'benchmarks'), { recursive: true });
-  const report = renderReport(results);
-  writeFileSync(path.join(outDir, 'benchmarks.md'), report.markdown);
-  for (const [name, svg] of Object.entries(report.svgs)) writeFileSync(path.join(outDir, 'benchmarks', name), svg);
-  reporter.info(
-    `\nwrote ${path.join(outDir, 'benchmarks.md')} and ${Object.keys(report.svgs)
-      .map((n) => path.join(outDir, 'benchmarks', n))
-      .join(', ')}`,
-  );
-  reporter.info(`goals: ${report.goals.map((g) => `${g.name} ${g.met ? 'met' : 'MISSED'}`).join('; ')}`);
 }
 
 /**
@@ -187,7 +175,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 if (options.render) {
-  writeReport(JSON.parse(readFileSync(options.render, 'utf8')) as Results, path.resolve(options.out ?? path.join(ROOT, 'docs')));
+  writeReport(JSON.parse(readFileSync(options.render, 'utf8')) as Results, path.resolve(options.out ?? path.join(ROOT, 'docs')), reporter);
   process.exit(0);
 }
 

@@ -100,7 +100,7 @@ export function hardeningSection(r: Results): Section {
     '',
     runsTable(r.hardening.runs, hLabels),
     '',
-    '![Throughput per variant](benchmarks/throughput.svg)',
+    '![Throughput per variant](throughput.svg)',
     '',
   );
   return {

@@ -3,7 +3,7 @@ import { f, table } from '../format';
 import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
 import type { Results } from '../results';
 import { hardeningStats, taskVcpu } from './closed-loop';
-import { haveLatency, latPerRound, levelsOf as levelsOfVariant, sat as saturation } from './open-loop';
+import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation } from './open-loop';
 import { probesMarkdown } from './probes';
 import { tailTable } from './tail';
 import type { Section } from './section';
@@ -39,7 +39,11 @@ export function latencySection(r: Results): Section {
   out.push(
     `What users see below saturation. The template task's capacity was measured first (closed loop, the wrk command of section 1 for ${lat.capacityS} s after a ${r.config.warmupS} s warm-up): **${f(lat.capacityRps, 0)} req/s**. ` +
       `Each variant then gets a fresh task per round (${lat.rounds} rounds, the order reversed every other round) and an open-loop load at ${lat.fractions.map((x) => `${x * 100}%`).join(', ')} of that capacity ` +
-      `(${lat.fractions.map((x) => f(Math.round(x * lat.capacityRps), 0)).join(', ')} req/s), ${lat.levelS} s per level, from bench/paced.ts: request i leaves at start + i/rate whatever the answers, ` +
+      `(${lat.fractions.map((x) => f(Math.round(x * lat.capacityRps), 0)).join(', ')} req/s), ${lat.levelS} s per level${
+        lat.leverFractions
+          ? ` (the variants other than the template task and its no-probe twin at ${lat.leverFractions.map((x) => `${x * 100}%`).join(', ')} only)`
+          : ''
+      }, from bench/paced.ts: request i leaves at start + i/rate whatever the answers, ` +
       `over at most 16 keep-alive connections, one client identity (X-Forwarded-For ${r.config.loadClient}) exempt from the rate limit as in section 1. ` +
       "Latency runs from each request's scheduled slot to the end of its response (so waiting for the generator or a free connection counts), every request kept, exact nearest-rank percentiles (bench/percentiles.ts; no histogram). " +
       `After the levels, the same task runs the closed-loop wrk load for ${lat.capacityS} s (capacity at saturation). ` +
@@ -62,7 +66,7 @@ export function latencySection(r: Results): Section {
         const ls = levelsOf(id);
         return [
           latLabel[id],
-          ...ls.map((l) => `${f(l.p50Ms)} / ${f(l.p90Ms)} / **${f(l.p99Ms)}**`),
+          ...ls.map((l) => (l.p99PerRoundMs.length ? `${f(l.p50Ms)} / ${f(l.p90Ms)} / **${f(l.p99Ms)}**` : NOT_MEASURED)),
           lat.runs.find((x) => x.variant === id)?.levels[0]?.cpu.periods ? `${f(ls.find((l) => l.fraction === 0.5)?.throttledPct ?? NaN, 1)}%` : 'no quota',
         ];
       }),
@@ -75,14 +79,14 @@ export function latencySection(r: Results): Section {
       lat.runs.map((x) => [
         x.round,
         latLabel[x.variant],
-        ...x.levels.map((l) => f(l.paced.latency.p99Ms)),
-        ...x.levels.map((l) => (l.cpu.periods ? `${l.cpu.throttled}/${l.cpu.periods}` : 'no quota')),
+        ...lat.fractions.map((fr) => levelAt(x, fr, (l) => f(l.paced.latency.p99Ms))),
+        ...lat.fractions.map((fr) => levelAt(x, fr, (l) => (l.cpu.periods ? `${l.cpu.throttled}/${l.cpu.periods}` : 'no quota'))),
         x.levels.reduce((n, l) => n + l.paced.late, 0),
       ]),
     ),
     '',
     ...tailTable(r),
-    '![p99 per load level](benchmarks/latency.svg)',
+    '![p99 per load level](latency.svg)',
     '',
     '### Capacity at saturation',
     '',

@@ -50,7 +50,7 @@ export function limiterSection(r: Results): Section {
       ]),
     ),
     '',
-    '![Offered vs accepted](benchmarks/limiter.svg)',
+    '![Offered vs accepted](limiter.svg)',
     '',
   );
   return { markdown: out, goals: [limiterPrecisionGoal(lv, r.limiter.rate), limiterNo5xxGoal(lv), limiterFairnessGoal(lv)], notes: [] };

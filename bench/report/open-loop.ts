@@ -1,9 +1,21 @@
 /** The open-loop runs of section 6 reduced per variant: each level's percentiles over the rounds, and saturation. */
 import { median } from '../format';
 import type { OpenLoopLevel } from '../goals';
-import type { Results } from '../results';
+import type { LatencyLevel, LatencyRun, Results } from '../results';
 
 type Latency = Results['latency'];
+
+/** A table cell for a level a variant did not run at (the full run measures the levers at 50% only). */
+export const NOT_MEASURED = 'not measured';
+
+/** `cell` of the run's level at `fraction`, or NOT_MEASURED. */
+export const levelAt = (run: LatencyRun, fraction: number, cell: (l: LatencyLevel) => string): string => {
+  const l = run.levels.find((x) => x.fraction === fraction);
+  return l ? cell(l) : NOT_MEASURED;
+};
+
+/** The levels a variant ran at, in the run's order of fractions. */
+export const measuredLevelsOf = (lat: Latency, id: string): LevelStats[] => levelsOf(lat, id).filter((l) => l.p99PerRoundMs.length);
 
 export interface LevelStats extends OpenLoopLevel {
   readonly p50Ms: number;

@@ -3,7 +3,7 @@ import { f } from '../format';
 import type { Results } from '../results';
 import { barChart, lineChart } from '../svg';
 import { hardeningStats, stats } from './closed-loop';
-import { haveLatency as hasLatency, levelsOf as levelsOfVariant } from './open-loop';
+import { haveLatency as hasLatency, measuredLevelsOf } from './open-loop';
 
 export function plots(r: Results): Record<string, string> {
   const svgs: Record<string, string> = {};
@@ -14,7 +14,7 @@ export function plots(r: Results): Record<string, string> {
   const lat = r.latency;
   const latLabel = Object.fromEntries(lat.variants.map((v) => [v.id, v.label]));
   const latIds = lat.variants.map((v) => v.id);
-  const levelsOf = (id: string) => levelsOfVariant(lat, id);
+  const levelsOf = (id: string) => measuredLevelsOf(lat, id);
   const haveLatency = hasLatency(lat);
   const levels = lv.map((l) => [l.offeredPerS, l.flood.ok / r.limiter.durationS] as const);
   const maxOffered = Math.max(...lv.map((l) => l.offeredPerS), r.limiter.rate * 2);
@@ -88,7 +88,8 @@ export function plots(r: Results): Record<string, string> {
         ...latIds.map((id, i) => ({
           name: latLabel[id],
           points: levelsOf(id).map((l) => [l.fraction * 100, l.p99Ms] as const),
-          style: 'line' as const,
+          // A lever variant measured at one level is a dot: a one-point path draws nothing.
+          style: levelsOf(id).length > 1 ? ('line' as const) : ('points' as const),
           color: colors[i % colors.length],
         })),
       ],

@@ -5,8 +5,7 @@
  */
 import { f, median, range, table } from '../format';
 import type { LatencyLevel, Results } from '../results';
-
-const NOT_MEASURED = 'not measured';
+import { NOT_MEASURED } from './open-loop';
 
 /** Requests answered in the level (any status): what the CPU is divided by. */
 const answered = (l: LatencyLevel) => l.paced.latency.count || l.paced.sent;
@@ -24,17 +23,20 @@ export function tailTable(r: Results): string[] {
   const lat = r.latency;
   const containers = r.template.containers.map((c) => c.name);
   const rows = lat.variants.flatMap((v) =>
-    lat.fractions.map((fraction) => {
+    lat.fractions.flatMap((fraction) => {
       const ls = lat.runs.filter((x) => x.variant === v.id).flatMap((x) => x.levels.filter((l) => l.fraction === fraction));
+      if (!ls.length) return []; // a lever variant the full run measures at 50% only
       const p99 = ls.map((l) => l.paced.latency.p99Ms);
       return [
-        v.label,
-        `${fraction * 100}% (${f(ls[0]?.ratePerS ?? NaN, 0)} req/s)`,
-        p99.length ? `**${f(median(p99))}** (${range(p99)})` : NOT_MEASURED,
-        medianOf(ls, (l) => l.cpu.usageNs / 1000 / answered(l), 0),
-        ...containers.map((c) => medianOf(ls, (l) => (l.containerCpuNs?.[c] === undefined ? undefined : l.containerCpuNs[c] / 1000 / answered(l)), 0)),
-        ls.some((l) => l.cpu.periods) ? medianOf(ls, (l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0), 1, '%') : 'no quota',
-        medianOf(ls, (l) => (l.steal && l.steal.totalTicks ? (l.steal.ticks / l.steal.totalTicks) * 100 : undefined), 1, '%'),
+        [
+          v.label,
+          `${fraction * 100}% (${f(ls[0]?.ratePerS ?? NaN, 0)} req/s)`,
+          p99.length ? `**${f(median(p99))}** (${range(p99)})` : NOT_MEASURED,
+          medianOf(ls, (l) => l.cpu.usageNs / 1000 / answered(l), 0),
+          ...containers.map((c) => medianOf(ls, (l) => (l.containerCpuNs?.[c] === undefined ? undefined : l.containerCpuNs[c] / 1000 / answered(l)), 0)),
+          ls.some((l) => l.cpu.periods) ? medianOf(ls, (l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0), 1, '%') : 'no quota',
+          medianOf(ls, (l) => (l.steal && l.steal.totalTicks ? (l.steal.ticks / l.steal.totalTicks) * 100 : undefined), 1, '%'),
+        ],
       ];
     }),
   );

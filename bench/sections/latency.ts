@@ -6,6 +6,7 @@
  * template task also gets the CPU price of each health probe and its idle CPU.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fractionsFor } from '../config';
 import type { BenchContext } from '../context';
 import { EXEMPT_ENV, LOAD_CLIENT } from '../context';
 import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
@@ -53,7 +54,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
     ctx.stopInBackground(first);
   }
   results.latency.floors.nginx = await nginxFloor(ctx);
-  const rates = L.fractions.map((fr) => Math.max(1, Math.round(fr * results.latency.capacityRps)));
+  const rateAt = (fraction: number) => Math.max(1, Math.round(fraction * results.latency.capacityRps));
   for (let round = 1; round <= L.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
       const task = await ctx.start(v);
@@ -68,7 +69,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
       try {
         if (round === 1 && v.id === 'lat-template') await probesAndIdle(ctx, task, results);
         const levels: LatencyLevel[] = [];
-        for (const [i, fraction] of L.fractions.entries()) levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rates[i]));
+        for (const fraction of fractionsFor(L, v.id)) levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rateAt(fraction)));
         const closed = await ctx.reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
           const before = await taskCpu(ctx.engine, task.name);
           const w = await runWrk(ctx.wrkOptions(task.port, L.capacityS));
