@@ -13,6 +13,8 @@ export interface StepHandle {
   done(text?: string): void;
   /** Finish the step as failed (the caller reports the cause). */
   fail(text?: string): void;
+  /** Finish the step as cut short by a stop the user asked for: neither done nor failed. */
+  interrupt(text?: string): void;
 }
 
 export interface Reporter {
@@ -91,6 +93,7 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, now:
         },
         done: (text) => finish(title, 'done', text, mine),
         fail: (text) => finish(title, 'failed', text, mine),
+        interrupt: (text) => finish(title, 'interrupted', text, mine),
       };
     },
     async step(title, fn) {
@@ -107,13 +110,13 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, now:
     },
   };
 
-  function finish(title: string, how: 'done' | 'failed', text?: string, which = active): void {
+  function finish(title: string, how: 'done' | 'failed' | 'interrupted', text?: string, which = active): void {
     if (!which || active !== which) return;
     if (which.timer) clearInterval(which.timer);
     const elapsed = formatDuration(now() - which.started);
     clearLine();
     active = undefined;
-    const mark = how === 'done' ? (tty ? '✔' : 'ok') : tty ? '✖' : 'FAILED';
+    const mark = { done: tty ? '✔' : 'ok', failed: tty ? '✖' : 'FAILED', interrupted: tty ? '■' : 'stopped' }[how];
     stream.write(`${mark} ${title}${text ? `: ${text}` : ''} (${elapsed})\n`);
   }
 

@@ -64,6 +64,8 @@ export interface RunnerEvent {
   readonly container?: string;
   /** For failed/stopped: the failing container's last log lines. */
   readonly details?: string[];
+  /** For failed: the start was cut short by a stop (Ctrl-C, `local down`), not by the task. */
+  readonly interrupted?: boolean;
 }
 
 export class StateDir {

@@ -48,8 +48,8 @@ export function cli(args: string[], timeoutMs: number): Promise<{ code: number; 
 export const quiet: Reporter = {
   info: (l) => void (/^container engine:/.test(l) && process.stderr.write(`${l}\n`)),
   warn: (l) => process.stderr.write(`warning: ${l}\n`),
-  begin: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined }),
-  step: (_t, fn) => fn({ update: () => undefined, done: () => undefined, fail: () => undefined }),
+  begin: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined, interrupt: () => undefined }),
+  step: (_t, fn) => fn({ update: () => undefined, done: () => undefined, fail: () => undefined, interrupt: () => undefined }),
 };
 
 let connected: Promise<ContainerEngine> | undefined;

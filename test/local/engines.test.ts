@@ -26,7 +26,7 @@ const mac: HostFacts = { ...linux, platform: 'darwin', distro: [], cgroupV2Unifi
 
 function reporter(): Reporter & { lines: string[] } {
   const lines: string[] = [];
-  const handle = { update: () => undefined, done: () => undefined, fail: () => undefined };
+  const handle = { update: () => undefined, done: () => undefined, fail: () => undefined, interrupt: () => undefined };
   return { lines, info: (l) => lines.push(l), warn: (l) => lines.push(`warning: ${l}`), begin: () => handle, step: (_t, fn) => fn(handle) };
 }
 

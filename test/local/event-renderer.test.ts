@@ -25,16 +25,17 @@ describe('the progress lines of local up', () => {
     expect(text).toContain('FAILED wait for app to be HEALTHY: app is still starting after 60 s');
   });
 
-  test('Ctrl-C during a health wait: the wait is reported interrupted, never ok, and its cause follows the stop steps', () => {
+  test('Ctrl-C during a health wait: the wait is reported stopped, neither ok nor FAILED, and its cause follows the stop steps', () => {
     const text = rendered([
       { kind: 'step', text: 'wait for proxy to be HEALTHY' },
       { kind: 'step', text: 'stop proxy' },
       { kind: 'done', text: 'proxy stopped' },
-      { kind: 'failed', text: 'wait for proxy to be HEALTHY: SIGINT received by secure-ecs local up' },
+      { kind: 'failed', text: 'wait for proxy to be HEALTHY: SIGINT received by secure-ecs local up', interrupted: true },
     ]);
     expect(text).not.toMatch(/^ok wait for proxy/m);
-    expect(text).toMatch(/^FAILED wait for proxy to be HEALTHY: interrupted: the task is stopping/m);
+    expect(text).not.toContain('FAILED');
+    expect(text).toMatch(/^stopped wait for proxy to be HEALTHY: interrupted, the task is stopping/m);
     expect(text).toMatch(/^ok stop proxy/m);
-    expect(text.trim().split('\n').pop()).toBe('FAILED wait for proxy to be HEALTHY: SIGINT received by secure-ecs local up');
+    expect(text.trim().split('\n').pop()).toBe('start interrupted: wait for proxy to be HEALTHY: SIGINT received by secure-ecs local up');
   });
 });

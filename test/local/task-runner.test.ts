@@ -103,6 +103,7 @@ describe('TaskRunner (the ECS agent stand-in)', () => {
     const lastDone = events.map((e) => e.kind).lastIndexOf('done');
     expect(failed).toBeGreaterThan(lastDone);
     expect(events[failed].details ?? []).toEqual([]);
+    expect(events[failed].interrupted).toBe(true);
   });
 
   test('an UNHEALTHY dependency with a StartTimeout: after it the dependent is not started and, being essential, stops the task; the last log lines shown', async () => {

@@ -19,8 +19,9 @@ export function eventRenderer(r: Reporter): (e: RunnerEvent) => void {
     switch (e.kind) {
       case 'step':
         // A step still open when the next begins was cut short: the task began stopping (a signal)
-        // while it waited. Closing it as done would claim it succeeded; its cause follows as `failed`.
-        handle?.fail('interrupted: the task is stopping');
+        // while it waited. Closing it as done would claim it succeeded, as failed that the task
+        // failed; its cause follows as an interrupted `failed` event.
+        handle?.interrupt('interrupted, the task is stopping');
         handle = r.begin(e.text);
         break;
       case 'progress':
@@ -31,6 +32,13 @@ export function eventRenderer(r: Reporter): (e: RunnerEvent) => void {
         handle = undefined;
         break;
       case 'failed':
+        if (e.interrupted) {
+          // Ctrl-C or `local down` while starting: what the user asked for, not a failure of the task.
+          handle?.interrupt();
+          handle = undefined;
+          r.info(`start interrupted: ${e.text}`);
+          break;
+        }
         handle?.fail();
         handle = undefined;
         r.info(`FAILED ${e.text}`);

@@ -67,7 +67,7 @@ export class TaskRunner extends TaskSupervisor {
         ? undefined
         : (this.plan.containers.find((c) => c.name === this.blame) ?? this.plan.containers.find((c) => this.isFailed(c.name)));
       const details = failing ? await this.diagnostics(failing) : [];
-      this.say('failed', `${err.step}: ${err.message}`, failing?.name, details);
+      this.say('failed', `${err.step}: ${err.message}`, failing?.name, details, interrupted);
       await this.stop(`start failed: ${err.message}`);
       throw new LocalStepError(err.step, err.message, details);
     }

@@ -120,8 +120,8 @@ export class TaskSupervisor {
 
   // --------------------------------------------------------------------------------------------
 
-  protected say(kind: RunnerEvent['kind'], text: string, container?: string, details?: string[]): void {
-    this.emit({ time: new Date(this.now()).toISOString(), kind, text, container, details });
+  protected say(kind: RunnerEvent['kind'], text: string, container?: string, details?: string[], interrupted?: boolean): void {
+    this.emit({ time: new Date(this.now()).toISOString(), kind, text, container, details, ...(interrupted ? { interrupted } : {}) });
   }
 
   protected publish(): void {
