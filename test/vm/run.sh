@@ -49,15 +49,23 @@ if [ "$accel" = kvm ] && [ ! -w /dev/kvm ]; then echo "run.sh: SECURE_ECS_VM_ACC
 # SIGSEGV during synth (exit 139, once in two runs); with `qemu64` V8 refuses to compile it ("Wasm
 # SIMD unsupported": V8 needs SSE4.1). SECURE_ECS_VM_CPU picks another model.
 cpu=${SECURE_ECS_VM_CPU:-$([ "$accel" = kvm ] && echo host || echo Nehalem)}
+# TCG runs both vCPUs on one host thread (thread=single), not one thread each (qemu's default,
+# multi-threaded TCG). The guest kernel patches its own code while it runs (static keys: a cgroup
+# given a CPU quota flips the scheduler's cfs_bandwidth_used key; text_poke_bp plants an int3, syncs
+# the other CPUs, then writes the new bytes). Under multi-threaded TCG the other vCPU sometimes still
+# ran the stale int3 after the patch was done: "Oops: int3" in pick_task_fair killed the guest in the
+# middle of a CI job (and once in update_sched_domain_debugfs while booting). With one thread no
+# vCPU runs while another patches, so translated code is invalidated before it runs again.
+if [ "$accel" = tcg ]; then accel_opts="tcg,thread=single"; else accel_opts=$accel; fi
 
 # One boot of the guest; sets qemu_status. The deadline covers every boot together.
 deadline=$((SECONDS + timeout_s))
 boot() {
   local left=$((deadline - SECONDS))
-  echo "[vm] booting ($accel, 2 vCPUs, ${SECURE_ECS_VM_MEMORY:-4096} MiB), timeout ${left} s" >&2
+  echo "[vm] booting ($accel_opts, 2 vCPUs, ${SECURE_ECS_VM_MEMORY:-4096} MiB), timeout ${left} s" >&2
   t2=$SECONDS
   timeout --kill-after=10 "$left" qemu-system-x86_64 \
-    -accel "$accel" -cpu "$cpu" -smp 2 -m "${SECURE_ECS_VM_MEMORY:-4096}" \
+    -accel "$accel_opts" -cpu "$cpu" -smp 2 -m "${SECURE_ECS_VM_MEMORY:-4096}" \
     -display none -monitor none -serial stdio -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 panic=-1 systemd.show_status=0" \
