@@ -135,8 +135,8 @@ export interface LatencyLevel {
   readonly paced: PacedResult;
   /** The pod cgroup's CPU counters over the level (CFS periods and throttled periods included). */
   readonly cpu: CpuCounters;
-  /** The host's /proc/stat steal jiffies and total jiffies over the level. */
-  readonly steal?: { ticks: number; totalTicks: number };
+  /** The host's /proc/stat steal, total and idle (idle + iowait; absent in runs before 2026-12-05) jiffies over the level. */
+  readonly steal?: { ticks: number; totalTicks: number; idleTicks?: number };
   /** CPU time of each container's cgroup over the level, ns. */
   readonly containerCpuNs?: Record<string, number>;
 }

@@ -13,7 +13,15 @@ export interface OpenLoopLevel {
   readonly p99Ms: number;
   /** Each round's p99, ms. */
   readonly p99PerRoundMs: number[];
+  /** Median share of the task's CFS periods throttled, %. */
+  readonly throttledPct?: number;
+  /** Median share of the host's CPU time left idle, % (NaN or absent: not recorded). */
+  readonly hostIdlePct?: number;
 }
+
+/** Below this host idle share, with the task rarely throttled, the machine queued the requests, not the quota. */
+const MACHINE_BOUND_IDLE_PCT = 10;
+const RARELY_THROTTLED_PCT = 10;
 
 /** p99 at most `limitMs` at each of `fractions` (the default task, health checks and hardening on). */
 export function openLoopGoal(
@@ -48,6 +56,8 @@ export function openLoopGoal(
           ...picked
             .filter((l) => l.p99Ms > limitMs)
             .map((l) => {
+              if (l.hostIdlePct !== undefined && l.hostIdlePct < MACHINE_BOUND_IDLE_PCT && (l.throttledPct ?? 100) < RARELY_THROTTLED_PCT)
+                return `at ${l.fraction * 100}% the machine itself was saturated (host idle ${f(l.hostIdlePct, 0)}%, the task throttled in only ${f(l.throttledPct ?? NaN, 1)}% of its periods): the load generator, the engine's port forwarding and the task shared its cores, so this tail is the bench machine's, not the task's quota`;
               const ref = withoutProbes?.find((x) => Math.abs(x.fraction - l.fraction) < 1e-9);
               if (!ref) return `at ${l.fraction * 100}% the p99 is ${f(l.p99Ms)} ms (no variant without probes to compare)`;
               return ref.p99Ms > limitMs

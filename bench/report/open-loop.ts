@@ -5,6 +5,10 @@ import type { LatencyLevel, LatencyRun, Results } from '../results';
 
 type Latency = Results['latency'];
 
+/** The host's idle share over a level, %; undefined for runs that did not record it. */
+export const hostIdlePct = (l: LatencyLevel): number | undefined =>
+  l.steal?.idleTicks !== undefined && l.steal.totalTicks ? (l.steal.idleTicks / l.steal.totalTicks) * 100 : undefined;
+
 /** A table cell for a level a variant did not run at (the full run measures the levers at 50% only). */
 export const NOT_MEASURED = 'not measured';
 
@@ -21,6 +25,7 @@ export interface LevelStats extends OpenLoopLevel {
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly throttledPct: number;
+  readonly hostIdlePct: number;
 }
 
 /** Per load level of a variant: medians over the rounds, and each round's p99. */
@@ -35,6 +40,7 @@ export const levelsOf = (lat: Latency, id: string): LevelStats[] =>
       p99Ms: median(ls.map((l) => l.paced.latency.p99Ms)),
       p99PerRoundMs: ls.map((l) => l.paced.latency.p99Ms),
       throttledPct: median(ls.map((l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0))),
+      hostIdlePct: median(ls.flatMap((l) => hostIdlePct(l) ?? [])),
     };
   });
 

@@ -5,7 +5,7 @@
  */
 import { f, median, range, table } from '../format';
 import type { LatencyLevel, Results } from '../results';
-import { NOT_MEASURED } from './open-loop';
+import { hostIdlePct, NOT_MEASURED } from './open-loop';
 
 /** Requests answered in the level (any status): what the CPU is divided by. */
 const answered = (l: LatencyLevel) => l.paced.latency.count || l.paced.sent;
@@ -36,6 +36,7 @@ export function tailTable(r: Results): string[] {
           ...containers.map((c) => medianOf(ls, (l) => (l.containerCpuNs?.[c] === undefined ? undefined : l.containerCpuNs[c] / 1000 / answered(l)), 0)),
           ls.some((l) => l.cpu.periods) ? medianOf(ls, (l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0), 1, '%') : 'no quota',
           medianOf(ls, (l) => (l.steal && l.steal.totalTicks ? (l.steal.ticks / l.steal.totalTicks) * 100 : undefined), 1, '%'),
+          medianOf(ls, hostIdlePct, 0, '%'),
         ],
       ];
     }),
@@ -44,10 +45,20 @@ export function tailTable(r: Results): string[] {
     '### Per level: the tail, CPU per request, throttling and steal',
     '',
     `Medians over the ${lat.rounds} round${lat.rounds === 1 ? '' : 's'} (the p99's min–max in brackets). CPU µs/request: the task's and each container's cgroup CPU time over the level, divided by the requests answered in it; ` +
-      "throttled: the share of the task's CFS periods in which it hit its quota; steal: the host's steal time (/proc/stat) as a share of all its CPU time over the level, what the hypervisor took from this machine.",
+      "throttled: the share of the task's CFS periods in which it hit its quota; steal: the host's steal time (/proc/stat) as a share of all its CPU time over the level, what the hypervisor took from this machine; " +
+      "host idle: the share of the CPU time no process used (idle and iowait): near 0% the machine itself was saturated (the task, the load generator and the engine's port forwarding share its cores), and the tail is the machine's, not the quota's.",
     '',
     table(
-      ['variant', 'load', 'p99 ms (min–max)', 'CPU µs/request task', ...containers.map((c) => `CPU µs/request ${c}`), 'throttled periods', 'host steal'],
+      [
+        'variant',
+        'load',
+        'p99 ms (min–max)',
+        'CPU µs/request task',
+        ...containers.map((c) => `CPU µs/request ${c}`),
+        'throttled periods',
+        'host steal',
+        'host idle',
+      ],
       rows,
     ),
     '',

@@ -104,7 +104,9 @@ async function level(ctx: BenchContext, task: RunningTask, what: string, fractio
       `p50 ${r.latency.p50Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, ok ${r.ok}/${r.sent}, throttled ${cpu.throttled}/${cpu.periods}, ` +
         `µs/request task ${perReq(cpu.usageNs)} (${Object.entries(containerCpuNs)
           .map(([n, ns]) => `${n} ${perReq(ns)}`)
-          .join(', ')}), steal ${steal.totalTicks ? ((steal.ticks / steal.totalTicks) * 100).toFixed(1) : '0.0'}%`,
+          .join(
+            ', ',
+          )}), steal ${steal.totalTicks ? ((steal.ticks / steal.totalTicks) * 100).toFixed(1) : '0.0'}%, host idle ${steal.totalTicks ? ((steal.idleTicks / steal.totalTicks) * 100).toFixed(0) : 'n/a'}%`,
     );
     return { fraction, ratePerS, paced: r, cpu, steal, containerCpuNs };
   });

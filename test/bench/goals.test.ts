@@ -75,3 +75,19 @@ test('open-loop miss: the reason tells a probe stall from throttling without pro
   expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 3)]).reason).toContain("the miss is the probes' stall");
   expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 25)]).reason).toContain('the quota itself throttles at this load');
 });
+
+test('a level missed while the machine itself was saturated (host idle near 0, task rarely throttled) is blamed on the machine, not the quota', () => {
+  const level = (fraction: number, p99Ms: number, hostIdlePct: number, throttledPct: number) => ({
+    fraction,
+    ratePerS: 100,
+    p99Ms,
+    p99PerRoundMs: [p99Ms],
+    hostIdlePct,
+    throttledPct,
+  });
+  const g = openLoopGoal([level(0.25, 5, 40, 0), level(0.5, 30, 3, 0), level(0.75, 900, 1, 60)], [0.25, 0.5, 0.75], 10);
+  expect(g.met).toBe(false);
+  expect(g.reason).toContain('at 50% the machine itself was saturated (host idle 3%, the task throttled in only 0.0% of its periods)');
+  // Throttled often: the quota is a cause, so the machine is not named for 75%.
+  expect(g.reason).not.toContain('at 75% the machine');
+});
