@@ -95,7 +95,8 @@ export interface Results {
     idleS: number;
     /** The template task's closed-loop req/s, measured first: the levels are fractions of it. */
     capacityRps: number;
-    variants: { id: string; label: string; changes: Change[]; podRemoved: string[] }[];
+    /** capacityScale: the variant's level rates against the template's (a task size at fractions of its own capacity). */
+    variants: { id: string; label: string; changes: Change[]; podRemoved: string[]; capacityScale?: number }[];
     runs: LatencyRun[];
     probes: { variant: string; costs: ProbeCost[] }[];
     idle: { variant: string; seconds: number; cpu: CpuCounters }[];

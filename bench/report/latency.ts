@@ -55,7 +55,8 @@ export function latencySection(r: Results): Section {
   for (const v of lat.variants) {
     const ch = v.changes.map((c) => `${c.container}: ${[...c.removed.map((x) => `-\`${x}\``), ...c.added.map((x) => `+\`${x}\``)].join(' ')}`);
     out.push(
-      `- **${v.label}**: ${[...(v.podRemoved.length ? [`task: -\`${v.podRemoved.join('`, -`')}\``] : []), ...ch].join('; ') || 'nothing (as synthesized)'}`,
+      `- **${v.label}**: ${[...(v.podRemoved.length ? [`task: -\`${v.podRemoved.join('`, -`')}\``] : []), ...ch].join('; ') || 'nothing (as synthesized)'}` +
+        (v.capacityScale ? `; its levels at ${f(v.capacityScale)}x the template's rates, the same fractions of its own capacity` : ''),
     );
   }
   out.push(

@@ -27,10 +27,24 @@ const TASK_CPU_UNITS = [256, 512, 1024];
  * does not already have; probes every 30 s (ECS's default Interval, the template's before issue 21); no probe during the measurement (no health checks); no
  * task CPU cap (a capacity figure).
  */
-export function latencyVariants(templateCpu: number | undefined): Variant[] {
+export interface LatencyVariant extends Variant {
+  /**
+   * Its levels' rates against the template's: a task size gets the same fractions of its own
+   * capacity (the template's scaled by its CPU), not a multiple of it that it could never serve.
+   */
+  readonly capacityScale?: number;
+}
+
+export function latencyVariants(templateCpu: number | undefined): LatencyVariant[] {
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
-    ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({ id: `lat-cpu-${u}`, label: `task CPU ${u}`, env: EXEMPT_ENV, change: withTaskCpu(u) })),
+    ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({
+      id: `lat-cpu-${u}`,
+      label: `task CPU ${u}`,
+      env: EXEMPT_ENV,
+      change: withTaskCpu(u),
+      capacityScale: templateCpu ? u / templateCpu : undefined,
+    })),
     { id: 'lat-30s', label: "probes every 30 s (ECS's default)", env: EXEMPT_ENV, change: withHealthInterval(30) },
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
@@ -54,7 +68,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
     ctx.stopInBackground(first);
   }
   results.latency.floors.nginx = await nginxFloor(ctx);
-  const rateAt = (fraction: number) => Math.max(1, Math.round(fraction * results.latency.capacityRps));
+  const rateAt = (fraction: number, scale = 1) => Math.max(1, Math.round(fraction * scale * results.latency.capacityRps));
   for (let round = 1; round <= L.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
       const task = await ctx.start(v);
@@ -65,11 +79,13 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
           // Task-level fields appear as the container `task` (e.g. `task: -cpuUnits 256 +cpuUnits 512`).
           changes: task.changes,
           podRemoved: [],
+          ...(v.capacityScale ? { capacityScale: v.capacityScale } : {}),
         });
       try {
         if (round === 1 && v.id === 'lat-template') await probesAndIdle(ctx, task, results);
         const levels: LatencyLevel[] = [];
-        for (const fraction of fractionsFor(L, v.id)) levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rateAt(fraction)));
+        for (const fraction of fractionsFor(L, v.id))
+          levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rateAt(fraction, v.capacityScale)));
         const closed = await ctx.reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
           const before = await taskCpu(ctx.engine, task.name);
           const w = await runWrk(ctx.wrkOptions(task.port, L.capacityS));

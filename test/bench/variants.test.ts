@@ -1,3 +1,4 @@
+import { latencyVariants } from '../../bench/sections/latency';
 import { synth } from '../helpers/synth';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
@@ -114,4 +115,18 @@ test('withoutHealthChecks removes every check from spec and plan, and HEALTHY de
     added: [`dependsOn ${dep} START`],
   });
   expect(ecsSecondsToHealthy(r.task.containers).secondsToHealthy).toBe(0);
+});
+
+test('the task sizes run at the same fractions of their own capacity: rates scaled by their CPU against the template', () => {
+  const scale = Object.fromEntries(latencyVariants(1024).map((v) => [v.id, v.capacityScale]));
+  expect(scale).toEqual({
+    'lat-template': undefined,
+    'lat-cpu-256': 0.25,
+    'lat-cpu-512': 0.5,
+    'lat-30s': undefined,
+    'lat-noprobe': undefined,
+    'lat-nocap': undefined,
+  });
+  // A template without a task CPU has nothing to scale against.
+  expect(latencyVariants(undefined).every((v) => v.capacityScale === undefined)).toBe(true);
 });
