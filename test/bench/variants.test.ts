@@ -1,4 +1,3 @@
-import { latencyVariants } from '../../bench/sections/latency';
 import { synth } from '../helpers/synth';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
