@@ -105,7 +105,7 @@ export function cpuFloorGoal(
         ? undefined
         : `the proxy container spends ${f(containers.proxyUs, 0)} µs per proxied request against ${f(floors.nginxUs, 0)} µs answering itself, the app ${f(containers.appUs, 0)} µs against ${f(floors.phpFpmUs, 0)} µs over a kept-open FastCGI connection` +
           (containers.proxyUs - floors.nginxUs > containers.appUs - floors.phpFpmUs
-            ? `: most of the gap is on nginx's side of the FastCGI hop (a new upstream connection per request, buffering the response), not the PHP work`
+            ? `: most of the gap is in the proxy, in what \`return 200\` skips: the FastCGI request and reading and buffering its response, the rate limiter and the access log (the upstream connection is kept open), not the PHP work`
             : `: most of the gap is in php-fpm`),
   };
 }
