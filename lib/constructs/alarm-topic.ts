@@ -30,9 +30,10 @@ export interface AlarmTopicProps {
  * CloudWatch (alarm actions) and EventBridge (rule targets) get `kms:GenerateDataKey*` and
  * `kms:Decrypt` in the key policy, as "Enable compatibility between event sources from AWS services
  * and encrypted topics" requires (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
- * CloudWatch's statement is limited to this account's alarms with `aws:SourceAccount` and
- * `aws:SourceArn`; EventBridge's carries none, as on that page: EventBridge's requests to KMS do not
- * carry those condition keys, so a condition would refuse every notification.
+ * CloudWatch's statement is written here, limited to this account's alarms with `aws:SourceAccount`
+ * and `aws:SourceArn`. EventBridge's is added by each rule that targets the topic (aws-events-targets
+ * `SnsTopic` calls `topic.grantPublish(events.amazonaws.com)`, which grants the key too), without
+ * conditions, as on that page: EventBridge's requests to KMS do not carry those condition keys.
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -50,28 +51,20 @@ export class AlarmTopic extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.key.addToResourcePolicy(grantsOnlyForAwsResources());
-    const publishWithKey = ['kms:Decrypt', 'kms:GenerateDataKey*'];
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: publishWithKey,
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
         },
       }),
     );
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeRulesPublish',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: publishWithKey,
-        resources: ['*'],
-      }),
-    );
-
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `${stack.stackName} alarms`,
       masterKey: this.key,

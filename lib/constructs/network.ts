@@ -110,7 +110,9 @@ export class Network extends Construct {
     super(scope, id);
     const regionalNat = (props.natAvailabilityMode ?? NETWORK_DEFAULTS.natAvailabilityMode) === 'regional';
     if (regionalNat && (props.natGateways ?? NETWORK_DEFAULTS.natGateways) !== 1) {
-      throw new Error(`${scope.node.path}/${id}: natGateways is ${props.natGateways} with natAvailabilityMode "regional"; a regional NAT gateway is one gateway (expected 1)`);
+      throw new Error(
+        `${scope.node.path}/${id}: natGateways is ${props.natGateways} with natAvailabilityMode "regional"; a regional NAT gateway is one gateway (expected 1)`,
+      );
     }
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {

@@ -216,14 +216,22 @@ export class ServiceAlarms extends Construct {
   private rateLimitedShare(proxyLogGroup: logs.ILogGroup): cloudwatch.IMetric {
     const namespace = `SecureEcs/${Stack.of(this).stackName}`;
     const count = (id: string, metricName: string, filterPattern: logs.IFilterPattern) =>
-      new logs.MetricFilter(this, id, { logGroup: proxyLogGroup, metricNamespace: namespace, metricName, filterPattern, metricValue: '1', defaultValue: 0 }).metric({
+      new logs.MetricFilter(this, id, {
+        logGroup: proxyLogGroup,
+        metricNamespace: namespace,
+        metricName,
+        filterPattern,
+        metricValue: '1',
+        defaultValue: 0,
+      }).metric({
         period: PERIOD,
         statistic: 'Sum',
       });
     return new cloudwatch.MathExpression({
       expression: `IF(responses >= ${RATE_LIMITED_MIN_RESPONSES}, 100 * limited / responses, 0)`,
       usingMetrics: {
-        responses: count('ProxyResponses', 'ProxyResponses', logs.FilterPattern.exists('$.status')),
+        // Every access-log line has a numeric status (nginx $status); error-log lines are not JSON.
+        responses: count('ProxyResponses', 'ProxyResponses', logs.FilterPattern.numberValue('$.status', '>=', 0)),
         limited: count('ProxyRateLimited', 'ProxyRateLimited', logs.FilterPattern.numberValue('$.status', '=', 429)),
       },
       period: PERIOD,
