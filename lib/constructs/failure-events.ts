@@ -45,7 +45,9 @@ export interface FailureEvent {
  * - **Hosts that report Unhealthy**: the group terminates an instance that marked itself Unhealthy
  *   (lib/host/secure-ecs-report.py `unhealthy`, which every FAILURE report on AL2023 is followed by)
  *   with the cause "… taken out of service in response to a user health-check"
- *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/replace-unhealthy-instance.html).
+ *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/replace-unhealthy-instance.html). Bottlerocket
+ *   hosts never mark themselves Unhealthy (lib/host/bottlerocket.ts: cfsignal only signals), so for
+ *   them the next rule and the HostsMissing alarm (lib/constructs/service-alarms.ts) are what page.
  * - **Hosts that report FAILURE during a deployment**: the group's resource in this stack fails
  *   (CloudFormation "Resource Status Change" events,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-resource-status-change.html):

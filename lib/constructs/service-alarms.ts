@@ -79,8 +79,9 @@ export interface ServiceAlarmsProps {
  * (CpuUtilized, CpuReserved; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html,
  * also with enhanced observability), not the cgroup's throttled periods, so no metric counts
  * throttling itself. The task's CPU is a hard cap (task.cpu, a CFS quota): the service's
- * CPUUtilization, which is a share of that reservation, near 100% is when the quota throttles, and
- * that is what {@link cpuAtCap} watches.
+ * CPUUtilization, the CPU its tasks use as a share of the CPU their task definition specifies
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html), near 100%
+ * is when the quota throttles, and that is what {@link cpuAtCap} watches.
  */
 export class ServiceAlarms extends Construct {
   /** Every alarm, in the order the dashboard shows them. */
