@@ -33,9 +33,9 @@ export interface FailureEvent {
  *
  * - **Container OOM kills**: an ECS task state change whose container `reason` starts with
  *   `OutOfMemoryError` ("OutOfMemoryError: Container killed due to memory usage",
- *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/out-of-memory.html). Container
- *   Insights has no OOM count for ECS; the task event carries it
- *   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html).
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/out-of-memory.html). The ECS
+ *   metrics of Container Insights' standard set (this cluster's) include no OOM count; the task
+ *   event carries it (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html).
  * - **Tasks that stop unasked**: STOPPED with stop code `EssentialContainerExited` or
  *   `TaskFailedToStart` (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html,
  *   `stopCode`), or stopped by the scheduler because they failed the ELB or container health checks

@@ -75,13 +75,14 @@ export interface ServiceAlarmsProps {
  * tasks at their CPU cap and hosts missing from the cluster. Each notifies the topic when it fires
  * and when it recovers.
  *
- * CPU throttling: Container Insights for ECS reports CPU used and reserved per task and service
- * (CpuUtilized, CpuReserved; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html,
- * also with enhanced observability), not the cgroup's throttled periods, so no metric counts
- * throttling itself. The task's CPU is a hard cap (task.cpu, a CFS quota): the service's
- * CPUUtilization, the CPU its tasks use as a share of the CPU their task definition specifies
- * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html), near 100%
- * is when the quota throttles, and that is what {@link cpuAtCap} watches.
+ * CPU throttling: the cluster has Container Insights' standard set (ContainerInsights.ENABLED), whose
+ * ECS metrics are CPU, memory, network and storage used and reserved and task counts (CpuUtilized,
+ * CpuReserved, …; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html),
+ * not the cgroup's throttled periods, so no metric counts throttling itself. The task's CPU is a
+ * hard cap (task.cpu, a CFS quota): the service's CPUUtilization, the CPU its tasks use as a share
+ * of the CPU their task definition specifies
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html), near
+ * 100% is when the quota throttles, and that is what {@link cpuAtCap} watches.
  */
 export class ServiceAlarms extends Construct {
   /** Every alarm, in the order the dashboard shows them. */
