@@ -8,14 +8,18 @@ import { Construct } from 'constructs';
 import { acknowledgeControlTowerExceptions } from './compliance/control-tower-exceptions';
 import type { AppConfig } from './config/app-config';
 import { ConfigError } from './config/validate-config';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
+import { FailureEvents } from './constructs/failure-events';
 import { APP_GID, APP_UID, HardenedTaskDefinition } from './constructs/hardened-task-definition';
 import { isInsidePublicFolder } from './constructs/app-shape';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
 import { Network } from './constructs/network';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { PersistentStorage } from './constructs/persistent-storage';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
+import { ServiceAlarms } from './constructs/service-alarms';
 import { WebService } from './constructs/web-service';
 import { HostOs } from './host/host-os';
 
@@ -48,6 +52,13 @@ export class SecureEcsStack extends Stack {
   readonly persistentStorage?: PersistentStorage;
   /** Encrypts the log groups and server access logs with compliance "control-tower". */
   readonly logKey?: LogEncryptionKey;
+  /** The encrypted SNS topic every alarm and failure event notifies (`alarms.email` subscribes to it). */
+  readonly alarmTopic: AlarmTopic;
+  /** The CloudWatch alarms; `alarms.deploymentAlarms` are the ones a deployment rolls back on. */
+  readonly alarms: ServiceAlarms;
+  /** EventBridge rules for OOM kills, unexpected task stops and failing hosts. */
+  readonly failureEvents: FailureEvents;
+  readonly dashboard: OperationsDashboard;
 
   /** The AZs the configuration asks for (`network.maxAzs`); read by {@link availabilityZones}. */
   private readonly azCount: number;
@@ -88,6 +99,7 @@ export class SecureEcsStack extends Stack {
       vpcCidr: config.network.vpcCidr,
       maxAzs: config.network.maxAzs,
       natGateways: config.network.natGateways,
+      natAvailabilityMode: config.network.natAvailabilityMode,
       flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
       flowLogEncryptionKey: this.logKey,
       isolatedSubnets: config.database.engine !== 'none',
@@ -215,6 +227,32 @@ export class SecureEcsStack extends Stack {
     this.database?.allowFrom(this.web.securityGroup);
     this.persistentStorage?.allowFrom(this.web.securityGroup);
 
+    const a = config.alarms;
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emailAddress: a.email });
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      topic: this.alarmTopic.topic,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      targetGroup: this.web.targetGroup,
+      service: this.web.service,
+      cluster: this.cluster,
+      minHosts: h.minInstances,
+      proxyLogGroup: this.task.proxyLogGroup,
+      loadBalancer5xxPerMinute: a.loadBalancer5xxPerMinute,
+      target5xxPerMinute: a.target5xxPerMinute,
+      unhealthyTargets: a.unhealthyTargets,
+      p99ResponseTime: Duration.millis(a.p99ResponseTimeMs),
+      rejectedConnectionsPerMinute: a.rejectedConnectionsPerMinute,
+      rateLimitedPercent: a.rateLimitedPercent,
+      cpuAtCapPercent: a.cpuAtCapPercent,
+    });
+    this.failureEvents = new FailureEvents(this, 'FailureEvents', {
+      topic: this.alarmTopic.topic,
+      cluster: this.cluster,
+      service: this.web.service,
+      autoScalingGroup: this.capacity.autoScalingGroup,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', { alarms: this.alarms.titled, events: this.failureEvents.all });
+
     if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
@@ -222,5 +260,7 @@ export class SecureEcsStack extends Stack {
     new CfnOutput(this, 'ServiceName', { value: this.web.service.serviceName });
     new CfnOutput(this, 'AppLogGroup', { value: this.task.appLogGroup.logGroupName });
     new CfnOutput(this, 'ProxyLogGroup', { value: this.task.proxyLogGroup.logGroupName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic of the alarms: subscribe a pager or chat here' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
   }
 }

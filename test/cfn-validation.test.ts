@@ -29,3 +29,14 @@ test.each(['mariadb', 'postgres'] as const)(
   },
   120_000,
 );
+
+test('the validation passes with a regional NAT gateway over 3 AZs and an e-mail subscription to the alarm topic', () => {
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'true';
+  try {
+    const { app } = define({ network: { maxAzs: 3, natAvailabilityMode: 'regional' }, alarms: { email: 'ops@example.com' } });
+    expect(() => app.synth()).not.toThrow();
+  } finally {
+    process.env.CDK_VALIDATION = previous;
+  }
+}, 120_000);

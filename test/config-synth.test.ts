@@ -149,6 +149,16 @@ describe('every accepted value synthesizes', () => {
       proxy: { clientMaxBodySizeKiB: 1, requestTimeoutSeconds: 1 },
       service: { desiredCount: 1, minTasks: 1, maxTasks: 1, targetCpuPercent: 10 },
       edge: { enableWaf: true, wafRequestsPer5Minutes: 10, accessLogRetentionDays: 1 },
+      alarms: {
+        email: 'a@b.io',
+        loadBalancer5xxPerMinute: 1,
+        target5xxPerMinute: 1,
+        unhealthyTargets: 1,
+        p99ResponseTimeMs: 10,
+        rejectedConnectionsPerMinute: 1,
+        rateLimitedPercent: 1,
+        cpuAtCapPercent: 10,
+      },
       // The smallest app container holds 96 - 16 (/tmp) - 64 (its processes) = 16 MiB of declared paths.
       app: {
         port: 1024,
@@ -168,6 +178,16 @@ describe('every accepted value synthesizes', () => {
       proxy: { clientMaxBodySizeKiB: 1048576, requestTimeoutSeconds: 300 },
       service: { desiredCount: 100, minTasks: 100, maxTasks: 100, targetCpuPercent: 90 },
       edge: { enableWaf: true, wafRequestsPer5Minutes: 2000000000, accessLogRetentionDays: 3650 },
+      alarms: {
+        email: `${'a'.repeat(240)}@example.com`,
+        loadBalancer5xxPerMinute: 100000,
+        target5xxPerMinute: 100000,
+        unhealthyTargets: 100,
+        p99ResponseTimeMs: 60000,
+        rejectedConnectionsPerMinute: 100000,
+        rateLimitedPercent: 100,
+        cpuAtCapPercent: 100,
+      },
       // 16 paths sharing the app container's budget: 30672 - 16 - 64 = 30592 MiB = 16 x 1912.
       app: {
         protocol: 'http',
@@ -175,6 +195,7 @@ describe('every accepted value synthesizes', () => {
         writablePaths: Array.from({ length: 16 }, (_, i) => ({ path: `/srv/app/public/writable-${i}`, sizeMiB: 1912 })),
       },
     },
+    'a regional NAT gateway over the most AZs': { network: { maxAzs: 3, natGateways: 1, natAvailabilityMode: 'regional' } },
     'every app setting at its other choice': {
       app: {
         protocol: 'fastcgi',

@@ -16,7 +16,7 @@ describe('validateConfig', () => {
     expect(c.task).toEqual(
       expect.objectContaining({ cpu: 1024, memoryMiB: 512, appMemoryMiB: 256, proxyMemoryMiB: 128, appCpuShares: 768, proxyCpuShares: 256 }),
     );
-    expect(c.network).toEqual({ vpcCidr: '10.0.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetentionDays: 30 });
+    expect(c.network).toEqual({ vpcCidr: '10.0.0.0/16', maxAzs: 2, natGateways: 1, natAvailabilityMode: 'zonal', flowLogRetentionDays: 30 });
     expect(c.hosts.instanceType).toBe('t3.small');
     expect(c.edge.enableWaf).toBe(false);
   });

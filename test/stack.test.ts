@@ -61,7 +61,8 @@ describe('cluster and hosts', () => {
   test('no legacy Lambda drain hook: the only function is the one that closes the default security group', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
     expect(functions).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProvider/)]);
-    template.resourceCountIs('AWS::SNS::Topic', 0);
+    // The drain hook's topic would be a second one: the only topic is the alarms' (lib/constructs/alarm-topic.ts).
+    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toEqual([expect.stringMatching(/^AlarmTopic/)]);
     template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
   });
 
@@ -198,8 +199,10 @@ describe('load balancer', () => {
 });
 
 describe('outputs', () => {
-  test('URL, cluster, service and log groups', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AppLogGroup', 'ClusterName', 'ProxyLogGroup', 'ServiceName', 'Url'].sort());
+  test('URL, cluster, service, log groups, alarm topic and dashboard', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
+      ['AlarmTopicArn', 'AppLogGroup', 'ClusterName', 'DashboardName', 'ProxyLogGroup', 'ServiceName', 'Url'].sort(),
+    );
   });
 });
 

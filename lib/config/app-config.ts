@@ -12,8 +12,9 @@ import {
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS, PROXY_HEALTH_PORT, PROXY_PORT } from '../constructs/hardened-task-definition';
-import { MAX_AZS, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
+import { MAX_AZS, NAT_AVAILABILITY_MODES, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
 import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balancer';
+import { SERVICE_ALARMS_DEFAULTS } from '../constructs/service-alarms';
 import { MAX_STICKY_SESSION_SECONDS, WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
 import { COMPLIANCE_PROFILES } from './compliance';
 import { ipv4CidrProblem } from './ipv4-cidr';
@@ -145,6 +146,12 @@ export const appConfigSchema = z
         maxAzs: int(2, MAX_AZS).default(NETWORK_DEFAULTS.maxAzs),
         /** NAT gateways for the private subnets' egress (1 is cheapest; one per AZ survives an AZ outage). */
         natGateways: int(1, MAX_AZS).default(NETWORK_DEFAULTS.natGateways),
+        /**
+         * `zonal`: network.natGateways gateways, each in one AZ's public subnet. `regional`: one NAT
+         * gateway that AWS spreads over every AZ with workloads (no single-AZ point of failure;
+         * network.natGateways must be 1). lib/constructs/network.ts, NAT_AVAILABILITY_MODES.
+         */
+        natAvailabilityMode: z.enum(NAT_AVAILABILITY_MODES, { error: choices(NAT_AVAILABILITY_MODES) }).default(NETWORK_DEFAULTS.natAvailabilityMode),
         /** Days to keep VPC flow logs. Unset: the network's default (NETWORK_DEFAULTS), or a year with compliance "control-tower". */
         flowLogRetentionDays: retentionDays().optional(),
       }),
@@ -304,6 +311,34 @@ export const appConfigSchema = z
         wafRequestsPer5Minutes: int(10, 2000000000).default(2000),
         /** Days to keep ALB access logs in S3. */
         accessLogRetentionDays: int(1, 3650).default(PUBLIC_LOAD_BALANCER_DEFAULTS.accessLogRetentionDays),
+      }),
+
+      /**
+       * CloudWatch alarms, failure events and the dashboard (README "Alarms and dashboard"): where
+       * they notify and the thresholds the alarms fire at. Each alarm looks at one-minute periods and
+       * fires when 3 of the last 5 breach (lib/constructs/service-alarms.ts).
+       */
+      alarms: section({
+        /** An e-mail address subscribed to the alarm topic (SNS asks it to confirm first). Unset: no subscription. */
+        email: z
+          .string({ error: 'an e-mail address such as ops@example.com' })
+          .max(254, { error: 'an e-mail address such as ops@example.com (at most 254 characters)' })
+          .regex(/^[^@\s"<>()[\],;:\p{Cc}]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/u, { error: 'an e-mail address such as ops@example.com' })
+          .optional(),
+        /** 5xx a minute the ALB answers itself (no healthy target, a target reset or timed out). */
+        loadBalancer5xxPerMinute: int(1, 100000).default(SERVICE_ALARMS_DEFAULTS.loadBalancer5xxPerMinute),
+        /** 5xx a minute the tasks answer. */
+        target5xxPerMinute: int(1, 100000).default(SERVICE_ALARMS_DEFAULTS.target5xxPerMinute),
+        /** Tasks failing the ALB health check at once. */
+        unhealthyTargets: int(1, 100).default(SERVICE_ALARMS_DEFAULTS.unhealthyTargets),
+        /** p99 of the tasks' response time, in milliseconds. */
+        p99ResponseTimeMs: int(10, 60000).default(SERVICE_ALARMS_DEFAULTS.p99ResponseTimeMs),
+        /** Connections a minute the ALB refuses at its connection limit. */
+        rejectedConnectionsPerMinute: int(1, 100000).default(SERVICE_ALARMS_DEFAULTS.rejectedConnectionsPerMinute),
+        /** Percentage of the proxy's answers that are 429 (rate or connection limit). */
+        rateLimitedPercent: int(1, 100).default(SERVICE_ALARMS_DEFAULTS.rateLimitedPercent),
+        /** Average task CPU as a percentage of task.cpu, the hard cap the tasks are throttled at. */
+        cpuAtCapPercent: int(10, 100).default(SERVICE_ALARMS_DEFAULTS.cpuAtCapPercent),
       }),
 
       /**

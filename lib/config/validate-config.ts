@@ -220,6 +220,11 @@ function crossFieldProblems(c: AppConfig): string[] {
   if (c.network.natGateways > c.network.maxAzs) {
     problems.push(`network.natGateways: received ${c.network.natGateways}; expected at most network.maxAzs (${c.network.maxAzs})`);
   }
+  if (c.network.natAvailabilityMode === 'regional' && c.network.natGateways !== 1) {
+    problems.push(
+      `network.natGateways: received ${c.network.natGateways} with network.natAvailabilityMode "regional"; expected 1 (a regional NAT gateway is one gateway that serves every AZ)`,
+    );
+  }
   problems.push(...databaseProblems(c), ...persistentPathProblems(c));
   const types: [string, string][] = [
     ['hosts.instanceType', h.instanceType],

@@ -9,8 +9,19 @@ export const NETWORK_DEFAULTS = {
   vpcCidr: '10.0.0.0/16',
   maxAzs: 2,
   natGateways: 1,
+  natAvailabilityMode: 'zonal',
   flowLogRetention: logs.RetentionDays.ONE_MONTH,
 } as const;
+
+/**
+ * How the NAT gateways serve the AZs, as the EC2 API's `AvailabilityMode` names it: `zonal`, one
+ * gateway in a public subnet per `natGateways` (the other AZs route to them across AZs), or
+ * `regional`, one gateway of the VPC that AWS expands into every AZ that has workloads, with no
+ * public subnet of its own (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html;
+ * aws-cdk-lib `NatProvider.regionalGateway()`, which counts it as one gateway whatever `natGateways` says).
+ */
+export const NAT_AVAILABILITY_MODES = ['zonal', 'regional'] as const;
+export type NatAvailabilityMode = (typeof NAT_AVAILABILITY_MODES)[number];
 
 /** Most AZs the network spreads over: the schema's upper bound for `network.maxAzs`. */
 export const MAX_AZS = 3;
@@ -59,6 +70,13 @@ export interface NetworkProps {
    */
   readonly natGateways?: number;
   /**
+   * `zonal` NAT gateways (`natGateways` of them) or one `regional` NAT gateway that serves every AZ
+   * (then `natGateways` must be 1: it is one gateway).
+   *
+   * @default NETWORK_DEFAULTS.natAvailabilityMode
+   */
+  readonly natAvailabilityMode?: NatAvailabilityMode;
+  /**
    * How long VPC flow logs are kept.
    *
    * @default NETWORK_DEFAULTS.flowLogRetention
@@ -90,11 +108,19 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
+    const regionalNat = (props.natAvailabilityMode ?? NETWORK_DEFAULTS.natAvailabilityMode) === 'regional';
+    if (regionalNat && (props.natGateways ?? NETWORK_DEFAULTS.natGateways) !== 1) {
+      throw new Error(
+        `${scope.node.path}/${id}: natGateways is ${props.natGateways} with natAvailabilityMode "regional"; a regional NAT gateway is one gateway (expected 1)`,
+      );
+    }
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? NETWORK_DEFAULTS.vpcCidr),
       maxAzs: props.maxAzs ?? NETWORK_DEFAULTS.maxAzs,
       natGateways: props.natGateways ?? NETWORK_DEFAULTS.natGateways,
+      // Automatic mode: AWS allocates the Elastic IPs and adds an AZ when workloads appear there.
+      natGatewayProvider: regionalNat ? ec2.NatProvider.regionalGateway() : undefined,
       subnetConfiguration: [
         // /26 per AZ is plenty for ALB nodes; the private subnets hold the hosts' and tasks' ENIs.
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_PREFIX.public, mapPublicIpOnLaunch: false },

@@ -102,6 +102,8 @@ export interface WebServiceProps {
 export class WebService extends Construct {
   readonly service: ecs.Ec2Service;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The ALB target group of the service's tasks (its health check, its response metrics). */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -141,7 +143,7 @@ export class WebService extends Construct {
     // construct, which CDK resolves to every resource beneath it when it synthesizes.
     this.service.node.addDependency(cluster);
 
-    props.listener.addTargets('Web', {
+    this.targetGroup = props.listener.addTargets('Web', {
       port: targetContainer.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service.loadBalancerTarget({ containerName: targetContainer.containerName, containerPort: targetContainer.containerPort })],

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Network } from '../../lib/constructs/network';
@@ -51,5 +51,24 @@ describe('Network', () => {
       RetentionInDays: 365,
       KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] },
     });
+  });
+
+  test('natAvailabilityMode "regional": one NAT gateway of the VPC, without a public subnet or an Elastic IP of its own', () => {
+    // GIVEN
+    const stack = freshStack();
+    // WHEN
+    new Network(stack, 'Network', { natAvailabilityMode: 'regional' });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties('AWS::EC2::NatGateway', { AvailabilityMode: 'regional', SubnetId: Match.absent(), AllocationId: Match.absent() });
+    // Automatic mode: AWS allocates the addresses per AZ.
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+  });
+
+  test('natAvailabilityMode "regional" with more than one NAT gateway is refused: it is one gateway', () => {
+    expect(() => new Network(freshStack(), 'Network', { natAvailabilityMode: 'regional', natGateways: 2 })).toThrow(
+      'Stack/Network: natGateways is 2 with natAvailabilityMode "regional"; a regional NAT gateway is one gateway (expected 1)',
+    );
   });
 });
