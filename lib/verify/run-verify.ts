@@ -1,0 +1,102 @@
+/**
+ * One `verify` run: the catalog's probes against one URL through one client, inside one budget of
+ * requests and time. A probe that throws (no answer, the budget spent) fails with the reason; a
+ * URL that does not answer at all stops the run after the first probe.
+ */
+import { Budget, MAX_REQUESTS, TIME_MARGIN_S } from './budget';
+import { BACKGROUND_PROBE, FIRST_PROBE, PROBES, SEQUENTIAL_PROBES } from './catalog';
+import { type Answer, HttpClient } from './http-client';
+import { NOT_FOUND_PATH, type Probe, type ProbeContext, type Verdict } from './probe';
+import type { VerifyTarget } from './target';
+
+/** How long the server may hold a connection whose request header never finishes: above an ALB's default 60 s idle timeout. */
+export const DEFAULT_SLOW_CLIENT_SECONDS = 70;
+
+export interface VerifyOptions {
+  readonly target: VerifyTarget;
+  readonly forwardedFor?: string;
+  readonly httpPort?: number;
+  readonly slowClientSeconds?: number;
+  /** Authorities to trust instead of Node's (tests). */
+  readonly ca?: string | Buffer;
+  readonly maxRequests?: number;
+}
+
+export interface VerifyReport {
+  readonly url: string;
+  readonly verdicts: Verdict[];
+  readonly holds: boolean;
+  readonly requests: number;
+  readonly ms: number;
+  readonly bounds: { readonly maxRequests: number; readonly timeLimitS: number };
+}
+
+const NOT_HTTPS = 'the URL is http';
+
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+};
+
+export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
+  const slowClientMs = (options.slowClientSeconds ?? DEFAULT_SLOW_CLIENT_SECONDS) * 1000;
+  const maxRequests = options.maxRequests ?? MAX_REQUESTS;
+  const budget = new Budget(maxRequests, slowClientMs + TIME_MARGIN_S * 1000);
+  const client = new HttpClient({ target: options.target, budget, forwardedFor: options.forwardedFor, ca: options.ca });
+  const { url } = options.target;
+  const ctx: ProbeContext = {
+    client,
+    httpPort: options.httpPort ?? 80,
+    slowClientMs,
+    shared: { rateLimited: false },
+    front: once<Answer>(() => client.send({ path: url.pathname + url.search })),
+    notFound: once<Answer>(() => client.send({ path: NOT_FOUND_PATH })),
+  };
+  const began = Date.now();
+  const verdicts = new Map<string, Verdict>();
+  /** Runs a probe with its own request count; false when it ended without a verdict (an error). */
+  const run = async (probe: Probe): Promise<boolean> => {
+    const started = Date.now();
+    const own = client.counting();
+    let answered = true;
+    const result =
+      probe.httpsOnly && !options.target.https
+        ? { outcome: 'not-applicable' as const, detail: NOT_HTTPS }
+        : await probe.run({ ...ctx, client: own }).catch((e: Error) => {
+            answered = false;
+            return { outcome: 'fails' as const, detail: `no verdict: ${e.message}` };
+          });
+    verdicts.set(probe.id, { id: probe.id, title: probe.title, ...result, requests: own.requests, ms: Date.now() - started });
+    return answered;
+  };
+  try {
+    if (!(await run(FIRST_PROBE))) {
+      for (const p of PROBES.slice(1)) {
+        const skipped = p.httpsOnly && !options.target.https;
+        verdicts.set(p.id, {
+          id: p.id,
+          title: p.title,
+          outcome: skipped ? 'not-applicable' : 'fails',
+          detail: skipped ? NOT_HTTPS : 'not run: the URL did not answer',
+          requests: 0,
+          ms: 0,
+        });
+      }
+    } else {
+      const background = run(BACKGROUND_PROBE);
+      for (const probe of SEQUENTIAL_PROBES) await run(probe);
+      await background;
+    }
+  } finally {
+    client.close();
+  }
+  const ordered = PROBES.map((p) => verdicts.get(p.id)!);
+  return {
+    url: options.target.shown,
+    verdicts: ordered,
+    holds: ordered.every((v) => v.outcome !== 'fails'),
+    requests: budget.requests,
+    ms: Date.now() - began,
+    bounds: { maxRequests, timeLimitS: budget.timeLimitMs / 1000 },
+  };
+}
