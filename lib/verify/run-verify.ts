@@ -33,9 +33,10 @@ export interface VerifyReport {
 
 const NOT_HTTPS = 'the URL is http';
 
-const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+/** A request sent once, through the client of the first probe that asks (and counted there), shared with the rest. */
+const once = <T>(make: (client: HttpClient) => Promise<T>): ((client: HttpClient) => Promise<T>) => {
   let made: Promise<T> | undefined;
-  return () => (made ??= make());
+  return (client) => (made ??= make(client));
 };
 
 export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
@@ -44,14 +45,17 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const budget = new Budget(maxRequests, slowClientMs + TIME_MARGIN_S * 1000);
   const client = new HttpClient({ target: options.target, budget, forwardedFor: options.forwardedFor, ca: options.ca });
   const { url } = options.target;
-  const ctx: ProbeContext = {
-    client,
+  const front = once<Answer>((c) => c.send({ path: url.pathname + url.search }));
+  const notFound = once<Answer>((c) => c.send({ path: NOT_FOUND_PATH }));
+  const shared = { rateLimited: false };
+  const contextFor = (own: HttpClient): ProbeContext => ({
+    client: own,
     httpPort: options.httpPort ?? 80,
     slowClientMs,
-    shared: { rateLimited: false },
-    front: once<Answer>(() => client.send({ path: url.pathname + url.search })),
-    notFound: once<Answer>(() => client.send({ path: NOT_FOUND_PATH })),
-  };
+    shared,
+    front: () => front(own),
+    notFound: () => notFound(own),
+  });
   const began = Date.now();
   const verdicts = new Map<string, Verdict>();
   /** Runs a probe with its own request count; false when it ended without a verdict (an error). */
@@ -62,7 +66,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     const result =
       probe.httpsOnly && !options.target.https
         ? { outcome: 'not-applicable' as const, detail: NOT_HTTPS }
-        : await probe.run({ ...ctx, client: own }).catch((e: Error) => {
+        : await probe.run(contextFor(own)).catch((e: Error) => {
             answered = false;
             return { outcome: 'fails' as const, detail: `no verdict: ${e.message}` };
           });
