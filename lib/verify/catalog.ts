@@ -1,6 +1,6 @@
 /**
- * The probes `verify` runs, in the order it runs them. `serves` comes first (nothing else can be
- * judged without an answer); the slow-client probe runs alongside the rest (it mostly waits); the
+ * The probes `verify` runs, in the order it runs them. The gates come first (nothing else can be
+ * judged without an answer, nor sent to a listener whose certificate does not verify); the slow-client probe runs alongside the rest (it mostly waits); the
  * rate-limit flood comes last but for the forged X-Forwarded-For probe, which needs its limited
  * client: everything before it stays inside the burst of a hardened target.
  */
@@ -16,9 +16,30 @@ import { serves } from './probes/serves';
 import { slowClient } from './probes/slow-client';
 import { hsts, httpsRedirect, tlsCertificate, tlsVersions } from './probes/tls';
 
-export const FIRST_PROBE = serves;
+/**
+ * Run first, in this order; when one cannot answer (or the certificate does not verify, so no request
+ * may carry the URL's credentials) nothing else runs.
+ */
+export const GATES: readonly Probe[] = [tlsCertificate, serves];
 export const BACKGROUND_PROBE = slowClient;
 export const SEQUENTIAL_PROBES: readonly Probe[] = [
+  securityHeaders,
+  serverDisclosure,
+  methodAllowList,
+  bodyLimit,
+  dotfiles,
+  pathTraversal,
+  phpFpmPages,
+  tlsVersions,
+  httpsRedirect,
+  hsts,
+  rateLimit,
+  forwardedFor,
+];
+
+/** Every probe, in report order. */
+export const PROBES: readonly Probe[] = [
+  serves,
   securityHeaders,
   serverDisclosure,
   methodAllowList,
@@ -30,9 +51,7 @@ export const SEQUENTIAL_PROBES: readonly Probe[] = [
   tlsCertificate,
   httpsRedirect,
   hsts,
+  slowClient,
   rateLimit,
   forwardedFor,
 ];
-
-/** Every probe, in report order. */
-export const PROBES: readonly Probe[] = [FIRST_PROBE, ...SEQUENTIAL_PROBES.slice(0, -2), BACKGROUND_PROBE, ...SEQUENTIAL_PROBES.slice(-2)];

@@ -34,6 +34,8 @@ export interface ProbeContext {
 export interface ProbeResult {
   readonly outcome: Outcome;
   readonly detail: string;
+  /** A gate's failure that leaves nothing else to judge safely (the runner runs no further probe). */
+  readonly stopsRun?: boolean;
 }
 
 export interface Probe {

@@ -4,9 +4,9 @@
  * URL that does not answer at all stops the run after the first probe.
  */
 import { Budget, MAX_REQUESTS, TIME_MARGIN_S } from './budget';
-import { BACKGROUND_PROBE, FIRST_PROBE, PROBES, SEQUENTIAL_PROBES } from './catalog';
+import { BACKGROUND_PROBE, GATES, PROBES, SEQUENTIAL_PROBES } from './catalog';
 import { type Answer, HttpClient } from './http-client';
-import { NOT_FOUND_PATH, type Probe, type ProbeContext, type Verdict } from './probe';
+import { NOT_FOUND_PATH, type Probe, type ProbeContext, type ProbeResult, type Verdict } from './probe';
 import type { VerifyTarget } from './target';
 
 /** How long the server may hold a connection whose request header never finishes: above an ALB's default 60 s idle timeout. */
@@ -58,38 +58,48 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   });
   const began = Date.now();
   const verdicts = new Map<string, Verdict>();
-  /** Runs a probe with its own request count; false when it ended without a verdict (an error). */
-  const run = async (probe: Probe): Promise<boolean> => {
+  /** Runs a probe with its own request count; the reason to stop the run when it is a gate that failed so. */
+  const run = async (probe: Probe): Promise<string | undefined> => {
     const started = Date.now();
     const own = client.counting();
-    let answered = true;
-    const result =
-      probe.httpsOnly && !options.target.https
-        ? { outcome: 'not-applicable' as const, detail: NOT_HTTPS }
-        : await probe.run(contextFor(own)).catch((e: Error) => {
-            answered = false;
-            return { outcome: 'fails' as const, detail: `no verdict: ${e.message}` };
-          });
-    verdicts.set(probe.id, { id: probe.id, title: probe.title, ...result, requests: own.requests, ms: Date.now() - started });
-    return answered;
+    let stop: string | undefined;
+    let result: ProbeResult;
+    if (probe.httpsOnly && !options.target.https) result = { outcome: 'not-applicable', detail: NOT_HTTPS };
+    else {
+      result = await probe.run(contextFor(own)).catch((e: Error) => {
+        stop = `${probe.id} got no answer`;
+        return { outcome: 'fails' as const, detail: `no verdict: ${e.message}` };
+      });
+      if (result.stopsRun) stop = `${probe.id} failed`;
+    }
+    verdicts.set(probe.id, {
+      id: probe.id,
+      title: probe.title,
+      outcome: result.outcome,
+      detail: result.detail,
+      requests: own.requests,
+      ms: Date.now() - started,
+    });
+    return stop;
   };
   try {
-    if (!(await run(FIRST_PROBE))) {
-      for (const p of PROBES.slice(1)) {
-        const skipped = p.httpsOnly && !options.target.https;
-        verdicts.set(p.id, {
-          id: p.id,
-          title: p.title,
-          outcome: skipped ? 'not-applicable' : 'fails',
-          detail: skipped ? NOT_HTTPS : 'not run: the URL did not answer',
-          requests: 0,
-          ms: 0,
-        });
-      }
-    } else {
+    let stopped: string | undefined;
+    for (const gate of GATES) stopped ??= await run(gate);
+    if (stopped === undefined) {
       const background = run(BACKGROUND_PROBE);
       for (const probe of SEQUENTIAL_PROBES) await run(probe);
       await background;
+    }
+    for (const p of PROBES.filter((p) => !verdicts.has(p.id))) {
+      const skipped = p.httpsOnly && !options.target.https;
+      verdicts.set(p.id, {
+        id: p.id,
+        title: p.title,
+        outcome: skipped ? 'not-applicable' : 'fails',
+        detail: skipped ? NOT_HTTPS : `not run: ${stopped}`,
+        requests: 0,
+        ms: 0,
+      });
     }
   } finally {
     client.close();

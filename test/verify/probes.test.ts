@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function verifyAgainst(weak: Weakness, options: { forwardedFor?: string; trusted?: (peer: string) => boolean; maxRequests?: number } = {}) {
-  const server = await startHttp(hardenedHandler(weak, options.trusted ?? (() => false)));
+  const server = await startHttp(hardenedHandler(weak, options.trusted));
   running.push(server);
   return runVerify({
     target: parseTarget(`http://127.0.0.1:${server.port}/`),
@@ -106,6 +106,6 @@ test('a URL that does not answer fails serves and runs nothing else', async () =
   await server.close();
   const r = await runVerify({ target: parseTarget(`http://127.0.0.1:${port}/`), slowClientSeconds: 3 });
   expect(verdict(r, 'serves')).toMatchObject({ outcome: 'fails', detail: 'no verdict: ECONNREFUSED' });
-  expect(verdict(r, 'rate-limit')).toMatchObject({ outcome: 'fails', detail: 'not run: the URL did not answer' });
+  expect(verdict(r, 'rate-limit')).toMatchObject({ outcome: 'fails', detail: 'not run: serves got no answer' });
   expect(r.requests).toBe(1);
 });

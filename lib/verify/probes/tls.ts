@@ -39,7 +39,8 @@ export const tlsCertificate: Probe = {
   httpsOnly: true,
   async run(ctx) {
     const c = await ctx.client.certificate();
-    if (!c.authorized) return fails(`the certificate does not verify: ${quote(c.reason)}`);
+    // Requests would fail on it anyway, and must not carry the URL's credentials to an unverified host.
+    if (!c.authorized) return { ...fails(`the certificate does not verify: ${quote(c.reason)}`), stopsRun: true };
     const days = Math.floor((Date.parse(c.validTo ?? '') - Date.now()) / 86_400_000);
     if (!(days >= CERTIFICATE_MIN_DAYS))
       return fails(`the certificate ends in ${Number.isNaN(days) ? 'an unknown number of' : days} days (${quote(c.validTo)})`);

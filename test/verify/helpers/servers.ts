@@ -39,7 +39,7 @@ const BURST = 20;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The request handler of the hardened stand-in; `trusted(peer)` says whether the peer is the load balancer. */
-export function hardenedHandler(weak: Weakness = {}, trusted: (peer: string) => boolean = () => true): http.RequestListener {
+export function hardenedHandler(weak: Weakness = {}, trusted: (peer: string) => boolean = () => false): http.RequestListener {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const client = (req: http.IncomingMessage): string => {
     const peer = req.socket.remoteAddress ?? '';
