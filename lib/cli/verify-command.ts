@@ -13,7 +13,7 @@ import { DEFAULT_SLOW_CLIENT_SECONDS, runVerify, type VerifyReport } from '../ve
 import { parseTarget, VerifyInputError } from '../verify/target';
 import { UsageError } from './usage-error';
 
-export const VERIFY_FORMATS = ['table', 'json', 'junit'] as const;
+const VERIFY_FORMATS = ['table', 'json', 'junit'] as const;
 type VerifyFormat = (typeof VERIFY_FORMATS)[number];
 
 interface VerifyCommandOptions {

@@ -11,7 +11,7 @@ export const REQUEST_DEADLINE_MS = 10_000;
 /** The run ends after this many seconds beyond the slow-client wait, whatever is still open. */
 export const TIME_MARGIN_S = 60;
 
-export class BudgetExhausted extends Error {
+class BudgetExhausted extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BudgetExhausted';
