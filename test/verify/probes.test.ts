@@ -109,3 +109,16 @@ test('a URL that does not answer fails serves and runs nothing else', async () =
   expect(verdict(r, 'rate-limit')).toMatchObject({ outcome: 'fails', detail: 'not run: serves got no answer' });
   expect(r.requests).toBe(1);
 });
+
+test('only: the named probes and the gates before them run, and only they are reported', async () => {
+  const server = await startHttp(hardenedHandler());
+  running.push(server);
+  const r = await runVerify({ target: parseTarget(`http://127.0.0.1:${server.port}/`), only: ['php-fpm-pages', 'method-allow-list'] });
+  expect(r.verdicts.map((v) => [v.id, v.outcome])).toEqual([
+    ['serves', 'holds'],
+    ['method-allow-list', 'holds'],
+    ['php-fpm-pages', 'holds'],
+    ['tls-certificate', 'not-applicable'],
+  ]);
+  expect(r.requests).toBe(1 + 5 + 6);
+});

@@ -45,13 +45,9 @@ export const pathTraversal = pathProbe({
   id: 'path-traversal',
   title: 'No path traversal',
   what: 'files outside the document root',
-  paths: [
-    '/../../../../etc/passwd',
-    '/..%2f..%2f..%2fetc%2fpasswd',
-    '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
-    '/index.php/../../../etc/passwd',
-    '/static/..%252f..%252fetc/passwd',
-  ],
+  // Not double-encoded ones (`..%252f`): nginx decodes once, so the app's front controller gets
+  // them as a name and may answer 200 without serving any file.
+  paths: ['/../../../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/index.php/../../../etc/passwd'],
   leak: /root:x:0:0/,
 });
 
