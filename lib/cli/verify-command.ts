@@ -87,7 +87,16 @@ export function registerVerifyCommand(program: Command): void {
         if (e instanceof VerifyInputError) throw new UsageError(e.message);
         throw e;
       }
-      const report = await runVerify({ target, forwardedFor: opts.forwardedFor, httpPort: opts.httpPort, slowClientSeconds: opts.slowClientSeconds });
+      // Progress on a terminal only, one rewritten line; CI logs and files get the report alone.
+      const tty = process.stderr.isTTY === true;
+      const report = await runVerify({
+        target,
+        forwardedFor: opts.forwardedFor,
+        httpPort: opts.httpPort,
+        slowClientSeconds: opts.slowClientSeconds,
+        progress: tty ? (line) => process.stderr.write(`\r\x1b[2Ksecure-ecs verify: ${line}`) : undefined,
+      });
+      if (tty) process.stderr.write('\r\x1b[2K');
       const text = render(opts.format, report);
       if (opts.output !== undefined) {
         try {

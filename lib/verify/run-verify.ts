@@ -25,6 +25,8 @@ export interface VerifyOptions {
    * the local task; the report lists only these.
    */
   readonly only?: readonly string[];
+  /** Told what the run is doing, for a terminal (a run against an ALB waits about a minute on the slow client). */
+  readonly progress?: (line: string) => void;
 }
 
 export interface VerifyReport {
@@ -66,6 +68,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const verdicts = new Map<string, Verdict>();
   /** Runs a probe with its own request count; the reason to stop the run when it is a gate that failed so. */
   const run = async (probe: Probe): Promise<string | undefined> => {
+    options.progress?.(probe.id);
     const started = Date.now();
     const own = client.counting();
     let stop: string | undefined;
@@ -94,6 +97,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     if (stopped === undefined) {
       const background = wanted(BACKGROUND_PROBE) ? run(BACKGROUND_PROBE) : undefined;
       for (const probe of SEQUENTIAL_PROBES.filter(wanted)) await run(probe);
+      if (background) options.progress?.(`${BACKGROUND_PROBE.id}: waiting up to ${slowClientMs / 1000} s for the server to end an unfinished request`);
       await background;
     }
     for (const p of PROBES.filter((p) => wanted(p) && !verdicts.has(p.id))) {

@@ -35,6 +35,11 @@ export function parseTarget(text: string): VerifyTarget {
     // The scheme alone: the rest of an unparseable or foreign URL may be a secret.
     throw new VerifyInputError(`the URL must be http or https; received a ${JSON.stringify(url.protocol.slice(0, 20))} URL`);
   }
+  try {
+    decodeURIComponent(url.username + url.password);
+  } catch {
+    throw new VerifyInputError('the user-info of the URL is not valid percent-encoding');
+  }
   url.hash = '';
   return { url, https: url.protocol === 'https:', shown: shownUrl(url) };
 }
