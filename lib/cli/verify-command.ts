@@ -50,7 +50,7 @@ const HELP = () =>
     ...PROBES.map((p) => `  ${p.id}: ${p.checks}`),
     '',
     `Bounds, so it is safe against production: at most ${MAX_REQUESTS} requests (the rate-limit flood stops at its fifth 429),`,
-    `at most ${MAX_SOCKETS} connections at once, each request answered within ${REQUEST_DEADLINE_MS / 1000} s, and the whole run ended after`,
+    `at most ${MAX_SOCKETS} connections at once, each request answered within ${REQUEST_DEADLINE_MS / 1000} s, and no request started after`,
     `--slow-client-seconds + ${TIME_MARGIN_S} s. Afterwards this client stays rate-limited for the target's burst / rate seconds.`,
     '',
     'Exit status: 0 when every probe holds, 1 when one fails (named in the report), 2 for bad input.',

@@ -8,7 +8,7 @@
 export const MAX_REQUESTS = 400;
 /** Deadline of each request: connecting, sending and the complete answer. */
 export const REQUEST_DEADLINE_MS = 10_000;
-/** The run ends after this many seconds beyond the slow-client wait, whatever is still open. */
+/** No request starts later than this many seconds beyond the slow-client wait (the last ends within its deadline). */
 export const TIME_MARGIN_S = 60;
 
 class BudgetExhausted extends Error {

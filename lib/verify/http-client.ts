@@ -87,10 +87,6 @@ export class HttpClient {
     return this.options.target;
   }
 
-  get ca(): string | Buffer | undefined {
-    return this.options.ca;
-  }
-
   /** X-Forwarded-For for a request: what the probe forges, then the address the load balancer appends. */
   private forwarded(forged?: string): string | undefined {
     const parts = [forged, this.options.forwardedFor].filter((p): p is string => p !== undefined);
