@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type Command, Option } from 'commander';
 import { escapeControl } from '../audit/untrusted-text';
+import { APP_METHODS } from '../constructs/app-shape';
 import { MAX_REQUESTS, REQUEST_DEADLINE_MS, TIME_MARGIN_S } from '../verify/budget';
 import { PROBES } from '../verify/catalog';
 import { MAX_SOCKETS } from '../verify/http-client';
@@ -20,6 +21,7 @@ interface VerifyCommandOptions {
   format: VerifyFormat;
   output?: string;
   forwardedFor?: string;
+  allowMethod: string[];
   httpPort: number;
   slowClientSeconds: number;
 }
@@ -35,6 +37,15 @@ function wholeNumber(flag: string, min: number, max: number): (value: string) =>
 function address(value: string): string {
   if (isIP(value) === 0) throw new UsageError(`--forwarded-for must be an IPv4 or IPv6 address; received ${JSON.stringify(value.slice(0, 60))}`);
   return value;
+}
+
+/** The methods an app may be configured to accept beyond GET, HEAD and POST (app.methods); TRACE and CONNECT never. */
+const ALLOWABLE_METHODS = APP_METHODS.filter((m) => !['GET', 'HEAD', 'POST'].includes(m));
+
+function allowedMethod(value: string, previous: string[]): string[] {
+  if (!(ALLOWABLE_METHODS as readonly string[]).includes(value))
+    throw new UsageError(`--allow-method must be one of ${ALLOWABLE_METHODS.join(', ')} (app.methods); received ${JSON.stringify(value.slice(0, 40))}`);
+  return [...previous, value];
 }
 
 function render(format: VerifyFormat, report: VerifyReport): string {
@@ -71,6 +82,7 @@ export function registerVerifyCommand(program: Command): void {
       'append this client address to X-Forwarded-For as the load balancer would; for a target whose trusted proxy is this machine (secure-ecs local)',
       address,
     )
+    .option('--allow-method <method>', 'a method the app is configured to accept (app.methods), so not expected to get 405; repeatable', allowedMethod, [])
     .option('--http-port <port>', 'https URLs: the port of the plain-HTTP listener that must redirect', wholeNumber('--http-port', 1, 65535), 80)
     .option(
       '--slow-client-seconds <seconds>',
@@ -93,6 +105,7 @@ export function registerVerifyCommand(program: Command): void {
         target,
         forwardedFor: opts.forwardedFor,
         httpPort: opts.httpPort,
+        allowedMethods: opts.allowMethod,
         slowClientSeconds: opts.slowClientSeconds,
         progress: tty ? (line) => process.stderr.write(`\r\x1b[2Ksecure-ecs verify: ${line}`) : undefined,
       });

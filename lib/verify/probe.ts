@@ -21,6 +21,8 @@ export interface ProbeContext {
   readonly client: HttpClient;
   /** The port of the plain-HTTP listener that should redirect to HTTPS (--http-port). */
   readonly httpPort: number;
+  /** Methods beyond GET, HEAD and POST the app is configured to accept (app.methods; --allow-method). */
+  readonly allowedMethods: readonly string[];
   /** How long the server may keep a connection whose request headers never finish (--slow-client-seconds). */
   readonly slowClientMs: number;
   /** GET of the URL itself, sent once and shared by the probes that read its headers. */

@@ -16,6 +16,8 @@ export interface VerifyOptions {
   readonly target: VerifyTarget;
   readonly forwardedFor?: string;
   readonly httpPort?: number;
+  /** Methods beyond GET, HEAD and POST the app accepts (app.methods): not expected to get 405. */
+  readonly allowedMethods?: readonly string[];
   readonly slowClientSeconds?: number;
   /** Authorities to trust instead of Node's (tests). */
   readonly ca?: string | Buffer;
@@ -58,6 +60,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const contextFor = (own: HttpClient): ProbeContext => ({
     client: own,
     httpPort: options.httpPort ?? 80,
+    allowedMethods: options.allowedMethods ?? [],
     slowClientMs,
     shared,
     front: () => front(own),

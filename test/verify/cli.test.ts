@@ -73,6 +73,7 @@ describe('bad input: exit 2 with one line', () => {
     [['http://127.0.0.1/', '--format', 'sarif'], /argument 'sarif' is invalid/],
     [['http://127.0.0.1/', '--forwarded-for', '1.2.3'], /--forwarded-for must be an IPv4 or IPv6 address; received "1.2.3"/],
     [['http://127.0.0.1/', '--http-port', '0'], /--http-port must be a whole number from 1 to 65535; received "0"/],
+    [['http://127.0.0.1/', '--allow-method', 'TRACE'], /--allow-method must be one of PUT, DELETE, OPTIONS, PATCH, .* \(app\.methods\); received "TRACE"/],
     [['http://%zz:pw@127.0.0.1/'], /the user-info of the URL is not valid percent-encoding/],
   ])('%j', async (args, message) => {
     expectUsageError(await runCli(cli, ['verify', ...args]), message);

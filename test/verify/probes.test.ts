@@ -12,7 +12,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
-async function verifyAgainst(weak: Weakness, options: { forwardedFor?: string; trusted?: (peer: string) => boolean; maxRequests?: number } = {}) {
+async function verifyAgainst(
+  weak: Weakness,
+  options: { forwardedFor?: string; trusted?: (peer: string) => boolean; maxRequests?: number; allowedMethods?: string[] } = {},
+) {
   const server = await startHttp(hardenedHandler(weak, options.trusted));
   running.push(server);
   return runVerify({
@@ -20,6 +23,7 @@ async function verifyAgainst(weak: Weakness, options: { forwardedFor?: string; t
     slowClientSeconds: 3,
     forwardedFor: options.forwardedFor,
     maxRequests: options.maxRequests,
+    allowedMethods: options.allowedMethods,
   });
 }
 
@@ -121,4 +125,11 @@ test('only: the named probes and the gates before them run, and only they are re
     ['tls-certificate', 'not-applicable'],
   ]);
   expect(r.requests).toBe(1 + 5 + 6);
+});
+
+test('an app configured for more methods (app.methods) holds the allow-list once verify is told them (--allow-method)', async () => {
+  const told = await verifyAgainst({ appMethods: ['PUT', 'DELETE'] }, { allowedMethods: ['PUT', 'DELETE'] });
+  expect(verdict(told, 'method-allow-list')).toMatchObject({ outcome: 'holds', detail: 'PATCH, OPTIONS, TRACE -> 405 with Allow' });
+  const untold = await verifyAgainst({ appMethods: ['PUT', 'DELETE'] });
+  expect(verdict(untold, 'method-allow-list')).toMatchObject({ outcome: 'fails', detail: 'DELETE -> 200 without Allow, PUT -> 200 without Allow' });
 });

@@ -26,6 +26,8 @@ export interface Weakness {
   noRateLimit?: boolean;
   /** HSTS header (only sensible over HTTPS). */
   hsts?: boolean;
+  /** Methods beyond GET, HEAD and POST passed to the app (app.methods): not a weakness, a configuration. */
+  appMethods?: string[];
 }
 
 const SECURITY_HEADERS = {
@@ -69,7 +71,8 @@ export function hardenedHandler(weak: Weakness = {}, trusted: (peer: string) => 
     };
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    if (!['GET', 'HEAD', 'POST'].includes(method) && !(weak.allowTrace && method === 'TRACE')) return answer(405, '', { Allow: 'GET, HEAD, POST' });
+    if (!['GET', 'HEAD', 'POST', ...(weak.appMethods ?? [])].includes(method) && !(weak.allowTrace && method === 'TRACE'))
+      return answer(405, '', { Allow: 'GET, HEAD, POST' });
     if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
       res.shouldKeepAlive = false;
       return answer(413, 'Request Entity Too Large\n', { Connection: 'close' });
