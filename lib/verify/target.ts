@@ -21,7 +21,7 @@ export interface VerifyTarget {
 }
 
 /** `url` with its user-info removed and each query value replaced by `***`. */
-function shownUrl(url: URL): string {
+export function shownUrl(url: URL): string {
   const names = [...url.searchParams.keys()];
   const query = names.length === 0 ? '' : `?${names.map((n) => `${encodeURIComponent(n)}=***`).join('&')}`;
   return `${url.protocol}//${url.host}${url.pathname}${query}`;

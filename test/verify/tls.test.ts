@@ -85,6 +85,23 @@ test('a certificate no trusted authority signed, or one about to end, fails tls-
   expect(verdict(soon, 'tls-certificate').detail).toMatch(/^the certificate ends in [45] days \(".*GMT"\)$/);
 });
 
+test('a redirect to plain HTTP fails, and the Location is shown with its query values masked', async () => {
+  const server = await startHttps(hardenedHandler({ hsts: true }), valid);
+  const plain = await startHttp((req, res) => {
+    res.writeHead(302, { Location: `http://localhost:${server.port}${req.url}` });
+    res.end();
+  });
+  running.push(server, plain);
+  const r = await runVerify({
+    target: parseTarget(`https://localhost:${server.port}/?token=s3cret`),
+    httpPort: plain.port,
+    slowClientSeconds: 3,
+    ca: valid.cert,
+    only: ['https-redirect'],
+  });
+  expect(verdict(r, 'https-redirect').detail).toBe(`plain HTTP redirects to "http://localhost:${server.port}/?token=***", not to https://localhost`);
+});
+
 test('no redirect on plain HTTP and no HSTS fail https-redirect and hsts', async () => {
   const r = await verifyHttps({ ...valid }, { hsts: false, redirect: false });
   expect(failed(r)).toEqual(['https-redirect', 'hsts']);

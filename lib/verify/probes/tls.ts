@@ -7,6 +7,7 @@
  */
 import type { SecureVersion } from 'node:tls';
 import { fails, header, holds, quote, type Probe } from '../probe';
+import { shownUrl } from '../target';
 
 const REFUSED_VERSIONS: SecureVersion[] = ['TLSv1', 'TLSv1.1'];
 const ACCEPTED_VERSIONS: SecureVersion[] = ['TLSv1.2', 'TLSv1.3'];
@@ -61,8 +62,9 @@ export const httpsRedirect: Probe = {
     const location = header(a.headers, 'location');
     if (![301, 302, 307, 308].includes(a.status)) return fails(`plain HTTP on port ${ctx.httpPort} answered ${a.status}, not a redirect`);
     const to = location !== undefined && URL.canParse(location, plain.href) ? new URL(location, plain) : undefined;
-    if (to?.protocol !== 'https:' || to.hostname !== plain.hostname)
-      return fails(`plain HTTP redirects to ${quote(location)}, not to https://${plain.hostname}`);
+    // The Location may repeat the URL's query (a token): shown as the URL is, values masked.
+    const shown = to === undefined ? quote(location) : quote(shownUrl(to));
+    if (to?.protocol !== 'https:' || to.hostname !== plain.hostname) return fails(`plain HTTP redirects to ${shown}, not to https://${plain.hostname}`);
     return holds(`${a.status} to https://${to.host}${to.pathname}`);
   },
 };
