@@ -1,7 +1,8 @@
 /**
  * One `verify` run: the catalog's probes against one URL through one client, inside one budget of
  * requests and time. A probe that throws (no answer, the budget spent) fails with the reason; a
- * URL that does not answer at all stops the run after the first probe.
+ * gate that gets no answer, or a certificate that does not verify, stops the run there (the probes
+ * not run fail, saying why).
  */
 import { Budget, MAX_REQUESTS, TIME_MARGIN_S } from './budget';
 import { BACKGROUND_PROBE, GATES, PROBES, SEQUENTIAL_PROBES } from './catalog';
