@@ -8,12 +8,13 @@ import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
 import { registerFitCheckCommand } from '../lib/cli/fit-check-command';
 import { registerLocalCommand } from '../lib/cli/local-command';
+import { registerVerifyCommand } from '../lib/cli/verify-command';
 import { escapeControl } from '../lib/audit/untrusted-text';
 import { UsageError } from '../lib/cli/usage-error';
 
 const program = new Command()
   .name('secure-ecs')
-  .description('Hardened PHP + nginx on Amazon ECS (EC2): configuration, local runs and security audits')
+  .description('Hardened PHP + nginx on Amazon ECS (EC2): configuration, local runs, security audits and deployment probes')
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError(false)
   .exitOverride()
@@ -23,6 +24,7 @@ registerConfigCommand(program);
 registerLocalCommand(program);
 registerAuditCommand(program);
 registerFitCheckCommand(program);
+registerVerifyCommand(program);
 
 async function main(): Promise<void> {
   try {

@@ -13,6 +13,9 @@ import { realConnectors, selectEngine } from '../../lib/local/engines/select-eng
 import { hostFacts } from '../../lib/local/host/host-facts';
 import type { Reporter } from '../../lib/local/progress';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
+import type { Verdict } from '../../lib/verify/probe';
+import { runVerify } from '../../lib/verify/run-verify';
+import { parseTarget } from '../../lib/verify/target';
 import { allow } from './time-allowance';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -171,4 +174,14 @@ export function tcpRefused(host: string, port: number, timeoutMs = 2000): Promis
     sock.on('connect', () => done(false));
     sock.on('error', (e: NodeJS.ErrnoException) => done(true, e.code));
   });
+}
+
+/**
+ * The verdicts of `secure-ecs verify`'s probes (lib/verify: one implementation for the CLI and this
+ * suite) against the task on 127.0.0.1, as a new client behind the ALB stand-in; by probe id, as
+ * [id, outcome, detail] so a failure shows what the proxy answered.
+ */
+export async function verifyProbes(port: number, ids: string[]): Promise<Record<string, [string, Verdict['outcome'], string]>> {
+  const report = await runVerify({ target: parseTarget(`http://127.0.0.1:${port}/`), forwardedFor: newClient(), only: ids });
+  return Object.fromEntries(report.verdicts.map((v) => [v.id, [v.id, v.outcome, v.detail]]));
 }
