@@ -1,9 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Acknowledgement, loadAcknowledgements } from '../audit/acknowledgements';
 import { acknowledgementsFromAssembly } from '../audit/assembly-acknowledgements';
 import { runAudit } from '../audit/engine';
 import { AuditInputError } from '../audit/errors';
+import { writeReportFile } from './write-report-file';
 import { type AuditModel, mergeModels, SEVERITIES, type Severity } from '../audit/model';
 import { renderJson } from '../audit/report/json';
 import { renderMarkdown } from '../audit/report/markdown';
@@ -155,11 +156,7 @@ async function audit(opts: AuditCommandOptions): Promise<void> {
   const result = runAudit(mergeModels(...models), { acknowledgements, failOn: opts.failOn });
   const text = render(opts.format, result);
   if (opts.output !== undefined) {
-    try {
-      writeFileSync(opts.output, text);
-    } catch (e) {
-      throw new AuditInputError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    writeReportFile(opts.output, text, AuditInputError);
     process.stderr.write(`secure-ecs audit: ${summaryLine(result)}; report written to ${opts.output}\n`);
   } else {
     process.stdout.write(text);

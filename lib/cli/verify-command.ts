@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type Command, Option } from 'commander';
 import { escapeControl } from '../audit/untrusted-text';
@@ -13,6 +12,7 @@ import { renderTable } from '../verify/report/table';
 import { DEFAULT_SLOW_CLIENT_SECONDS, runVerify, type VerifyReport } from '../verify/run-verify';
 import { parseTarget, VerifyInputError } from '../verify/target';
 import { UsageError } from './usage-error';
+import { writeReportFile } from './write-report-file';
 
 const VERIFY_FORMATS = ['table', 'json', 'junit'] as const;
 type VerifyFormat = (typeof VERIFY_FORMATS)[number];
@@ -111,13 +111,8 @@ export function registerVerifyCommand(program: Command): void {
       });
       if (tty) process.stderr.write('\r\x1b[2K');
       const text = render(opts.format, report);
-      if (opts.output !== undefined) {
-        try {
-          writeFileSync(opts.output, text);
-        } catch (e) {
-          throw new UsageError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-      } else process.stdout.write(text);
+      if (opts.output !== undefined) writeReportFile(opts.output, text, UsageError);
+      else process.stdout.write(text);
       if (opts.output !== undefined || opts.format !== 'table') process.stderr.write(`secure-ecs ${escapeControl(summaryLine(report))}\n`);
       process.exitCode = report.holds ? 0 : 1;
     });
