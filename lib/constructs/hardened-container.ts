@@ -111,9 +111,9 @@ export class HardenedContainer extends ecs.ContainerDefinition {
       stopTimeout: props.stopTimeout ?? Duration.seconds(30),
       healthCheck: {
         command: ['CMD', ...props.healthCheckCommand],
-        // Every probe is a `runc exec` of about 21-26 ms of the task's CPU (docs/benchmarks.md,
-        // "Health-check probes"); why these values is HEALTH_CHECK_SCHEDULE's comment
-        // (hardened-task-definition.ts).
+        // Every probe is a `runc exec` of about 15-21 ms of the task's CPU
+        // (docs/benchmarks/docker/README.md, "Health-check probes"); why these values is
+        // HEALTH_CHECK_SCHEDULE's comment (hardened-task-definition.ts).
         interval: Duration.seconds(props.healthCheck.intervalSeconds),
         timeout: Duration.seconds(props.healthCheck.timeoutSeconds),
         retries: props.healthCheck.retries,

@@ -45,11 +45,12 @@ const APP_HOST = '127.0.0.1';
  * reads them from here, so each is written once.
  */
 export const HARDENED_TASK_DEFAULTS = {
-  // One vCPU: a hard CFS quota of 100 ms per 100 ms period. One exec health probe costs about 21-26 ms
-  // of the task's CPU (docs/benchmarks.md, "Health-check probes"): at 256 (25 ms a period) every probe
-  // throttled the whole task for a period; at 1024 it is a quarter of one period's quota. ECS has no
-  // burst setting, so the quota itself must be large next to a probe (README "CPU cap, health checks
-  // and tail latency" has the table for 256, 512, 1024 and unset).
+  // One vCPU: a hard CFS quota of 100 ms per 100 ms period. One exec health probe costs about
+  // 15-21 ms of the task's CPU (docs/benchmarks/docker/README.md, "Health-check probes"): at 256
+  // (25 ms a period) a probe can take most of a period's quota and throttle the whole task; at 1024
+  // it is a fifth of one period's. ECS has no burst setting, so the quota itself must be large next
+  // to a probe (README "CPU cap, health checks and tail latency" has the table for 256, 512, 1024
+  // and unset).
   cpu: 1024,
   memoryLimitMiB: 512,
   appMemoryLimitMiB: 256,

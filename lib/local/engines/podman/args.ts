@@ -117,7 +117,7 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   // --cgroups). On ECS the container's supervisor (containerd-shim) is outside the task cgroup, so a
   // conmon inside it charged the local task about 14 ms of CPU per health-check probe that a
   // deployed task never pays: more than half the 25 ms per 100 ms quota of task.cpu 256
-  // (docs/benchmarks.md, "Health-check probes").
+  // (docs/benchmarks/podman/README.md, "Health-check probes").
   a.push('--cgroupns', 'private', '--pull', 'never', '--cgroups', 'no-conmon');
   if (c.entrypoint) a.push('--entrypoint', JSON.stringify(c.entrypoint));
   return [...a, c.image, ...(c.command ?? [])];
