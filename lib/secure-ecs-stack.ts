@@ -9,6 +9,7 @@ import { acknowledgeControlTowerExceptions } from './compliance/control-tower-ex
 import type { AppConfig } from './config/app-config';
 import { ConfigError } from './config/validate-config';
 import { AlarmTopic } from './constructs/alarm-topic';
+import { BreakGlassExec } from './constructs/break-glass-exec';
 import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { FailureEvents } from './constructs/failure-events';
@@ -133,9 +134,15 @@ export class SecureEcsStack extends Stack {
       });
     }
 
+    // Break-glass ECS Exec, only when turned on: the cluster's session encryption and logging here,
+    // the service's side once the service exists.
+    const breakGlass = config.ecsExec.enabled
+      ? new BreakGlassExec(this, 'BreakGlassExec', { logRetention: config.task.logRetentionDays as logs.RetentionDays, logEncryptionKey: this.logKey })
+      : undefined;
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      executeCommandConfiguration: breakGlass?.clusterConfiguration,
     });
 
     const h = config.hosts;
@@ -222,6 +229,13 @@ export class SecureEcsStack extends Stack {
       internetHttpsEgress: config.egress.internetHttps,
       healthCheckPath: config.app.healthCheckPath,
       stickySessionDuration: config.app.stickySessionSeconds === undefined ? undefined : Duration.seconds(config.app.stickySessionSeconds),
+    });
+    breakGlass?.enableOn({
+      service: this.web.service,
+      taskDefinition: this.task.taskDefinition,
+      containers: [this.task.app, this.task.proxy],
+      securityGroup: this.web.securityGroup,
+      internetHttpsEgress: config.egress.internetHttps,
     });
     // Each opens the database's or the mount targets' ingress from the tasks and the tasks' egress to it, on its port only.
     this.database?.allowFrom(this.web.securityGroup);
