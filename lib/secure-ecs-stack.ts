@@ -276,5 +276,9 @@ export class SecureEcsStack extends Stack {
     new CfnOutput(this, 'ProxyLogGroup', { value: this.task.proxyLogGroup.logGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic of the alarms: subscribe a pager or chat here' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+    if (breakGlass) {
+      new CfnOutput(this, 'ExecSessionLogGroup', { value: breakGlass.logGroup.logGroupName, description: 'ECS Exec sessions (break-glass) are logged here' });
+      new CfnOutput(this, 'ExecSessionKeyArn', { value: breakGlass.sessionKey.keyArn, description: 'ECS Exec callers need kms:GenerateDataKey on this key' });
+    }
   }
 }

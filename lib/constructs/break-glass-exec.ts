@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,7 +28,7 @@ export const EXEC_AGENT_DATA_PATH = '/var/lib/amazon/ssm';
  * Size of that tmpfs in MiB. Its pages count against the container's memory limit only as they are
  * written; the transcript of a long session is the largest thing in it.
  */
-export const EXEC_AGENT_DATA_SIZE_MIB = 32;
+const EXEC_AGENT_DATA_SIZE_MIB = 32;
 
 export interface BreakGlassExecProps {
   /** How long the session log group keeps the sessions. */
@@ -89,8 +89,6 @@ export class BreakGlassExec extends Construct {
       logging: ecs.ExecuteCommandLogging.OVERRIDE,
       logConfiguration: { cloudWatchLogGroup: this.logGroup, cloudWatchEncryptionEnabled: true },
     };
-    new CfnOutput(this, 'SessionLogGroup', { value: this.logGroup.logGroupName, description: 'ECS Exec sessions (break-glass) are logged here' });
-    new CfnOutput(this, 'SessionKeyArn', { value: this.sessionKey.keyArn, description: 'ECS Exec callers need kms:GenerateDataKey on this key' });
   }
 
   /** Turn ECS Exec on for the service of a cluster made with {@link clusterConfiguration}. */

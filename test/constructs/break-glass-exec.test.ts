@@ -8,6 +8,7 @@ import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowled
 import { type AuditResult, runAudit } from '../../lib/audit/engine';
 import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
 import { EXEC_AGENT_DATA_PATH } from '../../lib/constructs/break-glass-exec';
+import { translateTask } from '../../lib/local/translate/task';
 import { containerDefinitions, synth, type Synthesized } from '../helpers/synth';
 
 const ON = { ecsExec: { enabled: true } };
@@ -51,6 +52,8 @@ test('on: the cluster encrypts sessions with their own key and logs every sessio
   // The log group's key lets CloudWatch Logs use it (logs.<region>.amazonaws.com, this account's log groups).
   const logKey = t.toJSON().Resources[logGroup.Properties.KmsKeyId['Fn::GetAtt'][0]];
   expect(JSON.stringify(logKey.Properties.KeyPolicy)).toContain('logs.eu-west-1.amazonaws.com');
+  expect(t.toJSON().Outputs.ExecSessionLogGroup.Value).toEqual({ Ref: logGroupId });
+  expect(t.toJSON().Outputs.ExecSessionKeyArn.Value).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
 });
 
 test('on: the service has ECS Exec, and the task role exactly the channels, the session log and the session key', () => {
@@ -79,6 +82,17 @@ test("on: each container gets a noexec tmpfs for the SSM agent's data, and none 
     expect(c.ReadonlyRootFilesystem).toBe(true);
     expect(c.LinuxParameters.Tmpfs[1]).toEqual({ ContainerPath: '/var/lib/amazon/ssm', Size: 32, MountOptions: ['rw', 'noexec', 'nosuid', 'nodev'] });
   }
+});
+
+test('on: `secure-ecs local` runs the same task, the agent tmpfs as one more --tmpfs (no agent starts locally)', () => {
+  const props = Object.values<any>(on.template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+  const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, { ref: 'localhost/i:1', origin: 'test' }]));
+  const t = translateTask(props, { taskName: 'task', labelKey: 'secure-ecs.local', images, hostPorts: { 8080: 18080 } });
+  for (const c of t.containers) {
+    expect(c.spec.tmpfs[EXEC_AGENT_DATA_PATH]).toEqual(['rw', 'noexec', 'nosuid', 'nodev', 'size=32m']);
+    expect(c.spec.readOnlyRootfs).toBe(true);
+  }
+  expect(t.fields.filter((f) => f.path.endsWith('LinuxParameters.Tmpfs')).map((f) => f.outcome)).toEqual(['honoured', 'honoured']);
 });
 
 test('on: the tasks may reach HTTPS (the agent talks from the task ENI), once also with egress.internetHttps', () => {
