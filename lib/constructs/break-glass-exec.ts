@@ -25,6 +25,13 @@ import { LogEncryptionKey } from './log-encryption-key';
  */
 export const EXEC_AGENT_DATA_PATH = '/var/lib/amazon/ssm';
 /**
+ * Root only. Docker mounts a tmpfs whose mount point the image lacks with mode 1777 (measured:
+ * test/e2e/break-glass-exec.e2e.ts), which would let the app's user plant directories the root agent
+ * then writes into, and swap the session transcript before it is uploaded. ECS lists `mode` among
+ * the tmpfs mount options (API_Tmpfs, MountOptions); the option reaches Docker as written.
+ */
+const EXEC_AGENT_DATA_MODE = 'mode=0700' as ecs.TmpfsMountOption;
+/**
  * Size of that tmpfs in MiB. Its pages count against the container's memory limit only as they are
  * written; the transcript of a long session is the largest thing in it.
  */
@@ -117,7 +124,7 @@ export class BreakGlassExec extends Construct {
       container.linuxParameters!.addTmpfs({
         containerPath: EXEC_AGENT_DATA_PATH,
         size: EXEC_AGENT_DATA_SIZE_MIB,
-        mountOptions: [ecs.TmpfsMountOption.RW, ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV],
+        mountOptions: [ecs.TmpfsMountOption.RW, ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV, EXEC_AGENT_DATA_MODE],
       });
     }
 

@@ -80,7 +80,11 @@ test("on: each container gets a noexec tmpfs for the SSM agent's data, and none 
   }
   for (const c of Object.values<any>(containerDefinitions(on.template))) {
     expect(c.ReadonlyRootFilesystem).toBe(true);
-    expect(c.LinuxParameters.Tmpfs[1]).toEqual({ ContainerPath: '/var/lib/amazon/ssm', Size: 32, MountOptions: ['rw', 'noexec', 'nosuid', 'nodev'] });
+    expect(c.LinuxParameters.Tmpfs[1]).toEqual({
+      ContainerPath: '/var/lib/amazon/ssm',
+      Size: 32,
+      MountOptions: ['rw', 'noexec', 'nosuid', 'nodev', 'mode=0700'],
+    });
   }
 });
 
@@ -89,7 +93,7 @@ test('on: `secure-ecs local` runs the same task, the agent tmpfs as one more --t
   const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, { ref: 'localhost/i:1', origin: 'test' }]));
   const t = translateTask(props, { taskName: 'task', labelKey: 'secure-ecs.local', images, hostPorts: { 8080: 18080 } });
   for (const c of t.containers) {
-    expect(c.spec.tmpfs[EXEC_AGENT_DATA_PATH]).toEqual(['rw', 'noexec', 'nosuid', 'nodev', 'size=32m']);
+    expect(c.spec.tmpfs[EXEC_AGENT_DATA_PATH]).toEqual(['rw', 'noexec', 'nosuid', 'nodev', 'mode=0700', 'size=32m']);
     expect(c.spec.readOnlyRootfs).toBe(true);
   }
   expect(t.fields.filter((f) => f.path.endsWith('LinuxParameters.Tmpfs')).map((f) => f.outcome)).toEqual(['honoured', 'honoured']);

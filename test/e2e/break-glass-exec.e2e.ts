@@ -46,14 +46,14 @@ describe('break-glass ECS Exec on', () => {
       '0',
     );
     expect([r.code, r.output]).toEqual([0, expect.stringContaining('transcript')]);
-    // root-owned and not world-writable (runc creates a missing mount point 0755); no capability in effect.
-    expect(r.output).toContain('root 755');
+    // root's alone (mode=0700: without it Docker mounts the tmpfs 1777); no capability in effect.
+    expect(r.output).toContain('root 700');
     expect(r.output).toMatch(/CapEff:\s+0000000000000000/);
   });
 
   test.each(['app', 'proxy'])("%s: the container's own user cannot write there, and nobody can write the root", async (which) => {
     const name = which === 'app' ? t.appName : t.proxyName;
-    const own = await run(name, `touch ${AGENT_DATA}/planted`);
+    const own = await run(name, `ls ${AGENT_DATA} || touch ${AGENT_DATA}/planted`);
     expect(own.code).not.toBe(0);
     expect(own.output).toMatch(/Permission denied/);
     const root = await run(name, 'touch /etc/planted', '0');
