@@ -9,6 +9,7 @@ import { acknowledgeControlTowerExceptions } from './compliance/control-tower-ex
 import type { AppConfig } from './config/app-config';
 import { ConfigError } from './config/validate-config';
 import { AlarmTopic } from './constructs/alarm-topic';
+import { BreakGlassExec } from './constructs/break-glass-exec';
 import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { FailureEvents } from './constructs/failure-events';
@@ -133,9 +134,15 @@ export class SecureEcsStack extends Stack {
       });
     }
 
+    // Break-glass ECS Exec, only when turned on: the cluster's session encryption and logging here,
+    // the service's side once the service exists.
+    const breakGlass = config.ecsExec.enabled
+      ? new BreakGlassExec(this, 'BreakGlassExec', { logRetention: config.task.logRetentionDays as logs.RetentionDays, logEncryptionKey: this.logKey })
+      : undefined;
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      executeCommandConfiguration: breakGlass?.clusterConfiguration,
     });
 
     const h = config.hosts;
@@ -223,6 +230,13 @@ export class SecureEcsStack extends Stack {
       healthCheckPath: config.app.healthCheckPath,
       stickySessionDuration: config.app.stickySessionSeconds === undefined ? undefined : Duration.seconds(config.app.stickySessionSeconds),
     });
+    breakGlass?.enableOn({
+      service: this.web.service,
+      taskDefinition: this.task.taskDefinition,
+      containers: [this.task.app, this.task.proxy],
+      securityGroup: this.web.securityGroup,
+      internetHttpsEgress: config.egress.internetHttps,
+    });
     // Each opens the database's or the mount targets' ingress from the tasks and the tasks' egress to it, on its port only.
     this.database?.allowFrom(this.web.securityGroup);
     this.persistentStorage?.allowFrom(this.web.securityGroup);
@@ -262,5 +276,9 @@ export class SecureEcsStack extends Stack {
     new CfnOutput(this, 'ProxyLogGroup', { value: this.task.proxyLogGroup.logGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic of the alarms: subscribe a pager or chat here' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+    if (breakGlass) {
+      new CfnOutput(this, 'ExecSessionLogGroup', { value: breakGlass.logGroup.logGroupName, description: 'ECS Exec sessions (break-glass) are logged here' });
+      new CfnOutput(this, 'ExecSessionKeyArn', { value: breakGlass.sessionKey.keyArn, description: 'ECS Exec callers need kms:GenerateDataKey on this key' });
+    }
   }
 }

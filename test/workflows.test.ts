@@ -156,6 +156,9 @@ describe('what the workflows do', () => {
     const called = load('deploy-environment.yml').jobs.deploy;
     expect(called.environment).toBe('${{ inputs.environment }}');
     expect(called.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/cdk deploy -c env="\$TARGET"/);
+    // A called workflow's job gets at most what its caller grants (GitHub refuses the run otherwise).
+    for (const caller of [deploy.jobs.dev, deploy.jobs.prod]) expect(caller.permissions).toEqual(called.permissions);
+    // What runs after the deploy: test/deploy-environment-workflow.test.ts.
   });
 
   test('the pull-request comment script updates its own comment instead of adding one per push', async () => {

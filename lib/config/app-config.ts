@@ -382,6 +382,16 @@ export const appConfigSchema = z
       }),
 
       /**
+       * Break-glass ECS Exec (README "Break-glass ECS Exec"): a shell in the running containers for an
+       * incident, off by default and audited while on (SVC-EXEC-01). Turn it on for one environment
+       * with environments.<name>.ecsExec.enabled; lib/constructs/break-glass-exec.ts says what it adds.
+       */
+      ecsExec: section({
+        /** ECS Exec on the service, with sessions KMS-encrypted and logged to a KMS-encrypted log group. */
+        enabled: bool().default(false),
+      }),
+
+      /**
        * Where CI/CD runs: read by the deploy-role app (bin/deploy-roles.ts), not by the app's stack.
        * Per environment, since each account has its own GitHub OIDC provider.
        */

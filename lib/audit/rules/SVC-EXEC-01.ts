@@ -1,13 +1,26 @@
 import { resourceRule } from './_kit';
 
-/** Our addition: ECS Exec is a shell into production containers (and needs a writable root). */
+/**
+ * Our addition: ECS Exec is a shell into production containers. Medium, the severity of a
+ * break-glass: a deliberate, temporary exception that every audit reports while it is on, which an
+ * app acknowledges where it turns it on (this one: ecsExec.enabled, lib/constructs/break-glass-exec.ts),
+ * and which never blocks the deploy that turns it on for an incident (deploy-environment.yml fails
+ * the live audit on high). Prancer rates the same check High; the cluster's session logging and key
+ * are CL-EXEC-01's.
+ */
 export default resourceRule(
   {
     id: 'SVC-EXEC-01',
     severity: 'medium',
     title: 'ECS Exec enabled',
-    sources: ['our addition', 'related: checkov CKV_AWS_223/224 (Terraform)', 'CIS Docker 5.23/5.24'],
-    fix: 'Set enableExecuteCommand to false; turn it on only for a debugging session, with logged and KMS-encrypted sessions.',
+    sources: [
+      'our addition',
+      'Prancer PR-AWS-CLD-ECS-009',
+      'related: checkov CKV_AWS_223/224 (Terraform, the cluster side: CL-EXEC-01)',
+      'ECS developer guide, ECS Exec considerations',
+      'CIS Docker 5.23/5.24',
+    ],
+    fix: 'Set enableExecuteCommand to false; turn it on only for an incident (this app: ecsExec.enabled), with sessions KMS-encrypted and logged (CL-EXEC-01).',
     inputs: ['template', 'live'],
   },
   (m) => m.services,
