@@ -20,6 +20,7 @@ import { OperationsDashboard } from './constructs/operations-dashboard';
 import { PersistentStorage } from './constructs/persistent-storage';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { ServiceAlarms } from './constructs/service-alarms';
+import { VerifyHook } from './constructs/verify-hook';
 import { WebService } from './constructs/web-service';
 import { HostOs } from './host/host-os';
 
@@ -59,6 +60,8 @@ export class SecureEcsStack extends Stack {
   /** EventBridge rules for OOM kills, unexpected task stops and failing hosts. */
   readonly failureEvents: FailureEvents;
   readonly dashboard: OperationsDashboard;
+  /** The hook that verifies a new revision through the test listener, with a `service.deploymentStrategy` other than rolling. */
+  readonly verifyHook?: VerifyHook;
 
   /** The AZs the configuration asks for (`network.maxAzs`); read by {@link availabilityZones}. */
   private readonly azCount: number;
@@ -222,6 +225,8 @@ export class SecureEcsStack extends Stack {
       internetHttpsEgress: config.egress.internetHttps,
       healthCheckPath: config.app.healthCheckPath,
       stickySessionDuration: config.app.stickySessionSeconds === undefined ? undefined : Duration.seconds(config.app.stickySessionSeconds),
+      deployment: config.service,
+      testClients: this.network.natPublicIps?.map((ip) => ec2.Peer.ipv4(`${ip}/32`)),
     });
     // Each opens the database's or the mount targets' ingress from the tasks and the tasks' egress to it, on its port only.
     this.database?.allowFrom(this.web.securityGroup);
@@ -251,9 +256,10 @@ export class SecureEcsStack extends Stack {
       service: this.web.service,
       autoScalingGroup: this.capacity.autoScalingGroup,
     });
+    if (this.web.trafficShift) this.verifyHook = this.verifyDeployments(this.web.trafficShift.testUrl, config);
     this.dashboard = new OperationsDashboard(this, 'Dashboard', { alarms: this.alarms.titled, events: this.failureEvents.all });
 
-    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
+    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn, testListener: this.web.trafficShift?.testListener });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
@@ -262,5 +268,29 @@ export class SecureEcsStack extends Stack {
     new CfnOutput(this, 'ProxyLogGroup', { value: this.task.proxyLogGroup.logGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic of the alarms: subscribe a pager or chat here' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+  }
+
+  /**
+   * A traffic-shifting deployment proves the new revision through the test listener before production
+   * traffic moves (the hook), and rolls back when a deployment alarm fires while traffic moves or bakes.
+   */
+  private verifyDeployments(testUrl: string, config: AppConfig): VerifyHook {
+    const natPublicIps = this.network.natPublicIps;
+    // validate-config refuses a regional NAT gateway with these strategies (lib/config/deployment-strategy-rules.ts).
+    if (!natPublicIps) throw new Error("a traffic-shifting deployment needs the zonal NAT gateways' addresses for its test listener");
+    const hook = new VerifyHook(this, 'DeploymentVerifyHook', {
+      vpc: this.network.vpc,
+      testUrl,
+      natPublicIps,
+      allowedMethods: config.app.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m)),
+      logRetention: config.task.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: this.logKey,
+    });
+    this.web.service.addLifecycleHook(hook.hook.target);
+    this.web.service.enableDeploymentAlarms(
+      this.alarms.deploymentAlarms.map((a) => a.alarmName),
+      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+    );
+    return hook;
   }
 }
