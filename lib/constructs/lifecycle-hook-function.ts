@@ -105,7 +105,7 @@ export class LifecycleHookFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       // The local esbuild (a devDependency), never Docker: synth stays offline and fast.
-      bundling: { minify: true, sourceMap: false, target: 'node24', forceDockerBundling: false },
+      bundling: { minify: true, sourceMap: false, target: 'node24', forceDockerBundling: false, logLevel: nodejs.LogLevel.WARNING },
     });
     // ECS invokes the function (the unqualified ARN the hook names) through this role, and may invoke nothing else.
     const invoker = new iam.Role(this, 'InvokeRole', { assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com') });
