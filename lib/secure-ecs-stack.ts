@@ -238,6 +238,7 @@ export class SecureEcsStack extends Stack {
       topic: this.alarmTopic.topic,
       loadBalancer: this.loadBalancer.loadBalancer,
       targetGroup: this.web.targetGroup,
+      alternateTargetGroup: this.web.trafficShift?.alternate,
       service: this.web.service,
       cluster: this.cluster,
       minHosts: h.minInstances,

@@ -103,6 +103,24 @@ describe.each(SHIFTING)('%s', (strategy) => {
     expect(lb.TargetGroupArn).toEqual({ Ref: expect.stringMatching(/TrafficShiftPrimary/) });
   });
 
+  test('the task alarms watch both target groups (ECS moves the live revision between them at each deployment)', () => {
+    const t = templateOf(strategy);
+    const alarms = t.findResources('AWS::CloudWatch::Alarm');
+    for (const [prefix, combine] of [
+      ['AlarmsTarget5xx', 'SUM'],
+      ['AlarmsUnhealthyTargets', 'SUM'],
+      ['AlarmsP99ResponseTime', 'MAX'],
+    ]) {
+      const [, alarm] = Object.entries(alarms).find(([id]) => id.startsWith(prefix))!;
+      const metrics = alarm.Properties.Metrics as any[];
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(`${combine}([FILL(primary, 0), FILL(alternate, 0)])`);
+      const groups = metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => JSON.stringify(m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value));
+      expect(groups).toEqual([expect.stringMatching(/TrafficShiftPrimary/), expect.stringMatching(/TrafficShiftAlternate/)]);
+    }
+  });
+
   test('the test listener is plain HTTP on its port and admits only the NAT gateway addresses, never the internet', () => {
     const t = templateOf(strategy);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: TEST_LISTENER_PORT, Protocol: 'HTTP' });
