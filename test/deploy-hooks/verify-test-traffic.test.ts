@@ -11,22 +11,10 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { handler, verifyTestTraffic, VERIFY_HOOK_ENV } from '../../lib/deploy-hooks/verify-test-traffic';
-import type { LifecycleHookEvent } from '../../lib/deploy-hooks/lifecycle-hook-contract';
+import { BLUE, GREEN, hookContext, postTestTrafficShift } from './lifecycle-event';
 import { hardenedHandler, type Running, startHttp, startPythonHttpServer, type Weakness } from '../verify/helpers/servers';
 
-const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/cluster/web';
-const BLUE = 'arn:aws:ecs:eu-west-1:123456789012:service-revision/cluster/web/1111';
-const GREEN = 'arn:aws:ecs:eu-west-1:123456789012:service-revision/cluster/web/2222';
-
-/** The payload ECS sends at POST_TEST_TRAFFIC_SHIFT: the new revision has all the test traffic, none of production's. */
-const postTestTrafficShift: LifecycleHookEvent = {
-  serviceArn: SERVICE,
-  targetServiceRevisionArn: GREEN,
-  testTrafficWeights: { [GREEN]: 100, [BLUE]: 0 },
-  productionTrafficWeights: { [GREEN]: 0, [BLUE]: 100 },
-};
-/** A Lambda context with the hook's full timeout ahead. */
-const context = (ms = 180_000) => ({ getRemainingTimeInMillis: () => ms });
+const context = hookContext;
 
 const running: Running[] = [];
 afterEach(async () => {
