@@ -2,7 +2,7 @@ import type { AppConfig } from './app-config';
 import { shiftsTraffic } from '../constructs/deployment-strategy';
 
 /** Fewest tasks a canary or linear deployment runs with. */
-export const MIN_TASKS_SHIFTING_SHARES = 2;
+const MIN_TASKS_SHIFTING_SHARES = 2;
 
 /**
  * What `service.deploymentStrategy` needs of the other settings. The hosts' room for two revisions

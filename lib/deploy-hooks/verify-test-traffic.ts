@@ -24,7 +24,7 @@ export const VERIFY_HOOK_ENV = {
 } as const;
 
 /** Time kept back from the function's own timeout to answer FAILED instead of being killed. */
-export const ANSWER_MARGIN_MS = 5_000;
+const ANSWER_MARGIN_MS = 5_000;
 
 export interface VerifyTestTrafficOptions {
   /** The test listener's URL. */
@@ -96,7 +96,7 @@ export async function verifyTestTraffic(event: unknown, context: HookContext, op
 }
 
 /** The settings the function's environment gives (lib/constructs/verify-hook.ts writes them). */
-export function optionsFromEnvironment(env: NodeJS.ProcessEnv): VerifyTestTrafficOptions {
+function optionsFromEnvironment(env: NodeJS.ProcessEnv): VerifyTestTrafficOptions {
   const methods = env[VERIFY_HOOK_ENV.allowedMethods];
   return {
     testUrl: env[VERIFY_HOOK_ENV.testUrl] ?? '',
