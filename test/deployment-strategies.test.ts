@@ -31,6 +31,14 @@ function hookFunction(t: Template): Record<string, any> {
   return fns[0][1].Properties;
 }
 
+/** Every ingress rule on the test listener's port, inline in a security group or its own resource. */
+function testPortIngress(t: Template): any[] {
+  return [
+    ...Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+    ...Object.values(t.findResources('AWS::EC2::SecurityGroup')).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
+  ].filter((rule: any) => rule.FromPort === TEST_LISTENER_PORT);
+}
+
 function serviceDeploymentConfiguration(t: Template): Record<string, any> {
   const services = Object.values(t.findResources('AWS::ECS::Service'));
   expect(services).toHaveLength(1);
@@ -124,10 +132,7 @@ describe.each(SHIFTING)('%s', (strategy) => {
   test('the test listener is plain HTTP on its port and admits only the NAT gateway addresses, never the internet', () => {
     const t = templateOf(strategy);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: TEST_LISTENER_PORT, Protocol: 'HTTP' });
-    const onTestPort = [
-      ...Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
-      ...Object.values(t.findResources('AWS::EC2::SecurityGroup')).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
-    ].filter((rule: any) => rule.FromPort === TEST_LISTENER_PORT);
+    const onTestPort = testPortIngress(t);
     // One NAT gateway by default (network.natGateways): one rule, from its Elastic IP.
     expect(onTestPort).toEqual([
       expect.objectContaining({ CidrIp: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/PublicSubnet1EIP/), 'PublicIp'] }, '/32']] } }),
@@ -212,3 +217,28 @@ test('a linear deployment with a certificate: the production rule is on the HTTP
   expect(serviceDeploymentConfiguration(template).LinearConfiguration).toEqual({ StepPercent: 50, StepBakeTimeInMinutes: 0 });
   expect(serviceDeploymentConfiguration(template).BakeTimeInMinutes).toBe(0);
 });
+
+// Blue-green has no resource property that canary and linear lack.
+test.each(['canary', 'linear'] as const)(
+  "%s passes CDK's built-in CloudFormation validation (the resource schemas), with a certificate and two NAT gateways",
+  (strategy) => {
+    // The validation unit tests skip for speed (test/helpers/setup-env.ts), as test/cfn-validation.test.ts turns it on.
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'true';
+    try {
+      const { template } = synth({
+        network: { natGateways: 2 },
+        edge: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
+        service: { deploymentStrategy: strategy, ...twoTasks },
+      });
+      // Two NAT gateways: the test listener admits each one's address.
+      expect(testPortIngress(template).map((r) => JSON.stringify(r.CidrIp))).toEqual([
+        expect.stringMatching(/PublicSubnet1EIP/),
+        expect.stringMatching(/PublicSubnet2EIP/),
+      ]);
+    } finally {
+      process.env.CDK_VALIDATION = previous;
+    }
+  },
+  120_000,
+);
