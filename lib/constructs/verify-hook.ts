@@ -37,8 +37,10 @@ export interface VerifyHookProps {
  * internet-facing load balancer, whose DNS name resolves to public addresses, so its requests leave
  * through a NAT gateway and arrive from the gateway's Elastic IP. The test listener admits only those
  * addresses (TrafficShiftTargets), and the function's security group lets it reach only them, only on
- * the test port (its DNS queries go to the VPC's resolver, which security groups do not filter:
- * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html). Anything else in the VPC that egresses through the same gateways could reach the
+ * the test port. Its DNS queries go to the VPC's resolver, which security groups do not filter
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html: "Security groups do not
+ * filter traffic destined to and from" Amazon DNS). Anything else in the VPC that egresses through
+ * the same gateways could reach the
  * test listener too; it serves the same app the public listener serves.
  */
 export class VerifyHook extends Construct {
