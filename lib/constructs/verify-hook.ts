@@ -40,8 +40,8 @@ export interface VerifyHookProps {
  * the test port. Its DNS queries go to the VPC's resolver, which security groups do not filter
  * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html: "Security groups do not
  * filter traffic destined to and from" Amazon DNS). Anything else in the VPC that egresses through
- * the same gateways could reach the
- * test listener too; it serves the same app the public listener serves.
+ * the same gateways could reach the test listener too; it serves the same app the public listener
+ * serves.
  */
 export class VerifyHook extends Construct {
   readonly hook: LifecycleHookFunction;
