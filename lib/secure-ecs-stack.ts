@@ -257,7 +257,22 @@ export class SecureEcsStack extends Stack {
       service: this.web.service,
       autoScalingGroup: this.capacity.autoScalingGroup,
     });
-    if (this.web.trafficShift) this.verifyHook = this.verifyDeployments(this.web.trafficShift.testUrl, config);
+    if (this.web.trafficShift) {
+      // A traffic-shifting deployment proves the new revision through the test listener before production
+      // traffic moves, and rolls back when a deployment alarm fires while traffic moves or bakes.
+      this.verifyHook = new VerifyHook(this, 'DeploymentVerifyHook', {
+        service: this.web.service,
+        testUrl: this.web.trafficShift.testUrl,
+        natPublicIps: this.network.natPublicIps ?? [],
+        appMethods: config.app.methods,
+        logRetention: t.logRetentionDays as logs.RetentionDays,
+        logEncryptionKey: this.logKey,
+      });
+      this.web.service.enableDeploymentAlarms(
+        this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName),
+        { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+      );
+    }
     this.dashboard = new OperationsDashboard(this, 'Dashboard', { alarms: this.alarms.titled, events: this.failureEvents.all });
 
     if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn, testListener: this.web.trafficShift?.testListener });
@@ -269,29 +284,5 @@ export class SecureEcsStack extends Stack {
     new CfnOutput(this, 'ProxyLogGroup', { value: this.task.proxyLogGroup.logGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic of the alarms: subscribe a pager or chat here' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
-  }
-
-  /**
-   * A traffic-shifting deployment proves the new revision through the test listener before production
-   * traffic moves (the hook), and rolls back when a deployment alarm fires while traffic moves or bakes.
-   */
-  private verifyDeployments(testUrl: string, config: AppConfig): VerifyHook {
-    const natPublicIps = this.network.natPublicIps;
-    // validate-config refuses a regional NAT gateway with these strategies (lib/config/deployment-strategy-rules.ts).
-    if (!natPublicIps) throw new Error("a traffic-shifting deployment needs the zonal NAT gateways' addresses for its test listener");
-    const hook = new VerifyHook(this, 'DeploymentVerifyHook', {
-      vpc: this.network.vpc,
-      testUrl,
-      natPublicIps,
-      allowedMethods: config.app.methods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m)),
-      logRetention: config.task.logRetentionDays as logs.RetentionDays,
-      logEncryptionKey: this.logKey,
-    });
-    this.web.service.addLifecycleHook(hook.hook.target);
-    this.web.service.enableDeploymentAlarms(
-      this.alarms.deploymentAlarms.map((a) => a.alarmName),
-      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
-    );
-    return hook;
   }
 }

@@ -18,13 +18,14 @@ import { TEST_LISTENER_PORT } from './traffic-shift-targets';
 export const VERIFY_HOOK_TIMEOUT = Duration.seconds(DEFAULT_SLOW_CLIENT_SECONDS + TIME_MARGIN_S + REQUEST_DEADLINE_MS / 1000 + 30);
 
 export interface VerifyHookProps {
-  readonly vpc: ec2.IVpc;
+  /** The service whose deployments the hook verifies (its cluster's VPC is where the function runs). */
+  readonly service: ecs.BaseService;
   /** The test listener's URL (lib/constructs/traffic-shift-targets.ts). */
   readonly testUrl: string;
   /** The NAT gateways' public addresses: the only destinations the function may reach, on the test port. */
   readonly natPublicIps: string[];
-  /** Methods beyond GET, HEAD and POST the app accepts (app.methods): the method probe expects them to pass. */
-  readonly allowedMethods: readonly string[];
+  /** The methods the app accepts (app.methods): the method probe expects those beyond GET, HEAD and POST to pass. */
+  readonly appMethods: readonly string[];
   readonly logRetention: logs.RetentionDays;
   readonly logEncryptionKey?: kms.IKey;
 }
@@ -48,15 +49,18 @@ export class VerifyHook extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifyHookProps) {
     super(scope, id);
+    if (props.natPublicIps.length === 0) {
+      throw new Error(`${this.node.path}: the test listener needs the NAT gateways' addresses (zonal NAT gateways), and none was given`);
+    }
     this.hook = new LifecycleHookFunction(this, 'VerifyTestTraffic', {
       entry: path.join(DEPLOY_HOOKS_DIR, 'verify-test-traffic.ts'),
       stages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
       description: 'Runs secure-ecs verify against the new revision through the test listener; fails the deployment when a probe fails',
-      vpc: props.vpc,
+      vpc: props.service.cluster.vpc,
       timeout: VERIFY_HOOK_TIMEOUT,
       environment: {
         [VERIFY_HOOK_ENV.testUrl]: props.testUrl,
-        [VERIFY_HOOK_ENV.allowedMethods]: props.allowedMethods.join(','),
+        [VERIFY_HOOK_ENV.allowedMethods]: props.appMethods.filter((m) => !['GET', 'HEAD', 'POST'].includes(m)).join(','),
       },
       logRetention: props.logRetention,
       logEncryptionKey: props.logEncryptionKey,
@@ -64,5 +68,6 @@ export class VerifyHook extends Construct {
     for (const ip of props.natPublicIps) {
       this.hook.securityGroup.addEgressRule(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(TEST_LISTENER_PORT), 'The test listener, through a NAT gateway');
     }
+    props.service.addLifecycleHook(this.hook.target);
   }
 }
