@@ -15,19 +15,21 @@ import { startTask, stopTask, synthWith } from './task-under-test';
 const TASK = `secure-ecs-e2e-hook-${process.pid}`;
 const WEAK_TASK = `secure-ecs-e2e-hook-weak-${process.pid}`;
 
-afterAll(async () => {
-  await stopTask(TASK);
-  await stopTask(WEAK_TASK);
-}, 10 * 60_000);
+// One task at a time: the first is stopped by its own test, the weakened one here.
+afterAll(() => stopTask(WEAK_TASK), 5 * 60_000);
 
 test(
   'the project task: every probe holds through the hook, which approves the deployment',
   async () => {
-    const t = await startTask(TASK);
-    const began = Date.now();
-    const r = await verifyTestTraffic(postTestTrafficShift, hookContext(), { testUrl: `http://127.0.0.1:${t.port}/`, forwardedFor: newClient() });
-    process.stderr.write(`\nverify hook, project task: ${r.hookStatus} in ${((Date.now() - began) / 1000).toFixed(1)} s: ${r.reason}\n`);
-    expect(r).toEqual({ hookStatus: 'SUCCEEDED', reason: expect.stringMatching(/every probe holds .*: PASS$/) });
+    try {
+      const t = await startTask(TASK);
+      const began = Date.now();
+      const r = await verifyTestTraffic(postTestTrafficShift, hookContext(), { testUrl: `http://127.0.0.1:${t.port}/`, forwardedFor: newClient() });
+      process.stderr.write(`\nverify hook, project task: ${r.hookStatus} in ${((Date.now() - began) / 1000).toFixed(1)} s: ${r.reason}\n`);
+      expect(r).toEqual({ hookStatus: 'SUCCEEDED', reason: expect.stringMatching(/every probe holds .*: PASS$/) });
+    } finally {
+      await stopTask(TASK);
+    }
   },
   25 * 60_000,
 );
