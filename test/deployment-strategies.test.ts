@@ -89,6 +89,39 @@ describe.each(SHIFTING)('%s', (strategy) => {
     ]);
   });
 
+  test('no dependency cycle: aws-cdk-lib notes that deployment alarms may form one; these watch the load balancer and the target groups, not the service', () => {
+    const resources = templateOf(strategy).toJSON().Resources as Record<string, any>;
+    const references = (value: unknown, found = new Set<string>()): Set<string> => {
+      if (Array.isArray(value)) value.forEach((v) => references(v, found));
+      else if (value && typeof value === 'object') {
+        for (const [key, v] of Object.entries(value)) {
+          if (key === 'Ref' && typeof v === 'string' && v in resources) found.add(v);
+          else if (key === 'Fn::GetAtt' && Array.isArray(v) && v[0] in resources) found.add(v[0]);
+          else references(v, found);
+        }
+      }
+      return found;
+    };
+    const edges = new Map(Object.entries(resources).map(([id, r]) => [id, new Set([...references(r.Properties), ...[r.DependsOn ?? []].flat()])]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycleFrom = (id: string, path: string[]): string[] | undefined => {
+      if (state.get(id) === 'done') return undefined;
+      if (state.get(id) === 'visiting') return [...path, id];
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        const cycle = cycleFrom(next, [...path, id]);
+        if (cycle) return cycle;
+      }
+      state.set(id, 'done');
+      return undefined;
+    };
+    expect(
+      Object.keys(resources)
+        .map((id) => cycleFrom(id, []))
+        .find(Boolean),
+    ).toBeUndefined();
+  });
+
   test('two target groups; the production rule forwards to both (100/0), and the service names the alternate, both rules and the ECS role', () => {
     const t = templateOf(strategy);
     const groups = Object.keys(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
