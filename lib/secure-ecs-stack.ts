@@ -21,6 +21,7 @@ import { OperationsDashboard } from './constructs/operations-dashboard';
 import { PersistentStorage } from './constructs/persistent-storage';
 import { PublicLoadBalancer } from './constructs/public-load-balancer';
 import { ServiceAlarms } from './constructs/service-alarms';
+import { VerifyHook } from './constructs/verify-hook';
 import { WebService } from './constructs/web-service';
 import { HostOs } from './host/host-os';
 
@@ -60,6 +61,8 @@ export class SecureEcsStack extends Stack {
   /** EventBridge rules for OOM kills, unexpected task stops and failing hosts. */
   readonly failureEvents: FailureEvents;
   readonly dashboard: OperationsDashboard;
+  /** The hook that verifies a new revision through the test listener, with a `service.deploymentStrategy` other than rolling. */
+  readonly verifyHook?: VerifyHook;
 
   /** The AZs the configuration asks for (`network.maxAzs`); read by {@link availabilityZones}. */
   private readonly azCount: number;
@@ -229,6 +232,8 @@ export class SecureEcsStack extends Stack {
       internetHttpsEgress: config.egress.internetHttps,
       healthCheckPath: config.app.healthCheckPath,
       stickySessionDuration: config.app.stickySessionSeconds === undefined ? undefined : Duration.seconds(config.app.stickySessionSeconds),
+      deployment: config.service,
+      testClients: this.network.natPublicIps?.map((ip) => ec2.Peer.ipv4(`${ip}/32`)),
     });
     breakGlass?.enableOn({
       service: this.web.service,
@@ -247,6 +252,7 @@ export class SecureEcsStack extends Stack {
       topic: this.alarmTopic.topic,
       loadBalancer: this.loadBalancer.loadBalancer,
       targetGroup: this.web.targetGroup,
+      alternateTargetGroup: this.web.trafficShift?.alternate,
       service: this.web.service,
       cluster: this.cluster,
       minHosts: h.minInstances,
@@ -265,9 +271,25 @@ export class SecureEcsStack extends Stack {
       service: this.web.service,
       autoScalingGroup: this.capacity.autoScalingGroup,
     });
+    if (this.web.trafficShift) {
+      // A traffic-shifting deployment proves the new revision through the test listener before production
+      // traffic moves, and rolls back when a deployment alarm fires while traffic moves or bakes.
+      this.verifyHook = new VerifyHook(this, 'DeploymentVerifyHook', {
+        service: this.web.service,
+        testUrl: this.web.trafficShift.testUrl,
+        natPublicIps: this.network.natPublicIps ?? [],
+        appMethods: config.app.methods,
+        logRetention: t.logRetentionDays as logs.RetentionDays,
+        logEncryptionKey: this.logKey,
+      });
+      this.web.service.enableDeploymentAlarms(
+        this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName),
+        { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+      );
+    }
     this.dashboard = new OperationsDashboard(this, 'Dashboard', { alarms: this.alarms.titled, events: this.failureEvents.all });
 
-    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn });
+    if (controlTower) acknowledgeControlTowerExceptions(this.loadBalancer, { httpOnly: !e.certificateArn, testListener: this.web.trafficShift?.testListener });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Public URL of the app' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });

@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { PublicLoadBalancer } from '../constructs/public-load-balancer';
 import { CONTROL_TOWER_PLUGIN_NAME } from './control-tower-plugin';
 
@@ -8,6 +9,8 @@ const ct = (rule: string) => `${CONTROL_TOWER_PLUGIN_NAME}::${rule}`;
 export interface ControlTowerExceptionOptions {
   /** No certificate is configured, so the HTTP listener serves instead of redirecting. */
   readonly httpOnly: boolean;
+  /** The test listener of a traffic-shifting deployment strategy (lib/constructs/traffic-shift-targets.ts), if any. */
+  readonly testListener?: elbv2.ApplicationListener;
 }
 
 /**
@@ -38,6 +41,14 @@ export function acknowledgeControlTowerExceptions(loadBalancer: PublicLoadBalanc
       reason:
         'CT.ELASTICLOADBALANCING.PR.1: without edge.certificateArn there is no HTTPS listener to redirect to. ' +
         'Set edge.certificateArn and the HTTP listener redirects, so this acknowledgement is no longer applied.',
+    });
+  }
+  if (options.testListener) {
+    Validations.of(options.testListener).acknowledge({
+      id: ct('alb_http_to_https_redirection_check'),
+      reason:
+        'CT.ELASTICLOADBALANCING.PR.1: the test listener of service.deploymentStrategy serves the deployment hook only, over HTTP ' +
+        "by design (its URL is the load balancer's DNS name, which no certificate names); it admits only the NAT gateways' addresses.",
     });
   }
   // aws-cdk-lib's singleton provider behind ec2.Vpc's restrictDefaultSecurityGroup (it removes

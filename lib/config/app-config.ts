@@ -10,6 +10,7 @@ import {
   MAX_WRITABLE_PATHS,
 } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
+import { DEPLOYMENT_STRATEGIES, DEPLOYMENT_STRATEGY_DEFAULTS, MAX_BAKE_TIME_MINUTES, TRAFFIC_SHARE_PERCENT } from '../constructs/deployment-strategy';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { HARDENED_TASK_DEFAULTS, PROXY_HEALTH_PORT, PROXY_PORT } from '../constructs/hardened-task-definition';
 import { MAX_AZS, NAT_AVAILABILITY_MODES, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX, SUBNET_PREFIX } from '../constructs/network';
@@ -297,6 +298,23 @@ export const appConfigSchema = z
         maxTasks: int(1, 100).default(WEB_SERVICE_DEFAULTS.maxTasks),
         /** Average CPU utilisation the service auto scaling aims for. */
         targetCpuPercent: int(10, 90).default(WEB_SERVICE_DEFAULTS.targetCpuPercent),
+        /**
+         * How ECS replaces the tasks on a deployment: `rolling` (in place, circuit breaker), or
+         * `blue-green`, `canary`, `linear` (a whole new revision beside the old one, verified through
+         * the test listener by a hook before production traffic moves, rolled back on the deployment
+         * alarms). lib/constructs/deployment-strategy.ts; README "Deployment strategies".
+         */
+        deploymentStrategy: z.enum(DEPLOYMENT_STRATEGIES, { error: choices(DEPLOYMENT_STRATEGIES) }).default(DEPLOYMENT_STRATEGY_DEFAULTS.strategy),
+        /** Minutes the old revision keeps running after all traffic moved (not `rolling`). */
+        bakeTimeMinutes: int(0, MAX_BAKE_TIME_MINUTES).default(DEPLOYMENT_STRATEGY_DEFAULTS.bakeTimeMinutes),
+        /** Percentage of production traffic the canary takes first (`canary` only). */
+        canaryPercent: int(TRAFFIC_SHARE_PERCENT.canary.min, TRAFFIC_SHARE_PERCENT.canary.max).default(DEPLOYMENT_STRATEGY_DEFAULTS.canaryPercent),
+        /** Minutes the canary runs before the rest of the traffic moves (`canary` only). */
+        canaryBakeTimeMinutes: int(0, MAX_BAKE_TIME_MINUTES).default(DEPLOYMENT_STRATEGY_DEFAULTS.canaryBakeTimeMinutes),
+        /** Percentage of production traffic each step moves (`linear` only). */
+        linearStepPercent: int(TRAFFIC_SHARE_PERCENT.linear.min, TRAFFIC_SHARE_PERCENT.linear.max).default(DEPLOYMENT_STRATEGY_DEFAULTS.linearStepPercent),
+        /** Minutes between steps (`linear` only). */
+        linearStepBakeTimeMinutes: int(0, MAX_BAKE_TIME_MINUTES).default(DEPLOYMENT_STRATEGY_DEFAULTS.linearStepBakeTimeMinutes),
       }),
 
       edge: section({

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
 import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
+import { deploymentPeakPercent } from '../constructs/deployment-strategy';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
 import { defaultContainerCpu, HARDENED_TASK_DEFAULTS } from '../constructs/hardened-task-definition';
 import { NETWORK_DEFAULTS } from '../constructs/network';
 import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
 import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
+import { deploymentStrategyProblems } from './deployment-strategy-rules';
 import { networkInterfacesOf } from './instance-network-interfaces';
 
 /**
@@ -128,8 +130,9 @@ function controlTowerProblems(c: AppConfig): string[] {
  * Whether the hosts can place the service. In awsvpc mode every task gets its own ENI and the
  * instance's primary ENI counts against the type's maximum, so an instance runs at most ENIs - 1
  * tasks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html;
- * ENI trunking is not enabled here). A deployment at the service's maximum percent needs room for
- * that many tasks while the old ones still run, at the largest size auto scaling may reach.
+ * ENI trunking is not enabled here). A deployment needs room for its peak while the old tasks still
+ * run, at the largest size auto scaling may reach: a rolling one starts tasks up to the service's
+ * maximum percent, the other strategies a whole second revision (lib/constructs/deployment-strategy.ts).
  */
 function sizingProblems(c: AppConfig, warn: (message: string) => void): string[] {
   const types = [c.hosts.instanceType, ...c.hosts.additionalInstanceTypes];
@@ -148,12 +151,17 @@ function sizingProblems(c: AppConfig, warn: (message: string) => void): string[]
   const enis = smallest.enis!;
   const perInstance = enis - 1;
   const capacity = c.hosts.maxInstances * perInstance;
-  const percent = SERVICE_DEPLOYMENT_MAXIMUM_PERCENT;
+  const strategy = c.service.deploymentStrategy;
+  const percent = deploymentPeakPercent(strategy, SERVICE_DEPLOYMENT_MAXIMUM_PERCENT);
   const peak = Math.floor((c.service.maxTasks * percent) / 100);
   if (peak <= capacity) return [];
   const which = types.length > 1 ? `${smallest.type} (the smallest of ${types.join(', ')})` : smallest.type;
+  const deployment =
+    strategy === 'rolling'
+      ? `a deployment at the deployment maximum percent (${percent}) runs up to ${peak} tasks`
+      : `a ${strategy} deployment (service.deploymentStrategy) runs two full revisions, up to ${peak} tasks`;
   return [
-    `service.maxTasks: received ${c.service.maxTasks}; a deployment at the deployment maximum percent (${percent}) runs up to ${peak} tasks, ` +
+    `service.maxTasks: received ${c.service.maxTasks}; ${deployment}, ` +
       `but hosts.maxInstances × tasks per instance = ${c.hosts.maxInstances} × ${perInstance} = ${capacity} ` +
       `(${which} has ${enis} ENIs per instance, the primary ENI counts, so ${perInstance} awsvpc tasks per instance); ` +
       `expected service.maxTasks at most ${Math.floor((capacity * 100) / percent)}, or more hosts.maxInstances or a larger hosts.instanceType`,
@@ -290,7 +298,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
-  const problems = [...crossFieldProblems(config), ...appShapeProblems(config), ...controlTowerProblems(config)];
+  const problems = [...crossFieldProblems(config), ...appShapeProblems(config), ...controlTowerProblems(config), ...deploymentStrategyProblems(config)];
   if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

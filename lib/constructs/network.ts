@@ -105,10 +105,13 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly flowLogGroup: logs.LogGroup;
+  /** Whether the VPC's NAT is one regional gateway (`natAvailabilityMode` "regional"). */
+  private readonly regionalNat: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
     const regionalNat = (props.natAvailabilityMode ?? NETWORK_DEFAULTS.natAvailabilityMode) === 'regional';
+    this.regionalNat = regionalNat;
     if (regionalNat && (props.natGateways ?? NETWORK_DEFAULTS.natGateways) !== 1) {
       throw new Error(
         `${scope.node.path}/${id}: natGateways is ${props.natGateways} with natAvailabilityMode "regional"; a regional NAT gateway is one gateway (expected 1)`,
@@ -138,6 +141,20 @@ export class Network extends Construct {
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+  }
+
+  /**
+   * The public addresses the private subnets' traffic to the internet leaves from: the Elastic IP of
+   * each zonal NAT gateway (aws-cdk-lib `PublicSubnet.addNatGateway` creates it as the subnet's `EIP`
+   * child). A regional gateway in automatic mode allocates its addresses at deploy time, so they are
+   * not known here: undefined.
+   */
+  get natPublicIps(): string[] | undefined {
+    if (this.regionalNat) return undefined;
+    return this.vpc.publicSubnets.flatMap((s) => {
+      const eip = s.node.tryFindChild('EIP');
+      return eip instanceof ec2.CfnEIP ? [eip.attrPublicIp] : [];
     });
   }
 

@@ -45,6 +45,14 @@ export interface ServiceAlarmsProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The service's target group: the app's 5xx, unhealthy targets, response time. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /**
+   * The second target group of a traffic-shifting deployment strategy (lib/constructs/traffic-shift-targets.ts):
+   * ECS moves the live revision from one group to the other at each deployment, so the task alarms
+   * watch both (5xx and unhealthy targets summed, the higher p99).
+   *
+   * @default - one target group
+   */
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
   /** The service: its CPU against the task's hard cap. */
   readonly service: ecs.Ec2Service;
   /** The cluster, whose registered container instances Container Insights counts. */
@@ -107,7 +115,7 @@ export class ServiceAlarms extends Construct {
     super(scope, id);
     const d = SERVICE_ALARMS_DEFAULTS;
     const lb = props.loadBalancer.metrics;
-    const tg = props.targetGroup.metrics;
+    const tg = targetGroupsMetrics(props.targetGroup, props.alternateTargetGroup);
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     // ALB metrics are published only for minutes with data: no requests is not an outage.
     const quiet = cloudwatch.TreatMissingData.NOT_BREACHING;
@@ -122,7 +130,7 @@ export class ServiceAlarms extends Construct {
     });
     const target5xx = props.target5xxPerMinute ?? d.target5xxPerMinute;
     this.target5xx = this.alarm('Target5xx', 'Task 5xx per minute', {
-      metric: tg.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }),
+      metric: tg('SUM', (m) => m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' })),
       threshold: target5xx,
       comparisonOperator: above,
       treatMissingData: quiet,
@@ -130,7 +138,7 @@ export class ServiceAlarms extends Construct {
     });
     const unhealthy = props.unhealthyTargets ?? d.unhealthyTargets;
     this.unhealthyTargets = this.alarm('UnhealthyTargets', 'Unhealthy targets', {
-      metric: tg.unhealthyHostCount({ period: PERIOD, statistic: 'Maximum' }),
+      metric: tg('SUM', (m) => m.unhealthyHostCount({ period: PERIOD, statistic: 'Maximum' })),
       threshold: unhealthy,
       comparisonOperator: above,
       treatMissingData: quiet,
@@ -139,7 +147,7 @@ export class ServiceAlarms extends Construct {
     const p99 = props.p99ResponseTime ?? Duration.millis(d.p99ResponseTimeMs);
     this.p99ResponseTime = this.alarm('P99ResponseTime', 'p99 response time (s)', {
       // TargetResponseTime is in seconds: from the request leaving the ALB to the response's first byte.
-      metric: tg.targetResponseTime({ period: PERIOD, statistic: 'p99' }),
+      metric: tg('MAX', (m) => m.targetResponseTime({ period: PERIOD, statistic: 'p99' })),
       threshold: p99.toMilliseconds() / 1000,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: quiet,
@@ -240,4 +248,24 @@ export class ServiceAlarms extends Construct {
       label: '429 share of proxy responses (%)',
     });
   }
+}
+
+/**
+ * A target-group metric of the service: of its one group, or combined over both groups of a
+ * traffic-shifting strategy with metric math (an idle group publishes nothing: FILL counts it 0).
+ */
+function targetGroupsMetrics(
+  primary: elbv2.ApplicationTargetGroup,
+  alternate: elbv2.ApplicationTargetGroup | undefined,
+): (combine: 'SUM' | 'MAX', metric: (m: elbv2.IApplicationTargetGroupMetrics) => cloudwatch.Metric) => cloudwatch.IMetric {
+  return (combine, metric) => {
+    const first = metric(primary.metrics);
+    if (!alternate) return first;
+    return new cloudwatch.MathExpression({
+      expression: `${combine}([FILL(primary, 0), FILL(alternate, 0)])`,
+      usingMetrics: { primary: first, alternate: metric(alternate.metrics) },
+      period: PERIOD,
+      label: `${first.metricName}, both target groups`,
+    });
+  };
 }

@@ -4,6 +4,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { DEFAULT_HEALTH_CHECK_PATH } from './app-shape';
+import { deploymentStrategyProps, type DeploymentStrategySettings, shiftsTraffic } from './deployment-strategy';
+import { TrafficShiftTargets } from './traffic-shift-targets';
 
 /** The service's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
 export const WEB_SERVICE_DEFAULTS = {
@@ -88,6 +90,20 @@ export interface WebServiceProps {
    * @default - no stickiness
    */
   readonly stickySessionDuration?: Duration;
+  /**
+   * How ECS replaces the tasks (lib/constructs/deployment-strategy.ts). Any strategy but rolling adds
+   * a second target group, a production listener rule and a test listener ({@link TrafficShiftTargets}).
+   *
+   * @default - rolling, with the circuit breaker
+   */
+  readonly deployment?: DeploymentStrategySettings;
+  /**
+   * The only sources the test listener accepts (a strategy other than rolling): the NAT gateways'
+   * addresses, where the hook Lambda's requests come from.
+   *
+   * @default - none: a rolling service has no test listener
+   */
+  readonly testClients?: ec2.IPeer[];
 }
 
 /**
@@ -102,8 +118,10 @@ export interface WebServiceProps {
 export class WebService extends Construct {
   readonly service: ecs.Ec2Service;
   readonly securityGroup: ec2.SecurityGroup;
-  /** The ALB target group of the service's tasks (its health check, its response metrics). */
+  /** The ALB target group of the service's tasks (its health check, its response metrics); the first of two with a traffic-shifting strategy. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The second target group, the production rule and the test listener, with a strategy other than rolling. */
+  readonly trafficShift?: TrafficShiftTargets;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -133,6 +151,7 @@ export class WebService extends Construct {
       placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE)],
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: Duration.seconds(60),
+      ...(props.deployment ? deploymentStrategyProps(props.deployment) : {}),
     });
 
     // A service created before the cluster's capacity-provider association exists fails with
@@ -143,10 +162,9 @@ export class WebService extends Construct {
     // construct, which CDK resolves to every resource beneath it when it synthesizes.
     this.service.node.addDependency(cluster);
 
-    this.targetGroup = props.listener.addTargets('Web', {
+    const targetGroupProps = {
       port: targetContainer.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
-      targets: [this.service.loadBalancerTarget({ containerName: targetContainer.containerName, containerPort: targetContainer.containerPort })],
       deregistrationDelay: Duration.seconds(30),
       // lb_cookie stickiness: the ALB generates and checks the AWSALB cookie; the app changes nothing.
       stickinessCookieDuration: props.stickySessionDuration,
@@ -159,7 +177,20 @@ export class WebService extends Construct {
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
       },
-    });
+    };
+    const target = { containerName: targetContainer.containerName, containerPort: targetContainer.containerPort };
+    if (props.deployment && shiftsTraffic(props.deployment.deploymentStrategy)) {
+      this.trafficShift = new TrafficShiftTargets(this, 'TrafficShift', {
+        vpc: cluster.vpc,
+        productionListener: props.listener,
+        targetGroup: targetGroupProps,
+        testClients: props.testClients ?? [],
+      });
+      this.targetGroup = this.trafficShift.primary;
+      this.targetGroup.addTarget(this.service.loadBalancerTarget({ ...target, alternateTarget: this.trafficShift.alternateTarget }));
+    } else {
+      this.targetGroup = props.listener.addTargets('Web', { ...targetGroupProps, targets: [this.service.loadBalancerTarget(target)] });
+    }
 
     const scaling = this.service.autoScaleTaskCount({
       minCapacity: props.minTasks ?? WEB_SERVICE_DEFAULTS.minTasks,
