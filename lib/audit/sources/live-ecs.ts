@@ -110,12 +110,24 @@ function oneLineLogger(warn: (line: string) => void) {
   };
 }
 
-/** The client the CLI uses; `credentials` and `timeouts` are for tests (the CLI uses the SDK's default chain). */
-export function createEcsClient(
-  options: Pick<LiveOptions, 'region' | 'profile' | 'endpoint' | 'warn'> & { credentials?: ECSClientConfig['credentials']; timeouts?: LiveTimeouts },
-): ECSClient {
+/** How every live client is made: `credentials` and `timeouts` are for tests (the CLI uses the SDK's default chain). */
+export type LiveClientOptions = Pick<LiveOptions, 'region' | 'profile' | 'endpoint' | 'warn'> & {
+  credentials?: ECSClientConfig['credentials'];
+  timeouts?: LiveTimeouts;
+};
+
+/** The client the CLI uses for ECS. */
+export function createEcsClient(options: LiveClientOptions): ECSClient {
+  return new ECSClient(liveClientConfig(options));
+}
+
+/**
+ * The settings every live client shares (ECS here, ECR and GuardDuty in ./live-account.ts): the
+ * deadlines, the retry mode and the one-line logger. The SDK's clients take the same shape.
+ */
+export function liveClientConfig(options: LiveClientOptions) {
   const timeouts = options.timeouts ?? LIVE_TIMEOUTS;
-  return new ECSClient({
+  return {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -128,20 +140,20 @@ export function createEcsClient(
       socketTimeout: timeouts.idleMs,
     },
     // Standard mode with a few more attempts than the default 3: large accounts hit ECS's rate limits.
-    retryMode: 'standard',
+    retryMode: 'standard' as const,
     maxAttempts: LIVE_MAX_ATTEMPTS,
     logger: oneLineLogger(options.warn ?? (() => undefined)),
-  });
+  };
 }
 
 /** The call in flight, for messages: "ListServices at https://ecs.eu-west-1.amazonaws.com". */
-interface CallSite {
+export interface CallSite {
   operation?: string;
   endpoint?: string;
 }
 
 /** Records each call's operation and the endpoint it was actually sent to (after endpoint resolution). */
-function trackCalls(client: ECSClient, site: CallSite): void {
+export function trackCalls(client: { middlewareStack: Pick<ECSClient['middlewareStack'], 'add'> }, site: CallSite): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       site.operation = context.commandName?.replace(/Command$/, '');
@@ -276,15 +288,32 @@ export async function loadLiveEcs(options: LiveOptions): Promise<AuditModel> {
       progress(`task definitions: ${++done}/${taskDefinitions.size} read`);
     }
   };
-  const limit = options.timeLimitSeconds ?? DEFAULT_LIVE_TIME_LIMIT_SECONDS;
+  try {
+    await withinTimeLimit(read, options.timeLimitSeconds ?? DEFAULT_LIVE_TIME_LIMIT_SECONDS, site);
+  } catch (e) {
+    throw liveError(e, options, site);
+  } finally {
+    // Also aborts what is still in flight when the time limit ended the audit.
+    if (!options.client) client.destroy();
+  }
+  return model;
+}
+
+/**
+ * Run `read`, or reject with a one-line `AuditInputError` once `limitSeconds` have passed. The
+ * caller destroys its clients afterwards, which aborts what is still in flight.
+ */
+export async function withinTimeLimit(read: () => Promise<void>, limitSeconds: number, site: CallSite): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new AuditInputError(`the live audit did not finish within ${limit} s${where(site)}; check the network path to the endpoint, or raise --timeout`),
+          new AuditInputError(
+            `the live audit did not finish within ${limitSeconds} s${where(site)}; check the network path to the endpoint, or raise --timeout`,
+          ),
         ),
-      limit * 1000,
+      limitSeconds * 1000,
     );
   });
   const reading = read();
@@ -292,14 +321,9 @@ export async function loadLiveEcs(options: LiveOptions): Promise<AuditModel> {
   reading.catch(() => undefined);
   try {
     await Promise.race([reading, expired]);
-  } catch (e) {
-    throw liveError(e, options, site);
   } finally {
     clearTimeout(timer);
-    // Also aborts what is still in flight when the time limit ended the audit.
-    if (!options.client) client.destroy();
   }
-  return model;
 }
 
 /** " (ListServices at http://127.0.0.1:4566)", credentials in the URL redacted; empty when nothing was sent. */
@@ -312,8 +336,22 @@ function where(site: CallSite, endpoint?: string): string {
 const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
 const TLS_CODE = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
 
+/** The AWS service a live call went to, for error lines: its name, how to point at another endpoint, the read-only permissions the audit needs of it. */
+export interface LiveService {
+  readonly name: string;
+  readonly endpointHint: string;
+  readonly permissions: readonly string[];
+}
+
+const ECS_SERVICE: LiveService = { name: 'ECS', endpointHint: '--endpoint or AWS_ENDPOINT_URL_ECS', permissions: LIVE_AUDIT_PERMISSIONS };
+
 /** SDK errors clients can act on, as one line. Anything else is a bug and propagates unchanged. */
-function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint' | 'profile'> = {}, site: CallSite = {}): Error {
+export function liveError(
+  e: unknown,
+  options: Pick<LiveOptions, 'cluster' | 'endpoint' | 'profile'> = {},
+  site: CallSite = {},
+  service: LiveService = ECS_SERVICE,
+): Error {
   if (e instanceof AuditInputError) return e;
   const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
   const name = err.name ?? '';
@@ -332,36 +370,38 @@ function liveError(e: unknown, options: Pick<LiveOptions, 'cluster' | 'endpoint'
   if (/region not accepted|invalid region/i.test(message))
     return new AuditInputError(`the AWS region is not valid (expected a name such as eu-west-1): ${message}`);
   if (['AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'UnauthorizedOperation'].includes(name)) {
-    return new AuditInputError(`access denied by AWS (${name}): ${message}. The audit needs read-only ${LIVE_AUDIT_PERMISSIONS.join(', ')}${at}`);
+    return new AuditInputError(`access denied by AWS (${name}): ${message}. The audit needs read-only ${service.permissions.join(', ')}${at}`);
   }
   if (name === 'ClusterNotFoundException') return new AuditInputError(`cluster ${options.cluster ?? ''} not found: ${message}`);
   const attempts = err.$metadata?.attempts ? `, ${err.$metadata.attempts} attempt(s)` : '';
   if (name === 'TimeoutError' || err.code === 'ETIMEDOUT') {
     return new AuditInputError(
-      `cannot reach the ECS endpoint: no answer in time${at}${attempts}; check the network path (proxy, VPC endpoint, firewall) and --endpoint or AWS_ENDPOINT_URL_ECS`,
+      `cannot reach the ${service.name} endpoint: no answer in time${at}${attempts}; check the network path (proxy, VPC endpoint, firewall) and ${service.endpointHint}`,
     );
   }
   if (NETWORK_CODES.includes(err.code ?? '')) {
     return new AuditInputError(
-      `cannot reach the ECS endpoint${at}: ${err.code}${attempts}; check --endpoint or AWS_ENDPOINT_URL_ECS, the region, and the network path`,
+      `cannot reach the ${service.name} endpoint${at}: ${err.code}${attempts}; check ${service.endpointHint}, the region, and the network path`,
     );
   }
   if (TLS_CODE.test(err.code ?? '')) {
     return new AuditInputError(
-      `TLS with the ECS endpoint failed${at}: ${err.code}; check that the URL's scheme (https or http) matches the server and that its certificate is trusted`,
+      `TLS with the ${service.name} endpoint failed${at}: ${err.code}; check that the URL's scheme (https or http) matches the server and that its certificate is trusted`,
     );
   }
   if (name === 'SyntaxError' || /JSON/.test(message)) {
     // The parser's message quotes the answer; what matters is that it is not ECS's JSON.
-    return new AuditInputError(`the ECS endpoint's answer is not ECS JSON${at}; check --endpoint or AWS_ENDPOINT_URL_ECS (a proxy or captive portal?)`);
+    return new AuditInputError(
+      `the ${service.name} endpoint's answer is not ${service.name} JSON${at}; check ${service.endpointHint} (a proxy or captive portal?)`,
+    );
   }
   if (err.$metadata) {
     const status = err.$metadata.httpStatusCode;
     if (name === 'Unknown' || /^UnknownError$/.test(message)) {
       const redirect = status !== undefined && status >= 300 && status < 400 ? ' (a redirect: the SDK does not follow them; check --endpoint)' : '';
-      return new AuditInputError(`ECS API error: HTTP ${status ?? 'status unknown'} without an error code${redirect}${at}${attempts}`);
+      return new AuditInputError(`${service.name} API error: HTTP ${status ?? 'status unknown'} without an error code${redirect}${at}${attempts}`);
     }
-    return new AuditInputError(`ECS API error ${name}: ${message}${at}${attempts}`);
+    return new AuditInputError(`${service.name} API error ${name}: ${message}${at}${attempts}`);
   }
   return e as Error;
 }
