@@ -5,6 +5,9 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { acknowledgementsFromAssembly } from '../../lib/audit/assembly-acknowledgements';
+import { runAudit } from '../../lib/audit/engine';
+import { loadCloudFormation } from '../../lib/audit/sources/cloudformation';
 import { resolveConfig, resolveEnvironments } from '../../lib/config/resolve-config';
 import { defineDeployRolesApp } from '../../lib/deploy-roles-app';
 import { problemsOf } from '../helpers/config-problems';
@@ -20,13 +23,13 @@ function accountStack(account: Record<string, unknown>, extraContext: Record<str
     environments: { prod: { account: ACCOUNT, region: 'eu-central-1' } },
     account,
   };
-  const context: Record<string, unknown> = { ...cdkJsonContext(), ...extraContext, 'secure-ecs': settings };
+  const context: Record<string, unknown> = { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...extraContext, 'secure-ecs': settings };
   const app = new App({ context });
   const get = (key: string) => context[key];
   const [stack] = defineDeployRolesApp(app, resolveConfig(get, { warn: () => {} }).stackName, resolveEnvironments(get, { warn: () => {} }));
   // One synthesis: the validation plugins (cdk-nag) run on it and throw on a finding.
   const assembly = app.synth();
-  return { stack, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template) };
+  return { stack, assembly, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template) };
 }
 
 const SIGNING = 'AWS::ECR::SigningConfiguration';
@@ -115,6 +118,17 @@ test('every setting together, next to the deploy roles, whose logical ids do not
   expectGuardDuty(template);
   expect(Object.keys(template.findResources('AWS::IAM::OIDCProvider'))).toEqual(['GitHubOidcA2A496A3']);
   expect(Object.keys(template.findResources('AWS::IAM::Role'))).toEqual(['prodDeployRole1FBD4E57']);
+});
+
+test("the project audit finds nothing in the account settings: with all of them on, the account stack's findings are the deploy roles' own", () => {
+  const findings = (account: Record<string, unknown>) => {
+    const dir = accountStack(account).assembly.directory;
+    return runAudit(loadCloudFormation(dir), { acknowledgements: acknowledgementsFromAssembly(dir) }).findings.map((f) => `${f.ruleId} ${f.resource}`);
+  };
+  const off = findings({});
+  expect(findings({ imageSigning: true, enhancedScanning: true, guardDutyRuntimeMonitoring: true })).toEqual(off);
+  // What remains is the deploy role's wildcard over the four bootstrap roles (cdk-nag IAM5 acknowledges it; the audit rates it medium, below --fail-on high).
+  expect(off).toEqual([expect.stringMatching(/^IAM-WC-01 SecureEcsStarter-deploy-roles-222222222222\/prodDeployRoleDefaultPolicy/)]);
 });
 
 test('the assets repository follows the bootstrap qualifier of cdk.json, or account.assetsRepositoryName', () => {

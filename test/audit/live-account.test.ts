@@ -11,7 +11,7 @@ import { AuditInputError } from '../../lib/audit/errors';
 import { mergeModels } from '../../lib/audit/model';
 import { RULES } from '../../lib/audit/rules';
 import { type LiveAccountOptions, loadLiveAccount } from '../../lib/audit/sources/live-account';
-import { liveClientConfig, type LiveTimeouts } from '../../lib/audit/sources/live-ecs';
+import { liveClientConfig, type LiveTimeouts } from '../../lib/audit/sources/live-client';
 import { ASSETS, ECR_PROTOCOL, ecrAccount, guardDutyAccount, notFound } from './helpers/account-servers';
 import { type FakeEcs, type Handler, startFakeJsonService } from './helpers/ecs-server';
 import { type FakeRestService, type RestHandler, startFakeRestJson } from './helpers/rest-json-server';

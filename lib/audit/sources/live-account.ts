@@ -8,8 +8,8 @@
  * - GuardDuty: ListDetectors, GetDetector (Runtime Monitoring and EC2 agent management) and
  *   ListCoverage for EC2 instances (GD-RTM-01 compares it with the cluster's container instances).
  *
- * The clients take the live ECS source's deadlines, retries and one-line errors
- * (./live-ecs.ts); endpoints follow the SDK's AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_GUARDDUTY.
+ * The clients take the same deadlines, retries and one-line errors as the ECS source
+ * (./live-client.ts); endpoints follow the SDK's AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_GUARDDUTY.
  * "Not found" answers are readings (no signing configuration, no lifecycle policy, no repository),
  * not errors.
  */
@@ -23,7 +23,15 @@ import {
 } from '@aws-sdk/client-ecr';
 import { GetDetectorCommand, GuardDutyClient, paginateListCoverage, paginateListDetectors } from '@aws-sdk/client-guardduty';
 import { type AuditModel, emptyModel, type Origin, type RuntimeMonitoring } from '../model';
-import { type CallSite, DEFAULT_LIVE_TIME_LIMIT_SECONDS, type LiveClientOptions, liveClientConfig, liveError, trackCalls, withinTimeLimit } from './live-ecs';
+import {
+  type CallSite,
+  DEFAULT_LIVE_TIME_LIMIT_SECONDS,
+  type LiveClientOptions,
+  liveClientConfig,
+  liveError,
+  trackCalls,
+  withinTimeLimit,
+} from './live-client';
 import { wildcardMatches } from './wildcard';
 
 export interface LiveAccountOptions extends LiveClientOptions {
