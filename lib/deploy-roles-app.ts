@@ -2,6 +2,7 @@ import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { anyAccountSetting, bootstrapAssetsRepositoryName, bootstrapImagePublishingRoleName } from './account/account-settings';
 import { RegistryAndDetection } from './account/registry-and-detection';
+import { controlTowerPlugin } from './compliance/control-tower-plugin';
 import type { AppConfig } from './config/app-config';
 import { ENVIRONMENTS_KEY } from './config/environments';
 import { ConfigError } from './config/validate-config';
@@ -59,6 +60,8 @@ export function defineDeployRolesApp(app: App, baseStackName: string, configs: r
   if (problems.length > 0) throw new ConfigError(problems);
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // As the app's synth does (lib/app.ts): the Control Tower proactive controls when an environment asks for them.
+  if (configs.some((c) => c.compliance === 'control-tower')) Validations.of(app).addPlugins(controlTowerPlugin());
   return [...byAccount].map(([account, group]) => {
     const region = group[0].region!;
     const stack = new GitHubDeployRolesStack(app, deployRolesStackName(baseStackName, account), {
@@ -78,6 +81,7 @@ export function defineDeployRolesApp(app: App, baseStackName: string, configs: r
         assetsRepositoryName: settings.assetsRepositoryName ?? bootstrapAssetsRepositoryName(qualifier, account, region),
         imagePublishingRoleName: bootstrapImagePublishingRoleName(qualifier, account, region),
         alarmEmail: group[0].alarms.email,
+        controlTower: group.some((c) => c.compliance === 'control-tower'),
       });
     }
     return stack;

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
 
@@ -14,10 +14,20 @@ import { Construct } from 'constructs';
  * findings history stays. The detector is retained when the setting is turned off or the stack is
  * deleted: deleting it would delete its findings.
  */
+export interface GuardDutyRuntimeMonitoringProps {
+  /**
+   * Also turn on S3 Protection (the S3_DATA_EVENTS feature), which AWS Control Tower's proactive
+   * control CT.GUARDDUTY.PR.1 requires of every detector.
+   *
+   * @default false
+   */
+  readonly s3Protection?: boolean;
+}
+
 export class GuardDutyRuntimeMonitoring extends Construct {
   readonly detector: guardduty.CfnDetector;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: GuardDutyRuntimeMonitoringProps = {}) {
     super(scope, id);
     this.detector = new guardduty.CfnDetector(this, 'Detector', {
       enable: true,
@@ -27,8 +37,20 @@ export class GuardDutyRuntimeMonitoring extends Construct {
           status: 'ENABLED',
           additionalConfiguration: [{ name: 'EC2_AGENT_MANAGEMENT', status: 'ENABLED' }],
         },
+        ...(props.s3Protection ? [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }] : []),
       ],
     });
     this.detector.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    if (props.s3Protection) {
+      // The guard rule reads only the older DataSources.S3Logs; GuardDuty now configures protections
+      // as features, S3_DATA_EVENTS in place of S3Logs, and this detector uses features throughout
+      // (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
+      Validations.of(this.detector).acknowledge({
+        id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',
+        reason:
+          'S3 Protection is on, as the S3_DATA_EVENTS feature that replaced DataSources.S3Logs; the control reads only the older property, ' +
+          'and this detector configures every protection as a feature.',
+      });
+    }
   }
 }

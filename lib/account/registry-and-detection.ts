@@ -18,6 +18,13 @@ export interface RegistryAndDetectionProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * The account's environments use compliance "control-tower": the detector also gets what the
+   * Control Tower proactive controls require of it (S3 Protection).
+   *
+   * @default false
+   */
+  readonly controlTower?: boolean;
 }
 
 /**
@@ -46,6 +53,6 @@ export class RegistryAndDetection extends Construct {
       this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emailAddress: props.alarmEmail });
       this.scanning = new EnhancedScanning(this, 'EnhancedScanning', { repositoryName: props.assetsRepositoryName, topic: this.alarmTopic.topic });
     }
-    if (s.guardDutyRuntimeMonitoring) this.guardDuty = new GuardDutyRuntimeMonitoring(this, 'GuardDuty');
+    if (s.guardDutyRuntimeMonitoring) this.guardDuty = new GuardDutyRuntimeMonitoring(this, 'GuardDuty', { s3Protection: props.controlTower });
   }
 }

@@ -16,8 +16,9 @@ import { cdkJsonContext } from '../helpers/synth';
 const ACCOUNT = '222222222222';
 const REPOSITORY = `cdk-hnb659fds-container-assets-${ACCOUNT}-eu-central-1`;
 
-function accountStack(account: Record<string, unknown>, extraContext: Record<string, unknown> = {}, email?: string) {
+function accountStack(account: Record<string, unknown>, extraContext: Record<string, unknown> = {}, email?: string, compliance?: string) {
   const settings = {
+    ...(compliance ? { compliance } : {}),
     github: { repository: 'acme/shop' },
     ...(email ? { alarms: { email } } : {}),
     environments: { prod: { account: ACCOUNT, region: 'eu-central-1' } },
@@ -129,6 +130,18 @@ test("the project audit finds nothing in the account settings: with all of them 
   expect(findings({ imageSigning: true, enhancedScanning: true, guardDutyRuntimeMonitoring: true })).toEqual(off);
   // What remains is the deploy role's wildcard over the four bootstrap roles (cdk-nag IAM5 acknowledges it; the audit rates it medium, below --fail-on high).
   expect(off).toEqual([expect.stringMatching(/^IAM-WC-01 SecureEcsStarter-deploy-roles-222222222222\/prodDeployRoleDefaultPolicy/)]);
+});
+
+test('compliance "control-tower": the Control Tower guard runs on the account stack and passes with every setting on; the detector adds S3 Protection', () => {
+  const { template } = accountStack({ imageSigning: true, enhancedScanning: true, guardDutyRuntimeMonitoring: true }, {}, undefined, 'control-tower');
+  template.hasResourceProperties(DETECTOR, {
+    Features: [
+      { Name: 'RUNTIME_MONITORING', Status: 'ENABLED', AdditionalConfiguration: [{ Name: 'EC2_AGENT_MANAGEMENT', Status: 'ENABLED' }] },
+      { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+    ],
+  });
+  // Without the profile, no S3 Protection (billed per S3 event): the features are Runtime Monitoring's only.
+  expectGuardDuty(accountStack({ guardDutyRuntimeMonitoring: true }).template);
 });
 
 test('the assets repository follows the bootstrap qualifier of cdk.json, or account.assetsRepositoryName', () => {
