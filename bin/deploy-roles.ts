@@ -5,7 +5,10 @@
  * IAM trust. It makes one stack per AWS account of the environments; deploy each with that
  * account's admin credentials (README "CI/CD"):
  *   npx cdk deploy --app 'npx tsx bin/deploy-roles.ts' SecureEcsStarter-deploy-roles-<account>
- * Configuration is the same `secure-ecs` context (environments and github settings).
+ * Configuration is the same `secure-ecs` context (environments and github settings). This is the
+ * account stack: with the `account` settings on it also holds the account's registry settings and
+ * GuardDuty (lib/account/, README "Supply chain and runtime detection"); with them off its template
+ * is what it always was, so existing deployments update in place.
  */
 import { App } from 'aws-cdk-lib';
 import { defineDeployRolesApp } from '../lib/deploy-roles-app';

@@ -1,5 +1,8 @@
 import { type App, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { anyAccountSetting, bootstrapAssetsRepositoryName, bootstrapImagePublishingRoleName } from './account/account-settings';
+import { RegistryAndDetection } from './account/registry-and-detection';
+import { controlTowerPlugin } from './compliance/control-tower-plugin';
 import type { AppConfig } from './config/app-config';
 import { ENVIRONMENTS_KEY } from './config/environments';
 import { ConfigError } from './config/validate-config';
@@ -53,18 +56,55 @@ export function defineDeployRolesApp(app: App, baseStackName: string, configs: r
       }
     }
   }
+  problems.push(...accountSettingsAgreement(byAccount));
   if (problems.length > 0) throw new ConfigError(problems);
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return [...byAccount].map(
-    ([account, group]) =>
-      new GitHubDeployRolesStack(app, deployRolesStackName(baseStackName, account), {
-        env: { account, region: group[0].region },
-        description: `secure-ecs-starter: GitHub OIDC deploy roles of ${group.map((c) => c.environment!.name).join(', ')}`,
-        repository: group[0].github.repository!,
-        oidcProviderArn: group[0].github.oidcProviderArn,
-        qualifier,
-        environments: group.map((c) => ({ name: c.environment!.name, region: c.region!, pullRequestDiffRole: c.github.pullRequestDiffRole })),
-      }),
-  );
+  // As the app's synth does (lib/app.ts): the Control Tower proactive controls when an environment asks for them.
+  if (configs.some((c) => c.compliance === 'control-tower')) Validations.of(app).addPlugins(controlTowerPlugin());
+  return [...byAccount].map(([account, group]) => {
+    const region = group[0].region!;
+    const stack = new GitHubDeployRolesStack(app, deployRolesStackName(baseStackName, account), {
+      env: { account, region },
+      description: `secure-ecs-starter: GitHub OIDC deploy roles of ${group.map((c) => c.environment!.name).join(', ')}`,
+      repository: group[0].github.repository!,
+      oidcProviderArn: group[0].github.oidcProviderArn,
+      qualifier,
+      environments: group.map((c) => ({ name: c.environment!.name, region: c.region!, pullRequestDiffRole: c.github.pullRequestDiffRole })),
+    });
+    // The account stack: with every account setting off it holds only the deploy roles, exactly as
+    // before (test/account/unchanged-template.test.ts), so existing deployments update in place.
+    const settings = group[0].account;
+    if (anyAccountSetting(settings)) {
+      new RegistryAndDetection(stack, 'RegistryAndDetection', {
+        settings,
+        assetsRepositoryName: settings.assetsRepositoryName ?? bootstrapAssetsRepositoryName(qualifier, account, region),
+        imagePublishingRoleName: bootstrapImagePublishingRoleName(qualifier, account, region),
+        alarmEmail: group[0].alarms.email,
+        controlTower: group.some((c) => c.compliance === 'control-tower'),
+      });
+    }
+    return stack;
+  });
+}
+
+/**
+ * The account settings are set once, at the top level (an environment's `account` is its AWS account
+ * ID, so no environment overrides them): every account stack gets the same. With any on, the
+ * environments of an account must share its region: the registry's configurations and the GuardDuty
+ * detector are regional, and the account stack deploys to the first environment's region.
+ */
+function accountSettingsAgreement(byAccount: Map<string, AppConfig[]>): string[] {
+  const problems: string[] = [];
+  for (const [first, ...rest] of byAccount.values()) {
+    if (!anyAccountSetting(first.account)) continue;
+    for (const other of rest.filter((c) => c.region !== first.region)) {
+      problems.push(
+        `${ENVIRONMENTS_KEY}.${other.environment!.name}.region: received ${JSON.stringify(other.region)}; expected ${JSON.stringify(first.region)}, ` +
+          `the region of environment ${first.environment!.name}: with account settings on, the environments of an account share the account stack's region ` +
+          '(registry and GuardDuty settings are regional)',
+      );
+    }
+  }
+  return problems;
 }

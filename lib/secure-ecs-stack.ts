@@ -107,6 +107,7 @@ export class SecureEcsStack extends Stack {
       flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
       flowLogEncryptionKey: this.logKey,
       isolatedSubnets: config.database.engine !== 'none',
+      guardDutyDataEndpoint: config.account.guardDutyRuntimeMonitoring,
     });
 
     const db = config.database;
@@ -162,6 +163,7 @@ export class SecureEcsStack extends Stack {
       taskPidsLimit: h.taskPidsLimit,
       containerStopTimeout: Duration.seconds(h.containerStopTimeoutSeconds),
       explicitAvailabilityZones: controlTower,
+      guardDutyAgent: config.account.guardDutyRuntimeMonitoring,
     });
 
     const t = config.task;

@@ -332,6 +332,34 @@ export interface EcrRepository extends Resource {
   readonly hasLifecyclePolicy: boolean;
 }
 
+/**
+ * The ECR registry of one account and region, as the live account audit reads it: how it treats the
+ * repository the CDK publishes image assets to. Repository filters are matched here, by the source,
+ * as ECR matches them (wildcards); a rule only reads the outcome.
+ */
+export interface Registry extends Resource {
+  /** The CDK assets repository the audit looked for (`cdk-<qualifier>-container-assets-<account>-<region>`). */
+  readonly assetsRepository: string;
+  /** A managed-signing rule matches the assets repository. */
+  readonly signsAssetsRepository: boolean;
+  /** `BASIC` or `ENHANCED`; undefined when ECR did not say. */
+  readonly scanType?: string;
+  /** With ENHANCED: the frequency of the rule that matches the assets repository (`CONTINUOUS_SCAN`, `SCAN_ON_PUSH`), undefined when none matches. */
+  readonly assetsRepositoryScanFrequency?: string;
+}
+
+/** GuardDuty in one account and region: Runtime Monitoring and which EC2 instances its agent covers. */
+export interface RuntimeMonitoring extends Resource {
+  /** Undefined when the region has no detector. */
+  readonly detectorId?: string;
+  /** The detector is ENABLED and its RUNTIME_MONITORING feature too. */
+  readonly enabled: boolean;
+  /** EC2_AGENT_MANAGEMENT is ENABLED (GuardDuty installs the agent). */
+  readonly ec2AgentManagement: boolean;
+  /** EC2 instances in the coverage list, by instance id: HEALTHY or UNHEALTHY, and GuardDuty's issue text. */
+  readonly coverage: Readonly<Record<string, { readonly status: string; readonly issue?: string }>>;
+}
+
 /** A standalone EBS volume (`AWS::EC2::Volume`). */
 export interface EbsVolume extends Resource {
   readonly encrypted?: Maybe<boolean>;
@@ -411,6 +439,10 @@ export interface AuditModel {
   readonly kmsKeys: KmsKey[];
   readonly vpcs: Vpc[];
   readonly ecrRepositories: EcrRepository[];
+  /** Live: the CDK assets repository (the bootstrap's), read with `--account`. */
+  readonly assetsRepositories: EcrRepository[];
+  readonly registries: Registry[];
+  readonly runtimeMonitoring: RuntimeMonitoring[];
   readonly ebsVolumes: EbsVolume[];
   readonly secrets: Secret[];
   readonly dbInstances: DbInstance[];
@@ -436,6 +468,9 @@ export function emptyModel(): AuditModel {
     kmsKeys: [],
     vpcs: [],
     ecrRepositories: [],
+    assetsRepositories: [],
+    registries: [],
+    runtimeMonitoring: [],
     ebsVolumes: [],
     secrets: [],
     dbInstances: [],

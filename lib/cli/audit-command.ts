@@ -13,7 +13,10 @@ import { summaryLine } from '../audit/report/summary-line';
 import { renderTable } from '../audit/report/table';
 import { loadCloudFormation } from '../audit/sources/cloudformation';
 import { loadDockerfile } from '../audit/sources/dockerfile';
-import { DEFAULT_LIVE_TIME_LIMIT_SECONDS, loadLiveEcs } from '../audit/sources/live-ecs';
+import { ECR_REPOSITORY_NAME } from '../account/account-settings';
+import { loadLiveAccount } from '../audit/sources/live-account';
+import { DEFAULT_LIVE_TIME_LIMIT_SECONDS } from '../audit/sources/live-client';
+import { loadLiveEcs } from '../audit/sources/live-ecs';
 import { loadTaskDefinitionFile } from '../audit/sources/task-definition-file';
 import { escapeControl, redactUrls } from '../audit/untrusted-text';
 import { CloudAssemblyError } from '../cdk-out/assembly';
@@ -36,6 +39,8 @@ interface AuditCommandOptions {
   allRevisions?: boolean;
   endpoint?: string;
   timeout?: string;
+  account?: boolean;
+  assetsRepository?: string;
   format: AuditFormat;
   failOn: Severity;
   output?: string;
@@ -98,8 +103,13 @@ function checkUsage(opts: AuditCommandOptions): void {
     ['--profile', opts.profile],
     ['--endpoint', opts.endpoint],
     ['--timeout', opts.timeout],
+    ['--account', opts.account],
   ] as const) {
     if (value !== undefined && !live) throw new UsageError(`${flag} applies to a live audit; give --cluster or --family`);
+  }
+  if (opts.assetsRepository !== undefined && !opts.account) throw new UsageError('--assets-repository applies to --account; give --account');
+  if (opts.assetsRepository !== undefined && !ECR_REPOSITORY_NAME.test(opts.assetsRepository)) {
+    throw new UsageError(`--assets-repository must be an ECR repository name; received ${JSON.stringify(escapeControl(opts.assetsRepository))}`);
   }
   if (opts.region !== undefined && !REGION.test(opts.region)) {
     throw new UsageError(`--region must be an AWS region name such as eu-west-1; received ${JSON.stringify(opts.region)}`);
@@ -148,6 +158,17 @@ async function audit(opts: AuditCommandOptions): Promise<void> {
           warn: (line) => process.stderr.write(`secure-ecs audit: warning: ${escapeControl(line)}\n`),
         }),
       );
+      if (opts.account) {
+        models.push(
+          await loadLiveAccount({
+            region: opts.region,
+            profile: opts.profile,
+            assetsRepository: opts.assetsRepository,
+            timeLimitSeconds: opts.timeout === undefined ? undefined : Number(opts.timeout),
+            warn: (line) => process.stderr.write(`secure-ecs audit: warning: ${escapeControl(line)}\n`),
+          }),
+        );
+      }
     } finally {
       done();
     }
@@ -182,6 +203,14 @@ export function registerAuditCommand(program: Command): void {
     .option('--region <region>', "live: AWS region (default: the SDK's, e.g. AWS_REGION)")
     .option('--profile <profile>', 'live: AWS shared config profile')
     .option('--endpoint <url>', 'live: custom ECS endpoint URL (a VPC endpoint, or a local test server)')
+    .option(
+      '--account',
+      "live: also audit the account's registry (signing and scanning of the CDK assets repository, its hardening) and GuardDuty's coverage of the cluster's hosts",
+    )
+    .option(
+      '--assets-repository <name>',
+      "live: with --account, the repository the CDK publishes images to (default: the bootstrap's, cdk-hnb659fds-container-assets-<account>-<region>)",
+    )
     .option('--timeout <seconds>', `live: end the audit (exit 2) after this many seconds (default: ${DEFAULT_LIVE_TIME_LIMIT_SECONDS})`)
     .addOption(new Option('--format <format>', 'report format').choices(AUDIT_FORMATS).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unacknowledged finding is at or above this severity').choices(SEVERITIES).default('high'))

@@ -17,6 +17,7 @@ import { MAX_AZS, NAT_AVAILABILITY_MODES, NETWORK_DEFAULTS, SMALLEST_VPC_PREFIX,
 import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balancer';
 import { SERVICE_ALARMS_DEFAULTS } from '../constructs/service-alarms';
 import { MAX_STICKY_SESSION_SECONDS, WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
+import { ACCOUNT_SETTINGS_DEFAULTS, ECR_REPOSITORY_NAME } from '../account/account-settings';
 import { COMPLIANCE_PROFILES } from './compliance';
 import { ipv4CidrProblem } from './ipv4-cidr';
 
@@ -435,6 +436,39 @@ export const appConfigSchema = z
          * --method=template` (it may assume only the CDK lookup role).
          */
         pullRequestDiffRole: bool().default(false),
+      }),
+
+      /**
+       * Account- and registry-level settings (README "Supply chain and runtime detection"): read by the
+       * account stack (bin/deploy-roles.ts), one per AWS account; `guardDutyRuntimeMonitoring` also
+       * by the app's stack (the hosts' VPC endpoint and role). Each is off by default and costs money
+       * when on (README lists the prices). lib/account/ builds them. Set at the top level only: in an
+       * environment, `account` is its AWS account ID, so every account gets the same settings.
+       */
+      account: section({
+        /** ECR managed signing (AWS Signer, Notation format) of every image pushed to the CDK assets repository. */
+        imageSigning: bool().default(ACCOUNT_SETTINGS_DEFAULTS.imageSigning),
+        /**
+         * ECR enhanced scanning (Amazon Inspector) of the CDK assets repository, rescanned continuously,
+         * and an EventBridge rule that sends critical and high findings on images in use to the account
+         * stack's alarm topic. Replaces the registry's basic scanning for every other repository.
+         */
+        enhancedScanning: bool().default(ACCOUNT_SETTINGS_DEFAULTS.enhancedScanning),
+        /**
+         * GuardDuty Runtime Monitoring with automated agent management for EC2 (the account stack), and
+         * what the hosts need to report to it: the guardduty-data VPC endpoint and, on Bottlerocket, the
+         * right to pull the agent's host container (the app's stack).
+         */
+        guardDutyRuntimeMonitoring: bool().default(ACCOUNT_SETTINGS_DEFAULTS.guardDutyRuntimeMonitoring),
+        /**
+         * The repository the CDK publishes the images to. Unset: the bootstrap's,
+         * cdk-<qualifier>-container-assets-<account>-<region> (the qualifier from cdk.json's
+         * `@aws-cdk/core:bootstrapQualifier`, default hnb659fds).
+         */
+        assetsRepositoryName: z
+          .string({ error: 'an ECR repository name such as cdk-hnb659fds-container-assets-111111111111-eu-west-1' })
+          .regex(ECR_REPOSITORY_NAME, 'an ECR repository name such as cdk-hnb659fds-container-assets-111111111111-eu-west-1')
+          .optional(),
       }),
     },
     { error: 'an object of settings' },

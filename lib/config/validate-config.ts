@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountSettingProblems } from '../account/account-settings';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
 import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
@@ -233,7 +234,7 @@ function crossFieldProblems(c: AppConfig): string[] {
       `network.natGateways: received ${c.network.natGateways} with network.natAvailabilityMode "regional"; expected 1 (a regional NAT gateway is one gateway that serves every AZ)`,
     );
   }
-  problems.push(...databaseProblems(c), ...persistentPathProblems(c));
+  problems.push(...databaseProblems(c), ...persistentPathProblems(c), ...accountSettingProblems(c));
   const types: [string, string][] = [
     ['hosts.instanceType', h.instanceType],
     ...h.additionalInstanceTypes.map((t, i): [string, string] => [`hosts.additionalInstanceTypes.${i}`, t]),

@@ -92,6 +92,13 @@ export interface Ec2CapacityProps {
    * @default false
    */
   readonly explicitAvailabilityZones?: boolean;
+  /**
+   * Give the hosts what GuardDuty's security agent needs (Runtime Monitoring with automated agent
+   * management: the host OS says what, lib/host/).
+   *
+   * @default false
+   */
+  readonly guardDutyAgent?: boolean;
 }
 
 /**
@@ -129,6 +136,7 @@ export class Ec2Capacity extends Construct {
       taskPidsLimit: props.taskPidsLimit ?? EC2_CAPACITY_DEFAULTS.taskPidsLimit,
       containerStopTimeout: props.containerStopTimeout ?? Duration.seconds(EC2_CAPACITY_DEFAULTS.containerStopTimeoutSeconds),
       signalTimeout,
+      guardDutyAgent: props.guardDutyAgent ?? false,
       region: stack.region,
       stackName: stack.stackName,
       signalResourceLogicalId: Lazy.string({

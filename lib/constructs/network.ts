@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { GuardDutyDataEndpoint } from './guardduty-data-endpoint';
 
 /** The network's defaults: the configuration schema (lib/config/app-config.ts) reads them from here. */
 export const NETWORK_DEFAULTS = {
@@ -96,6 +97,14 @@ export interface NetworkProps {
    * @default false
    */
   readonly isolatedSubnets?: boolean;
+  /**
+   * An interface endpoint for GuardDuty's runtime data (com.amazonaws.<region>.guardduty-data) in
+   * the private subnets, with private DNS, which the GuardDuty security agent on the hosts resolves
+   * and sends its events to (https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-agent-connectivity.html).
+   *
+   * @default false
+   */
+  readonly guardDutyDataEndpoint?: boolean;
 }
 
 /**
@@ -105,6 +114,8 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly flowLogGroup: logs.LogGroup;
+  /** With `guardDutyDataEndpoint`. */
+  readonly guardDutyDataEndpoint?: GuardDutyDataEndpoint;
   /** Whether the VPC's NAT is one regional gateway (`natAvailabilityMode` "regional"). */
   private readonly regionalNat: boolean;
 
@@ -142,6 +153,11 @@ export class Network extends Construct {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    if (props.guardDutyDataEndpoint)
+      this.guardDutyDataEndpoint = new GuardDutyDataEndpoint(this, 'GuardDutyData', {
+        vpc: this.vpc,
+        vpcCidr: props.vpcCidr ?? NETWORK_DEFAULTS.vpcCidr,
+      });
   }
 
   /**

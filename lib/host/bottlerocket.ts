@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { parse as parseToml } from 'smol-toml';
 import { bottlerocketUserDataParts } from './bottlerocket-settings';
+import { acknowledgeGuardDutyAgentImagePull, guardDutyAgentImagePull } from './guardduty-agent';
 import type { HostContext, HostSetup } from './host-setup';
 
 /** Bottlerocket hosts' defaults (the configuration leaves `hosts.controlContainer` unset to get them). */
@@ -59,7 +60,7 @@ export function setUpBottlerocket(scope: Construct, context: HostContext, option
     ],
     // CDK adds the SSM policy itself (cluster.ts, case BOTTLEROCKET); finish() decides what stays.
     managedPolicies: [],
-    statements: [],
+    statements: context.guardDutyAgent ? [guardDutyAgentImagePull()] : [],
     /**
      * The rest of the settings go under the `[settings.ecs]` table CDK just opened; the whole
      * document must parse as TOML (checked at synth, tokens included as plain strings).
@@ -69,6 +70,7 @@ export function setUpBottlerocket(scope: Construct, context: HostContext, option
      */
     finish: (role) => {
       userData.addCommands(parts.after);
+      if (context.guardDutyAgent) acknowledgeGuardDutyAgentImagePull(role);
       const ssm = iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore').managedPolicyArn;
       (role.node.defaultChild as iam.CfnRole).managedPolicyArns = controlContainer ? [ssm] : [];
       scope.node.addValidation({

@@ -19,6 +19,8 @@ export interface HostContext {
   readonly containerStopTimeout: Duration;
   /** How long the group waits for a new instance's signal; the instance gives the agent this long to register. */
   readonly signalTimeout: Duration;
+  /** Whether GuardDuty Runtime Monitoring installs its security agent on the hosts (through SSM). */
+  readonly guardDutyAgent: boolean;
   /** The region, stack and logical id of the Auto Scaling group the instance reports to (tokens until synth). */
   readonly region: string;
   readonly stackName: string;

@@ -42,13 +42,18 @@ import EC2_SG_01 from './EC2-SG-01';
 import EC2_SG_02 from './EC2-SG-02';
 import EC2_UD_01 from './EC2-UD-01';
 import EC2_VOL_01 from './EC2-VOL-01';
+import ECR_BOOT_01 from './ECR-BOOT-01';
 import ECR_KMS_01 from './ECR-KMS-01';
 import ECR_LC_01 from './ECR-LC-01';
 import ECR_SCAN_01 from './ECR-SCAN-01';
+import ECR_SCAN_02 from './ECR-SCAN-02';
+import ECR_SIGN_01 from './ECR-SIGN-01';
 import ECR_TAG_01 from './ECR-TAG-01';
+import ECR_TAG_02 from './ECR-TAG-02';
 import ELB_HDR_01 from './ELB-HDR-01';
 import ELB_LOG_01 from './ELB-LOG-01';
 import ELB_TLS_01 from './ELB-TLS-01';
+import GD_RTM_01 from './GD-RTM-01';
 import HD_AMI_01 from './HD-AMI-01';
 import HD_AUD_01 from './HD-AUD-01';
 import HD_DMN_01 from './HD-DMN-01';
@@ -218,6 +223,11 @@ export const RULES: readonly Rule[] = [
   ECR_TAG_01,
   ECR_KMS_01,
   ECR_LC_01,
+  ECR_TAG_02,
+  ECR_BOOT_01,
+  ECR_SIGN_01,
+  ECR_SCAN_02,
+  GD_RTM_01,
   DF_USER_01,
   DF_HC_01,
   DF_ADD_01,

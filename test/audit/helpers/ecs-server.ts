@@ -30,6 +30,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startFakeEcs(handler: Handler): Promise<FakeEcs> {
+  return startFakeJsonService({ targetPrefix: TARGET_PREFIX, errorNamespace: 'com.amazonaws.ecs' }, handler);
+}
+
+/** The same server for another service of the JSON 1.1 protocol: ECR is `AmazonEC2ContainerRegistry_V20150921.`. */
+export async function startFakeJsonService(service: { targetPrefix: string; errorNamespace: string }, handler: Handler): Promise<FakeEcs> {
   const calls: Call[] = [];
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -40,19 +45,19 @@ export async function startFakeEcs(handler: Handler): Promise<FakeEcs> {
     // Reject anything the real service would: wrong method, target or content type, unsigned requests.
     if (
       req.method !== 'POST' ||
-      !target.startsWith(TARGET_PREFIX) ||
+      !target.startsWith(service.targetPrefix) ||
       req.headers['content-type'] !== 'application/x-amz-json-1.1' ||
       !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')
     ) {
       send(400, { __type: 'com.amazon.coral.service#UnknownOperationException', message: 'bad request' });
       return;
     }
-    const operation = target.slice(TARGET_PREFIX.length);
+    const operation = target.slice(service.targetPrefix.length);
     const raw = await readBody(req);
     const body = raw ? JSON.parse(raw) : {};
     calls.push({ operation, body });
     const reply = handler(operation, body, calls);
-    if ('error' in reply) send(reply.status ?? 400, { __type: `com.amazonaws.ecs#${reply.error}`, message: reply.message });
+    if ('error' in reply) send(reply.status ?? 400, { __type: `${service.errorNamespace}#${reply.error}`, message: reply.message });
     else send(200, reply.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
 /** ECR repositories (ECR-*): compliant, non-compliant and not applicable, from templates and, where the ECS API shows the setting, from API documents. */
+import { ACCOUNT_ECR_CASES } from './account-cases';
 import { type Cases, ruleSuite } from './harness';
 import { GOOD_REPOSITORY, onlyTemplate, repository } from './platform-models';
 
@@ -41,4 +42,4 @@ const CASES: Record<string, Cases> = {
   },
 };
 
-ruleSuite(['ECR'], CASES);
+ruleSuite(['ECR'], { ...CASES, ...ACCOUNT_ECR_CASES });

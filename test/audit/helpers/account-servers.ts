@@ -1,0 +1,97 @@
+/**
+ * An account's ECR registry and GuardDuty as the account audit reads them, for the local endpoints
+ * of ./ecs-server.ts (JSON 1.1) and ./rest-json-server.ts (REST-JSON): hardened (every account
+ * setting on, the hardened bootstrap) or with the defaults (nothing configured).
+ */
+import type { Handler } from './ecs-server';
+import type { RestHandler } from './rest-json-server';
+
+const ACCOUNT = '111122223333';
+export const ASSETS = `cdk-hnb659fds-container-assets-${ACCOUNT}-eu-west-1`;
+export const ECR_PROTOCOL = { targetPrefix: 'AmazonEC2ContainerRegistry_V20150921.', errorNamespace: 'com.amazonaws.ecr' };
+
+export const notFound = (error: string) => ({ error, message: 'not found' });
+
+export function ecrAccount(hardened: boolean): Handler {
+  return (operation, body) => {
+    switch (operation) {
+      case 'DescribeRegistry':
+        return { body: { registryId: ACCOUNT, replicationConfiguration: { rules: [] } } };
+      case 'GetSigningConfiguration':
+        return hardened
+          ? {
+              body: {
+                registryId: ACCOUNT,
+                signingConfiguration: {
+                  rules: [
+                    {
+                      signingProfileArn: `arn:aws:signer:eu-west-1:${ACCOUNT}:/signing-profiles/p`,
+                      repositoryFilters: [{ filter: 'cdk-*-container-assets-*', filterType: 'WILDCARD_MATCH' }],
+                    },
+                  ],
+                },
+              },
+            }
+          : notFound('SigningConfigurationNotFoundException');
+      case 'GetRegistryScanningConfiguration':
+        return {
+          body: {
+            registryId: ACCOUNT,
+            scanningConfiguration: hardened
+              ? { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: ASSETS, filterType: 'WILDCARD' }] }] }
+              : { scanType: 'BASIC', rules: [] },
+          },
+        };
+      case 'DescribeRepositories':
+        expect(body.repositoryNames).toEqual([ASSETS]);
+        return {
+          body: {
+            repositories: [
+              {
+                repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${ASSETS}`,
+                repositoryName: ASSETS,
+                imageTagMutability: hardened ? 'IMMUTABLE' : 'MUTABLE',
+                imageScanningConfiguration: { scanOnPush: hardened },
+                encryptionConfiguration: { encryptionType: hardened ? 'KMS' : 'AES256' },
+              },
+            ],
+          },
+        };
+      case 'GetLifecyclePolicy':
+        return hardened
+          ? { body: { repositoryName: ASSETS, registryId: ACCOUNT, lifecyclePolicyText: '{"rules":[]}' } }
+          : notFound('LifecyclePolicyNotFoundException');
+      default:
+        return { error: 'UnknownOperationException', message: operation };
+    }
+  };
+}
+
+const instance = (id: string, status = 'HEALTHY') => ({
+  resourceId: id,
+  detectorId: 'd1',
+  accountId: ACCOUNT,
+  resourceDetails: { resourceType: 'EC2', ec2InstanceDetails: { instanceId: id } },
+  coverageStatus: status,
+});
+
+export function guardDutyAccount(hardened: boolean): RestHandler {
+  return ({ method, path, body }) => {
+    if (method === 'GET' && path === '/detector') return { body: { detectorIds: hardened ? ['d1'] : [] } };
+    if (method === 'GET' && path === '/detector/d1') {
+      return {
+        body: {
+          serviceRole: 'arn:aws:iam::111122223333:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+          status: 'ENABLED',
+          features: [{ name: 'RUNTIME_MONITORING', status: 'ENABLED', additionalConfiguration: [{ name: 'EC2_AGENT_MANAGEMENT', status: 'ENABLED' }] }],
+        },
+      };
+    }
+    if (method === 'POST' && path === '/detector/d1/coverage') {
+      expect(body.filterCriteria).toEqual({ filterCriterion: [{ criterionKey: 'RESOURCE_TYPE', filterCondition: { equals: ['EC2'] } }] });
+      // Two pages: the second instance only on the second.
+      return body.nextToken ? { body: { resources: [instance('i-2')] } } : { body: { resources: [instance('i-1')], nextToken: 'page-2' } };
+    }
+    return { error: 'BadRequestException', message: `${method} ${path}`, status: 400 };
+  };
+}
