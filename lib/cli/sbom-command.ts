@@ -15,6 +15,13 @@ interface SbomCommandOptions {
   assembly?: string;
 }
 
+/** `all` or a container name as ECS allows it (letters, digits, hyphens, underscores; up to 255). */
+function imageChoice(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(value))
+    throw new UsageError(`--image must be all or a container name of the task (app, proxy); received "${escapeControl(value.slice(0, 60))}"`);
+  return value;
+}
+
 const HELP = () =>
   [
     '',
@@ -31,9 +38,12 @@ export function registerSbomCommand(program: Command): void {
   program
     .command('sbom')
     .description("write a CycloneDX SBOM of each of the task's container images, listing the Debian packages installed in it")
-    .option('--image <container>', "the task's container whose image to describe (app, proxy), or all", 'all')
+    .option('--image <container>', "the task's container whose image to describe (app, proxy), or all", imageChoice, 'all')
     .option('--output <dir>', 'directory the SBOM files are written to', 'sbom')
-    .option('--engine <engine>', `container engine: ${ENGINE_KINDS.join(' or ')} (default: SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers, Docker first)`)
+    .option(
+      '--engine <engine>',
+      `container engine: ${ENGINE_KINDS.join(' or ')} (default: SECURE_ECS_ENGINE, CDK_DOCKER, else the one that answers, Docker first)`,
+    )
     .option('--project <dir>', 'project directory holding cdk.json', '.')
     .option('--assembly <dir>', 'use this cloud assembly (from `cdk synth -o <dir>`) instead of synthesizing the project')
     .addHelpText('after', HELP)
@@ -58,7 +68,8 @@ export function registerSbomCommand(program: Command): void {
         return;
       }
       for (const w of written) {
-        for (const m of w.malformed) process.stderr.write(`secure-ecs sbom: ${w.container}: left out package "${escapeControl(m.name.slice(0, 80))}": ${m.reason}\n`);
+        for (const m of w.malformed)
+          process.stderr.write(`secure-ecs sbom: ${w.container}: left out package "${escapeControl(m.name.slice(0, 80))}": ${m.reason}\n`);
         process.stdout.write(`${w.container}: ${w.packages} Debian packages, image ${w.imageId.slice(0, 19)}…, written to ${escapeControl(w.file)}\n`);
       }
     });

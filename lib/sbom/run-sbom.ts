@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeReportFile } from '../cli/write-report-file';
 import { readAssemblyTask } from '../local/assembly-task';
-import { realConnectors, selectEngine, type EngineRequest } from '../local/engines/select-engine';
+import { realConnectors, requestedEngine, selectEngine, type EngineRequest } from '../local/engines/select-engine';
 import { LocalInputError, LocalStepError } from '../local/errors';
 import { hostFacts } from '../local/host/host-facts';
 import { ensureImage } from '../local/images';
@@ -45,6 +45,7 @@ export const sbomFileName = (container: string) => `${container}.cdx.json`;
 
 export async function runSbom(o: SbomOptions): Promise<WrittenSbom[]> {
   const r = o.reporter;
+  requestedEngine(o.engineRequest); // a bad --engine or SECURE_ECS_ENGINE is bad input, before any synth or build
   if (!o.assemblyDir) {
     const reason = staleReason(o.projectDir);
     if (reason) await synthesize(o.projectDir, r, reason);
@@ -68,9 +69,7 @@ export async function runSbom(o: SbomOptions): Promise<WrittenSbom[]> {
     const identity = await engine.imageIdentity(ref);
     if (!identity) throw new LocalStepError(`image ${container}`, `${ref} is not on ${engine.info.kind} after the build`);
     const found = await r.step(`image ${container}: read its dpkg database`, () => readImagePackages(engine, ref));
-    const json = serializeBom(
-      imageBom({ container, ref, identity, distro: found.distro, packages: found.packages, toolVersion: o.toolVersion }),
-    );
+    const json = serializeBom(imageBom({ container, ref, identity, distro: found.distro, packages: found.packages, toolVersion: o.toolVersion }));
     const file = path.join(o.outputDir, sbomFileName(container));
     writeReportFile(file, json, LocalInputError);
     written.push({ container, file, imageId: identity.id, packages: found.packages.length, malformed: found.malformed });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { regularFilesOfTar } from '../../lib/local/engines/docker/image-files';
 
@@ -6,7 +7,7 @@ function archive(entries: { name: string; type?: 'file' | 'symlink' | 'directory
   const p = pack();
   for (const e of entries) p.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname }, e.body ?? '');
   p.finalize();
-  return p;
+  return Readable.from(p);
 }
 
 describe('regularFilesOfTar (docker cp archives, untrusted)', () => {

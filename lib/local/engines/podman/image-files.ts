@@ -28,9 +28,7 @@ export async function readPodmanImageFiles(podman: Podman, ref: string, imagePat
   const step = `read ${imagePath} from ${ref}`;
   const deadline = Date.now() + IMAGE_FILES_TIMEOUT_MS;
   const left = () => Math.max(1000, deadline - Date.now());
-  const id = (
-    await podman.ok(step, ['create', '--network', 'none', '--entrypoint', '/never-started', ref], { timeoutMs: left() })
-  ).trim();
+  const id = (await podman.ok(step, ['create', '--network', 'none', '--entrypoint', '/never-started', ref], { timeoutMs: left() })).trim();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-files-'));
   try {
     const r = await podman.run(['cp', `${id}:${imagePath}`, dir], { timeoutMs: left() });
