@@ -8,6 +8,7 @@ import { registerAuditCommand } from '../lib/cli/audit-command';
 import { registerConfigCommand } from '../lib/cli/config-command';
 import { registerFitCheckCommand } from '../lib/cli/fit-check-command';
 import { registerLocalCommand } from '../lib/cli/local-command';
+import { registerSbomCommand } from '../lib/cli/sbom-command';
 import { registerVerifyCommand } from '../lib/cli/verify-command';
 import { escapeControl } from '../lib/audit/untrusted-text';
 import { UsageError } from '../lib/cli/usage-error';
@@ -25,6 +26,7 @@ registerLocalCommand(program);
 registerAuditCommand(program);
 registerFitCheckCommand(program);
 registerVerifyCommand(program);
+registerSbomCommand(program);
 
 async function main(): Promise<void> {
   try {

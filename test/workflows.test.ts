@@ -134,6 +134,16 @@ describe('what the workflows do', () => {
     expect(ci.jobs.test.steps.find((s: any) => s.run === 'npm test').env).toEqual({ SECURE_ECS_E2E: 'required' });
   });
 
+  test('CI writes the SBOM of each task image and uploads it as an artifact, once per Node version', () => {
+    const steps = load('ci.yml').jobs.test.steps;
+    const at = (match: (s: any) => boolean) => steps.findIndex(match);
+    const sbom = at((s) => /secure-ecs\.js sbom --engine docker --output sbom$/.test(s.run ?? ''));
+    const upload = at((s) => String(s.uses).startsWith('actions/upload-artifact@'));
+    expect(sbom).toBeGreaterThan(at((s) => s.run === 'npm test'));
+    expect(upload).toBe(sbom + 1);
+    expect(steps[upload].with).toEqual({ name: 'sbom-node${{ matrix.node }}', path: 'sbom/*.cdx.json', 'if-no-files-found': 'error' });
+  });
+
   test('pull requests: the audit goes to code scanning as SARIF and to a comment; cdk diff uses the read-only role', () => {
     const pr = load('pr.yml');
     const audit = pr.jobs.audit.steps;

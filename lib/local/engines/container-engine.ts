@@ -104,6 +104,19 @@ export function exposedTcpPorts(exposed: unknown): number[] {
     .sort((a, b) => a - b);
 }
 
+/** What identifies a local image: its content-addressed id and the registry digests it was pushed or pulled under. */
+export interface ImageIdentity {
+  /** `sha256:<64 hex>`, the image's config digest (Docker's Id; podman's Id with the algorithm added). */
+  readonly id: string;
+  /** `name@sha256:...` for each registry the image came from or went to; empty for an image only built here. */
+  readonly repoDigests: string[];
+}
+
+/** The longest a read of files out of an image may take (create, copy, remove). */
+export const IMAGE_FILES_TIMEOUT_MS = 60_000;
+/** The most bytes a read of files out of an image keeps: a dpkg database is a few MiB; more is refused. */
+export const IMAGE_FILES_MAX_BYTES = 64 * 1024 * 1024;
+
 /** One entry of the engine's diff of a container's filesystem against its image (`docker diff`). */
 export interface FilesystemChange {
   readonly path: string;
@@ -171,6 +184,15 @@ export interface ContainerEngine {
   importImage(tarFile: string, ref: string): Promise<void>;
   /** The image's config (CMD, ENTRYPOINT, USER, EXPOSE), or undefined when absent. */
   imageConfig(ref: string): Promise<ImageConfig | undefined>;
+  /** The image's id and registry digests, or undefined when absent. */
+  imageIdentity(ref: string): Promise<ImageIdentity | undefined>;
+  /**
+   * The regular files at `imagePath` in the image (the file, or every file under the directory), read
+   * without running anything from it: a container is created, never started, copied from (`docker
+   * cp`) and removed. Keys are absolute paths in the image; empty when the path does not exist. At
+   * most IMAGE_FILES_MAX_BYTES, within IMAGE_FILES_TIMEOUT_MS. For the SBOM (lib/sbom/).
+   */
+  readImageFiles(ref: string, imagePath: string): Promise<Map<string, Buffer>>;
 
   /** Create the task's namespace owner, cgroup and containers (not started). */
   createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void>;

@@ -102,6 +102,8 @@ export class InMemoryEngine implements ContainerEngine {
   buildImage = async (): Promise<void> => this.unused();
   importImage = async (): Promise<void> => this.unused();
   imageConfig = async (): Promise<undefined> => this.unused();
+  imageIdentity = async (): Promise<undefined> => this.unused();
+  readImageFiles = async (): Promise<Map<string, Buffer>> => this.unused();
   createTask = async (): Promise<void> => this.unused();
   taskExists = async (): Promise<'absent'> => this.unused();
   removeTask = async (): Promise<string[]> => this.unused();

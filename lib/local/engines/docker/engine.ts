@@ -21,6 +21,7 @@ import {
   type FilesystemChange,
   type Following,
   type ImageConfig,
+  type ImageIdentity,
   type LogOptions,
   type RunOnceRequest,
 } from '../container-engine';
@@ -33,6 +34,7 @@ import { bridgeGatewayAddress } from './gateway';
 import { CGROUP_MOUNT, runCgroupHelper } from './cgroup-helper';
 import { dockerCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
+import { dockerImageIdentity, readDockerImageFiles } from './image-files';
 import { createContainer, exec, followLogs, runOnce } from './streams';
 import { createDockerNetwork, dockerStandinBody, ensureDockerVolume, removeLabelled, startIngressRelays } from './standin';
 import type { VolumeSpec } from '../../spec';
@@ -83,6 +85,14 @@ export class DockerEngine implements ContainerEngine {
 
   imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.docker, ref);
+  }
+
+  imageIdentity(ref: string): Promise<ImageIdentity | undefined> {
+    return dockerImageIdentity(this.docker, ref);
+  }
+
+  readImageFiles(ref: string, imagePath: string): Promise<Map<string, Buffer>> {
+    return readDockerImageFiles(this.docker, ref, imagePath);
   }
 
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {

@@ -20,6 +20,7 @@ import type {
   FilesystemChange,
   Following,
   ImageConfig,
+  ImageIdentity,
   LogOptions,
   RunOnceRequest,
 } from '../container-engine';
@@ -29,6 +30,7 @@ import { Podman } from './cli';
 import { podmanEnv } from './conf';
 import { podmanCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
+import { podmanImageIdentity, readPodmanImageFiles } from './image-files';
 import { readKernelLog, type KernelRecord } from './kernel-oom-log';
 import { OomWatch } from './oom-watch';
 import { probePeer } from './peer-probe';
@@ -107,6 +109,14 @@ export class PodmanEngine implements ContainerEngine {
 
   imageConfig(ref: string): Promise<ImageConfig | undefined> {
     return imageConfig(this.podman, ref);
+  }
+
+  imageIdentity(ref: string): Promise<ImageIdentity | undefined> {
+    return podmanImageIdentity(this.podman, ref);
+  }
+
+  readImageFiles(ref: string, imagePath: string): Promise<Map<string, Buffer>> {
+    return readPodmanImageFiles(this.podman, ref, imagePath);
   }
 
   async createTask(task: TaskSpec, containers: ContainerSpec[], secretValues: ReadonlyMap<string, string>, onLine: (line: string) => void): Promise<void> {

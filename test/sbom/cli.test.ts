@@ -1,0 +1,18 @@
+import { buildCli, expectUsageError, runCli } from '../audit/helpers/cli';
+
+let cli: string;
+beforeAll(() => {
+  cli = buildCli();
+});
+
+describe('secure-ecs sbom: bad input exits 2 with one line, before any synth or build', () => {
+  test('an unknown engine', async () => {
+    expectUsageError(await runCli(cli, ['sbom', '--engine', 'lxc']), /^secure-ecs: --engine must be one of docker, podman; received "lxc"$/m);
+  });
+
+  test('an image name with control characters is refused and shown escaped', async () => {
+    const r = await runCli(cli, ['sbom', '--image', 'app\u001b[2J']);
+    expectUsageError(r, /--image must be all or a container name/);
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
