@@ -108,10 +108,9 @@ export interface WebServiceProps {
 
 /**
  * The ECS service: tasks on the capacity provider, spread over AZs, in private subnets with no
- * public IP and no ECS Exec (the SSM agent it injects must write to the container's root
- * filesystem, which is read-only here:
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-considerations),
- * rolled back by the deployment circuit breaker, scaled on CPU. The task security group accepts
+ * public IP and no ECS Exec (break-glass `ecsExec.enabled` turns it on from outside: BreakGlassExec
+ * in break-glass-exec.ts sets `EnableExecuteCommand` on this service's CloudFormation resource and
+ * gives the SSM agent the one writable path it needs beside the read-only root), rolled back by the deployment circuit breaker, scaled on CPU. The task security group accepts
  * only the ALB, only on the target port, and has no egress: image pulls and log delivery go
  * through the host, not the task's ENI.
  */
