@@ -183,7 +183,7 @@ describe.each(SHIFTING)('%s', (strategy) => {
     const [sgRef] = fn.VpcConfig.SecurityGroupIds;
     const sg = t.findResources('AWS::EC2::SecurityGroup')[sgRef['Fn::GetAtt'][0]];
     expect(sg.Properties.SecurityGroupEgress).toEqual([
-      expect.objectContaining({ IpProtocol: 'tcp', FromPort: TEST_LISTENER_PORT, ToPort: TEST_LISTENER_PORT, CidrIp: expect.anything() }),
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: TEST_LISTENER_PORT, ToPort: TEST_LISTENER_PORT, CidrIp: '0.0.0.0/0' }),
     ]);
   });
 

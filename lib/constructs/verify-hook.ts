@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { VERIFY_HOOK_ENV } from '../deploy-hooks/verify-test-traffic';
+import { VERIFY_HOOK_ENV, VERIFY_HOOK_STAGE } from '../deploy-hooks/verify-test-traffic';
 import { TIME_MARGIN_S, REQUEST_DEADLINE_MS } from '../verify/budget';
 import { DEFAULT_SLOW_CLIENT_SECONDS } from '../verify/run-verify';
 import { DEPLOY_HOOKS_DIR, LifecycleHookFunction } from './lifecycle-hook-function';
@@ -37,8 +37,10 @@ export interface VerifyHookProps {
  * Reachability: the function runs in the private subnets and the test listener is on the
  * internet-facing load balancer, whose DNS name resolves to public addresses, so its requests leave
  * through a NAT gateway and arrive from the gateway's Elastic IP. The test listener admits only those
- * addresses (TrafficShiftTargets), and the function's security group lets it reach only them, only on
- * the test port. Its DNS queries go to the VPC's resolver, which security groups do not filter
+ * addresses (TrafficShiftTargets): that is the gate. The function's security group allows egress on
+ * the test port only, to any IPv4 address: an egress rule matches the destination (the load
+ * balancer's public addresses, which AWS changes as it scales), not the NAT address the packet
+ * leaves with, so a rule naming the NAT addresses would match nothing. Its DNS queries go to the VPC's resolver, which security groups do not filter
  * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html: "Security groups do not
  * filter traffic destined to and from" Amazon DNS). Anything else in the VPC that egresses through
  * the same gateways could reach the test listener too; it serves the same app the public listener
@@ -54,7 +56,7 @@ export class VerifyHook extends Construct {
     }
     this.hook = new LifecycleHookFunction(this, 'VerifyTestTraffic', {
       entry: path.join(DEPLOY_HOOKS_DIR, 'verify-test-traffic.ts'),
-      stages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
+      stages: [ecs.DeploymentLifecycleStage[VERIFY_HOOK_STAGE]],
       description: 'Runs secure-ecs verify against the new revision through the test listener; fails the deployment when a probe fails',
       vpc: props.service.cluster.vpc,
       timeout: VERIFY_HOOK_TIMEOUT,
@@ -65,9 +67,11 @@ export class VerifyHook extends Construct {
       logRetention: props.logRetention,
       logEncryptionKey: props.logEncryptionKey,
     });
-    for (const ip of props.natPublicIps) {
-      this.hook.securityGroup.addEgressRule(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(TEST_LISTENER_PORT), 'The test listener, through a NAT gateway');
-    }
+    this.hook.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(TEST_LISTENER_PORT),
+      "The test listener on the load balancer's public addresses, through a NAT gateway",
+    );
     props.service.addLifecycleHook(this.hook.target);
   }
 }

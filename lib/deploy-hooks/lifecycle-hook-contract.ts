@@ -4,7 +4,11 @@
  * - "Lifecycle hooks for Amazon ECS service deployments", section "Lifecycle payloads":
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
  *   Every payload has `serviceArn`, `targetServiceRevisionArn`, `testTrafficWeights` and
- *   `productionTrafficWeights` (maps of service revision ARN to weight percent).
+ *   `productionTrafficWeights` (maps of service revision ARN to weight percent; the guide's own
+ *   POST_TEST_TRAFFIC_SHIFT example has both maps empty). ECS delivers them inside an envelope,
+ *   `{ executionId, lifecycleStage, resourceArn, executionDetails: { those fields }, hookDetails }`
+ *   (the field names the guide's Lambda examples and AWS's ECS blue/green samples read); the
+ *   guide's stage examples print `executionDetails` alone. {@link readLifecycleEvent} takes both.
  * - "Lambda hooks for Amazon ECS service deployments":
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/lambda-lifecycle-hooks.html
  *   The function returns `{ "hookStatus": "SUCCEEDED" | "FAILED" | "IN_PROGRESS" }`, optionally with
@@ -17,6 +21,8 @@
  */
 
 export interface LifecycleHookEvent {
+  /** The stage ECS invokes the hook at (the envelope's `lifecycleStage`), when the event names it. */
+  readonly lifecycleStage?: string;
   readonly serviceArn: string;
   readonly targetServiceRevisionArn: string;
   /** Service revision ARN → percent of the test listener's traffic it receives. */
@@ -45,18 +51,35 @@ export interface HookContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The event, checked: whatever arrives is data, and a payload without the common fields is refused. */
-export function lifecycleEventProblem(event: unknown): string | undefined {
-  if (event === null || typeof event !== 'object') return 'the event is not an object';
-  const e = event as Record<string, unknown>;
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The event, checked: whatever arrives is data, and a payload without the common fields is refused.
+ * Reads the fields from `executionDetails` when the event has one (ECS's envelope), else from the
+ * event itself (the guide's printed examples).
+ */
+export function readLifecycleEvent(event: unknown): { event: LifecycleHookEvent } | { problem: string } {
+  if (!isRecord(event)) return { problem: 'the event is not an object' };
+  const details = isRecord(event.executionDetails) ? event.executionDetails : event;
   for (const field of ['serviceArn', 'targetServiceRevisionArn'] as const) {
-    if (typeof e[field] !== 'string' || e[field] === '') return `the event has no ${field}`;
+    if (typeof details[field] !== 'string' || details[field] === '') return { problem: `the event has no ${field}` };
   }
   for (const field of ['testTrafficWeights', 'productionTrafficWeights'] as const) {
-    const weights = e[field];
-    if (weights !== undefined && (weights === null || typeof weights !== 'object' || Object.values(weights).some((w) => typeof w !== 'number'))) {
-      return `the event's ${field} is not a map of revision ARN to percent`;
+    const weights = details[field];
+    if (weights !== undefined && (!isRecord(weights) || Object.values(weights).some((w) => typeof w !== 'number'))) {
+      return { problem: `the event's ${field} is not a map of revision ARN to percent` };
     }
   }
-  return undefined;
+  const stage = event.lifecycleStage;
+  if (stage !== undefined && typeof stage !== 'string') return { problem: "the event's lifecycleStage is not a string" };
+  return {
+    event: {
+      lifecycleStage: stage,
+      serviceArn: details.serviceArn as string,
+      targetServiceRevisionArn: details.targetServiceRevisionArn as string,
+      testTrafficWeights: details.testTrafficWeights as LifecycleHookEvent['testTrafficWeights'],
+      productionTrafficWeights: details.productionTrafficWeights as LifecycleHookEvent['productionTrafficWeights'],
+      hookDetails: isRecord(event.hookDetails) ? event.hookDetails : undefined,
+    },
+  };
 }

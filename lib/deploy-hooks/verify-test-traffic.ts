@@ -13,7 +13,7 @@ import { escapeControl } from '../audit/untrusted-text';
 import { summaryLine } from '../verify/report/summary-line';
 import { runVerify, type VerifyReport } from '../verify/run-verify';
 import { parseTarget } from '../verify/target';
-import { type HookContext, lifecycleEventProblem, type LifecycleHookEvent, type LifecycleHookResponse } from './lifecycle-hook-contract';
+import { type HookContext, type LifecycleHookEvent, type LifecycleHookResponse, readLifecycleEvent } from './lifecycle-hook-contract';
 
 /** The environment variables the hook Lambda is configured with (lib/constructs/verify-hook.ts sets them). */
 export const VERIFY_HOOK_ENV = {
@@ -22,6 +22,9 @@ export const VERIFY_HOOK_ENV = {
   /** Methods beyond GET, HEAD and POST the app accepts (app.methods), comma-separated: not expected to get 405. */
   allowedMethods: 'ALLOWED_METHODS',
 } as const;
+
+/** The stage the hook runs at (lib/constructs/verify-hook.ts registers it there; ECS names it in the event). */
+export const VERIFY_HOOK_STAGE = 'POST_TEST_TRAFFIC_SHIFT';
 
 /** Time kept back from the function's own timeout to answer FAILED instead of being killed. */
 const ANSWER_MARGIN_MS = 5_000;
@@ -38,13 +41,22 @@ export interface VerifyTestTrafficOptions {
 
 const failed = (reason: string): LifecycleHookResponse => ({ hookStatus: 'FAILED', reason: escapeControl(reason) });
 
-/** Why the test listener's traffic is not all on the revision being deployed, or undefined when it is. */
+/**
+ * Why the probes would not judge the new revision, or undefined when they would. The hook runs at
+ * POST_TEST_TRAFFIC_SHIFT, where "the green service revision handles 100% of the test traffic"
+ * (API_DeploymentLifecycleHook); the guide's example payload for that stage has empty weight maps, so
+ * an empty or missing map is that stage's normal, and only a named stage other than this one, or a map
+ * that gives the new revision less than all the test traffic, is refused.
+ */
 function testTrafficProblem(event: LifecycleHookEvent): string | undefined {
-  const weight = event.testTrafficWeights?.[event.targetServiceRevisionArn];
-  if (weight === 100) return undefined;
+  if (event.lifecycleStage !== undefined && event.lifecycleStage !== VERIFY_HOOK_STAGE) {
+    return `invoked at ${event.lifecycleStage}, not ${VERIFY_HOOK_STAGE}: the test listener may not yet send its traffic to the new revision`;
+  }
+  const weights = event.testTrafficWeights ?? {};
+  if (Object.keys(weights).length === 0 || weights[event.targetServiceRevisionArn] === 100) return undefined;
   return (
     `the test listener does not send all its traffic to the new revision ${event.targetServiceRevisionArn} ` +
-    `(test traffic weights ${JSON.stringify(event.testTrafficWeights ?? null)}): the probes would judge another revision`
+    `(test traffic weights ${JSON.stringify(weights)}): the probes would judge another revision`
   );
 }
 
@@ -70,9 +82,9 @@ function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
  * thrown error too, but then the reason is only in the function's log as a stack).
  */
 export async function verifyTestTraffic(event: unknown, context: HookContext, options: VerifyTestTrafficOptions): Promise<LifecycleHookResponse> {
-  const problem = lifecycleEventProblem(event);
-  if (problem) return failed(`refused: ${problem}`);
-  const traffic = testTrafficProblem(event as LifecycleHookEvent);
+  const read = readLifecycleEvent(event);
+  if ('problem' in read) return failed(`refused: ${read.problem}`);
+  const traffic = testTrafficProblem(read.event);
   if (traffic) return failed(traffic);
   const timeLeft = context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
   if (timeLeft <= 0) return failed('no time left to probe before the function times out');

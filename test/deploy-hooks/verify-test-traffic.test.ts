@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { handler, verifyTestTraffic, VERIFY_HOOK_ENV } from '../../lib/deploy-hooks/verify-test-traffic';
-import { BLUE, GREEN, hookContext, postTestTrafficShift } from './lifecycle-event';
+import { BLUE, GREEN, hookContext, postTestTrafficShift, postTestTrafficShiftDetails, withDetails } from './lifecycle-event';
 import { hardenedHandler, type Running, startHttp, startPythonHttpServer, type Weakness } from '../verify/helpers/servers';
 
 const context = hookContext;
@@ -51,29 +51,33 @@ test('a plain static web server (python3 -m http.server): FAILED, naming the rat
   for (const id of ['rate-limit', 'method-allow-list', 'security-headers']) expect(r.reason).toContain(`; ${id}: `);
 });
 
-test('test traffic still on the old revision: FAILED before a single request (the probes would judge the wrong revision)', async () => {
+test('test traffic still on the old revision, or invoked at another stage: FAILED before a single request (the probes would judge the wrong revision)', async () => {
   let requests = 0;
   const server = await startHttp((_req, res) => {
     requests++;
     res.end('ok');
   });
   running.push(server);
-  const r = await verifyTestTraffic({ ...postTestTrafficShift, testTrafficWeights: { [GREEN]: 0, [BLUE]: 100 } }, context(), {
-    testUrl: `http://127.0.0.1:${server.port}/`,
+  const testUrl = `http://127.0.0.1:${server.port}/`;
+  const wrongWeights = { testTrafficWeights: { [GREEN]: 0, [BLUE]: 100 } };
+  // In ECS's envelope, and in the flat form the guide prints: both are read.
+  for (const event of [withDetails(wrongWeights), { ...postTestTrafficShiftDetails, ...wrongWeights }]) {
+    const r = await verifyTestTraffic(event, context(), { testUrl });
+    expect(r).toEqual({ hookStatus: 'FAILED', reason: expect.stringMatching(/^the test listener does not send all its traffic to the new revision /) });
+  }
+  const early = await verifyTestTraffic({ ...postTestTrafficShift, lifecycleStage: 'PRE_SCALE_UP' }, context(), { testUrl });
+  expect(early).toEqual({
+    hookStatus: 'FAILED',
+    reason: 'invoked at PRE_SCALE_UP, not POST_TEST_TRAFFIC_SHIFT: the test listener may not yet send its traffic to the new revision',
   });
-  expect(r).toEqual({ hookStatus: 'FAILED', reason: expect.stringMatching(/^the test listener does not send all its traffic to the new revision /) });
   expect(requests).toBe(0);
 });
 
 test.each([
   ['null', null, 'the event is not an object'],
-  ['without serviceArn', { ...postTestTrafficShift, serviceArn: undefined }, 'the event has no serviceArn'],
-  ['with an empty targetServiceRevisionArn', { ...postTestTrafficShift, targetServiceRevisionArn: '' }, 'the event has no targetServiceRevisionArn'],
-  [
-    'with a weight as text',
-    { ...postTestTrafficShift, testTrafficWeights: { [GREEN]: '100' } },
-    "the event's testTrafficWeights is not a map of revision ARN to percent",
-  ],
+  ['without serviceArn', withDetails({ serviceArn: undefined }), 'the event has no serviceArn'],
+  ['with an empty targetServiceRevisionArn', withDetails({ targetServiceRevisionArn: '' }), 'the event has no targetServiceRevisionArn'],
+  ['with a weight as text', withDetails({ testTrafficWeights: { [GREEN]: '100' } }), "the event's testTrafficWeights is not a map of revision ARN to percent"],
 ])('a malformed event (%s): FAILED, saying what is wrong', async (_label, event, why) => {
   expect(await verifyTestTraffic(event, context(), { testUrl: 'http://127.0.0.1:9/' })).toEqual({ hookStatus: 'FAILED', reason: `refused: ${why}` });
 });
