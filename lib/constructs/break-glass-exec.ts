@@ -28,7 +28,11 @@ export const EXEC_AGENT_DATA_PATH = '/var/lib/amazon/ssm';
  * Root only. Docker mounts a tmpfs whose mount point the image lacks with mode 1777 (measured:
  * test/e2e/break-glass-exec.e2e.ts), which would let the app's user plant directories the root agent
  * then writes into, and swap the session transcript before it is uploaded. ECS lists `mode` among
- * the tmpfs mount options (API_Tmpfs, MountOptions); the option reaches Docker as written.
+ * the tmpfs mount options (API_Tmpfs, MountOptions) only as the bare word `mode`; the option reaches
+ * Docker as written. Not yet registered on ECS by us: whether RegisterTaskDefinition accepts a
+ * `key=value` option is inferred from a deployed project that passes `uid=`/`gid=` the same way
+ * (ministryofjustice/opg-lpa#3734). If it refuses it, turning `ecsExec.enabled` on fails at deploy
+ * with the API's message, and the default template (exec off) is unaffected.
  */
 const EXEC_AGENT_DATA_MODE = 'mode=0700' as ecs.TmpfsMountOption;
 /**
