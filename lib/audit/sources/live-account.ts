@@ -85,7 +85,11 @@ async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: 
   const { scanningConfiguration } = await ecr.send(new GetRegistryScanningConfigurationCommand({}));
   // A rule without filters applies to every repository (PutSigningConfiguration's reference).
   const matches = (filters: readonly { filter?: string }[] | undefined) => !filters?.length || filters.some((f) => wildcardMatches(f.filter ?? '', name));
-  const scanRule = scanningConfiguration?.rules?.find((r) => (r.repositoryFilters ?? []).some((f) => wildcardMatches(f.filter ?? '', name)));
+  // A repository matched by several rules is read as scanned continuously if any of them says so:
+  // as we read the ECR user guide (image-scanning-enhanced-enabling.html), continuous scanning takes
+  // precedence over scan on push; not checked against an account here.
+  const scanRules = (scanningConfiguration?.rules ?? []).filter((r) => (r.repositoryFilters ?? []).some((f) => wildcardMatches(f.filter ?? '', name)));
+  const scanRule = scanRules.find((r) => r.scanFrequency === 'CONTINUOUS_SCAN') ?? scanRules[0];
   const registryArn = `arn:aws:ecr:${region}:${registryId}:registry`;
   model.registries.push({
     id: registryArn,
