@@ -276,8 +276,8 @@ export class SecureEcsStack extends Stack {
         this.imageAdmissionHook = new ImageAdmissionHook(this, 'ImageAdmissionHook', {
           service: this.web.service,
           requireSignature: admission.requireSignature,
-          blockSeverities: admission.blockSeverities,
-          acceptedFindings: admission.acceptedFindings,
+          blockSeverities: admission.blockSeverities ?? [],
+          acceptedFindings: admission.acceptedFindings ?? [],
           logRetention: t.logRetentionDays as logs.RetentionDays,
           logEncryptionKey: this.logKey,
         });

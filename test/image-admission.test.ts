@@ -4,12 +4,14 @@
  * that it passes cdk-nag, the audit and the control-tower profile (synth runs them and would throw).
  */
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { AppConfigInput } from '../lib/config/app-config';
 import { validateConfig } from '../lib/config/validate-config';
 import { problemsOf } from './helpers/config-problems';
 import { synth } from './helpers/synth';
 
-const ALL_ON = { enabled: true, requireSignature: true, blockSeverities: ['CRITICAL', 'HIGH'], acceptedFindings: ['CVE-2026-0001'] };
-const blueGreen = (imageAdmission: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ service: { deploymentStrategy: 'blue-green', imageAdmission }, ...more });
+type Admission = NonNullable<NonNullable<AppConfigInput['service']>['imageAdmission']>;
+const ALL_ON: Admission = { enabled: true, requireSignature: true, blockSeverities: ['CRITICAL', 'HIGH'], acceptedFindings: ['CVE-2026-0001'] };
+const blueGreen = (imageAdmission: Admission): AppConfigInput => ({ service: { deploymentStrategy: 'blue-green', imageAdmission } });
 
 function admissionFunction(t: Template): [string, Record<string, any>] {
   const fns = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([id]) => id.includes('AdmitImages'));
@@ -98,7 +100,7 @@ test('bottlerocket hosts, linear: the hook is the same', () => {
 });
 
 describe('synth refusals name the setting, the value and what is allowed', () => {
-  const problems = (input: Record<string, unknown>) => problemsOf(() => validateConfig({ region: 'eu-west-1', ...input }));
+  const problems = (input: unknown) => problemsOf(() => validateConfig({ region: 'eu-west-1', ...(input as object) }));
 
   test('admission with the rolling strategy', () => {
     expect(problems({ service: { imageAdmission: { enabled: true } } })).toEqual([
@@ -121,7 +123,7 @@ describe('synth refusals name the setting, the value and what is allowed', () =>
   });
 
   test('an unknown severity and a finding id that is not one', () => {
-    const lines = problems(blueGreen({ enabled: true, blockSeverities: ['SEVERE'], acceptedFindings: ['CVE 1; rm'] }));
+    const lines = problems({ service: { deploymentStrategy: 'blue-green', imageAdmission: { enabled: true, blockSeverities: ['SEVERE'], acceptedFindings: ['CVE 1; rm'] } } });
     expect(lines.join('\n')).toMatch(/service\.imageAdmission\.blockSeverities\.0: .*SEVERE.*"CRITICAL" or "HIGH"/);
     expect(lines.join('\n')).toMatch(/service\.imageAdmission\.acceptedFindings\.0: .*a finding id such as CVE-2026-1234/);
   });

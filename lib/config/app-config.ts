@@ -330,12 +330,12 @@ export const appConfigSchema = z
           blockSeverities: z
             .array(z.enum(FINDING_SEVERITIES, { error: choices(FINDING_SEVERITIES) }), { error: 'a list of severities' })
             .max(FINDING_SEVERITIES.length)
-            .default([]),
+            .optional(),
           /** Finding ids (CVE-2026-1234, GHSA-…) admitted despite their severity. */
           acceptedFindings: z
             .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: 'a finding id such as CVE-2026-1234' }), { error: 'a list of finding ids' })
             .max(500)
-            .default([]),
+            .optional(),
         }),
       }),
 

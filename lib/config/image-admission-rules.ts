@@ -10,6 +10,8 @@ import { shiftsTraffic } from '../constructs/deployment-strategy';
  */
 export function imageAdmissionProblems(c: AppConfig): string[] {
   const a = c.service.imageAdmission;
+  const blockSeverities = a.blockSeverities ?? [];
+  const acceptedFindings = a.acceptedFindings ?? [];
   const problems: string[] = [];
   if (a.enabled && !shiftsTraffic(c.service.deploymentStrategy)) {
     problems.push(
@@ -17,15 +19,15 @@ export function imageAdmissionProblems(c: AppConfig): string[] {
         '"blue-green", "canary" or "linear" (the admission hook runs at the PRE_SCALE_UP lifecycle stage of those deployments), or enabled false',
     );
   }
-  const options = { requireSignature: a.requireSignature, blockSeverities: a.blockSeverities.length > 0, acceptedFindings: a.acceptedFindings.length > 0 };
+  const options = { requireSignature: a.requireSignature, blockSeverities: blockSeverities.length > 0, acceptedFindings: acceptedFindings.length > 0 };
   for (const [name, set] of Object.entries(options)) {
     if (set && !a.enabled) {
       problems.push(`service.imageAdmission.${name}: received ${JSON.stringify(a[name as keyof typeof a])} with service.imageAdmission.enabled false; expected enabled true, or ${name} unset`);
     }
   }
-  if (a.acceptedFindings.length > 0 && a.blockSeverities.length === 0) {
+  if (acceptedFindings.length > 0 && blockSeverities.length === 0) {
     problems.push(
-      `service.imageAdmission.acceptedFindings: received ${JSON.stringify(a.acceptedFindings)} with no service.imageAdmission.blockSeverities; ` +
+      `service.imageAdmission.acceptedFindings: received ${JSON.stringify(acceptedFindings)} with no service.imageAdmission.blockSeverities; ` +
         'expected blockSeverities such as ["CRITICAL"] (findings are read only when a severity is blocked), or acceptedFindings unset',
     );
   }
