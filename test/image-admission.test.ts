@@ -42,7 +42,17 @@ describe('every check on, blue-green', () => {
     expect(fn.Environment.Variables).toEqual({
       ASSETS_REPOSITORY_URI: {
         // The tests pin the region (test/helpers/synth.ts); the account is the deploying one.
-        'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/cdk-hnb659fds-container-assets-', { Ref: 'AWS::AccountId' }, '-eu-west-1']],
+        'Fn::Join': [
+          '',
+          [
+            { Ref: 'AWS::AccountId' },
+            '.dkr.ecr.eu-west-1.',
+            { Ref: 'AWS::URLSuffix' },
+            '/cdk-hnb659fds-container-assets-',
+            { Ref: 'AWS::AccountId' },
+            '-eu-west-1',
+          ],
+        ],
       },
       REQUIRE_SIGNATURE: 'true',
       BLOCK_SEVERITIES: 'CRITICAL,HIGH',
@@ -58,11 +68,22 @@ describe('every check on, blue-green', () => {
     expect(JSON.stringify(ecr.Resource)).toMatch(/:ecr:eu-west-1:".*":repository\/cdk-hnb659fds-container-assets-".*"-eu-west-1"/);
     // On every resource: Lambda's VPC attachment, and the calls that take no resource-level permission.
     const anyResource = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
-    expect(anyResource.filter((a: string) => !a.startsWith('ec2:')).sort()).toEqual(['ecs:DescribeServiceRevisions', 'ecs:DescribeTaskDefinition', 'inspector2:ListFindings']);
+    expect(anyResource.filter((a: string) => !a.startsWith('ec2:')).sort()).toEqual([
+      'ecs:DescribeServiceRevisions',
+      'ecs:DescribeTaskDefinition',
+      'inspector2:ListFindings',
+    ]);
     // Nothing that writes, pulls or lists beyond these.
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions.filter((a: string) => /^(ecr|ecs|inspector2):/.test(a)).sort()).toEqual(
-      ['ecr:DescribeImageScanFindings', 'ecr:DescribeImageSigningStatus', 'ecr:DescribeImages', 'ecs:DescribeServiceRevisions', 'ecs:DescribeTaskDefinition', 'inspector2:ListFindings'].sort(),
+      [
+        'ecr:DescribeImageScanFindings',
+        'ecr:DescribeImageSigningStatus',
+        'ecr:DescribeImages',
+        'ecs:DescribeServiceRevisions',
+        'ecs:DescribeTaskDefinition',
+        'inspector2:ListFindings',
+      ].sort(),
     );
   });
 
@@ -90,12 +111,18 @@ test('off (the default): no admission function', () => {
 });
 
 test('canary with compliance "control-tower" and every check on passes the controls, cdk-nag and the audit', () => {
-  const { template } = synth({ compliance: 'control-tower', service: { deploymentStrategy: 'canary', desiredCount: 2, minTasks: 2, maxTasks: 2, imageAdmission: ALL_ON } });
+  const { template } = synth({
+    compliance: 'control-tower',
+    service: { deploymentStrategy: 'canary', desiredCount: 2, minTasks: 2, maxTasks: 2, imageAdmission: ALL_ON },
+  });
   admissionFunction(template);
 });
 
 test('bottlerocket hosts, linear: the hook is the same', () => {
-  const { template } = synth({ hosts: { os: 'bottlerocket' }, service: { deploymentStrategy: 'linear', desiredCount: 2, minTasks: 2, maxTasks: 2, imageAdmission: ALL_ON } });
+  const { template } = synth({
+    hosts: { os: 'bottlerocket' },
+    service: { deploymentStrategy: 'linear', desiredCount: 2, minTasks: 2, maxTasks: 2, imageAdmission: ALL_ON },
+  });
   admissionFunction(template);
 });
 
@@ -123,7 +150,9 @@ describe('synth refusals name the setting, the value and what is allowed', () =>
   });
 
   test('an unknown severity and a finding id that is not one', () => {
-    const lines = problems({ service: { deploymentStrategy: 'blue-green', imageAdmission: { enabled: true, blockSeverities: ['SEVERE'], acceptedFindings: ['CVE 1; rm'] } } });
+    const lines = problems({
+      service: { deploymentStrategy: 'blue-green', imageAdmission: { enabled: true, blockSeverities: ['SEVERE'], acceptedFindings: ['CVE 1; rm'] } },
+    });
     expect(lines.join('\n')).toMatch(/service\.imageAdmission\.blockSeverities\.0: .*SEVERE.*"CRITICAL" or "HIGH"/);
     expect(lines.join('\n')).toMatch(/service\.imageAdmission\.acceptedFindings\.0: .*a finding id such as CVE-2026-1234/);
   });

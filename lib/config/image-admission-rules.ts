@@ -22,7 +22,9 @@ export function imageAdmissionProblems(c: AppConfig): string[] {
   const options = { requireSignature: a.requireSignature, blockSeverities: blockSeverities.length > 0, acceptedFindings: acceptedFindings.length > 0 };
   for (const [name, set] of Object.entries(options)) {
     if (set && !a.enabled) {
-      problems.push(`service.imageAdmission.${name}: received ${JSON.stringify(a[name as keyof typeof a])} with service.imageAdmission.enabled false; expected enabled true, or ${name} unset`);
+      problems.push(
+        `service.imageAdmission.${name}: received ${JSON.stringify(a[name as keyof typeof a])} with service.imageAdmission.enabled false; expected enabled true, or ${name} unset`,
+      );
     }
   }
   if (acceptedFindings.length > 0 && blockSeverities.length === 0) {

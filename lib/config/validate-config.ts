@@ -299,7 +299,13 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
-  const problems = [...crossFieldProblems(config), ...appShapeProblems(config), ...controlTowerProblems(config), ...deploymentStrategyProblems(config), ...imageAdmissionProblems(config)];
+  const problems = [
+    ...crossFieldProblems(config),
+    ...appShapeProblems(config),
+    ...controlTowerProblems(config),
+    ...deploymentStrategyProblems(config),
+    ...imageAdmissionProblems(config),
+  ];
   if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

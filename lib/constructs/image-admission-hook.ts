@@ -10,7 +10,7 @@ import { admissionEnvironment } from '../deploy-hooks/image-admission-settings';
 import { DEPLOY_HOOKS_DIR, LifecycleHookFunction } from './lifecycle-hook-function';
 
 /** The hook's timeout: a handful of ECS and ECR calls, each bounded (lib/deploy-hooks/admit-images.ts); it answers FAILED 5 s before. */
-export const IMAGE_ADMISSION_TIMEOUT = Duration.seconds(60);
+const IMAGE_ADMISSION_TIMEOUT = Duration.seconds(60);
 
 export interface ImageAdmissionHookProps {
   /** The service whose deployments the hook admits (its cluster's VPC is where the function runs). */
@@ -79,7 +79,11 @@ export class ImageAdmissionHook extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServiceRevisions', 'ecs:DescribeTaskDefinition'], resources: ['*'] }));
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ecr:DescribeImages', ...(props.requireSignature ? ['ecr:DescribeImageSigningStatus'] : []), ...(props.blockSeverities.length > 0 ? ['ecr:DescribeImageScanFindings'] : [])],
+        actions: [
+          'ecr:DescribeImages',
+          ...(props.requireSignature ? ['ecr:DescribeImageSigningStatus'] : []),
+          ...(props.blockSeverities.length > 0 ? ['ecr:DescribeImageScanFindings'] : []),
+        ],
         resources: [repository.arn],
       }),
     );

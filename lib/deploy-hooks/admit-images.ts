@@ -41,7 +41,9 @@ export interface AdmissionClients {
 }
 
 /** The clients the Lambda uses: its region, bounded requests, the SDK's standard retries. */
-export function createAdmissionClients(config: { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): AdmissionClients {
+export function createAdmissionClients(
+  config: { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): AdmissionClients {
   const common = { ...config, requestHandler: REQUEST_TIMEOUTS, maxAttempts: 2 };
   return { ecs: new ECSClient(common), ecr: new ECRClient(common) };
 }
@@ -78,7 +80,9 @@ async function revisionImages(event: LifecycleHookEvent, ecs: ECSClient, signal:
   );
   const revision = revisions.serviceRevisions?.[0];
   if (!revision?.taskDefinition) throw new Error(`ECS has no service revision ${event.targetServiceRevisionArn} (${JSON.stringify(revisions.failures ?? [])})`);
-  const described = await call('ECS DescribeTaskDefinition', signal, (o) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: revision.taskDefinition }), o));
+  const described = await call('ECS DescribeTaskDefinition', signal, (o) =>
+    ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: revision.taskDefinition }), o),
+  );
   const containers = described.taskDefinition?.containerDefinitions ?? [];
   if (containers.length === 0) throw new Error(`task definition ${revision.taskDefinition} has no containers`);
   return containers.map((c) => ({
@@ -123,7 +127,8 @@ async function scanProblems(repositoryName: string, digest: string, s: ImageAdmi
     status = page.imageScanStatus?.status;
     const result = page.imageScanFindings;
     for (const f of result?.findings ?? []) findings.push({ id: f.name ?? '(unnamed)', severity: String(f.severity) });
-    for (const f of result?.enhancedFindings ?? []) findings.push({ id: f.packageVulnerabilityDetails?.vulnerabilityId ?? f.title ?? '(unnamed)', severity: String(f.severity) });
+    for (const f of result?.enhancedFindings ?? [])
+      findings.push({ id: f.packageVulnerabilityDetails?.vulnerabilityId ?? f.title ?? '(unnamed)', severity: String(f.severity) });
     nextToken = page.nextToken;
   } while (nextToken);
   if (!SCAN_DONE.some((done) => done === status)) return [`has no finished scan (status ${status ?? 'none'})`];

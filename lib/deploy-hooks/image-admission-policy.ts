@@ -28,7 +28,7 @@ export function parseImageReference(image: string): ImageReference {
   return { repository: hasTag ? name.slice(0, colon) : name, tag: hasTag ? name.slice(colon + 1) : undefined, digest };
 }
 
-export const isDigest = (value: string): boolean => DIGEST.test(value);
+const isDigest = (value: string): boolean => DIGEST.test(value);
 
 /** Why the reference is not an image of `expectedRepository` (`<host>/<name>`), or undefined when it is. */
 export function repositoryProblem(ref: ImageReference, expectedRepository: string): string | undefined {
@@ -53,11 +53,7 @@ export interface ScanFinding {
 export const FINDING_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED', 'UNDEFINED'] as const;
 
 /** The findings that block admission: a blocked severity, not in the accepted list. */
-export function blockingFindings(
-  findings: readonly ScanFinding[],
-  blockSeverities: readonly string[],
-  acceptedFindings: readonly string[],
-): ScanFinding[] {
+export function blockingFindings(findings: readonly ScanFinding[], blockSeverities: readonly string[], acceptedFindings: readonly string[]): ScanFinding[] {
   return findings.filter((f) => blockSeverities.includes(f.severity) && !acceptedFindings.includes(f.id));
 }
 

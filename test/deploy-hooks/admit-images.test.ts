@@ -5,8 +5,8 @@
  * reason; an API error or an API that never answers fails closed within the hook's deadline; a
  * signed image without blocking findings is admitted.
  */
-import { admitImages, createAdmissionClients } from '../../lib/deploy-hooks/admit-images';
-import type { ImageAdmissionSettings } from '../../lib/deploy-hooks/image-admission-settings';
+import { admitImages, createAdmissionClients, handler } from '../../lib/deploy-hooks/admit-images';
+import { admissionEnvironment, type ImageAdmissionSettings } from '../../lib/deploy-hooks/image-admission-settings';
 import { type AwsCall, type AwsEndpoint, type AwsReply, startAwsEndpoint } from './helpers/aws-json-endpoint';
 import { GREEN, hookContext, postTestTrafficShift } from './lifecycle-event';
 
@@ -92,7 +92,11 @@ afterEach(async () => {
 
 async function decide(a: Account, settings: ImageAdmissionSettings = SETTINGS, msLeft = 60_000) {
   endpoint = await startAwsEndpoint(account(a));
-  const clients = createAdmissionClients({ endpoint: endpoint.url, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret' } });
+  const clients = createAdmissionClients({
+    endpoint: endpoint.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret' },
+  });
   return admitImages(preScaleUp, hookContext(msLeft), settings, clients);
 }
 
@@ -170,7 +174,9 @@ test('signing and scanning off: only the repository and digest are checked', asy
 });
 
 test('ECR answers AccessDenied: FAILED, failing closed with the call and the error', async () => {
-  const r = await decide({ override: { DescribeImageSigningStatus: { error: 'AccessDeniedException', message: 'not authorized to perform: ecr:DescribeImageSigningStatus' } } });
+  const r = await decide({
+    override: { DescribeImageSigningStatus: { error: 'AccessDeniedException', message: 'not authorized to perform: ecr:DescribeImageSigningStatus' } },
+  });
   expect(r.hookStatus).toBe('FAILED');
   expect(r.reason).toMatch(/failing closed: ECR DescribeImageSigningStatus failed \(AccessDeniedException: not authorized/);
 });
@@ -206,4 +212,31 @@ test('a malformed event is refused before any call', async () => {
 test('a control character in an image name is escaped in the reason', async () => {
   const r = await decide({ images: { app: 'evil\u001b[31m/image:1' } });
   expect(r.reason).not.toContain('\u001b');
+});
+
+test('the Lambda entry point reads its settings from the environment the construct writes, and logs its answer', async () => {
+  endpoint = await startAwsEndpoint(account({ findings: { [APP_DIGEST]: [critical('CVE-2026-0009')] } }));
+  const env = {
+    ...admissionEnvironment.write(SETTINGS),
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL: endpoint.url,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+  };
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const r = await handler(preScaleUp, hookContext());
+    expect(r.reason).toBe(`image admission refused: container app image ${IMAGES.app} has unaccepted findings: CVE-2026-0009 (CRITICAL)`);
+    expect(log).toHaveBeenCalledWith(JSON.stringify(r));
+  } finally {
+    log.mockRestore();
+    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+});
+
+test('an environment without settings admits nothing: every image is from another repository', () => {
+  expect(admissionEnvironment.read({})).toEqual({ repositoryUri: '', requireSignature: true, blockSeverities: [], acceptedFindings: [] });
 });
