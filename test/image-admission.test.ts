@@ -3,6 +3,8 @@
  * environment, its least-privilege role, its HTTPS-only egress), its settings' synth refusals, and
  * that it passes cdk-nag, the audit and the control-tower profile (synth runs them and would throw).
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { AppConfigInput } from '../lib/config/app-config';
 import { validateConfig } from '../lib/config/validate-config';
@@ -28,8 +30,14 @@ function roleStatements(t: Template, fn: Record<string, any>): any[] {
 }
 
 describe('every check on, blue-green', () => {
-  const { template } = synth(blueGreen(ALL_ON));
+  const { template, assembly } = synth(blueGreen(ALL_ON));
   const [id, fn] = admissionFunction(template);
+
+  test('the bundle carries the pinned ECS and ECR clients, not the runtime copy', () => {
+    const bundle = readFileSync(path.join(assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js'), 'utf8');
+    expect(bundle).toContain('DescribeImageSigningStatus');
+    expect(bundle).not.toMatch(/require\("@aws-sdk\/client-(ecr|ecs)"\)/);
+  });
 
   test('the service runs the hook at PRE_SCALE_UP, beside the verify hook at POST_TEST_TRAFFIC_SHIFT', () => {
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
