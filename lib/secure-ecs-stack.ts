@@ -13,6 +13,7 @@ import { BreakGlassExec } from './constructs/break-glass-exec';
 import { Database, DATABASE_NAME, RDS_CA_BUNDLE_PATH } from './constructs/database';
 import { Ec2Capacity } from './constructs/ec2-capacity';
 import { FailureEvents } from './constructs/failure-events';
+import { ImageAdmissionHook } from './constructs/image-admission-hook';
 import { APP_GID, APP_UID, HardenedTaskDefinition } from './constructs/hardened-task-definition';
 import { isInsidePublicFolder } from './constructs/app-shape';
 import { LogEncryptionKey } from './constructs/log-encryption-key';
@@ -63,6 +64,8 @@ export class SecureEcsStack extends Stack {
   readonly dashboard: OperationsDashboard;
   /** The hook that verifies a new revision through the test listener, with a `service.deploymentStrategy` other than rolling. */
   readonly verifyHook?: VerifyHook;
+  /** The hook that checks every image of a new revision before its tasks start, with `service.imageAdmission.enabled`. */
+  readonly imageAdmissionHook?: ImageAdmissionHook;
 
   /** The AZs the configuration asks for (`network.maxAzs`); read by {@link availabilityZones}. */
   private readonly azCount: number;
@@ -284,6 +287,17 @@ export class SecureEcsStack extends Stack {
         logRetention: t.logRetentionDays as logs.RetentionDays,
         logEncryptionKey: this.logKey,
       });
+      const admission = config.service.imageAdmission;
+      if (admission.enabled) {
+        this.imageAdmissionHook = new ImageAdmissionHook(this, 'ImageAdmissionHook', {
+          service: this.web.service,
+          requireSignature: admission.requireSignature,
+          blockSeverities: admission.blockSeverities ?? [],
+          acceptedFindings: admission.acceptedFindings ?? [],
+          logRetention: t.logRetentionDays as logs.RetentionDays,
+          logEncryptionKey: this.logKey,
+        });
+      }
       this.web.service.enableDeploymentAlarms(
         this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName),
         { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },

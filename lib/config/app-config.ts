@@ -18,6 +18,7 @@ import { PUBLIC_LOAD_BALANCER_DEFAULTS } from '../constructs/public-load-balance
 import { SERVICE_ALARMS_DEFAULTS } from '../constructs/service-alarms';
 import { MAX_STICKY_SESSION_SECONDS, WEB_SERVICE_DEFAULTS } from '../constructs/web-service';
 import { ACCOUNT_SETTINGS_DEFAULTS, ECR_REPOSITORY_NAME } from '../account/account-settings';
+import { FINDING_SEVERITIES } from '../deploy-hooks/image-admission-policy';
 import { COMPLIANCE_PROFILES } from './compliance';
 import { ipv4CidrProblem } from './ipv4-cidr';
 
@@ -316,6 +317,27 @@ export const appConfigSchema = z
         linearStepPercent: int(TRAFFIC_SHARE_PERCENT.linear.min, TRAFFIC_SHARE_PERCENT.linear.max).default(DEPLOYMENT_STRATEGY_DEFAULTS.linearStepPercent),
         /** Minutes between steps (`linear` only). */
         linearStepBakeTimeMinutes: int(0, MAX_BAKE_TIME_MINUTES).default(DEPLOYMENT_STRATEGY_DEFAULTS.linearStepBakeTimeMinutes),
+        /**
+         * The admission hook (README "Supply chain"): before the new revision's tasks start, every image
+         * must come from the CDK assets repository by a sha256 digest (its tag resolved by ECR), and
+         * optionally be signed and free of blocked scan findings. Needs a strategy other than `rolling`.
+         * lib/constructs/image-admission-hook.ts.
+         */
+        imageAdmission: section({
+          enabled: bool().default(false),
+          /** Every image must have a completed ECR managed-signing signature (account.imageSigning). */
+          requireSignature: bool().default(false),
+          /** Scan-finding severities that refuse an image (needs ECR scanning); empty: findings are not read. */
+          blockSeverities: z
+            .array(z.enum(FINDING_SEVERITIES, { error: choices(FINDING_SEVERITIES) }), { error: 'a list of severities' })
+            .max(FINDING_SEVERITIES.length)
+            .optional(),
+          /** Finding ids (CVE-2026-1234, GHSA-…) admitted despite their severity. */
+          acceptedFindings: z
+            .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: 'a finding id such as CVE-2026-1234' }), { error: 'a list of finding ids' })
+            .max(500)
+            .optional(),
+        }),
       }),
 
       edge: section({

@@ -10,6 +10,7 @@ import { NETWORK_DEFAULTS } from '../constructs/network';
 import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
 import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
 import { deploymentStrategyProblems } from './deployment-strategy-rules';
+import { imageAdmissionProblems } from './image-admission-rules';
 import { networkInterfacesOf } from './instance-network-interfaces';
 
 /**
@@ -299,7 +300,13 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     throw new ConfigError(describeIssues(input, parsed.error.issues));
   }
   const config = resolveProfileDefaults(parsed.data);
-  const problems = [...crossFieldProblems(config), ...appShapeProblems(config), ...controlTowerProblems(config), ...deploymentStrategyProblems(config)];
+  const problems = [
+    ...crossFieldProblems(config),
+    ...appShapeProblems(config),
+    ...controlTowerProblems(config),
+    ...deploymentStrategyProblems(config),
+    ...imageAdmissionProblems(config),
+  ];
   if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -104,8 +104,11 @@ export class LifecycleHookFunction extends Construct {
       logGroup: this.logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      // The local esbuild (a devDependency), never Docker: synth stays offline and fast.
-      bundling: { minify: true, sourceMap: false, target: 'node24', forceDockerBundling: false, logLevel: nodejs.LogLevel.WARNING },
+      // The local esbuild (a devDependency), never Docker: synth stays offline and fast. The AWS SDK
+      // clients a hook imports are bundled at the versions package-lock.json pins (NodejsFunction
+      // would otherwise leave @aws-sdk/* to the runtime's copy, whose version Lambda chooses and may
+      // predate an API a hook calls, such as ECR DescribeImageSigningStatus).
+      bundling: { minify: true, sourceMap: false, target: 'node24', forceDockerBundling: false, logLevel: nodejs.LogLevel.WARNING, externalModules: [] },
     });
     // ECS invokes the function (the unqualified ARN the hook names) through this role, and may invoke nothing else.
     const invoker = new iam.Role(this, 'InvokeRole', { assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com') });
