@@ -165,3 +165,15 @@ describe('synth refusals name the setting, the value and what is allowed', () =>
     expect(lines.join('\n')).toMatch(/service\.imageAdmission\.acceptedFindings\.0: .*a finding id such as CVE-2026-1234/);
   });
 });
+
+test('a required signature with account.imageSigning off is accepted with one warning; with it on, none', () => {
+  const warnings: string[] = [];
+  const warn = (m: string) => warnings.push(m);
+  validateConfig({ region: 'eu-west-1', ...blueGreen({ enabled: true, requireSignature: true }) }, { warn });
+  expect(warnings).toEqual([
+    expect.stringMatching(/^secure-ecs: warning: service\.imageAdmission\.requireSignature is true while account\.imageSigning is false: /),
+  ]);
+  warnings.length = 0;
+  validateConfig({ region: 'eu-west-1', ...blueGreen({ enabled: true, requireSignature: true }), account: { imageSigning: true } }, { warn });
+  expect(warnings).toEqual([]);
+});

@@ -35,3 +35,20 @@ export function imageAdmissionProblems(c: AppConfig): string[] {
   }
   return problems;
 }
+
+/**
+ * Settings that are accepted but would make every deployment fail unless something outside this
+ * configuration provides what they check: a signature required while `account.imageSigning` is off
+ * (another signing configuration of the registry may sign the images, so this warns, not refuses).
+ */
+export function imageAdmissionWarnings(c: AppConfig): string[] {
+  const a = c.service.imageAdmission;
+  if (a.enabled && a.requireSignature && !c.account.imageSigning) {
+    return [
+      'secure-ecs: warning: service.imageAdmission.requireSignature is true while account.imageSigning is false: ' +
+        'unless the registry signs the assets repository some other way, every deployment will be refused as unsigned ' +
+        '(turn account.imageSigning on and deploy the account stack first, README "Image admission")',
+    ];
+  }
+  return [];
+}

@@ -10,7 +10,7 @@ import { NETWORK_DEFAULTS } from '../constructs/network';
 import { SERVICE_DEPLOYMENT_MAXIMUM_PERCENT } from '../constructs/web-service';
 import { CONTROL_TOWER_DEFAULT_INSTANCE_TYPES, CONTROL_TOWER_MIN_LOG_RETENTION_DAYS } from './compliance';
 import { deploymentStrategyProblems } from './deployment-strategy-rules';
-import { imageAdmissionProblems } from './image-admission-rules';
+import { imageAdmissionProblems, imageAdmissionWarnings } from './image-admission-rules';
 import { networkInterfacesOf } from './instance-network-interfaces';
 
 /**
@@ -307,7 +307,9 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     ...deploymentStrategyProblems(config),
     ...imageAdmissionProblems(config),
   ];
-  if (problems.length === 0) problems.push(...sizingProblems(config, options.warn ?? ((m) => console.warn(m))));
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  if (problems.length === 0) problems.push(...sizingProblems(config, warn));
   if (problems.length > 0) throw new ConfigError(problems);
+  for (const w of imageAdmissionWarnings(config)) warn(w);
   return config;
 }
