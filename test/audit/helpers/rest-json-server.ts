@@ -5,8 +5,9 @@
  * `x-amzn-errortype` header and a JSON `message` (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html).
  * Unsigned requests are refused, as the real service would.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './ecs-server';
 
 export interface RestCall {
   readonly method: string;
@@ -21,12 +22,6 @@ export interface FakeRestService {
   readonly url: string;
   readonly calls: RestCall[];
   close(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startFakeRestJson(handler: RestHandler): Promise<FakeRestService> {

@@ -6,8 +6,7 @@
  * are pointed at it with `endpoint` and dummy credentials. A handler may also never answer (`hang`),
  * which is how a timed-out AWS API looks to the client.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type JsonService, startJson11Server } from '../../audit/helpers/ecs-server';
 
 const SERVICES = {
   'AmazonEC2ContainerServiceV20141113.': 'ecs',
@@ -29,50 +28,15 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
+/** ECS and ECR on one endpoint: the shared JSON 1.1 server (test/audit/helpers/ecs-server.ts), its calls named by service. */
 export async function startAwsEndpoint(handler: AwsHandler): Promise<AwsEndpoint> {
+  const services: JsonService[] = Object.entries(SERVICES).map(([targetPrefix, name]) => ({ targetPrefix, errorNamespace: `com.amazonaws.${name}` }));
+  const nameOf = (service: JsonService) => SERVICES[service.targetPrefix as keyof typeof SERVICES];
   const calls: AwsCall[] = [];
-  const hanging: ServerResponse[] = [];
-  const server = createServer(async (req, res) => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}` });
-      res.end(JSON.stringify(payload));
-    };
-    const prefix = (Object.keys(SERVICES) as (keyof typeof SERVICES)[]).find((p) => target.startsWith(p));
-    // Refuse what the real services would: wrong method, target or content type, unsigned requests.
-    if (
-      !prefix ||
-      req.method !== 'POST' ||
-      req.headers['content-type'] !== 'application/x-amz-json-1.1' ||
-      !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')
-    ) {
-      send(400, { __type: 'com.amazon.coral.service#UnknownOperationException', message: 'bad request' });
-      return;
-    }
-    const raw = await readBody(req);
-    const call: AwsCall = { service: SERVICES[prefix], operation: target.slice(prefix.length), body: raw ? JSON.parse(raw) : {} };
+  const server = await startJson11Server(services, ({ service, operation, body }) => {
+    const call: AwsCall = { service: nameOf(service), operation, body };
     calls.push(call);
-    const reply = handler(call);
-    if (reply === 'hang') hanging.push(res);
-    else if ('error' in reply) send(reply.status ?? 400, { __type: `com.amazonaws.${call.service}#${reply.error}`, message: reply.message });
-    else send(200, reply.body);
+    return handler(call);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    close: () =>
-      new Promise((resolve) => {
-        for (const res of hanging) res.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, calls, close: () => server.close() };
 }
