@@ -282,7 +282,6 @@ export class SecureEcsStack extends Stack {
       this.verifyHook = new VerifyHook(this, 'DeploymentVerifyHook', {
         service: this.web.service,
         testUrl: this.web.trafficShift.testUrl,
-        natPublicIps: this.network.natPublicIps ?? [],
         appMethods: config.app.methods,
         logRetention: t.logRetentionDays as logs.RetentionDays,
         logEncryptionKey: this.logKey,

@@ -84,6 +84,10 @@ export class TrafficShiftTargets extends Construct {
         "The deployment test listener: plain HTTP by design, since its URL is the load balancer's DNS name, which no certificate names. " +
         "It admits only the NAT gateways' addresses and carries only the hook's probes of the new revision, no user's request or credential.",
     });
+    if (props.testClients.length === 0) {
+      // Nobody could reach the test listener, so the deployment hook's probes would fail every deployment.
+      throw new Error(`${this.node.path}: the test listener needs the NAT gateways' addresses (zonal NAT gateways), and none was given`);
+    }
     for (const client of props.testClients) {
       this.testListener.connections.allowFrom(client, ec2.Port.tcp(TEST_LISTENER_PORT), 'Test listener: the deployment hook, through a NAT gateway');
     }

@@ -22,8 +22,6 @@ export interface VerifyHookProps {
   readonly service: ecs.BaseService;
   /** The test listener's URL (lib/constructs/traffic-shift-targets.ts). */
   readonly testUrl: string;
-  /** The NAT gateways' public addresses: the only destinations the function may reach, on the test port. */
-  readonly natPublicIps: string[];
   /** The methods the app accepts (app.methods): the method probe expects those beyond GET, HEAD and POST to pass. */
   readonly appMethods: readonly string[];
   readonly logRetention: logs.RetentionDays;
@@ -51,9 +49,6 @@ export class VerifyHook extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifyHookProps) {
     super(scope, id);
-    if (props.natPublicIps.length === 0) {
-      throw new Error(`${this.node.path}: the test listener needs the NAT gateways' addresses (zonal NAT gateways), and none was given`);
-    }
     this.hook = new LifecycleHookFunction(this, 'VerifyTestTraffic', {
       entry: path.join(DEPLOY_HOOKS_DIR, 'verify-test-traffic.ts'),
       stages: [ecs.DeploymentLifecycleStage[VERIFY_HOOK_STAGE]],
