@@ -186,6 +186,7 @@ export class SecureEcsStack extends Stack {
       clientMaxBodySize: Size.kibibytes(config.proxy.clientMaxBodySizeKiB),
       requestTimeout: Duration.seconds(config.proxy.requestTimeoutSeconds),
       appProtocol: config.app.protocol,
+      appFastcgiTransport: config.app.fastcgiTransport,
       appPort: config.app.port,
       appEntryPoints: config.app.entryPoints,
       appMethods: config.app.methods,

@@ -235,6 +235,9 @@ describe('the app section (issue 20)', () => {
     [{ stickySessionSeconds: 604801 }, 'app.stickySessionSeconds: received 604801; expected an integer from 1 to 604800'],
     [{ stickySessionSeconds: true }, 'app.stickySessionSeconds: received true; expected an integer from 1 to 604800'],
     [{ protocol: 'http', entryPoints: 'files' }, 'app.entryPoints: received "files" with app.protocol "http"; expected "front-controller"'],
+    [{ fastcgiTransport: 'socket' }, 'app.fastcgiTransport: received "socket"; expected "tcp" or "unix"'],
+    [{ protocol: 'http', fastcgiTransport: 'unix' }, 'app.fastcgiTransport: received "unix" with app.protocol "http"; expected "tcp"'],
+    [{ fastcgiTransport: 'unix', port: 9100 }, 'app.port: received 9100 with app.fastcgiTransport "unix"; expected 9000 (unset)'],
     [{ writablePaths: '/srv/app/storage' }, 'app.writablePaths: received "/srv/app/storage"; expected a list of at most 16 { "path", "sizeMiB" } objects'],
     [{ writablePaths: [{ path: '/srv/app/storage' }] }, 'app.writablePaths.0.sizeMiB: received undefined; expected an integer from 1 to 30720'],
     [{ writablePaths: [{ path: '/srv/app/storage', sizeMiB: 8, mode: '777' }] }, 'app.writablePaths.0.mode: unknown setting'],
@@ -308,6 +311,7 @@ describe('the app section (issue 20)', () => {
     });
     expect(c.app).toEqual({
       protocol: 'fastcgi',
+      fastcgiTransport: 'tcp',
       port: 9001,
       entryPoints: 'files',
       methods: ['GET', 'HEAD', 'POST'],

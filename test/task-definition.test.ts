@@ -244,6 +244,40 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(envOf(defs.app)).toEqual({ APP_PORT: '9100' });
   });
 
+  test('app.fastcgiTransport unix: a task-scoped tmpfs volume, mounted in both containers, the socket path in both environments', () => {
+    const { template: t } = synth({ app: { fastcgiTransport: 'unix' } });
+    const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(td.Volumes).toEqual([
+      {
+        Name: 'fcgi-socket',
+        DockerVolumeConfiguration: {
+          Scope: 'task',
+          Driver: 'local',
+          DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'nr_blocks=16,nr_inodes=16,uid=33,gid=101,mode=2750,noexec,nosuid,nodev' },
+        },
+      },
+    ]);
+    const defs = containerDefinitions(t);
+    // The volume's owner is the app's user and its group the proxy's: the users the containers run as.
+    expect(defs.app.User).toBe('33:33');
+    expect(defs.proxy.User).toBe('101:101');
+    // Read-write in the proxy on purpose (a read-only bind drops noexec); the directory's mode keeps it from writing.
+    for (const c of [defs.app, defs.proxy]) expect(c.MountPoints).toEqual([{ ContainerPath: '/run/fcgi', SourceVolume: 'fcgi-socket', ReadOnly: false }]);
+    expect(envOf(defs.app)).toEqual({ APP_FASTCGI_SOCKET: '/run/fcgi/php-fpm.sock', APP_FASTCGI_BACKLOG: '511' });
+    expect(envOf(defs.proxy).APP_FASTCGI_ADDRESS).toBe('unix:/run/fcgi/php-fpm.sock');
+    // The hardening is the default task's: no capability, read-only roots, the same tmpfs.
+    for (const name of ['app', 'proxy']) {
+      expect(defs[name].LinuxParameters).toEqual(containers[name].LinuxParameters);
+      expect(defs[name].ReadonlyRootFilesystem).toBe(true);
+    }
+  });
+
+  test('app.fastcgiTransport tcp (the default) is the default template: no volume, no mount, TCP address', () => {
+    const { template: t } = synth({ app: { fastcgiTransport: 'tcp' } });
+    expect(Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Volumes).toBeUndefined();
+    expect(containerDefinitions(t)).toEqual(containers);
+  });
+
   test('app.methods reaches the proxy as ALLOWED_METHODS; the default list leaves it unset (the proxy default)', () => {
     const dav = containerDefinitions(synth({ app: { protocol: 'http', port: 5232, methods: ['GET', 'HEAD', 'PROPFIND', 'PUT'] } }).template);
     expect(envOf(dav.proxy).ALLOWED_METHODS).toBe('GET,HEAD,PROPFIND,PUT');

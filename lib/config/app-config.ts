@@ -3,6 +3,7 @@ import {
   APP_ENTRY_POINTS,
   APP_METHODS,
   APP_PROTOCOLS,
+  APP_FASTCGI_TRANSPORTS,
   APP_SHAPE_DEFAULTS,
   declaredPathProblem,
   DEFAULT_HEALTH_CHECK_PATH,
@@ -231,6 +232,8 @@ export const appConfigSchema = z
       app: section({
         /** `fastcgi` (php-fpm) or `http` (any HTTP server: the proxy forwards with X-Forwarded-For/-Proto set by itself). */
         protocol: z.enum(APP_PROTOCOLS, { error: choices(APP_PROTOCOLS) }).default(APP_SHAPE_DEFAULTS.protocol),
+        /** FastCGI only: `tcp` (127.0.0.1:port) or `unix` (a socket on a task-scoped tmpfs volume both containers mount). */
+        fastcgiTransport: z.enum(APP_FASTCGI_TRANSPORTS, { error: choices(APP_FASTCGI_TRANSPORTS) }).default(APP_SHAPE_DEFAULTS.fastcgiTransport),
         /** Port the app listens on at 127.0.0.1 inside the task. */
         port: appPort().default(APP_SHAPE_DEFAULTS.port),
         /** `front-controller` (every non-static request runs public/index.php) or `files` (every .php file under public/ in the image is an entry point). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountSettingProblems } from '../account/account-settings';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
-import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, writableBudgetMiB } from '../constructs/app-shape';
+import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, APP_SHAPE_DEFAULTS, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
 import { deploymentPeakPercent } from '../constructs/deployment-strategy';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
@@ -177,6 +177,16 @@ function appShapeProblems(c: AppConfig): string[] {
   if (a.protocol === 'http' && a.entryPoints !== 'front-controller') {
     problems.push(
       `app.entryPoints: received "${a.entryPoints}" with app.protocol "http"; expected "front-controller" (an HTTP app routes every non-static request itself; "files" means .php scripts run by php-fpm)`,
+    );
+  }
+  if (a.fastcgiTransport === 'unix' && a.protocol !== 'fastcgi') {
+    problems.push(
+      `app.fastcgiTransport: received "unix" with app.protocol "${a.protocol}"; expected "tcp" (the unix socket is php-fpm's; an HTTP app is reached over TCP at app.port)`,
+    );
+  }
+  if (a.fastcgiTransport === 'unix' && a.protocol === 'fastcgi' && a.port !== APP_SHAPE_DEFAULTS.port) {
+    problems.push(
+      `app.port: received ${a.port} with app.fastcgiTransport "unix"; expected ${APP_SHAPE_DEFAULTS.port} (unset): php-fpm listens on the unix socket, not on a port`,
     );
   }
   const writable = a.writablePaths ?? [];

@@ -12,6 +12,14 @@ export const APP_PROTOCOLS = ['fastcgi', 'http'] as const;
 export type AppProtocol = (typeof APP_PROTOCOLS)[number];
 
 /**
+ * How the proxy reaches php-fpm (FastCGI only): `tcp`, a loopback TCP connection to 127.0.0.1:port,
+ * or `unix`, a unix socket on a task-scoped tmpfs volume both containers mount (README "CPU per
+ * request: the FastCGI hop" has what each costs).
+ */
+export const APP_FASTCGI_TRANSPORTS = ['tcp', 'unix'] as const;
+export type AppFastcgiTransport = (typeof APP_FASTCGI_TRANSPORTS)[number];
+
+/**
  * Which requests reach the app as scripts. `front-controller`: every request that is not a static
  * file goes to public/index.php. `files`: any `.php` file that exists under the public folder of the
  * image is its own entry point (WordPress, MediaWiki, DokuWiki).
@@ -77,6 +85,7 @@ export const MAX_WRITABLE_PATHS = 16;
 /** The app's defaults, in the props' units. */
 export const APP_SHAPE_DEFAULTS = {
   protocol: 'fastcgi' as AppProtocol,
+  fastcgiTransport: 'tcp' as AppFastcgiTransport,
   /** php-fpm's listen port in containers/app/php/pool.conf. */
   port: 9000,
   entryPoints: 'front-controller' as AppEntryPoints,

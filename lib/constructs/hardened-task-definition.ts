@@ -15,6 +15,7 @@ import {
   TMP_SIZE_MIB,
   writableUrlPrefixes,
   type AppEntryPoints,
+  type AppFastcgiTransport,
   type AppMethod,
   type AppProtocol,
   type DeclaredWritablePath,
@@ -39,6 +40,45 @@ export const PROXY_PORT = 8080;
 export const PROXY_HEALTH_PORT = 8081;
 /** The app listens on loopback only: nothing outside the task's network namespace reaches it. */
 const APP_HOST = '127.0.0.1';
+/** The proxy container's numeric user and group (nginx in containers/proxy/Dockerfile). */
+const PROXY_UID = '101';
+const PROXY_GID = '101';
+
+/**
+ * app.fastcgiTransport "unix": php-fpm listens on a unix socket in a directory both containers mount,
+ * a task-scoped Docker volume of the `local` driver on tmpfs. ECS creates it with these driver options
+ * when the task starts and removes it when the task is cleaned up (amazon-ecs-agent
+ * agent/taskresource/volume/dockervolume.go: Create passes Driver and DriverOpts to Docker's volume
+ * create; Cleanup, registered for scope "task" only, removes it). The directory is absent from both
+ * images on purpose: Docker copies an image directory's owner and mode onto an empty named volume
+ * mounted over it (moby daemon/volumes_unix.go, copyExistingContents), which would replace these.
+ */
+const FASTCGI_SOCKET = {
+  volumeName: 'fcgi-socket',
+  dir: '/run/fcgi',
+  path: '/run/fcgi/php-fpm.sock',
+  /**
+   * php-fpm's listen.backlog on the socket. A connect() to a unix socket whose backlog is full fails
+   * at once with EAGAIN (nginx answers 502) where a TCP SYN would be retried, so the queue is the
+   * largest nginx's own listen backlog uses (511), not the TCP pool's 128.
+   */
+  backlog: 511,
+  /**
+   * The `local` driver's options: a tmpfs (nothing on disk), 16 pages (64 KiB) and 16 inodes (it
+   * holds one socket), no exec, setuid or devices. `nr_blocks`, not `size`: podman's local driver
+   * takes `size` and `inodes` in `o` for an XFS project quota and refuses them on other filesystems
+   * (podman 4.3: "size and inodes not supported"); tmpfs reads both the same. Owner: the app's user, which creates the socket; group: the
+   * proxy's, with the setgid bit, so the socket php-fpm creates there belongs to the proxy's group
+   * (php-fpm runs unprivileged and cannot chown it to a group it is not in) and listen.mode 0660 lets
+   * nginx connect. Mode 2750: the app writes, the proxy only traverses and connects, nobody else enters.
+   * The options are mount(8)'s: https://docs.kernel.org/filesystems/tmpfs.html
+   */
+  driverOpts: {
+    type: 'tmpfs',
+    device: 'tmpfs',
+    o: `nr_blocks=16,nr_inodes=16,uid=${APP_UID},gid=${PROXY_GID},mode=2750,noexec,nosuid,nodev`,
+  },
+} as const;
 
 /**
  * The task's defaults, in the props' units: the configuration schema (lib/config/app-config.ts)
@@ -156,6 +196,13 @@ export interface HardenedTaskDefinitionProps {
    * @default APP_SHAPE_DEFAULTS.protocol (fastcgi)
    */
   readonly appProtocol?: AppProtocol;
+  /**
+   * How the proxy reaches php-fpm (FastCGI only): loopback TCP, or a unix socket on a task-scoped
+   * tmpfs volume (FASTCGI_SOCKET).
+   *
+   * @default APP_SHAPE_DEFAULTS.fastcgiTransport (tcp)
+   */
+  readonly appFastcgiTransport?: AppFastcgiTransport;
   /**
    * Port the app listens on at 127.0.0.1.
    *
@@ -311,12 +358,15 @@ function allowedMethods(methods: readonly AppMethod[] | undefined): string {
 function appEnvironment(
   protocol: AppProtocol,
   port: number,
+  unixSocket: boolean,
   declared: DeclaredWritablePath[],
   persistent: string[],
   extra: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const env: Record<string, string> = {};
   if (protocol !== APP_SHAPE_DEFAULTS.protocol || port !== APP_SHAPE_DEFAULTS.port) env.APP_PORT = String(port);
+  // php-fpm's listen and listen.backlog, and the health check's address (containers/app/php/pool.conf).
+  if (unixSocket) Object.assign(env, { APP_FASTCGI_SOCKET: FASTCGI_SOCKET.path, APP_FASTCGI_BACKLOG: String(FASTCGI_SOCKET.backlog) });
   // PHP's open_basedir follows every path the app may write: tmpfs (writablePaths) and EFS (persistentPaths).
   const writable = [...declared.map((w) => w.path), ...persistent];
   const outsideCode = writable.filter((p) => !isWithin(p, APP_ROOT));
@@ -374,7 +424,12 @@ export class HardenedTaskDefinition extends Construct {
     const appPort = props.appPort ?? APP_SHAPE_DEFAULTS.port;
     const entryPoints = props.appEntryPoints ?? APP_SHAPE_DEFAULTS.entryPoints;
     const declared = props.appWritablePaths ?? APP_SHAPE_DEFAULTS.writablePaths;
-    const appAddress = `${APP_HOST}:${appPort}`;
+    const transport = props.appFastcgiTransport ?? APP_SHAPE_DEFAULTS.fastcgiTransport;
+    if (transport === 'unix' && protocol !== 'fastcgi') {
+      throw new Error(`${this.node.path}: appFastcgiTransport "unix" needs appProtocol "fastcgi"; received "${protocol}"`);
+    }
+    const unixSocket = transport === 'unix';
+    const appAddress = unixSocket ? `unix:${FASTCGI_SOCKET.path}` : `${APP_HOST}:${appPort}`;
     const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
 
     this.app = new HardenedContainer(this, APP_CONTAINER, {
@@ -398,7 +453,7 @@ export class HardenedTaskDefinition extends Construct {
       healthCheckCommand: ['/usr/local/bin/healthcheck'],
       healthCheck: HEALTH_CHECK_SCHEDULE.app,
       logGroup: this.appLogGroup,
-      environment: appEnvironment(protocol, appPort, declared, props.appPersistentPaths ?? [], props.appEnvironment),
+      environment: appEnvironment(protocol, appPort, unixSocket, declared, props.appPersistentPaths ?? [], props.appEnvironment),
       secrets: props.appSecrets,
     });
 
@@ -415,7 +470,7 @@ export class HardenedTaskDefinition extends Construct {
     this.proxy = new HardenedContainer(this, PROXY_CONTAINER, {
       taskDefinition: this.taskDefinition,
       image: proxyImage,
-      user: '101:101',
+      user: `${PROXY_UID}:${PROXY_GID}`,
       memoryLimitMiB: props.proxyMemoryLimitMiB ?? HARDENED_TASK_DEFAULTS.proxyMemoryLimitMiB,
       cpu: props.proxyCpu ?? containerCpu.proxy,
       writablePaths: [{ containerPath: TMP_PATH, sizeMiB: TMP_SIZE_MIB }],
@@ -445,6 +500,20 @@ export class HardenedTaskDefinition extends Construct {
         ...optional('HEALTH_CHECK_PATH', healthCheckPath === DEFAULT_HEALTH_CHECK_PATH ? '' : healthCheckPath),
       },
     });
+
+    if (unixSocket) {
+      this.taskDefinition.addVolume({
+        name: FASTCGI_SOCKET.volumeName,
+        dockerVolumeConfiguration: { scope: ecs.Scope.TASK, driver: 'local', driverOpts: { ...FASTCGI_SOCKET.driverOpts } },
+      });
+      // php-fpm creates the socket; nginx only connects, which needs write permission on the socket
+      // file (unix(7)), not on its directory or filesystem. The proxy still cannot write there: the
+      // directory is the app's, mode 2750, and the proxy holds no capability to override that. Its
+      // mount is not `readOnly` on purpose: Docker remounts a read-only bind of the volume with `ro`
+      // alone, which drops the tmpfs's noexec, nosuid and nodev (measured: a file the app wrote there
+      // ran in the proxy), while a read-write bind keeps them (test/e2e/fcgi-unix-socket.e2e.ts).
+      for (const c of [this.app, this.proxy]) c.addMountPoints({ containerPath: FASTCGI_SOCKET.dir, sourceVolume: FASTCGI_SOCKET.volumeName, readOnly: false });
+    }
 
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',

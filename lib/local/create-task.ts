@@ -4,7 +4,7 @@
  * end-to-end suite runs it for fixture task definitions. The caller removes the task on failure.
  */
 import type { ContainerEngine } from './engines/container-engine';
-import { TASK_LABEL_KEY } from './labels';
+import { TASK_LABEL_KEY, VOLUME_SCOPE_LABEL_KEY } from './labels';
 import type { PreparedTask } from './prepare';
 import type { Reporter } from './progress';
 import { startStandin } from './standin/standin';
@@ -42,14 +42,20 @@ export async function createLocalTask(
   );
 }
 
-/** The task's EFS volumes as engine volumes: created (with the access point's owner) when absent, else kept. */
+/**
+ * The task's volumes as engine volumes: an EFS one created (with the access point's owner) when
+ * absent, else kept; a task-scoped one created afresh with its driver options (the engine removes one
+ * left by an earlier task of the name first), labelled so that removing the task removes it.
+ */
 async function ensureTaskVolumes(engine: ContainerEngine, p: PreparedTask, taskName: string, labelKey: string, r: Reporter): Promise<void> {
   // A helper image with sh, chown and chmod: one of the task's own.
   const helperImage = p.translated.containers[0].spec.image;
   for (const v of p.translated.task.volumes ?? []) {
-    const { created } = await engine.ensureVolume(v, { [labelKey]: taskName }, helperImage);
-    r.info(
-      `volume ${v.name}: ${created ? `created${v.owner ? ` (owner ${v.owner.uid}:${v.owner.gid}, mode ${v.owner.mode})` : ''}` : 'kept from an earlier start'}`,
-    );
+    // The runner's labels last: a template's label cannot take the task's or the scope's key.
+    const labels = { ...(v.labels ?? {}), [labelKey]: taskName, ...(v.scope === 'task' ? { [VOLUME_SCOPE_LABEL_KEY]: 'task' } : {}) };
+    const { created } = await engine.ensureVolume(v, labels, helperImage);
+    const how =
+      v.scope === 'task' ? ` (task-scoped, driver ${v.driver ?? 'local'})` : v.owner ? ` (owner ${v.owner.uid}:${v.owner.gid}, mode ${v.owner.mode})` : '';
+    r.info(`volume ${v.name}: ${created ? `created${how}` : 'kept from an earlier start'}`);
   }
 }

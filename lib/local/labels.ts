@@ -15,3 +15,5 @@ export const FAMILY_LABEL_KEY = 'secure-ecs.family';
 export const BENCH_LABEL_KEY = 'secure-ecs.bench';
 /** On the fit check's containers (lib/fit-check/); the value is the run's name. */
 export const FIT_CHECK_LABEL_KEY = 'secure-ecs.fit-check';
+/** On a task-scoped volume (DockerVolumeConfiguration Scope `task`): removed with the task, not only by `down --volumes`. */
+export const VOLUME_SCOPE_LABEL_KEY = 'secure-ecs.volume-scope';

@@ -81,13 +81,30 @@ export interface MountSpec {
   readonly source: string;
   readonly target: string;
   readonly readOnly: boolean;
+  /**
+   * Mount flags of the volume's own filesystem (`noexec`, `nosuid`, `nodev` of a tmpfs volume's `o`)
+   * that Docker keeps on a read-write bind of it. The podman engine names them on the mount, since
+   * podman binds a volume with its own flags instead (engines/podman/args.ts).
+   */
+  readonly volumeFlags?: string[];
 }
 
-/** An engine volume the task needs, kept between starts (`local down --volumes` removes it). */
+/**
+ * An engine volume the task needs. Kept between starts (`local down --volumes` removes it), unless
+ * `scope` is `task`: then it is created afresh when the task is created and removed with the task, as
+ * the ECS agent does with a task-scoped `DockerVolumeConfiguration` (translate/docker-volumes.ts).
+ */
 export interface VolumeSpec {
   readonly name: string;
   /** Owner and mode its root gets when it is created (an EFS access point's CreationInfo). */
   readonly owner?: { readonly uid: number; readonly gid: number; readonly mode: string };
+  /** `task`: lives as long as the task (DockerVolumeConfiguration Scope `task`). Unset: kept between starts. */
+  readonly scope?: 'task';
+  /** The engine's volume driver (`local`) and its options (`type`, `device`, `o`), passed through as Docker's volume create takes them. */
+  readonly driver?: string;
+  readonly driverOpts?: Readonly<Record<string, string>>;
+  /** Labels of the template's DockerVolumeConfiguration, besides the runner's own. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface ContainerSpec {

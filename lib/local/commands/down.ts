@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { pollUntil } from '../poll';
 import { StandinFiles } from '../standin/standin-files';
+import { TASK_SCOPED_VOLUME_DETAIL } from '../translate/docker-volumes';
 import { isAlive, StateDir } from '../state';
 import { isOurProcess } from './task-process';
 import { engineOfTask, removeTask, type CommonOptions } from './context';
@@ -38,7 +39,10 @@ export async function down(o: CommonOptions & { volumes?: boolean }): Promise<nu
       removed.push('the stand-in database login and CA');
     }
   }
-  const hadVolumes = plan?.standin !== undefined || (plan?.fields ?? []).some((f) => f.path.startsWith('task.Volumes.') && f.outcome === 'honoured');
+  // Task-scoped volumes went with the task (removeTask); only the kept ones are worth the hint.
+  const hadVolumes =
+    plan?.standin !== undefined ||
+    (plan?.fields ?? []).some((f) => f.path.startsWith('task.Volumes.') && f.outcome === 'honoured' && !f.detail.startsWith(TASK_SCOPED_VOLUME_DETAIL));
   const kept = hadVolumes && !o.volumes ? ' (images and volumes kept; `--volumes` removes the volumes)' : ' (images kept)';
   o.out.write(removed.length ? `Removed ${removed.join(', ')}${kept}.\n` : `Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
   return 0;

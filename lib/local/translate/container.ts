@@ -22,6 +22,7 @@ import type { ContainerSpec, Dependency, DependencyCondition, FieldReport, Healt
 import { asArray, bool, Collector, isObj, num, short, type Json, type Mutable } from './collector';
 import { ECS_DEFAULTS } from './ecs-defaults';
 import { LINUX_PARAMETERS } from './linux-parameters';
+import { tmpfsVolumeFlags } from './docker-volumes';
 
 export interface ContainerContext {
   readonly taskName: string;
@@ -196,7 +197,8 @@ const HANDLERS: Record<string, Handler> = {
         continue;
       }
       const readOnly = bool(mp.ReadOnly) ?? false;
-      (out.spec.mounts ??= []).push({ kind: 'volume', source: volume.name, target, readOnly });
+      const volumeFlags = tmpfsVolumeFlags(volume);
+      (out.spec.mounts ??= []).push({ kind: 'volume', source: volume.name, target, readOnly, ...(volumeFlags.length ? { volumeFlags } : {}) });
       c.honoured(`MountPoints.${target}`, `--mount type=volume,source=${volume.name},target=${target}${readOnly ? ',readonly' : ''}`);
     }
   },

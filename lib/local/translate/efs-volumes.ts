@@ -11,6 +11,7 @@ import { cfnNumber, refTarget } from '../../cfn/values';
 import { isObject } from '../../util/is-object';
 import type { FieldReport, VolumeSpec } from '../spec';
 import { short } from './collector';
+import { translateDockerVolume } from './docker-volumes';
 
 export interface AccessPointShape {
   /** RootDirectory.CreationInfo. */
@@ -55,7 +56,7 @@ export interface TranslatedVolumes {
   readonly fields: FieldReport[];
 }
 
-/** The task definition's `Volumes`: EFS volumes become engine volumes; others are reported as not created. */
+/** The task definition's `Volumes`: EFS and task-scoped Docker volumes become engine volumes; others are reported as not created. */
 export function translateVolumes(value: unknown, taskName: string, accessPoints: Readonly<Record<string, AccessPointShape>>): TranslatedVolumes {
   const byName: Record<string, VolumeSpec> = {};
   const fields: FieldReport[] = [];
@@ -63,8 +64,13 @@ export function translateVolumes(value: unknown, taskName: string, accessPoints:
   for (const v of (Array.isArray(value) ? value : []).filter(isObject)) {
     const name = String(v.Name);
     const efs = v.EFSVolumeConfiguration;
+    if (isObject(v.DockerVolumeConfiguration)) {
+      const docker = translateDockerVolume(name, v.DockerVolumeConfiguration, taskName, report);
+      if (docker) byName[name] = docker;
+      continue;
+    }
     if (!isObject(efs)) {
-      report(`.${name}`, 'not-honoured', `${short(v)}: only EFS volumes are created locally`);
+      report(`.${name}`, 'not-honoured', `${short(v)}: only EFS and task-scoped Docker volumes are created locally`);
       continue;
     }
     const auth = isObject(efs.AuthorizationConfig) ? efs.AuthorizationConfig : {};

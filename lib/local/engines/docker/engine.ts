@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { LocalStepError } from '../../errors';
 import { pollUntil } from '../../poll';
 import type { HostFacts } from '../../host/host-facts';
-import { ROLE_LABEL_KEY } from '../../labels';
+import { ROLE_LABEL_KEY, VOLUME_SCOPE_LABEL_KEY } from '../../labels';
 import type { ContainerSpec, TaskSpec } from '../../spec';
 import {
   pauseName,
@@ -168,6 +168,8 @@ export class DockerEngine implements ContainerEngine {
     });
     if (!gone) throw new LocalStepError('remove the task', `containers of ${taskName} are still present 30 s after docker rm`);
     removed.push(...(await removeLabelled(this.docker, 'network', `${this.labelKey}=${taskName}`)));
+    // Task-scoped volumes go with the task, as the ECS agent removes them (translate/docker-volumes.ts).
+    removed.push(...(await removeLabelled(this.docker, 'volume', `${this.labelKey}=${taskName}`, `${VOLUME_SCOPE_LABEL_KEY}=task`)));
     const layout = this.layout({ name: taskName });
     if (layout?.cleanup.length && image) {
       await runCgroupHelper(this.docker, this.labelKey, taskName, image, cleanupScript(layout, CGROUP_MOUNT), 'remove the task cgroup').catch(() => undefined);

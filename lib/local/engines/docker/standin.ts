@@ -120,6 +120,19 @@ export async function ensureDockerVolume(
   labels: Record<string, string>,
   helperImage: string,
 ): Promise<{ created: boolean }> {
+  if (volume.scope === 'task') {
+    // A task-scoped volume is the task's own (translate/docker-volumes.ts): one left by an earlier
+    // task of this name (a runner that died) is removed, never reused.
+    await docker
+      .getVolume(volume.name)
+      .remove()
+      .catch((e) => {
+        if (statusCode(e) !== 404)
+          throw new LocalStepError(`volume ${volume.name}`, `removing the earlier task's volume failed: ${String((e as Error).message)}`);
+      });
+    await docker.createVolume({ Name: volume.name, Driver: volume.driver, DriverOpts: { ...volume.driverOpts }, Labels: labels });
+    return { created: true };
+  }
   try {
     await docker.getVolume(volume.name).inspect();
     return { created: false };
@@ -134,16 +147,16 @@ export async function ensureDockerVolume(
   return { created: true };
 }
 
-/** Remove what carries the label: networks always (with the task), volumes on request. */
-export async function removeLabelled(docker: Docker, kind: 'network' | 'volume', label: string): Promise<string[]> {
+/** Remove what carries every one of the labels: networks always (with the task), task-scoped volumes with the task, all volumes on request. */
+export async function removeLabelled(docker: Docker, kind: 'network' | 'volume', ...label: string[]): Promise<string[]> {
   const removed: string[] = [];
   if (kind === 'network') {
-    for (const n of await docker.listNetworks({ filters: { label: [label] } })) {
+    for (const n of await docker.listNetworks({ filters: { label } })) {
       await docker.getNetwork(n.Id).remove();
       removed.push(`network ${n.Name}`);
     }
   } else {
-    const { Volumes } = await docker.listVolumes({ filters: { label: [label] } });
+    const { Volumes } = await docker.listVolumes({ filters: { label } });
     for (const v of Volumes ?? []) {
       await docker.getVolume(v.Name).remove();
       removed.push(`volume ${v.Name}`);

@@ -104,7 +104,13 @@ export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
   for (const [p, opts] of Object.entries(c.tmpfs)) a.push('--tmpfs', `${p}:${[...opts, 'notmpcopyup'].join(',')}`);
   // `ro`, not `readonly`: podman 4.3 refuses `readonly` for a named volume ("readonly: invalid mount
   // option"; it takes it for a bind mount only), and takes `ro` for both.
-  for (const m of c.mounts ?? []) a.push('--mount', `type=${m.kind},source=${m.source},target=${m.target}${m.readOnly ? ',ro' : ''}`);
+  // A read-write bind of a volume keeps the flags of the volume's own mount under Docker (so on ECS),
+  // while podman binds it `nosuid,nodev` and exec (measured, podman 4.3): name the volume's flags.
+  // A read-only bind loses them under Docker too (a remount with `ro` alone), so none are added there.
+  for (const m of c.mounts ?? []) {
+    const flags = !m.readOnly && m.volumeFlags?.length ? `,${m.volumeFlags.join(',')}` : '';
+    a.push('--mount', `type=${m.kind},source=${m.source},target=${m.target}${m.readOnly ? ',ro' : ''}${flags}`);
+  }
   for (const cap of c.capDrop) a.push('--cap-drop', cap);
   for (const cap of c.capAdd) a.push('--cap-add', cap);
   for (const d of c.devices) a.push('--device', `${d.hostPath}:${d.containerPath}${d.permissions ? `:${d.permissions}` : ''}`);

@@ -7,6 +7,7 @@
  * The CLI arguments are args.ts's; images, output streams, the rootless peer probe, the pod PIDs
  * limit and the kernel's OOM record each have their own file here.
  */
+import { VOLUME_SCOPE_LABEL_KEY } from '../../labels';
 import { LocalStepError } from '../../errors';
 import type { HostFacts } from '../../host/host-facts';
 import { pollUntil } from '../../poll';
@@ -184,6 +185,8 @@ export class PodmanEngine implements ContainerEngine {
       if ((await this.podman.run(['secret', 'rm', name])).code === 0) removed.push(`secret ${name}`);
     }
     removed.push(...(await removePodmanLabelled(this.podman, 'network', `${this.labelKey}=${taskName}`)));
+    // Task-scoped volumes go with the task, as the ECS agent removes them (translate/docker-volumes.ts).
+    removed.push(...(await removePodmanLabelled(this.podman, 'volume', `${this.labelKey}=${taskName}`, `${VOLUME_SCOPE_LABEL_KEY}=task`)));
     return removed;
   }
 

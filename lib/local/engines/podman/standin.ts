@@ -60,8 +60,21 @@ export async function ensurePodmanVolume(
   labels: Record<string, string>,
   helperImage: string,
 ): Promise<{ created: boolean }> {
+  const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  if (volume.scope === 'task') {
+    // A task-scoped volume is the task's own (translate/docker-volumes.ts): one left by an earlier
+    // task of this name (a runner that died) is removed, never reused. Not --force: that would also
+    // remove containers using it.
+    if ((await podman.run(['volume', 'exists', volume.name])).code === 0)
+      await podman.ok('remove the earlier task-scoped volume', ['volume', 'rm', volume.name]);
+    // podman's local driver takes the same options as Docker's (type, device, o: mount(8) options),
+    // and mounts the volume when a container using it starts.
+    const opts = Object.entries(volume.driverOpts ?? {}).flatMap(([k, v]) => ['--opt', `${k}=${v}`]);
+    await podman.ok('create a volume', ['volume', 'create', '--driver', volume.driver ?? 'local', ...opts, ...labelArgs, volume.name]);
+    return { created: true };
+  }
   if ((await podman.run(['volume', 'exists', volume.name])).code === 0) return { created: false };
-  await podman.ok('create a volume', ['volume', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), volume.name]);
+  await podman.ok('create a volume', ['volume', 'create', ...labelArgs, volume.name]);
   if (volume.owner) {
     const r = await runOnce(podman, volumeOwnerRun({ ...volume, owner: volume.owner }, helperImage, labels, `${volume.name}:${VOLUME_MOUNT}`));
     if (r.code !== 0) throw new LocalStepError(`volume ${volume.name}`, `setting its owner failed (exit ${r.code}): ${r.output.trim().split('\n').pop()}`);
@@ -69,9 +82,9 @@ export async function ensurePodmanVolume(
   return { created: true };
 }
 
-/** Remove the networks or volumes carrying the label. */
-export async function removePodmanLabelled(podman: Podman, kind: 'network' | 'volume', label: string): Promise<string[]> {
-  const r = await podman.run([kind, 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}']);
+/** Remove the networks or volumes carrying every one of the labels. */
+export async function removePodmanLabelled(podman: Podman, kind: 'network' | 'volume', ...label: string[]): Promise<string[]> {
+  const r = await podman.run([kind, 'ls', ...label.flatMap((l) => ['--filter', `label=${l}`]), '--format', '{{.Name}}']);
   const removed: string[] = [];
   for (const name of r.stdout.split('\n').filter(Boolean)) {
     if ((await podman.run([kind, 'rm', name])).code === 0) removed.push(`${kind} ${name}`);
