@@ -71,4 +71,15 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     expect(nginxWorkers).toBeGreaterThanOrEqual(1);
     expect(Number(poolSettings(file).get('pm.max_children'))).toBeGreaterThanOrEqual(2 * nginxWorkers * upstreamNumber('keepalive'));
   });
+
+  // app.fastcgiTransport "unix" sets these for whichever image the task runs: a pool or health check
+  // that ignored them would listen on TCP while nginx connects to the socket.
+  test.each(pools.map((p) => [path.relative(REPO_ROOT, p), p]))('%s and its health check follow APP_FASTCGI_SOCKET and APP_FASTCGI_BACKLOG', (_name, file) => {
+    const pool = poolSettings(file);
+    expect(pool.get('listen')).toBe('${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}');
+    expect(pool.get('listen.backlog')).toBe('${APP_FASTCGI_BACKLOG:-128}');
+    expect(pool.get('listen.mode')).toBe('0660');
+    const healthcheck = readFileSync(path.join(path.dirname(path.dirname(file)), 'healthcheck'), 'utf8');
+    expect(healthcheck).toContain('cgi-fcgi -bind -connect "${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}"');
+  });
 });
