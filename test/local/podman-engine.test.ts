@@ -179,3 +179,32 @@ test('a secret removed between the listing and the inspection: the others are st
   await new PodmanEngine(podman, INFO, 'l').removeTask('t');
   expect(podman.removed).toEqual(['t-db-password', 't-db-user']);
 });
+
+/** A podman holding volumes, whose `volume ls` ORs repeated label filters as podman 4.3 does. */
+class VolumePodman extends Podman {
+  readonly removed: string[] = [];
+  constructor(private readonly volumes: { Name: string; Labels: Record<string, string> }[]) {
+    super({});
+  }
+  override async run(args: string[], _opts?: RunOptions): Promise<RunResult> {
+    if (args[0] === 'volume' && args[1] === 'ls') {
+      const filters = args.flatMap((a, i) => (args[i - 1] === '--filter' ? [a.replace(/^label=/, '')] : []));
+      const listed = this.volumes.filter((v) => filters.some((f) => v.Labels[f.split('=')[0]] === f.split('=')[1]));
+      return { code: 0, stdout: JSON.stringify(listed), stderr: '' };
+    }
+    if (args[0] === 'volume' && args[1] === 'rm') this.removed.push(args[2]);
+    return { code: 0, stdout: '', stderr: '' };
+  }
+}
+
+test("removing a task removes its task-scoped volumes only: not its kept ones, not another task's", async () => {
+  const podman = new VolumePodman([
+    { Name: 't-task-fcgi-socket', Labels: { l: 't', 'secure-ecs.volume-scope': 'task' } },
+    { Name: 't-efs-uploads', Labels: { l: 't' } },
+    { Name: 'other-task-fcgi-socket', Labels: { l: 'other', 'secure-ecs.volume-scope': 'task' } },
+  ]);
+  await new PodmanEngine(podman, INFO, 'l').removeTask('t');
+  expect(podman.removed).toEqual(['t-task-fcgi-socket']);
+  await new PodmanEngine(podman, INFO, 'l').removeVolumes('t');
+  expect(podman.removed).toEqual(['t-task-fcgi-socket', 't-task-fcgi-socket', 't-efs-uploads']);
+});

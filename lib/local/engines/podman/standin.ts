@@ -82,11 +82,19 @@ export async function ensurePodmanVolume(
   return { created: true };
 }
 
-/** Remove the networks or volumes carrying every one of the labels. */
-export async function removePodmanLabelled(podman: Podman, kind: 'network' | 'volume', ...label: string[]): Promise<string[]> {
-  const r = await podman.run([kind, 'ls', ...label.flatMap((l) => ['--filter', `label=${l}`]), '--format', '{{.Name}}']);
+/**
+ * Remove the networks or volumes carrying the label and every one of `more`. podman 4.3 ORs repeated
+ * label filters of `volume ls` (measured: two filters listed a volume carrying one of them), so only
+ * the first filters and the others are checked on each one's labels.
+ */
+export async function removePodmanLabelled(podman: Podman, kind: 'network' | 'volume', label: string, ...more: string[]): Promise<string[]> {
+  const r = await podman.run([kind, 'ls', '--filter', `label=${label}`, '--format', 'json']);
+  // Volumes' documents say Name and Labels, networks' name and labels.
+  const listed = (r.code === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : []) as Record<string, any>[];
+  const carriesAll = (labels: Record<string, string> = {}) => more.every((l) => labels[l.slice(0, l.indexOf('='))] === l.slice(l.indexOf('=') + 1));
+  const names = listed.filter((d) => carriesAll(d.Labels ?? d.labels)).map((d) => String(d.Name ?? d.name));
   const removed: string[] = [];
-  for (const name of r.stdout.split('\n').filter(Boolean)) {
+  for (const name of names) {
     if ((await podman.run([kind, 'rm', name])).code === 0) removed.push(`${kind} ${name}`);
   }
   return removed;
