@@ -201,7 +201,7 @@ export interface ContainerEngine {
    * it and no address of the host on it, so nothing but its members is reachable through it.
    */
   createNetwork(name: string, labels: Record<string, string>): Promise<{ subnet: string }>;
-  /** Create the volume unless it exists (then `created` is false); a new one gets `volume.owner`. */
+  /** Create the volume unless it exists (then `created` is false); a new one gets `volume.owner`. A task-scoped one is always created afresh. */
   ensureVolume(volume: VolumeSpec, labels: Record<string, string>, helperImage: string): Promise<{ created: boolean }>;
   /** Remove the volumes carrying the task's label (`local down --volumes`). */
   removeVolumes(taskName: string): Promise<string[]>;
@@ -209,7 +209,7 @@ export interface ContainerEngine {
   createStandin(spec: StandinSpec, secretEnv: ReadonlyMap<string, string>): Promise<void>;
   /** Whether a task of this name exists, and whether this runner created it (carries the label). */
   taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'>;
-  /** Remove everything carrying the task's label (containers, namespace owner, secrets, networks, cgroup); volumes stay. */
+  /** Remove everything carrying the task's label (containers, namespace owner, secrets, networks, cgroup, task-scoped volumes); kept volumes stay. */
   removeTask(taskName: string): Promise<string[]>;
   /** The task's cgroup path, relative to the cgroup mount, per controller (for limits checks). */
   taskCgroup(taskName: string): Promise<{ readonly v1: Record<string, string>; readonly v2?: string } | undefined>;
