@@ -4,6 +4,7 @@
  * runner refuses to create.
  */
 import { dockerContainerBody } from '../../lib/local/engines/docker/api';
+import { ensureDockerVolume } from '../../lib/local/engines/docker/standin';
 import { podmanCreateArgs } from '../../lib/local/engines/podman/args';
 import { translateVolumes } from '../../lib/local/translate/efs-volumes';
 import { translateTask } from '../../lib/local/translate/task';
@@ -59,4 +60,37 @@ describe('Docker volumes the runner does not create', () => {
   test("ECS's defaults (scope task, driver local) apply when the template leaves them out", () => {
     expect(one({}).byName.v).toEqual({ name: 'task-task-v', scope: 'task', driver: 'local', driverOpts: {}, labels: {} });
   });
+});
+
+describe('creating a task-scoped volume', () => {
+  /** The calls a Docker client receives (dockerode's getVolume/createVolume), with a volume of that name already there or not. */
+  function fakeDocker(exists: boolean) {
+    const calls: string[] = [];
+    let present = exists;
+    const docker = {
+      getVolume: (name: string) => ({
+        remove: async () => {
+          calls.push(`remove ${name}`);
+          if (!present) throw Object.assign(new Error('no such volume'), { statusCode: 404 });
+          present = false;
+        },
+        inspect: async () => calls.push(`inspect ${name}`),
+      }),
+      createVolume: async (body: unknown) => calls.push(`create ${JSON.stringify(body)}`),
+    };
+    return { docker: docker as any, calls };
+  }
+  const volume = t.task.volumes![0];
+
+  test.each([false, true])(
+    'Docker (a volume of that name there already: %s): removed, then created with the driver, its options and the labels',
+    async (exists) => {
+      const { docker, calls } = fakeDocker(exists);
+      expect(await ensureDockerVolume(docker, volume, { l: 'task' }, 'img')).toEqual({ created: true });
+      expect(calls).toEqual([
+        'remove task-task-fcgi-socket',
+        `create ${JSON.stringify({ Name: 'task-task-fcgi-socket', Driver: 'local', DriverOpts: OPTS, Labels: { l: 'task' } })}`,
+      ]);
+    },
+  );
 });
