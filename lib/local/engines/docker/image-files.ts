@@ -1,43 +1,16 @@
 /**
  * Files out of an image on the Docker engine, without running it: create a container (never started),
  * read the path as the tar archive `docker cp` reads (GET /containers/{id}/archive), remove the
- * container. The archive is untrusted: only regular files are kept, in memory, up to a byte limit.
+ * container. The archive is read as it arrives, within a byte limit (image-files-tar.ts).
  */
 import * as posix from 'node:path/posix';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { extract } from 'tar-stream';
 import { LocalStepError } from '../../errors';
 import { IMAGE_FILES_MAX_BYTES, IMAGE_FILES_TIMEOUT_MS } from '../container-engine';
+import { regularFilesOfTar } from '../image-files-tar';
 import { apiMessage, statusCode } from './daemon-errors';
 import { createContainer } from './streams';
-
-/** The regular files of a tar stream, keyed by `base` joined with each entry's name; over `maxBytes` fails. */
-export function regularFilesOfTar(archive: Readable, base: string, maxBytes: number): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const files = new Map<string, Buffer>();
-    let total = 0;
-    const tar = extract();
-    tar.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (data: unknown) => {
-        const chunk = data as Buffer;
-        total += chunk.length;
-        if (total > maxBytes) tar.destroy(new Error(`more than ${maxBytes} bytes`));
-        else if (header.type === 'file') chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        if (header.type === 'file') files.set(posix.join(base, posix.normalize(`/${header.name}`)), Buffer.concat(chunks));
-        next();
-      });
-      stream.resume();
-    });
-    tar.on('finish', () => resolve(files));
-    tar.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(tar);
-  });
-}
 
 export async function readDockerImageFiles(docker: Docker, ref: string, imagePath: string): Promise<Map<string, Buffer>> {
   const step = `read ${imagePath} from ${ref}`;
