@@ -5,6 +5,7 @@ import { ENGINE_KINDS } from '../local/engines/container-engine';
 import { LocalInputError, LocalStepError } from '../local/errors';
 import { createReporter } from '../local/progress';
 import { runSbom, sbomFileName } from '../sbom/run-sbom';
+import { TOOL_VERSION } from './tool-version';
 import { UsageError } from './usage-error';
 
 interface SbomCommandOptions {
@@ -57,7 +58,7 @@ export function registerSbomCommand(program: Command): void {
           outputDir: opts.output,
           engineRequest: { flag: opts.engine, env: process.env },
           reporter: createReporter(),
-          toolVersion: process.env.npm_package_version ?? '0.1.0',
+          toolVersion: TOOL_VERSION,
         });
       } catch (e) {
         if (e instanceof LocalInputError) throw new UsageError(e.message);

@@ -31,11 +31,11 @@ export async function buildCli(): Promise<void> {
   );
 }
 
-/** Run `secure-ecs <args>`; resolves with the exit code and the combined output. */
-export function cli(args: string[], timeoutMs: number): Promise<{ code: number; output: string; ms: number }> {
+/** Run `secure-ecs <args>` (with `env` added to the suite's); resolves with the exit code and the combined output. */
+export function cli(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string; ms: number }> {
   const began = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...env } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

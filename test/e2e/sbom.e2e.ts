@@ -19,8 +19,9 @@ beforeAll(async () => {
   e = await engine();
   await buildCli();
   out = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-sbom-e2e-'));
-  // A cold run synthesizes and builds both images (minutes); a warm one reuses them.
-  run = await cli(['sbom', '--engine', e.info.kind, '--output', out], allow(900_000));
+  // A cold run synthesizes and builds both images (minutes); a warm one reuses them. npm's variable
+  // as npm sets it when another package's script runs the command: the SBOM still names our version.
+  run = await cli(['sbom', '--engine', e.info.kind, '--output', out], allow(900_000), { npm_package_version: '7.7.7' });
 }, allow(960_000));
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -46,6 +47,11 @@ test('writes one SBOM per task image, and only those', () => {
   expect(run.output).toMatch(/^app: \d+ Debian packages, image sha256:[0-9a-f]{12}/m);
   // The project's own location (a machine path) is not part of what the command prints.
   expect(run.output).not.toContain(ROOT);
+});
+
+test.each(['app', 'proxy'])("the %s SBOM names secure-ecs with package.json's version as its tool", (container) => {
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  expect(sbom(container).metadata.tools.components).toEqual([expect.objectContaining({ type: 'application', name: 'secure-ecs', version })]);
 });
 
 test.each(['app', 'proxy'])('the %s SBOM validates against the CycloneDX 1.6 schema', async (container) => {
