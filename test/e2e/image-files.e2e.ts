@@ -23,6 +23,7 @@ const READER_BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'secure-ecs-e2e'
 
 const OVER = IMAGE_FILES_MAX_BYTES + 64 * 1024;
 const STATUS = 'Package: base-files\nStatus: install ok installed\nVersion: 13.8\n';
+const OS_RELEASE = 'ID=debian\nVERSION_ID="13"\n';
 let e: ContainerEngine;
 let tag: string;
 let reader: string;
@@ -35,6 +36,8 @@ async function rootfs(file: string): Promise<void> {
   p.entry({ name: 'var/lib/dpkg/status.d/base-files', type: 'file' }, STATUS);
   p.entry({ name: 'var/lib/dpkg/status.d/shadow', type: 'symlink', linkname: '/etc/shadow' });
   p.entry({ name: 'etc/shadow', type: 'file' }, 'root:secret:::\n');
+  p.entry({ name: 'usr/lib/os-release', type: 'file' }, OS_RELEASE);
+  p.entry({ name: 'etc/os-release', type: 'symlink', linkname: '../usr/lib/os-release' });
   // One byte stream past the limit, written in 1 MiB pieces.
   const big = p.entry({ name: 'huge/blob', type: 'file', size: OVER });
   const piece = Buffer.alloc(1024 * 1024, 0x61);
@@ -65,7 +68,7 @@ beforeAll(async () => {
   });
   reader = READER_BUNDLE;
   // Named by what it holds, so a second run reuses it.
-  tag = `localhost/secure-ecs-e2e-image-files:${createHash('sha256').update(`${STATUS}${OVER}`).digest('hex').slice(0, 16)}`;
+  tag = `localhost/secure-ecs-e2e-image-files:${createHash('sha256').update(`${STATUS}${OS_RELEASE}${OVER}`).digest('hex').slice(0, 16)}`;
   if (await e.imageExists(tag)) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-e2e-rootfs-'));
   try {
@@ -76,9 +79,11 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-test('regular files keyed by their path in the image; a symbolic link is skipped; an absent path is empty', async () => {
-  const files = await e.readImageFiles(tag, '/var/lib/dpkg/status.d');
-  expect([...files.entries()].map(([k, v]) => [k, v.toString()])).toEqual([['/var/lib/dpkg/status.d/base-files', STATUS]]);
+const texts = (files: Map<string, Buffer>) => [...files.entries()].map(([k, v]) => [k, v.toString()]);
+
+test('regular files keyed by their path in the image, of a directory or one file; a symbolic link is skipped; an absent path is empty', async () => {
+  expect(texts(await e.readImageFiles(tag, '/var/lib/dpkg/status.d'))).toEqual([['/var/lib/dpkg/status.d/base-files', STATUS]]);
+  expect(texts(await e.readImageFiles(tag, '/usr/lib/os-release'))).toEqual([['/usr/lib/os-release', OS_RELEASE]]);
   expect((await e.readImageFiles(tag, '/var/lib/dpkg/status')).size).toBe(0);
   expect(await containersOf(tag)).toBe('');
 });
