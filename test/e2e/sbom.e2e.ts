@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { sbomSchemaErrors } from '../sbom/schema';
-import { ROOT, buildCli, cli, engine } from './helpers';
+import { ROOT, buildCli, cli, containerIds, engine } from './helpers';
 import { allow } from './time-allowance';
 
 let e: ContainerEngine;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   out = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-sbom-e2e-'));
   // A cold run synthesizes and builds both images (minutes); a warm one reuses them. npm's variable
   // as npm sets it when another package's script runs the command: the SBOM still names our version.
-  run = await cli(['sbom', '--engine', e.info.kind, '--output', out], allow(900_000), { npm_package_version: '7.7.7' });
+  run = await cli(['sbom', '--engine', e.info.kind, '--output', out], allow(900_000), { env: { npm_package_version: '7.7.7' } });
 }, allow(960_000));
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -73,3 +73,23 @@ test.each([
   expect(component.purl.startsWith(`pkg:deb/debian/${pkg}@${version}?`)).toBe(true);
   expect(component.purl).toContain('distro=debian-13');
 });
+
+test(
+  'Ctrl-C while it reads an image: the container it reads through is removed, and it exits 130',
+  async () => {
+    const again = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-sbom-e2e-'));
+    try {
+      // The step's line is printed as its first read begins; the reads of one image take a second or so.
+      const r = await cli(['sbom', '--engine', e.info.kind, '--image', 'proxy', '--output', again], allow(300_000), {
+        interruptWhen: /^==> image proxy: read its dpkg database$/m,
+      });
+      expect(r.output).toMatch(/secure-ecs sbom: SIGINT: removing the containers it reads the images through/);
+      expect(r.code).toBe(130);
+      expect(await containerIds(`name=secure-ecs-files-${r.pid}-`)).toBe('');
+      expect(readdirSync(again)).toEqual([]);
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
+  },
+  allow(320_000),
+);
