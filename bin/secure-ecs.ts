@@ -9,6 +9,7 @@ import { registerConfigCommand } from '../lib/cli/config-command';
 import { registerFitCheckCommand } from '../lib/cli/fit-check-command';
 import { registerLocalCommand } from '../lib/cli/local-command';
 import { registerSbomCommand } from '../lib/cli/sbom-command';
+import { TOOL_VERSION } from '../lib/cli/tool-version';
 import { registerVerifyCommand } from '../lib/cli/verify-command';
 import { escapeControl } from '../lib/audit/untrusted-text';
 import { UsageError } from '../lib/cli/usage-error';
@@ -16,7 +17,7 @@ import { UsageError } from '../lib/cli/usage-error';
 const program = new Command()
   .name('secure-ecs')
   .description('Hardened PHP + nginx on Amazon ECS (EC2): configuration, local runs, security audits and deployment probes')
-  .version(process.env.npm_package_version ?? '0.1.0')
+  .version(TOOL_VERSION)
   .showHelpAfterError(false)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -7,7 +7,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DEPLOYMENT_STRATEGY_DEFAULTS } from '../lib/constructs/deployment-strategy';
 import { TEST_LISTENER_PORT } from '../lib/constructs/traffic-shift-targets';
 import { VERIFY_HOOK_TIMEOUT } from '../lib/constructs/verify-hook';
-import { synth } from './helpers/synth';
+import { functionLogGroup, synth } from './helpers/synth';
 
 const SHIFTING = ['blue-green', 'canary', 'linear'] as const;
 /** A canary or linear service needs two tasks at least (lib/config/deployment-strategy-rules.ts). */
@@ -229,6 +229,12 @@ describe.each(SHIFTING)('%s', (strategy) => {
       },
     ]);
   });
+});
+
+test("the verify hook's log group is kept as break-glass's session log is: retained with the stack, its events for task.logRetentionDays", () => {
+  const t = templateOf('blue-green');
+  expect(functionLogGroup(t, hookFunction(t))).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { RetentionInDays: 30 } });
+  expect(functionLogGroup(t, hookFunction(t)).Properties.LogGroupName).toBeUndefined();
 });
 
 test.each(SHIFTING)('%s with compliance "control-tower" passes the Control Tower controls, cdk-nag and the audit (synth would throw)', (strategy) => {

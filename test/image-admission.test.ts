@@ -9,7 +9,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { AppConfigInput } from '../lib/config/app-config';
 import { validateConfig } from '../lib/config/validate-config';
 import { problemsOf } from './helpers/config-problems';
-import { synth } from './helpers/synth';
+import { functionLogGroup, synth } from './helpers/synth';
 
 type Admission = NonNullable<NonNullable<AppConfigInput['service']>['imageAdmission']>;
 const ALL_ON: Admission = { enabled: true, requireSignature: true, blockSeverities: ['CRITICAL', 'HIGH'], acceptedFindings: ['CVE-2026-0001'] };
@@ -32,6 +32,10 @@ function roleStatements(t: Template, fn: Record<string, any>): any[] {
 describe('every check on, blue-green', () => {
   const { template, assembly } = synth(blueGreen(ALL_ON));
   const [id, fn] = admissionFunction(template);
+
+  test('its log group (the refusals and their reasons) is retained with the stack, its events kept for task.logRetentionDays', () => {
+    expect(functionLogGroup(template, fn)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { RetentionInDays: 30 } });
+  });
 
   test('the bundle carries the pinned ECS and ECR clients, not the runtime copy', () => {
     const bundle = readFileSync(path.join(assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js'), 'utf8');

@@ -2,9 +2,11 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { escapeControl } from '../audit/untrusted-text';
 import { ENGINE_KINDS } from '../local/engines/container-engine';
+import { removeReadContainersOnSignals } from '../local/engines/read-containers';
 import { LocalInputError, LocalStepError } from '../local/errors';
 import { createReporter } from '../local/progress';
 import { runSbom, sbomFileName } from '../sbom/run-sbom';
+import { TOOL_VERSION } from './tool-version';
 import { UsageError } from './usage-error';
 
 interface SbomCommandOptions {
@@ -48,6 +50,8 @@ export function registerSbomCommand(program: Command): void {
     .option('--assembly <dir>', 'use this cloud assembly (from `cdk synth -o <dir>`) instead of synthesizing the project')
     .addHelpText('after', HELP)
     .action(async (opts: SbomCommandOptions) => {
+      // A Ctrl-C would otherwise leave the container an image was being read through.
+      removeReadContainersOnSignals((signal) => process.stderr.write(`\nsecure-ecs sbom: ${signal}: removing the containers it reads the images through\n`));
       let written;
       try {
         written = await runSbom({
@@ -57,7 +61,7 @@ export function registerSbomCommand(program: Command): void {
           outputDir: opts.output,
           engineRequest: { flag: opts.engine, env: process.env },
           reporter: createReporter(),
-          toolVersion: process.env.npm_package_version ?? '0.1.0',
+          toolVersion: TOOL_VERSION,
         });
       } catch (e) {
         if (e instanceof LocalInputError) throw new UsageError(e.message);

@@ -25,7 +25,7 @@ export interface LifecycleHookFunctionProps {
   /** Lambda stops the function after this; a hook that does not answer rolls the deployment back. */
   readonly timeout: Duration;
   readonly environment?: Record<string, string>;
-  /** How long the function's log (its decisions and their reasons) is kept. */
+  /** How long the function's log (its decisions and their reasons) is kept; the group itself is retained with the stack. */
   readonly logRetention: logs.RetentionDays;
   /**
    * KMS key that encrypts the function's log group.
@@ -40,7 +40,7 @@ export interface LifecycleHookFunctionProps {
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/lambda-lifecycle-hooks.html). The
  * handler is bundled with esbuild at synth from its TypeScript file; the function runs in the VPC's
  * private subnets behind its own security group (no egress until the caller names a destination),
- * logs to its own log group, and ECS invokes it through a role that may invoke this function only
+ * logs to its own log group (retained), and ECS invokes it through a role that may invoke this function only
  * (aws-cdk-lib `DeploymentLifecycleLambdaTarget`). Add it to a service with
  * `service.addLifecycleHook(hook.target)`.
  */
@@ -60,7 +60,10 @@ export class LifecycleHookFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       encryptionKey: props.logEncryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
+      // The hook's decisions (which deployment it refused or let through, and why) are evidence: like
+      // break-glass's session log, the group outlives the hook being turned off and the stack, and its
+      // events still expire after `logRetention`. Unnamed, so a later deployment makes a new one.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     // The function's own role: its log group and the network interfaces Lambda attaches in the VPC,
     // nothing else (in place of the AWS managed AWSLambdaBasicExecutionRole, which writes to any log

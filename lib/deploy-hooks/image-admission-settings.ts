@@ -4,7 +4,7 @@
  * reads them. One place for both, so the two cannot drift.
  */
 export interface ImageAdmissionSettings {
-  /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository name>`: every image must come from here. */
+  /** `<account>.dkr.ecr.<region>.<URL suffix>/<repository name>` (amazonaws.com, amazonaws.com.cn in China): every image must come from here. */
   readonly repositoryUri: string;
   /** Every image must have a completed ECR managed signing signature. */
   readonly requireSignature: boolean;

@@ -12,7 +12,7 @@ import { mergeModels } from '../../lib/audit/model';
 import { RULES } from '../../lib/audit/rules';
 import { type LiveAccountOptions, loadLiveAccount } from '../../lib/audit/sources/live-account';
 import { liveClientConfig, type LiveTimeouts } from '../../lib/audit/sources/live-client';
-import { ASSETS, ECR_PROTOCOL, ecrAccount, guardDutyAccount, notFound } from './helpers/account-servers';
+import { ASSETS, ECR_PROTOCOL, ecrAccount, guardDutyAccount, notFound, type Place } from './helpers/account-servers';
 import { type FakeEcs, type Handler, startFakeJsonService } from './helpers/ecs-server';
 import { type FakeRestService, type RestHandler, startFakeRestJson } from './helpers/rest-json-server';
 import { coverage } from './rules/account-models';
@@ -28,10 +28,10 @@ afterEach(async () => {
   ecr = guardDuty = undefined;
 });
 
-async function read(ecrHandler: Handler, gdHandler: RestHandler, timeouts?: LiveTimeouts, extra: Partial<LiveAccountOptions> = {}) {
+async function read(ecrHandler: Handler, gdHandler: RestHandler, timeouts?: LiveTimeouts, extra: Partial<LiveAccountOptions> = {}, region = 'eu-west-1') {
   ecr = await startFakeJsonService(ECR_PROTOCOL, ecrHandler);
   guardDuty = await startFakeRestJson(gdHandler);
-  const config = (endpoint: string) => liveClientConfig({ region: 'eu-west-1', credentials: CREDENTIALS, endpoint, timeouts });
+  const config = (endpoint: string) => liveClientConfig({ region, credentials: CREDENTIALS, endpoint, timeouts });
   const clients = { ecr: new ECRClient(config(ecr.url)), guardDuty: new GuardDutyClient(config(guardDuty.url)) };
   try {
     return await loadLiveAccount({ ...clients, ...extra });
@@ -78,6 +78,37 @@ test('--assets-repository names another repository', async () => {
   // A rule filtered to the CDK's name does not sign team/images; a repository that does not exist is not judged.
   expect(model.registries[0].signsAssetsRepository).toBe(false);
   expect(model.assetsRepositories).toEqual([]);
+});
+
+describe("the ids the account source builds (registry, detector) carry the partition of the account's region", () => {
+  /** ECR's answers in that place, without the assets repository (whose ARN would name the partition). */
+  const unbootstrapped = (place: Place): Handler => {
+    const answer = ecrAccount(false, place);
+    return (operation, body, calls) => (operation === 'DescribeRepositories' ? notFound('RepositoryNotFoundException') : answer(operation, body, calls));
+  };
+
+  test.each([
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+  ])('%s: %s, from the region alone', async (region, partition) => {
+    const model = await read(unbootstrapped({ region, partition }), guardDutyAccount(false), undefined, {}, region);
+    expect(model.registries.map((r) => r.id)).toEqual([`arn:${partition}:ecr:${region}:111122223333:registry`]);
+    expect(model.runtimeMonitoring.map((r) => r.id)).toEqual([`arn:${partition}:guardduty:${region}::detector`]);
+    const findings = runAudit(model, { rules: accountRules }).findings;
+    expect(findings.map((f) => [f.ruleId, f.resource])).toEqual(
+      expect.arrayContaining([
+        ['ECR-SIGN-01', `arn:${partition}:ecr:${region}:111122223333:registry`],
+        ['ECR-SCAN-02', `arn:${partition}:ecr:${region}:111122223333:registry`],
+      ]),
+    );
+  });
+
+  test("a region newer than aws-cdk-lib's region facts: the partition of the repository ARN the API returned", async () => {
+    const place = { region: 'cn-southwest-9', partition: 'aws-cn' };
+    const model = await read(ecrAccount(true, place), guardDutyAccount(true), undefined, {}, place.region);
+    expect(model.registries[0].id).toBe('arn:aws-cn:ecr:cn-southwest-9:111122223333:registry');
+    expect(model.runtimeMonitoring[0].id).toBe('arn:aws-cn:guardduty:cn-southwest-9::detector/d1');
+  });
 });
 
 test('an API error ends the read with one line naming the service, the call and the permissions', async () => {

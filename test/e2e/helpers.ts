@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerEngine } from '../../lib/local/engines/container-engine';
@@ -31,20 +32,45 @@ export async function buildCli(): Promise<void> {
   );
 }
 
-/** Run `secure-ecs <args>`; resolves with the exit code and the combined output. */
-export function cli(args: string[], timeoutMs: number): Promise<{ code: number; output: string; ms: number }> {
+export interface CliOptions {
+  /** Added to the suite's environment. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Send SIGINT (a Ctrl-C) once the output matches this, once. */
+  readonly interruptWhen?: RegExp;
+}
+
+/** Run `secure-ecs <args>`; resolves with the exit code (128 + n for a signal it did not handle), the combined output and its pid. */
+export function cli(args: string[], timeoutMs: number, options: CliOptions = {}): Promise<{ code: number; output: string; ms: number; pid: number }> {
   const began = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '1', ...options.env },
+    });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let interrupted = false;
+    const take = (d: Buffer) => {
+      output += d;
+      if (options.interruptWhen && !interrupted && options.interruptWhen.test(output)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 1, output, ms: Date.now() - began });
+      resolve({ code: code ?? 128 + (signal ? osConstants.signals[signal] : 0), output, ms: Date.now() - began, pid: child.pid ?? 0 });
     });
   });
+}
+
+/** Ids of the containers (all states) the suite's engine lists for a `ps --filter`, by its own CLI. */
+export async function containerIds(filter: string): Promise<string> {
+  const { stdout } = await run((await engine()).info.kind, ['ps', '--all', '--quiet', '--filter', filter]);
+  return stdout.trim();
 }
 
 /** A reporter that keeps the engine choice out of the test output but for one line. */

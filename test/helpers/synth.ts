@@ -64,3 +64,9 @@ export function containerDefinitions(template: Template): Record<string, any> {
   const defs = taskDefs[0].Properties.ContainerDefinitions as any[];
   return Object.fromEntries(defs.map((d) => [d.Name, d]));
 }
+
+/** The log group resource (DeletionPolicy and all) a Lambda function of the template logs to (its LoggingConfig). */
+export function functionLogGroup(t: Template, fn: Record<string, any>): Record<string, any> {
+  const id = fn.LoggingConfig.LogGroup.Ref;
+  return t.findResources('AWS::Logs::LogGroup')[id];
+}

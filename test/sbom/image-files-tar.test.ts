@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { regularFilesOfTar } from '../../lib/local/engines/docker/image-files';
+import { regularFilesOfTar } from '../../lib/local/engines/image-files-tar';
 
 /** A tar archive as `docker cp` of /var/lib/dpkg/status.d returns it, plus whatever a hostile image could put in. */
 function archive(entries: { name: string; type?: 'file' | 'symlink' | 'directory'; body?: string; linkname?: string }[]) {
@@ -10,7 +10,7 @@ function archive(entries: { name: string; type?: 'file' | 'symlink' | 'directory
   return Readable.from(p);
 }
 
-describe('regularFilesOfTar (docker cp archives, untrusted)', () => {
+describe('regularFilesOfTar (docker cp and podman cp archives, untrusted)', () => {
   test('keeps regular files keyed by their path in the image; skips directories and symbolic links', async () => {
     const files = await regularFilesOfTar(
       archive([

@@ -32,6 +32,7 @@ import {
   trackCalls,
   withinTimeLimit,
 } from './live-client';
+import { auditedPartition } from './partition';
 import { wildcardMatches } from './wildcard';
 
 export interface LiveAccountOptions extends LiveClientOptions {
@@ -77,7 +78,8 @@ async function orNone<T>(call: Promise<T>, notFound: string): Promise<T | undefi
 
 const origin = (arn: string): Origin => ({ kind: 'ecs-api', arn });
 
-async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: AuditModel): Promise<void> {
+/** Reads the registry and its assets repository; returns the partition of the ids it built (auditedPartition). */
+async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: AuditModel): Promise<string> {
   const { registryId = 'unknown' } = await ecr.send(new DescribeRegistryCommand({}));
   const region = await ecr.config.region();
   const name = options.assetsRepository ?? `cdk-${options.qualifier ?? DEFAULT_QUALIFIER}-container-assets-${registryId}-${region}`;
@@ -90,7 +92,10 @@ async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: 
   // precedence over scan on push; not checked against an account here.
   const scanRules = (scanningConfiguration?.rules ?? []).filter((r) => (r.repositoryFilters ?? []).some((f) => wildcardMatches(f.filter ?? '', name)));
   const scanRule = scanRules.find((r) => r.scanFrequency === 'CONTINUOUS_SCAN') ?? scanRules[0];
-  const registryArn = `arn:aws:ecr:${region}:${registryId}:registry`;
+  const found = await orNone(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })), 'RepositoryNotFoundException');
+  const repository = found?.repositories?.[0];
+  const partition = auditedPartition(region, repository?.repositoryArn);
+  const registryArn = `arn:${partition}:ecr:${region}:${registryId}:registry`;
   model.registries.push({
     id: registryArn,
     origin: origin(registryArn),
@@ -99,10 +104,7 @@ async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: 
     scanType: scanningConfiguration?.scanType,
     assetsRepositoryScanFrequency: scanningConfiguration?.scanType === 'ENHANCED' ? scanRule?.scanFrequency : undefined,
   });
-
-  const found = await orNone(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })), 'RepositoryNotFoundException');
-  const repository = found?.repositories?.[0];
-  if (!repository) return; // Not bootstrapped (or another name): the repository rules are not applicable.
+  if (!repository) return partition; // Not bootstrapped (or another name): the repository rules are not applicable.
   const lifecycle = await orNone(ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name })), 'LifecyclePolicyNotFoundException');
   const arn = repository.repositoryArn ?? registryArn;
   model.assetsRepositories.push({
@@ -113,13 +115,14 @@ async function readRegistry(ecr: ECRClient, options: LiveAccountOptions, model: 
     encryptionType: repository.encryptionConfiguration?.encryptionType,
     hasLifecyclePolicy: Boolean(lifecycle?.lifecyclePolicyText),
   });
+  return partition;
 }
 
-async function readGuardDuty(guardDuty: GuardDutyClient, model: AuditModel): Promise<void> {
+async function readGuardDuty(guardDuty: GuardDutyClient, partition: string, model: AuditModel): Promise<void> {
   const region = await guardDuty.config.region();
   const detectorIds: string[] = [];
   for await (const page of paginateListDetectors({ client: guardDuty, stopOnSameToken: true }, {})) detectorIds.push(...(page.DetectorIds ?? []));
-  const id = `arn:aws:guardduty:${region}::detector`;
+  const id = `arn:${partition}:guardduty:${region}::detector`;
   const [detectorId] = detectorIds; // one detector per account and region
   if (detectorId === undefined) {
     model.runtimeMonitoring.push({ id, origin: origin(id), enabled: false, ec2AgentManagement: false, coverage: {} });
@@ -160,8 +163,8 @@ export async function loadLiveAccount(options: LiveAccountOptions): Promise<Audi
   try {
     await withinTimeLimit(
       async () => {
-        await readRegistry(ecr, options, model);
-        await readGuardDuty(guardDuty, model);
+        const partition = await readRegistry(ecr, options, model);
+        await readGuardDuty(guardDuty, partition, model);
       },
       options.timeLimitSeconds ?? DEFAULT_LIVE_TIME_LIMIT_SECONDS,
       site,

@@ -7,12 +7,22 @@ import type { Handler } from './ecs-server';
 import type { RestHandler } from './rest-json-server';
 
 const ACCOUNT = '111122223333';
-export const ASSETS = `cdk-hnb659fds-container-assets-${ACCOUNT}-eu-west-1`;
+/** The CDK assets repository's default name in a region. */
+const assetsIn = (region: string) => `cdk-hnb659fds-container-assets-${ACCOUNT}-${region}`;
+export const ASSETS = assetsIn('eu-west-1');
+
+/** Where the account is: the region the clients are configured with, and the partition its ARNs carry. */
+export interface Place {
+  readonly region: string;
+  readonly partition: string;
+}
+const EU: Place = { region: 'eu-west-1', partition: 'aws' };
 export const ECR_PROTOCOL = { targetPrefix: 'AmazonEC2ContainerRegistry_V20150921.', errorNamespace: 'com.amazonaws.ecr' };
 
 export const notFound = (error: string) => ({ error, message: 'not found' });
 
-export function ecrAccount(hardened: boolean): Handler {
+export function ecrAccount(hardened: boolean, { region, partition }: Place = EU): Handler {
+  const assets = assetsIn(region);
   return (operation, body) => {
     switch (operation) {
       case 'DescribeRegistry':
@@ -25,7 +35,7 @@ export function ecrAccount(hardened: boolean): Handler {
                 signingConfiguration: {
                   rules: [
                     {
-                      signingProfileArn: `arn:aws:signer:eu-west-1:${ACCOUNT}:/signing-profiles/p`,
+                      signingProfileArn: `arn:${partition}:signer:${region}:${ACCOUNT}:/signing-profiles/p`,
                       repositoryFilters: [{ filter: 'cdk-*-container-assets-*', filterType: 'WILDCARD_MATCH' }],
                     },
                   ],
@@ -38,18 +48,18 @@ export function ecrAccount(hardened: boolean): Handler {
           body: {
             registryId: ACCOUNT,
             scanningConfiguration: hardened
-              ? { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: ASSETS, filterType: 'WILDCARD' }] }] }
+              ? { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: assets, filterType: 'WILDCARD' }] }] }
               : { scanType: 'BASIC', rules: [] },
           },
         };
       case 'DescribeRepositories':
-        expect(body.repositoryNames).toEqual([ASSETS]);
+        expect(body.repositoryNames).toEqual([assets]);
         return {
           body: {
             repositories: [
               {
-                repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${ASSETS}`,
-                repositoryName: ASSETS,
+                repositoryArn: `arn:${partition}:ecr:${region}:${ACCOUNT}:repository/${assets}`,
+                repositoryName: assets,
                 imageTagMutability: hardened ? 'IMMUTABLE' : 'MUTABLE',
                 imageScanningConfiguration: { scanOnPush: hardened },
                 encryptionConfiguration: { encryptionType: hardened ? 'KMS' : 'AES256' },
@@ -59,7 +69,7 @@ export function ecrAccount(hardened: boolean): Handler {
         };
       case 'GetLifecyclePolicy':
         return hardened
-          ? { body: { repositoryName: ASSETS, registryId: ACCOUNT, lifecyclePolicyText: '{"rules":[]}' } }
+          ? { body: { repositoryName: assets, registryId: ACCOUNT, lifecyclePolicyText: '{"rules":[]}' } }
           : notFound('LifecyclePolicyNotFoundException');
       default:
         return { error: 'UnknownOperationException', message: operation };

@@ -1,74 +1,50 @@
 /**
  * Files out of an image on the Docker engine, without running it: create a container (never started),
  * read the path as the tar archive `docker cp` reads (GET /containers/{id}/archive), remove the
- * container. The archive is untrusted: only regular files are kept, in memory, up to a byte limit.
+ * container (also on Ctrl-C: read-containers.ts). The archive is read as it arrives, within a byte limit (image-files-tar.ts).
  */
 import * as posix from 'node:path/posix';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { extract } from 'tar-stream';
 import { LocalStepError } from '../../errors';
 import { IMAGE_FILES_MAX_BYTES, IMAGE_FILES_TIMEOUT_MS } from '../container-engine';
+import { regularFilesOfTar } from '../image-files-tar';
+import { readContainerName, withReadContainer } from '../read-containers';
 import { apiMessage, statusCode } from './daemon-errors';
 import { createContainer } from './streams';
 
-/** The regular files of a tar stream, keyed by `base` joined with each entry's name; over `maxBytes` fails. */
-export function regularFilesOfTar(archive: Readable, base: string, maxBytes: number): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const files = new Map<string, Buffer>();
-    let total = 0;
-    const tar = extract();
-    tar.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (data: unknown) => {
-        const chunk = data as Buffer;
-        total += chunk.length;
-        if (total > maxBytes) tar.destroy(new Error(`more than ${maxBytes} bytes`));
-        else if (header.type === 'file') chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        if (header.type === 'file') files.set(posix.join(base, posix.normalize(`/${header.name}`)), Buffer.concat(chunks));
-        next();
-      });
-      stream.resume();
-    });
-    tar.on('finish', () => resolve(files));
-    tar.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(tar);
-  });
-}
-
-export async function readDockerImageFiles(docker: Docker, ref: string, imagePath: string): Promise<Map<string, Buffer>> {
+export function readDockerImageFiles(docker: Docker, ref: string, imagePath: string): Promise<Map<string, Buffer>> {
   const step = `read ${imagePath} from ${ref}`;
-  const container = await createContainer(docker, {
-    name: `secure-ecs-files-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`,
+  const created = createContainer(docker, {
+    name: readContainerName(),
     Image: ref,
     // Never started: the command only has to exist for the create call of an image without CMD.
     Entrypoint: ['/never-started'],
     Cmd: [],
     HostConfig: { NetworkMode: 'none' },
   });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    let archive: Readable;
-    try {
-      // The request itself is bounded by the client's own timeout (connect.ts); the body by `timer`.
-      archive = (await container.getArchive({ path: imagePath })) as unknown as Readable;
-    } catch (e) {
-      if (statusCode(e) === 404) return new Map<string, Buffer>();
-      throw new LocalStepError(step, `docker cp failed: ${apiMessage(e)}`);
-    }
-    timer = setTimeout(() => archive.destroy(new Error(`timed out after ${IMAGE_FILES_TIMEOUT_MS} ms`)), IMAGE_FILES_TIMEOUT_MS);
-    try {
-      return await regularFilesOfTar(archive, posix.dirname(imagePath), IMAGE_FILES_MAX_BYTES);
-    } catch (e) {
-      throw new LocalStepError(step, (e as Error).message);
-    }
-  } finally {
-    if (timer) clearTimeout(timer);
-    await container.remove({ force: true }).catch(() => undefined);
-  }
+  return withReadContainer(
+    created,
+    (container) => container.remove({ force: true }),
+    async (container) => {
+      let archive: Readable;
+      try {
+        // The request itself is bounded by the client's own timeout (connect.ts); the body by `timer`.
+        archive = (await container.getArchive({ path: imagePath })) as unknown as Readable;
+      } catch (e) {
+        if (statusCode(e) === 404) return new Map<string, Buffer>();
+        throw new LocalStepError(step, `docker cp failed: ${apiMessage(e)}`);
+      }
+      const timer = setTimeout(() => archive.destroy(new Error(`timed out after ${IMAGE_FILES_TIMEOUT_MS} ms`)), IMAGE_FILES_TIMEOUT_MS);
+      try {
+        return await regularFilesOfTar(archive, posix.dirname(imagePath), IMAGE_FILES_MAX_BYTES);
+      } catch (e) {
+        throw new LocalStepError(step, (e as Error).message);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  );
 }
 
 export async function dockerImageIdentity(docker: Docker, ref: string): Promise<{ id: string; repoDigests: string[] } | undefined> {

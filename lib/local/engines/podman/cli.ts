@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { LocalStepError } from '../../errors';
 import { runLines } from '../../run-lines';
 
@@ -13,6 +14,15 @@ export interface RunResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** A podman command whose stdout is read as a stream (`pipe`). */
+export interface PipedRun {
+  readonly stdout: Readable;
+  /** Stop the command (its reader has what it needs, or refuses the rest). */
+  kill(): void;
+  /** Settles when the command has exited: its code (1 when killed) and stderr. */
+  readonly done: Promise<Omit<RunResult, 'stdout'>>;
 }
 
 export interface RunOptions {
@@ -69,6 +79,33 @@ export class Podman {
       child.stdin.on('error', () => undefined);
       child.stdin.end(opts.input ?? '');
     });
+  }
+
+  /**
+   * Run with stdout handed to the caller as it arrives instead of collected (an archive that must not
+   * be held or written whole before it is checked). Own process group and timeout as `run`.
+   */
+  pipe(args: string[], opts: Omit<RunOptions, 'input'> = {}): PipedRun {
+    const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const done = new Promise<Omit<RunResult, 'stdout'>>((resolve) => {
+      const timer = opts.timeoutMs
+        ? setTimeout(() => {
+            stderr += `\n(timed out after ${opts.timeoutMs} ms)`;
+            child.kill('SIGKILL');
+          }, opts.timeoutMs)
+        : undefined;
+      child.on('error', (e) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: 127, stderr: `${stderr}${e.message}` });
+      });
+      child.on('close', (code) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: code ?? 1, stderr: withoutSystemdNoise(stderr) });
+      });
+    });
+    return { stdout: child.stdout, kill: () => void child.kill('SIGKILL'), done };
   }
 
   /** Run and return stdout; a non-zero exit throws a LocalStepError of `step` with podman's message. */
