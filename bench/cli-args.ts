@@ -4,27 +4,39 @@
  */
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, type EngineKind } from '../lib/local/engines/container-engine';
+import { parseOnly, type SectionName } from './section-names';
 
 export interface BenchOptions {
   /** Tiny durations, one round, no slow developer-loop parts; asserts every measurement produced numbers. */
   readonly quick: boolean;
-  /** Where the report goes (default docs/, or a temporary directory with --quick). */
+  /** Where the report goes (default docs/, or a temporary directory with --quick; required with --only). */
   readonly out?: string;
   /** Write the report again from a run's results.json, measuring nothing. */
   readonly render?: string;
   /** The engine to measure; undefined: the one `secure-ecs local up` would pick. */
   readonly engine?: EngineKind;
+  /** Only these sections (bench/section-names.ts); undefined: all. */
+  readonly only?: SectionName[];
+  /** No measurement-only CPU pinning (bench/pinning.ts) even with two or more CPUs. */
+  readonly noPin: boolean;
 }
 
-const BENCH_USAGE = 'use --quick, --engine docker|podman, --out DIR, --render RESULTS.json';
+const BENCH_USAGE = 'use --quick, --engine docker|podman, --out DIR, --only SECTION[,SECTION...] (with --out), --no-pin, --render RESULTS.json';
 
 /** Parse the bench's arguments; throws an Error whose message is one line on bad input. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  let values: { quick?: boolean; out?: string; render?: string; engine?: string };
+  let values: { quick?: boolean; out?: string; render?: string; engine?: string; only?: string; 'no-pin'?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { quick: { type: 'boolean' }, out: { type: 'string' }, render: { type: 'string' }, engine: { type: 'string' } },
+      options: {
+        quick: { type: 'boolean' },
+        out: { type: 'string' },
+        render: { type: 'string' },
+        engine: { type: 'string' },
+        only: { type: 'string' },
+        'no-pin': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -34,5 +46,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const engine = values.engine;
   if (engine !== undefined && !(ENGINE_KINDS as readonly string[]).includes(engine))
     throw new Error(`--engine must be one of ${ENGINE_KINDS.join(', ')}; received ${JSON.stringify(engine)}`);
-  return { quick: values.quick ?? false, out: values.out, render: values.render, engine: engine as EngineKind | undefined };
+  const only = values.only === undefined ? undefined : parseOnly(values.only);
+  // A partial run must never replace a full run's report (docs/benchmarks/<engine>/, docs/benchmarks.md).
+  if (only && values.out === undefined) throw new Error('--only needs --out DIR: a partial run never writes over docs/');
+  return {
+    quick: values.quick ?? false,
+    out: values.out,
+    render: values.render,
+    engine: engine as EngineKind | undefined,
+    only,
+    noPin: values['no-pin'] ?? false,
+  };
 }

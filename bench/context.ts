@@ -5,6 +5,7 @@
 import type { ContainerEngine } from '../lib/local/engines/container-engine';
 import type { Reporter } from '../lib/local/progress';
 import type { BenchConfig } from './config';
+import { cpusetMatches, readCpuset, type CpusetReadBack } from './pinning';
 import { startTask, type BenchTask, type RunningTask, type Variant } from './tasks';
 import { composeChanges } from './variants';
 
@@ -29,7 +30,14 @@ export class BenchContext {
     readonly wrkScript: string,
     /** A change every variant gets first (quick mode on an engine that schedules probes itself: short intervals). */
     private readonly everyVariant?: Variant['change'],
+    /** Measurement-only pinning (bench/pinning.ts): the CPUs every task runs on; unset, unpinned. */
+    readonly taskCpus?: string,
   ) {}
+
+  /** What the first task's containers read back for their cpuset (bench/pinning.ts), by container. */
+  readonly cpusetReadBack: Record<string, CpusetReadBack & { readonly task: string }> = {};
+  /** Tasks whose every container read back the cpuset asked for. */
+  cpusetCheckedTasks = 0;
 
   get engine(): ContainerEngine {
     return this.task.prepared.engine;
@@ -41,10 +49,38 @@ export class BenchContext {
    * bench measures running tasks, and with 30 s probes each start would wait a minute. Steady-state
    * probes keep the definition's Interval.
    */
-  start(v: Variant): Promise<RunningTask> {
+  async start(v: Variant): Promise<RunningTask> {
     const first = this.everyVariant;
     const change = first && v.change ? composeChanges(first, v.change) : (first ?? v.change);
-    return startTask(this.task, { ...v, change }, { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000 });
+    const t = await startTask(this.task, { ...v, change }, { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000, cpuset: this.taskCpus });
+    if (this.taskCpus !== undefined) {
+      try {
+        await this.checkCpuset(t, this.taskCpus);
+      } catch (e) {
+        await t.stop().catch(() => undefined);
+        throw e;
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Every container of a pinned task runs on the task's CPUs: its cpuset cgroup and its main
+   * process's affinity read back from the host (a pin the engine dropped fails the run).
+   */
+  private async checkCpuset(t: RunningTask, want: string): Promise<void> {
+    for (const [name, engineName] of Object.entries(t.containerNames)) {
+      const pid = Number((await this.engine.inspectRaw(engineName))?.State?.Pid);
+      if (!(pid > 0)) throw new Error(`cpuset of ${engineName}: no running main process to read it from`);
+      const got = readCpuset(pid, this.engine.info.cgroupVersion);
+      if (!cpusetMatches(got, want))
+        throw new Error(`cpuset of ${engineName}: ${got.file} reads ${got.cgroupCpus} and its main process may run on ${got.processCpus}, not on CPUs ${want}`);
+      if (!this.cpusetReadBack[name]) {
+        this.cpusetReadBack[name] = { ...got, task: t.name };
+        this.reporter.info(`cpuset of ${engineName}: ${got.file} = ${got.cgroupCpus}, main process Cpus_allowed_list ${got.processCpus}`);
+      }
+    }
+    this.cpusetCheckedTasks++;
   }
 
   /** Stop a measured task while the next one starts (starting is mostly waiting for health checks). */

@@ -3,35 +3,51 @@
  * the reason given for a missed goal, is computed from the measurements. One renderer per section
  * (bench/report/); this file puts them in order: the goals table first (in the order hardening,
  * open-loop latency, start-up, features, limiter, developer loop, footprint), then sections 1-7 and
- * the closing note.
+ * the closing note. A section a partial run (`--only`) left out is its heading and one line, and its
+ * goals read "not measured in this run".
  */
 import { table } from './format';
-import type { Goal } from './goals';
+import { notMeasuredGoal, verdict, type Goal } from './goals';
 import { devloopSection } from './report/devloop';
 import { featuresSection } from './report/features';
 import { footprintSection } from './report/footprint';
 import { hardeningSection } from './report/hardening';
-import { latencySection } from './report/latency';
+import { latencyGoals, latencySection } from './report/latency';
 import { limiterSection } from './report/limiter';
 import { plots } from './report/plots';
+import type { Section } from './report/section';
 import { engineName, settingMarkdown } from './report/setting';
 import { startupSection } from './report/startup';
 import type { Results } from './results';
+import { measured, type SectionName } from './section-names';
 
 export type { Goal } from './goals';
 
+/** Each section's renderer and heading, in the report's order 1-7; `goals` where its renderer gives none without data. */
+const SECTIONS: { name: SectionName; title: string; render: (r: Results) => Section; goals?: (r: Results) => Goal[] }[] = [
+  { name: 'hardening', title: '1. Cost of hardening', render: hardeningSection },
+  { name: 'features', title: '2. Cost of the proxy features', render: featuresSection },
+  { name: 'limiter', title: '3. Rate limiter precision and fairness', render: limiterSection },
+  { name: 'devloop', title: '4. Developer loop', render: devloopSection },
+  { name: 'footprint', title: '5. Footprint', render: footprintSection },
+  { name: 'latency', title: "6. Open-loop latency under the task's CPU cap", render: latencySection, goals: latencyGoals },
+  { name: 'startup', title: '7. Start-up and crash recovery', render: startupSection },
+];
+
+/** The order of the goals table: hardening, open-loop latency, start-up, features, limiter, developer loop, footprint. */
+const GOAL_ORDER: SectionName[] = ['hardening', 'latency', 'startup', 'features', 'limiter', 'devloop', 'footprint'];
+
+/** A section the run left out (`--only`): its heading, one line, and its goals as "not measured in this run". */
+function leftOut(s: (typeof SECTIONS)[number], r: Results): Section {
+  const only = `\`--only ${(r.sections ?? []).join(',')}\``;
+  const goals = (s.goals ?? ((x: Results) => s.render(x).goals))(r);
+  return { markdown: [`## ${s.title}`, '', `Not measured in this run (${only}).`, ''], goals: goals.map((g) => notMeasuredGoal(g, only)), notes: [] };
+}
+
 export function renderReport(r: Results): { markdown: string; svgs: Record<string, string>; goals: Goal[] } {
-  const [hardening, features, limiter, devloop, footprint, latency, startup] = [
-    hardeningSection,
-    featuresSection,
-    limiterSection,
-    devloopSection,
-    footprintSection,
-    latencySection,
-    startupSection,
-  ].map((section) => section(r));
-  const goals = [hardening, latency, startup, features, limiter, devloop, footprint].flatMap((s) => s.goals);
-  const sections = [hardening, features, limiter, devloop, footprint, latency, startup];
+  const rendered = new Map(SECTIONS.map((s) => [s.name, measured(r.sections, s.name) ? s.render(r) : leftOut(s, r)]));
+  const goals = GOAL_ORDER.flatMap((n) => rendered.get(n)!.goals);
+  const sections = SECTIONS.map((s) => rendered.get(s.name)!);
   const out: string[] = [];
   const quick = r.mode === 'quick';
   out.push(`# Benchmarks (${engineName(r)})`, '');
@@ -42,19 +58,29 @@ export function renderReport(r: Results): { markdown: string; svgs: Record<strin
           `Every comparison was measured side by side in this one run (alternating rounds): the machine is shared and noisy, so compare the ratios, not absolute numbers across runs.`,
     '',
   );
+  if (r.sections)
+    out.push(
+      `**Partial run** (\`--only ${r.sections.join(',')}\`): only ${r.sections.join(', ')} ${r.sections.length === 1 ? 'was' : 'were'} measured; the other sections and their goals read "not measured in this run".`,
+      '',
+    );
   out.push(
     '## Goals',
     '',
     table(
       ['measurement', 'result', 'goal', 'met'],
-      goals.map((g) => [g.name, g.result, g.goal, g.met ? 'yes' : '**no**']),
+      goals.map((g) => [g.name, g.result, g.goal, verdict(g).cell]),
     ),
     '',
   );
   out.push(...settingMarkdown(r));
   for (const s of sections) out.push(...s.markdown);
   out.push('## Closing note', '');
-  for (const g of goals) out.push(`- **${g.name}: ${g.result}; goal ${g.goal}: ${g.met ? 'met' : 'missed'}.**${g.reason ? ` ${g.reason}` : ''}`);
+  for (const g of goals)
+    out.push(
+      g.notMeasured
+        ? `- **${g.name} (goal ${g.goal}): ${g.reason ?? verdict(g).word}.**`
+        : `- **${g.name}: ${g.result}; goal ${g.goal}: ${verdict(g).word}.**${g.reason ? ` ${g.reason}` : ''}`,
+    );
   for (const s of sections) out.push(...s.notes.map((n) => `- ${n}`));
   out.push(
     '',

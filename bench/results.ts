@@ -6,7 +6,9 @@
 import type { CgroupMemory, CpuCounters, ImageSize } from './footprint';
 import type { Machine } from './machine';
 import type { PacedResult } from './paced';
+import type { CpusetReadBack } from './pinning';
 import type { ProbeCost } from './probe-cost';
+import type { SectionName } from './section-names';
 import type { Change } from './variants';
 import type { WrkResult } from './wrk';
 
@@ -52,7 +54,15 @@ export interface Results {
   engine?: 'docker' | 'podman';
   startedAt: string;
   durationS: number;
+  /** The sections measured (`--only`, bench/section-names.ts); absent: every section (all runs before `--only`). */
+  sections?: SectionName[];
   machine: Machine;
+  /**
+   * Measurement-only CPU pinning (bench/pinning.ts): the load generators' CPUs, the tasks' cpuset and
+   * what each container of the first task read back, or why nothing was pinned. Absent in runs from
+   * before the bench pinned.
+   */
+  pinning?: PinningRecord;
   config: {
     rounds: number;
     wrkS: number;
@@ -150,3 +160,18 @@ export interface LatencyRun {
   readonly wrk: WrkResult;
   readonly cpu: CpuCounters;
 }
+
+export type PinningRecord =
+  | {
+      /** The bench's node process (paced.ts) and the clients it starts (wrk, the FastCGI client), kernel list format. */
+      readonly loadCpus: string;
+      /** Every task under test (a cpuset the engine sets). */
+      readonly taskCpus: string;
+      /** What the other work of the run (synth, image builds, start-up and developer-loop sections) ran on. */
+      readonly otherCpus: string;
+      /** The first task's containers: their cpuset cgroup and main process read back on the host. */
+      readonly readBack: Record<string, CpusetReadBack & { readonly task: string }>;
+      /** Tasks whose every container read the cpuset back at its start (a mismatch fails the run); absent: not counted. */
+      readonly checkedTasks?: number;
+    }
+  | { readonly off: string };

@@ -13,8 +13,14 @@
  *
  * Options (bench/cli-args.ts): --quick, --engine docker|podman (default: the engine `secure-ecs local
  * up` would pick), --out DIR (where the report goes; default docs/ or a temp dir with --quick),
- * --render RESULTS.json (write the report again from a run's raw results, measuring nothing). Bad
- * options exit 2 with one line. Progress goes to stderr.
+ * --only SECTION[,SECTION...] (only those sections, bench/section-names.ts; needs an --out other than
+ * docs/, so a partial run never replaces a full one), --no-pin (no measurement-only CPU pinning,
+ * bench/pinning.ts), --render RESULTS.json (write the report again from a run's raw results,
+ * measuring nothing). Bad options exit 2 with one line. Progress goes to stderr.
+ *
+ * With two or more CPUs the load sections pin the load generators (this process, and wrk and the
+ * FastCGI client it starts) to the first CPU and every task to the others (bench/pinning.ts); synth,
+ * image builds, start-up and the developer loop run on every CPU, as a developer runs them.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -30,7 +36,9 @@ import { BenchContext, EXEMPT_RATE, LOAD_CLIENT } from './context';
 import { devloop } from './devloop-section';
 import { containerMemory, imageSizes, taskMemory } from './footprint';
 import { describeMachine, type Machine } from './machine';
+import { availableCpus, choosePinning, engineCannotPin, pinSelf } from './pinning';
 import type { Results } from './results';
+import { measured } from './section-names';
 import { features, hardening } from './sections/closed-loop';
 import { latency, latencyVariants } from './sections/latency';
 import { limiter } from './sections/limiter';
@@ -46,9 +54,12 @@ const reporter = createReporter(process.stderr);
 async function main(o: BenchOptions): Promise<number> {
   const began = Date.now();
   const config = o.quick ? QUICK_CONFIG : FULL_CONFIG;
+  const runs = (s: Parameters<typeof measured>[1]) => measured(o.only, s);
   const work = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-bench-'));
   const outDir = path.resolve(o.out ?? (o.quick ? path.join(work, 'out') : path.join(ROOT, 'docs')));
-  reporter.info(`secure-ecs bench (${o.quick ? 'quick smoke mode' : 'full run'}): work directory ${work}, report into ${outDir}`);
+  reporter.info(
+    `secure-ecs bench (${o.quick ? 'quick smoke mode' : 'full run'}${o.only ? `, only ${o.only.join(', ')}` : ''}): work directory ${work}, report into ${outDir}`,
+  );
   const described = describeMachine(process.env);
   reporter.info(
     `machine: ${described.cpus} x ${described.cpuModel}, ${described.memoryGiB.toFixed(1)} GiB, ${described.os}, kernel ${described.kernel}, podman ${described.podman}`,
@@ -58,11 +69,17 @@ async function main(o: BenchOptions): Promise<number> {
   const task = await prepareTask({ assemblyDir, engine: o.engine, reporter });
   const engine = task.prepared.engine;
   const machine: Machine = engine.info.kind === 'docker' ? { ...described, docker: engine.info.version } : described;
+  const pin = choosePinning(availableCpus(), { noPin: o.noPin, engineCannot: engineCannotPin(engine) });
+  reporter.info(
+    'off' in pin
+      ? `CPU pinning: ${pin.off}`
+      : `CPU pinning (measurement only): load generators on CPU ${pin.loadCpus}, every task under test on CPU ${pin.taskCpus}`,
+  );
   // Quick mode where the engine schedules the probes itself (Docker: the first one Interval after the
   // start, which no runner option moves): every variant probes every 5 s (ECS's shortest Interval) so
   // the smoke run does not wait a minute per task; the changes say so. The full run keeps the template's.
   const quickProbes = o.quick && engine.capabilities.healthSchedule === 'engine' ? withHealthInterval(5) : undefined;
-  const ctx = new BenchContext(task, config, o.quick, reporter, work, writeWrkScript(work), quickProbes);
+  const ctx = new BenchContext(task, config, o.quick, reporter, work, writeWrkScript(work), quickProbes, 'off' in pin ? undefined : pin.taskCpus);
   const rate = Number(task.proxyEnv.RATE_LIMIT_PER_SECOND);
   const burst = Number(task.proxyEnv.RATE_LIMIT_BURST);
   const props = task.prepared.assembly.properties;
@@ -71,7 +88,9 @@ async function main(o: BenchOptions): Promise<number> {
     engine: engine.info.kind,
     startedAt: new Date(began).toISOString(),
     durationS: 0,
+    ...(o.only ? { sections: o.only } : {}),
     machine,
+    pinning: 'off' in pin ? pin : undefined,
     config: { ...config, loadClient: LOAD_CLIENT, exemptRate: EXEMPT_RATE },
     synth,
     template: {
@@ -87,43 +106,63 @@ async function main(o: BenchOptions): Promise<number> {
         user: String(d.User),
       })),
     },
-    images: await imageSizes(engine, task.prepared.images),
+    images: runs('footprint') ? await imageSizes(engine, task.prepared.images) : [],
     memory: { idleS: config.idleS, containers: [], pod: undefined },
     hardening: { variants: [], runs: [] },
     features: { proxy: task.proxy, removed: [], runs: [] },
     limiter: { rate, burst, durationS: config.limiterS, levels: [], secondClientRate: rate / 2 },
     latency: { ...config.latency, capacityRps: 0, variants: [], runs: [], probes: [], idle: [], floors: {} },
     devloop: {},
-    ecsHealth: ecsHealth(ctx),
+    ecsHealth: runs('startup') ? ecsHealth(ctx) : undefined,
   };
 
-  // 5. Footprint: the idle memory of the template's task, then 3. the limiter on the same task.
-  const template = await ctx.start({ id: 'template', label: "the template's task, unchanged" });
+  // The load sections, pinned: this process (paced.ts) and the clients it starts on the load CPU.
+  if (!('off' in pin)) await pinSelf(pin.loadCpus);
   try {
-    await reporter.step(`idle ${config.idleS} s, then read the memory cgroups`, async () => {
-      await sleep(config.idleS * 1000);
-      for (const [name, containerName] of Object.entries(template.containerNames))
-        results.memory.containers.push({ container: name, ...(await containerMemory(engine, containerName)) });
-      results.memory.pod = await taskMemory(engine, template.name);
-    });
-    await limiter(ctx, template, results);
+    // 5. Footprint: the idle memory of the template's task, then 3. the limiter on the same task.
+    if (runs('footprint') || runs('limiter')) {
+      const template = await ctx.start({ id: 'template', label: "the template's task, unchanged" });
+      try {
+        if (runs('footprint'))
+          await reporter.step(`idle ${config.idleS} s, then read the memory cgroups`, async () => {
+            await sleep(config.idleS * 1000);
+            for (const [name, containerName] of Object.entries(template.containerNames))
+              results.memory.containers.push({ container: name, ...(await containerMemory(engine, containerName)) });
+            results.memory.pod = await taskMemory(engine, template.name);
+          });
+        if (runs('limiter')) await limiter(ctx, template, results);
+      } finally {
+        ctx.stopInBackground(template);
+      }
+    }
+    // 1. Cost of hardening, 2. of the proxy features, 6. open-loop latency, probe cost and idle CPU.
+    if (runs('hardening')) await hardening(ctx, results);
+    if (runs('features')) await features(ctx, results);
+    if (runs('latency')) await latency(ctx, results);
+    await reporter.step('stop the last tasks', () => ctx.stopped());
   } finally {
-    ctx.stopInBackground(template);
+    // Start-up and the developer loop are timed as a developer runs them: on every CPU.
+    if (!('off' in pin)) await pinSelf(pin.allCpus);
   }
-  // 1. Cost of hardening, 2. of the proxy features, 6. open-loop latency, probe cost and idle CPU.
-  await hardening(ctx, results);
-  await features(ctx, results);
-  await latency(ctx, results);
-  await reporter.step('stop the last tasks', () => ctx.stopped());
+  if (!('off' in pin))
+    results.pinning = {
+      loadCpus: pin.loadCpus,
+      taskCpus: pin.taskCpus,
+      otherCpus: pin.allCpus,
+      readBack: ctx.cpusetReadBack,
+      checkedTasks: ctx.cpusetCheckedTasks,
+    };
   // 7. Start-up and crash recovery through the CLI, 4. the developer loop.
-  await startupAndRecovery(ctx, assemblyDir, results);
-  await devloop(ctx, results, assemblyDir, synth);
+  if (runs('startup')) await startupAndRecovery(ctx, assemblyDir, results);
+  if (runs('devloop')) await devloop(ctx, results, assemblyDir, synth);
 
   results.durationS = (Date.now() - began) / 1000;
   writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
   writeReport(scrubPaths(results, { '<work>': work, '<project>': ROOT }), outDir, reporter);
   reporter.info(`raw results: ${path.join(work, 'results.json')}`);
-  reporter.info(`${o.quick ? 'quick' : 'full'} run on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`);
+  reporter.info(
+    `${o.quick ? 'quick' : 'full'} run${o.only ? ` of ${o.only.join(', ')}` : ''} on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`,
+  );
   if (o.quick) {
     const problems = missingNumbers(
       results,
@@ -159,6 +198,8 @@ async function assembly(dir: string, quick: boolean): Promise<Results['synth']> 
 let options: BenchOptions;
 try {
   options = parseBenchArgs(process.argv.slice(2));
+  if (options.only && options.out !== undefined && path.resolve(options.out) === path.join(ROOT, 'docs'))
+    throw new Error('--only: --out must not be docs/, where the full runs are');
 } catch (e) {
   process.stderr.write(`bench: ${(e as Error).message}\n`);
   process.exit(2);

@@ -97,7 +97,16 @@ export async function removeAllTasks(): Promise<void> {
 }
 
 /** Create and start one variant of the task and wait until every container is healthy. */
-export async function startTask(t: BenchTask, variant: Variant, o: { reporter: Reporter; startPeriodProbeMs?: number }): Promise<RunningTask> {
+export async function startTask(
+  t: BenchTask,
+  variant: Variant,
+  o: {
+    reporter: Reporter;
+    startPeriodProbeMs?: number;
+    /** Measurement only (bench/pinning.ts): the CPUs the task runs on, a cpuset the engine sets; ECS has none. */
+    cpuset?: string;
+  },
+): Promise<RunningTask> {
   const { engine, assembly, images, facts, loadBalancer } = t.prepared;
   const name = `bench-${variant.id}-${process.pid}`;
   const port = await freePort();
@@ -112,7 +121,10 @@ export async function startTask(t: BenchTask, variant: Variant, o: { reporter: R
     labelKey: BENCH_LABEL,
     environmentOverrides: variant.env,
   });
-  const { task: translated, changes } = variant.change ? variant.change(base) : { task: base, changes: [] };
+  const changed = variant.change ? variant.change(base) : { task: base, changes: [] };
+  const changes = changed.changes;
+  // After the variant's change, so a variant never sees (or drops) the bench's own pinning.
+  const translated = o.cpuset === undefined ? changed.task : { ...changed.task, task: { ...changed.task.task, measurementCpuset: o.cpuset } };
   const plan = {
     ...t.prepared.plan,
     taskName: name,

@@ -33,7 +33,7 @@ export function writeReport(results: Results, outDir: string, reporter: Reporter
   const index = path.join(outDir, 'benchmarks.md');
   writeFileSync(index, renderIndex(engineRuns(outDir)));
   reporter.info(`\nwrote ${path.join(dir, 'README.md')}, ${Object.keys(report.svgs).join(', ')} and ${RESULTS} beside it, and the index ${index}`);
-  reporter.info(`goals: ${report.goals.map((g) => `${g.name} ${g.met ? 'met' : 'MISSED'}`).join('; ')}`);
+  reporter.info(`goals: ${report.goals.map((g) => `${g.name} ${g.notMeasured ? 'not measured' : g.met ? 'met' : 'MISSED'}`).join('; ')}`);
 }
 
 /** Every engine's last run under `<outDir>/benchmarks/`, Docker first. */

@@ -2,7 +2,10 @@
 import { f, mean, MB, range } from '../format';
 import type { ImageSize } from '../footprint';
 import type { HyperfineRun } from '../results';
-import { straddles, type Goal } from './goal';
+import { notMeasuredGoal, straddles, type Goal } from './goal';
+
+/** The synth goal's row, for a run that did not time it (quick mode, `--only` without devloop). */
+export const SYNTH_GOAL = { name: 'cdk synth: tsx / ts-node', goal: '<= 0.4x' } as const;
 
 /** `cdk synth` with tsx at most 0.4x of ts-node (means over the rounds); the floor, precompiled JavaScript, explains a miss. */
 export function synthGoal(tsx: HyperfineRun, tsNode: HyperfineRun, floor?: HyperfineRun): Goal {
@@ -10,9 +13,9 @@ export function synthGoal(tsx: HyperfineRun, tsNode: HyperfineRun, floor?: Hyper
   const ok = ratio <= 0.4;
   const floorShare = floor ? mean(floor.timesS) / mean(tsNode.timesS) : NaN;
   return {
-    name: 'cdk synth: tsx / ts-node',
+    name: SYNTH_GOAL.name,
     result: `${f(ratio)}x (${f(mean(tsx.timesS))} s vs ${f(mean(tsNode.timesS))} s, means; per round ${range(tsx.timesS.map((t, i) => t / tsNode.timesS[i]))})`,
-    goal: '<= 0.4x',
+    goal: SYNTH_GOAL.goal,
     met: ok,
     reason: ok
       ? straddles(
@@ -34,20 +37,17 @@ export function synthGoal(tsx: HyperfineRun, tsNode: HyperfineRun, floor?: Hyper
 /** The largest image each container may have, bytes (uncompressed, as the engine stores it). */
 export const IMAGE_SIZE_LIMITS: Readonly<Record<string, number>> = { app: 150e6, proxy: 100e6 };
 
-/** One goal per image that has a limit. */
+/** One goal per image that has a limit; a limited image the run did not measure is "not measured". */
 export function imageSizeGoals(images: ImageSize[], limits: Readonly<Record<string, number>> = IMAGE_SIZE_LIMITS): Goal[] {
-  return images.flatMap((img) => {
+  const row = (container: string, limit: number) => ({ name: `Image size: ${container}`, goal: `<= ${MB(limit).replace('.0 ', ' ')}` });
+  const measuredGoals = images.flatMap((img) => {
     const limit = limits[img.container];
     if (limit === undefined) return [];
     const ok = img.bytes <= limit;
-    return [
-      {
-        name: `Image size: ${img.container}`,
-        result: MB(img.bytes),
-        goal: `<= ${MB(limit).replace('.0 ', ' ')}`,
-        met: ok,
-        reason: ok ? undefined : `${MB(img.bytes - limit)} over`,
-      },
-    ];
+    return [{ ...row(img.container, limit), result: MB(img.bytes), met: ok, reason: ok ? undefined : `${MB(img.bytes - limit)} over` }];
   });
+  const unmeasured = Object.entries(limits)
+    .filter(([container]) => !images.some((i) => i.container === container))
+    .map(([container, limit]) => notMeasuredGoal(row(container, limit)));
+  return [...measuredGoals, ...unmeasured];
 }

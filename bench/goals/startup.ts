@@ -5,15 +5,9 @@
  */
 import { f, median, range, secs } from '../format';
 import type { Results } from '../results';
-import type { Goal } from './goal';
+import { notMeasuredGoal, type Goal } from './goal';
 
-const notMeasured = (name: string, goal: string, what: string): Goal => ({
-  name,
-  result: 'not measured',
-  goal,
-  met: false,
-  reason: `not measured in this run: ${what}`,
-});
+const notMeasured = (name: string, goal: string, what: string): Goal => notMeasuredGoal({ name, goal }, what);
 
 /** Cached `local up`: first 200 through the proxy within `servingS` and every container HEALTHY within `healthyS` (medians over the runs). */
 export function startupGoal(startup: Results['startup'], servingS = 5, healthyS = 15): Goal {

@@ -1,6 +1,7 @@
 /** Closed-loop (wrk) runs: medians per variant, ratios round by round, and their tables (sections 1 and 2). */
 import { f, median, secs, table } from '../format';
 import type { ClosedLoopCost } from '../goals';
+import { parseCpuList } from '../pinning';
 import type { Results, WrkRun } from '../results';
 
 export interface VariantStats extends ClosedLoopCost {
@@ -94,6 +95,9 @@ export function runsTable(runs: WrkRun[], labels: Record<string, string>): strin
 /** The closed-loop statistics of one variant of section 1 ('hardened', 'unhardened', 'unhardened-limits'). */
 export const hardeningStats = (r: Results, id: string): VariantStats => stats(r.hardening.runs.filter((x) => x.variant === id));
 
+/** The cores a task could run on: its measurement-only cpuset when the run pinned (bench/pinning.ts), else the machine's. */
+export const taskCores = (r: Results): number => (r.pinning && 'taskCpus' in r.pinning ? parseCpuList(r.pinning.taskCpus).length : r.machine.cpus);
+
 /** The task's vCPUs (`task.cpu` / 1024). */
 export const taskVcpu = (r: Results): number => Number(r.template.taskCpu) / 1024;
 
@@ -104,9 +108,12 @@ export const taskVcpu = (r: Results): number => Number(r.template.taskCpu) / 102
  */
 export function cfsStall(r: Results): string {
   const quotaMs = taskVcpu(r) * 100;
-  const cores = Math.max(1, r.machine.cpus);
+  const cores = Math.max(1, taskCores(r));
   const allCores = Math.max(0, 100 - quotaMs / cores);
   const oneCore = Math.max(0, 100 - quotaMs);
+  // A task pinned to no more cores than its vCPUs (bench/pinning.ts) cannot spend its quota early.
+  if (allCores === 0)
+    return `which here is never: on the ${cores === 1 ? 'one core' : `${cores} cores`} of its cpuset the task cannot use more than its ${f(quotaMs, 0)} ms of quota in a period (on a host with more cores than the task's vCPUs it can)`;
   return cores > 1
     ? `up to ${f(allCores, 1)} ms when the quota is spent on all ${cores} cores at once (${f(oneCore, 1)} ms when on one)`
     : `up to ${f(oneCore, 1)} ms`;

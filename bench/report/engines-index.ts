@@ -4,7 +4,7 @@
  * their goals side by side, row by row, with the command that produced each. Pure.
  */
 import { table } from '../format';
-import type { Goal } from '../goals';
+import { NOT_MEASURED_IN_RUN, type Goal } from '../goals';
 import type { Results } from '../results';
 import { engineName } from './setting';
 
@@ -16,7 +16,7 @@ export interface EngineRun {
 /** The folder of an engine's report, relative to the index. */
 export const engineDir = (r: Results): string => `benchmarks/${r.engine ?? 'podman'}`;
 
-const cell = (g: Goal | undefined) => (g ? `${g.result}: ${g.met ? 'met' : '**missed**'}` : 'not measured');
+const cell = (g: Goal | undefined) => (!g ? 'not measured' : g.notMeasured ? NOT_MEASURED_IN_RUN : `${g.result}: ${g.met ? 'met' : '**missed**'}`);
 
 export function renderIndex(runs: EngineRun[]): string {
   const names = [...new Set(runs.flatMap((x) => x.goals.map((g) => g.name)))];
@@ -34,7 +34,7 @@ export function renderIndex(runs: EngineRun[]): string {
       runs.map(({ results: r }) => [
         engineName(r),
         `[${engineDir(r)}/README.md](${engineDir(r)}/README.md)`,
-        `\`npm run bench -- --engine ${r.engine ?? 'podman'}\``,
+        `\`npm run bench -- --engine ${r.engine ?? 'podman'}${r.sections ? ` --only ${r.sections.join(',')}` : ''}\``,
         r.startedAt.slice(0, 16).replace('T', ' ') + ' UTC',
         `${(r.durationS / 60).toFixed(0)} min`,
         `${r.machine.cpus} x ${r.machine.cpuModel}, ${r.machine.memoryGiB.toFixed(1)} GiB, Linux ${r.machine.kernel}, cgroups ${r.machine.cgroups}`,

@@ -2,11 +2,19 @@
 import { f } from '../format';
 import { hardeningGoals } from '../goals';
 import type { Results } from '../results';
-import { cfsStall, hardeningStats, perRound, runsTable, summaryTable, taskVcpu as vcpuOf } from './closed-loop';
+import { cfsStall, hardeningStats, perRound, runsTable, summaryTable, taskCores, taskVcpu as vcpuOf } from './closed-loop';
 import type { Section } from './section';
 import { engineName } from './setting';
 
 type HardeningVariant = Results['hardening']['variants'][number];
+
+/** What a task without limits could use: the machine's cores, or the cores of the run's measurement-only cpuset (bench/pinning.ts). */
+function coresPhrase(r: Results): { all: string; on: string } {
+  if (!(r.pinning && 'taskCpus' in r.pinning)) return { all: `all ${r.machine.cpus} cores`, on: `this ${r.machine.cpus}-core machine` };
+  const n = taskCores(r);
+  const cpuset = `the ${n === 1 ? 'core' : `${n} cores`} of the bench's cpuset for tasks (CPU ${r.pinning.taskCpus})`;
+  return { all: cpuset, on: cpuset };
+}
 
 /**
  * What each variant gave the engine, first round. Runs since the bench moved to the engine interface
@@ -44,7 +52,7 @@ export function hardeningSection(r: Results): Section {
     okL
       ? `The security controls are not what costs the ${what === 'p99' ? 'tail latency' : 'throughput'}: with them removed but the task's limits kept the ratio is ${what === 'p99' ? `${f(ratioL)}x` : f(ratioL)}. ` +
         `The difference is the task-level CPU cap: the template gives the whole task Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU (\`task.cpu\`, a hard CFS quota on the task cgroup), ` +
-        `the task was throttled in ${f(H.throttledPct, 0)}% of the CFS periods, and the unhardened task without limits could use all ${r.machine.cpus} cores. ` +
+        `the task was throttled in ${f(H.throttledPct, 0)}% of the CFS periods, and the unhardened task without limits could use ${coresPhrase(r).all}. ` +
         (what === 'p99'
           ? `With the 100 ms CFS period (the engines' default, as the ECS agent's) the task may run ${f(taskVcpu * 100, 0)} ms of every 100 ms; a request that arrives once that is spent waits for the next period, ${cfsStall(r)}: hence a p99 near ${f(H.p99, 0)} ms while the p50 stays at ${f(H.p50)} ms. `
           : '') +
@@ -55,7 +63,7 @@ export function hardeningSection(r: Results): Section {
         `hardened / unhardened with limits per round ${perRoundHL.map((x) => f(x)).join(', ')}; the runs of one variant spread by ${f(H.spreadPct, 0)}% (hardened) and ${f(L.spreadPct, 0)}% (unhardened with limits) on this shared machine.`;
   const capacityNote =
     `Capacity figure, not a goal: the unhardened task without any limit served ${f(U.rps, 0)} req/s, ${f(U.rps / H.rps, 1)}x the hardened task ` +
-    `(p99 ${f(U.p99)} vs ${f(H.p99)} ms): that is what the task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU) costs on this ${r.machine.cpus}-core machine. ` +
+    `(p99 ${f(U.p99)} vs ${f(H.p99)} ms): that is what the task's CPU cap (Cpu ${r.template.taskCpu} = ${taskVcpu} vCPU) costs on ${coresPhrase(r).on}. ` +
     limitsReason('p99', p99L, p99L <= 1.1);
 
   const out: string[] = [];

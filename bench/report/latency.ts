@@ -8,7 +8,8 @@ import { probesMarkdown } from './probes';
 import { tailTable } from './tail';
 import type { Section } from './section';
 
-function latencyGoals(r: Results): Goal[] {
+/** The section's goals; computed for a run without the section too (it then reports them as not measured). */
+export function latencyGoals(r: Results): Goal[] {
   const lat = r.latency;
   const latIds = lat.variants.map((v) => v.id);
   const levelsOf = (id: string) => levelsOfVariant(lat, id);
@@ -19,10 +20,18 @@ function latencyGoals(r: Results): Goal[] {
   if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound(lat, 'lat-template', 'lat-before')));
   goals.push(capacityPerVcpuGoal(sat('lat-template').rps, taskVcpu(r)));
   goals.push(
-    cpuFloorGoal(sat('lat-template').usPerReq, { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest }, 1.3, {
-      proxyUs: H.containerUsPerReq[r.features.proxy],
-      appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
-    }),
+    cpuFloorGoal(
+      sat('lat-template').usPerReq,
+      { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest },
+      1.3,
+      // The containers' share comes from section 1's hardened runs: none in a run without it (`--only`).
+      H.runs.length
+        ? {
+            proxyUs: H.containerUsPerReq[r.features.proxy],
+            appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
+          }
+        : undefined,
+    ),
   );
   return goals;
 }

@@ -1,6 +1,10 @@
-/** The report's SVG plots: the limiter's offered vs accepted, throughput per variant, open-loop p99 per level. */
+/**
+ * The report's SVG plots: the limiter's offered vs accepted, throughput per variant, open-loop p99 per
+ * level; each only when the run measured its section (`--only`).
+ */
 import { f } from '../format';
 import type { Results } from '../results';
+import { measured } from '../section-names';
 import { barChart, lineChart } from '../svg';
 import { hardeningStats, stats } from './closed-loop';
 import { haveLatency as hasLatency, measuredLevelsOf } from './open-loop';
@@ -21,33 +25,34 @@ export function plots(r: Results): Record<string, string> {
   const ideal: [number, number][] = [];
   for (let x = 1; x <= maxOffered * 1.25; x *= 1.05) ideal.push([x, Math.min(x, r.limiter.rate + r.limiter.burst / r.limiter.durationS)]);
   const ticks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter((t) => t >= r.limiter.rate / 4 && t <= maxOffered * 1.3);
-  svgs['limiter.svg'] = lineChart({
-    title: `Rate limiter: offered vs accepted (rate ${r.limiter.rate}/s, burst ${r.limiter.burst}, ${r.limiter.durationS} s per level)`,
-    xLabel: 'offered by one client, requests/s (log)',
-    yLabel: 'accepted (HTTP 200), requests/s (log)',
-    log: true,
-    xTicks: ticks,
-    yTicks: ticks,
-    series: [
-      {
-        name: 'no limit (accepted = offered)',
-        points: [
-          [ticks[0], ticks[0]],
-          [ticks[ticks.length - 1], ticks[ticks.length - 1]],
-        ],
-        style: 'dashed',
-        color: '#999999',
-      },
-      { name: 'expected: min(offered, rate + burst/T)', points: ideal, style: 'line', color: '#1f77b4' },
-      { name: 'measured', points: levels, style: 'points', color: '#d62728' },
-      {
-        name: 'second client (half the rate)',
-        points: lv.map((l) => [r.limiter.secondClientRate * 1.04, l.second.ok / r.limiter.durationS] as const),
-        style: 'points',
-        color: '#2ca02c',
-      },
-    ],
-  });
+  if (measured(r.sections, 'limiter'))
+    svgs['limiter.svg'] = lineChart({
+      title: `Rate limiter: offered vs accepted (rate ${r.limiter.rate}/s, burst ${r.limiter.burst}, ${r.limiter.durationS} s per level)`,
+      xLabel: 'offered by one client, requests/s (log)',
+      yLabel: 'accepted (HTTP 200), requests/s (log)',
+      log: true,
+      xTicks: ticks,
+      yTicks: ticks,
+      series: [
+        {
+          name: 'no limit (accepted = offered)',
+          points: [
+            [ticks[0], ticks[0]],
+            [ticks[ticks.length - 1], ticks[ticks.length - 1]],
+          ],
+          style: 'dashed',
+          color: '#999999',
+        },
+        { name: 'expected: min(offered, rate + burst/T)', points: ideal, style: 'line', color: '#1f77b4' },
+        { name: 'measured', points: levels, style: 'points', color: '#d62728' },
+        {
+          name: 'second client (half the rate)',
+          points: lv.map((l) => [r.limiter.secondClientRate * 1.04, l.second.ok / r.limiter.durationS] as const),
+          style: 'points',
+          color: '#2ca02c',
+        },
+      ],
+    });
   const bars = [
     ...[H, U, L].map((s, i) => ({
       label: ['hardened (template task)', 'unhardened, no limits', 'unhardened, task limits kept'][i],
@@ -58,11 +63,12 @@ export function plots(r: Results): Record<string, string> {
     { label: 'proxy features on (hardened)', value: ON.rps, runs: ON.runs.map((x) => x.wrk.rps), color: '#2ca02c' },
     { label: 'proxy features off (hardened)', value: OFF.rps, runs: OFF.runs.map((x) => x.wrk.rps), color: '#98df8a' },
   ];
-  svgs['throughput.svg'] = barChart(
-    `Throughput at ${r.config.connections} connections (${r.config.wrkS} s runs, ${r.config.rounds} rounds)`,
-    'requests/s',
-    bars,
-  );
+  if (measured(r.sections, 'hardening') || measured(r.sections, 'features'))
+    svgs['throughput.svg'] = barChart(
+      `Throughput at ${r.config.connections} connections (${r.config.wrkS} s runs, ${r.config.rounds} rounds)`,
+      'requests/s',
+      bars,
+    );
 
   if (haveLatency) {
     const colors = ['#1f77b4', '#d62728', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];

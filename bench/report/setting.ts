@@ -1,7 +1,7 @@
 /** The setting of a run: the machine, and how the bench starts and supervises the task. */
 import { secs, table } from '../format';
 import type { Results } from '../results';
-import { taskVcpu as vcpuOf } from './closed-loop';
+import { taskCores, taskVcpu as vcpuOf } from './closed-loop';
 
 /** The engine the tasks ran on; a run from before the bench measured Docker ran on podman. */
 export const engineName = (r: Results): string => (r.engine === 'docker' ? 'Docker' : 'podman');
@@ -39,8 +39,45 @@ function howTasksRun(r: Results): string {
   );
 }
 
+/**
+ * The measurement-only CPU pinning (bench/pinning.ts) as the machine table's row, and what it means
+ * below the table; nothing for runs from before the bench pinned.
+ */
+function pinningMarkdown(r: Results): { row: string[][]; text: string[] } {
+  const p = r.pinning;
+  if (!p) return { row: [], text: [] };
+  if ('off' in p) return { row: [['CPU pinning', `none: ${p.off}`]], text: [] };
+  const [cores, vcpu] = [taskCores(r), vcpuOf(r)];
+  const readBack = Object.entries(p.readBack)
+    .map(([c, x]) => `${c}: cpuset.cpus ${x.cgroupCpus}, main process Cpus_allowed_list ${x.processCpus}`)
+    .join('; ');
+  return {
+    row: [
+      [
+        'CPU pinning (measurement only)',
+        `load generators on CPU ${p.loadCpus}; every task under test on CPU ${p.taskCpus} (a cpuset, read back from every container of ${p.checkedTasks === undefined ? 'each task' : `each of the ${p.checkedTasks} tasks`} at its start; the first task's read ${readBack || 'nothing'}); ` +
+          `synth, image builds, start-up and developer loop on CPU ${p.otherCpus}`,
+      ],
+    ],
+    text: [
+      `On ECS the load comes from the ALB on other machines; here the load generators would share the task's cores. So while tasks are measured, the bench's own process (paced.ts, the open-loop generator) and the clients it starts (wrk, the FastCGI client), which inherit its CPU affinity, run on CPU ${p.loadCpus} (\`taskset -a -p\`), ` +
+        `and every task is created with a cpuset of CPU ${p.taskCpus} through the engine interface (TaskSpec.measurementCpuset: Docker's HostConfig.CpusetCpus and podman's \`create --cpuset-cpus\` on each container; ECS has no cpuset, so \`local up\` and the template never set one). ` +
+        (r.engine === 'docker'
+          ? "Docker's own processes (the daemon, its port forwarding docker-proxy, the containerd shims) are the daemon's children and run on every CPU. "
+          : "podman has no daemon: the podman commands the bench and the TaskRunner run (inspect, health-check runs) and the conmon monitors they start inherit the load CPU; the probe commands themselves run in the task's cpuset. ") +
+        `The start-up and developer-loop sections run on CPU ${p.otherCpus}, as a developer runs them.` +
+        (cores <= vcpu
+          ? ` With task.cpu ${r.template.taskCpu} (${vcpu} vCPU) on ${cores === 1 ? 'one core' : `${cores} cores`}, the cpuset and not the CFS quota bounds the task's CPU: it cannot spend its quota early in a period, ` +
+            `so this run does not show the quota stall a task meets on an ECS host with more cores than its vCPUs, and the variants without a task CPU limit are held to the cpuset too.`
+          : ''),
+      '',
+    ],
+  };
+}
+
 export function settingMarkdown(r: Results): string[] {
   const m = r.machine;
+  const pinning = pinningMarkdown(r);
   const out: string[] = [];
   out.push(
     '## Machine',
@@ -53,9 +90,11 @@ export function settingMarkdown(r: Results): string[] {
         ['OS, kernel', `${m.os}, Linux ${m.kernel}, cgroups ${m.cgroups}`],
         ['Engine', engineLine(r)],
         ['Tools', `Node.js ${m.node}, ${m.wrk}, ${m.hyperfine}`],
+        ...pinning.row,
       ],
     ),
     '',
+    ...pinning.text,
     'Other work may have run on the machine at the same time; the alternation spreads such noise over all variants.',
     '',
   );

@@ -163,6 +163,13 @@ export interface TaskSpec {
   memoryMiB?: number;
   /** Processes of the whole task at most (the hosts' ECS_TASK_PIDS_LIMIT): pids.max of the task cgroup. */
   pidsLimit?: number;
+  /**
+   * Measurement only (`npm run bench`, bench/pinning.ts): the CPUs every container of the task may run
+   * on (a cpuset, kernel list format such as "1" or "1-3"), so the bench's load generator does not
+   * share the task's cores. ECS has no such setting (a task definition has no cpuset, and the agent
+   * sets none), so the translator never sets it: `local up` and the template never use it.
+   */
+  measurementCpuset?: string;
   /** Namespaces the containers share besides the network: from PidMode/IpcMode `task`. */
   readonly share: ('pid' | 'ipc')[];
   readonly publish: PublishedPort[];

@@ -45,3 +45,28 @@ test('a complete run passes, and each gap in it is named', () => {
     expect.arrayContaining(['hardening: no run of unhardened', expect.stringMatching(/^latency lat-template 25%: 0\/\d+ answered 2xx$/)]),
   );
 });
+
+/** The full fixture as a run of section 6 only (`--only latency`), its one probe-cost record kept. */
+const latencyOnly = (): Results => {
+  const r = fixture('results-full.json');
+  return { ...r, sections: ['latency'], latency: { ...r.latency, probes: r.latency.probes.slice(0, 1) } };
+};
+
+test('a partial run (--only) is checked only in the sections it measured', () => {
+  const r = latencyOnly();
+  const partial: Results = { ...r, hardening: { variants: [], runs: [] }, limiter: { ...r.limiter, levels: [] }, memory: { ...r.memory, containers: [] } };
+  expect(missingNumbers(partial, configOf(partial), idsOf(partial))).toEqual([]);
+  // The same gaps in a run of every section are named.
+  expect(missingNumbers({ ...partial, sections: undefined }, configOf(partial), idsOf(partial))).toEqual(
+    expect.arrayContaining(['hardening: no run of hardened', 'limiter: levels missing', 'memory: a container is missing', 'startup: runs missing']),
+  );
+});
+
+test('a pinned run names the containers that read back no cpuset', () => {
+  const complete = latencyOnly();
+  const back = { task: 't', cgroup: '/x', file: '/sys/fs/cgroup/cpuset/x/cpuset.cpus', cgroupCpus: '1', processCpus: '1' };
+  const pinned = (readBack: Record<string, typeof back>): Results => ({ ...complete, pinning: { loadCpus: '0', taskCpus: '1', otherCpus: '0-1', readBack } });
+  expect(missingNumbers(pinned({ app: back, proxy: back }), configOf(complete), idsOf(complete))).toEqual([]);
+  expect(missingNumbers(pinned({ app: back }), configOf(complete), idsOf(complete))).toEqual(['pinning: cpuset read back from app']);
+  expect(missingNumbers({ ...complete, pinning: { off: '--no-pin: nothing pinned' } }, configOf(complete), idsOf(complete))).toEqual([]);
+});

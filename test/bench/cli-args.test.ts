@@ -1,17 +1,46 @@
 import { parseBenchArgs } from '../../bench/cli-args';
+import { measured, parseOnly } from '../../bench/section-names';
 
 test('the options the bench knows, with their values', () => {
-  expect(parseBenchArgs([])).toEqual({ quick: false, out: undefined, render: undefined, engine: undefined });
-  expect(parseBenchArgs(['--quick', '--engine', 'docker', '--out', 'o'])).toEqual({ quick: true, out: 'o', render: undefined, engine: 'docker' });
+  expect(parseBenchArgs([])).toEqual({ quick: false, out: undefined, render: undefined, engine: undefined, only: undefined, noPin: false });
+  expect(parseBenchArgs(['--quick', '--engine', 'docker', '--out', 'o'])).toEqual({
+    quick: true,
+    out: 'o',
+    render: undefined,
+    engine: 'docker',
+    only: undefined,
+    noPin: false,
+  });
   expect(parseBenchArgs(['--engine=podman']).engine).toBe('podman');
+  expect(parseBenchArgs(['--no-pin']).noPin).toBe(true);
+  expect(parseBenchArgs(['--quick', '--only', 'latency', '--out', '/tmp/x'])).toMatchObject({ quick: true, only: ['latency'], out: '/tmp/x' });
+});
+
+test('--only: names in the report order, closed-loop for sections 1 and 2, duplicates once', () => {
+  expect(parseOnly('latency')).toEqual(['latency']);
+  expect(parseOnly('startup,latency,closed-loop')).toEqual(['hardening', 'features', 'latency', 'startup']);
+  expect(parseOnly('features,closed-loop,features')).toEqual(['hardening', 'features']);
+  expect(parseOnly(' limiter , footprint')).toEqual(['limiter', 'footprint']);
+});
+
+test('a run without `sections` measured every section; one with them only those', () => {
+  expect(measured(undefined, 'devloop')).toBe(true);
+  expect(measured(['latency'], 'latency')).toBe(true);
+  expect(measured(['latency'], 'hardening')).toBe(false);
 });
 
 test('bad input is one line naming what is wrong', () => {
+  const allowed = 'allowed: hardening, features, limiter, devloop, footprint, latency, startup, closed-loop (comma-separated)';
   for (const [argv, message] of [
     [['--engine', 'lxc'], '--engine must be one of docker, podman; received "lxc"'],
     [['--fast'], "Unknown option '--fast'"],
     [['--out'], "Option '--out <value>' argument missing"],
     [['extra'], 'Unexpected argument'],
+    [['--only', 'latency,tail', '--out', 'o'], `--only: unknown section "tail"; ${allowed}`],
+    [['--only', '', '--out', 'o'], `--only: unknown section ""; ${allowed}`],
+    [['--only', 'latency,', '--out', 'o'], `--only: unknown section ""; ${allowed}`],
+    [['--only', 'latency'], '--only needs --out DIR: a partial run never writes over docs/'],
+    [['--no-pin=yes'], "Option '--no-pin' does not take an argument"],
   ] as const) {
     let error: Error | undefined;
     try {

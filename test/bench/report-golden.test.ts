@@ -21,8 +21,10 @@ const withoutLatency = (r: Results): Results => ({ ...r, latency: { ...r.latency
  * The quick run relabelled as a run of the bench on the engine interface on Docker, with today's
  * template default (task CPU 1024) and variant set (bench/sections/latency.ts: lat-cpu-256 and -512,
  * lat-30s, lat-noprobe without health checks, lat-nocap) and the hardening specs as `field value`
- * lines (bench/sections/spec-lines.ts). Only ids, labels, the task size and spec lines change; every
- * number is the quick run's, so this checks the wording for the current variants, not the numbers.
+ * lines (bench/sections/spec-lines.ts), pinned as on a 2-CPU machine (bench/pinning.ts: load on CPU 0,
+ * tasks on CPU 1, read back from both containers). Only ids, labels, the task size, spec lines and the
+ * pinning change; every number is the quick run's, so this checks the wording for the current
+ * variants, not the numbers.
  */
 function asDockerRun(r: Results): Results {
   const cpu = (before: string | undefined, after: string | undefined) => [
@@ -49,10 +51,18 @@ function asDockerRun(r: Results): Results {
     task: ['cpuUnits 1024', 'memoryMiB 512'],
     containers: { app: ['capDrop ["ALL"]', 'readOnlyRootfs true', 'user 33:33'], proxy: ['capDrop ["ALL"]', 'readOnlyRootfs true', 'user 101:101'] },
   };
+  const readBack = (container: string) => ({
+    task: 'bench-template-4242',
+    cgroup: `/secure-ecs/bench-template-4242/${container}0123`,
+    file: `/sys/fs/cgroup/cpuset/secure-ecs/bench-template-4242/${container}0123/cpuset.cpus`,
+    cgroupCpus: '1',
+    processCpus: '1',
+  });
   return {
     ...r,
     engine: 'docker',
     machine: { ...r.machine, docker: '20.10.24' },
+    pinning: { loadCpus: '0', taskCpus: '1', otherCpus: '0-1', readBack: { app: readBack('app'), proxy: readBack('proxy') }, checkedTasks: 14 },
     template: { ...r.template, taskCpu: '1024' },
     hardening: {
       ...r.hardening,
@@ -74,12 +84,41 @@ function asDockerRun(r: Results): Results {
   };
 }
 
+/**
+ * A partial run (`--only latency`): only section 6's numbers; every other section was never measured,
+ * so its parts are empty as bench/run.ts leaves them, and its goals must read "not measured in this run".
+ */
+const onlyLatency = (r: Results): Results => ({
+  ...r,
+  sections: ['latency'],
+  images: [],
+  memory: { ...r.memory, containers: [], pod: undefined },
+  hardening: { variants: [], runs: [] },
+  features: { ...r.features, removed: [], runs: [] },
+  limiter: { ...r.limiter, levels: [] },
+  devloop: {},
+  startup: undefined,
+  crashRecovery: undefined,
+  ecsHealth: undefined,
+});
+
 const cases: [string, () => Results][] = [
   ['report.golden', () => load('results.json')],
   ['report-full.golden', () => load('results-full.json')],
   ['report-nolatency.golden', () => withoutLatency(load('results.json'))],
   ['report-docker.golden', () => asDockerRun(load('results.json'))],
+  ['report-only-latency.golden', () => onlyLatency(asDockerRun(load('results.json')))],
 ];
+
+test('a partial run: every goal of a section it left out is not measured, none of the measured section is', () => {
+  const { goals } = renderReport(onlyLatency(asDockerRun(load('results.json'))));
+  const latencyNames = ['Open loop: p99', 'Capacity at saturation per task vCPU', 'Task CPU per request vs the floors'];
+  const isLatency = (name: string) => latencyNames.some((n) => name.startsWith(n));
+  expect(goals.filter((g) => isLatency(g.name)).length).toBe(3);
+  for (const g of goals) expect(g.notMeasured ?? false).toBe(!isLatency(g.name));
+  for (const g of goals.filter((x) => x.notMeasured))
+    expect(g).toMatchObject({ result: 'not measured in this run', reason: 'not measured in this run: `--only latency`' });
+});
 
 function expectGolden(file: string, actual: string): void {
   const golden = path.join(FIXTURES, file);

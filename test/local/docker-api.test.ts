@@ -89,3 +89,13 @@ test('a container without a health check turns off the image HEALTHCHECK, as ECS
   const c = t.containers[0];
   expect(dockerContainerBody({ ...c.spec, health: undefined }, t.task, undefined, new Map()).Healthcheck).toEqual({ Test: ['NONE'] });
 });
+
+test('the measurement-only cpuset (the bench) reaches every container of the task; the translated template sets none', () => {
+  // `local up` never sets it: ECS has no cpuset, so the translation of the template leaves it out.
+  expect(t.task.measurementCpuset).toBeUndefined();
+  expect(dockerPauseBody(t.task, 'localhost/proxy:1', cgroup).HostConfig.CpusetCpus).toBeUndefined();
+  for (const c of t.containers) expect(dockerContainerBody(c.spec, t.task, cgroup, new Map()).HostConfig.CpusetCpus).toBeUndefined();
+  const pinned = { ...t.task, measurementCpuset: '1-3' };
+  expect(dockerPauseBody(pinned, 'localhost/proxy:1', cgroup).HostConfig.CpusetCpus).toBe('1-3');
+  for (const c of t.containers) expect(dockerContainerBody(c.spec, pinned, cgroup, new Map()).HostConfig.CpusetCpus).toBe('1-3');
+});

@@ -63,6 +63,19 @@ describe('podman create arguments of the synthesized task definition', () => {
     expect(values(podArgs, '--share')).toEqual(['net']);
     expect(values(podArgs, '--publish')).toEqual(['127.0.0.1:18080:8080/tcp']);
   });
+
+  test('the measurement-only cpuset (the bench) goes on each container, never on the pod; the translated template sets none', () => {
+    const props = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    const image = { ref: 'localhost/i:1', origin: 'test' };
+    const images = Object.fromEntries(props.ContainerDefinitions.map((d: any) => [d.Name, image]));
+    const t = translateTask(props, { ...ctx, images, hostPorts: { 8080: 18080 } });
+    // `local up` never pins: ECS has no cpuset, so the translation leaves it out.
+    expect(t.task.measurementCpuset).toBeUndefined();
+    for (const c of t.containers) expect(values(podmanCreateArgs(c.spec, 'task', t.task.measurementCpuset), '--cpuset-cpus')).toEqual([]);
+    // podman 4.3's pod-level --cpuset-cpus with a fractional --cpus set the wrong cpuset (args.ts).
+    expect(values(podmanPodArgs({ ...t.task, cpuUnits: 256, measurementCpuset: '1' }), '--cpuset-cpus')).toEqual([]);
+    for (const c of t.containers) expect(values(podmanCreateArgs(c.spec, 'task', '1-3'), '--cpuset-cpus')).toEqual(['1-3']);
+  });
 });
 
 describe('podman create arguments field by field', () => {

@@ -75,6 +75,8 @@ export function dockerPauseBody(task: TaskSpec, image: string, cgroup: CgroupLay
       Memory: PAUSE_LIMITS.memoryMiB * MiB,
       CpuShares: PAUSE_LIMITS.cpuShares,
       PidsLimit: PAUSE_LIMITS.pids,
+      // Measurement only (TaskSpec.measurementCpuset): never set by `local up`; ECS has no cpuset.
+      CpusetCpus: task.measurementCpuset,
       Ulimits: [{ Name: 'nofile', Soft: PAUSE_LIMITS.nofile, Hard: PAUSE_LIMITS.nofile }],
       RestartPolicy: { Name: 'no' },
     },
@@ -132,6 +134,9 @@ export function dockerContainerBody(c: ContainerSpec, task: TaskSpec, cgroup: Cg
       MemorySwappiness: c.swappiness,
       ShmSize: c.shmSizeMiB !== undefined ? c.shmSizeMiB * MiB : undefined,
       CpuShares: c.cpuShares,
+      // Measurement only (TaskSpec.measurementCpuset): the bench's CPUs for the task; ECS has no cpuset,
+      // and Docker's task cgroup here carries no cpuset controller, so each container gets it.
+      CpusetCpus: task.measurementCpuset,
       Ulimits: c.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       Devices: c.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions || 'rwm' })),
       Sysctls: c.sysctls,

@@ -55,10 +55,17 @@ export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limi
   return args;
 }
 
-/** Arguments after `podman create`, ending with the image and the command. */
-export function podmanCreateArgs(c: ContainerSpec, podName: string): string[] {
+/**
+ * Arguments after `podman create`, ending with the image and the command. `measurementCpuset` is the
+ * task's TaskSpec.measurementCpuset (the bench's only; ECS has no cpuset): on each container, not on
+ * the pod, because podman 4.3's `pod create --cpuset-cpus 1` with a fractional `--cpus` (task CPU 256
+ * or 512) gave the pod cgroup cpuset 0-0 instead (measured on this project's Debian 12 host, cgroup
+ * v1, cgroupfs); with `--cpus 1` it read 1. The bench reads every container's cpuset back.
+ */
+export function podmanCreateArgs(c: ContainerSpec, podName: string, measurementCpuset?: string): string[] {
   const a: string[] = ['--name', c.engineName, '--pod', podName, ...labelArgs(c.labels)];
   if (c.cpuShares !== undefined) a.push('--cpu-shares', String(c.cpuShares));
+  if (measurementCpuset !== undefined) a.push('--cpuset-cpus', measurementCpuset);
   if (c.memoryMiB !== undefined) a.push('--memory', `${c.memoryMiB}m`);
   if (c.memoryReservationMiB !== undefined) a.push('--memory-reservation', `${c.memoryReservationMiB}m`);
   if (c.memorySwapMiB !== undefined) a.push('--memory-swap', `${c.memorySwapMiB}m`);

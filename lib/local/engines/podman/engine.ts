@@ -131,7 +131,7 @@ export class PodmanEngine implements ContainerEngine {
       await setPodPidsLimit(this.info, await this.taskCgroup(task.name), task.pidsLimit, this.podman.env);
     for (const c of containers) {
       onLine(`container ${c.engineName}`);
-      await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name)]);
+      await this.podman.ok(`create ${c.engineName}`, ['create', ...podmanCreateArgs(c, task.name, task.measurementCpuset)]);
       if (c.health) {
         // podman builds health checks from flags; read the result back so a translation podman changed is reported.
         const got = JSON.parse(
