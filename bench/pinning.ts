@@ -4,8 +4,12 @@
  * which inherit its CPU affinity) share the machine with the task under test, so with two or more
  * CPUs the generators run on the first of the CPUs this process may use and every task under test on
  * the others (a cpuset the engine sets, bench/tasks.ts, TaskSpec.measurementCpuset). ECS has no
- * cpuset setting, so `local up` and the template never use it. With one CPU, `--no-pin` or an engine
- * on another kernel (whose CPUs are not these), nothing is pinned.
+ * cpuset setting, so `local up` and the template never use it. Without `--pin`, with one CPU, or with an
+ * engine on another kernel (whose CPUs are not these), nothing is pinned. Off by default: a task whose
+ * cpuset has no more cores than its vCPUs cannot spend its CFS quota early in a period, so a pinned
+ * run hides the quota stall an ECS host with more cores than the task's vCPUs shows (on a 2-core
+ * machine the 1-vCPU template throttled in 0 of about 600 periods pinned), and the committed full runs
+ * are unpinned.
  *
  * The choice of CPUs and the CPU-list format are pure; pinning this process (`taskset -a -p`, every
  * thread, util-linux) and reading a container's cpuset back are not.
@@ -48,11 +52,11 @@ export type PinPlan = { readonly loadCpus: string; readonly taskCpus: string; re
 /**
  * The pinning for the CPUs this process may use: the first for the load, the rest for the tasks
  * (one core for the generators: wrk runs one thread, paced.ts is one event loop). Nothing with fewer
- * than two CPUs (the task would get none of its own), with `--no-pin`, or where the engine cannot
+ * than two CPUs (the task would get none of its own), without `--pin`, or where the engine cannot
  * pin (`engineCannot`, engineCannotPin).
  */
-export function choosePinning(available: readonly number[], o: { noPin: boolean; engineCannot?: string }): PinPlan {
-  if (o.noPin) return { off: '--no-pin: nothing pinned' };
+export function choosePinning(available: readonly number[], o: { pin: boolean; engineCannot?: string }): PinPlan {
+  if (!o.pin) return { off: 'no --pin: nothing pinned' };
   if (o.engineCannot) return { off: `${o.engineCannot}: nothing pinned` };
   const cpus = [...new Set(available)].sort((a, b) => a - b);
   if (cpus.length < 2) return { off: `${cpus.length} CPU available: nothing pinned (the task would get no CPU of its own)` };

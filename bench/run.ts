@@ -14,11 +14,11 @@
  * Options (bench/cli-args.ts): --quick, --engine docker|podman (default: the engine `secure-ecs local
  * up` would pick), --out DIR (where the report goes; default docs/ or a temp dir with --quick),
  * --only SECTION[,SECTION...] (only those sections, bench/section-names.ts; needs an --out other than
- * docs/, so a partial run never replaces a full one), --no-pin (no measurement-only CPU pinning,
- * bench/pinning.ts), --render RESULTS.json (write the report again from a run's raw results,
+ * docs/, so a partial run never replaces a full one), --pin (measurement-only CPU pinning,
+ * bench/pinning.ts; off by default), --render RESULTS.json (write the report again from a run's raw results,
  * measuring nothing). Bad options exit 2 with one line. Progress goes to stderr.
  *
- * With two or more CPUs the load sections pin the load generators (this process, and wrk and the
+ * With --pin and two or more CPUs the load sections pin the load generators (this process, and wrk and the
  * FastCGI client it starts) to the first CPU and every task to the others (bench/pinning.ts); synth,
  * image builds, start-up and the developer loop run on every CPU, as a developer runs them.
  */
@@ -69,7 +69,7 @@ async function main(o: BenchOptions): Promise<number> {
   const task = await prepareTask({ assemblyDir, engine: o.engine, reporter });
   const engine = task.prepared.engine;
   const machine: Machine = engine.info.kind === 'docker' ? { ...described, docker: engine.info.version } : described;
-  const pin = choosePinning(availableCpus(), { noPin: o.noPin, engineCannot: engineCannotPin(engine) });
+  const pin = choosePinning(availableCpus(), { pin: o.pin, engineCannot: engineCannotPin(engine) });
   reporter.info(
     'off' in pin
       ? `CPU pinning: ${pin.off}`

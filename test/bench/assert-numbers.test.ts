@@ -68,5 +68,5 @@ test('a pinned run names the containers that read back no cpuset', () => {
   const pinned = (readBack: Record<string, typeof back>): Results => ({ ...complete, pinning: { loadCpus: '0', taskCpus: '1', otherCpus: '0-1', readBack } });
   expect(missingNumbers(pinned({ app: back, proxy: back }), configOf(complete), idsOf(complete))).toEqual([]);
   expect(missingNumbers(pinned({ app: back }), configOf(complete), idsOf(complete))).toEqual(['pinning: cpuset read back from app']);
-  expect(missingNumbers({ ...complete, pinning: { off: '--no-pin: nothing pinned' } }, configOf(complete), idsOf(complete))).toEqual([]);
+  expect(missingNumbers({ ...complete, pinning: { off: 'no --pin: nothing pinned' } }, configOf(complete), idsOf(complete))).toEqual([]);
 });

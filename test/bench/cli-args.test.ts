@@ -2,17 +2,17 @@ import { parseBenchArgs } from '../../bench/cli-args';
 import { measured, parseOnly } from '../../bench/section-names';
 
 test('the options the bench knows, with their values', () => {
-  expect(parseBenchArgs([])).toEqual({ quick: false, out: undefined, render: undefined, engine: undefined, only: undefined, noPin: false });
+  expect(parseBenchArgs([])).toEqual({ quick: false, out: undefined, render: undefined, engine: undefined, only: undefined, pin: false });
   expect(parseBenchArgs(['--quick', '--engine', 'docker', '--out', 'o'])).toEqual({
     quick: true,
     out: 'o',
     render: undefined,
     engine: 'docker',
     only: undefined,
-    noPin: false,
+    pin: false,
   });
   expect(parseBenchArgs(['--engine=podman']).engine).toBe('podman');
-  expect(parseBenchArgs(['--no-pin']).noPin).toBe(true);
+  expect(parseBenchArgs(['--pin']).pin).toBe(true);
   expect(parseBenchArgs(['--quick', '--only', 'latency', '--out', '/tmp/x'])).toMatchObject({ quick: true, only: ['latency'], out: '/tmp/x' });
 });
 
@@ -40,7 +40,7 @@ test('bad input is one line naming what is wrong', () => {
     [['--only', '', '--out', 'o'], `--only: unknown section ""; ${allowed}`],
     [['--only', 'latency,', '--out', 'o'], `--only: unknown section ""; ${allowed}`],
     [['--only', 'latency'], '--only needs --out DIR: a partial run never writes over docs/'],
-    [['--no-pin=yes'], "Option '--no-pin' does not take an argument"],
+    [['--pin=yes'], "Option '--pin' does not take an argument"],
   ] as const) {
     let error: Error | undefined;
     try {

@@ -18,16 +18,16 @@ describe('CPU lists in the kernel format', () => {
 });
 
 describe('choosePinning', () => {
-  const on = { noPin: false };
+  const on = { pin: true };
   test('two or more CPUs: the first for the load, the rest for the tasks', () => {
     expect(choosePinning([0, 1], on)).toEqual({ loadCpus: '0', taskCpus: '1', allCpus: '0-1' });
     expect(choosePinning([3, 2, 5, 4], on)).toEqual({ loadCpus: '2', taskCpus: '3-5', allCpus: '2-5' });
     // An outer taskset or cpuset leaves gaps: the tasks get exactly what remains.
     expect(choosePinning([1, 3, 6], on)).toEqual({ loadCpus: '1', taskCpus: '3,6', allCpus: '1,3,6' });
   });
-  test('nothing with one CPU, with --no-pin, or where the engine cannot pin, and says why', () => {
+  test('nothing with one CPU, without --pin, or where the engine cannot pin, and says why', () => {
     expect(choosePinning([0], on)).toEqual({ off: '1 CPU available: nothing pinned (the task would get no CPU of its own)' });
-    expect(choosePinning([0, 1], { ...on, noPin: true })).toEqual({ off: '--no-pin: nothing pinned' });
+    expect(choosePinning([0, 1], { ...on, pin: false })).toEqual({ off: 'no --pin: nothing pinned' });
     expect(choosePinning([0, 1, 2, 3], { ...on, engineCannot: 'the engine runs on another kernel' })).toEqual({
       off: 'the engine runs on another kernel: nothing pinned',
     });
