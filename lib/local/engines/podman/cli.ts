@@ -2,11 +2,11 @@
  * Thin wrapper around the podman CLI: every call gets the runner's environment (CONTAINERS_CONF,
  * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { LocalStepError } from '../../errors';
 import { runLines } from '../../run-lines';
 
@@ -53,32 +53,13 @@ export class Podman {
   ) {}
 
   run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      // Own process group: a Ctrl-C in the terminal reaches `up`, which then stops the task with
-      // podman; it must not also interrupt the podman command that is doing that.
-      const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      let stdout = '';
-      let stderr = '';
-      let timer: NodeJS.Timeout | undefined;
-      if (opts.timeoutMs) {
-        timer = setTimeout(() => {
-          stderr += `\n(timed out after ${opts.timeoutMs} ms)`;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs);
-      }
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', (e) => {
-        if (timer) clearTimeout(timer);
-        resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` });
-      });
-      child.on('close', (code) => {
-        if (timer) clearTimeout(timer);
-        resolve({ code: code ?? 1, stdout, stderr: withoutSystemdNoise(stderr) });
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input ?? '');
-    });
+    const { child, done } = this.spawnTimed(args, opts, 'pipe');
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(opts.input ?? '');
+    // 'close' comes after stdout has ended, so `stdout` is whole when `done` settles.
+    return done.then((r) => ({ code: r.code, stdout, stderr: r.stderr }));
   }
 
   /**
@@ -86,7 +67,19 @@ export class Podman {
    * be held or written whole before it is checked). Own process group and timeout as `run`.
    */
   pipe(args: string[], opts: Omit<RunOptions, 'input'> = {}): PipedRun {
-    const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { child, done } = this.spawnTimed(args, opts, 'ignore');
+    return { stdout: child.stdout, kill: () => void child.kill('SIGKILL'), done };
+  }
+
+  /** Start podman in its own process group, killed after `timeoutMs`; `done` settles with its exit code and stderr. */
+  private spawnTimed(args: string[], opts: Omit<RunOptions, 'input'>, stdin: 'pipe' | 'ignore') {
+    // Own process group: a Ctrl-C in the terminal reaches `up`, which then stops the task with
+    // podman; it must not also interrupt the podman command that is doing that.
+    const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: [stdin, 'pipe', 'pipe'], detached: true }) as ChildProcessByStdio<
+      Writable | null,
+      Readable,
+      Readable
+    >;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const done = new Promise<Omit<RunResult, 'stdout'>>((resolve) => {
@@ -105,7 +98,7 @@ export class Podman {
         resolve({ code: code ?? 1, stderr: withoutSystemdNoise(stderr) });
       });
     });
-    return { stdout: child.stdout, kill: () => void child.kill('SIGKILL'), done };
+    return { child, done };
   }
 
   /** Run and return stdout; a non-zero exit throws a LocalStepError of `step` with podman's message. */
