@@ -119,7 +119,7 @@ describe('a PHP app with entryPoints "files" and writable paths', () => {
         'grep -E " (/srv/app/public/uploads|/var/lib/app) " /proc/mounts',
         'echo data > /var/lib/app/f && echo wrote-var-lib-app',
         'echo data > /srv/app/public/uploads/f && echo wrote-uploads',
-        'echo data > /srv/app/f 2>/dev/null || echo refused-srv-app',
+        '{ echo data > /srv/app/f; } 2>/dev/null || echo refused-srv-app',
         'php-fpm8.4 -i 2>/dev/null | grep "^open_basedir"',
       ].join('; '),
     );

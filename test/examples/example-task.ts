@@ -127,7 +127,9 @@ export async function expectHardenedApp(t: TaskUnderTest, writable: string[], re
       'id -u',
       'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status /proc/self/status',
       ...writable.map((d) => `echo data > ${d}/hardening-probe && rm ${d}/hardening-probe && echo "wrote ${d}"`),
-      ...refused.map((d) => `echo data > ${d}/hardening-probe 2>/dev/null || echo "refused ${d}"`),
+      // The braces put 2>/dev/null around the redirection: the shell's own "cannot create" goes to
+      // stderr before a trailing 2>/dev/null would apply, and the exec interleaves stderr with stdout.
+      ...refused.map((d) => `{ echo data > ${d}/hardening-probe; } 2>/dev/null || echo "refused ${d}"`),
     ].join('; '),
   );
   expect(r.out).toMatch(/^33\n/);
