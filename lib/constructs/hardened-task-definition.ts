@@ -415,7 +415,11 @@ export class HardenedTaskDefinition extends Construct {
       new logs.LogGroup(this, name, {
         retention: props.logRetention ?? HARDENED_TASK_DEFAULTS.logRetention,
         encryptionKey: props.logEncryptionKey,
-        removalPolicy: RemovalPolicy.DESTROY,
+        // What the app and the proxy logged (requests, refusals, errors) is evidence: like the
+        // deployment hooks' and break-glass's logs, the groups outlive the stack (a deleted stack must
+        // not take its own record with it), and their events still expire after `logRetention`.
+        // Unnamed, so a later deployment makes new ones.
+        removalPolicy: RemovalPolicy.RETAIN,
       });
     this.appLogGroup = logGroup('AppLogs');
     this.proxyLogGroup = logGroup('ProxyLogs');

@@ -147,7 +147,9 @@ export class Network extends Construct {
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention ?? NETWORK_DEFAULTS.flowLogRetention,
       encryptionKey: props.flowLogEncryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Flow logs are evidence (who talked to what): retained when the stack is deleted, like the
+      // other logs; the events still expire after the retention period. Unnamed, so no name clash.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

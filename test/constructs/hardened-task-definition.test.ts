@@ -58,11 +58,11 @@ describe('HardenedTaskDefinition', () => {
       expect(byName.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'HEALTHY' }]);
     });
 
-    test("two log groups kept a month with CloudWatch Logs' own encryption; a task role without permissions", () => {
+    test("two log groups kept a month with CloudWatch Logs' own encryption, retained when the stack is deleted; a task role without permissions", () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups.map((g) => [g.Properties.RetentionInDays, g.Properties.KmsKeyId])).toEqual([
-        [30, undefined],
-        [30, undefined],
+      expect(groups.map((g) => [g.Properties.RetentionInDays, g.Properties.KmsKeyId, g.DeletionPolicy, g.UpdateReplacePolicy])).toEqual([
+        [30, undefined, 'Retain', 'Retain'],
+        [30, undefined, 'Retain', 'Retain'],
       ]);
       const taskRoleId = props.TaskRoleArn['Fn::GetAtt'][0];
       const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(taskRoleId));

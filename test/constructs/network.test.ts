@@ -24,7 +24,7 @@ describe('Network', () => {
       ['10.0.8.0/22', false],
     ]);
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 30 } });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { RetentionInDays: 30 } });
     expect(Object.values(template.findResources('AWS::Logs::LogGroup'))[0].Properties.KmsKeyId).toBeUndefined();
     // The ALB's nodes can only have addresses in the public subnets: nginx trusts X-Forwarded-For from these.
     expect(network.loadBalancerCidrs).toEqual(['10.0.0.0/26', '10.0.0.64/26']);
