@@ -5,7 +5,7 @@
  * end `local down --volumes`, checked to leave no container, volume or network behind.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
@@ -91,7 +91,7 @@ export function describeExample(title: string, suite: ExampleSuite, body: (examp
     });
 
     test(
-      'local down --volumes leaves no container, volume or network of the task',
+      'local down --volumes leaves no container, volume, network or cgroup of the task',
       async () => {
         left = await ex!.down();
         expect(left).toEqual([]);
@@ -163,5 +163,15 @@ async function downLeavingNothing(taskName: string): Promise<string[]> {
         .map((id) => `${what[0]} ${id}`),
     );
   }
+  // The task cgroup the runner made on Docker (lib/local/engines/task-cgroup.ts), in every hierarchy of
+  // a v1 host and in the unified one: the daemon runs on this machine in the tests.
+  const cgroups = '/sys/fs/cgroup';
+  const hierarchies = existsSync(cgroups) ? ['.', ...readdirSync(cgroups)] : [];
+  left.push(
+    ...hierarchies
+      .map((h) => path.join(cgroups, h, 'secure-ecs', taskName))
+      .filter((d) => existsSync(d))
+      .map((d) => `cgroup ${d}`),
+  );
   return left;
 }

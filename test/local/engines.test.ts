@@ -3,7 +3,10 @@
  * connectors, the seam to the engines), the platform branches, the Docker endpoint, the task cgroup
  * layout and the engines' corrections to the field report.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import type { ContainerEngine, EngineCapabilities, EngineInfo } from '../../lib/local/engines/container-engine';
@@ -201,7 +204,7 @@ describe('the task cgroup on Docker', () => {
       { file: 'cpu/secure-ecs/t1/cpu.cfs_quota_us', value: '25000' },
       { file: 'memory/secure-ecs/t1/memory.limit_in_bytes', value: String(512 * 1024 * 1024) },
     ]);
-    expect(l.cleanup).toEqual(['cpu/secure-ecs/t1', 'memory/secure-ecs/t1', 'pids/secure-ecs/t1']);
+    expect(l.cleanup).toEqual(['secure-ecs/t1']);
     expect(l.directories).toEqual({ v1: { cpu: '/secure-ecs/t1', memory: '/secure-ecs/t1', pids: '/secure-ecs/t1' } });
   });
   test('cgroup v2, cgroupfs: controllers enabled down the tree, cpu.max and memory.max', () => {
@@ -232,7 +235,24 @@ describe('the task cgroup on Docker', () => {
     const script = applyScript(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }), '/host-cgroup');
     expect(script).toContain("printf '%s' '25000' > 'cpu/secure-ecs/t1/cpu.cfs_quota_us'");
     expect(script).toContain("printf '%s=%s\\n' 'cpu/secure-ecs/t1/cpu.cfs_quota_us' \"$(cat 'cpu/secure-ecs/t1/cpu.cfs_quota_us')\"");
-    expect(cleanupScript(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }), '/host-cgroup')).toContain("rmdir 'memory/secure-ecs/t1'");
+  });
+  test("v1 cleanup removes the task's directory from every hierarchy runc made it in, and nothing else", () => {
+    // A cgroup tree as a v1 host has it after a task's containers are gone: the task directory empty in
+    // each hierarchy (rmdir of a real cgroup directory works as on a plain one when it is empty).
+    const mount = mkdtempSync(path.join(tmpdir(), 'secure-ecs-cgroup-'));
+    try {
+      const hierarchies = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids', 'systemd', 'unified'];
+      for (const h of hierarchies) for (const t of ['t1', 't10', 'other']) mkdirSync(path.join(mount, h, 'secure-ecs', t), { recursive: true });
+      writeFileSync(path.join(mount, 'cpu', 'secure-ecs', 't1', 'busy'), ''); // a directory that is not empty stays
+      const r = spawnSync('sh', ['-c', cleanupScript(taskCgroupLayout('t1', limits, { version: 1, driver: 'cgroupfs' }), mount)], { encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const left = hierarchies.filter((h) => existsSync(path.join(mount, h, 'secure-ecs', 't1')));
+      expect(left).toEqual(['cpu']);
+      for (const h of hierarchies)
+        expect(readdirSync(path.join(mount, h, 'secure-ecs')).sort()).toEqual(h === 'cpu' ? ['other', 't1', 't10'] : ['other', 't10']);
+    } finally {
+      rmSync(mount, { recursive: true, force: true });
+    }
   });
 });
 

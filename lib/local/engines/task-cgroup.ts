@@ -31,7 +31,10 @@ export interface CgroupLayout {
   readonly mkdirs: string[];
   /** Files (relative to the cgroup mount) and the values written to them, in order. */
   readonly writes: { readonly file: string; readonly value: string }[];
-  /** Directories to remove once the task's containers are gone, children first. */
+  /**
+   * Directories to remove once the task's containers are gone, children first, relative to the cgroup
+   * mount; on v1, relative to each hierarchy under it (cleanupScript).
+   */
   readonly cleanup: string[];
   /** How the limits read in the cgroup files, for the start-up report. */
   readonly summary: string;
@@ -86,7 +89,7 @@ export function taskCgroupLayout(task: string, limits: TaskLimits, facts: Cgroup
     parent: `/${rel}`,
     mkdirs: controllers.flatMap((ctl) => [`${ctl}/${ROOT}`, `${ctl}/${rel}`]),
     writes: v1Writes((ctl) => `${ctl}/${rel}`, quota, memory, pids),
-    cleanup: controllers.map((ctl) => `${ctl}/${rel}`),
+    cleanup: [rel],
     summary,
     directories: directoriesOf(1, `/${rel}`),
   };
@@ -127,7 +130,15 @@ export function applyScript(layout: CgroupLayout, mount: string): string {
   ].join('\n');
 }
 
-/** The helper's script that removes the task cgroup (ignoring what is already gone). */
+/**
+ * The helper's script that removes the task cgroup (ignoring what is already gone). On v1 in every
+ * hierarchy, not only the three the runner writes to: runc creates a container's cgroup path, parents
+ * included, in each hierarchy the container joins (cpuacct, blkio, cpuset, devices, freezer, the
+ * named systemd one and, on a hybrid host, the unified one: libcontainer/cgroups/fs/fs.go, `join`'s
+ * os.MkdirAll) and removes only the container's own directory, so the task's directory stays behind
+ * in each of them (176 empty ones in seven hierarchies after an e2e run, before this).
+ */
 export function cleanupScript(layout: CgroupLayout, mount: string): string {
-  return [`cd ${q(mount)}`, ...layout.cleanup.map((d) => `rmdir ${q(d)} 2>/dev/null || true`)].join('\n');
+  const remove = (d: string) => (layout.directories.v1 ? `for d in */${q(d)}; do rmdir "$d" 2>/dev/null || true; done` : `rmdir ${q(d)} 2>/dev/null || true`);
+  return [`cd ${q(mount)}`, ...layout.cleanup.map(remove)].join('\n');
 }
