@@ -58,6 +58,20 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     expect(upstreamNumber('keepalive_timeout')).toBeLessThanOrEqual(5);
   });
 
+  test("nginx caches try_files' lookups in the image's public folder, never in a writable or persistent one", () => {
+    const http = (directive: string) => new RegExp(`^ {4}${directive} ([^;]*);$`, 'm').exec(TEMPLATE)?.[1];
+    expect([http('open_file_cache_errors'), http('open_file_cache_min_uses')]).toEqual(['on', '1']);
+    const max = Number(/max=(\d+)/.exec(http('open_file_cache') ?? '')?.[1]);
+    // Cached descriptors plus two per proxied connection stay under the proxy's nofile limit.
+    const connections = Number(/^\s*worker_connections (\d+);$/m.exec(TEMPLATE)?.[1]);
+    const nofile = containerDefinitions(synth().template).proxy.Ulimits.find((u: { Name: string }) => u.Name === 'nofile').SoftLimit;
+    expect(max).toBeGreaterThan(0);
+    expect(max + 2 * connections).toBeLessThanOrEqual(nofile);
+    // Each writable or persistent location turns it off: the files there come and go at run time.
+    const writable = /location \^~ \$prefix \{([^}]*)/.exec(RENDERER)?.[1] ?? '';
+    expect(writable).toMatch(/^\s*open_file_cache off;$/m);
+  });
+
   // A php-fpm worker serves one connection at a time: the connections nginx may keep (idle cache per
   // nginx worker x nginx workers) must leave at least as many workers free for new connections, in
   // the default app and in every example that runs its own pool behind the same proxy image.

@@ -106,7 +106,12 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     [
       'entry points "files" with writable public folders',
       { APP_ENTRY_POINTS: 'files', WRITABLE_URL_PREFIXES: '/uploads/,/media/cache/' },
-      ['index index.php index.html;', 'location ^~ /media/cache/ {', 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;'],
+      [
+        'index index.php index.html;',
+        'location ^~ /media/cache/ {',
+        'open_file_cache off;',
+        'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;',
+      ],
     ],
     [
       'an HTTP app',

@@ -197,6 +197,26 @@ describeExample(
       const logged = (await proxyLog(t)).split('\n').filter((l) => l.startsWith('{') && l.includes(`"uri":"${url}"`));
       expect(JSON.parse(logged.at(-1)!)).toMatchObject({ status: 200, upstream_time: '' });
 
+      // The proxy caches file lookups in its image's public folder (open_file_cache), never here: a
+      // file asked for before it existed is served once written, a changed one with its new length,
+      // a deleted one no more.
+      const late = `late-${randomBytes(6).toString('hex')}.txt`;
+      const lateUrl = `/wp-content/uploads/${late}`;
+      const get = async () => {
+        const r = await request(t.port, lateUrl, { client: newClient() });
+        // Missing, WordPress answers (a 404 page, or a 301 to a post it guesses): anything but the file.
+        return r.status === 200 ? r.body : `missing (${r.status})`;
+      };
+      expect(await get()).toMatch(/^missing/);
+      const write = async (content: string) =>
+        expect((await inside(t.ctr(t.appName), `printf '${content}' > ${UPLOADS}/${late} && echo ok`)).out).toContain('ok');
+      await write('first');
+      expect(await get()).toBe('first');
+      await write('second, longer');
+      expect(await get()).toBe('second, longer');
+      expect((await inside(t.ctr(t.appName), `rm ${UPLOADS}/${late} && echo ok`)).out).toContain('ok');
+      expect(await get()).toMatch(/^missing/);
+
       const refused = await upload('upload.php', 'application/x-php', '<?php echo "EXECUTED-" . (6 * 7);');
       expect(refused.body).toContain('not allowed to upload this file type');
       expect((await inside(t.ctr(t.appName), `find ${UPLOADS} -name 'upload*.php' | wc -l`)).out.trim()).toBe('0');
