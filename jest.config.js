@@ -16,5 +16,12 @@ module.exports = {
   // the CI synth (`npm start`/`.ci/run`) keeps it on with errors as failures.
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  // The run's own temp root, and a run that fails when a test leaves something in it. Not in the e2e
+  // and examples configs: the engines they start read TMPDIR too. Rootless podman without a usable
+  // XDG_RUNTIME_DIR or /run/user/<uid> keeps its runtime directory (the pause process's and the pods'
+  // state) in os.TempDir()/podman-run-<uid> (podman's pkg/util GetRootlessRuntimeDir; Go's
+  // os.TempDir reads TMPDIR), so a TMPDIR of the run's own would split podman's state from the user's.
+  globalSetup: '<rootDir>/test/helpers/temp-root-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/temp-root-teardown.ts',
   snapshotSerializers: ['<rootDir>/test/helpers/asset-hash-serializer.ts'],
 };

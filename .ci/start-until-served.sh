@@ -20,6 +20,7 @@ start_until_served() {
   # npm may exit before the runner finishes tearing down: wait for the whole group to be gone.
   for _ in $(seq 1 120); do pgrep -g "$pid" >/dev/null || break; sleep 0.5; done
   cat "$log"
+  rm -f "$log"
   [ -n "$served" ] || { echo "$label: npm start never served the app on 127.0.0.1:8080 (gave up after ${served_after} s)" >&2; return 1; }
   # npm start's task is secure-ecs-local (the default --name); only its containers count here. An
   # engine this user cannot reach (Docker without the docker group, podman missing) lists nothing.

@@ -22,7 +22,7 @@
  * FastCGI client it starts) to the first CPU and every task to the others (bench/pinning.ts); synth,
  * image builds, start-up and the developer loop run on every CPU, as a developer runs them.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +56,19 @@ async function main(o: BenchOptions): Promise<number> {
   const config = o.quick ? QUICK_CONFIG : FULL_CONFIG;
   const runs = (s: Parameters<typeof measured>[1]) => measured(o.only, s);
   const work = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-bench-'));
+  // Until results.json is written and reported, the work directory is scratch: a failure or a Ctrl-C
+  // (the handlers below end with process.exit, which runs 'exit' listeners) removes it. Past that, the
+  // end of main keeps only what the run reported.
+  let reported = false;
+  process.on('exit', () => {
+    if (reported) return;
+    try {
+      rmSync(work, { recursive: true, force: true });
+    } catch (e) {
+      // Files a container wrote under another uid (rootless podman's private storage, if the run stopped in the developer loop).
+      process.stderr.write(`bench: could not remove its work directory ${work}: ${(e as Error).message}\n`);
+    }
+  });
   const outDir = path.resolve(o.out ?? (o.quick ? path.join(work, 'out') : path.join(ROOT, 'docs')));
   reporter.info(
     `secure-ecs bench (${o.quick ? 'quick smoke mode' : 'full run'}${o.only ? `, only ${o.only.join(', ')}` : ''}): work directory ${work}, report into ${outDir}`,
@@ -160,6 +173,13 @@ async function main(o: BenchOptions): Promise<number> {
   writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
   writeReport(scrubPaths(results, { '<work>': work, '<project>': ROOT }), outDir, reporter);
   reporter.info(`raw results: ${path.join(work, 'results.json')}`);
+  reported = true;
+  // Keep results.json, the logs (the unit tests' jest.log) and the report when it went into <work>/out
+  // (quick mode); the assemblies, the bench project, the variant templates and scripts go, on success
+  // and on a quick run's missing numbers alike.
+  for (const entry of readdirSync(work))
+    if (entry !== 'results.json' && !entry.endsWith('.log') && path.join(work, entry) !== outDir)
+      rmSync(path.join(work, entry), { recursive: true, force: true });
   reporter.info(
     `${o.quick ? 'quick' : 'full'} run${o.only ? ` of ${o.only.join(', ')}` : ''} on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`,
   );
@@ -175,8 +195,6 @@ async function main(o: BenchOptions): Promise<number> {
     }
     reporter.info('bench --quick: every measurement produced numbers');
   }
-  // Keep results.json and the logs; the assemblies, the bench project and the variant templates go.
-  for (const entry of ['cdk.out', 'synth-tsx', 'synth-ts-node', 'synth-js', 'project']) rmSync(path.join(work, entry), { recursive: true, force: true });
   return 0;
 }
 

@@ -3,13 +3,13 @@
  * value the schema accepts is built as written, anything else is refused with one line naming the
  * setting, the value and what is allowed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadRawConfig, readCdkJsonContext } from '../lib/config/load-config';
 import { resolveConfig } from '../lib/config/resolve-config';
 import { validateConfig } from '../lib/config/validate-config';
 import { problemsOf } from './helpers/config-problems';
+import { tempDir } from './helpers/temp-dir';
 
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -43,7 +43,7 @@ describe('network.vpcCidr (D8, D13)', () => {
 
 describe('keys that are JavaScript internals (D17)', () => {
   const file = (content: string) => {
-    const f = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-proto-')), 'settings.json');
+    const f = path.join(tempDir('secure-ecs-proto-'), 'settings.json');
     writeFileSync(f, content);
     return f;
   };
@@ -113,7 +113,7 @@ describe('message quality (D18)', () => {
   });
 
   test('a JSON syntax error gives line and column on one line, without quoting the file', () => {
-    const f = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-json-')), 'bad.json');
+    const f = path.join(tempDir('secure-ecs-json-'), 'bad.json');
     writeFileSync(f, '{"task":\n {"cpu": abc}}');
     const problems = problemsOf(() => loadRawConfig(context({ configFile: f })));
     expect(problems).toEqual([`context configFile: "${f}" is not valid JSON (line 2, column 10: InvalidSymbol)`]);
@@ -123,7 +123,7 @@ describe('message quality (D18)', () => {
 });
 
 test('a cdk.json whose context is not an object is refused, not read as no settings', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'secure-ecs-cdkjson-'));
+  const dir = tempDir('secure-ecs-cdkjson-');
   writeFileSync(path.join(dir, 'cdk.json'), '{"app": "x", "context": "secure-ecs"}');
   expect(problemsOf(() => readCdkJsonContext(dir))).toEqual([
     `${path.join(dir, 'cdk.json')}: "context": received "secure-ecs"; expected an object of context values`,

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadRawConfig } from '../lib/config/load-config';
 import { ConfigError, validateConfig } from '../lib/config/validate-config';
+import { tempDir } from './helpers/temp-dir';
 
 describe('validateConfig', () => {
   test('unset container CPU shares split task.cpu app 3 : proxy 1, so a smaller task.cpu alone is valid', () => {
@@ -73,7 +73,7 @@ describe('loadRawConfig', () => {
   });
 
   test('overlays a config file on the context, deeply', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'secure-ecs-config-'));
+    const dir = tempDir('secure-ecs-config-');
     const file = path.join(dir, 'prod.json');
     writeFileSync(file, JSON.stringify({ rateLimit: { burst: 50 }, edge: { enableWaf: true } }));
     expect(loadRawConfig(context({ 'secure-ecs': { rateLimit: { requestsPerSecond: 5, burst: 5 } }, configFile: file }))).toEqual({
@@ -86,7 +86,7 @@ describe('loadRawConfig', () => {
     expect(() => loadRawConfig(context({ configFile: '/nonexistent/x.json' }))).toThrow(
       /configFile: cannot read "\/nonexistent\/x.json" \(ENOENT: no such file or directory/,
     );
-    const dir = mkdtempSync(path.join(tmpdir(), 'secure-ecs-config-'));
+    const dir = tempDir('secure-ecs-config-');
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, '{ rate: ');
     expect(() => loadRawConfig(context({ configFile: file }))).toThrow(ConfigError);
@@ -108,7 +108,7 @@ describe('bin/app.ts (what `cdk synth` runs)', () => {
       env: {
         ...process.env,
         CDK_CONTEXT_JSON: JSON.stringify({ 'secure-ecs': { rateLimit: { requestsPerSecond: 0 } } }),
-        CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'cdk-out-')),
+        CDK_OUTDIR: tempDir('cdk-out-'),
       },
       encoding: 'utf8',
     });

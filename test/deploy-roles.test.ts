@@ -2,8 +2,6 @@
  * The deploy-role app (bin/deploy-roles.ts): the GitHub OIDC provider, one role per environment
  * trusted only by that GitHub environment, allowed only to assume the CDK bootstrap roles.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { App } from 'aws-cdk-lib';
@@ -12,6 +10,7 @@ import { resolveConfig, resolveEnvironments } from '../lib/config/resolve-config
 import { ConfigError } from '../lib/config/validate-config';
 import { defineDeployRolesApp } from '../lib/deploy-roles-app';
 import { REPO_ROOT } from './helpers/synth';
+import { tempDir } from './helpers/temp-dir';
 
 const DEV = { account: '111111111111', region: 'eu-west-1', github: { pullRequestDiffRole: true } };
 const QA = { account: '111111111111', region: 'us-west-2' };
@@ -140,7 +139,7 @@ test.each([
 });
 
 test('bin/deploy-roles.ts synthesizes one stack per account offline (no lookups)', () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
+  const out = tempDir('cdk-out-');
   const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'bin', 'deploy-roles.ts')], {
     env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'secure-ecs': SETTINGS }), CDK_OUTDIR: out },
     encoding: 'utf8',

@@ -4,18 +4,18 @@
  * cdk.out) and on the configuration exactly as `secure-ecs config --env` prints it. Only the outputs
  * file, which CloudFormation fills in at deploy, is written here.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { defineApp } from '../lib/app';
 import { ENV_CONTEXT_KEY, resolveConfig } from '../lib/config/resolve-config';
 import { cdkJsonContext, REPO_ROOT } from './helpers/synth';
+import { tempDir } from './helpers/temp-dir';
 
 const { deployedStack, DeployedStackError } = require(path.join(REPO_ROOT, '.github', 'scripts', 'deployed-stack.js'));
 
 const ACCOUNT = '111111111111';
-const dir = mkdtempSync(path.join(tmpdir(), 'deployed-stack-'));
+const dir = tempDir('deployed-stack-');
 const context: Record<string, unknown> = {
   ...cdkJsonContext(),
   'secure-ecs': { app: { methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] }, environments: { dev: { account: ACCOUNT, region: 'eu-west-1' } } },

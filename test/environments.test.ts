@@ -2,8 +2,7 @@
  * Named environments (`secure-ecs.environments.<name>`, selected with `-c env=<name>`): resolution
  * and layering, the one-line errors, the pinned stack, and `secure-ecs config --env`.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { defineApp } from '../lib/app';
@@ -12,6 +11,7 @@ import { validateConfig } from '../lib/config/validate-config';
 import { buildCli, cleanEnv, expectUsageError, runCli } from './audit/helpers/cli';
 import { problemsOf } from './helpers/config-problems';
 import { cdkJsonContext } from './helpers/synth';
+import { tempDir } from './helpers/temp-dir';
 
 const DEV = { account: '111111111111', region: 'eu-west-1' };
 const PROD = { account: '222222222222', region: 'eu-central-1', rateLimit: { requestsPerSecond: 50 }, edge: { enableWaf: true } };
@@ -37,7 +37,7 @@ describe('resolveConfig', () => {
   });
 
   test('-c configFile= stays on top of the environment, and may add environments', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-env-')), 'over.json');
+    const file = path.join(tempDir('secure-ecs-env-'), 'over.json');
     writeFileSync(file, JSON.stringify({ rateLimit: { requestsPerSecond: 7 }, environments: { qa: { account: '333333333333', region: 'us-west-2' } } }));
     expect(resolve({ env: 'prod', configFile: file }).rateLimit).toMatchObject({ requestsPerSecond: 7, burst: 5 });
     expect(resolve({ env: 'qa', configFile: file }).environment).toEqual({ name: 'qa', account: '333333333333' });
@@ -132,7 +132,7 @@ describe('secure-ecs config --env', () => {
   let project: string;
   beforeAll(() => {
     cli = buildCli();
-    project = mkdtempSync(path.join(tmpdir(), 'secure-ecs-project-'));
+    project = tempDir('secure-ecs-project-');
     writeFileSync(path.join(project, 'cdk.json'), JSON.stringify({ context: { 'secure-ecs': settings } }));
   });
 

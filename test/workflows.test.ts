@@ -4,12 +4,12 @@
  * through this project's rules: actions pinned by commit SHA, permissions declared per job, OIDC only
  * where AWS is reached.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { workflowErrors } from './helpers/workflow-parser';
 import { REPO_ROOT } from './helpers/synth';
+import { tempDir } from './helpers/temp-dir';
 
 const WORKFLOWS = path.join(REPO_ROOT, '.github', 'workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
@@ -72,7 +72,7 @@ describe.each(files)('%s', (file) => {
 });
 
 describe('the checks catch what they are for', () => {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'workflows-'));
+  const scratch = tempDir('workflows-');
   const write = (content: string) => {
     const file = path.join(scratch, 'bad.yml');
     writeFileSync(file, content);
@@ -173,7 +173,7 @@ describe('what the workflows do', () => {
 
   test('the pull-request comment script updates its own comment instead of adding one per push', async () => {
     const comment = require(path.join(REPO_ROOT, '.github', 'scripts', 'pr-comment.js'));
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'comment-')), 'report.md');
+    const file = path.join(tempDir('comment-'), 'report.md');
     writeFileSync(file, 'x'.repeat(70_000));
     const calls: string[] = [];
     const existing = [{ id: 7, user: { type: 'Bot' }, body: '<!-- m -->\nold' }];

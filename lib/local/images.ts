@@ -5,7 +5,7 @@
  * no registry is reachable a Debian base is built from Debian's archive with mmdebstrap and imported
  * under the name the Dockerfile uses.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { ImageSource } from './assembly-task';
@@ -14,6 +14,7 @@ import { LocalStepError } from './errors';
 import { cacheDir } from './host/cache-dir';
 import { commandExists, type HostFacts } from './host/host-facts';
 import { aptInstall } from './host/system-packages';
+import { withScratchDir } from './host/scratch-dir';
 import type { Reporter } from './progress';
 import { runLines } from './run-lines';
 
@@ -109,8 +110,7 @@ export async function ensureBaseImage(engine: ContainerEngine, facts: HostFacts,
   );
   if (!commandExists('mmdebstrap')) await aptInstall(facts, ['mmdebstrap'], `${image} cannot be pulled and mmdebstrap is missing`, reporter);
   mkdirSync(cacheDir(), { recursive: true });
-  const work = mkdtempSync(path.join(cacheDir(), 'base-'));
-  try {
+  await withScratchDir(cacheDir(), 'base-', async (work) => {
     const tar = path.join(work, `${suite}.tar`);
     await reporter.step(`base image ${image}: mmdebstrap ${suite}`, async (s) => {
       // As root mmdebstrap uses chroot; otherwise user namespaces (--mode=unshare) need no privileges.
@@ -119,9 +119,7 @@ export async function ensureBaseImage(engine: ContainerEngine, facts: HostFacts,
       if (r.code !== 0 || !existsSync(tar)) throw new LocalStepError(`base image ${image}`, `mmdebstrap exited with ${r.code}`, r.tail);
     });
     await reporter.step(`base image ${image}: ${engine.info.kind} import`, () => engine.importImage(tar, image));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 /**

@@ -2,18 +2,18 @@
  * `secure-ecs audit` run as a real process: exit codes 0/1/2, the report formats, --output, and bad
  * input that ends in exit 2 with a one-line reason and no stack trace.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { synth } from '../helpers/synth';
 import { buildCli, type CliResult, expectUsageError, REPO_ROOT, runCli } from './helpers/cli';
+import { tempDir } from '../helpers/temp-dir';
 
 // Each test runs the CLI as a process (several at once): jest's 5 s default is too short on a busy
 // 2-core machine (one timed out while an end-to-end run shared it).
 jest.setTimeout(30_000);
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
-const scratch = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+const scratch = tempDir('audit-cli-');
 let cli: string;
 let assembly: string;
 

@@ -3,8 +3,7 @@
  * never latest), user data and ARNs rendered with placeholders, cloud assembly directories, and
  * one-line errors for input it cannot use.
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAudit } from '../../lib/audit/engine';
 import { AuditInputError } from '../../lib/audit/errors';
@@ -12,6 +11,7 @@ import { isUnknown } from '../../lib/audit/model';
 import { loadCloudFormation, lowerCamel, normalizeCfn } from '../../lib/audit/sources/cloudformation';
 import { renderText } from '../../lib/cfn/values';
 import { cfnTaskDefinition, hardenedTask, templateModel, toCfn } from './helpers/models';
+import { tempDir } from '../helpers/temp-dir';
 
 type Doc = Record<string, any>;
 const ids = (model: Parameters<typeof runAudit>[0]) => runAudit(model).findings.map((f) => f.ruleId);
@@ -103,7 +103,7 @@ describe('normalization (catalog §2.7)', () => {
 });
 
 describe('loading', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'audit-cfn-'));
+  const dir = tempDir('audit-cfn-');
   const write = (name: string, content: string) => {
     const file = path.join(dir, name);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -4,8 +4,7 @@
  * deeper than any real template, and intrinsics around whole container fields. Each ends in a
  * verdict or a one-line input error, never a hang, a stack overflow or a false finding.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAudit } from '../../lib/audit/engine';
 import { AuditInputError } from '../../lib/audit/errors';
@@ -14,8 +13,9 @@ import { MAX_TEMPLATE_DEPTH } from '../../lib/audit/sources/cloudformation/conte
 import { isIntrinsic, nestedDeeperThan } from '../../lib/cfn/values';
 import { hardenedTask, templateModel, toCfn } from './helpers/models';
 import { buildCli, expectUsageError, runCli } from './helpers/cli';
+import { tempDir } from '../helpers/temp-dir';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'hostile-templates-'));
+const scratch = tempDir('hostile-templates-');
 
 /** A template whose logical id is `id`, and a later line that starts with `"` and a run of x: the backtracking bait. */
 function regexIdTemplate(id: string, xs: number): string {

@@ -2,19 +2,19 @@
  * The shared cdk.out reader on real assemblies written by aws-cdk-lib: a stack inside a Stage (a
  * nested assembly) with a container image asset, found through the artifact's dependencies.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CloudAssemblyError, dockerImageAssets, readAssembly, readTemplate } from '../../lib/cdk-out/assembly';
 import { readAssemblyTask } from '../../lib/local/assembly-task';
+import { tempDir } from '../helpers/temp-dir';
 
 const PROXY = path.join(__dirname, '..', '..', 'containers', 'proxy');
 
 /** An app with one top-level stack (no task) and a Stage whose stack has a task with an image asset. */
 function synthesize(): string {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
+  const outdir = tempDir('cdk-out-');
   const app = new App({ outdir });
   new Stack(app, 'Top');
   const stage = new Stage(app, 'Dev');
@@ -47,7 +47,7 @@ test('the local runner finds the task of the nested stack and its image build co
 });
 
 test('a directory without a manifest, and a broken manifest, are named errors', () => {
-  const empty = mkdtempSync(path.join(tmpdir(), 'not-cdk-out-'));
+  const empty = tempDir('not-cdk-out-');
   expect(() => readAssembly(empty)).toThrow(new CloudAssemblyError(`${empty} is not a cloud assembly (no manifest.json); run cdk synth first`));
   writeFileSync(path.join(empty, 'manifest.json'), '{"version": "1", "artifacts": 3}');
   expect(() => readAssembly(empty)).toThrow(/is not a valid cloud assembly manifest/);

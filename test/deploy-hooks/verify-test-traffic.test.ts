@@ -6,13 +6,13 @@
  * `hookStatus`; every other path (a malformed event, test traffic on the old revision, no answer in
  * time) is FAILED too: the hook fails closed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { handler, verifyTestTraffic, VERIFY_HOOK_ENV } from '../../lib/deploy-hooks/verify-test-traffic';
 import { BLUE, GREEN, hookContext, postTestTrafficShift, postTestTrafficShiftDetails, withDetails } from './lifecycle-event';
 import { hardenedHandler, type Running, startHttp, startPythonHttpServer, type Weakness } from '../verify/helpers/servers';
+import { tempDir } from '../helpers/temp-dir';
 
 const context = hookContext;
 
@@ -42,7 +42,7 @@ test('the same server without its rate limit: FAILED, naming the rate-limit prob
 });
 
 test('a plain static web server (python3 -m http.server): FAILED, naming the rate limit, the method allow-list and the security headers', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'verify-hook-'));
+  const dir = tempDir('verify-hook-');
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>static</title>\n');
   const python = await startPythonHttpServer(dir);
   running.push(python);

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { pack } from 'tar-stream';
 import { IMAGE_FILES_MAX_BYTES, type ContainerEngine } from '../../lib/local/engines/container-engine';
+import { tempDir } from '../helpers/temp-dir';
 import { ROOT, containerIds, engine } from './helpers';
 
 /** The reader, bundled as the CLI is (e2e helpers) so that nothing but it runs in the watched process. */
@@ -83,7 +84,7 @@ test('regular files keyed by their path in the image, of a directory or one file
 });
 
 test('a path past the byte limit is refused as it streams: none of it is written to the temporary directory, no container is left', async () => {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-e2e-tmpdir-'));
+  const tmp = tempDir('secure-ecs-e2e-tmpdir-');
   // The largest size each file under it reached, as seen at each of its events.
   const largest = new Map<string, number>();
   const watcher = watch(tmp, { recursive: true }, (_event, name) => {
@@ -113,7 +114,6 @@ test('a path past the byte limit is refused as it streams: none of it is written
   // the path would be tens of MiB.
   const written = [...largest.values()].reduce((a, b) => a + b, 0);
   expect({ written: written < 1024 * 1024 ? 'under 1 MiB' : [...largest], left: readdirSync(tmp) }).toEqual({ written: 'under 1 MiB', left: [] });
-  rmSync(tmp, { recursive: true, force: true });
   expect(await containerIds(`ancestor=${tag}`)).toBe('');
 }, 120_000);
 

@@ -5,13 +5,13 @@
  * test checks that `up` said it is not.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readAssemblyTask, type AssemblyTask } from '../../lib/local/assembly-task';
 import { StateDir } from '../../lib/local/state';
 import { assemblyDir } from '../../lib/local/synth';
 import type { FieldReport } from '../../lib/local/spec';
+import { tempDir } from '../helpers/temp-dir';
 import { ROOT, buildCli, cli, freePort, namespaceOwner } from './helpers';
 
 export interface TaskUnderTest {
@@ -85,7 +85,7 @@ export async function stopTask(name: string): Promise<void> {
  * Returns the directory, for {@link startTask}'s `assembly`.
  */
 export async function synthWith(settings: object, options: { containersDir?: string } = {}): Promise<string> {
-  const work = mkdtempSync(path.join(tmpdir(), 'secure-ecs-e2e-synth-'));
+  const work = tempDir('secure-ecs-e2e-synth-');
   const configFile = path.join(work, 'settings.json');
   writeFileSync(configFile, JSON.stringify(settings));
   const outdir = path.join(work, 'cdk.out');

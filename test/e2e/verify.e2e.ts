@@ -5,16 +5,16 @@
  * because anything on the host is trusted as the load balancer.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildCli } from '../audit/helpers/cli';
+import { tempDir } from '../helpers/temp-dir';
 import { newClient, ROOT } from './helpers';
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 import { allow } from './time-allowance';
 
 const TASK = `secure-ecs-e2e-verify-${process.pid}`;
-const scratch = mkdtempSync(path.join(tmpdir(), 'secure-ecs-e2e-verify-'));
+const scratch = tempDir('secure-ecs-e2e-verify-');
 const TLS_PROBES = ['tls-versions', 'tls-certificate', 'https-redirect', 'hsts'];
 let t: TaskUnderTest;
 let bundle = '';

@@ -5,9 +5,9 @@
  * place besides /tmp, and `local down --volumes` leaving nothing. Load stays on 127.0.0.1, bounded.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { cacheDir } from '../../lib/local/host/cache-dir';
 import { inside, newClient, request } from '../e2e/helpers';
 import type { TaskUnderTest } from '../e2e/task-under-test';
 import { describeExample, expectHardenedApp, expectRateLimited, type ExampleTask } from './example-task';
@@ -19,10 +19,11 @@ const COLLECTIONS = '/var/lib/radicale';
 /**
  * Two users with random passwords, in the htpasswd file of the staged image (the example ships it
  * empty). Plain text, which Radicale's "autodetect" accepts; a fork writes bcrypt hashes. Kept in a
- * file of this machine's temporary folder (mode 0600, never committed) so the image, whose build
- * copies the file, stays cached between runs.
+ * file (mode 0600, never committed) so the image, whose build copies the file, stays cached between
+ * runs: in secure-ecs's cache directory with the base images `local up` builds, not the temporary
+ * folder, where it was a file no run removed.
  */
-const PASSWORDS = machinePasswords(path.join(tmpdir(), 'secure-ecs-examples-radicale-users.json'), ['alice', 'mallory']);
+const PASSWORDS = machinePasswords(path.join(cacheDir(), 'examples-radicale-users.json'), ['alice', 'mallory']);
 const USERS = Object.entries(PASSWORDS)
   .map(([user, password]) => `${user}:${password}\n`)
   .join('');
@@ -52,6 +53,7 @@ function machinePasswords(file: string, users: string[]): Record<string, string>
     // absent or unreadable: made below
   }
   const made = Object.fromEntries(users.map((u) => [u, randomBytes(12).toString('hex')]));
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
   return made;
 }

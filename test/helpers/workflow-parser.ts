@@ -5,15 +5,15 @@
  * bundler), which neither Node nor Jest's CommonJS runtime load, so it is bundled here once per test
  * file with esbuild, as test/audit/helpers/cli.ts bundles the CLI.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { tempDir } from './temp-dir';
 
 type Parser = typeof import('@actions/workflow-parser');
 
 function loadParser(): Parser {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'workflow-parser-')), 'workflow-parser.cjs');
+  const outfile = path.join(tempDir('workflow-parser-'), 'workflow-parser.cjs');
   buildSync({
     stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: __dirname },
     bundle: true,

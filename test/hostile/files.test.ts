@@ -6,13 +6,13 @@
  * planted secret in any report format, within a time bound.
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expectRefused, expectReported, FORMATS, run } from './contained';
+import { tempDir } from '../helpers/temp-dir';
 
 jest.setTimeout(60_000);
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'hostile-files-'));
+const scratch = tempDir('hostile-files-');
 let counter = 0;
 function write(name: string, content: string): string {
   const dir = path.join(scratch, String(++counter));

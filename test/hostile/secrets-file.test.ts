@@ -3,11 +3,11 @@
  * one LocalStepError naming the file and the problem, never a value (D7, D20 of the hostile-input
  * findings). `secure-ecs local up` prints a LocalStepError as one line; any other error as a trace.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalStepError } from '../../lib/local/errors';
 import { readSecretsFile, resolveSecrets, SECRETS_FILE } from '../../lib/local/secrets';
+import { tempDir } from '../helpers/temp-dir';
 
 const needed = [{ container: 'app', secret: { envName: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:eu-west-1:1:parameter/db', secretId: 'pod-app-db_password' } }];
 
@@ -49,7 +49,7 @@ test('a key inherited from Object.prototype is not a value', () => {
 });
 
 describe('the file itself (D20)', () => {
-  const project = () => mkdtempSync(path.join(tmpdir(), 'secrets-project-'));
+  const project = () => tempDir('secrets-project-');
   const warnings: string[] = [];
   const warn = (line: string) => warnings.push(line);
 

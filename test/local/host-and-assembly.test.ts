@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findTasks, imageSource } from '../../lib/local/assembly-task';
 import { containersConf } from '../../lib/local/engines/podman/conf';
@@ -8,6 +7,7 @@ import { assetImageRef, baseImages, debianSuite, mmdebstrapArgs, qualify } from 
 import { resolveSecrets } from '../../lib/local/secrets';
 import { staleReason } from '../../lib/local/synth';
 import { fieldReportLines } from '../../lib/local/translate/field-report';
+import { tempDir } from '../helpers/temp-dir';
 
 const HASH = 'a'.repeat(64);
 
@@ -56,7 +56,7 @@ describe('cloud assembly', () => {
 
 describe('synth staleness', () => {
   test('missing assembly, then current, then stale when an input changes', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'stale-'));
+    const dir = tempDir('stale-');
     mkdirSync(path.join(dir, 'lib'));
     writeFileSync(path.join(dir, 'lib', 'a.ts'), '');
     writeFileSync(path.join(dir, 'cdk.json'), '{}');

@@ -4,13 +4,13 @@
  * line; secrets in the URL and control characters in the server's answers reach no output format.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildCli, type CliResult, expectUsageError, runCli } from '../audit/helpers/cli';
 import { type Running, startPythonHttpServer, startRaw } from './helpers/servers';
+import { tempDir } from '../helpers/temp-dir';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'verify-cli-'));
+const scratch = tempDir('verify-cli-');
 let cli: string;
 let python: Running;
 

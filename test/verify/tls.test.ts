@@ -4,16 +4,16 @@
  * versions a listener accepts, its certificate, the plain-HTTP redirect, HSTS.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ServerOptions } from 'node:https';
 import { runVerify, type VerifyReport } from '../../lib/verify/run-verify';
 import { parseTarget } from '../../lib/verify/target';
 import { hardenedHandler, type Running, startHttp, startHttps } from './helpers/servers';
+import { tempDir } from '../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'verify-tls-'));
+const dir = tempDir('verify-tls-');
 
 /** A self-signed certificate for localhost and 127.0.0.1, valid `days` days. */
 function certificate(name: string, days: number): { key: Buffer; cert: Buffer } {

@@ -1,18 +1,23 @@
 /**
  * Runs the real CLI as a child process: bin/secure-ecs.ts bundled once per test file with esbuild
  * (the same options as `npm run build:cli`) into a temporary directory, so tests never race other
- * work over dist/. Packages stay external and resolve through NODE_PATH.
+ * work over dist/. Packages stay external and resolve through NODE_PATH. The bundle and the HOMEs of
+ * {@link cleanEnv} go when the test file is done (test/helpers/temp-dir.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { tempDir } from '../../helpers/temp-dir';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
+// Jest gives every test file its own module registry, so this is one bundle per test file however
+// often the file calls buildCli.
+let bundle: string | undefined;
+
 export function buildCli(): string {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'secure-ecs-cli-')), 'secure-ecs.js');
+  if (bundle) return bundle;
+  const outfile = path.join(tempDir('secure-ecs-cli-'), 'secure-ecs.js');
   buildSync({
     entryPoints: [path.join(REPO_ROOT, 'bin', 'secure-ecs.ts')],
     bundle: true,
@@ -22,6 +27,7 @@ export function buildCli(): string {
     outfile,
     logLevel: 'warning',
   });
+  bundle = outfile;
   return outfile;
 }
 
@@ -33,11 +39,13 @@ export interface CliResult {
 
 /** Environment without the machine's AWS settings, so nothing reaches a real account. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: mkdtempSync(path.join(tmpdir(), 'home-')), NODE_PATH: path.join(REPO_ROOT, 'node_modules') };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tempDir('home-'), NODE_PATH: path.join(REPO_ROOT, 'node_modules') };
   // No shared config or credentials files, and no instance metadata lookups.
   env.AWS_CONFIG_FILE = path.join(env.HOME!, 'none');
   env.AWS_SHARED_CREDENTIALS_FILE = path.join(env.HOME!, 'none');
   env.AWS_EC2_METADATA_DISABLED = 'true';
+  // The test run's own temp root (test/helpers/temp-leak-check.ts), so the leak check sees what the CLI leaves there too.
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   return { ...env, ...extra };
 }
 

@@ -7,8 +7,7 @@
  * The rebuilt scenarios (./scenarios.ts) always run. checkov's own test inputs run when they have
  * been converted from a local checkout (./README.md); they are not committed.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAudit } from '../../../lib/audit/engine';
 import { loadCloudFormation } from '../../../lib/audit/sources/cloudformation';
@@ -16,12 +15,13 @@ import { RULES } from '../../../lib/audit/rules';
 import { differenceFor } from './differences';
 import { CONDITIONAL_LISTENER, SCENARIOS } from './scenarios';
 import { comparer, type PeerVerdict } from './verdicts';
+import { tempDir } from '../../helpers/temp-dir';
 
 const ruleExists = (id: string) => RULES.some((r) => r.id === id);
 const describeVerdict = (v: PeerVerdict) => `${v.check} ${v.input} ${v.resource}: ${v.peer} ${v.verdict}s it`;
 
 describe('rebuilt peer scenarios', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'audit-peers-'));
+  const dir = tempDir('audit-peers-');
   for (const s of SCENARIOS) writeFileSync(path.join(dir, s.file), s.content);
   const compare = comparer(dir, ruleExists);
   test.each(SCENARIOS.map((s) => [describeVerdict(s.verdict), s.verdict] as const))('%s, and so does the audit', (_name, verdict) => {

@@ -3,11 +3,12 @@
  * see engine.ts), output is captured, and the noise podman prints on hosts without systemd is removed.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { LocalStepError } from '../../errors';
+import { withScratchDir } from '../../host/scratch-dir';
 import { runLines } from '../../run-lines';
 
 export interface RunResult {
@@ -117,14 +118,11 @@ export class Podman {
    * stdin"), and Node gives a child a socket pair.
    */
   async createSecret(step: string, name: string, value: string, labels: Record<string, string>): Promise<void> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'secure-ecs-secret-'));
-    try {
+    await withScratchDir(os.tmpdir(), 'secure-ecs-secret-', async (dir) => {
       const file = path.join(dir, 'value');
       writeFileSync(file, value, { mode: 0o600 });
       await this.ok(step, ['secret', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name, file]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
 
   /** Run with output delivered line by line (builds, pulls); resolves with the exit code and the last lines. */
