@@ -177,9 +177,15 @@ async function main(o: BenchOptions): Promise<number> {
   // Keep results.json, the logs (the unit tests' jest.log) and the report when it went into <work>/out
   // (quick mode); the assemblies, the bench project, the variant templates and scripts go, on success
   // and on a quick run's missing numbers alike.
+  // A file it cannot remove (one rootless podman wrote in its user namespace) is a warning: the run
+  // has reported by now.
   for (const entry of readdirSync(work))
     if (entry !== 'results.json' && !entry.endsWith('.log') && path.join(work, entry) !== outDir)
-      rmSync(path.join(work, entry), { recursive: true, force: true });
+      try {
+        rmSync(path.join(work, entry), { recursive: true, force: true });
+      } catch (e) {
+        reporter.info(`could not remove ${path.join(work, entry)}: ${(e as Error).message.split('\n')[0]}`);
+      }
   reporter.info(
     `${o.quick ? 'quick' : 'full'} run${o.only ? ` of ${o.only.join(', ')}` : ''} on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`,
   );

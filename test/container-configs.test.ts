@@ -62,7 +62,8 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     const http = (directive: string) => new RegExp(`^ {4}${directive} ([^;]*);$`, 'm').exec(TEMPLATE)?.[1];
     expect([http('open_file_cache_errors'), http('open_file_cache_min_uses')]).toEqual(['on', '1']);
     const max = Number(/max=(\d+)/.exec(http('open_file_cache') ?? '')?.[1]);
-    // Cached descriptors plus two per proxied connection stay under the proxy's nofile limit.
+    // Cached descriptors plus the connections (worker_connections counts client and upstream ones; twice
+    // that, to be safe) stay under the proxy's nofile limit.
     const connections = Number(/^\s*worker_connections (\d+);$/m.exec(TEMPLATE)?.[1]);
     const nofile = containerDefinitions(synth().template).proxy.Ulimits.find((u: { Name: string }) => u.Name === 'nofile').SoftLimit;
     expect(max).toBeGreaterThan(0);

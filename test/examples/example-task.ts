@@ -164,7 +164,8 @@ async function downLeavingNothing(taskName: string): Promise<string[]> {
     );
   }
   // The task cgroup the runner made on Docker (lib/local/engines/task-cgroup.ts), in every hierarchy of
-  // a v1 host and in the unified one: the daemon runs on this machine in the tests.
+  // a v1 host and in the unified one: the daemon runs on this machine in the tests. Docker's cgroupfs
+  // driver (CI's); under the systemd driver the task's slice is systemd's to remove.
   const cgroups = '/sys/fs/cgroup';
   const hierarchies = existsSync(cgroups) ? ['.', ...readdirSync(cgroups)] : [];
   left.push(

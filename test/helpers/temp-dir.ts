@@ -4,7 +4,7 @@
  * Jest loads this module once per test file (each file has its own module registry), so the
  * afterAll below is a hook of that file: whatever the file made with {@link tempDir} (at the top
  * level, in a hook or in a test) goes when its last test has run, passed or failed. jest.config.js's
- * leak check (test/helpers/temp-leak-check.ts) fails the run on anything a file leaves behind.
+ * leak check (test/helpers/temp-root-teardown.ts; not with -t, which skips the hooks of files it selects no test of) fails the run on anything a file leaves behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,13 +12,18 @@ import { TEMP_ROOT_VARIABLE } from './temp-root-setup';
 // leak. It goes with the root all the same.
 const TSX_CACHE = `tsx-${process.geteuid?.() ?? userInfo().username}`;
 
-export default function teardown(): void {
+export default function teardown(globalConfig: { testNamePattern?: string | null }): void {
   const root = process.env[TEMP_ROOT_VARIABLE];
   if (!root) return;
   const left = readdirSync(root)
     .filter((entry) => entry !== TSX_CACHE)
     .sort();
   rmSync(root, { recursive: true, force: true });
+  // With -t (a test name pattern) jest still loads every file but skips the afterAll hooks of a file
+  // none of whose tests matched (jest-circus runs a block's hooks only when it has an enabled test),
+  // so tempDir's and aws-cdk-lib's own cleanup did not run there: not a leak of the tests. The same
+  // with CDK_NO_CLEAN_TESTS, aws-cdk-lib's switch that keeps its test assemblies for debugging.
+  if (globalConfig.testNamePattern || process.env.CDK_NO_CLEAN_TESTS) return;
   if (left.length)
     throw new Error(`the tests left this in the temp dir (removed now; remove it where it is made, e.g. with test/helpers/temp-dir.ts): ${left.join(', ')}`);
 }

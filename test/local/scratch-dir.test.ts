@@ -27,14 +27,17 @@ test('removed when the call throws, and the error passes through', async () => {
   expect(listeners()).toEqual(before);
 });
 
-/** A process holding a scratch directory until a signal; `ownHandler` adds a handler that exits 130, as `local up`'s forced stop does. */
-function holder(ownHandler: boolean): string {
+/**
+ * A process holding a scratch directory until a signal; `own` adds a handler registered before it that
+ * exits 130 after a tick, as `local up`'s forced stop does (`on`) or as `sbom` registers its own (`once`).
+ */
+function holder(own: 'none' | 'on' | 'once'): string {
   const outfile = path.join(tempDir('scratch-holder-'), 'holder.js');
-  const own = ownHandler ? "process.on('SIGINT', () => process.exit(130));" : '';
+  const handler = own === 'none' ? '' : `process.${own}('SIGINT', () => setTimeout(() => process.exit(130), 50));`;
   buildSync({
     stdin: {
       contents: `import { withScratchDir } from './lib/local/host/scratch-dir';
-${own}
+${handler}
 void withScratchDir(process.argv[2], 'x-', (dir) => { process.stdout.write(dir + '\\n'); return new Promise(() => setInterval(() => {}, 1000)); });`,
       resolveDir: REPO_ROOT,
       loader: 'ts',
@@ -48,12 +51,17 @@ void withScratchDir(process.argv[2], 'x-', (dir) => { process.stdout.write(dir +
 }
 
 test.each([
-  ['no other handler: the process ends by SIGINT, as without the module', false, { code: null, signal: 'SIGINT' }],
-  ["the command's own handler exits: its status stands", true, { code: 130, signal: null }],
-])('Ctrl-C while the directory is in use, %s; the directory is gone', async (_, ownHandler, ending) => {
+  ['no other handler: the process ends by SIGINT, as without the module', 'none', { code: null, signal: 'SIGINT' }],
+  ["the command's own handler exits: its status stands", 'on', { code: 130, signal: null }],
+  ["the command's own process.once handler exits: its status stands", 'once', { code: 130, signal: null }],
+] as const)('Ctrl-C while the directory is in use, %s; the directory is gone', async (_, own, ending) => {
   const parent = tempDir('scratch-parent-');
-  const child = spawn(process.execPath, [holder(ownHandler), parent], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const dir = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const child = spawn(process.execPath, [holder(own), parent], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The directory the child printed, or its exit if it ended first (a crash fails here, not at the timeout).
+  const dir = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code, signal) => reject(new Error(`the holder ended before printing its directory: ${code ?? signal}`)));
+  });
   expect(existsSync(dir)).toBe(true);
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),

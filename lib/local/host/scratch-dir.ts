@@ -24,13 +24,21 @@ function onSignal(signal: NodeJS.Signals): void {
   removeLive();
   unhook();
   // With no listener left, Node restores the default action: the process ends by the signal, with
-  // the status a shell reports for it (130 for SIGINT), as it would have without this module.
-  process.kill(process.pid, signal);
+  // the status a shell reports for it (130 for SIGINT), as it would have without this module (under
+  // a loader that handles signals itself, such as tsx, the loader's handler decides, as without it).
+  // Windows cannot send itself a POSIX signal: exit with the shell's status for it instead.
+  try {
+    process.kill(process.pid, signal);
+  } catch {
+    process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
+  }
 }
 
 function hook(): void {
   process.on('exit', removeLive);
-  for (const s of SIGNALS) process.on(s, onSignal);
+  // First in line: a handler the command registered with process.once is removed just before it is
+  // called, so counted after it, it would look like no handler at all.
+  for (const s of SIGNALS) process.prependListener(s, onSignal);
 }
 
 function unhook(): void {

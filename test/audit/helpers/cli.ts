@@ -44,7 +44,7 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   env.AWS_CONFIG_FILE = path.join(env.HOME!, 'none');
   env.AWS_SHARED_CREDENTIALS_FILE = path.join(env.HOME!, 'none');
   env.AWS_EC2_METADATA_DISABLED = 'true';
-  // The test run's own temp root (test/helpers/temp-leak-check.ts), so the leak check sees what the CLI leaves there too.
+  // The test run's own temp root (test/helpers/temp-root-teardown.ts), so the leak check sees what the CLI leaves there too.
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   return { ...env, ...extra };
 }
