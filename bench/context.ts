@@ -6,6 +6,7 @@ import type { ContainerEngine } from '../lib/local/engines/container-engine';
 import type { Reporter } from '../lib/local/progress';
 import type { BenchConfig } from './config';
 import { cpusetMatches, readCpuset, type CpusetReadBack } from './pinning';
+import { prepareWithSettings } from './settings-variant';
 import { startTask, type BenchTask, type RunningTask, type Variant } from './tasks';
 import { composeChanges } from './variants';
 
@@ -52,7 +53,11 @@ export class BenchContext {
   async start(v: Variant): Promise<RunningTask> {
     const first = this.everyVariant;
     const change = first && v.change ? composeChanges(first, v.change) : (first ?? v.change);
-    const t = await startTask(this.task, { ...v, change }, { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000, cpuset: this.taskCpus });
+    const t = await startTask(
+      await this.taskFor(v),
+      { ...v, change },
+      { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000, cpuset: this.taskCpus },
+    );
     if (this.taskCpus !== undefined) {
       try {
         await this.checkCpuset(t, this.taskCpus);
@@ -81,6 +86,26 @@ export class BenchContext {
       }
     }
     this.cpusetCheckedTasks++;
+  }
+
+  private readonly withSettings = new Map<string, Promise<BenchTask>>();
+
+  /** The template's prepared task, or for a variant with settings its own assembly, prepared once per run. */
+  private taskFor(v: Variant): Promise<BenchTask> {
+    if (!v.settings) return Promise.resolve(this.task);
+    const key = JSON.stringify(v.settings.values);
+    let t = this.withSettings.get(key);
+    if (!t) {
+      t = prepareWithSettings({
+        work: this.work,
+        n: this.withSettings.size + 1,
+        values: v.settings.values,
+        engine: this.engine.info.kind,
+        reporter: this.reporter,
+      });
+      this.withSettings.set(key, t);
+    }
+    return t;
   }
 
   /** Stop a measured task while the next one starts (starting is mostly waiting for health checks). */

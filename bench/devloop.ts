@@ -17,10 +17,13 @@ import type { HyperfineRun, UpRun } from './results';
 /** Offline switches for every CDK CLI call, as `npm run synth` uses them: no telemetry, no notices. */
 const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
 
-/** The project's own synth command (cdk.json's app, through the CLI), into `outdir`. */
-export function synthCommand(outdir: string, app?: string): string {
-  return `npx cdk synth -q --no-notices -o ${outdir}${app ? ` --app "${app}"` : ''}`;
+/** The project's own synth command (cdk.json's app, through the CLI), into `outdir`; with `configFile`, that settings file (`-c configFile=`). */
+export function synthCommand(outdir: string, app?: string, configFile?: string): string {
+  return `npx cdk synth -q --no-notices -o ${outdir}${app ? ` --app "${app}"` : ''}${configFile ? ` -c ${shellQuote(`configFile=${configFile}`)}` : ''}`;
 }
+
+/** One shell word, whatever it holds (a temporary directory's name may have spaces). */
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function projectAppCommand(): string {
   return String(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app);
@@ -39,8 +42,8 @@ async function timed(
 }
 
 /** Synthesize the app once with the project's command into `outdir` (the assembly every pod is built from). */
-export async function synthAssembly(outdir: string, reporter: Reporter): Promise<{ ms: number; command: string }> {
-  const command = synthCommand(outdir);
+export async function synthAssembly(outdir: string, reporter: Reporter, configFile?: string): Promise<{ ms: number; command: string }> {
+  const command = synthCommand(outdir, undefined, configFile);
   const r = await reporter.step(`synthesize into ${outdir}`, (s) => timed(command, { onLine: (l) => s.update(l) }));
   if (r.code !== 0) throw new Error(`${command} exited with ${r.code}:\n${r.tail.join('\n')}`);
   return { ms: r.ms, command };

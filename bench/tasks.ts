@@ -20,6 +20,7 @@ import { prepare, translateFor, type PreparedTask } from '../lib/local/prepare';
 import type { Reporter } from '../lib/local/progress';
 import { TaskRunner } from '../lib/local/runner/task-runner';
 import type { TranslatedTask } from '../lib/local/translate/task';
+import { imageFile, type ImageFile } from './image-files';
 import { effective, type Change, type TaskChange } from './variants';
 
 const BENCH_LABEL = BENCH_LABEL_KEY;
@@ -32,13 +33,17 @@ export interface BenchTask {
   /** The proxy's environment as the template declares it. */
   readonly proxyEnv: Record<string, string>;
   /** The nginx template as built into the proxy image (from the asset directory) and its path in the image. */
-  readonly proxyTemplate: { readonly text: string; readonly pathInImage: string };
+  readonly proxyTemplate: ImageFile;
+  /** The proxy's config renderer (it writes the FastCGI upstream block), if its image has one. */
+  readonly proxyRenderScript?: ImageFile;
+  /** The app's php-fpm pool, if its image has one (a PHP app). */
+  readonly appPool?: ImageFile;
 }
 
 /** Prepare the task once from the assembly in `assemblyDir` on the engine asked for (or `up`'s choice). */
-export async function prepareTask(o: { assemblyDir: string; engine?: string; reporter: Reporter }): Promise<BenchTask> {
+export async function prepareTask(o: { assemblyDir: string; engine?: string; reporter: Reporter; taskName?: string }): Promise<BenchTask> {
   const prepared = await prepare({
-    taskName: `bench-${process.pid}`,
+    taskName: o.taskName ?? `bench-${process.pid}`,
     projectDir: process.cwd(),
     hostPort: 0,
     reporter: o.reporter,
@@ -52,14 +57,28 @@ export async function prepareTask(o: { assemblyDir: string; engine?: string; rep
   if (!proxyDef) throw new Error('no container of the task publishes a port');
   const app = String(proxyDef.DependsOn?.[0]?.ContainerName ?? defs.find((d) => d !== proxyDef)?.Name);
   const proxyEnv = Object.fromEntries((proxyDef.Environment ?? []).map((e: any) => [String(e.Name), String(e.Value)]));
-  const dir = assembly.images[proxyDef.Name].directory;
-  if (!dir) throw new Error('the proxy image is not a CDK asset: its nginx template cannot be read');
-  const dockerfile = readFileSync(path.join(dir, assembly.images[proxyDef.Name].dockerfile ?? 'Dockerfile'), 'utf8');
-  // The source is relative to the build context (the containers folder: proxy/nginx.conf.template).
-  const copy = /^COPY\s+(\S*nginx\.conf\.template)\s+(\S+)/m.exec(dockerfile);
-  if (!copy) throw new Error('the proxy Dockerfile does not COPY nginx.conf.template');
-  const pathInImage = copy[2].endsWith('/') ? `${copy[2]}nginx.conf.template` : copy[2];
-  return { prepared, proxy: String(proxyDef.Name), app, proxyEnv, proxyTemplate: { text: readFileSync(path.join(dir, copy[1]), 'utf8'), pathInImage } };
+  // The files the variants change, as the images' build contexts have them.
+  const fileOf = (container: string, name: string): ImageFile | undefined => {
+    const image = assembly.images[container];
+    if (!image?.directory) return undefined;
+    const dockerfile = readFileSync(path.join(image.directory, image.dockerfile ?? 'Dockerfile'), 'utf8');
+    try {
+      return imageFile(image.directory, dockerfile, name, `the ${container} image`);
+    } catch {
+      return undefined;
+    }
+  };
+  const proxyTemplate = fileOf(String(proxyDef.Name), 'nginx.conf.template');
+  if (!proxyTemplate) throw new Error('the proxy image is not a CDK asset whose Dockerfile copies nginx.conf.template: its nginx template cannot be read');
+  return {
+    prepared,
+    proxy: String(proxyDef.Name),
+    app,
+    proxyEnv,
+    proxyTemplate,
+    proxyRenderScript: fileOf(String(proxyDef.Name), 'render-nginx-config'),
+    appPool: fileOf(app, 'pool.conf'),
+  };
 }
 
 export interface Variant {
@@ -70,6 +89,11 @@ export interface Variant {
   readonly env?: Record<string, { value: string; reason: string }>;
   /** The typed change of the translated task (variants.ts). */
   readonly change?: TaskChange;
+  /**
+   * Settings the task is synthesized with, over the project's (bench/settings-variant.ts: its own
+   * assembly), and how the report names them.
+   */
+  readonly settings?: { readonly values: Record<string, unknown>; readonly describe: string };
 }
 
 export interface RunningTask {
@@ -122,7 +146,8 @@ export async function startTask(
     environmentOverrides: variant.env,
   });
   const changed = variant.change ? variant.change(base) : { task: base, changes: [] };
-  const changes = changed.changes;
+  const settings: Change[] = variant.settings ? [{ container: 'task', removed: [], added: [`settings ${variant.settings.describe}`] }] : [];
+  const changes = [...settings, ...changed.changes];
   // After the variant's change, so a variant never sees (or drops) the bench's own pinning.
   const translated = o.cpuset === undefined ? changed.task : { ...changed.task, task: { ...changed.task.task, measurementCpuset: o.cpuset } };
   const plan = {

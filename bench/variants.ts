@@ -176,16 +176,23 @@ export function unharden(o: { removeLimits: boolean; imageCmd: Record<string, st
 
 /** `file` (a host file) bind-mounted read-only over the proxy image's nginx template at `pathInImage`. */
 export function withProxyTemplate(proxy: string, file: string, pathInImage: string): TaskChange {
+  return withFileOver(proxy, file, pathInImage, 'variant template', 'withProxyTemplate');
+}
+
+/**
+ * `file` (a host file) mounted read-only over `pathInImage` in `container`; the report names it
+ * `<what>` (the host path is the run's temporary file).
+ */
+export function withFileOver(container: string, file: string, pathInImage: string, what: string, caller = 'withFileOver'): TaskChange {
   return (t) => {
-    if (!t.containers.some((c) => c.name === proxy)) throw new Error(`withProxyTemplate: the task has no container ${proxy}`);
+    if (!t.containers.some((c) => c.name === container)) throw new Error(`${caller}: the task has no container ${container}`);
     const mount: MountSpec = { kind: 'bind', source: file, target: pathInImage, readOnly: true };
     const r = editContainers(
       t,
-      (c) => c.name === proxy,
+      (c) => c.name === container,
       (c) => ({ spec: { mounts: [...(c.spec.mounts ?? []), mount] } }),
     );
-    // The host path is the run's temporary file: the report names the variant's template instead.
-    return { task: r.task, changes: r.changes.map((c) => ({ ...c, removed: [], added: [`mounts +<variant template>:${pathInImage}:ro`] })) };
+    return { task: r.task, changes: r.changes.map((c) => ({ ...c, removed: [], added: [`mounts +<${what}>:${pathInImage}:ro`] })) };
   };
 }
 

@@ -5,6 +5,8 @@
  * throttled periods, and the host's steal time (/proc/stat) over the level; then saturation. The
  * template task also gets the CPU price of each health probe and its idle CPU.
  */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fractionsFor } from '../config';
 import type { BenchContext } from '../context';
@@ -15,17 +17,28 @@ import { probeCosts } from '../probe-cost';
 import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
-import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
+import { composeChanges, withFileOver, withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
+import { KEPT_CONNECTIONS, POOL_WORKERS, UNIX_SOCKET_SETTINGS, poolWithWorkers, renderScriptKeeping } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
 /** Task sizes compared against the template's (ECS task CPU units; 1024 = one vCPU). */
 const TASK_CPU_UNITS = [256, 512, 1024];
 
+/** Where the keep-alive lever's two changed files are on the host, and the containers and paths they replace. */
+export interface KeepaliveLeverFiles {
+  readonly proxy: string;
+  readonly renderScript: { readonly file: string; readonly pathInImage: string };
+  readonly app: string;
+  readonly pool: { readonly file: string; readonly pathInImage: string };
+}
+
 /**
  * The variants of the open-loop section: the template as synthesized; each task size the template
  * does not already have; probes every 30 s (ECS's default Interval, the template's before issue 21); no probe during the measurement (no health checks); no
- * task CPU cap (a capacity figure).
+ * task CPU cap (a capacity figure); and the FastCGI levers (bench/fastcgi-levers.ts): the unix
+ * socket (`unixSocket`: the template reaches php-fpm over TCP) and with `keepalive` files (a php-fpm
+ * pool behind the proxy's renderer) more kept connections with a larger pool.
  */
 export interface LatencyVariant extends Variant {
   /**
@@ -35,7 +48,11 @@ export interface LatencyVariant extends Variant {
   readonly capacityScale?: number;
 }
 
-export function latencyVariants(templateCpu: number | undefined): LatencyVariant[] {
+export function latencyVariants(
+  templateCpu: number | undefined,
+  levers: { readonly unixSocket: boolean; readonly keepalive?: KeepaliveLeverFiles } = { unixSocket: false },
+): LatencyVariant[] {
+  const keepalive = levers.keepalive;
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({
@@ -48,12 +65,63 @@ export function latencyVariants(templateCpu: number | undefined): LatencyVariant
     { id: 'lat-30s', label: "probes every 30 s (ECS's default)", env: EXEMPT_ENV, change: withHealthInterval(30) },
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
+    ...(levers.unixSocket
+      ? [
+          {
+            id: 'lat-unix',
+            label: 'FastCGI over the unix socket',
+            env: EXEMPT_ENV,
+            settings: { values: UNIX_SOCKET_SETTINGS, describe: JSON.stringify(UNIX_SOCKET_SETTINGS) },
+          },
+        ]
+      : []),
+    ...(keepalive
+      ? [
+          {
+            id: `lat-keep${KEPT_CONNECTIONS}`,
+            label: `${KEPT_CONNECTIONS} kept FastCGI connections, ${POOL_WORKERS} php-fpm workers`,
+            env: EXEMPT_ENV,
+            change: composeChanges(
+              withFileOver(
+                keepalive.proxy,
+                keepalive.renderScript.file,
+                keepalive.renderScript.pathInImage,
+                `render-nginx-config with keepalive ${KEPT_CONNECTIONS}`,
+              ),
+              withFileOver(keepalive.app, keepalive.pool.file, keepalive.pool.pathInImage, `pool.conf with pm.max_children = ${POOL_WORKERS}`),
+            ),
+          },
+        ]
+      : []),
   ];
+}
+
+/** The keep-alive lever's files, written into the run's work folder; none for an app without a php-fpm pool or a proxy without the renderer. */
+function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles | undefined {
+  const t = ctx.task;
+  if (!t.proxyRenderScript || !t.appPool) return undefined;
+  const file = (name: string, text: string, mode: number) => {
+    const p = path.join(ctx.work, `lat-keep${KEPT_CONNECTIONS}.${name}`);
+    writeFileSync(p, text, { mode });
+    return p;
+  };
+  return {
+    proxy: t.proxy,
+    renderScript: {
+      file: file('render-nginx-config', renderScriptKeeping(t.proxyRenderScript.text, KEPT_CONNECTIONS), 0o755),
+      pathInImage: t.proxyRenderScript.pathInImage,
+    },
+    app: t.app,
+    pool: { file: file('pool.conf', poolWithWorkers(t.appPool.text, POOL_WORKERS), 0o644), pathInImage: t.appPool.pathInImage },
+  };
 }
 
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {
   const L = ctx.config.latency;
-  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits);
+  // The unix socket is a lever where the template talks FastCGI over TCP (no APP_HTTP_ADDRESS, no unix: address).
+  const env = ctx.task.proxyEnv;
+  const unixSocket = env.APP_HTTP_ADDRESS === undefined && !(env.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:');
+  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, { unixSocket, keepalive: writeKeepaliveFiles(ctx) });
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
   const first = await ctx.start(variants[0]);
   try {
