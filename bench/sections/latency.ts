@@ -17,28 +17,18 @@ import { probeCosts } from '../probe-cost';
 import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
-import { composeChanges, withFileOver, withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
-import { KEPT_CONNECTIONS, POOL_WORKERS, UNIX_SOCKET_SETTINGS, poolWithWorkers, renderScriptKeeping } from '../fastcgi-levers';
+import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
+import { KEPT_CONNECTIONS, fastcgiLeverVariants, poolWithWorkers, renderScriptKeeping, workersFor, type KeepaliveLeverFiles } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
 /** Task sizes compared against the template's (ECS task CPU units; 1024 = one vCPU). */
 const TASK_CPU_UNITS = [256, 512, 1024];
 
-/** Where the keep-alive lever's two changed files are on the host, and the containers and paths they replace. */
-export interface KeepaliveLeverFiles {
-  readonly proxy: string;
-  readonly renderScript: { readonly file: string; readonly pathInImage: string };
-  readonly app: string;
-  readonly pool: { readonly file: string; readonly pathInImage: string };
-}
-
 /**
  * The variants of the open-loop section: the template as synthesized; each task size the template
  * does not already have; probes every 30 s (ECS's default Interval, the template's before issue 21); no probe during the measurement (no health checks); no
- * task CPU cap (a capacity figure); and the FastCGI levers (bench/fastcgi-levers.ts): the unix
- * socket (`unixSocket`: the template reaches php-fpm over TCP) and with `keepalive` files (a php-fpm
- * pool behind the proxy's renderer) more kept connections with a larger pool.
+ * task CPU cap (a capacity figure); and the FastCGI levers (bench/fastcgi-levers.ts).
  */
 export interface LatencyVariant extends Variant {
   /**
@@ -50,9 +40,8 @@ export interface LatencyVariant extends Variant {
 
 export function latencyVariants(
   templateCpu: number | undefined,
-  levers: { readonly unixSocket: boolean; readonly keepalive?: KeepaliveLeverFiles } = { unixSocket: false },
+  levers: { readonly unixSocket: boolean; readonly keepalive: readonly KeepaliveLeverFiles[] } = { unixSocket: false, keepalive: [] },
 ): LatencyVariant[] {
-  const keepalive = levers.keepalive;
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({
@@ -65,55 +54,32 @@ export function latencyVariants(
     { id: 'lat-30s', label: "probes every 30 s (ECS's default)", env: EXEMPT_ENV, change: withHealthInterval(30) },
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
-    ...(levers.unixSocket
-      ? [
-          {
-            id: 'lat-unix',
-            label: 'FastCGI over the unix socket',
-            env: EXEMPT_ENV,
-            settings: { values: UNIX_SOCKET_SETTINGS, describe: JSON.stringify(UNIX_SOCKET_SETTINGS) },
-          },
-        ]
-      : []),
-    ...(keepalive
-      ? [
-          {
-            id: `lat-keep${KEPT_CONNECTIONS}`,
-            label: `${KEPT_CONNECTIONS} kept FastCGI connections, ${POOL_WORKERS} php-fpm workers`,
-            env: EXEMPT_ENV,
-            change: composeChanges(
-              withFileOver(
-                keepalive.proxy,
-                keepalive.renderScript.file,
-                keepalive.renderScript.pathInImage,
-                `render-nginx-config with keepalive ${KEPT_CONNECTIONS}`,
-              ),
-              withFileOver(keepalive.app, keepalive.pool.file, keepalive.pool.pathInImage, `pool.conf with pm.max_children = ${POOL_WORKERS}`),
-            ),
-          },
-        ]
-      : []),
+    ...fastcgiLeverVariants({ ...levers, env: EXEMPT_ENV }),
   ];
 }
 
-/** The keep-alive lever's files, written into the run's work folder; none for an app without a php-fpm pool or a proxy without the renderer. */
-function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles | undefined {
+/** The keep-alive levers' files, written into the run's work folder; none for an app without a php-fpm pool or a proxy without the renderer. */
+function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles[] {
   const t = ctx.task;
-  if (!t.proxyRenderScript || !t.appPool) return undefined;
+  if (!t.proxyRenderScript || !t.appPool) return [];
+  const [render, pool] = [t.proxyRenderScript, t.appPool];
   const file = (name: string, text: string, mode: number) => {
-    const p = path.join(ctx.work, `lat-keep${KEPT_CONNECTIONS}.${name}`);
+    const p = path.join(ctx.work, name);
     writeFileSync(p, text, { mode });
     return p;
   };
-  return {
-    proxy: t.proxy,
-    renderScript: {
-      file: file('render-nginx-config', renderScriptKeeping(t.proxyRenderScript.text, KEPT_CONNECTIONS), 0o755),
-      pathInImage: t.proxyRenderScript.pathInImage,
-    },
-    app: t.app,
-    pool: { file: file('pool.conf', poolWithWorkers(t.appPool.text, POOL_WORKERS), 0o644), pathInImage: t.appPool.pathInImage },
-  };
+  return KEPT_CONNECTIONS.map((kept) => {
+    const workers = workersFor(pool.text, kept);
+    const grows = workers !== workersFor(pool.text, 0);
+    return {
+      kept,
+      workers,
+      proxy: t.proxy,
+      renderScript: { file: file(`lat-keep${kept}.render-nginx-config`, renderScriptKeeping(render.text, kept), 0o755), pathInImage: render.pathInImage },
+      app: t.app,
+      ...(grows ? { pool: { file: file(`lat-keep${kept}.pool.conf`, poolWithWorkers(pool.text, workers), 0o644), pathInImage: pool.pathInImage } } : {}),
+    };
+  });
 }
 
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {

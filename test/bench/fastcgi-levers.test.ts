@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { KEPT_CONNECTIONS, POOL_WORKERS, overlaySettings, poolWithWorkers, renderScriptKeeping } from '../../bench/fastcgi-levers';
+import { KEPT_CONNECTIONS, overlaySettings, poolWithWorkers, renderScriptKeeping, workersFor } from '../../bench/fastcgi-levers';
 import { imageFile } from '../../bench/image-files';
 import { synthCommand } from '../../bench/devloop';
 import { settingsOverProject } from '../../bench/settings-variant';
@@ -17,13 +17,19 @@ const changedLines = (a: string, b: string) => {
   return y.filter((l, i) => l !== x[i]);
 };
 
-test('the keep-alive lever changes the one keepalive line the renderer writes, and the pool keeps twice as many workers', () => {
+test('the keep-alive levers change the one keepalive line the renderer writes, and the pool keeps twice as many workers', () => {
   const script = read('proxy/render-nginx-config');
-  expect(changedLines(script, renderScriptKeeping(script, KEPT_CONNECTIONS))).toEqual([`        keepalive ${KEPT_CONNECTIONS};`]);
   const pool = read('app/php/pool.conf');
-  expect(changedLines(pool, poolWithWorkers(pool, POOL_WORKERS))).toEqual([`pm.max_children = ${POOL_WORKERS}`]);
-  // The rule every pool behind the proxy keeps (test/container-configs.test.ts), with the proxy's one nginx worker.
-  expect(POOL_WORKERS).toBeGreaterThanOrEqual(2 * KEPT_CONNECTIONS);
+  for (const kept of KEPT_CONNECTIONS) {
+    expect(changedLines(script, renderScriptKeeping(script, kept))).toEqual([`        keepalive ${kept};`]);
+    // The rule every pool behind the proxy keeps (test/container-configs.test.ts), with the proxy's one nginx worker.
+    const workers = workersFor(pool, kept);
+    expect(workers).toBeGreaterThanOrEqual(2 * kept);
+    expect(changedLines(pool, poolWithWorkers(pool, workers))).toEqual(workers === 5 ? [] : [`pm.max_children = ${workers}`]);
+  }
+  // The template's pool has 5 workers: 2 kept connections need no more, 3 need 6.
+  expect(KEPT_CONNECTIONS.map((k) => workersFor(pool, k))).toEqual([5, 6]);
+  expect(() => workersFor('pm = static\n', 2)).toThrow('pool.conf: no pm.max_children line');
 });
 
 test('the keep-alive lever throws, naming the file, when its line is missing or ambiguous', () => {
