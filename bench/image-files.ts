@@ -21,9 +21,11 @@ export interface ImageFile {
 export function imageFile(dir: string, dockerfile: string, name: string, what: string): ImageFile {
   for (const line of dockerfile.split('\n')) {
     const words = line.trim().split(/\s+/);
-    if (words[0]?.toUpperCase() !== 'COPY' || words.some((w) => w.startsWith('--'))) continue;
-    const sources = words.slice(1, -1);
-    const destination = words[words.length - 1];
+    // COPY --from copies from another stage or image, not from the build context; other flags (--chown, --chmod) do not move files.
+    if (words[0]?.toUpperCase() !== 'COPY' || words.some((w) => w.startsWith('--from'))) continue;
+    const args = words.slice(1).filter((w) => !w.startsWith('--'));
+    const sources = args.slice(0, -1);
+    const destination = args[args.length - 1];
     const source = sources.find((s) => path.posix.basename(s) === name);
     if (source === undefined) continue;
     if (sources.length > 1 && !destination.endsWith('/'))

@@ -53,6 +53,11 @@ test('imageFile finds a file in a COPY line, also among several sources into a f
   expect(pool.pathInImage).toMatch(/^\/etc\/php\/[\d.]+\/fpm\/pool\.d\/[\w.-]+\.conf$/);
   expect(() => imageFile(CONTAINERS, proxy, 'pool.conf', 'the proxy image')).toThrow('the proxy image: the Dockerfile does not COPY pool.conf');
   expect(() => imageFile(CONTAINERS, 'COPY a/x b/y /dest\n', 'x', 'img')).toThrow('img: COPY of several files to /dest, which is not a folder');
+  // A file copied from another stage is not the context's; --chown and --chmod do not move it.
+  expect(() => imageFile(CONTAINERS, 'COPY --from=build proxy/render-nginx-config /bin/\n', 'render-nginx-config', 'img')).toThrow('does not COPY');
+  expect(imageFile(CONTAINERS, 'COPY --chown=0:0 --chmod=755 proxy/render-nginx-config /bin/\n', 'render-nginx-config', 'img').pathInImage).toBe(
+    '/bin/render-nginx-config',
+  );
 });
 
 test('settings variants lay their values over the project settings, including a configFile cdk.json names', () => {
