@@ -20,8 +20,13 @@ import { prepareTask, type BenchTask } from './tasks';
  */
 export function settingsOverProject(values: Record<string, unknown>, cdkJson: string): Record<string, unknown> {
   const named = (JSON.parse(cdkJson) as { context?: { configFile?: unknown } }).context?.configFile;
-  const base = typeof named === 'string' ? JSON.parse(readFileSync(path.resolve(ROOT, named), 'utf8')) : {};
-  return overlaySettings(base, values);
+  if (typeof named !== 'string') return overlaySettings({}, values);
+  const file = path.resolve(ROOT, named);
+  try {
+    return overlaySettings(JSON.parse(readFileSync(file, 'utf8')), values);
+  } catch (e) {
+    throw new Error(`the settings file cdk.json names (configFile ${JSON.stringify(named)}): ${(e as Error).message}`);
+  }
 }
 
 /** Synthesize and prepare the app with `values` over the project's settings (the `n`th such assembly of the run). */

@@ -69,6 +69,10 @@ test('settings variants lay their values over the project settings, including a 
     app: { port: 9000, writablePaths: ['/srv/app/cache'], fastcgiTransport: 'unix' },
     rateLimit: { requestsPerSecond: 5 },
   });
+  writeFileSync(file, '{ "app": ');
+  expect(() => settingsOverProject(over, JSON.stringify({ context: { configFile: file } }))).toThrow(
+    `the settings file cdk.json names (configFile ${JSON.stringify(file)}): `,
+  );
   // Arrays and values replace; only objects merge.
   expect(overlaySettings({ a: [1, 2], b: { c: 1 } }, { a: [3], b: 2 })).toEqual({ a: [3], b: 2 });
 });
