@@ -25,7 +25,7 @@ export function settingsOverProject(values: Record<string, unknown>, cdkJson: st
   try {
     return overlaySettings(JSON.parse(readFileSync(file, 'utf8')), values);
   } catch (e) {
-    throw new Error(`the settings file cdk.json names (configFile ${JSON.stringify(named)}): ${(e as Error).message}`);
+    throw new Error(`the settings file cdk.json names (configFile ${JSON.stringify(named)}): ${(e as Error).message}`, { cause: e });
   }
 }
 
