@@ -16,7 +16,7 @@ import { composeChanges, withFileOver, type TaskChange } from './variants';
 export const KEPT_CONNECTIONS: readonly number[] = [2, 3];
 
 /** The settings of the unix socket variant, over the project's. */
-export const UNIX_SOCKET_SETTINGS = { app: { fastcgiTransport: 'unix' } } as const;
+const UNIX_SOCKET_SETTINGS = { app: { fastcgiTransport: 'unix' } } as const;
 
 /** One keep-alive lever's files on the host (the run's work folder) and where they go in the images. */
 export interface KeepaliveLeverFiles {
