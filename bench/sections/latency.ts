@@ -68,6 +68,22 @@ function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles[] {
     writeFileSync(p, text, { mode });
     return p;
   };
+  // A fork's renderer or pool the transforms cannot read (no single keepalive or pm.max_children line) loses these levers, not the run.
+  try {
+    return keepaliveLevers(ctx, render, pool, file);
+  } catch (e) {
+    ctx.reporter.warn(`the keep-alive levers are left out: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+function keepaliveLevers(
+  ctx: BenchContext,
+  render: NonNullable<BenchContext['task']['proxyRenderScript']>,
+  pool: NonNullable<BenchContext['task']['appPool']>,
+  file: (name: string, text: string, mode: number) => string,
+): KeepaliveLeverFiles[] {
+  const t = ctx.task;
   return KEPT_CONNECTIONS.map((kept) => {
     const workers = workersFor(pool.text, kept);
     const grows = workers !== workersFor(pool.text, 0);
