@@ -78,12 +78,3 @@ export function poolWithWorkers(pool: string, workers: number): string {
   if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`php-fpm workers: got ${workers}; expected a whole number from 1`);
   return replaceOneLine(pool, /^pm\.max_children\s*=\s*\d+\s*$/, () => `pm.max_children = ${workers}`, 'pool.conf');
 }
-
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** `over` laid over `base`: objects merge key by key, anything else in `over` replaces. */
-export function overlaySettings(base: unknown, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
-  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? overlaySettings(out[k], v) : v;
-  return out;
-}

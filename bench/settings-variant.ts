@@ -7,10 +7,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadConfigLayers, mergeSettings } from '../lib/config/load-config';
 import type { Reporter } from '../lib/local/progress';
 import { ROOT } from './cli';
 import { synthAssembly } from './devloop';
-import { overlaySettings } from './fastcgi-levers';
 import { prepareTask, type BenchTask } from './tasks';
 
 /**
@@ -20,10 +20,11 @@ import { prepareTask, type BenchTask } from './tasks';
  */
 export function settingsOverProject(values: Record<string, unknown>, cdkJson: string): Record<string, unknown> {
   const named = (JSON.parse(cdkJson) as { context?: { configFile?: unknown } }).context?.configFile;
-  if (typeof named !== 'string') return overlaySettings({}, values);
-  const file = path.resolve(ROOT, named);
+  if (typeof named !== 'string') return mergeSettings({}, values);
+  // The project's own reader (lib/config/load-config.ts): the same checks as a synth, and an error that names the place, never the text.
   try {
-    return overlaySettings(JSON.parse(readFileSync(file, 'utf8')), values);
+    const { file } = loadConfigLayers((key) => (key === 'configFile' ? path.resolve(ROOT, named) : undefined));
+    return mergeSettings(file, values);
   } catch (e) {
     throw new Error(`the settings file cdk.json names (configFile ${JSON.stringify(named)}): ${(e as Error).message}`, { cause: e });
   }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { KEPT_CONNECTIONS, overlaySettings, poolWithWorkers, renderScriptKeeping, workersFor } from '../../bench/fastcgi-levers';
+import { mergeSettings } from '../../lib/config/load-config';
+import { KEPT_CONNECTIONS, poolWithWorkers, renderScriptKeeping, workersFor } from '../../bench/fastcgi-levers';
 import { imageFile } from '../../bench/image-files';
 import { synthCommand } from '../../bench/devloop';
 import { settingsOverProject } from '../../bench/settings-variant';
@@ -74,7 +75,7 @@ test('settings variants lay their values over the project settings, including a 
     `the settings file cdk.json names (configFile ${JSON.stringify(file)}): `,
   );
   // Arrays and values replace; only objects merge.
-  expect(overlaySettings({ a: [1, 2], b: { c: 1 } }, { a: [3], b: 2 })).toEqual({ a: [3], b: 2 });
+  expect(mergeSettings({ a: [1, 2], b: { c: 1 } }, { a: [3], b: 2 })).toEqual({ a: [3], b: 2 });
 });
 
 test('the settings file reaches cdk synth as one shell word, whatever the work folder is called', () => {
