@@ -13,6 +13,7 @@ import type { Reporter } from '../lib/local/progress';
 import { runLines } from '../lib/local/run-lines';
 import { benchProject, buildCliBundle, cli, ROOT } from './cli';
 import type { HyperfineRun, UpRun } from './results';
+import { shellQuote } from '../lib/local/host/shell-quote';
 
 /** Offline switches for every CDK CLI call, as `npm run synth` uses them: no telemetry, no notices. */
 const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
@@ -21,9 +22,6 @@ const CDK_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
 export function synthCommand(outdir: string, app?: string, configFile?: string): string {
   return `npx cdk synth -q --no-notices -o ${outdir}${app ? ` --app "${app}"` : ''}${configFile ? ` -c ${shellQuote(`configFile=${configFile}`)}` : ''}`;
 }
-
-/** One shell word, whatever it holds (a temporary directory's name may have spaces). */
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function projectAppCommand(): string {
   return String(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app);

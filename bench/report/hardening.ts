@@ -5,6 +5,7 @@ import type { Results } from '../results';
 import { cfsStall, hardeningStats, perRound, runsTable, summaryTable, taskCores, taskVcpu as vcpuOf } from './closed-loop';
 import type { Section } from './section';
 import { engineName } from './setting';
+import { shellQuote } from '../../lib/local/host/shell-quote';
 
 type HardeningVariant = Results['hardening']['variants'][number];
 
@@ -23,7 +24,7 @@ function coresPhrase(r: Results): { all: string; on: string } {
  */
 function specDetails(variants: readonly HardeningVariant[]): string[] {
   const flags = variants.some((v) => v.podArgs.some((a) => a.startsWith('--')));
-  const shellArgs = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const shellArgs = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
   const out = [
     flags
       ? '<details><summary>The exact podman commands of each variant (first round)</summary>'

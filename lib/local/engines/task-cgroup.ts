@@ -11,6 +11,7 @@
  * is a VM under Docker Desktop and colima, and a member of the `docker` group cannot write
  * /sys/fs/cgroup directly. The helper needs no capability: cgroupfs checks file permissions only.
  */
+import { shellQuote } from '../host/shell-quote';
 
 export interface CgroupFacts {
   readonly version: 1 | 2;
@@ -117,16 +118,14 @@ function v2Writes(dir: string, quota?: number, memory?: number, pids?: number): 
   return w;
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /** The helper's script: create, write and read back (each line `file=value`), relative to `mount`. */
 export function applyScript(layout: CgroupLayout, mount: string): string {
   return [
     'set -eu',
-    `cd ${q(mount)}`,
-    ...layout.mkdirs.map((d) => `[ -d ${q(d)} ] || mkdir ${q(d)}`),
-    ...layout.writes.map((w) => `printf '%s' ${q(w.value)} > ${q(w.file)}`),
-    ...layout.writes.filter((w) => !w.file.endsWith('subtree_control')).map((w) => `printf '%s=%s\\n' ${q(w.file)} "$(cat ${q(w.file)})"`),
+    `cd ${shellQuote(mount)}`,
+    ...layout.mkdirs.map((d) => `[ -d ${shellQuote(d)} ] || mkdir ${shellQuote(d)}`),
+    ...layout.writes.map((w) => `printf '%s' ${shellQuote(w.value)} > ${shellQuote(w.file)}`),
+    ...layout.writes.filter((w) => !w.file.endsWith('subtree_control')).map((w) => `printf '%s=%s\\n' ${shellQuote(w.file)} "$(cat ${shellQuote(w.file)})"`),
   ].join('\n');
 }
 
@@ -139,6 +138,7 @@ export function applyScript(layout: CgroupLayout, mount: string): string {
  * in each of them (176 empty ones in seven hierarchies after an e2e run, before this).
  */
 export function cleanupScript(layout: CgroupLayout, mount: string): string {
-  const remove = (d: string) => (layout.directories.v1 ? `for d in */${q(d)}; do rmdir "$d" 2>/dev/null || true; done` : `rmdir ${q(d)} 2>/dev/null || true`);
-  return [`cd ${q(mount)}`, ...layout.cleanup.map(remove)].join('\n');
+  const remove = (d: string) =>
+    layout.directories.v1 ? `for d in */${shellQuote(d)}; do rmdir "$d" 2>/dev/null || true; done` : `rmdir ${shellQuote(d)} 2>/dev/null || true`;
+  return [`cd ${shellQuote(mount)}`, ...layout.cleanup.map(remove)].join('\n');
 }

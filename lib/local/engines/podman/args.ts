@@ -5,6 +5,7 @@
  * https://docs.podman.io/en/v4.3/markdown/podman-create.1.html
  */
 import type { ContainerSpec, TaskSpec } from '../../spec';
+import { shellQuote } from '../../host/shell-quote';
 
 /**
  * `--health-cmd` text that podman 4.3 turns into exactly the template's test. Its parser
@@ -19,10 +20,6 @@ export function healthCmdArg(test: string[]): { arg: string; exact: boolean } {
   if (rest.length === 1 && !/\s/.test(rest[0])) return { arg: `CMD ${rest[0]}`, exact: true };
   // One argument with blanks: only expressible through a shell.
   return { arg: `CMD-SHELL exec ${shellQuote(rest[0] ?? 'false')}`, exact: false };
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** podman's default network (podman-network(1)), where the pod publishes its ports. */
