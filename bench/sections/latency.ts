@@ -60,9 +60,8 @@ export function latencyVariants(
 
 /** The keep-alive levers' files, written into the run's work folder; none for an app without a php-fpm pool or a proxy without the renderer. */
 function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles[] {
-  const t = ctx.task;
-  if (!t.proxyRenderScript || !t.appPool) return [];
-  const [render, pool] = [t.proxyRenderScript, t.appPool];
+  const { proxy, app, proxyRenderScript: render, appPool: pool } = ctx.task;
+  if (!render || !pool) return [];
   const file = (name: string, text: string, mode: number) => {
     const p = path.join(ctx.work, name);
     writeFileSync(p, text, { mode });
@@ -70,32 +69,21 @@ function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles[] {
   };
   // A fork's renderer or pool the transforms cannot read (no single keepalive or pm.max_children line) loses these levers, not the run.
   try {
-    return keepaliveLevers(ctx, render, pool, file);
+    const own = workersFor(pool.text, 0);
+    return KEPT_CONNECTIONS.map((kept) => {
+      const workers = workersFor(pool.text, kept);
+      const renderScript = {
+        file: file(`lat-keep${kept}.render-nginx-config`, renderScriptKeeping(render.text, kept), 0o755),
+        pathInImage: render.pathInImage,
+      };
+      const lever = { kept, workers, proxy, renderScript, app };
+      if (workers === own) return lever;
+      return { ...lever, pool: { file: file(`lat-keep${kept}.pool.conf`, poolWithWorkers(pool.text, workers), 0o644), pathInImage: pool.pathInImage } };
+    });
   } catch (e) {
     ctx.reporter.warn(`the keep-alive levers are left out: ${(e as Error).message}`);
     return [];
   }
-}
-
-function keepaliveLevers(
-  ctx: BenchContext,
-  render: NonNullable<BenchContext['task']['proxyRenderScript']>,
-  pool: NonNullable<BenchContext['task']['appPool']>,
-  file: (name: string, text: string, mode: number) => string,
-): KeepaliveLeverFiles[] {
-  const t = ctx.task;
-  return KEPT_CONNECTIONS.map((kept) => {
-    const workers = workersFor(pool.text, kept);
-    const grows = workers !== workersFor(pool.text, 0);
-    return {
-      kept,
-      workers,
-      proxy: t.proxy,
-      renderScript: { file: file(`lat-keep${kept}.render-nginx-config`, renderScriptKeeping(render.text, kept), 0o755), pathInImage: render.pathInImage },
-      app: t.app,
-      ...(grows ? { pool: { file: file(`lat-keep${kept}.pool.conf`, poolWithWorkers(pool.text, workers), 0o644), pathInImage: pool.pathInImage } } : {}),
-    };
-  });
 }
 
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {
