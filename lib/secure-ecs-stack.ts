@@ -187,6 +187,7 @@ export class SecureEcsStack extends Stack {
       requestTimeout: Duration.seconds(config.proxy.requestTimeoutSeconds),
       appProtocol: config.app.protocol,
       appFastcgiTransport: config.app.fastcgiTransport,
+      appFastcgiKeptConnections: config.app.fastcgiKeptConnections,
       appPort: config.app.port,
       appEntryPoints: config.app.entryPoints,
       appMethods: config.app.methods,

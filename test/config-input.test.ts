@@ -238,6 +238,10 @@ describe('the app section (issue 20)', () => {
     [{ fastcgiTransport: 'socket' }, 'app.fastcgiTransport: received "socket"; expected "tcp" or "unix"'],
     [{ protocol: 'http', fastcgiTransport: 'unix' }, 'app.fastcgiTransport: received "unix" with app.protocol "http"; expected "tcp"'],
     [{ fastcgiTransport: 'unix', port: 9100 }, 'app.port: received 9100 with app.fastcgiTransport "unix"; expected 9000 (unset)'],
+    [{ fastcgiKeptConnections: 0 }, 'app.fastcgiKeptConnections: received 0; expected an integer from 1 to 16'],
+    [{ fastcgiKeptConnections: 2.5 }, 'app.fastcgiKeptConnections: received 2.5; expected an integer from 1 to 16'],
+    [{ fastcgiKeptConnections: 17 }, 'app.fastcgiKeptConnections: received 17; expected an integer from 1 to 16'],
+    [{ protocol: 'http', port: 8000, fastcgiKeptConnections: 2 }, 'app.fastcgiKeptConnections: received 2 with app.protocol "http"; expected 3 (unset)'],
     [{ writablePaths: '/srv/app/storage' }, 'app.writablePaths: received "/srv/app/storage"; expected a list of at most 16 { "path", "sizeMiB" } objects'],
     [{ writablePaths: [{ path: '/srv/app/storage' }] }, 'app.writablePaths.0.sizeMiB: received undefined; expected an integer from 1 to 30720'],
     [{ writablePaths: [{ path: '/srv/app/storage', sizeMiB: 8, mode: '777' }] }, 'app.writablePaths.0.mode: unknown setting'],
@@ -312,6 +316,7 @@ describe('the app section (issue 20)', () => {
     expect(c.app).toEqual({
       protocol: 'fastcgi',
       fastcgiTransport: 'tcp',
+      fastcgiKeptConnections: 3,
       port: 9001,
       entryPoints: 'files',
       methods: ['GET', 'HEAD', 'POST'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { MAX_FASTCGI_KEPT_CONNECTIONS } from '../lib/constructs/app-shape';
 import { containerDefinitions, REPO_ROOT, synth } from './helpers/synth';
 
 const CONTAINERS = path.join(REPO_ROOT, 'containers');
@@ -53,7 +54,9 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     expect(RENDERER).toContain('APP_PASS="fastcgi_pass fastcgi_app;"');
     expect(UPSTREAM).toContain('server $APP_FASTCGI_ADDRESS;');
     expect(TEMPLATE).toMatch(/^ {4}fastcgi_keep_conn on;$/m);
-    expect(upstreamNumber('keepalive')).toBeGreaterThanOrEqual(1);
+    // The kept count comes from the task definition (app.fastcgiKeptConnections), checked like the renderer's other numbers.
+    expect(UPSTREAM).toMatch(/^\s*keepalive \$APP_FASTCGI_KEPT_CONNECTIONS;$/m);
+    expect(RENDERER).toContain(`check_int APP_FASTCGI_KEPT_CONNECTIONS "$APP_FASTCGI_KEPT_CONNECTIONS" 1 ${MAX_FASTCGI_KEPT_CONNECTIONS}`);
     expect(upstreamNumber('keepalive_requests')).toBeLessThanOrEqual(32);
     expect(upstreamNumber('keepalive_timeout')).toBeLessThanOrEqual(5);
   });
@@ -75,26 +78,38 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
 
   // A php-fpm worker serves one connection at a time: the connections nginx may keep (idle cache per
   // nginx worker x nginx workers) must leave at least as many workers free for new connections, in
-  // the default app and in every example that runs its own pool behind the same proxy image.
+  // the default app and in every example that runs its own pool behind the same proxy image, each
+  // with the kept count its own settings give the proxy (app.fastcgiKeptConnections).
   const pools = [
-    path.join(CONTAINERS, 'app', 'php', 'pool.conf'),
-    path.join(REPO_ROOT, 'examples', 'wordpress', 'php', 'pool.conf'),
-    path.join(REPO_ROOT, 'examples', 'mediawiki', 'php', 'pool.conf'),
+    { pool: path.join(CONTAINERS, 'app', 'php', 'pool.conf'), settings: {} },
+    ...['wordpress', 'mediawiki'].map((example) => ({
+      pool: path.join(REPO_ROOT, 'examples', example, 'php', 'pool.conf'),
+      settings: JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', example, 'settings.json'), 'utf8')),
+    })),
   ];
-  test.each(pools.map((p) => [path.relative(REPO_ROOT, p), p]))('%s has at least twice the workers nginx can keep connections to', (_name, file) => {
-    const nginxWorkers = Number(/^worker_processes (\d+);$/m.exec(TEMPLATE)?.[1]);
-    expect(nginxWorkers).toBeGreaterThanOrEqual(1);
-    expect(Number(poolSettings(file).get('pm.max_children'))).toBeGreaterThanOrEqual(2 * nginxWorkers * upstreamNumber('keepalive'));
-  });
+  test.each(pools.map((p) => [path.relative(REPO_ROOT, p.pool), p]))(
+    '%s has at least twice the workers its settings let nginx keep connections to',
+    (_name, { pool, settings }) => {
+      const nginxWorkers = Number(/^worker_processes (\d+);$/m.exec(TEMPLATE)?.[1]);
+      expect(nginxWorkers).toBeGreaterThanOrEqual(1);
+      const env = containerDefinitions(synth(settings).template).proxy.Environment;
+      const kept = Number(env.find((e: { Name: string }) => e.Name === 'APP_FASTCGI_KEPT_CONNECTIONS')?.Value);
+      expect(kept).toBeGreaterThanOrEqual(1);
+      expect(Number(poolSettings(pool).get('pm.max_children'))).toBeGreaterThanOrEqual(2 * nginxWorkers * kept);
+    },
+  );
 
   // app.fastcgiTransport "unix" sets these for whichever image the task runs: a pool or health check
   // that ignored them would listen on TCP while nginx connects to the socket.
-  test.each(pools.map((p) => [path.relative(REPO_ROOT, p), p]))('%s and its health check follow APP_FASTCGI_SOCKET and APP_FASTCGI_BACKLOG', (_name, file) => {
-    const pool = poolSettings(file);
-    expect(pool.get('listen')).toBe('${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}');
-    expect(pool.get('listen.backlog')).toBe('${APP_FASTCGI_BACKLOG:-128}');
-    expect(pool.get('listen.mode')).toBe('0660');
-    const healthcheck = readFileSync(path.join(path.dirname(path.dirname(file)), 'healthcheck'), 'utf8');
-    expect(healthcheck).toContain('cgi-fcgi -bind -connect "${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}"');
-  });
+  test.each(pools.map((p) => [path.relative(REPO_ROOT, p.pool), p.pool]))(
+    '%s and its health check follow APP_FASTCGI_SOCKET and APP_FASTCGI_BACKLOG',
+    (_name, file) => {
+      const pool = poolSettings(file);
+      expect(pool.get('listen')).toBe('${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}');
+      expect(pool.get('listen.backlog')).toBe('${APP_FASTCGI_BACKLOG:-128}');
+      expect(pool.get('listen.mode')).toBe('0660');
+      const healthcheck = readFileSync(path.join(path.dirname(path.dirname(file)), 'healthcheck'), 'utf8');
+      expect(healthcheck).toContain('cgi-fcgi -bind -connect "${APP_FASTCGI_SOCKET:-127.0.0.1:${APP_PORT:-9000}}"');
+    },
+  );
 });

@@ -20,7 +20,7 @@ test.each(['php/hardening.ini', 'php/php-fpm.conf', 'healthcheck', 'rds-ca-bundl
 test("the pool is the default app's but for the process manager, fewer children and the variables MediaWiki reads (libpq's TLS, the wiki's keys)", () => {
   const example = settingLines(read(EXAMPLE, 'php/pool.conf'));
   const app = settingLines(read(APP, 'php/pool.conf'));
-  expect(app.filter((l) => !example.includes(l))).toEqual(['pm = static', 'pm.max_children = 5', 'pm.max_requests = 10000']);
+  expect(app.filter((l) => !example.includes(l))).toEqual(['pm = static', 'pm.max_children = 6', 'pm.max_requests = 10000']);
   expect(example.filter((l) => !app.includes(l))).toEqual([
     'pm = ondemand',
     'pm.max_children = 4',

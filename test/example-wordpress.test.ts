@@ -14,8 +14,11 @@ test.each(['php/php-fpm.conf', 'healthcheck', 'rds-ca-bundle.pem'])('%s is the d
   expect(read(EXAMPLE, f)).toBe(read(APP, f));
 });
 
-test("the pool is the default app's, setting for setting", () => {
-  expect(settingLines(read(EXAMPLE, 'php/pool.conf'))).toEqual(settingLines(read(APP, 'php/pool.conf')));
+test("the pool is the default app's, setting for setting, but for 5 workers (2 kept connections in settings.json)", () => {
+  const example = settingLines(read(EXAMPLE, 'php/pool.conf'));
+  const app = settingLines(read(APP, 'php/pool.conf'));
+  expect(app.filter((l) => !example.includes(l))).toEqual(['pm.max_children = 6']);
+  expect(example.filter((l) => !app.includes(l))).toEqual(['pm.max_children = 5']);
 });
 
 test("the PHP settings are the default app's but for a larger memory limit and opcache (WordPress's size) and the database's CA file", () => {

@@ -141,6 +141,7 @@ describe('the task', () => {
       // The two public /26 subnets of 10.0.0.0/16: only the ALB lives there.
       TRUSTED_PROXY_CIDRS: '10.0.0.0/26,10.0.0.64/26',
       APP_FASTCGI_ADDRESS: '127.0.0.1:9000',
+      APP_FASTCGI_KEPT_CONNECTIONS: '3',
     });
   });
 
@@ -181,7 +182,7 @@ describe('the app section shapes the task (issue 20)', () => {
     const defs = containerDefinitions(s.template);
     expect(defs.app.Environment).toBeUndefined();
     expect(appBuildArgs(s)).toBeUndefined();
-    expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS']);
+    expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS', 'APP_FASTCGI_KEPT_CONNECTIONS']);
   });
 
   test.each(['mariadb', 'postgres'] as const)("database.engine %s: the app image is built with that engine's PDO driver only (DATABASE_ENGINE)", (engine) => {

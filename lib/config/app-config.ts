@@ -8,6 +8,7 @@ import {
   declaredPathProblem,
   DEFAULT_HEALTH_CHECK_PATH,
   healthCheckPathProblem,
+  MAX_FASTCGI_KEPT_CONNECTIONS,
   MAX_WRITABLE_PATHS,
 } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS, DATABASE_ENGINES, MONITORING_INTERVALS } from '../constructs/database';
@@ -234,6 +235,11 @@ export const appConfigSchema = z
         protocol: z.enum(APP_PROTOCOLS, { error: choices(APP_PROTOCOLS) }).default(APP_SHAPE_DEFAULTS.protocol),
         /** FastCGI only: `tcp` (127.0.0.1:port) or `unix` (a socket on a task-scoped tmpfs volume both containers mount). */
         fastcgiTransport: z.enum(APP_FASTCGI_TRANSPORTS, { error: choices(APP_FASTCGI_TRANSPORTS) }).default(APP_SHAPE_DEFAULTS.fastcgiTransport),
+        /**
+         * FastCGI only: idle connections nginx keeps open to php-fpm (the upstream's `keepalive`). Each
+         * holds a worker while idle: the app's pool needs at least twice as many workers (pm.max_children).
+         */
+        fastcgiKeptConnections: int(1, MAX_FASTCGI_KEPT_CONNECTIONS).default(APP_SHAPE_DEFAULTS.fastcgiKeptConnections),
         /** Port the app listens on at 127.0.0.1 inside the task. */
         port: appPort().default(APP_SHAPE_DEFAULTS.port),
         /** `front-controller` (every non-static request runs public/index.php) or `files` (every .php file under public/ in the image is an entry point). */

@@ -184,6 +184,11 @@ function appShapeProblems(c: AppConfig): string[] {
       `app.fastcgiTransport: received "unix" with app.protocol "${a.protocol}"; expected "tcp" (the unix socket is php-fpm's; an HTTP app is reached over TCP at app.port)`,
     );
   }
+  if (a.protocol === 'http' && a.fastcgiKeptConnections !== APP_SHAPE_DEFAULTS.fastcgiKeptConnections) {
+    problems.push(
+      `app.fastcgiKeptConnections: received ${a.fastcgiKeptConnections} with app.protocol "http"; expected ${APP_SHAPE_DEFAULTS.fastcgiKeptConnections} (unset): the proxy keeps FastCGI connections to php-fpm, an HTTP app gets none`,
+    );
+  }
   if (a.fastcgiTransport === 'unix' && a.protocol === 'fastcgi' && a.port !== APP_SHAPE_DEFAULTS.port) {
     problems.push(
       `app.port: received ${a.port} with app.fastcgiTransport "unix"; expected ${APP_SHAPE_DEFAULTS.port} (unset): php-fpm listens on the unix socket, not on a port`,

@@ -20,6 +20,14 @@ export const APP_FASTCGI_TRANSPORTS = ['tcp', 'unix'] as const;
 export type AppFastcgiTransport = (typeof APP_FASTCGI_TRANSPORTS)[number];
 
 /**
+ * The most idle FastCGI connections nginx may keep open to php-fpm (the upstream's `keepalive`,
+ * containers/proxy/render-nginx-config). Each kept connection holds a php-fpm worker while idle, and
+ * the pool needs at least twice as many workers (containers/app/php/pool.conf): 16 kept connections
+ * already need 32 workers, more than an app container's memory holds.
+ */
+export const MAX_FASTCGI_KEPT_CONNECTIONS = 16;
+
+/**
  * Which requests reach the app as scripts. `front-controller`: every request that is not a static
  * file goes to public/index.php. `files`: any `.php` file that exists under the public folder of the
  * image is its own entry point (WordPress, MediaWiki, DokuWiki).
@@ -86,6 +94,11 @@ export const MAX_WRITABLE_PATHS = 16;
 export const APP_SHAPE_DEFAULTS = {
   protocol: 'fastcgi' as AppProtocol,
   fastcgiTransport: 'tcp' as AppFastcgiTransport,
+  /**
+   * Idle FastCGI connections nginx keeps open to php-fpm. 3, measured in `npm run bench` against 1
+   * and 2 (README "The FastCGI levers in the full runs"); the default pool has 6 workers, twice that.
+   */
+  fastcgiKeptConnections: 3,
   /** php-fpm's listen port in containers/app/php/pool.conf. */
   port: 9000,
   entryPoints: 'front-controller' as AppEntryPoints,

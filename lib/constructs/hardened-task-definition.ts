@@ -11,6 +11,7 @@ import {
   APP_SHAPE_DEFAULTS,
   DEFAULT_HEALTH_CHECK_PATH,
   isWithin,
+  MAX_FASTCGI_KEPT_CONNECTIONS,
   TMP_PATH,
   TMP_SIZE_MIB,
   writableUrlPrefixes,
@@ -203,6 +204,14 @@ export interface HardenedTaskDefinitionProps {
    * @default APP_SHAPE_DEFAULTS.fastcgiTransport (tcp)
    */
   readonly appFastcgiTransport?: AppFastcgiTransport;
+  /**
+   * Idle FastCGI connections the proxy keeps open to php-fpm (FastCGI only), 1 to
+   * MAX_FASTCGI_KEPT_CONNECTIONS. The app image's pool needs at least twice as many workers: a kept
+   * connection holds its worker while idle (containers/app/php/pool.conf).
+   *
+   * @default APP_SHAPE_DEFAULTS.fastcgiKeptConnections (3)
+   */
+  readonly appFastcgiKeptConnections?: number;
   /**
    * Port the app listens on at 127.0.0.1.
    *
@@ -432,6 +441,10 @@ export class HardenedTaskDefinition extends Construct {
     if (transport === 'unix' && protocol !== 'fastcgi') {
       throw new Error(`${this.node.path}: appFastcgiTransport "unix" needs appProtocol "fastcgi"; received "${protocol}"`);
     }
+    const kept = props.appFastcgiKeptConnections ?? APP_SHAPE_DEFAULTS.fastcgiKeptConnections;
+    if (!(Number.isInteger(kept) && kept >= 1 && kept <= MAX_FASTCGI_KEPT_CONNECTIONS)) {
+      throw new Error(`${this.node.path}: appFastcgiKeptConnections: received ${kept}; expected an integer from 1 to ${MAX_FASTCGI_KEPT_CONNECTIONS}`);
+    }
     const unixSocket = transport === 'unix';
     const appAddress = unixSocket ? `unix:${FASTCGI_SOCKET.path}` : `${APP_HOST}:${appPort}`;
     const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
@@ -492,7 +505,7 @@ export class HardenedTaskDefinition extends Construct {
         CLIENT_MAX_BODY_SIZE_KB: String((props.clientMaxBodySize ?? Size.kibibytes(HARDENED_TASK_DEFAULTS.clientMaxBodySizeKiB)).toKibibytes()),
         REQUEST_TIMEOUT_SECONDS: String((props.requestTimeout ?? Duration.seconds(HARDENED_TASK_DEFAULTS.requestTimeoutSeconds)).toSeconds()),
         TRUSTED_PROXY_CIDRS: props.trustedProxyCidrs.join(','),
-        ...(protocol === 'http' ? { APP_HTTP_ADDRESS: appAddress } : { APP_FASTCGI_ADDRESS: appAddress }),
+        ...(protocol === 'http' ? { APP_HTTP_ADDRESS: appAddress } : { APP_FASTCGI_ADDRESS: appAddress, APP_FASTCGI_KEPT_CONNECTIONS: String(kept) }),
         // Unset means the proxy's own defaults (front-controller, no writable public folder), so the
         // default task definition is the one it always was.
         ...(entryPoints === 'files' ? { APP_ENTRY_POINTS: entryPoints } : {}),

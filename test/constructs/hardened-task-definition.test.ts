@@ -54,6 +54,7 @@ describe('HardenedTaskDefinition', () => {
         ['REQUEST_TIMEOUT_SECONDS', '10'],
         ['TRUSTED_PROXY_CIDRS', TRUSTED.join(',')],
         ['APP_FASTCGI_ADDRESS', '127.0.0.1:9000'],
+        ['APP_FASTCGI_KEPT_CONNECTIONS', '3'],
       ]);
       expect(byName.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'HEALTHY' }]);
     });
@@ -120,5 +121,21 @@ describe('HardenedTaskDefinition', () => {
       }),
     );
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } }, 2);
+  });
+
+  test('appFastcgiKeptConnections reaches the proxy as APP_FASTCGI_KEPT_CONNECTIONS; outside 1 to 16 it throws naming the prop and the range', () => {
+    const kept = (n: number) => {
+      const stack = freshStack();
+      new HardenedTaskDefinition(stack, 'Task', { trustedProxyCidrs: TRUSTED, appFastcgiKeptConnections: n });
+      return rendered(Template.fromStack(stack)).env.APP_FASTCGI_KEPT_CONNECTIONS;
+    };
+    expect([kept(1), kept(16)]).toEqual(['1', '16']);
+    for (const bad of [0, 2.5, 17]) expect(() => kept(bad)).toThrow(`appFastcgiKeptConnections: received ${bad}; expected an integer from 1 to 16`);
+  });
+
+  test('an HTTP app gets no FastCGI variables', () => {
+    const stack = freshStack();
+    new HardenedTaskDefinition(stack, 'Task', { trustedProxyCidrs: TRUSTED, appProtocol: 'http', appPort: 8000 });
+    expect(Object.keys(rendered(Template.fromStack(stack)).env).filter((k) => k.startsWith('APP_'))).toEqual(['APP_HTTP_ADDRESS']);
   });
 });

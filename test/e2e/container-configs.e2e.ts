@@ -92,11 +92,11 @@ describe('nginx config, rendered and checked by the proxy image', () => {
 
   test('FastCGI goes through a bounded keep-alive upstream; an HTTP app keeps its plain proxy_pass', async () => {
     const fastcgi = await renderAndTest(proxyEnv);
-    expect(fastcgi.output).toMatch(/upstream fastcgi_app \{\s+server 127\.0\.0\.1:\d+;\s+keepalive 1;\s+keepalive_requests 16;\s+keepalive_timeout 2s;\s+\}/);
+    expect(fastcgi.output).toMatch(/upstream fastcgi_app \{\s+server 127\.0\.0\.1:\d+;\s+keepalive 3;\s+keepalive_requests 16;\s+keepalive_timeout 2s;\s+\}/);
     expect(fastcgi.output).toContain('fastcgi_keep_conn on;');
     expect(fastcgi.output).not.toMatch(/^\s*fastcgi_pass (?!fastcgi_app;)/m);
     const http = await renderAndTest(
-      Object.fromEntries(Object.entries({ ...proxyEnv, APP_HTTP_ADDRESS: '127.0.0.1:8000' }).filter(([k]) => k !== 'APP_FASTCGI_ADDRESS')),
+      Object.fromEntries(Object.entries({ ...proxyEnv, APP_HTTP_ADDRESS: '127.0.0.1:8000' }).filter(([k]) => !k.startsWith('APP_FASTCGI_'))),
     );
     expect([http.code, http.output]).toEqual([0, expect.stringContaining('--- nginx -t passed')]);
     expect(http.output).not.toContain('upstream fastcgi_app');
@@ -115,15 +115,21 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     ],
     [
       'an HTTP app',
-      { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' },
+      { APP_FASTCGI_ADDRESS: undefined, APP_FASTCGI_KEPT_CONNECTIONS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' },
       ['proxy_pass http://127.0.0.1:8000;', 'proxy_set_header X-Forwarded-For $remote_addr;'],
     ],
     [
       'a CalDAV app (ALLOWED_METHODS)',
-      { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:5232', ALLOWED_METHODS: 'GET,HEAD,PUT,PROPFIND,REPORT,MKCALENDAR' },
+      {
+        APP_FASTCGI_ADDRESS: undefined,
+        APP_FASTCGI_KEPT_CONNECTIONS: undefined,
+        APP_HTTP_ADDRESS: '127.0.0.1:5232',
+        ALLOWED_METHODS: 'GET,HEAD,PUT,PROPFIND,REPORT,MKCALENDAR',
+      },
       ['if ($request_method !~ ^(GET|HEAD|PUT|PROPFIND|REPORT|MKCALENDAR)$) {', '"405:" "GET, HEAD, PUT, PROPFIND, REPORT, MKCALENDAR";'],
     ],
     ['a health check path of the app (HEALTH_CHECK_PATH, a dotfile path)', { HEALTH_CHECK_PATH: '/.web/' }, ['location = /.web/ {']],
+    ['one kept FastCGI connection (APP_FASTCGI_KEPT_CONNECTIONS)', { APP_FASTCGI_KEPT_CONNECTIONS: '1' }, ['keepalive 1;']],
   ])('%s: renders and passes nginx -t', async (_name, change, expected) => {
     const env = Object.fromEntries(Object.entries({ ...proxyEnv, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const r = await renderAndTest(env);
@@ -135,7 +141,12 @@ describe('nginx config, rendered and checked by the proxy image', () => {
     ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'all' }],
     ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'files', APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
     ['APP_HTTP_ADDRESS', { APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
-    ['APP_HTTP_ADDRESS', { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: 'unix:/tmp/app.sock' }],
+    ['APP_HTTP_ADDRESS', { APP_FASTCGI_ADDRESS: undefined, APP_FASTCGI_KEPT_CONNECTIONS: undefined, APP_HTTP_ADDRESS: 'unix:/tmp/app.sock' }],
+    // FastCGI's kept connections with an HTTP app: one app protocol, as with APP_FASTCGI_ADDRESS.
+    ['APP_HTTP_ADDRESS', { APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
+    ['APP_FASTCGI_KEPT_CONNECTIONS', { APP_FASTCGI_KEPT_CONNECTIONS: '0' }],
+    ['APP_FASTCGI_KEPT_CONNECTIONS', { APP_FASTCGI_KEPT_CONNECTIONS: '17' }],
+    ['APP_FASTCGI_KEPT_CONNECTIONS', { APP_FASTCGI_KEPT_CONNECTIONS: '3; evil' }],
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/up;evil/' }],
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/uploads' }],
     ['WRITABLE_URL_PREFIXES', { WRITABLE_URL_PREFIXES: '/a/../b/' }],
