@@ -139,7 +139,10 @@ describe('nginx config, rendered and checked by the proxy image', () => {
 
   test.each([
     ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'all' }],
-    ['APP_ENTRY_POINTS', { APP_ENTRY_POINTS: 'files', APP_FASTCGI_ADDRESS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
+    [
+      'APP_ENTRY_POINTS',
+      { APP_ENTRY_POINTS: 'files', APP_FASTCGI_ADDRESS: undefined, APP_FASTCGI_KEPT_CONNECTIONS: undefined, APP_HTTP_ADDRESS: '127.0.0.1:8000' },
+    ],
     ['APP_HTTP_ADDRESS', { APP_HTTP_ADDRESS: '127.0.0.1:8000' }],
     ['APP_HTTP_ADDRESS', { APP_FASTCGI_ADDRESS: undefined, APP_FASTCGI_KEPT_CONNECTIONS: undefined, APP_HTTP_ADDRESS: 'unix:/tmp/app.sock' }],
     // FastCGI's kept connections with an HTTP app: one app protocol, as with APP_FASTCGI_ADDRESS.
