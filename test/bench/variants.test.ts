@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { synth } from '../helpers/synth';
+import { KEPT_CONNECTIONS, keepaliveLevers } from '../../bench/fastcgi-levers';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
 import { latencyVariants } from '../../bench/sections/latency';
@@ -127,6 +130,23 @@ test('the FastCGI levers: the unix socket and each kept-connection count as sett
   const ids = (levers?: Parameters<typeof latencyVariants>[1]) => latencyVariants(1024, levers).map((v) => v.id);
   expect(ids({ unixSocket: false, keepalive: [], app: appName })).toEqual(ids());
   expect(ids({ unixSocket: false, keepalive: [{ kept: 1, workers: 6 }], app: appName }).filter((id) => /unix|keep/.test(id))).toEqual(['lat-keep1']);
+});
+
+test("the template's own levers: its proxy's kept count and pool give every other count, each synthesized with that count", () => {
+  const proxyEnvOf = (p: any): Record<string, string> =>
+    Object.fromEntries((p.ContainerDefinitions as any[]).find((d) => d.PortMappings?.length).Environment.map((e: any) => [e.Name, e.Value]));
+  const own = proxyEnvOf(props).APP_FASTCGI_KEPT_CONNECTIONS;
+  expect(own).toMatch(/^\d+$/);
+  const pool = readFileSync(path.join(__dirname, '..', '..', 'containers', 'app', 'php', 'pool.conf'), 'utf8');
+  const keep = latencyVariants(1024, { unixSocket: false, keepalive: keepaliveLevers(proxyEnvOf(props), pool), app: app.name }).filter((v) =>
+    v.id.startsWith('lat-keep'),
+  );
+  expect(keep.map((v) => v.id)).toEqual(KEPT_CONNECTIONS.filter((k) => String(k) !== own).map((k) => `lat-keep${k}`));
+  // The setting a lever carries is the one the product reads: the proxy of its synthesis keeps that count.
+  for (const v of keep) {
+    const synthesized = Object.values(synth(v.settings!.values).template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(proxyEnvOf(synthesized).APP_FASTCGI_KEPT_CONNECTIONS).toBe(v.id.slice('lat-keep'.length));
+  }
 });
 
 test('describeSpec lists the fields the engine is given, without names, ports or images that differ per run', () => {
