@@ -1,33 +1,33 @@
 /**
- * The FastCGI levers of issue 21 as bench variants, measured against the template in one run:
- *  - more FastCGI connections nginx keeps open to php-fpm (the upstream's `keepalive`, 1 in the
- *    template), with the pool grown where needed to keep the rule every pool behind the proxy
- *    follows: at least twice as many workers as kept connections, so kept connections never hold
- *    every worker (containers/app/php/pool.conf, test/container-configs.test.ts);
- *  - the unix socket (`app.fastcgiTransport` "unix"), synthesized as the setting makes it;
- *  - the socket and the most kept connections together.
- * Text transforms of the files as the images have them: each changes exactly one line, or throws
- * naming the file, so a changed file cannot silently make a variant equal the template. Pure.
+ * The FastCGI levers of issue 21 as bench variants, measured against the template in one run, each
+ * a setting of the project synthesized again (bench/settings-variant.ts):
+ *  - another count of the FastCGI connections nginx keeps open to php-fpm (`app.fastcgiKeptConnections`,
+ *    the proxy's APP_FASTCGI_KEPT_CONNECTIONS), with the pool grown where needed to keep the rule every
+ *    pool behind the proxy follows: at least twice as many workers as kept connections, so kept
+ *    connections never hold every worker (containers/app/php/pool.conf, test/container-configs.test.ts);
+ *  - the unix socket (`app.fastcgiTransport` "unix").
+ * The pool is grown by a text transform of the file as the image has it, which changes exactly one
+ * line or throws naming the file. Pure.
  */
 import type { Variant } from './tasks';
-import { composeChanges, withFileOver, type TaskChange } from './variants';
+import { withFileOver } from './variants';
 
-/** The kept-connection counts measured (README: 2 adds no worker to the template's 5; 3 needs 6). */
-export const KEPT_CONNECTIONS: readonly number[] = [2, 3];
+/** The kept-connection counts measured, but for the template's own: the old default (1) and the new (3, which needs 6 workers). */
+export const KEPT_CONNECTIONS: readonly number[] = [1, 3];
+
+/** The proxy's variable for `app.fastcgiKeptConnections`, set where the app speaks FastCGI. */
+const KEPT_ENV = 'APP_FASTCGI_KEPT_CONNECTIONS';
 
 /** The settings of the unix socket variant, over the project's. */
 const UNIX_SOCKET_SETTINGS = { app: { fastcgiTransport: 'unix' } } as const;
 
-/** One keep-alive lever's files on the host (the run's work folder) and where they go in the images. */
-export interface KeepaliveLeverFiles {
+/** One keep-alive lever: the kept connections and the php-fpm workers with it. */
+export interface KeepaliveLever {
   readonly kept: number;
-  /** php-fpm workers with this lever: the pool's own, or twice `kept` where the pool has fewer. */
+  /** The pool's own `pm.max_children`, or twice `kept` where the pool has fewer. */
   readonly workers: number;
-  readonly proxy: string;
-  readonly renderScript: { readonly file: string; readonly pathInImage: string };
-  readonly app: string;
-  /** Only where the pool grows. */
-  readonly pool?: { readonly file: string; readonly pathInImage: string };
+  /** Only where the pool grows: the pool.conf with `workers`. */
+  readonly grownPool?: string;
 }
 
 /** The workers a pool needs for `kept` connections: its own `pm.max_children`, or twice `kept` if that is more. */
@@ -38,43 +38,54 @@ export function workersFor(pool: string, kept: number): number {
 }
 
 /**
- * The lever variants: the unix socket (`unixSocket`: the template reaches php-fpm over TCP), each
- * keep-alive lever (`keepalive`: a php-fpm pool behind the proxy's renderer), and the socket with the
- * last keep-alive lever, each with `env` (the rate-limit exemption).
+ * The keep-alive levers of a template whose proxy has the environment `proxyEnv` and whose app image
+ * has the php-fpm pool `pool` (its text): each count of KEPT_CONNECTIONS but the template's own. None
+ * for an HTTP app (APP_HTTP_ADDRESS). Throws, saying why, where they cannot be measured: a FastCGI
+ * proxy without APP_FASTCGI_KEPT_CONNECTIONS (a fork from before the setting) or an app without a pool.
  */
-export function fastcgiLeverVariants(o: { unixSocket: boolean; keepalive: readonly KeepaliveLeverFiles[]; env: Variant['env'] }): Variant[] {
-  const unix = { values: UNIX_SOCKET_SETTINGS, describe: JSON.stringify(UNIX_SOCKET_SETTINGS) };
-  const keep = (k: KeepaliveLeverFiles): TaskChange => {
-    const render = withFileOver(k.proxy, k.renderScript.file, k.renderScript.pathInImage, `render-nginx-config with keepalive ${k.kept}`);
-    return k.pool ? composeChanges(render, withFileOver(k.app, k.pool.file, k.pool.pathInImage, `pool.conf with pm.max_children = ${k.workers}`)) : render;
-  };
-  const label = (k: KeepaliveLeverFiles) => `${k.kept} kept FastCGI connections, ${k.workers} php-fpm workers`;
-  const last = o.keepalive.at(-1);
+export function keepaliveLevers(proxyEnv: Readonly<Record<string, string>>, pool: string | undefined): KeepaliveLever[] {
+  if (proxyEnv.APP_HTTP_ADDRESS !== undefined) return [];
+  const own = proxyEnv[KEPT_ENV];
+  if (own === undefined) throw new Error(`the proxy has no ${KEPT_ENV} (a fork from before app.fastcgiKeptConnections)`);
+  if (!/^[1-9]\d*$/.test(own)) throw new Error(`the proxy's ${KEPT_ENV} is ${JSON.stringify(own)}; expected a whole number from 1`);
+  if (pool === undefined) throw new Error('the app image has no pool.conf to keep twice as many workers as kept connections');
+  const ownWorkers = workersFor(pool, 0);
+  return KEPT_CONNECTIONS.filter((kept) => kept !== Number(own)).map((kept) => {
+    const workers = workersFor(pool, kept);
+    return workers === ownWorkers ? { kept, workers } : { kept, workers, grownPool: poolWithWorkers(pool, workers) };
+  });
+}
+
+/** The levers of a template: the unix socket (`unixSocket`: it reaches php-fpm over TCP) and each keep-alive lever, for the pool in `app`. */
+export interface FastcgiLevers {
+  readonly unixSocket: boolean;
+  /** A grown pool (`poolFile`) as a file on the host (the run's work folder) and where it goes in the app image. */
+  readonly keepalive: readonly (Omit<KeepaliveLever, 'grownPool'> & { readonly poolFile?: { readonly file: string; readonly pathInImage: string } })[];
+  readonly app: string;
+}
+
+/** The lever variants, each with `env` (the rate-limit exemption), a grown pool mounted over the one in the app image. */
+export function fastcgiLeverVariants(o: FastcgiLevers & { env: Variant['env'] }): Variant[] {
+  const settings = (values: Record<string, unknown>) => ({ values, describe: JSON.stringify(values) });
   return [
-    ...(o.unixSocket ? [{ id: 'lat-unix', label: 'FastCGI over the unix socket', env: o.env, settings: unix }] : []),
-    ...o.keepalive.map((k) => ({ id: `lat-keep${k.kept}`, label: label(k), env: o.env, change: keep(k) })),
-    ...(o.unixSocket && last
-      ? [{ id: `lat-unix-keep${last.kept}`, label: `the unix socket and ${label(last)}`, env: o.env, settings: unix, change: keep(last) }]
-      : []),
+    ...(o.unixSocket ? [{ id: 'lat-unix', label: 'FastCGI over the unix socket', env: o.env, settings: settings(UNIX_SOCKET_SETTINGS) }] : []),
+    ...o.keepalive.map((k) => ({
+      id: `lat-keep${k.kept}`,
+      label: `${k.kept} kept FastCGI connection${k.kept === 1 ? '' : 's'}, ${k.workers} php-fpm workers`,
+      env: o.env,
+      settings: settings({ app: { fastcgiKeptConnections: k.kept } }),
+      ...(k.poolFile ? { change: withFileOver(o.app, k.poolFile.file, k.poolFile.pathInImage, `pool.conf with pm.max_children = ${k.workers}`) } : {}),
+    })),
   ];
 }
 
-function replaceOneLine(text: string, pattern: RegExp, replacement: (line: string) => string, what: string): string {
-  const lines = text.split('\n');
-  const hits = lines.flatMap((l, i) => (pattern.test(l) ? [i] : []));
-  if (hits.length !== 1) throw new Error(`${what}: expected one line matching ${pattern}, found ${hits.length}; update bench/fastcgi-levers.ts`);
-  lines[hits[0]] = replacement(lines[hits[0]]);
-  return lines.join('\n');
-}
-
-/** The proxy's config renderer (containers/proxy/render-nginx-config) writing `keepalive <n>;` in the FastCGI upstream. */
-export function renderScriptKeeping(script: string, connections: number): string {
-  if (!(Number.isInteger(connections) && connections >= 1)) throw new Error(`kept FastCGI connections: got ${connections}; expected a whole number from 1`);
-  return replaceOneLine(script, /^\s*keepalive \d+;\s*$/, (l) => l.replace(/\d+/, String(connections)), 'render-nginx-config');
-}
-
-/** The php-fpm pool (containers/app/php/pool.conf) with `pm.max_children = <n>`. */
+/** The php-fpm pool (containers/app/php/pool.conf) with `pm.max_children = <n>`, or a throw naming the file where it has not exactly one such line. */
 export function poolWithWorkers(pool: string, workers: number): string {
   if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`php-fpm workers: got ${workers}; expected a whole number from 1`);
-  return replaceOneLine(pool, /^pm\.max_children\s*=\s*\d+\s*$/, () => `pm.max_children = ${workers}`, 'pool.conf');
+  const pattern = /^pm\.max_children\s*=\s*\d+\s*$/;
+  const lines = pool.split('\n');
+  const hits = lines.flatMap((l, i) => (pattern.test(l) ? [i] : []));
+  if (hits.length !== 1) throw new Error(`pool.conf: expected one line matching ${pattern}, found ${hits.length}; update bench/fastcgi-levers.ts`);
+  lines[hits[0]] = `pm.max_children = ${workers}`;
+  return lines.join('\n');
 }

@@ -174,11 +174,9 @@ async function main(o: BenchOptions): Promise<number> {
   writeReport(scrubPaths(results, { '<work>': work, '<project>': ROOT }), outDir, reporter);
   reporter.info(`raw results: ${path.join(work, 'results.json')}`);
   reported = true;
-  // Keep results.json, the logs (the unit tests' jest.log) and the report when it went into <work>/out
-  // (quick mode); the assemblies, the bench project, the variant templates and scripts go, on success
-  // and on a quick run's missing numbers alike.
-  // A file it cannot remove (one rootless podman wrote in its user namespace) is a warning: the run
-  // has reported by now.
+  // Keep results.json, the logs (the unit tests' jest.log) and the report when it went into <work>/out (quick mode); the
+  // assemblies, the bench project, the variant files go, on success and on a quick run's missing numbers alike. A file it
+  // cannot remove (one rootless podman wrote in its user namespace) is a warning: the run has reported by now.
   for (const entry of readdirSync(work))
     if (entry !== 'results.json' && !entry.endsWith('.log') && path.join(work, entry) !== outDir)
       try {
@@ -190,11 +188,8 @@ async function main(o: BenchOptions): Promise<number> {
     `${o.quick ? 'quick' : 'full'} run${o.only ? ` of ${o.only.join(', ')}` : ''} on ${engine.info.kind} took ${formatDuration(Date.now() - began)}`,
   );
   if (o.quick) {
-    const problems = missingNumbers(
-      results,
-      config,
-      latencyVariants(task.prepared.translated.task.cpuUnits).map((v) => v.id),
-    );
+    const latencyIds = latencyVariants(task.prepared.translated.task.cpuUnits).map((v) => v.id);
+    const problems = missingNumbers(results, config, latencyIds);
     if (problems.length) {
       process.stderr.write(`bench --quick: the harness did not produce numbers:\n  ${problems.join('\n  ')}\n`);
       return 1;

@@ -34,8 +34,6 @@ export interface BenchTask {
   readonly proxyEnv: Record<string, string>;
   /** The nginx template as built into the proxy image (from the asset directory) and its path in the image. */
   readonly proxyTemplate: ImageFile;
-  /** The proxy's config renderer (it writes the FastCGI upstream block), if its image has one. */
-  readonly proxyRenderScript?: ImageFile;
   /** The app's php-fpm pool, if its image has one (a PHP app). */
   readonly appPool?: ImageFile;
 }
@@ -76,7 +74,6 @@ export async function prepareTask(o: { assemblyDir: string; engine?: string; rep
     app,
     proxyEnv,
     proxyTemplate,
-    proxyRenderScript: fileOf(String(proxyDef.Name), 'render-nginx-config'),
     appPool: fileOf(app, 'pool.conf'),
   };
 }

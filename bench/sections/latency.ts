@@ -18,7 +18,7 @@ import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
 import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
-import { KEPT_CONNECTIONS, fastcgiLeverVariants, poolWithWorkers, renderScriptKeeping, workersFor, type KeepaliveLeverFiles } from '../fastcgi-levers';
+import { fastcgiLeverVariants, keepaliveLevers, type FastcgiLevers } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
@@ -38,10 +38,7 @@ export interface LatencyVariant extends Variant {
   readonly capacityScale?: number;
 }
 
-export function latencyVariants(
-  templateCpu: number | undefined,
-  levers: { readonly unixSocket: boolean; readonly keepalive: readonly KeepaliveLeverFiles[] } = { unixSocket: false, keepalive: [] },
-): LatencyVariant[] {
+export function latencyVariants(templateCpu: number | undefined, levers?: FastcgiLevers): LatencyVariant[] {
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({
@@ -54,31 +51,19 @@ export function latencyVariants(
     { id: 'lat-30s', label: "probes every 30 s (ECS's default)", env: EXEMPT_ENV, change: withHealthInterval(30) },
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
-    ...fastcgiLeverVariants({ ...levers, env: EXEMPT_ENV }),
+    ...(levers ? fastcgiLeverVariants({ ...levers, env: EXEMPT_ENV }) : []),
   ];
 }
 
-/** The keep-alive levers' files, written into the run's work folder; none for an app without a php-fpm pool or a proxy without the renderer. */
-function writeKeepaliveFiles(ctx: BenchContext): KeepaliveLeverFiles[] {
-  const { proxy, app, proxyRenderScript: render, appPool: pool } = ctx.task;
-  if (!render || !pool) return [];
-  const file = (name: string, text: string, mode: number) => {
-    const p = path.join(ctx.work, name);
-    writeFileSync(p, text, { mode });
-    return p;
-  };
-  // A fork's renderer or pool the transforms cannot read (no single keepalive or pm.max_children line) loses these levers, not the run.
+/** The keep-alive levers (bench/fastcgi-levers.ts), a grown pool written into the run's work folder; left out with a warning where they cannot be measured. */
+function keepaliveLeverFiles(ctx: BenchContext): FastcgiLevers['keepalive'] {
+  const { proxyEnv, appPool: pool } = ctx.task;
   try {
-    const own = workersFor(pool.text, 0);
-    return KEPT_CONNECTIONS.map((kept) => {
-      const workers = workersFor(pool.text, kept);
-      const renderScript = {
-        file: file(`lat-keep${kept}.render-nginx-config`, renderScriptKeeping(render.text, kept), 0o755),
-        pathInImage: render.pathInImage,
-      };
-      const lever = { kept, workers, proxy, renderScript, app };
-      if (workers === own) return lever;
-      return { ...lever, pool: { file: file(`lat-keep${kept}.pool.conf`, poolWithWorkers(pool.text, workers), 0o644), pathInImage: pool.pathInImage } };
+    return keepaliveLevers(proxyEnv, pool?.text).map(({ grownPool, ...lever }) => {
+      if (grownPool === undefined || !pool) return lever;
+      const file = path.join(ctx.work, `lat-keep${lever.kept}.pool.conf`);
+      writeFileSync(file, grownPool, { mode: 0o644 });
+      return { ...lever, poolFile: { file, pathInImage: pool.pathInImage } };
     });
   } catch (e) {
     ctx.reporter.warn(`the keep-alive levers are left out: ${(e as Error).message}`);
@@ -91,7 +76,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
   // The unix socket is a lever where the template talks FastCGI over TCP (no APP_HTTP_ADDRESS, no unix: address).
   const env = ctx.task.proxyEnv;
   const unixSocket = env.APP_HTTP_ADDRESS === undefined && !(env.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:');
-  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, { unixSocket, keepalive: writeKeepaliveFiles(ctx) });
+  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, { unixSocket, keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app });
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
   const first = await ctx.start(variants[0]);
   try {

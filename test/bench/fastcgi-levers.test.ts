@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mergeSettings } from '../../lib/config/load-config';
-import { KEPT_CONNECTIONS, poolWithWorkers, renderScriptKeeping, workersFor } from '../../bench/fastcgi-levers';
+import { KEPT_CONNECTIONS, keepaliveLevers, poolWithWorkers, workersFor } from '../../bench/fastcgi-levers';
 import { imageFile } from '../../bench/image-files';
 import { synthCommand } from '../../bench/devloop';
 import { settingsOverProject } from '../../bench/settings-variant';
@@ -18,27 +18,57 @@ const changedLines = (a: string, b: string) => {
   return y.filter((l, i) => l !== x[i]);
 };
 
-test('the keep-alive levers change the one keepalive line the renderer writes, and the pool keeps twice as many workers', () => {
-  const script = read('proxy/render-nginx-config');
-  const pool = read('app/php/pool.conf');
-  for (const kept of KEPT_CONNECTIONS) {
-    expect(changedLines(script, renderScriptKeeping(script, kept))).toEqual([`        keepalive ${kept};`]);
-    // The rule every pool behind the proxy keeps (test/container-configs.test.ts), with the proxy's one nginx worker.
-    const workers = workersFor(pool, kept);
-    expect(workers).toBeGreaterThanOrEqual(2 * kept);
-    expect(changedLines(pool, poolWithWorkers(pool, workers))).toEqual(workers === 5 ? [] : [`pm.max_children = ${workers}`]);
-  }
-  // The template's pool has 5 workers: 2 kept connections need no more, 3 need 6.
-  expect(KEPT_CONNECTIONS.map((k) => workersFor(pool, k))).toEqual([5, 6]);
-  expect(() => workersFor('pm = static\n', 2)).toThrow('pool.conf: no pm.max_children line');
+const pool = read('app/php/pool.conf');
+/** The project's pool with `n` workers. */
+const poolOf = (n: number) => poolWithWorkers(pool, n);
+const fastcgi = (kept: string) => ({ APP_FASTCGI_ADDRESS: '127.0.0.1:9000', APP_FASTCGI_KEPT_CONNECTIONS: kept });
+
+test("the keep-alive levers are the counts 1 and 3 but the template's own, the pool grown only below twice the kept connections", () => {
+  expect(KEPT_CONNECTIONS).toEqual([1, 3]);
+  // The default (3 kept, 6 workers): the old default back, on the same pool.
+  expect(keepaliveLevers(fastcgi('3'), poolOf(6))).toEqual([{ kept: 1, workers: 6 }]);
+  // The old default (1 kept, 5 workers): 3 kept connections need a sixth worker, the one line changed.
+  const [three] = keepaliveLevers(fastcgi('1'), poolOf(5));
+  expect(three).toMatchObject({ kept: 3, workers: 6 });
+  expect(changedLines(poolOf(5), three.grownPool!)).toEqual(['pm.max_children = 6']);
+  // The examples (2 kept; 4 or 5 workers): both counts, only 3 grows the pool; a larger pool never shrinks.
+  expect(keepaliveLevers(fastcgi('2'), poolOf(4)).map(({ kept, workers, grownPool }) => [kept, workers, grownPool !== undefined])).toEqual([
+    [1, 4, false],
+    [3, 6, true],
+  ]);
+  expect(keepaliveLevers(fastcgi('2'), poolOf(8))).toEqual([
+    { kept: 1, workers: 8 },
+    { kept: 3, workers: 8 },
+  ]);
+  // Never a variant equal to the template, and always the rule every pool behind the proxy keeps (test/container-configs.test.ts).
+  for (const own of [1, 2, 3, 4])
+    for (const workers of [2, 5, 6, 9]) {
+      const levers = keepaliveLevers(fastcgi(String(own)), poolOf(workers));
+      expect(levers.map((l) => l.kept)).toEqual(KEPT_CONNECTIONS.filter((k) => k !== own));
+      for (const l of levers) {
+        expect(l.workers).toBe(Math.max(workers, 2 * l.kept));
+        expect(l.grownPool === undefined).toBe(l.workers === workers);
+      }
+    }
 });
 
-test('the keep-alive lever throws, naming the file, when its line is missing or ambiguous', () => {
-  expect(() => renderScriptKeeping('keepalive_requests 16;\n', 3)).toThrow('render-nginx-config: expected one line matching');
-  expect(() => renderScriptKeeping('  keepalive 1;\n  keepalive 2;\n', 3)).toThrow('found 2; update bench/fastcgi-levers.ts');
+test('no keep-alive lever for an HTTP app; a FastCGI proxy without the count, or an app without a readable pool, says why', () => {
+  expect(keepaliveLevers({ APP_HTTP_ADDRESS: '127.0.0.1:5232' }, undefined)).toEqual([]);
+  expect(() => keepaliveLevers({ APP_FASTCGI_ADDRESS: '127.0.0.1:9000' }, pool)).toThrow(
+    'the proxy has no APP_FASTCGI_KEPT_CONNECTIONS (a fork from before app.fastcgiKeptConnections)',
+  );
+  expect(() => keepaliveLevers({}, pool)).toThrow('the proxy has no APP_FASTCGI_KEPT_CONNECTIONS');
+  for (const bad of ['0', '2.5', 'x', ''])
+    expect(() => keepaliveLevers(fastcgi(bad), pool)).toThrow(`the proxy's APP_FASTCGI_KEPT_CONNECTIONS is ${JSON.stringify(bad)}; expected a whole number`);
+  expect(() => keepaliveLevers(fastcgi('3'), undefined)).toThrow('the app image has no pool.conf');
+  expect(() => keepaliveLevers(fastcgi('3'), 'pm = static\n')).toThrow('pool.conf: no pm.max_children line');
+});
+
+test('the pool transform throws, naming the file, when its line is missing or ambiguous', () => {
   expect(() => poolWithWorkers('pm = static\n', 6)).toThrow('pool.conf: expected one line matching');
-  expect(() => renderScriptKeeping('keepalive 1;', 0)).toThrow('kept FastCGI connections: got 0');
+  expect(() => poolWithWorkers('pm.max_children = 5\npm.max_children = 6\n', 6)).toThrow('found 2; update bench/fastcgi-levers.ts');
   expect(() => poolWithWorkers('pm.max_children = 5', 2.5)).toThrow('php-fpm workers: got 2.5');
+  expect(() => workersFor('pm = static\n', 2)).toThrow('pool.conf: no pm.max_children line');
 });
 
 test('imageFile finds a file in a COPY line, also among several sources into a folder', () => {

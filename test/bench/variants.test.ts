@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { synth } from '../helpers/synth';
+import { KEPT_CONNECTIONS, keepaliveLevers } from '../../bench/fastcgi-levers';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
 import { latencyVariants } from '../../bench/sections/latency';
@@ -88,47 +91,62 @@ test('the latency variants compare each task size the template does not already 
   expect(ids(1024)).toEqual(['lat-template', 'lat-cpu-256', 'lat-cpu-512', 'lat-30s', 'lat-noprobe', 'lat-nocap']);
 });
 
-test('the FastCGI levers: the unix socket as a setting, more kept connections as files mounted over the images, and both', () => {
+test('the FastCGI levers: the unix socket and each kept-connection count as settings, a grown pool mounted over the image', () => {
   const appName = app.name;
   const proxy = names.find((n) => n !== appName)!;
-  const lever = (kept: number, workers: number, pool: boolean) => ({
-    kept,
-    workers,
-    proxy,
-    renderScript: { file: `/w/render${kept}`, pathInImage: '/usr/local/bin/render-nginx-config' },
+  const poolFile = { file: '/w/pool3', pathInImage: '/etc/php/8.4/fpm/pool.d/app.conf' };
+  const levers = latencyVariants(1024, {
+    unixSocket: true,
+    keepalive: [
+      { kept: 1, workers: 6 },
+      { kept: 3, workers: 6, poolFile },
+    ],
     app: appName,
-    ...(pool ? { pool: { file: `/w/pool${kept}`, pathInImage: '/etc/php/8.4/fpm/pool.d/app.conf' } } : {}),
-  });
-  const levers = latencyVariants(1024, { unixSocket: true, keepalive: [lever(2, 5, false), lever(3, 6, true)] }).slice(-4);
+  }).slice(-3);
   expect(levers.map((v) => [v.id, v.label])).toEqual([
     ['lat-unix', 'FastCGI over the unix socket'],
-    ['lat-keep2', '2 kept FastCGI connections, 5 php-fpm workers'],
+    ['lat-keep1', '1 kept FastCGI connection, 6 php-fpm workers'],
     ['lat-keep3', '3 kept FastCGI connections, 6 php-fpm workers'],
-    ['lat-unix-keep3', 'the unix socket and 3 kept FastCGI connections, 6 php-fpm workers'],
   ]);
-  const unix = { values: { app: { fastcgiTransport: 'unix' } }, describe: '{"app":{"fastcgiTransport":"unix"}}' };
-  expect([levers[0].settings, levers[0].change]).toEqual([unix, undefined]);
-  expect(levers[3].settings).toEqual(unix);
-  expect(levers[1].change!(translated).changes).toEqual([
-    { container: proxy, removed: [], added: ['mounts +<render-nginx-config with keepalive 2>:/usr/local/bin/render-nginx-config:ro'] },
+  const settings = (values: object) => ({ values, describe: JSON.stringify(values) });
+  expect(levers.map((v) => v.settings)).toEqual([
+    settings({ app: { fastcgiTransport: 'unix' } }),
+    settings({ app: { fastcgiKeptConnections: 1 } }),
+    settings({ app: { fastcgiKeptConnections: 3 } }),
   ]);
+  expect(levers[2].settings!.describe).toBe('{"app":{"fastcgiKeptConnections":3}}');
+  // Only the lever whose pool grows changes the task beyond its settings; the proxy is never touched.
+  expect([levers[0].change, levers[1].change]).toEqual([undefined, undefined]);
   const r = levers[2].change!(translated);
-  expect(r.changes).toEqual([
-    { container: proxy, removed: [], added: ['mounts +<render-nginx-config with keepalive 3>:/usr/local/bin/render-nginx-config:ro'] },
-    { container: appName, removed: [], added: ['mounts +<pool.conf with pm.max_children = 6>:/etc/php/8.4/fpm/pool.d/app.conf:ro'] },
-  ]);
-  const mounted = (name: string) => r.task.containers.find((c) => c.name === name)!.spec.mounts!.at(-1);
-  expect(mounted(proxy)).toEqual({ kind: 'bind', source: '/w/render3', target: '/usr/local/bin/render-nginx-config', readOnly: true });
-  expect(mounted(appName)).toEqual({ kind: 'bind', source: '/w/pool3', target: '/etc/php/8.4/fpm/pool.d/app.conf', readOnly: true });
-  expect(levers[3].change!(translated).changes).toEqual(r.changes);
-  // Only where they apply: a template already on the socket (or an HTTP app) has no unix lever, an app without a pool no keep-alive one.
-  const ids = latencyVariants(1024, { unixSocket: false, keepalive: [] }).map((v) => v.id);
-  expect(ids.filter((id) => /unix|keep/.test(id))).toEqual([]);
-  expect(
-    latencyVariants(1024, { unixSocket: false, keepalive: [lever(3, 6, true)] })
-      .map((v) => v.id)
-      .at(-1),
-  ).toBe('lat-keep3');
+  expect(r.changes).toEqual([{ container: appName, removed: [], added: ['mounts +<pool.conf with pm.max_children = 6>:/etc/php/8.4/fpm/pool.d/app.conf:ro'] }]);
+  expect(r.task.containers.find((c) => c.name === appName)!.spec.mounts!.at(-1)).toEqual({
+    kind: 'bind',
+    source: '/w/pool3',
+    target: '/etc/php/8.4/fpm/pool.d/app.conf',
+    readOnly: true,
+  });
+  expect(r.task.containers.find((c) => c.name === proxy)).toBe(translated.containers.find((c) => c.name === proxy));
+  // Only where they apply: a template already on the socket (or an HTTP app) has no unix lever, one without keep-alive levers no keep one.
+  const ids = (levers?: Parameters<typeof latencyVariants>[1]) => latencyVariants(1024, levers).map((v) => v.id);
+  expect(ids({ unixSocket: false, keepalive: [], app: appName })).toEqual(ids());
+  expect(ids({ unixSocket: false, keepalive: [{ kept: 1, workers: 6 }], app: appName }).filter((id) => /unix|keep/.test(id))).toEqual(['lat-keep1']);
+});
+
+test("the template's own levers: its proxy's kept count and pool give every other count, each synthesized with that count", () => {
+  const proxyEnvOf = (p: any): Record<string, string> =>
+    Object.fromEntries((p.ContainerDefinitions as any[]).find((d) => d.PortMappings?.length).Environment.map((e: any) => [e.Name, e.Value]));
+  const own = proxyEnvOf(props).APP_FASTCGI_KEPT_CONNECTIONS;
+  expect(own).toMatch(/^\d+$/);
+  const pool = readFileSync(path.join(__dirname, '..', '..', 'containers', 'app', 'php', 'pool.conf'), 'utf8');
+  const keep = latencyVariants(1024, { unixSocket: false, keepalive: keepaliveLevers(proxyEnvOf(props), pool), app: app.name }).filter((v) =>
+    v.id.startsWith('lat-keep'),
+  );
+  expect(keep.map((v) => v.id)).toEqual(KEPT_CONNECTIONS.filter((k) => String(k) !== own).map((k) => `lat-keep${k}`));
+  // The setting a lever carries is the one the product reads: the proxy of its synthesis keeps that count.
+  for (const v of keep) {
+    const synthesized = Object.values(synth(v.settings!.values).template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(proxyEnvOf(synthesized).APP_FASTCGI_KEPT_CONNECTIONS).toBe(v.id.slice('lat-keep'.length));
+  }
 });
 
 test('describeSpec lists the fields the engine is given, without names, ports or images that differ per run', () => {
