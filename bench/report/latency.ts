@@ -1,9 +1,9 @@
 /** Section 6: open-loop latency under the task's CPU cap, capacity at saturation, CPU per request against the floors. */
-import { f, table } from '../format';
+import { f, median, table } from '../format';
 import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
 import type { Results } from '../results';
 import { hardeningStats, taskVcpu } from './closed-loop';
-import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation } from './open-loop';
+import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation, usPerRequest } from './open-loop';
 import { probesMarkdown } from './probes';
 import { tailTable } from './tail';
 import type { Section } from './section';
@@ -43,6 +43,10 @@ export function latencySection(r: Results): Section {
   const latIds = lat.variants.map((v) => v.id);
   const levelsOf = (id: string) => levelsOfVariant(lat, id);
   const sat = (id: string) => saturation(lat, id);
+  const byRound = (id: string) => {
+    const ratios = latPerRound(lat, id, 'lat-template', usPerRequest);
+    return `${f(median(ratios))} (${ratios.map((x) => f(x)).join(', ')})`;
+  };
   const out: string[] = [];
   out.push("## 6. Open-loop latency under the task's CPU cap", '');
   out.push(
@@ -101,12 +105,22 @@ export function latencySection(r: Results): Section {
     '### Capacity at saturation',
     '',
     table(
-      ['variant', 'median req/s', 'median p99 ms', 'CPU µs/request task', 'variant / template (req/s)'],
+      [
+        'variant',
+        'median req/s',
+        'median p99 ms',
+        'CPU µs/request task',
+        'variant / template (req/s)',
+        'CPU µs/request, variant / template by round: median (rounds)',
+      ],
       latIds.map((id) => {
         const x = sat(id);
-        return [latLabel[id], f(x.rps, 0), f(x.p99), f(x.usPerReq, 0), f(x.rps / sat('lat-template').rps)];
+        return [latLabel[id], f(x.rps, 0), f(x.p99), f(x.usPerReq, 0), f(x.rps / sat('lat-template').rps), id === 'lat-template' ? f(1) : byRound(id)];
       }),
     ),
+    '',
+    // The medians of two noisy variants can hide a difference each round shows (or show one no round has).
+    'The last column pairs each variant with the template task of the same round (they ran minutes apart), so a machine that slowed down for a round moves both.',
     '',
     '### CPU per request against the floors',
     '',

@@ -50,17 +50,20 @@ export const sat = (lat: Latency, id: string) => {
   return {
     rps: median(rs.map((x) => x.wrk.rps)),
     p99: median(rs.map((x) => x.wrk.p99Ms)),
-    usPerReq: median(rs.map((x) => x.cpu.usageNs / 1000 / x.wrk.requests)),
+    usPerReq: median(rs.map(usPerRequest)),
     perRound: rs,
   };
 };
 
-/** a / b of req/s at saturation, round by round. */
-export const latPerRound = (lat: Latency, a: string, b: string): number[] =>
+/** Task CPU per request of a run at saturation, µs. */
+export const usPerRequest = (x: LatencyRun): number => x.cpu.usageNs / 1000 / x.wrk.requests;
+
+/** a / b of a measure at saturation (req/s unless `of` says otherwise), round by round. */
+export const latPerRound = (lat: Latency, a: string, b: string, of: (x: LatencyRun) => number = (x) => x.wrk.rps): number[] =>
   [...new Set(lat.runs.map((x) => x.round))].map((round) => {
     const x = lat.runs.find((y) => y.round === round && y.variant === a);
     const y = lat.runs.find((z) => z.round === round && z.variant === b);
-    return x && y ? x.wrk.rps / y.wrk.rps : NaN;
+    return x && y ? of(x) / of(y) : NaN;
   });
 
 /** Section 6 renders only when the template task's open-loop runs exist. */
