@@ -37,6 +37,11 @@ export function workersFor(pool: string, kept: number): number {
   return Math.max(Number(m[1]), 2 * kept);
 }
 
+/** Whether the unix socket is a lever of a template whose proxy has the environment `proxyEnv`: it talks FastCGI over TCP (no APP_HTTP_ADDRESS, no unix: address). */
+export function unixSocketLever(proxyEnv: Readonly<Record<string, string>>): boolean {
+  return proxyEnv.APP_HTTP_ADDRESS === undefined && !(proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:');
+}
+
 /**
  * The keep-alive levers of a template whose proxy has the environment `proxyEnv` and whose app image
  * has the php-fpm pool `pool` (its text): each count of KEPT_CONNECTIONS but the template's own. None

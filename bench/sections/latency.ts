@@ -18,7 +18,7 @@ import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
 import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
-import { fastcgiLeverVariants, keepaliveLevers, type FastcgiLevers } from '../fastcgi-levers';
+import { fastcgiLeverVariants, keepaliveLevers, unixSocketLever, type FastcgiLevers } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
@@ -73,9 +73,7 @@ function keepaliveLeverFiles(ctx: BenchContext): FastcgiLevers['keepalive'] {
 
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {
   const L = ctx.config.latency;
-  // The unix socket is a lever where the template talks FastCGI over TCP (no APP_HTTP_ADDRESS, no unix: address).
-  const env = ctx.task.proxyEnv;
-  const unixSocket = env.APP_HTTP_ADDRESS === undefined && !(env.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:');
+  const unixSocket = unixSocketLever(ctx.task.proxyEnv);
   const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, { unixSocket, keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app });
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
   const first = await ctx.start(variants[0]);
