@@ -62,3 +62,15 @@ export function templateReturning200(template: string): string {
     throw new Error(`the proxy template has no \`${pass}\` in \`location / {\`: update templateReturning200 in bench/proxy-template.ts`);
   return `${template.slice(0, at)}default_type text/plain;\n            return 200 "ok\\n";${template.slice(at + pass.length)}`;
 }
+
+/**
+ * The proxy template writing its access log the way it did before it was buffered: one write per
+ * request. Removes `buffer=` and `flush=` from the `access_log` line that has them (throws if none:
+ * the lever is measured against a buffered template).
+ */
+export function templateWithUnbufferedAccessLog(template: string): string {
+  const buffered = /^(\s*access_log\s+\S+\s+\S+)((?:\s+(?:buffer|flush)=\S+?)+);$/m;
+  if (!buffered.test(template))
+    throw new Error('the proxy template has no `access_log ... buffer=... flush=...;` line: update templateWithUnbufferedAccessLog in bench/proxy-template.ts');
+  return template.replace(buffered, '$1;');
+}

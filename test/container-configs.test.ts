@@ -76,6 +76,16 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     expect(writable).toMatch(/^\s*open_file_cache off;$/m);
   });
 
+  test('nginx writes its access log in blocks, at most a second late, to stdout only', () => {
+    // One write per request costs the engine's log copier more than the request (README "The access log").
+    const logs = [...TEMPLATE.matchAll(/^\s*access_log ([^;]*);$/gm)].map((m) => m[1]);
+    expect(logs.filter((l) => l !== 'off')).toEqual([expect.stringMatching(/^\/dev\/stdout access_json buffer=\d+k flush=1s$/)]);
+    const bufferKiB = Number(/buffer=(\d+)k/.exec(logs.find((l) => l !== 'off')!)?.[1]);
+    // Bounded: a SIGKILL or an OOM kill of the proxy loses at most one block (or one second) of lines.
+    expect(bufferKiB).toBeGreaterThanOrEqual(4);
+    expect(bufferKiB).toBeLessThanOrEqual(64);
+  });
+
   // A php-fpm worker serves one connection at a time: the connections nginx may keep (idle cache per
   // nginx worker x nginx workers) must leave at least as many workers free for new connections, in
   // the default app and in every example that runs its own pool behind the same proxy image, each

@@ -16,8 +16,9 @@ import { paced } from '../paced';
 import { probeCosts } from '../probe-cost';
 import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
+import { templateWithUnbufferedAccessLog } from '../proxy-template';
 import type { RunningTask, Variant } from '../tasks';
-import { withHealthInterval, withoutHealthChecks, withTaskCpu } from '../variants';
+import { withHealthInterval, withoutHealthChecks, withProxyTemplate, withTaskCpu, type TaskChange } from '../variants';
 import { fastcgiLeverVariants, keepaliveLevers, unixSocketLever, type FastcgiLevers } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
@@ -38,7 +39,7 @@ export interface LatencyVariant extends Variant {
   readonly capacityScale?: number;
 }
 
-export function latencyVariants(templateCpu: number | undefined, levers?: FastcgiLevers): LatencyVariant[] {
+export function latencyVariants(templateCpu: number | undefined, levers?: FastcgiLevers, unbufferedLog?: TaskChange): LatencyVariant[] {
   return [
     { id: 'lat-template', label: 'template task', env: EXEMPT_ENV },
     ...TASK_CPU_UNITS.filter((u) => u !== templateCpu).map((u) => ({
@@ -52,7 +53,21 @@ export function latencyVariants(templateCpu: number | undefined, levers?: Fastcg
     { id: 'lat-noprobe', label: 'no probe while measured (no health checks)', env: EXEMPT_ENV, change: withoutHealthChecks },
     { id: 'lat-nocap', label: 'no task CPU cap', env: EXEMPT_ENV, change: withTaskCpu(undefined) },
     ...(levers ? fastcgiLeverVariants({ ...levers, env: EXEMPT_ENV }) : []),
+    ...(unbufferedLog ? [{ id: 'lat-logwrite', label: 'access log unbuffered (a write per request)', env: EXEMPT_ENV, change: unbufferedLog }] : []),
   ];
+}
+
+/** The proxy's template with the access log written per request (bench/proxy-template.ts), or nothing, with a warning, where the template has no buffered log. */
+function unbufferedLogLever(ctx: BenchContext): TaskChange | undefined {
+  const { proxy, proxyTemplate } = ctx.task;
+  try {
+    const file = path.join(ctx.work, 'lat-logwrite.nginx.conf.template');
+    writeFileSync(file, templateWithUnbufferedAccessLog(proxyTemplate.text), { mode: 0o644 });
+    return withProxyTemplate(proxy, file, proxyTemplate.pathInImage);
+  } catch (e) {
+    ctx.reporter.warn(`the access log lever is left out: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The keep-alive levers (bench/fastcgi-levers.ts), a grown pool written into the run's work folder; left out with a warning where they cannot be measured. */
@@ -74,7 +89,8 @@ function keepaliveLeverFiles(ctx: BenchContext): FastcgiLevers['keepalive'] {
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {
   const L = ctx.config.latency;
   const unixSocket = unixSocketLever(ctx.task.proxyEnv);
-  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, { unixSocket, keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app });
+  const levers = { unixSocket, keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app };
+  const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, levers, unbufferedLogLever(ctx));
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
   const first = await ctx.start(variants[0]);
   try {

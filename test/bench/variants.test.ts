@@ -5,6 +5,7 @@ import { KEPT_CONNECTIONS, keepaliveLevers } from '../../bench/fastcgi-levers';
 import { translateTask } from '../../lib/local/translate/task';
 import { describeSpec } from '../../bench/sections/spec-lines';
 import { latencyVariants } from '../../bench/sections/latency';
+import { EXEMPT_ENV } from '../../bench/context';
 import { composeChanges, unharden, withHealthInterval, withoutHealthChecks, withProxyTemplate, withTaskCpu } from '../../bench/variants';
 import { ecsSecondsToHealthy } from '../../bench/ecs-health';
 
@@ -130,6 +131,10 @@ test('the FastCGI levers: the unix socket and each kept-connection count as sett
   const ids = (levers?: Parameters<typeof latencyVariants>[1]) => latencyVariants(1024, levers).map((v) => v.id);
   expect(ids({ unixSocket: false, keepalive: [], app: appName })).toEqual(ids());
   expect(ids({ unixSocket: false, keepalive: [{ kept: 1, workers: 6 }], app: appName }).filter((id) => /unix|keep/.test(id))).toEqual(['lat-keep1']);
+  // The access log lever only where the template's log is buffered (the section passes its change).
+  expect(latencyVariants(1024).map((v) => v.id)).not.toContain('lat-logwrite');
+  const logwrite = latencyVariants(1024, undefined, (t) => ({ task: t, changes: [] })).find((v) => v.id === 'lat-logwrite');
+  expect(logwrite).toMatchObject({ label: 'access log unbuffered (a write per request)', env: EXEMPT_ENV });
 });
 
 test("the template's own levers: its proxy's kept count and pool give every other count, each synthesized with that count", () => {

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { ContainerEngine } from '../../lib/local/engines/container-engine';
 import { realConnectors, selectEngine } from '../../lib/local/engines/select-engine';
@@ -100,6 +101,27 @@ export async function stopContainer(container: string, timeoutS: number): Promis
   await (await engine()).stopContainer(container, timeoutS);
 }
 
+/** A container's log lines so far (stdout and stderr), through the engine's own log API as `local logs` reads them. */
+async function containerLog(container: string): Promise<string[]> {
+  const lines: string[] = [];
+  await (await engine()).logs(container, { follow: false }, (l) => lines.push(l)).done;
+  return lines;
+}
+
+/**
+ * The proxy's access log lines (its JSON objects) that `match` accepts, asked every 200 ms until
+ * one is there or `withinMs` has passed: nginx writes the log in blocks, at most a second after the
+ * request (containers/proxy/nginx.conf.template, `access_log ... flush=1s`).
+ */
+export async function accessLogLines(container: string, match: (line: string) => boolean, withinMs: number): Promise<any[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const found = (await containerLog(container)).filter((l) => l.startsWith('{') && match(l)).map((l) => JSON.parse(l));
+    if (found.length || Date.now() >= deadline) return found;
+    await sleep(200);
+  }
+}
+
 /** `<engine> exec CONTAINER sh -c SCRIPT` as the container's user; resolves even on failure. */
 export async function inside(container: string, script: string): Promise<{ code: number; out: string }> {
   const r = await (await engine()).exec(container, ['sh', '-c', script], { timeoutMs: allow(60_000) });
@@ -125,7 +147,7 @@ export const ulimitsOf = (hc: any): [string, number, number][] =>
 // One free-port finder for the runner and the tests.
 export { freePort } from '../../lib/local/host/free-port';
 
-export { setTimeout as sleep } from 'node:timers/promises';
+export { sleep };
 
 let nextClient = 1;
 /** A fresh client address (RFC 2544 benchmark range), so each probe has its own rate-limit bucket. */

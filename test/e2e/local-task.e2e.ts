@@ -6,7 +6,22 @@
  * Load stays on 127.0.0.1 and is bounded (a 3 s burst of at most 1500 requests).
  */
 import { readlinkSync } from 'node:fs';
-import { cli, engine, inside, inspect, namespaceOwner, newClient, raw, request, sleep, stopContainer, tcpRefused, ulimitsOf, verifyProbes } from './helpers';
+import {
+  accessLogLines,
+  cli,
+  engine,
+  inside,
+  inspect,
+  namespaceOwner,
+  newClient,
+  raw,
+  request,
+  sleep,
+  stopContainer,
+  tcpRefused,
+  ulimitsOf,
+  verifyProbes,
+} from './helpers';
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 import { taskCgroup, v2 } from './cgroups';
 import { allow } from './time-allowance';
@@ -63,6 +78,14 @@ describe('serving', () => {
     const r = await request(port, '/', { client: newClient() });
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/<dt>PHP version<\/dt><dd>\d+\.\d+\.\d+ \(fpm-fcgi\)/);
+  });
+
+  test("each request is one JSON line in the proxy's access log, written within a second (buffered)", async () => {
+    const client = newClient();
+    const uri = `/?logged=${process.pid}-${Date.now()}`;
+    expect((await request(port, uri, { client })).status).toBe(200);
+    const lines = await accessLogLines(ctr(proxyName()), (l) => l.includes(`"uri":${JSON.stringify(uri)}`), allow(3000));
+    expect(lines).toEqual([expect.objectContaining({ method: 'GET', uri, status: 200, client })]);
   });
 
   test('the task publishes only the mapped ports, on 127.0.0.1', async () => {
@@ -440,6 +463,10 @@ describe('faults', () => {
         await sleep(20);
       }
     })();
+    // A request just before the stop: its access log line is written when nginx stops (the image's
+    // STOPSIGNAL), not lost in nginx's log buffer.
+    const lastUri = `/?before-stop=${process.pid}-${Date.now()}`;
+    expect((await request(port, lastUri, { client: newClient() })).status).toBe(200);
     await stopContainer(proxy, defs[proxyName()].StopTimeout);
     // The app itself, with the proxy down: still running, and its FastCGI port not reachable from the host.
     const fastcgi = await tcpRefused(taskIp, fastcgiPort);
@@ -447,6 +474,8 @@ describe('faults', () => {
     await sleep(1000);
     asking = false;
     await asked;
+    // The stopped nginx can write nothing more: a line there now was written when it stopped, or before.
+    expect(await accessLogLines(proxy, (l) => l.includes(`"uri":${JSON.stringify(lastUri)}`), allow(2000))).toHaveLength(1);
     expect(answers).toContain(0);
     expect(answers.filter((a) => a !== 0 && a !== 200)).toEqual([]);
     expect(fastcgi).toMatchObject({ refused: true });

@@ -6,9 +6,9 @@
  * proxy's limits, the hardening at run time, and `local down --volumes` leaving nothing. Load stays
  * on 127.0.0.1, bounded.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { engine, inside, newClient, request, type Response } from '../e2e/helpers';
+import { accessLogLines, inside, newClient, request, type Response } from '../e2e/helpers';
+import { allow } from '../e2e/time-allowance';
 import type { TaskUnderTest } from '../e2e/task-under-test';
 import { describeExample, expectHardenedApp, expectRateLimited, type ExampleTask } from './example-task';
 
@@ -87,13 +87,6 @@ async function phpFpm(t: TaskUnderTest, php: string): Promise<string> {
   return body;
 }
 
-/** The proxy container's log (its access log is one JSON object per line). */
-async function proxyLog(t: TaskUnderTest): Promise<string> {
-  const kind = (await engine()).info.kind;
-  const r = spawnSync(kind, ['logs', t.ctr(t.proxyName)], { encoding: 'utf8', timeout: 60_000 });
-  return `${r.stdout}${r.stderr}`;
-}
-
 describeExample(
   'examples/wordpress: WordPress from Debian with the MariaDB stand-in, behind the proxy',
   { name: 'wordpress', task: TASK, startTimeoutMs: 30 * 60_000 },
@@ -155,10 +148,7 @@ describeExample(
         // The same bytes as the app image's file; the proxy's access log shows no upstream for it.
         const size = await inside(t.ctr(t.appName), `stat -c %s /srv/app/public${file}`);
         expect(Buffer.byteLength(r.body)).toBe(Number(size.out.trim()));
-        const logged = (await proxyLog(t))
-          .split('\n')
-          .filter((l) => l.startsWith('{') && l.includes(`"uri":"${file}"`))
-          .map((l) => JSON.parse(l));
+        const logged = await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":"${file}"`), allow(3000));
         expect(logged.at(-1)).toMatchObject({ status: 200, upstream_time: '' });
       }
       // A script is not a static file: the proxy's copy is an empty placeholder, PHP answers.
@@ -194,8 +184,8 @@ describeExample(
       const url = stored.slice('/srv/app/public'.length);
       const served = await request(t.port, url, { client: newClient() });
       expect([served.status, served.body]).toEqual([200, note]);
-      const logged = (await proxyLog(t)).split('\n').filter((l) => l.startsWith('{') && l.includes(`"uri":"${url}"`));
-      expect(JSON.parse(logged.at(-1)!)).toMatchObject({ status: 200, upstream_time: '' });
+      const logged = await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":"${url}"`), allow(3000));
+      expect(logged.at(-1)).toMatchObject({ status: 200, upstream_time: '' });
 
       // The proxy caches file lookups in its image's public folder (open_file_cache), never here: a
       // file asked for before it existed is served once written, a changed one with its new length,
