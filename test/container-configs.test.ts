@@ -77,7 +77,7 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
   });
 
   test('nginx writes its access log in blocks, at most a second late, to stdout only', () => {
-    // One write per request costs the engine's log copier more than the request (README "The access log").
+    // One write per request costs the engine's log copier about as much CPU as nginx's share of the request (README "The access log (buffered)").
     const logs = [...TEMPLATE.matchAll(/^\s*access_log ([^;]*);$/gm)].map((m) => m[1]);
     expect(logs.filter((l) => l !== 'off')).toEqual([expect.stringMatching(/^\/dev\/stdout access_json buffer=\d+k flush=1s$/)]);
     const bufferKiB = Number(/buffer=(\d+)k/.exec(logs.find((l) => l !== 'off')!)?.[1]);

@@ -142,13 +142,14 @@ describeExample(
 
     test('static files (wp-includes JavaScript, the theme stylesheet) are served by the proxy from its copy, not by PHP', async () => {
       for (const file of ['/wp-includes/js/jquery/jquery.min.js', '/wp-content/themes/twentytwentyfive/style.css']) {
-        const r = await request(t.port, file, { client: newClient() });
+        const client = newClient();
+        const r = await request(t.port, file, { client });
         expect([r.status, r.headers['cache-control']]).toEqual([200, 'max-age=3600']);
         expect(r.headers.etag).toBeDefined();
-        // The same bytes as the app image's file; the proxy's access log shows no upstream for it.
+        // The same bytes as the app image's file; the proxy's access log shows no upstream for it (this request's line: its client).
         const size = await inside(t.ctr(t.appName), `stat -c %s /srv/app/public${file}`);
         expect(Buffer.byteLength(r.body)).toBe(Number(size.out.trim()));
-        const logged = await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":"${file}"`), allow(3000));
+        const logged = await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":"${file}"`) && l.includes(`"client":"${client}"`), allow(3000));
         expect(logged.at(-1)).toMatchObject({ status: 200, upstream_time: '' });
       }
       // A script is not a static file: the proxy's copy is an empty placeholder, PHP answers.
