@@ -8,7 +8,9 @@ import type { BenchConfig } from './config';
 import { cpusetMatches, readCpuset, type CpusetReadBack } from './pinning';
 import { prepareWithSettings } from './settings-variant';
 import { startTask, type BenchTask, type RunningTask, type Variant } from './tasks';
-import { composeChanges } from './variants';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { composeChanges, withProxyTemplate, type TaskChange } from './variants';
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 export const LOAD_CLIENT = '198.18.100.1';
@@ -42,6 +44,13 @@ export class BenchContext {
 
   get engine(): ContainerEngine {
     return this.task.prepared.engine;
+  }
+
+  /** The proxy with `text` as its nginx template: written to `<work>/<id>.nginx.conf.template` and mounted over the image's. */
+  proxyTemplateChange(id: string, text: string): TaskChange {
+    const file = path.join(this.work, `${id}.nginx.conf.template`);
+    writeFileSync(file, text, { mode: 0o644 });
+    return withProxyTemplate(this.task.proxy, file, this.task.proxyTemplate.pathInImage);
   }
 
   /**

@@ -3,15 +3,13 @@
  * alternate round by round, the order reversed every other round (A/B/C, C/B/A ...) so no variant
  * always runs first or after the same neighbour: start the task, warm up, measure, stop.
  */
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { BenchContext } from '../context';
 import { EXEMPT_ENV } from '../context';
 import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { templateWithoutFeatures } from '../proxy-template';
 import type { Results, WrkRun } from '../results';
 import type { RunningTask, Variant } from '../tasks';
-import { unharden, withProxyTemplate } from '../variants';
+import { unharden } from '../variants';
 import { runWrk } from '../wrk';
 import { describeSpec } from './spec-lines';
 
@@ -42,23 +40,18 @@ export async function features(ctx: BenchContext, results: Results): Promise<voi
   const t = ctx.task;
   const off = templateWithoutFeatures(t.proxyTemplate.text);
   results.features.removed = off.removed;
-  const file = (id: string, text: string) => {
-    const f = path.join(ctx.work, `${id}.nginx.conf.template`);
-    writeFileSync(f, text, { mode: 0o644 });
-    return f;
-  };
   const variants: Variant[] = [
     {
       id: 'features-on',
       label: 'proxy features on',
       env: EXEMPT_ENV,
-      change: withProxyTemplate(t.proxy, file('features-on', t.proxyTemplate.text), t.proxyTemplate.pathInImage),
+      change: ctx.proxyTemplateChange('features-on', t.proxyTemplate.text),
     },
     {
       id: 'features-off',
       label: 'proxy features off',
       env: EXEMPT_ENV,
-      change: withProxyTemplate(t.proxy, file('features-off', off.text), t.proxyTemplate.pathInImage),
+      change: ctx.proxyTemplateChange('features-off', off.text),
     },
   ];
   await alternate(ctx, variants, results.features.runs, () => undefined);

@@ -4,7 +4,6 @@
  * answering `return 200` itself (php-fpm not involved), each closed loop.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { BenchContext } from '../context';
@@ -15,7 +14,6 @@ import { containerCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { templateReturning200 } from '../proxy-template';
 import type { Results } from '../results';
 import type { RunningTask } from '../tasks';
-import { withProxyTemplate } from '../variants';
 import { runWrk } from '../wrk';
 
 /** At most pm.max_children (5) kept-open connections: a php-fpm worker serves one connection at a time. */
@@ -79,20 +77,17 @@ export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise
 
 /** The nginx floor: a task whose proxy answers `return 200` itself, the same closed-loop load. */
 export async function nginxFloor(ctx: BenchContext): Promise<NonNullable<Results['latency']['floors']['nginx']>> {
-  const t = ctx.task;
-  const file = path.join(ctx.work, 'floor-nginx.nginx.conf.template');
-  writeFileSync(file, templateReturning200(t.proxyTemplate.text), { mode: 0o644 });
   const task = await ctx.start({
     id: 'floor-nginx',
     label: 'nginx floor: return 200',
     env: EXEMPT_ENV,
-    change: withProxyTemplate(t.proxy, file, t.proxyTemplate.pathInImage),
+    change: ctx.proxyTemplateChange('floor-nginx', templateReturning200(ctx.task.proxyTemplate.text)),
   });
   try {
     const S = ctx.config.latency.capacityS;
     return await ctx.reporter.step(`nginx floor (return 200): wrk ${S} s`, async (s) => {
       if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(task.port, ctx.config.warmupS));
-      const proxyName = task.containerNames[t.proxy];
+      const proxyName = task.containerNames[ctx.task.proxy];
       const [task0, proxy0] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];
       const w = await runWrk(ctx.wrkOptions(task.port, S));
       const [task1, proxy1] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];

@@ -18,7 +18,7 @@ import { templateWithUnbufferedAccessLog } from '../proxy-template';
 import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
-import { withHealthInterval, withoutHealthChecks, withProxyTemplate, withTaskCpu, type TaskChange } from '../variants';
+import { withHealthInterval, withoutHealthChecks, withTaskCpu, type TaskChange } from '../variants';
 import { fastcgiLeverVariants, keepaliveLevers, unixSocketLever, type FastcgiLevers } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
@@ -60,11 +60,8 @@ export function latencyVariants(templateCpu: number | undefined, levers?: Fastcg
 
 /** The proxy's template with the access log written per request (bench/proxy-template.ts), or nothing, with a warning, where the template has no buffered log. */
 function unbufferedLogLever(ctx: BenchContext): TaskChange | undefined {
-  const { proxy, proxyTemplate } = ctx.task;
   try {
-    const file = path.join(ctx.work, 'lat-logwrite.nginx.conf.template');
-    writeFileSync(file, templateWithUnbufferedAccessLog(proxyTemplate.text), { mode: 0o644 });
-    return withProxyTemplate(proxy, file, proxyTemplate.pathInImage);
+    return ctx.proxyTemplateChange('lat-logwrite', templateWithUnbufferedAccessLog(ctx.task.proxyTemplate.text));
   } catch (e) {
     ctx.reporter.warn(`the access log lever is left out: ${(e as Error).message}`);
     return undefined;
