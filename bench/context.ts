@@ -11,6 +11,7 @@ import { startTask, type BenchTask, type RunningTask, type Variant } from './tas
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { composeChanges, withProxyTemplate, type TaskChange } from './variants';
+import { targetUrl, type LoadTarget, type LoadTargetRecord } from './load-target';
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 export const LOAD_CLIENT = '198.18.100.1';
@@ -41,6 +42,8 @@ export class BenchContext {
   readonly cpusetReadBack: Record<string, CpusetReadBack & { readonly task: string }> = {};
   /** Tasks whose every container read back the cpuset asked for. */
   cpusetCheckedTasks = 0;
+  /** Where the load went (bench/load-target.ts): the first task's target, and how many tasks took each path. */
+  loadTargets: LoadTargetRecord | undefined;
 
   get engine(): ContainerEngine {
     return this.task.prepared.engine;
@@ -67,6 +70,7 @@ export class BenchContext {
       { ...v, change },
       { reporter: this.reporter, startPeriodProbeMs: this.quick ? 250 : 1000, cpuset: this.taskCpus },
     );
+    this.recordTarget(t);
     if (this.taskCpus !== undefined) {
       try {
         await this.checkCpuset(t, this.taskCpus);
@@ -76,6 +80,12 @@ export class BenchContext {
       }
     }
     return t;
+  }
+
+  private recordTarget(t: RunningTask): void {
+    const r = (this.loadTargets ??= { first: { ...t.target, task: t.name }, tasks: {} });
+    r.tasks[t.target.via] = (r.tasks[t.target.via] ?? 0) + 1;
+    if (t.target.via === 'published port') this.reporter.warn(`${t.name}: load goes to the published port 127.0.0.1:${t.port}: ${t.target.why}`);
   }
 
   /**
@@ -126,10 +136,10 @@ export class BenchContext {
     await Promise.all(this.stops);
   }
 
-  /** wrk against a task's published port as the load client. */
-  wrkOptions(port: number, durationS: number) {
+  /** wrk against a task's load target (bench/load-target.ts) as the load client. */
+  wrkOptions(target: LoadTarget, durationS: number) {
     return {
-      url: `http://127.0.0.1:${port}/`,
+      url: targetUrl(target),
       connections: this.config.connections,
       threads: this.config.threads,
       headers: { 'X-Forwarded-For': LOAD_CLIENT },

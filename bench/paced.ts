@@ -16,6 +16,8 @@ import { summarize, type LatencySummary } from './percentiles';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PacedOptions {
+  /** The task's address (RunningTask.target); 127.0.0.1 when unset. */
+  readonly host?: string;
   readonly port: number;
   readonly path: string;
   readonly ratePerS: number;
@@ -75,7 +77,7 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
       new Promise<void>((resolve) => {
         const req = http.request(
           {
-            host: '127.0.0.1',
+            host: o.host ?? '127.0.0.1',
             port: o.port,
             path: `${o.path}${o.path.includes('?') ? '&' : '?'}n=${i}`,
             agent,

@@ -6,6 +6,7 @@
 import type { CgroupMemory, CpuCounters, ImageSize } from './footprint';
 import type { Machine } from './machine';
 import type { PacedResult } from './paced';
+import type { LoadTargetRecord } from './load-target';
 import type { CpusetReadBack } from './pinning';
 import type { ProbeCost } from './probe-cost';
 import type { SectionName } from './section-names';
@@ -63,6 +64,8 @@ export interface Results {
    * before the bench pinned.
    */
   pinning?: PinningRecord;
+  /** Where the load went (bench/load-target.ts). Absent in runs from before it went to the task's address (all to 127.0.0.1). */
+  loadTarget?: LoadTargetRecord;
   config: {
     rounds: number;
     wrkS: number;

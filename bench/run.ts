@@ -2,7 +2,7 @@
  * `npm run bench`: what the hardening costs, how precise the rate limiter is, how fast the task starts
  * and recovers, what decides its latency tail, how fast the developer loop is, and how big the task
  * is, measured side by side on this machine against the synthesized task running locally on Docker or
- * podman (127.0.0.1 only, bounded counts and durations), started as `secure-ecs local up` starts it
+ * podman (load to the task's own address as an ALB's goes, else to 127.0.0.1; bounded counts and durations), started as `secure-ecs local up` starts it
  * (bench/tasks.ts). Writes the engine's report, plots and raw results to docs/benchmarks/<engine>/ and
  * rewrites the index docs/benchmarks.md from every engine's last run (bench/write-report.ts).
  *
@@ -169,6 +169,7 @@ async function main(o: BenchOptions): Promise<number> {
   if (runs('startup')) await startupAndRecovery(ctx, assemblyDir, results);
   if (runs('devloop')) await devloop(ctx, results, assemblyDir, synth);
 
+  results.loadTarget = ctx.loadTargets;
   results.durationS = (Date.now() - began) / 1000;
   writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
   writeReport(scrubPaths(results, { '<work>': work, '<project>': ROOT }), outDir, reporter);

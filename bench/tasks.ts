@@ -21,6 +21,7 @@ import type { Reporter } from '../lib/local/progress';
 import { TaskRunner } from '../lib/local/runner/task-runner';
 import type { TranslatedTask } from '../lib/local/translate/task';
 import { imageFile, type ImageFile } from './image-files';
+import { chooseLoadTarget, type LoadTarget } from './load-target';
 import { effective, type Change, type TaskChange } from './variants';
 
 const BENCH_LABEL = BENCH_LABEL_KEY;
@@ -95,7 +96,10 @@ export interface Variant {
 
 export interface RunningTask {
   readonly name: string;
+  /** The port published on 127.0.0.1 (what `local up` prints). */
   readonly port: number;
+  /** Where the load goes (bench/load-target.ts): the task's own address, as an ALB reaches it, when the host reaches it. */
+  readonly target: LoadTarget;
   readonly variant: Variant;
   readonly translated: TranslatedTask;
   /** What the variant changed, per container (`task` for the task's own fields); unchanged containers left out. */
@@ -178,9 +182,15 @@ export async function startTask(
     await r.start().catch(fail);
     return r;
   });
+  const target = await chooseLoadTarget({
+    address: await engine.taskAddress(name).catch(() => undefined),
+    containerPort: translated.task.publish.find((p) => p.hostPort === port)?.containerPort,
+    publishedPort: port,
+  });
   return {
     name,
     port,
+    target,
     variant,
     translated,
     changes: effective(changes),

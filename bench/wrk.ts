@@ -1,11 +1,12 @@
 /**
- * Closed-loop load with wrk (Debian's package): fixed connections, fixed duration, 127.0.0.1 only.
+ * Closed-loop load with wrk (Debian's package): fixed connections, fixed duration, to the task (bench/load-target.ts: its own address, or the port published on 127.0.0.1).
  * `--latency` prints wrk's latency distribution; a small Lua `done` hook prints the same summary as
  * one JSON line (exact percentiles in microseconds, status errors), which is what the report uses.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isLocalLoadHost } from './load-target';
 
 export interface WrkResult {
   readonly requests: number;
@@ -45,7 +46,8 @@ export interface WrkOptions {
 
 function wrkArgs(o: WrkOptions): string[] {
   if (!Number.isInteger(o.durationS) || o.durationS < 1) throw new Error(`wrk takes whole seconds, not ${o.durationS}`);
-  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(o.url)) throw new Error(`load goes to 127.0.0.1 only, not ${o.url}`);
+  const target = /^http:\/\/([\d.]+):\d+\//.exec(o.url);
+  if (!target || !isLocalLoadHost(target[1])) throw new Error(`load goes to 127.0.0.1 or an engine network's private address only, not ${o.url}`);
   return [
     '--threads',
     String(o.threads),

@@ -75,6 +75,20 @@ function pinningMarkdown(r: Results): { row: string[][]; text: string[] } {
   };
 }
 
+/** Where the load went (bench/load-target.ts); nothing for runs from before (their load went to 127.0.0.1). */
+function loadTargetRow(r: Results): string[][] {
+  const t = r.loadTarget;
+  if (!t) return [];
+  const counts = Object.entries(t.tasks)
+    .map(([via, n]) => (n === 1 ? `1 task at its ${via}` : `${n} tasks at their ${via}`))
+    .join(', ');
+  const first =
+    t.first.via === 'task address'
+      ? `the task's own address on the engine's network and the proxy's container port (the first, ${t.first.task}: ${t.first.host}:${t.first.port}), as an ALB reaches an awsvpc task's ENI, past the engine's port publishing`
+      : `the port published on 127.0.0.1 (the first, ${t.first.task}: ${t.first.why})`;
+  return [['Load sent to', `${first}; ${counts}`]];
+}
+
 export function settingMarkdown(r: Results): string[] {
   const m = r.machine;
   const pinning = pinningMarkdown(r);
@@ -91,6 +105,7 @@ export function settingMarkdown(r: Results): string[] {
         ['Engine', engineLine(r)],
         ['Tools', `Node.js ${m.node}, ${m.wrk}, ${m.hyperfine}`],
         ...pinning.row,
+        ...loadTargetRow(r),
       ],
     ),
     '',

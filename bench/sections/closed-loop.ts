@@ -64,7 +64,7 @@ async function alternate(ctx: BenchContext, variants: Variant[], runs: WrkRun[],
       const task = await ctx.start(v);
       seen(task);
       try {
-        const opts = ctx.wrkOptions(task.port, C.wrkS);
+        const opts = ctx.wrkOptions(task.target, C.wrkS);
         const r = await ctx.reporter.step(
           `round ${round}/${C.rounds} ${v.label}: wrk ${C.connections} connections, ${C.warmupS ? `${C.warmupS} s warm-up + ` : ''}${C.wrkS} s`,
           async (s) => {

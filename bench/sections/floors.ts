@@ -86,10 +86,10 @@ export async function nginxFloor(ctx: BenchContext): Promise<NonNullable<Results
   try {
     const S = ctx.config.latency.capacityS;
     return await ctx.reporter.step(`nginx floor (return 200): wrk ${S} s`, async (s) => {
-      if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(task.port, ctx.config.warmupS));
+      if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(task.target, ctx.config.warmupS));
       const proxyName = task.containerNames[ctx.task.proxy];
       const [task0, proxy0] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];
-      const w = await runWrk(ctx.wrkOptions(task.port, S));
+      const w = await runWrk(ctx.wrkOptions(task.target, S));
       const [task1, proxy1] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];
       const floor = {
         rps: w.rps,

@@ -93,8 +93,8 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
   const first = await ctx.start(variants[0]);
   try {
     results.latency.capacityRps = await ctx.reporter.step(`capacity of the template task: wrk ${L.capacityS} s`, async (s) => {
-      if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(first.port, ctx.config.warmupS));
-      const w = await runWrk(ctx.wrkOptions(first.port, L.capacityS));
+      if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(first.target, ctx.config.warmupS));
+      const w = await runWrk(ctx.wrkOptions(first.target, L.capacityS));
       s.done(`${w.rps.toFixed(0)} req/s`);
       return w.rps;
     });
@@ -123,7 +123,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
           levels.push(await level(ctx, task, `round ${round}/${L.rounds} ${v.label}`, fraction, rateAt(fraction, v.capacityScale)));
         const closed = await ctx.reporter.step(`round ${round}/${L.rounds} ${v.label}: saturation, wrk ${L.capacityS} s`, async (s) => {
           const before = await taskCpu(ctx.engine, task.name);
-          const w = await runWrk(ctx.wrkOptions(task.port, L.capacityS));
+          const w = await runWrk(ctx.wrkOptions(task.target, L.capacityS));
           const cpu = cpuDelta(before, await taskCpu(ctx.engine, task.name));
           s.done(`${w.rps.toFixed(0)} req/s, p99 ${w.p99Ms.toFixed(2)} ms, task ${(cpu.usageNs / 1000 / w.requests).toFixed(0)} µs/request`);
           return { wrk: w, cpu };
@@ -145,7 +145,7 @@ async function level(ctx: BenchContext, task: RunningTask, what: string, fractio
       await containersCpuNs(ctx.engine, task.containerNames),
       readHostTicks(),
     ];
-    const r = await paced({ port: task.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: 16 });
+    const r = await paced({ host: task.target.host, port: task.target.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: 16 });
     const [after, containersAfter, hostAfter] = [await taskCpu(ctx.engine, task.name), await containersCpuNs(ctx.engine, task.containerNames), readHostTicks()];
     const cpu = cpuDelta(before, after);
     const steal = stealDelta(hostBefore, hostAfter);

@@ -17,14 +17,23 @@ export async function limiter(ctx: BenchContext, task: RunningTask, results: Res
     const level = await ctx.reporter.step(`limiter ${multiple}x: ${offered} req/s for ${C.limiterS} s, second client ${rate / 2} req/s`, async (s) => {
       const [flood, second] = await Promise.all([
         paced({
-          port: task.port,
+          host: task.target.host,
+          port: task.target.port,
           path: '/',
           ratePerS: offered,
           durationS: C.limiterS,
           client: `198.18.1.${i + 1}`,
           maxSockets: Math.min(16, results.template.connectionsPerClient - 2),
         }),
-        paced({ port: task.port, path: '/', ratePerS: rate / 2, durationS: C.limiterS, client: `198.18.2.${i + 1}`, maxSockets: 2 }),
+        paced({
+          host: task.target.host,
+          port: task.target.port,
+          path: '/',
+          ratePerS: rate / 2,
+          durationS: C.limiterS,
+          client: `198.18.2.${i + 1}`,
+          maxSockets: 2,
+        }),
       ]);
       const expected = Math.min(flood.sent, rate * C.limiterS + burst);
       const deviationPct = ((flood.ok - expected) / expected) * 100;

@@ -10,7 +10,8 @@ import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { ContainerEngine } from '../../lib/local/engines/container-engine';
+import { pauseName, type ContainerEngine } from '../../lib/local/engines/container-engine';
+import { infraName } from '../../lib/local/engines/podman/args';
 import { realConnectors, selectEngine } from '../../lib/local/engines/select-engine';
 import { hostFacts } from '../../lib/local/host/host-facts';
 import type { Reporter } from '../../lib/local/progress';
@@ -131,7 +132,7 @@ export async function inside(container: string, script: string): Promise<{ code:
 /** The container that owns the task's network namespace: podman's pod infra, Docker's pause container. */
 export async function namespaceOwner(task: string): Promise<any> {
   const e = await engine();
-  return inspect(e.info.kind === 'docker' ? `${task}-pause` : `${task}-infra`);
+  return inspect(e.info.kind === 'docker' ? pauseName({ name: task }) : infraName({ name: task }));
 }
 
 /** Ulimits of an inspect document as [name, soft, hard], names as in task definitions (nofile). */
@@ -172,7 +173,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 export function request(
   port: number,
   p: string,
-  opts: { method?: string; client?: string; xff?: string; body?: Buffer; headers?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { method?: string; client?: string; xff?: string; body?: Buffer; headers?: Record<string, string>; timeoutMs?: number; host?: string } = {},
 ): Promise<Response> {
   const began = Date.now();
   return new Promise((resolve, reject) => {
@@ -181,7 +182,7 @@ export function request(
     if (xff) headers['X-Forwarded-For'] = xff;
     if (opts.body) headers['Content-Length'] = String(opts.body.length);
     const req = http.request(
-      { host: '127.0.0.1', port, path: p, method: opts.method ?? 'GET', headers, agent, timeout: opts.timeoutMs ?? allow(10_000) },
+      { host: opts.host ?? '127.0.0.1', port, path: p, method: opts.method ?? 'GET', headers, agent, timeout: opts.timeoutMs ?? allow(10_000) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

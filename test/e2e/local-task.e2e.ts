@@ -88,6 +88,14 @@ describe('serving', () => {
     expect(lines).toEqual([expect.objectContaining({ method: 'GET', uri, status: 200, client })]);
   });
 
+  test("the task serves at its own address and the proxy's container port, as an ALB reaches an awsvpc task (where the bench sends its load, bench/load-target.ts)", async () => {
+    expect(taskIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const containerPort = Number(defs[proxyName()].PortMappings[0].ContainerPort);
+    const r = await request(containerPort, '/', { client: newClient(), host: taskIp });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/<dt>PHP version<\/dt>/);
+  });
+
   test('the task publishes only the mapped ports, on 127.0.0.1', async () => {
     const bindings = (await namespaceOwner(TASK)).HostConfig.PortBindings ?? {};
     const mapped = Object.values(defs).flatMap((d: any) => (d.PortMappings ?? []).map((p: any) => `${p.ContainerPort}/${p.Protocol ?? 'tcp'}`));

@@ -12,7 +12,7 @@ import { StateDir } from '../../lib/local/state';
 import { assemblyDir } from '../../lib/local/synth';
 import type { FieldReport } from '../../lib/local/spec';
 import { tempDir } from '../helpers/temp-dir';
-import { ROOT, buildCli, cli, freePort, namespaceOwner } from './helpers';
+import { ROOT, buildCli, cli, engine, freePort } from './helpers';
 
 export interface TaskUnderTest {
   readonly name: string;
@@ -24,7 +24,7 @@ export interface TaskUnderTest {
   /** Container definitions by name. */
   readonly defs: Record<string, any>;
   readonly proxyEnv: Record<string, string>;
-  /** The task's address on the engine's network (the namespace owner's). */
+  /** The task's address on the engine's network (ContainerEngine.taskAddress: the namespace owner's); empty when it has none. */
   readonly taskIp: string;
   readonly fields: FieldReport[];
   /** The proxy is the container with a port mapping; the app is the one it depends on. */
@@ -60,7 +60,7 @@ export async function startTask(name: string, options: { assembly?: string; port
     task,
     defs,
     proxyEnv: Object.fromEntries(defs[proxyName].Environment.map((e: any) => [e.Name, e.Value])),
-    taskIp: (await namespaceOwner(name)).NetworkSettings.IPAddress,
+    taskIp: (await (await engine()).taskAddress(name)) ?? '',
     fields,
     proxyName,
     appName: defs[proxyName].DependsOn[0].ContainerName as string,

@@ -167,6 +167,16 @@ export interface EngineCapabilities {
 /** The name of the pause container that owns a task's network namespace, where there is one. */
 export const pauseName = (task: Pick<TaskSpec, 'name'>) => `${task.name}-pause`;
 
+/**
+ * The first IPv4 address an inspect document of the task's namespace owner (Docker's pause
+ * container, podman's infra container; both engines write Docker's shape) gives it on an engine
+ * network, or undefined when it has none (rootless podman's slirp4netns, network mode none).
+ */
+export function networkAddressOf(inspect: any): string | undefined {
+  const networks = Object.values<any>(inspect?.NetworkSettings?.Networks ?? {});
+  return [...networks.map((n) => n?.IPAddress), inspect?.NetworkSettings?.IPAddress].find((a) => typeof a === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(a));
+}
+
 export interface ContainerEngine {
   readonly info: EngineInfo;
   /** What it honours on this host, and how (the field report is written from these). */
@@ -211,6 +221,13 @@ export interface ContainerEngine {
   taskExists(taskName: string): Promise<'absent' | 'ours' | 'foreign'>;
   /** Remove everything carrying the task's label (containers, namespace owner, secrets, networks, cgroup, task-scoped volumes); kept volumes stay. */
   removeTask(taskName: string): Promise<string[]>;
+  /**
+   * The task's own address on the engine's network: its namespace owner's (networkAddressOf), where
+   * an ALB sends an awsvpc task's traffic (the task's ENI), past the engine's port publishing. Not
+   * necessarily reachable from the host (a task on an internal network); undefined when it has none.
+   * For the bench's load (bench/load-target.ts).
+   */
+  taskAddress(taskName: string): Promise<string | undefined>;
   /** The task's cgroup path, relative to the cgroup mount, per controller (for limits checks). */
   taskCgroup(taskName: string): Promise<{ readonly v1: Record<string, string>; readonly v2?: string } | undefined>;
 

@@ -108,6 +108,7 @@ export class InMemoryEngine implements ContainerEngine {
   taskExists = async (): Promise<'absent'> => this.unused();
   removeTask = async (): Promise<string[]> => this.unused();
   taskCgroup = async (): Promise<undefined> => this.unused();
+  taskAddress = async (): Promise<undefined> => this.unused();
   inspectRaw = async (): Promise<undefined> => this.unused();
   listContainers = async (): Promise<string[]> => this.unused();
   diff = async (): Promise<never[]> => this.unused();

@@ -12,6 +12,7 @@ import type { HostFacts } from '../../host/host-facts';
 import { ROLE_LABEL_KEY, VOLUME_SCOPE_LABEL_KEY } from '../../labels';
 import type { ContainerSpec, TaskSpec } from '../../spec';
 import {
+  networkAddressOf,
   pauseName,
   type BuildRequest,
   type ContainerEngine,
@@ -212,6 +213,10 @@ export class DockerEngine implements ContainerEngine {
       }),
     );
     return out;
+  }
+
+  async taskAddress(taskName: string): Promise<string | undefined> {
+    return networkAddressOf(await this.inspectRaw(pauseName({ name: taskName })));
   }
 
   async inspectRaw(name: string): Promise<any | undefined> {

@@ -25,11 +25,14 @@ export function healthCmdArg(test: string[]): { arg: string; exact: boolean } {
 /** podman's default network (podman-network(1)), where the pod publishes its ports. */
 export const DEFAULT_NETWORK = 'podman';
 
+/** The pod's infra container: the owner of the task's network namespace (Docker's pause container). */
+export const infraName = (task: Pick<TaskSpec, 'name'>) => `${task.name}-infra`;
+
 const labelArgs = (labels: Record<string, string>) => Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 
 /** Arguments after `podman pod create`: the task's network namespace (the infra container) and cgroup. */
 export function podmanPodArgs(task: TaskSpec, opts: { limits: boolean } = { limits: true }): string[] {
-  const args = ['--name', task.name, ...labelArgs(task.labels), '--infra-name', `${task.name}-infra`];
+  const args = ['--name', task.name, ...labelArgs(task.labels), '--infra-name', infraName(task)];
   if (opts.limits && task.cpuUnits !== undefined) args.push('--cpus', String(task.cpuUnits / 1024));
   if (opts.limits && task.memoryMiB !== undefined) args.push('--memory', `${task.memoryMiB}m`);
   // awsvpc shares only the network namespace between a task's containers; PID and IPC only when the

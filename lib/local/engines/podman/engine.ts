@@ -12,21 +12,22 @@ import { LocalStepError } from '../../errors';
 import type { HostFacts } from '../../host/host-facts';
 import { pollUntil } from '../../poll';
 import type { ContainerSpec, TaskSpec } from '../../spec';
-import type {
-  BuildRequest,
-  ContainerEngine,
-  ContainerStatus,
-  EngineCapabilities,
-  EngineInfo,
-  FilesystemChange,
-  Following,
-  ImageConfig,
-  ImageIdentity,
-  LogOptions,
-  RunOnceRequest,
+import {
+  networkAddressOf,
+  type BuildRequest,
+  type ContainerEngine,
+  type ContainerStatus,
+  type EngineCapabilities,
+  type EngineInfo,
+  type FilesystemChange,
+  type Following,
+  type ImageConfig,
+  type ImageIdentity,
+  type LogOptions,
+  type RunOnceRequest,
 } from '../container-engine';
 import { statusFromInspect } from '../container-status';
-import { podmanCreateArgs, podmanPodArgs } from './args';
+import { infraName, podmanCreateArgs, podmanPodArgs } from './args';
 import { Podman } from './cli';
 import { podmanEnv } from './conf';
 import { podmanCapabilities } from './capabilities';
@@ -272,6 +273,10 @@ export class PodmanEngine implements ContainerEngine {
       out.set(n, this.oomWatch.withKernelOom(d, status));
     }
     return out;
+  }
+
+  async taskAddress(taskName: string): Promise<string | undefined> {
+    return networkAddressOf(await this.inspectRaw(infraName({ name: taskName })));
   }
 
   async inspectRaw(name: string): Promise<any | undefined> {
