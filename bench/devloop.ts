@@ -1,5 +1,5 @@
 /**
- * The developer loop: `cdk synth` with the project's own app command (cdk.json: `npx tsx bin/app.ts`)
+ * The developer loop: `cdk synth` with the project's own app command (cdk.json: `node --import tsx bin/app.ts`)
  * against the classic `ts-node --prefer-ts-exts bin/app.ts`, alternated under hyperfine; the same app
  * precompiled to JavaScript as the floor no TypeScript loader can beat; the unit-test suite; and
  * `secure-ecs local up` cold (a separate podman storage, so no image exists) and cached.

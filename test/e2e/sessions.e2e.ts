@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, cli, engine, inside, newClient, request, sleep, type Response } from './helpers';
+import { ROOT, accessLogLines, cli, engine, inside, newClient, request, type Response } from './helpers';
 import { allow } from './time-allowance';
 import { startTask, stopTask, synthWith, type TaskUnderTest } from './task-under-test';
 
@@ -41,8 +41,11 @@ async function twoVisits(t: TaskUnderTest): Promise<{ id: string; second: Return
 /** Everything the runner and the engine print about the task: up's output, status, logs of every container (the stand-in's too). */
 async function everyOutput(t: TaskUnderTest): Promise<string> {
   const kind = (await engine()).info.kind;
-  // The proxy writes its access log at most a second after a request (nginx.conf.template, flush=1s): wait for the last lines.
-  await sleep(allow(1500));
+  // The proxy writes its access log in blocks (nginx.conf.template, flush=1s) and in order: once a
+  // request sent after every other is in the log, so are their lines.
+  const marker = `/?flushed=${process.pid}-${Date.now()}`;
+  expect((await request(t.port, marker, { client: newClient() })).status).toBe(200);
+  expect(await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":${JSON.stringify(marker)}`), allow(3000))).toHaveLength(1);
   const outputs = [t.upOutput];
   for (const args of [['status'], ['status', '--json'], ['logs']]) outputs.push((await cli(['local', ...args, '--name', t.name], 120_000)).output);
   const ps = spawnSync(kind, ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8', timeout: 60_000 });
