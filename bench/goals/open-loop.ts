@@ -17,7 +17,16 @@ export interface OpenLoopLevel {
   readonly throttledPct?: number;
   /** Median share of the host's CPU time left idle, % (NaN or absent: not recorded). */
   readonly hostIdlePct?: number;
+  /** The rate times the task's CPU per request at this level, as a share of the task's vCPUs, % (absent: not known). */
+  readonly quotaUsedPct?: number;
 }
+
+/**
+ * From this share of its vCPUs on, a level is at the quota's edge: a request costs more CPU in open
+ * loop than closed loop at saturation (fewer requests share a wakeup), so 75% of the closed-loop
+ * capacity can use nearly all of the quota (the Docker run of 2026-12-06 16:38: 0.96 vCPU of 1).
+ */
+const QUOTA_EDGE_PCT = 85;
 
 /**
  * Below this host idle share, with the task rarely throttled, the machine queued the requests, not
@@ -65,8 +74,12 @@ export function openLoopGoal(
                 return `at ${l.fraction * 100}% the machine itself was saturated (host idle ${f(l.hostIdlePct, 0)}%, the task throttled in only ${f(l.throttledPct ?? NaN, 1)}% of its periods): the load generator, the engine's port forwarding and the task shared its cores, so this tail is the bench machine's, not the task's quota`;
               const ref = withoutProbes?.find((x) => Math.abs(x.fraction - l.fraction) < 1e-9);
               if (!ref) return `at ${l.fraction * 100}% the p99 is ${f(l.p99Ms)} ms (no variant without probes to compare)`;
+              const edge =
+                l.quotaUsedPct !== undefined && l.quotaUsedPct >= QUOTA_EDGE_PCT
+                  ? ` (the load used ${f(l.quotaUsedPct, 0)}% of the task's vCPUs there, ${f(l.throttledPct ?? NaN, 1)}% of its periods throttled: this level is at the quota's edge, where a cheaper request, not fewer probes, moves the tail)`
+                  : '';
               return ref.p99Ms > limitMs
-                ? `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')}): the quota itself throttles at this load here, not only the probes`
+                ? `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')}): the quota itself throttles at this load here, not only the probes${edge}`
                 : `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
             }),
         ].join('; '),
@@ -80,6 +93,8 @@ export function cpuFloorGoal(
   factor = 1.3,
   /** CPU per request of the proxy and app containers in the full path, for the reason. */
   containers?: { proxyUs: number; appUs: number },
+  /** The closed-loop rate each was measured at (the template's and the floors' own saturation), for the reason. */
+  rates?: { taskRps: number; nginxRps: number; phpFpmRps: number },
 ): Goal {
   const name = 'Task CPU per request vs the floors';
   const goal = `<= ${factor}x (nginx return 200 + php-fpm)`;
@@ -106,7 +121,10 @@ export function cpuFloorGoal(
         : `the proxy container spends ${f(containers.proxyUs, 0)} µs per proxied request against ${f(floors.nginxUs, 0)} µs answering itself, the app ${f(containers.appUs, 0)} µs against ${f(floors.phpFpmUs, 0)} µs over a kept-open FastCGI connection` +
           (containers.proxyUs - floors.nginxUs > containers.appUs - floors.phpFpmUs
             ? `: most of the gap is in the proxy, in what \`return 200\` skips: the FastCGI request and reading and buffering its response, the rate limiter and the access log (the upstream connection is kept open), not the PHP work`
-            : `: most of the gap is in php-fpm`),
+            : `: most of the gap is in php-fpm`) +
+          (rates
+            ? `. Each was measured at its own saturation: the task at ${f(rates.taskRps, 0)} req/s, nginx's \`return 200\` at ${f(rates.nginxRps, 0)} req/s and php-fpm at ${f(rates.phpFpmRps, 0)} req/s; the more requests share a wakeup, the less each costs, so a floor reached at a higher rate is a lower bar`
+            : ''),
   };
 }
 

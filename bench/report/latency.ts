@@ -3,7 +3,7 @@ import { f, median, table } from '../format';
 import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
 import type { Results } from '../results';
 import { hardeningStats, taskVcpu } from './closed-loop';
-import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation, usPerRequest } from './open-loop';
+import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation, usPerRequest, type LevelStats } from './open-loop';
 import { probesMarkdown } from './probes';
 import { tailTable } from './tail';
 import type { Section } from './section';
@@ -16,7 +16,9 @@ export function latencyGoals(r: Results): Goal[] {
   const sat = (id: string) => saturation(lat, id);
   const H = hardeningStats(r, 'hardened');
   const goals: Goal[] = [];
-  goals.push(openLoopGoal(levelsOf('lat-template'), [0.25, 0.5, 0.75], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
+  // What each level's load took of the task's vCPUs (its rate times its CPU per request).
+  const withQuota = (ls: LevelStats[]) => ls.map((l) => ({ ...l, quotaUsedPct: ((l.ratePerS * l.taskUsPerRequest) / 1e6 / taskVcpu(r)) * 100 }));
+  goals.push(openLoopGoal(withQuota(levelsOf('lat-template')), [0.25, 0.5, 0.75], 10, latIds.includes('lat-noprobe') ? levelsOf('lat-noprobe') : undefined));
   if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound(lat, 'lat-template', 'lat-before')));
   goals.push(capacityPerVcpuGoal(sat('lat-template').rps, taskVcpu(r)));
   goals.push(
@@ -30,6 +32,9 @@ export function latencyGoals(r: Results): Goal[] {
             proxyUs: H.containerUsPerReq[r.features.proxy],
             appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
           }
+        : undefined,
+      lat.floors.nginx && lat.floors.phpFpm
+        ? { taskRps: sat('lat-template').rps, nginxRps: lat.floors.nginx.rps, phpFpmRps: lat.floors.phpFpm.rps }
         : undefined,
     ),
   );

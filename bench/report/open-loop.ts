@@ -22,6 +22,8 @@ export const levelAt = (run: LatencyRun, fraction: number, cell: (l: LatencyLeve
 export const measuredLevelsOf = (lat: Latency, id: string): LevelStats[] => levelsOf(lat, id).filter((l) => l.p99PerRoundMs.length);
 
 export interface LevelStats extends OpenLoopLevel {
+  /** The task's CPU per request answered, µs (median over the rounds). */
+  readonly taskUsPerRequest: number;
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly throttledPct: number;
@@ -41,6 +43,7 @@ export const levelsOf = (lat: Latency, id: string): LevelStats[] =>
       p99PerRoundMs: ls.map((l) => l.paced.latency.p99Ms),
       throttledPct: median(ls.map((l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0))),
       hostIdlePct: median(ls.flatMap((l) => hostIdlePct(l) ?? [])),
+      taskUsPerRequest: median(ls.map((l) => l.cpu.usageNs / 1000 / (l.paced.latency.count || l.paced.sent))),
     };
   });
 

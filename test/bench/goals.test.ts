@@ -91,3 +91,26 @@ test('a level missed while the machine itself was saturated (host idle near 0, t
   // Throttled often: the quota is a cause, so the machine is not named for 75%.
   expect(g.reason).not.toContain('at 75% the machine');
 });
+
+test('CPU floor goal: a miss says each figure was measured at its own saturation rate', () => {
+  const g = cpuFloorGoal(182, { nginxUs: 13, phpFpmUs: 107 }, 1.3, { proxyUs: 66, appUs: 146 }, { taskRps: 5473, nginxRps: 57789, phpFpmRps: 9000 });
+  expect(g.reason).toContain("the task at 5473 req/s, nginx's `return 200` at 57789 req/s and php-fpm at 9000 req/s");
+  expect(cpuFloorGoal(150, { nginxUs: 13, phpFpmUs: 107 }, 1.3, undefined, { taskRps: 1, nginxRps: 2, phpFpmRps: 3 }).reason).toBeUndefined();
+});
+
+test('open-loop miss at the quota edge: the reason gives the share of the vCPUs the load used', () => {
+  const l = (fraction: number, p99Ms: number, quotaUsedPct?: number) => ({
+    fraction,
+    ratePerS: 100,
+    p99Ms,
+    p99PerRoundMs: [p99Ms],
+    throttledPct: 32.1,
+    hostIdlePct: 32,
+    quotaUsedPct,
+  });
+  const edge = openLoopGoal([l(0.75, 24, 96)], [0.75], 10, [l(0.75, 21)]).reason;
+  expect(edge).toContain("the load used 96% of the task's vCPUs there, 32.1% of its periods throttled: this level is at the quota's edge");
+  const below = openLoopGoal([l(0.75, 24, 70)], [0.75], 10, [l(0.75, 21)]).reason;
+  expect(below).toContain('the quota itself throttles');
+  expect(below).not.toContain("quota's edge");
+});
