@@ -85,7 +85,9 @@ export class BenchContext {
   private recordTarget(t: RunningTask): void {
     const r = (this.loadTargets ??= { first: { ...t.target, task: t.name }, tasks: {} });
     r.tasks[t.target.via] = (r.tasks[t.target.via] ?? 0) + 1;
-    if (t.target.via === 'published port') this.reporter.warn(`${t.name}: load goes to the published port 127.0.0.1:${t.port}: ${t.target.why}`);
+    // Once per run: the reason is the engine's or the task's, the same for every task.
+    if (t.target.via === 'published port' && r.tasks['published port'] === 1)
+      this.reporter.warn(`${t.name}: load goes to the published port ${targetUrl(t.target)}: ${t.target.why}`);
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * A rate-controlled (open-loop) HTTP client for the limiter measurement: request i is sent at
- * start + i / rate whatever the earlier responses did, over keep-alive connections to 127.0.0.1, with
+ * start + i / rate whatever the earlier responses did, over keep-alive connections to the task's load
+ * target (bench/load-target.ts: its own address, or 127.0.0.1's published port), with
  * a fixed X-Forwarded-For identity (as the ALB appends the client address; the host side of the pod
  * network is the trusted peer, exactly as in test/e2e). wrk2 is not packaged by Debian, and wrk is
  * closed-loop, so its offered rate depends on the server's answers.

@@ -4,7 +4,7 @@
  * On a shared VM without steal-time accounting in the scheduler, stolen time still counts against a
  * cgroup's CFS quota (the kernel subtracts steal from the CFS clock only with CONFIG_PARAVIRT_TIME_ACCOUNTING: update_rq_clock_task in kernel/sched/core.c), so a level's steal explains throttling
  * its load alone would not cause. Idle (fields 4 and 5: idle and iowait) says whether the machine
- * itself ran out of CPU: the task, the load generator and the engine's port forwarding share it.
+ * itself ran out of CPU: the task, the load generator and the engine's own processes share it.
  */
 import { readFileSync } from 'node:fs';
 

@@ -182,10 +182,18 @@ export async function startTask(
     await r.start().catch(fail);
     return r;
   });
+  const startMs = Date.now() - began;
   const target = await chooseLoadTarget({
     address: await engine.taskAddress(name).catch(() => undefined),
     containerPort: translated.task.publish.find((p) => p.hostPort === port)?.containerPort,
     publishedPort: port,
+    unreachable: engine.info.remote
+      ? 'the engine runs on another kernel: its networks are not this host'
+      : engine.info.rootless
+        ? "a rootless engine's networks are inside its own namespace"
+        : engine.info.kind === 'docker' && translated.task.network
+          ? `Docker puts the task on the internal network ${translated.task.network.name} (the stand-in database's) only, reached from the host through its relay (TaskSpec.network)`
+          : undefined,
   });
   return {
     name,
@@ -194,7 +202,7 @@ export async function startTask(
     variant,
     translated,
     changes: effective(changes),
-    startMs: Date.now() - began,
+    startMs,
     containerNames: Object.fromEntries(translated.containers.map((c) => [c.name, c.containerName])),
     async stop() {
       await runner.stop('benchmark finished');

@@ -29,7 +29,7 @@ export function synthGoal(tsx: HyperfineRun, tsNode: HyperfineRun, floor?: Hyper
           `${f(floorShare)}x of the ts-node time${floorShare > 0.4 ? ', so no TypeScript loader can reach 0.4x' : ''}: the CDK CLI, building the construct tree, ` +
           `CloudFormation validation, cdk-nag and the audit plugin dominate. The loaders themselves cost ${f(mean(tsx.timesS) - mean(floor.timesS))} s (tsx) ` +
           `and ${f(mean(tsNode.timesS) - mean(floor.timesS))} s (ts-node, which type-checks): tsx removes ${f(((mean(tsNode.timesS) - mean(tsx.timesS)) / (mean(tsNode.timesS) - mean(floor.timesS))) * 100, 0)}% of the loader time. ` +
-          `To reach 0.4x (${f(0.4 * mean(tsNode.timesS))} s) a loader could add at most ${f(0.4 * mean(tsNode.timesS) - mean(floor.timesS))} s to the floor; \`npx tsx\` adds ${f(mean(tsx.timesS) - mean(floor.timesS))} s (starting npx and tsx, and transpiling the app and its imports).`
+          `To reach 0.4x (${f(0.4 * mean(tsNode.timesS))} s) a loader could add at most ${f(0.4 * mean(tsNode.timesS) - mean(floor.timesS))} s to the floor; the project's tsx command adds ${f(mean(tsx.timesS) - mean(floor.timesS))} s (starting tsx's loader, and transpiling the app and its imports).`
         : 'no floor measured',
   };
 }

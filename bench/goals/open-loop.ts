@@ -71,7 +71,7 @@ export function openLoopGoal(
             .filter((l) => l.p99Ms > limitMs)
             .map((l) => {
               if (l.hostIdlePct !== undefined && l.hostIdlePct < MACHINE_BOUND_IDLE_PCT && (l.throttledPct ?? 100) < RARELY_THROTTLED_PCT)
-                return `at ${l.fraction * 100}% the machine itself was saturated (host idle ${f(l.hostIdlePct, 0)}%, the task throttled in only ${f(l.throttledPct ?? NaN, 1)}% of its periods): the load generator, the engine's port forwarding and the task shared its cores, so this tail is the bench machine's, not the task's quota`;
+                return `at ${l.fraction * 100}% the machine itself was saturated (host idle ${f(l.hostIdlePct, 0)}%, the task throttled in only ${f(l.throttledPct ?? NaN, 1)}% of its periods): the load generator (and the engine's port forwarding, where the load went to the published port) and the task shared its cores, so this tail is the bench machine's, not the task's quota`;
               const ref = withoutProbes?.find((x) => Math.abs(x.fraction - l.fraction) < 1e-9);
               if (!ref) return `at ${l.fraction * 100}% the p99 is ${f(l.p99Ms)} ms (no variant without probes to compare)`;
               const edge =
@@ -123,7 +123,7 @@ export function cpuFloorGoal(
             ? `: most of the gap is in the proxy, in what \`return 200\` skips: the FastCGI request and reading and buffering its response, the rate limiter and the access log (the upstream connection is kept open), not the PHP work`
             : `: most of the gap is in php-fpm`) +
           (rates
-            ? `. Each was measured at its own saturation: the task at ${f(rates.taskRps, 0)} req/s, nginx's \`return 200\` at ${f(rates.nginxRps, 0)} req/s and php-fpm at ${f(rates.phpFpmRps, 0)} req/s; the more requests share a wakeup, the less each costs, so a floor reached at a higher rate is a lower bar`
+            ? `. Each was measured at its own saturation: the task at ${f(rates.taskRps, 0)} req/s, nginx's \`return 200\` at ${f(rates.nginxRps, 0)} req/s and php-fpm at ${f(rates.phpFpmRps, 0)} req/s; the more requests share a wakeup, the less each costs, so a floor reached at a higher rate is cheaper per request and a stricter bar`
             : ''),
   };
 }

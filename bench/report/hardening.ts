@@ -71,7 +71,7 @@ export function hardeningSection(r: Results): Section {
   const hLabels = Object.fromEntries(r.hardening.variants.map((v) => [v.id, v.label]));
   out.push('## 1. Cost of hardening', '');
   out.push(
-    `Closed-loop load: \`${H.runs[0]?.wrk.command.replace(/--script \S+/, '--script wrk-summary.lua').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<port>') ?? 'wrk'}\` ` +
+    `Closed-loop load: \`${H.runs[0]?.wrk.command.replace(/--script \S+/, '--script wrk-summary.lua').replace(/http:\/\/[\d.]+:\d+\//, 'http://<load target>/') ?? 'wrk'}\` ` +
       `after a ${r.config.warmupS} s warm-up with the same settings, ${r.config.rounds} rounds, the variants alternating within each round and their order reversed every other round. ` +
       `One client identity (X-Forwarded-For ${r.config.loadClient}, from the trusted host side as the ALB would send it) at ${r.config.connections} connections, below the per-client connection limit (${r.template.connectionsPerClient}). ` +
       `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\` (the renderer's maximum) in every variant, ` +

@@ -46,7 +46,7 @@ export function tailTable(r: Results): string[] {
     '',
     `Medians over the ${lat.rounds} round${lat.rounds === 1 ? '' : 's'} (the p99's min–max in brackets). CPU µs/request: the task's and each container's cgroup CPU time over the level, divided by the requests answered in it; ` +
       "throttled: the share of the task's CFS periods in which it hit its quota; steal: the host's steal time (/proc/stat) as a share of all its CPU time over the level, what the hypervisor took from this machine; " +
-      "host idle: the share of the CPU time no process used (idle and iowait): near 0% the machine itself was saturated (the task, the load generator and the engine's port forwarding share its cores), and the tail is the machine's, not the quota's.",
+      "host idle: the share of the CPU time no process used (idle and iowait): near 0% the machine itself was saturated (the task, the load generator and the engine's own processes share its cores), and the tail is the machine's, not the quota's.",
     '',
     table(
       [

@@ -1,7 +1,7 @@
 /**
  * Helpers for the end-to-end tests: the CLI as users run it (the esbuild bundle of bin/secure-ecs.ts),
  * the container engine the runner chose (through the runner's own engine interface), and HTTP/TCP
- * probes that go to 127.0.0.1 only.
+ * probes that stay on this host (127.0.0.1, or the task's own address on the engine's network).
  */
 import { execFile, spawn } from 'node:child_process';
 import * as http from 'node:http';

@@ -41,8 +41,9 @@ async function twoVisits(t: TaskUnderTest): Promise<{ id: string; second: Return
 /** Everything the runner and the engine print about the task: up's output, status, logs of every container (the stand-in's too). */
 async function everyOutput(t: TaskUnderTest): Promise<string> {
   const kind = (await engine()).info.kind;
-  // The proxy writes its access log in blocks (nginx.conf.template, flush=1s) and in order: once a
-  // request sent after every other is in the log, so are their lines.
+  // The proxy writes its access log in blocks (nginx.conf.template, flush=1s), in order because one
+  // nginx worker (worker_processes 1) owns the buffer: once a request sent after every other is in
+  // the log, so are their lines.
   const marker = `/?flushed=${process.pid}-${Date.now()}`;
   expect((await request(t.port, marker, { client: newClient() })).status).toBe(200);
   expect(await accessLogLines(t.ctr(t.proxyName), (l) => l.includes(`"uri":${JSON.stringify(marker)}`), allow(3000))).toHaveLength(1);
