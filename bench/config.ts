@@ -65,7 +65,7 @@ export const FULL_CONFIG: BenchConfig = {
   startupRuns: 3,
   // 60 s levels cover two probes of each container at a 30 s Interval, six at 10 s; three rounds
   // give a median and a spread. idleS 30: one full probe interval of the template. The lever
-  // variants run at 50% only (the level issue 21 measured each lever at): with all three levels the
+  // variants run at 50% only (the level each lever was chosen at): with all three levels the
   // six variants' open loop alone took 54 minutes per engine; this way 30.
   latency: { rounds: 3, levelS: 60, capacityS: 8, fractions: LATENCY_FRACTIONS, leverFractions: [0.5], probeSamples: 7, idleS: 30 },
 };

@@ -1,5 +1,5 @@
 /**
- * The FastCGI levers of issue 21 as bench variants, measured against the template in one run, each
+ * The FastCGI levers (README "CPU per request: the FastCGI hop") as bench variants, measured against the template in one run, each
  * a setting of the project synthesized again (bench/settings-variant.ts):
  *  - another count of the FastCGI connections nginx keeps open to php-fpm (`app.fastcgiKeptConnections`,
  *    the proxy's APP_FASTCGI_KEPT_CONNECTIONS), with the pool grown where needed to keep the rule every

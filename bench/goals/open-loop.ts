@@ -129,8 +129,8 @@ export function cpuFloorGoal(
 }
 
 /**
- * Capacity at saturation per task vCPU not lower than the baseline's: issue 21 measured 610-680
- * req/s for the template task at 0.25 vCPU, so a larger `task.cpu` must scale its capacity with it.
+ * Capacity at saturation per task vCPU not lower than the baseline's: the template task measured
+ * 610-680 req/s at 0.25 vCPU before the latency work, so a larger `task.cpu` must scale its capacity with it.
  */
 export function capacityPerVcpuGoal(rps: number, taskVcpu: number, baseline = { rps: 610, vcpu: 0.25 }): Goal {
   const perVcpu = rps / taskVcpu;

@@ -1,5 +1,5 @@
 /**
- * Goals of start-up and recovery (issue 21): a cached `local up` serving and HEALTHY quickly, a task
+ * Goals of start-up and recovery (a task that serves in seconds, as ECS restarts and scales it): a cached `local up` serving and HEALTHY quickly, a task
  * on ECS HEALTHY quickly under Docker 25's probe schedule, and a crashed app serving again quickly.
  * Each reads an optional part of the results and says "not measured" when the run has none.
  */

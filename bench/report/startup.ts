@@ -1,5 +1,5 @@
 /**
- * Section 7: start-up and recovery (issue 21): a cached `local up` to its first 200 and to HEALTHY,
+ * Section 7: start-up and recovery: a cached `local up` to its first 200 and to HEALTHY,
  * the time to HEALTHY the template's health settings give a task on ECS, and a crashed app until it
  * serves again. Each part says "not measured" when the run has none.
  */

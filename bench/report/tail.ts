@@ -1,5 +1,5 @@
 /**
- * Section 6, per load level: what decides the tail (issue 21). For every variant and level, the p99
+ * Section 6, per load level: what decides the tail. For every variant and level, the p99
  * as the median over the rounds with their spread, the CPU each request cost the task and each
  * container, the share of CFS periods throttled and the host's steal time over the level.
  */

@@ -28,7 +28,7 @@ const TASK_CPU_UNITS = [256, 512, 1024];
 
 /**
  * The variants of the open-loop section: the template as synthesized; each task size the template
- * does not already have; probes every 30 s (ECS's default Interval, the template's before issue 21); no probe during the measurement (no health checks); no
+ * does not already have; probes every 30 s (ECS's default Interval, the template's before the 10 s probes); no probe during the measurement (no health checks); no
  * task CPU cap (a capacity figure); the FastCGI levers (bench/fastcgi-levers.ts); and the proxy's
  * access log written per request, as it was before it was buffered (bench/proxy-template.ts).
  */
