@@ -3,7 +3,7 @@
  * SECURE_ECS_ENGINE picks one) with `secure-ecs local up --detach`,
  * serves, rate-limits and resists, probed from the host and from inside each container. Every
  * expected value is read from the synthesized template (cdk.out), never re-declared here.
- * Load stays on 127.0.0.1 and is bounded (a 3 s burst of at most 1500 requests).
+ * Load stays on this host (127.0.0.1, and the task's own address once) and is bounded (a 3 s burst of at most 1500 requests).
  */
 import { readlinkSync } from 'node:fs';
 import {
@@ -22,6 +22,7 @@ import {
   ulimitsOf,
   verifyProbes,
 } from './helpers';
+import { chooseLoadTarget } from '../../bench/load-target';
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 import { taskCgroup, v2 } from './cgroups';
 import { allow } from './time-allowance';
@@ -88,12 +89,25 @@ describe('serving', () => {
     expect(lines).toEqual([expect.objectContaining({ method: 'GET', uri, status: 200, client })]);
   });
 
-  test("the task serves at its own address and the proxy's container port, as an ALB reaches an awsvpc task (where the bench sends its load, bench/load-target.ts)", async () => {
-    expect(taskIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  test("the bench's load target: a rootful local engine's task serves at its own address and the proxy's container port, as an ALB reaches an awsvpc task; elsewhere the published port (bench/load-target.ts)", async () => {
+    const info = (await engine()).info;
     const containerPort = Number(defs[proxyName()].PortMappings[0].ContainerPort);
-    const r = await request(containerPort, '/', { client: newClient(), host: taskIp });
+    const target = await chooseLoadTarget({ address: taskIp || undefined, containerPort, publishedPort: port, timeoutMs: allow(3000) });
+    if (info.rootless || info.remote) {
+      // The task's network is inside the engine's own namespace or on another kernel: the host cannot reach it.
+      expect(target).toMatchObject({ host: '127.0.0.1', port, via: 'published port' });
+      return;
+    }
+    expect(taskIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(target).toEqual({ host: taskIp, port: containerPort, via: 'task address' });
+    // The host's side of that path is still the trusted proxy: the client the limiter sees is X-Forwarded-For's.
+    const client = newClient();
+    const uri = `/?direct=${process.pid}-${Date.now()}`;
+    const r = await request(containerPort, uri, { client, host: taskIp });
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/<dt>PHP version<\/dt>/);
+    const lines = await accessLogLines(ctr(proxyName()), (l) => l.includes(`"uri":${JSON.stringify(uri)}`), allow(3000));
+    expect(lines).toEqual([expect.objectContaining({ uri, status: 200, client })]);
   });
 
   test('the task publishes only the mapped ports, on 127.0.0.1', async () => {
