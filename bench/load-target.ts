@@ -16,6 +16,7 @@
  */
 import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inIpv4Block, parseIpv4Cidr } from '../lib/config/ipv4-cidr';
 import { f } from './format';
 import { httpStatus } from './http-status';
 
@@ -35,12 +36,8 @@ export interface LoadTargetRecord {
 
 export const targetUrl = (t: LoadTarget): string => `http://${t.host}:${t.port}/`;
 
-/** An IPv4 address as a 32-bit number, or undefined when `host` is not one. */
-function ipv4(host: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
-  return m.slice(1).reduce((n, o) => n * 256 + Number(o), 0);
-}
+/** An IPv4 address as a 32-bit number, or undefined when `host` is not one (the configuration's parser). */
+const ipv4 = (host: string): number | undefined => parseIpv4Cidr(`${host}/32`)?.address;
 
 /**
  * Addresses the bench may load: loopback and the private ranges engines give their networks (RFC
@@ -63,11 +60,8 @@ export function onLocalSubnet(host: string, interfaces: NodeJS.Dict<os.NetworkIn
   if (n === undefined) return false;
   return Object.values(interfaces).some((list) =>
     (list ?? []).some((i) => {
-      if (i.family !== 'IPv4' || !i.cidr) return false;
-      const [addr, bits] = [ipv4(i.address), Number(i.cidr.split('/')[1])];
-      if (addr === undefined || !(bits >= 1 && bits <= 32)) return false;
-      const size = 2 ** (32 - bits);
-      return Math.floor(addr / size) === Math.floor(n / size);
+      const block = i.family === 'IPv4' && i.cidr ? parseIpv4Cidr(i.cidr) : undefined;
+      return block !== undefined && block.prefix >= 1 && inIpv4Block(n, block);
     }),
   );
 }

@@ -17,7 +17,7 @@ export interface Ipv4Cidr {
 }
 
 /** Parse `a.b.c.d/n`, or undefined when it is not one (octet over 255, prefix over 32, leading zeros). */
-function parseIpv4Cidr(value: string): Ipv4Cidr | undefined {
+export function parseIpv4Cidr(value: string): Ipv4Cidr | undefined {
   const m = CIDR.exec(value);
   if (!m) return undefined;
   const octets = m.slice(1, 5).map(Number);
@@ -34,6 +34,11 @@ function formatAddress(address: number): string {
 function networkAddressOf(cidr: Ipv4Cidr): number {
   const size = 2 ** (32 - cidr.prefix);
   return Math.floor(cidr.address / size) * size;
+}
+
+/** Whether `address` (a 32-bit number, as parsed) lies in the block `cidr` (whose host bits may be set: an interface's address). */
+export function inIpv4Block(address: number, cidr: Ipv4Cidr): boolean {
+  return networkAddressOf({ address, prefix: cidr.prefix }) === networkAddressOf(cidr);
 }
 
 /** `a.b.c.d/n` of a parsed block. */
