@@ -43,7 +43,7 @@ export const levelsOf = (lat: Latency, id: string): LevelStats[] =>
       p99PerRoundMs: ls.map((l) => l.paced.latency.p99Ms),
       throttledPct: median(ls.map((l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0))),
       hostIdlePct: median(ls.flatMap((l) => hostIdlePct(l) ?? [])),
-      taskUsPerRequest: median(ls.map((l) => l.cpu.usageNs / 1000 / (l.paced.latency.count || l.paced.sent))),
+      taskUsPerRequest: median(ls.map(levelUsPerRequest)),
     };
   });
 
@@ -60,6 +60,12 @@ export const sat = (lat: Latency, id: string) => {
 
 /** Task CPU per request of a run at saturation, µs. */
 export const usPerRequest = (x: LatencyRun): number => x.cpu.usageNs / 1000 / x.wrk.requests;
+
+/** Requests answered in an open-loop level (any status): what its CPU is divided by. */
+export const answered = (l: LatencyLevel): number => l.paced.latency.count || l.paced.sent;
+
+/** The task's CPU per request answered in an open-loop level, µs. */
+export const levelUsPerRequest = (l: LatencyLevel): number => l.cpu.usageNs / 1000 / answered(l);
 
 /** a / b of a measure at saturation (req/s unless `of` says otherwise), round by round. */
 export const latPerRound = (lat: Latency, a: string, b: string, of: (x: LatencyRun) => number = (x) => x.wrk.rps): number[] =>

@@ -5,10 +5,7 @@
  */
 import { f, median, range, table } from '../format';
 import type { LatencyLevel, Results } from '../results';
-import { hostIdlePct, NOT_MEASURED } from './open-loop';
-
-/** Requests answered in the level (any status): what the CPU is divided by. */
-const answered = (l: LatencyLevel) => l.paced.latency.count || l.paced.sent;
+import { answered, hostIdlePct, levelUsPerRequest, NOT_MEASURED } from './open-loop';
 
 /** The median over the rounds of a per-level value, or "not measured" if no round has it. */
 function medianOf(ls: LatencyLevel[], value: (l: LatencyLevel) => number | undefined, digits: number, unit = ''): string {
@@ -32,7 +29,7 @@ export function tailTable(r: Results): string[] {
           v.label,
           `${fraction * 100}% (${f(ls[0]?.ratePerS ?? NaN, 0)} req/s)`,
           p99.length ? `**${f(median(p99))}** (${range(p99)})` : NOT_MEASURED,
-          medianOf(ls, (l) => l.cpu.usageNs / 1000 / answered(l), 0),
+          medianOf(ls, levelUsPerRequest, 0),
           ...containers.map((c) => medianOf(ls, (l) => (l.containerCpuNs?.[c] === undefined ? undefined : l.containerCpuNs[c] / 1000 / answered(l)), 0)),
           ls.some((l) => l.cpu.periods) ? medianOf(ls, (l) => (l.cpu.periods ? (l.cpu.throttled / l.cpu.periods) * 100 : 0), 1, '%') : 'no quota',
           medianOf(ls, (l) => (l.steal && l.steal.totalTicks ? (l.steal.ticks / l.steal.totalTicks) * 100 : undefined), 1, '%'),
