@@ -5,10 +5,12 @@
  *    the proxy's APP_FASTCGI_KEPT_CONNECTIONS), with the pool grown where needed to keep the rule every
  *    pool behind the proxy follows: at least twice as many workers as kept connections, so kept
  *    connections never hold every worker (containers/app/php/pool.conf, test/container-configs.test.ts);
- *  - the unix socket (`app.fastcgiTransport` "unix").
+ *  - the other FastCGI transport (`app.fastcgiTransport`): TCP where the template uses the unix socket
+ *    (the default for php-fpm on the default port), the socket where it uses TCP.
  * The pool is grown by a text transform of the file as the image has it, which changes exactly one
  * line or throws naming the file. Pure.
  */
+import type { AppFastcgiTransport } from '../lib/constructs/app-shape';
 import type { Variant } from './tasks';
 import { withFileOver } from './variants';
 
@@ -18,8 +20,11 @@ export const KEPT_CONNECTIONS: readonly number[] = [1, 3];
 /** The proxy's variable for `app.fastcgiKeptConnections`, set where the app speaks FastCGI. */
 const KEPT_ENV = 'APP_FASTCGI_KEPT_CONNECTIONS';
 
-/** The settings of the unix socket variant, over the project's. */
-const UNIX_SOCKET_SETTINGS = { app: { fastcgiTransport: 'unix' } } as const;
+/** The transport lever's variant id and label, by the transport it measures. */
+const TRANSPORT_VARIANTS: Record<AppFastcgiTransport, { readonly id: string; readonly label: string }> = {
+  unix: { id: 'lat-unix', label: 'FastCGI over the unix socket' },
+  tcp: { id: 'lat-tcp', label: 'FastCGI over loopback TCP' },
+};
 
 /** One keep-alive lever: the kept connections and the php-fpm workers with it. */
 export interface KeepaliveLever {
@@ -37,9 +42,14 @@ export function workersFor(pool: string, kept: number): number {
   return Math.max(Number(m[1]), 2 * kept);
 }
 
-/** Whether the unix socket is a lever of a template whose proxy has the environment `proxyEnv`: it talks FastCGI over TCP (no APP_HTTP_ADDRESS, no unix: address). */
-export function unixSocketLever(proxyEnv: Readonly<Record<string, string>>): boolean {
-  return proxyEnv.APP_HTTP_ADDRESS === undefined && !(proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:');
+/**
+ * The transport lever of a template whose proxy has the environment `proxyEnv`: the FastCGI transport
+ * it does not use (its address starts with `unix:` for the socket; unset is the renderer's TCP
+ * default). None for an HTTP app (APP_HTTP_ADDRESS).
+ */
+export function transportLever(proxyEnv: Readonly<Record<string, string>>): AppFastcgiTransport | undefined {
+  if (proxyEnv.APP_HTTP_ADDRESS !== undefined) return undefined;
+  return (proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:') ? 'tcp' : 'unix';
 }
 
 /**
@@ -61,9 +71,9 @@ export function keepaliveLevers(proxyEnv: Readonly<Record<string, string>>, pool
   });
 }
 
-/** The levers of a template: the unix socket (`unixSocket`: it reaches php-fpm over TCP) and each keep-alive lever, for the pool in `app`. */
+/** The levers of a template: the other transport (`transport`, transportLever) and each keep-alive lever, for the pool in `app`. */
 export interface FastcgiLevers {
-  readonly unixSocket: boolean;
+  readonly transport?: AppFastcgiTransport;
   /** A grown pool (`poolFile`) as a file on the host (the run's work folder) and where it goes in the app image. */
   readonly keepalive: readonly (Omit<KeepaliveLever, 'grownPool'> & { readonly poolFile?: { readonly file: string; readonly pathInImage: string } })[];
   readonly app: string;
@@ -73,7 +83,7 @@ export interface FastcgiLevers {
 export function fastcgiLeverVariants(o: FastcgiLevers & { env: Variant['env'] }): Variant[] {
   const settings = (values: Record<string, unknown>) => ({ values, describe: JSON.stringify(values) });
   return [
-    ...(o.unixSocket ? [{ id: 'lat-unix', label: 'FastCGI over the unix socket', env: o.env, settings: settings(UNIX_SOCKET_SETTINGS) }] : []),
+    ...(o.transport ? [{ ...TRANSPORT_VARIANTS[o.transport], env: o.env, settings: settings({ app: { fastcgiTransport: o.transport } }) }] : []),
     ...o.keepalive.map((k) => ({
       id: `lat-keep${k.kept}`,
       label: `${k.kept} kept FastCGI connection${k.kept === 1 ? '' : 's'}, ${k.workers} php-fpm workers`,

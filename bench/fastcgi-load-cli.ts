@@ -1,7 +1,7 @@
 /**
- * `tsx bench/fastcgi-load-cli.ts --port 9000 --connections 4 --duration 8`: run bench/fastcgi-load.ts
- * against 127.0.0.1 and print its result as one JSON line (the bench starts it inside the pod's
- * network namespace with nsenter).
+ * `tsx bench/fastcgi-load-cli.ts --port 9000 --connections 4 --duration 8` (or `--socket <path>` for
+ * php-fpm's unix socket): run bench/fastcgi-load.ts against 127.0.0.1 or that socket and print its
+ * result as one JSON line (the bench starts it inside the pod's network namespace with nsenter).
  */
 import { fastcgiLoad } from './fastcgi-load';
 
@@ -12,6 +12,10 @@ const num = (flag: string, dflt: number) => {
   if (!(Number.isFinite(v) && v > 0)) throw new Error(`fastcgi-load: ${flag} must be a positive number, got ${argv[i + 1]}`);
   return v;
 };
-void fastcgiLoad({ host: '127.0.0.1', port: num('--port', 9000), connections: num('--connections', 4), durationS: num('--duration', 8) }).then((r) =>
+const socketAt = argv.indexOf('--socket');
+const socket = socketAt >= 0 ? argv[socketAt + 1] : undefined;
+if (socketAt >= 0 && !socket?.startsWith('/')) throw new Error(`fastcgi-load: --socket must be an absolute path, got ${socket}`);
+const endpoint = socket ? { path: socket } : { host: '127.0.0.1', port: num('--port', 9000) };
+void fastcgiLoad({ endpoint, connections: num('--connections', 4), durationS: num('--duration', 8) }).then((r) =>
   process.stdout.write(`${JSON.stringify(r)}\n`),
 );

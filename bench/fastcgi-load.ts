@@ -1,6 +1,6 @@
 /**
  * The php-fpm floor's load client: closed loop over `--connections` kept-open FastCGI connections to
- * `--host`:`--port` for `--duration` seconds, each sending the request nginx sends for `GET /`
+ * 127.0.0.1:`--port`, or to the unix socket `--socket`, for `--duration` seconds, each sending the request nginx sends for `GET /`
  * (the proxy template's fastcgi_params and SCRIPT_FILENAME), and prints one JSON line. The bench
  * runs it inside the pod's network namespace (nsenter --net), because the pool only accepts
  * 127.0.0.1 (listen.allowed_clients): its CPU is charged to the bench, not the task.
@@ -52,10 +52,13 @@ export interface FastcgiLoadResult {
  * closes a connection when its worker exits (pm.max_requests): the client then reconnects, and a
  * request that was in flight on it counts as an error.
  */
-function client(host: string, port: number, until: number, tally: { requests: number; ok: number; errors: number; reconnects: number }): Promise<void> {
+/** Where php-fpm listens: TCP, or a unix socket's path (as the host sees it). */
+export type FastcgiEndpoint = { readonly host: string; readonly port: number } | { readonly path: string };
+
+function client(endpoint: FastcgiEndpoint, until: number, tally: { requests: number; ok: number; errors: number; reconnects: number }): Promise<void> {
   return new Promise((resolve) => {
     const open = () => {
-      const sock = net.connect(port, host);
+      const sock = net.connect({ ...endpoint });
       let buf: Buffer = Buffer.alloc(0);
       let stdout = '';
       let inFlight = false;
@@ -97,10 +100,10 @@ function client(host: string, port: number, until: number, tally: { requests: nu
   });
 }
 
-export async function fastcgiLoad(o: { host: string; port: number; connections: number; durationS: number }): Promise<FastcgiLoadResult> {
+export async function fastcgiLoad(o: { endpoint: FastcgiEndpoint; connections: number; durationS: number }): Promise<FastcgiLoadResult> {
   const tally = { requests: 0, ok: 0, errors: 0, reconnects: 0 };
   const start = performance.now();
-  await Promise.all(Array.from({ length: o.connections }, () => client(o.host, o.port, start + o.durationS * 1000, tally)));
+  await Promise.all(Array.from({ length: o.connections }, () => client(o.endpoint, start + o.durationS * 1000, tally)));
   const durationS = (performance.now() - start) / 1000;
   return { ...tally, durationS, rps: tally.requests / durationS };
 }

@@ -313,9 +313,9 @@ describe('the app section (issue 20)', () => {
         ],
       },
     });
+    // app.fastcgiTransport stays unset: the task definition derives it (tcp here, for the port).
     expect(c.app).toEqual({
       protocol: 'fastcgi',
-      fastcgiTransport: 'tcp',
       fastcgiKeptConnections: 3,
       port: 9001,
       entryPoints: 'files',

@@ -32,9 +32,11 @@ describe.each(['app', 'proxy'])('container %s', (name) => {
     expect(c().LinuxParameters.InitProcessEnabled).toBe(true);
   });
 
-  test('writes only to a sized /tmp tmpfs mounted noexec, nosuid, nodev', () => {
+  test('writes only to a sized /tmp tmpfs mounted noexec, nosuid, nodev, and mounts only the FastCGI socket volume', () => {
     expect(c().LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 16, MountOptions: ['rw', 'noexec', 'nosuid', 'nodev'] }]);
-    expect(c().MountPoints ?? []).toEqual([]);
+    // The unix socket's task-scoped tmpfs volume (app.fastcgiTransport "unix", the default): read-write
+    // in the proxy too, where the directory's mode keeps it from writing (see the unix test below).
+    expect(c().MountPoints).toEqual([{ ContainerPath: '/run/fcgi', SourceVolume: 'fcgi-socket', ReadOnly: false }]);
   });
 
   test('has a hard memory limit and CPU shares', () => {
@@ -95,7 +97,9 @@ describe('the task', () => {
   test('shares no host namespace and mounts no host volume', () => {
     expect(taskDef().PidMode).toBeUndefined();
     expect(taskDef().IpcMode).toBeUndefined();
-    expect(taskDef().Volumes).toBeUndefined();
+    // One volume: the FastCGI socket's, a task-scoped Docker volume on tmpfs, no host path.
+    expect(taskDef().Volumes).toEqual([{ Name: 'fcgi-socket', DockerVolumeConfiguration: expect.objectContaining({ Scope: 'task', Driver: 'local' }) }]);
+    expect(taskDef().Volumes[0].DockerVolumeConfiguration.DriverOpts).toMatchObject({ type: 'tmpfs', device: 'tmpfs' });
   });
 
   test('has separate task and execution roles, and the task role has no permissions', () => {
@@ -140,7 +144,7 @@ describe('the task', () => {
       REQUEST_TIMEOUT_SECONDS: '10',
       // The two public /26 subnets of 10.0.0.0/16: only the ALB lives there.
       TRUSTED_PROXY_CIDRS: '10.0.0.0/26,10.0.0.64/26',
-      APP_FASTCGI_ADDRESS: '127.0.0.1:9000',
+      APP_FASTCGI_ADDRESS: 'unix:/run/fcgi/php-fpm.sock',
       APP_FASTCGI_KEPT_CONNECTIONS: '3',
     });
   });
@@ -177,10 +181,10 @@ describe('the app section shapes the task (issue 20)', () => {
     return app.source.dockerBuildArgs;
   };
 
-  test('at the defaults: the app gets no environment and no build arguments, the proxy FastCGI on 127.0.0.1:9000 and no other app variable', () => {
+  test('at the defaults: the app gets only the unix socket and no build arguments, the proxy FastCGI on the socket and no other app variable', () => {
     const s = synth();
     const defs = containerDefinitions(s.template);
-    expect(defs.app.Environment).toBeUndefined();
+    expect(envOf(defs.app)).toEqual({ APP_FASTCGI_SOCKET: '/run/fcgi/php-fpm.sock', APP_FASTCGI_BACKLOG: '511' });
     expect(appBuildArgs(s)).toBeUndefined();
     expect(Object.keys(envOf(defs.proxy)).filter((k) => /^APP_|WRITABLE/.test(k))).toEqual(['APP_FASTCGI_ADDRESS', 'APP_FASTCGI_KEPT_CONNECTIONS']);
   });
@@ -239,14 +243,17 @@ describe('the app section shapes the task (issue 20)', () => {
     expect(envOf(defs.app)).toEqual({ APP_PORT: '8000' });
   });
 
-  test('app.port with FastCGI: the proxy connects there and php-fpm listens there (APP_PORT)', () => {
-    const defs = containerDefinitions(synth({ app: { port: 9100 } }).template);
+  test('app.port with FastCGI: TCP (a port of its own means the pool listens there), the proxy connects there and php-fpm listens there (APP_PORT)', () => {
+    const { template: t } = synth({ app: { port: 9100 } });
+    const defs = containerDefinitions(t);
     expect(envOf(defs.proxy).APP_FASTCGI_ADDRESS).toBe('127.0.0.1:9100');
     expect(envOf(defs.app)).toEqual({ APP_PORT: '9100' });
+    expect(Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Volumes).toBeUndefined();
   });
 
-  test('app.fastcgiTransport unix: a task-scoped tmpfs volume, mounted in both containers, the socket path in both environments', () => {
+  test('app.fastcgiTransport unix (the default): a task-scoped tmpfs volume, mounted in both containers, the socket path in both environments', () => {
     const { template: t } = synth({ app: { fastcgiTransport: 'unix' } });
+    expect(containerDefinitions(t)).toEqual(containers);
     const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
     expect(td.Volumes).toEqual([
       {
@@ -273,10 +280,18 @@ describe('the app section shapes the task (issue 20)', () => {
     }
   });
 
-  test('app.fastcgiTransport tcp (the default) is the default template: no volume, no mount, TCP address', () => {
+  test("app.fastcgiTransport tcp: no volume, no mount, no app environment, the TCP address; the rest of the hardening is the default task's", () => {
     const { template: t } = synth({ app: { fastcgiTransport: 'tcp' } });
     expect(Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Volumes).toBeUndefined();
-    expect(containerDefinitions(t)).toEqual(containers);
+    const defs = containerDefinitions(t);
+    expect(defs.app.Environment).toBeUndefined();
+    expect(envOf(defs.proxy).APP_FASTCGI_ADDRESS).toBe('127.0.0.1:9000');
+    for (const name of ['app', 'proxy']) {
+      expect(defs[name].MountPoints).toBeUndefined();
+      const { MountPoints: _m, Environment: _e, ...rest } = defs[name];
+      const { MountPoints: _dm, Environment: _de, ...defaults } = containers[name];
+      expect(rest).toEqual(defaults);
+    }
   });
 
   test('app.methods reaches the proxy as ALLOWED_METHODS; the default list leaves it unset (the proxy default)', () => {
@@ -329,7 +344,11 @@ describe('the app section shapes the task (issue 20)', () => {
     ]);
     expect(defs.app.ReadonlyRootFilesystem).toBe(true);
     // Paths under /srv/app are inside open_basedir already.
-    expect(envOf(defs.app)).toEqual({ APP_OPEN_BASEDIR: '/srv/app:/tmp:/var/lib/app' });
+    expect(envOf(defs.app)).toEqual({
+      APP_FASTCGI_SOCKET: '/run/fcgi/php-fpm.sock',
+      APP_FASTCGI_BACKLOG: '511',
+      APP_OPEN_BASEDIR: '/srv/app:/tmp:/var/lib/app',
+    });
     expect(envOf(defs.proxy).WRITABLE_URL_PREFIXES).toBe('/uploads/');
     expect(defs.proxy.LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 16, MountOptions: opts }]);
     expect(appBuildArgs(s)).toEqual({ WRITABLE_PATHS: '/srv/app/public/uploads /srv/app/storage /var/lib/app' });

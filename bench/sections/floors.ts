@@ -16,11 +16,26 @@ import type { Results } from '../results';
 import type { RunningTask } from '../tasks';
 import { runWrk } from '../wrk';
 
-/** At most pm.max_children (5) kept-open connections: a php-fpm worker serves one connection at a time. */
+/** Fewer kept-open connections than pm.max_children (6): a php-fpm worker serves one connection at a time. */
 const FASTCGI_CONNECTIONS = 4;
+
+/**
+ * The client's arguments for where the template's php-fpm listens (the proxy's APP_FASTCGI_ADDRESS):
+ * its unix socket, reached from the host through the app's root (/proc/<pid>/root; the client runs in
+ * the host's mount namespace), or its TCP port on 127.0.0.1 (the client joins the task's network
+ * namespace). Pure.
+ */
+export function phpFpmFloorTarget(fastcgiAddress: string | undefined, appPid: number): string[] {
+  const address = fastcgiAddress ?? '127.0.0.1:9000';
+  if (address.startsWith('unix:')) return ['--socket', `/proc/${appPid}/root${address.slice('unix:'.length)}`];
+  const port = Number(address.split(':').pop());
+  if (!(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new Error(`php-fpm floor: the proxy's APP_FASTCGI_ADDRESS is ${JSON.stringify(address)}; expected unix:<path> or <host>:<port>`);
+  return ['--port', String(port)];
+}
 const execFileAsync = promisify(execFile);
 
-/** The php-fpm floor on a running template task: the pool accepts 127.0.0.1 only, so the client runs in the task's network namespace. */
+/** The php-fpm floor on a running template task, over the template's transport: the pool accepts 127.0.0.1 only, so the client runs in the task's network namespace. */
 export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
   const S = ctx.config.latency.capacityS;
   return ctx.reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${S} s`, async (s) => {
@@ -45,8 +60,7 @@ export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise
           '--',
           process.execPath,
           bundle,
-          '--port',
-          '9000',
+          ...phpFpmFloorTarget(ctx.task.proxyEnv.APP_FASTCGI_ADDRESS, pid),
           '--connections',
           String(FASTCGI_CONNECTIONS),
           '--duration',

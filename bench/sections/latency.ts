@@ -19,7 +19,7 @@ import type { LatencyLevel, Results } from '../results';
 import { readHostTicks, stealDelta } from '../steal';
 import type { RunningTask, Variant } from '../tasks';
 import { withHealthInterval, withoutHealthChecks, withTaskCpu, type TaskChange } from '../variants';
-import { fastcgiLeverVariants, keepaliveLevers, unixSocketLever, type FastcgiLevers } from '../fastcgi-levers';
+import { fastcgiLeverVariants, keepaliveLevers, transportLever, type FastcgiLevers } from '../fastcgi-levers';
 import { runWrk } from '../wrk';
 import { nginxFloor, phpFpmFloor } from './floors';
 
@@ -86,8 +86,7 @@ function keepaliveLeverFiles(ctx: BenchContext): FastcgiLevers['keepalive'] {
 
 export async function latency(ctx: BenchContext, results: Results): Promise<void> {
   const L = ctx.config.latency;
-  const unixSocket = unixSocketLever(ctx.task.proxyEnv);
-  const levers = { unixSocket, keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app };
+  const levers = { transport: transportLever(ctx.task.proxyEnv), keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app };
   const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, levers, unbufferedLogLever(ctx));
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
   const first = await ctx.start(variants[0]);

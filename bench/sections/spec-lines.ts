@@ -8,11 +8,14 @@ const line = (k: string, v: unknown) => `${k} ${typeof v === 'string' ? v : JSON
 /** Fields that differ between runs of the same variant (names, labels, ports) or are the image. */
 const RUN_SPECIFIC = new Set(['name', 'engineName', 'labels', 'publish', 'image', 'env']);
 
+/** Task-scoped names (volumes, their mounts) start with the run's task name: written as `<task>` instead. */
+const TASK_PLACEHOLDER = '<task>';
+
 export function describeSpec(t: TranslatedTask): { task: string[]; containers: Record<string, string[]> } {
   const fields = (o: object) =>
     Object.entries(o)
       .filter(([k, v]) => v !== undefined && !RUN_SPECIFIC.has(k))
-      .map(([k, v]) => line(k, v))
+      .map(([k, v]) => line(k, v).split(t.task.name).join(TASK_PLACEHOLDER))
       .sort();
   return { task: fields(t.task), containers: Object.fromEntries(t.containers.map((c) => [c.name, fields(c.spec)])) };
 }

@@ -233,8 +233,13 @@ export const appConfigSchema = z
       app: section({
         /** `fastcgi` (php-fpm) or `http` (any HTTP server: the proxy forwards with X-Forwarded-For/-Proto set by itself). */
         protocol: z.enum(APP_PROTOCOLS, { error: choices(APP_PROTOCOLS) }).default(APP_SHAPE_DEFAULTS.protocol),
-        /** FastCGI only: `tcp` (127.0.0.1:port) or `unix` (a socket on a task-scoped tmpfs volume both containers mount). */
-        fastcgiTransport: z.enum(APP_FASTCGI_TRANSPORTS, { error: choices(APP_FASTCGI_TRANSPORTS) }).default(APP_SHAPE_DEFAULTS.fastcgiTransport),
+        /**
+         * FastCGI only: `tcp` (127.0.0.1:port) or `unix` (a socket on a task-scoped tmpfs volume both
+         * containers mount). Unset: `unix` for php-fpm on the default app.port, `tcp` otherwise
+         * (fastcgiTransportOf in lib/constructs/app-shape.ts). An image whose pool listens on TCP and
+         * does not read APP_FASTCGI_SOCKET sets `tcp`.
+         */
+        fastcgiTransport: z.enum(APP_FASTCGI_TRANSPORTS, { error: choices(APP_FASTCGI_TRANSPORTS) }).optional(),
         /**
          * FastCGI only: idle connections nginx keeps open to php-fpm (the upstream's `keepalive`). Each
          * holds a worker while idle: the app's pool needs at least twice as many workers (pm.max_children).

@@ -20,6 +20,17 @@ export const APP_FASTCGI_TRANSPORTS = ['tcp', 'unix'] as const;
 export type AppFastcgiTransport = (typeof APP_FASTCGI_TRANSPORTS)[number];
 
 /**
+ * The transport of an app whose `app.fastcgiTransport` is `chosen` (unset: undefined). Unset, php-fpm
+ * on the default port gets the default transport (the unix socket: every pool.conf in this project
+ * reads APP_FASTCGI_SOCKET), and anything else gets `tcp`: an HTTP app is reached over TCP, and an
+ * app.port of its own says the app's pool listens on that port.
+ */
+export function fastcgiTransportOf(protocol: AppProtocol, port: number, chosen: AppFastcgiTransport | undefined): AppFastcgiTransport {
+  if (chosen !== undefined) return chosen;
+  return protocol === 'fastcgi' && port === APP_SHAPE_DEFAULTS.port ? APP_SHAPE_DEFAULTS.fastcgiTransport : 'tcp';
+}
+
+/**
  * The most idle FastCGI connections nginx may keep open to php-fpm (the upstream's `keepalive`,
  * containers/proxy/render-nginx-config). Each kept connection holds a php-fpm worker while idle, and
  * the pool needs at least twice as many workers (containers/app/php/pool.conf): 16 kept connections
@@ -93,7 +104,12 @@ export const MAX_WRITABLE_PATHS = 16;
 /** The app's defaults, in the props' units. */
 export const APP_SHAPE_DEFAULTS = {
   protocol: 'fastcgi' as AppProtocol,
-  fastcgiTransport: 'tcp' as AppFastcgiTransport,
+  /**
+   * For php-fpm on the default port (fastcgiTransportOf): the unix socket, measured in `npm run bench`
+   * on both engines against TCP (README "The FastCGI levers in the full runs"): 0.89-0.94x task CPU
+   * per request and 1.09-1.12x req/s at saturation, and no worse a tail at half load.
+   */
+  fastcgiTransport: 'unix' as AppFastcgiTransport,
   /**
    * Idle FastCGI connections nginx keeps open to php-fpm. 3, measured in `npm run bench` against 1
    * and 2 (README "The FastCGI levers in the full runs"); the default pool has 6 workers, twice that.

@@ -10,6 +10,7 @@ import {
   APP_ROOT,
   APP_SHAPE_DEFAULTS,
   DEFAULT_HEALTH_CHECK_PATH,
+  fastcgiTransportOf,
   isWithin,
   MAX_FASTCGI_KEPT_CONNECTIONS,
   TMP_PATH,
@@ -46,7 +47,7 @@ const PROXY_UID = '101';
 const PROXY_GID = '101';
 
 /**
- * app.fastcgiTransport "unix": php-fpm listens on a unix socket in a directory both containers mount,
+ * app.fastcgiTransport "unix" (the default for php-fpm on the default port): php-fpm listens on a unix socket in a directory both containers mount,
  * a task-scoped Docker volume of the `local` driver on tmpfs. ECS creates it with these driver options
  * when the task starts and removes it when the task is cleaned up (amazon-ecs-agent
  * agent/taskresource/volume/dockervolume.go: Create passes Driver and DriverOpts to Docker's volume
@@ -201,7 +202,7 @@ export interface HardenedTaskDefinitionProps {
    * How the proxy reaches php-fpm (FastCGI only): loopback TCP, or a unix socket on a task-scoped
    * tmpfs volume (FASTCGI_SOCKET).
    *
-   * @default APP_SHAPE_DEFAULTS.fastcgiTransport (tcp)
+   * @default fastcgiTransportOf: APP_SHAPE_DEFAULTS.fastcgiTransport (unix) for php-fpm on the default appPort, tcp otherwise
    */
   readonly appFastcgiTransport?: AppFastcgiTransport;
   /**
@@ -437,7 +438,7 @@ export class HardenedTaskDefinition extends Construct {
     const appPort = props.appPort ?? APP_SHAPE_DEFAULTS.port;
     const entryPoints = props.appEntryPoints ?? APP_SHAPE_DEFAULTS.entryPoints;
     const declared = props.appWritablePaths ?? APP_SHAPE_DEFAULTS.writablePaths;
-    const transport = props.appFastcgiTransport ?? APP_SHAPE_DEFAULTS.fastcgiTransport;
+    const transport = fastcgiTransportOf(protocol, appPort, props.appFastcgiTransport);
     if (transport === 'unix' && protocol !== 'fastcgi') {
       throw new Error(`${this.node.path}: appFastcgiTransport "unix" needs appProtocol "fastcgi"; received "${protocol}"`);
     }

@@ -52,15 +52,17 @@ test('with a certificate the HTTP-only finding and its acknowledgement are gone 
   expect(withTls.summary.unusedAcknowledgements).toEqual([]);
 });
 
-test('app.fastcgiTransport unix: the task-scoped tmpfs volume adds no finding but the app environment (TD-ENV-01, info); the volume rules pass', () => {
-  const unix = auditApp(synth({ app: { fastcgiTransport: 'unix' } }, { pathMetadata: true }));
+test('app.fastcgiTransport unix (the default): the task-scoped tmpfs volume adds no finding but the app environment (TD-ENV-01, info); the volume rules pass', () => {
+  // The default template (result) against the same app over TCP (no volume, no app environment).
+  const unix = result;
+  const tcp = auditApp(synth({ app: { fastcgiTransport: 'tcp' } }, { pathMetadata: true }));
   const key = (f: AuditResult['findings'][number]) => `${f.ruleId} ${f.message}`;
-  const added = unix.findings.filter((f) => !result.findings.some((d) => key(d) === key(f)));
+  const added = unix.findings.filter((f) => !tcp.findings.some((d) => key(d) === key(f)));
   expect(added.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
     ['TD-ENV-01', 'info', '2 plaintext environment variable(s): APP_FASTCGI_SOCKET, APP_FASTCGI_BACKLOG (values not shown)'],
   ]);
   // The rules that read task volumes saw it (a Docker volume is neither a host path nor EFS) and pass.
-  for (const id of ['TD-MNT-01', 'TD-MNT-02', 'TD-MNT-03', 'TD-EFS-01']) expect([id, unix.compliance[id]]).toEqual([id, result.compliance[id]]);
+  for (const id of ['TD-MNT-01', 'TD-MNT-02', 'TD-MNT-03', 'TD-EFS-01']) expect([id, unix.compliance[id]]).toEqual([id, tcp.compliance[id]]);
   expect(unix.summary.failed).toBe(false);
 });
 

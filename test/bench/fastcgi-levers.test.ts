@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mergeSettings } from '../../lib/config/load-config';
-import { KEPT_CONNECTIONS, keepaliveLevers, poolWithWorkers, unixSocketLever, workersFor } from '../../bench/fastcgi-levers';
+import { KEPT_CONNECTIONS, keepaliveLevers, poolWithWorkers, transportLever, workersFor } from '../../bench/fastcgi-levers';
 import { imageFile } from '../../bench/image-files';
 import { synthCommand } from '../../bench/devloop';
 import { settingsOverProject } from '../../bench/settings-variant';
@@ -64,11 +64,11 @@ test('no keep-alive lever for an HTTP app; a FastCGI proxy without the count, or
   expect(() => keepaliveLevers(fastcgi('3'), 'pm = static\n')).toThrow('pool.conf: no pm.max_children line');
 });
 
-test('the unix socket is a lever only where the template talks FastCGI over TCP', () => {
-  expect(unixSocketLever({ APP_FASTCGI_ADDRESS: '127.0.0.1:9000', APP_FASTCGI_KEPT_CONNECTIONS: '3' })).toBe(true);
-  expect(unixSocketLever({})).toBe(true); // the renderer's default address is TCP
-  expect(unixSocketLever({ APP_FASTCGI_ADDRESS: 'unix:/run/fcgi/php-fpm.sock' })).toBe(false);
-  expect(unixSocketLever({ APP_HTTP_ADDRESS: '127.0.0.1:8000' })).toBe(false);
+test('the transport lever is the FastCGI transport the template does not use; none for an HTTP app', () => {
+  expect(transportLever({ APP_FASTCGI_ADDRESS: '127.0.0.1:9000', APP_FASTCGI_KEPT_CONNECTIONS: '3' })).toBe('unix');
+  expect(transportLever({})).toBe('unix'); // the renderer's default address is TCP
+  expect(transportLever({ APP_FASTCGI_ADDRESS: 'unix:/run/fcgi/php-fpm.sock' })).toBe('tcp');
+  expect(transportLever({ APP_HTTP_ADDRESS: '127.0.0.1:8000' })).toBeUndefined();
 });
 
 test('the pool transform throws, naming the file, when its line is missing or ambiguous', () => {

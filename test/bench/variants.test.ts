@@ -92,12 +92,12 @@ test('the latency variants compare each task size the template does not already 
   expect(ids(1024)).toEqual(['lat-template', 'lat-cpu-256', 'lat-cpu-512', 'lat-30s', 'lat-noprobe', 'lat-nocap']);
 });
 
-test('the FastCGI levers: the unix socket and each kept-connection count as settings, a grown pool mounted over the image', () => {
+test('the FastCGI levers: the other transport and each kept-connection count as settings, a grown pool mounted over the image', () => {
   const appName = app.name;
   const proxy = names.find((n) => n !== appName)!;
   const poolFile = { file: '/w/pool3', pathInImage: '/etc/php/8.4/fpm/pool.d/app.conf' };
   const levers = latencyVariants(1024, {
-    unixSocket: true,
+    transport: 'tcp',
     keepalive: [
       { kept: 1, workers: 6 },
       { kept: 3, workers: 6, poolFile },
@@ -105,13 +105,13 @@ test('the FastCGI levers: the unix socket and each kept-connection count as sett
     app: appName,
   }).slice(-3);
   expect(levers.map((v) => [v.id, v.label])).toEqual([
-    ['lat-unix', 'FastCGI over the unix socket'],
+    ['lat-tcp', 'FastCGI over loopback TCP'],
     ['lat-keep1', '1 kept FastCGI connection, 6 php-fpm workers'],
     ['lat-keep3', '3 kept FastCGI connections, 6 php-fpm workers'],
   ]);
   const settings = (values: object) => ({ values, describe: JSON.stringify(values) });
   expect(levers.map((v) => v.settings)).toEqual([
-    settings({ app: { fastcgiTransport: 'unix' } }),
+    settings({ app: { fastcgiTransport: 'tcp' } }),
     settings({ app: { fastcgiKeptConnections: 1 } }),
     settings({ app: { fastcgiKeptConnections: 3 } }),
   ]);
@@ -127,10 +127,11 @@ test('the FastCGI levers: the unix socket and each kept-connection count as sett
     readOnly: true,
   });
   expect(r.task.containers.find((c) => c.name === proxy)).toBe(translated.containers.find((c) => c.name === proxy));
-  // Only where they apply: a template already on the socket (or an HTTP app) has no unix lever, one without keep-alive levers no keep one.
+  // Only where they apply: an HTTP app has no transport lever, one without keep-alive levers no keep one; a TCP template measures the socket.
   const ids = (levers?: Parameters<typeof latencyVariants>[1]) => latencyVariants(1024, levers).map((v) => v.id);
-  expect(ids({ unixSocket: false, keepalive: [], app: appName })).toEqual(ids());
-  expect(ids({ unixSocket: false, keepalive: [{ kept: 1, workers: 6 }], app: appName }).filter((id) => /unix|keep/.test(id))).toEqual(['lat-keep1']);
+  expect(ids({ keepalive: [], app: appName })).toEqual(ids());
+  expect(ids({ keepalive: [{ kept: 1, workers: 6 }], app: appName }).filter((id) => /unix|tcp|keep/.test(id))).toEqual(['lat-keep1']);
+  expect(ids({ transport: 'unix', keepalive: [], app: appName }).filter((id) => /unix|tcp/.test(id))).toEqual(['lat-unix']);
   // The access log lever only where the template's log is buffered (the section passes its change).
   expect(latencyVariants(1024).map((v) => v.id)).not.toContain('lat-logwrite');
   const logwrite = latencyVariants(1024, undefined, (t) => ({ task: t, changes: [] })).find((v) => v.id === 'lat-logwrite');
@@ -143,9 +144,7 @@ test("the template's own levers: its proxy's kept count and pool give every othe
   const own = proxyEnvOf(props).APP_FASTCGI_KEPT_CONNECTIONS;
   expect(own).toMatch(/^\d+$/);
   const pool = readFileSync(path.join(__dirname, '..', '..', 'containers', 'app', 'php', 'pool.conf'), 'utf8');
-  const keep = latencyVariants(1024, { unixSocket: false, keepalive: keepaliveLevers(proxyEnvOf(props), pool), app: app.name }).filter((v) =>
-    v.id.startsWith('lat-keep'),
-  );
+  const keep = latencyVariants(1024, { keepalive: keepaliveLevers(proxyEnvOf(props), pool), app: app.name }).filter((v) => v.id.startsWith('lat-keep'));
   expect(keep.map((v) => v.id)).toEqual(KEPT_CONNECTIONS.filter((k) => String(k) !== own).map((k) => `lat-keep${k}`));
   // The setting a lever carries is the one the product reads: the proxy of its synthesis keeps that count.
   for (const v of keep) {

@@ -25,6 +25,9 @@ describe.each([
     const t = templateOf(engine);
     const app = containerDefinitions(t).app;
     expect(app.Environment).toEqual([
+      // The FastCGI socket's (app.fastcgiTransport "unix", the default), then the database contract.
+      { Name: 'APP_FASTCGI_SOCKET', Value: '/run/fcgi/php-fpm.sock' },
+      { Name: 'APP_FASTCGI_BACKLOG', Value: '511' },
       { Name: 'DB_ENGINE', Value: engine },
       { Name: 'DB_HOST', Value: { 'Fn::GetAtt': [instanceId(t), 'Endpoint.Address'] } },
       { Name: 'DB_PORT', Value: port },
@@ -129,7 +132,8 @@ test('the default template has no database, no isolated subnets and no app secre
   template.resourceCountIs('AWS::RDS::DBInstance', 0);
   expect(Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('Isolated'))).toEqual([]);
   expect(containerDefinitions(template).app.Secrets).toBeUndefined();
-  expect(containerDefinitions(template).app.Environment).toBeUndefined();
+  // Only the FastCGI socket's variables (app.fastcgiTransport "unix", the default): nothing of a database.
+  expect(containerDefinitions(template).app.Environment.map((e: { Name: string }) => e.Name)).toEqual(['APP_FASTCGI_SOCKET', 'APP_FASTCGI_BACKLOG']);
 });
 
 test('adding a database keeps the private subnets where they were (the isolated /26s fit below the first /22)', () => {
@@ -192,7 +196,8 @@ test('the Control Tower controls acknowledged on the database are those README "
 test('php-fpm passes every variable of the contract to PHP (clear_env = yes drops the rest)', () => {
   const pool = readFileSync(path.join(REPO_ROOT, 'containers', 'app', 'php', 'pool.conf'), 'utf8');
   const app = containerDefinitions(templateOf('mariadb')).app;
-  const names = [...app.Environment, ...app.Secrets].map((v: { Name: string }) => v.Name);
+  // The contract's variables; APP_FASTCGI_* are php-fpm's own (its listen line), not PHP's.
+  const names = [...app.Environment, ...app.Secrets].map((v: { Name: string }) => v.Name).filter((n: string) => n.startsWith('DB_'));
   expect(names).toHaveLength(7);
   for (const name of names) expect(pool).toMatch(new RegExp(`^env\\[${name}\\] = \\$${name}$`, 'm'));
 });

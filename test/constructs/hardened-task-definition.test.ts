@@ -53,7 +53,7 @@ describe('HardenedTaskDefinition', () => {
         ['CLIENT_MAX_BODY_SIZE_KB', '1024'],
         ['REQUEST_TIMEOUT_SECONDS', '10'],
         ['TRUSTED_PROXY_CIDRS', TRUSTED.join(',')],
-        ['APP_FASTCGI_ADDRESS', '127.0.0.1:9000'],
+        ['APP_FASTCGI_ADDRESS', 'unix:/run/fcgi/php-fpm.sock'],
         ['APP_FASTCGI_KEPT_CONNECTIONS', '3'],
       ]);
       expect(byName.proxy.DependsOn).toEqual([{ ContainerName: 'app', Condition: 'HEALTHY' }]);

@@ -15,7 +15,10 @@ const fileSystemRef = { Ref: expect.stringMatching(/^PersistentStorageFileSystem
 
 test('each path is an EFS volume with TLS and IAM through its own access point, mounted read-write at the path (the contract)', () => {
   const taskDef = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
-  expect(taskDef.Properties.Volumes).toEqual(
+  // After the FastCGI socket's task-scoped volume (app.fastcgiTransport "unix", the default).
+  const socket = { ContainerPath: '/run/fcgi', SourceVolume: 'fcgi-socket', ReadOnly: false };
+  expect(taskDef.Properties.Volumes[0].Name).toBe('fcgi-socket');
+  expect(taskDef.Properties.Volumes.slice(1)).toEqual(
     paths.map((p) => ({
       Name: persistentVolumeName(p),
       EFSVolumeConfiguration: {
@@ -25,12 +28,13 @@ test('each path is an EFS volume with TLS and IAM through its own access point, 
       },
     })),
   );
-  expect(containerDefinitions(template).app.MountPoints).toEqual(
-    paths.map((p) => ({ ContainerPath: p, SourceVolume: persistentVolumeName(p), ReadOnly: false })),
-  );
-  // Root stays read-only; the proxy mounts nothing.
+  expect(containerDefinitions(template).app.MountPoints).toEqual([
+    socket,
+    ...paths.map((p) => ({ ContainerPath: p, SourceVolume: persistentVolumeName(p), ReadOnly: false })),
+  ]);
+  // Root stays read-only; the proxy mounts none of them (only the socket).
   expect(containerDefinitions(template).app.ReadonlyRootFilesystem).toBe(true);
-  expect(containerDefinitions(template).proxy.MountPoints).toBeUndefined();
+  expect(containerDefinitions(template).proxy.MountPoints).toEqual([socket]);
 });
 
 test("access points enforce the app's uid/gid 33:33 and a root directory per path", () => {
@@ -149,12 +153,14 @@ test('paths that differ only in a character a name replaces get their own volume
   const colliding = ['/srv/a-b', '/srv/a_b', '/srv/A_b'];
   const { template: t } = synth({ app: { persistentPaths: colliding.map((path) => ({ path })) } });
   const volumes = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.Volumes;
-  expect(volumes.map((v: any) => v.Name)).toEqual(colliding.map(persistentVolumeName));
-  expect(new Set(volumes.map((v: any) => v.Name)).size).toBe(3);
-  expect(new Set(volumes.map((v: any) => JSON.stringify(v.EFSVolumeConfiguration.AuthorizationConfig.AccessPointId))).size).toBe(3);
+  // The FastCGI socket's volume (app.fastcgiTransport "unix", the default) first, then one per path.
+  expect(volumes.map((v: any) => v.Name)).toEqual(['fcgi-socket', ...colliding.map(persistentVolumeName)]);
+  const efs = volumes.filter((v: any) => v.EFSVolumeConfiguration);
+  expect(new Set(efs.map((v: any) => v.Name)).size).toBe(3);
+  expect(new Set(efs.map((v: any) => JSON.stringify(v.EFSVolumeConfiguration.AuthorizationConfig.AccessPointId))).size).toBe(3);
   expect(new Set(colliding.map(accessPointDirectory)).size).toBe(3);
   const local = translateVolumes(volumes, 'task', accessPointsOfTemplate(t.toJSON()));
-  expect(new Set(Object.values(local.byName).map((v) => v.name)).size).toBe(3);
+  expect(new Set(Object.values(local.byName).map((v) => v.name)).size).toBe(4);
 });
 
 test("a volume name keeps the path's last name and is one ECS accepts", () => {
@@ -167,9 +173,11 @@ test('a persistent path inside the public folder (uploads): the proxy mounts it 
   const uploads = '/srv/app/public/wp-content/uploads';
   const t = synth({ app: { entryPoints: 'files', persistentPaths: [{ path: uploads }, { path: '/var/lib/app-data' }] } }).template;
   const defs = containerDefinitions(t);
-  expect(defs.proxy.MountPoints).toEqual([{ ContainerPath: uploads, SourceVolume: persistentVolumeName(uploads), ReadOnly: true }]);
+  const socket = { ContainerPath: '/run/fcgi', SourceVolume: 'fcgi-socket', ReadOnly: false };
+  expect(defs.proxy.MountPoints).toEqual([socket, { ContainerPath: uploads, SourceVolume: persistentVolumeName(uploads), ReadOnly: true }]);
   expect(defs.proxy.ReadonlyRootFilesystem).toBe(true);
   expect(defs.app.MountPoints.map((m: any) => [m.ContainerPath, m.ReadOnly])).toEqual([
+    ['/run/fcgi', false],
     [uploads, false],
     ['/var/lib/app-data', false],
   ]);

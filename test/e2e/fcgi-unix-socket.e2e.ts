@@ -1,5 +1,5 @@
 /**
- * End-to-end: app.fastcgiTransport "unix" on the engine the runner chooses (SECURE_ECS_ENGINE picks
+ * End-to-end: app.fastcgiTransport "unix" (the default, set here explicitly) on the engine the runner chooses (SECURE_ECS_ENGINE picks
  * one). The task is synthesized with the setting (`cdk synth -c configFile=`, as a user would) and
  * started with `secure-ecs local up --detach`; pages are served through php-fpm's unix socket on the
  * task-scoped tmpfs volume, nothing listens on TCP for FastCGI, the volume's and the socket's owner

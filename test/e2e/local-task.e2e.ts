@@ -23,6 +23,7 @@ import {
   verifyProbes,
 } from './helpers';
 import { chooseLoadTarget } from '../../bench/load-target';
+import { APP_SHAPE_DEFAULTS } from '../../lib/constructs/app-shape';
 import { startTask, stopTask, type TaskUnderTest } from './task-under-test';
 import { taskCgroup, v2 } from './cgroups';
 import { allow } from './time-allowance';
@@ -42,6 +43,16 @@ const MiB = 1024 * 1024;
 
 const proxyName = () => t.proxyName;
 const appName = () => t.appName;
+/**
+ * Where the proxy reaches php-fpm (APP_FASTCGI_ADDRESS): the unix socket's path (app.fastcgiTransport
+ * "unix", the default), or TCP on 127.0.0.1. `tcpPort` is the port php-fpm would listen on over TCP,
+ * which nothing may answer from outside the task either way.
+ */
+const fastcgi = () => {
+  const address = proxyEnv.APP_FASTCGI_ADDRESS;
+  const socket = address.startsWith('unix:') ? address.slice('unix:'.length) : undefined;
+  return { socket, connect: socket ?? address, tcpPort: socket ? APP_SHAPE_DEFAULTS.port : Number(address.split(':').pop()) };
+};
 
 beforeAll(async () => {
   t = await startTask(TASK);
@@ -118,7 +129,7 @@ describe('serving', () => {
   });
 
   test('the FastCGI port (and the proxy health port) are unreachable from the host', async () => {
-    const fastcgiPort = Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
+    const fastcgiPort = fastcgi().tcpPort;
     expect(await tcpRefused(taskIp, fastcgiPort)).toMatchObject({ refused: true });
     expect(await tcpRefused('127.0.0.1', fastcgiPort)).toMatchObject({ refused: true });
     expect(await tcpRefused(taskIp, 8081)).toMatchObject({ refused: true });
@@ -131,12 +142,10 @@ describe('serving', () => {
 });
 
 describe('the FastCGI hop (README "CPU cap, health checks and tail latency")', () => {
-  const fastcgiPort = () => Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
-
   test("php-fpm's own status page shows the static pool with every worker started", async () => {
     const status = await inside(
       ctr(appName()),
-      `SCRIPT_NAME=/fpm-status SCRIPT_FILENAME=/fpm-status REQUEST_METHOD=GET QUERY_STRING= cgi-fcgi -bind -connect 127.0.0.1:${fastcgiPort()}`,
+      `SCRIPT_NAME=/fpm-status SCRIPT_FILENAME=/fpm-status REQUEST_METHOD=GET QUERY_STRING= cgi-fcgi -bind -connect ${fastcgi().connect}`,
     );
     expect(status.out).toMatch(/^process manager:\s+static$/m);
     const [, total] = /^total processes:\s+(\d+)$/m.exec(status.out) ?? [];
@@ -144,9 +153,34 @@ describe('the FastCGI hop (README "CPU cap, health checks and tail latency")', (
   });
 
   test('nginx keeps its FastCGI connections open: 64 requests open only a few', async () => {
+    const { socket } = fastcgi();
+    if (socket) {
+      // php-fpm's side of each connection on the socket (/proc/net/unix: its path, state 03,
+      // connected), by inode, after each request. A closed unix connection leaves nothing behind (no
+      // TIME_WAIT), so it is asked between the requests: kept connections are there, idle, after
+      // nearly every request (nginx closes one after 16 requests, keepalive_requests), and only a
+      // few distinct ones serve all 64; a connection per request would leave none open in between.
+      const open = async () => {
+        const { out } = await inside(ctr(appName()), 'cat /proc/net/unix');
+        const rows = out.split('\n').map((l) => l.trim().split(/\s+/));
+        return rows.filter((r) => r[7] === socket && r[5] === '03').map((r) => r[6]);
+      };
+      const seen = new Set<string>();
+      let withOpen = 0;
+      for (let i = 0; i < 64; i++) {
+        expect((await request(port, '/', { client: newClient() })).status).toBe(200);
+        const now = await open();
+        if (now.length > 0) withOpen++;
+        for (const inode of now) seen.add(inode);
+      }
+      expect(withOpen).toBeGreaterThanOrEqual(48);
+      expect(seen.size).toBeGreaterThan(0);
+      expect(seen.size).toBeLessThan(16);
+      return;
+    }
     // Every TCP connection of the task's network namespace to the FastCGI port, by its ephemeral port;
     // a closed one stays listed in TIME_WAIT for 60 s, so one new connection per request would show 64.
-    const hexPort = `:${fastcgiPort().toString(16).toUpperCase().padStart(4, '0')}`;
+    const hexPort = `:${fastcgi().tcpPort.toString(16).toUpperCase().padStart(4, '0')}`;
     const connections = async () => {
       const { out } = await inside(ctr(appName()), 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null');
       const rows = out.split('\n').map((l) => l.trim().split(/\s+/));
@@ -463,7 +497,7 @@ describe('faults', () => {
 
   test('stopping the proxy leaves the app unreachable from the host (then its restart policy brings it back)', async () => {
     const proxy = ctr(proxyName());
-    const fastcgiPort = Number(proxyEnv.APP_FASTCGI_ADDRESS.split(':').pop());
+    const fastcgiPort = fastcgi().tcpPort;
     const ranMs = Date.now() - (await startedAt(proxy));
     const waitMs = defs[proxyName()].RestartPolicy.RestartAttemptPeriod * 1000 + 2000 - ranMs;
     if (waitMs > 0) await sleep(waitMs);
@@ -496,8 +530,8 @@ describe('faults', () => {
       }
     })();
     await stopContainer(proxy, defs[proxyName()].StopTimeout);
-    // The app itself, with the proxy down: still running, and its FastCGI port not reachable from the host.
-    const fastcgi = await tcpRefused(taskIp, fastcgiPort);
+    // The app itself, with the proxy down: still running, and no FastCGI port reachable from the host.
+    const fastcgiRefused = await tcpRefused(taskIp, fastcgiPort);
     const appState = (await inspect(app())).State.Status;
     await sleep(1000);
     asking = false;
@@ -506,7 +540,7 @@ describe('faults', () => {
     expect(await accessLogLines(proxy, lastLine, allow(2000))).toHaveLength(1);
     expect(answers).toContain(0);
     expect(answers.filter((a) => a !== 0 && a !== 200)).toEqual([]);
-    expect(fastcgi).toMatchObject({ refused: true });
+    expect(fastcgiRefused).toMatchObject({ refused: true });
     expect(appState).toBe('running');
     let back = 0;
     for (let i = 0; i < 60 && back !== 200; i++) {

@@ -66,8 +66,8 @@ function browser(port: () => number) {
 }
 
 /**
- * Run `php` through php-fpm inside the app container, as the proxy would (FastCGI to 127.0.0.1:9000,
- * the same php.ini and pool as WordPress), from a file in the app's /tmp. Only the test can do this:
+ * Run `php` through php-fpm inside the app container, as the proxy would (FastCGI on the unix socket
+ * the task definition names in APP_FASTCGI_SOCKET, or 127.0.0.1:9000 over TCP; the same php.ini and pool as WordPress), from a file in the app's /tmp. Only the test can do this:
  * the proxy passes a .php only when its copy of the public folder has it. Returns the response body.
  */
 async function phpFpm(t: TaskUnderTest, php: string): Promise<string> {
@@ -76,7 +76,7 @@ async function phpFpm(t: TaskUnderTest, php: string): Promise<string> {
     t.ctr(t.appName),
     [
       `cat > ${script} <<'PHP'\n${php}\nPHP`,
-      `SCRIPT_FILENAME=${script} SCRIPT_NAME=/probe.php REQUEST_METHOD=GET QUERY_STRING= HTTP_HOST=127.0.0.1:${t.port} SERVER_NAME=127.0.0.1 SERVER_PORT=${t.port} REQUEST_URI=/probe.php cgi-fcgi -bind -connect 127.0.0.1:9000`,
+      `SCRIPT_FILENAME=${script} SCRIPT_NAME=/probe.php REQUEST_METHOD=GET QUERY_STRING= HTTP_HOST=127.0.0.1:${t.port} SERVER_NAME=127.0.0.1 SERVER_PORT=${t.port} REQUEST_URI=/probe.php cgi-fcgi -bind -connect "\${APP_FASTCGI_SOCKET:-127.0.0.1:9000}"`,
       `rm -f ${script}`,
     ].join('\n'),
   );

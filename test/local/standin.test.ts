@@ -191,7 +191,7 @@ describe('EFS volumes locally', () => {
     expect(() => volumeOwnerRun({ name: 'v', owner: { uid: 33, gid: 33, mode: '7; rm -rf /' } }, 'img', {}, 'v:/volume')).toThrow(/bad owner/);
   });
 
-  test('the default task definition (no database, no EFS) has no mounts, volumes or networks', () => {
+  test('the default task definition (no database, no EFS) has no networks, and no volumes or mounts but the FastCGI socket', () => {
     const base = translateTask(
       synth().template.toJSON().Resources &&
         Object.values<any>(synth().template.toJSON().Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition').Properties,
@@ -201,9 +201,11 @@ describe('EFS volumes locally', () => {
         images: images(),
       },
     );
-    expect(base.task.volumes).toBeUndefined();
+    expect(base.task.volumes?.map((v) => [v.name, v.scope, v.driver])).toEqual([['task-task-fcgi-socket', 'task', 'local']]);
     expect(base.task.network).toBeUndefined();
-    expect(base.containers.every((c) => c.spec.mounts === undefined)).toBe(true);
+    expect(base.containers.map((c) => c.spec.mounts?.map((m) => [m.source, m.target]))).toEqual(
+      base.containers.map(() => [['task-task-fcgi-socket', '/run/fcgi']]),
+    );
     expect(podmanPodArgs(base.task)).not.toContain('--network');
   });
 });

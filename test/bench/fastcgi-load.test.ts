@@ -1,0 +1,82 @@
+/**
+ * The php-fpm floor's client (bench/fastcgi-load.ts) against a FastCGI responder on loopback TCP and on
+ * a unix socket, the two transports a template's php-fpm may listen on, and the floor's choice of
+ * target from the proxy's APP_FASTCGI_ADDRESS (bench/sections/floors.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { TYPE, parseRecords } from '../../bench/fastcgi';
+import { fastcgiLoad, type FastcgiEndpoint } from '../../bench/fastcgi-load';
+import { phpFpmFloorTarget } from '../../bench/sections/floors';
+
+/** One FastCGI record: version 1, the type, the request id, the content (no padding). */
+const record = (type: number, id: number, content: Buffer) => {
+  const h = Buffer.alloc(8);
+  h.writeUInt8(1, 0);
+  h.writeUInt8(type, 1);
+  h.writeUInt16BE(id, 2);
+  h.writeUInt16BE(content.length, 4);
+  return Buffer.concat([h, content]);
+};
+
+/** A responder answering every request (its empty STDIN record) with 200, on kept connections; counts them. */
+function responder(): { server: net.Server; connections: () => number } {
+  let connections = 0;
+  const server = net.createServer((sock) => {
+    connections++;
+    let buf = Buffer.alloc(0);
+    sock.on('data', (d) => {
+      const { records, rest } = parseRecords(Buffer.concat([buf, d]));
+      buf = rest;
+      for (const r of records) {
+        if (r.type !== TYPE.STDIN || r.content.length > 0) continue;
+        const end = Buffer.alloc(8); // appStatus 0, FCGI_REQUEST_COMPLETE
+        sock.write(
+          Buffer.concat([record(TYPE.STDOUT, 1, Buffer.from('Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nok')), record(TYPE.END_REQUEST, 1, end)]),
+        );
+      }
+    });
+    sock.on('error', () => undefined);
+  });
+  return { server, connections: () => connections };
+}
+
+const listen = (server: net.Server, at: { port: number; host: string } | { path: string }) =>
+  new Promise<void>((resolve) => server.listen(at, () => resolve()));
+
+describe.each(['tcp', 'unix'] as const)('the floor client over %s', (transport) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fcgi-load-'));
+  const r = responder();
+  let endpoint: FastcgiEndpoint;
+
+  beforeAll(async () => {
+    if (transport === 'unix') {
+      endpoint = { path: path.join(dir, 'php-fpm.sock') };
+      await listen(r.server, endpoint);
+    } else {
+      await listen(r.server, { port: 0, host: '127.0.0.1' });
+      endpoint = { host: '127.0.0.1', port: (r.server.address() as net.AddressInfo).port };
+    }
+  });
+  afterAll(() => {
+    r.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('sends requests back to back over kept-open connections and counts the 200s', async () => {
+    const result = await fastcgiLoad({ endpoint, connections: 3, durationS: 0.5 });
+    expect(result.requests).toBeGreaterThan(50);
+    expect(result.ok).toBe(result.requests);
+    expect(result.errors).toBe(0);
+    expect(r.connections()).toBe(3);
+  });
+});
+
+test("the floor's target follows the proxy's FastCGI address: the socket through the app's root, or the TCP port", () => {
+  expect(phpFpmFloorTarget('unix:/run/fcgi/php-fpm.sock', 4242)).toEqual(['--socket', '/proc/4242/root/run/fcgi/php-fpm.sock']);
+  expect(phpFpmFloorTarget('127.0.0.1:9100', 4242)).toEqual(['--port', '9100']);
+  expect(phpFpmFloorTarget(undefined, 4242)).toEqual(['--port', '9000']); // the renderer's default
+  expect(() => phpFpmFloorTarget('127.0.0.1:http', 1)).toThrow(/APP_FASTCGI_ADDRESS is "127.0.0.1:http"; expected unix:<path> or <host>:<port>/);
+});
