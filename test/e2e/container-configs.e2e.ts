@@ -92,7 +92,10 @@ describe('nginx config, rendered and checked by the proxy image', () => {
 
   test('FastCGI goes through a bounded keep-alive upstream; an HTTP app keeps its plain proxy_pass', async () => {
     const fastcgi = await renderAndTest(proxyEnv);
-    expect(fastcgi.output).toMatch(/upstream fastcgi_app \{\s+server 127\.0\.0\.1:\d+;\s+keepalive 3;\s+keepalive_requests 16;\s+keepalive_timeout 2s;\s+\}/);
+    expect(fastcgi.output).toMatch(/upstream fastcgi_app \{\s+server \S+;\s+keepalive 3;\s+keepalive_requests 16;\s+keepalive_timeout 2s;\s+\}/);
+    // The template's address: the unix socket (app.fastcgiTransport "unix", the default).
+    expect(fastcgi.output).toContain(`server ${proxyEnv.APP_FASTCGI_ADDRESS};`);
+    expect(proxyEnv.APP_FASTCGI_ADDRESS).toMatch(/^unix:\//);
     expect(fastcgi.output).toContain('fastcgi_keep_conn on;');
     expect(fastcgi.output).not.toMatch(/^\s*fastcgi_pass (?!fastcgi_app;)/m);
     const http = await renderAndTest(

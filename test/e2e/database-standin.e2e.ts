@@ -40,8 +40,10 @@ function withDatabase(a: AssemblyTask): AssemblyTask {
     { Name: 'DB_TLS_CA_FILE', Value: CA_PATH },
   ];
   app.Secrets = [...(app.Secrets ?? []), { Name: 'DB_USER', ValueFrom: secretArn('username') }, { Name: 'DB_PASSWORD', ValueFrom: secretArn('password') }];
-  app.MountPoints = [{ SourceVolume: 'uploads', ContainerPath: DATA_PATH, ReadOnly: false }];
+  // Added to the template's own (the FastCGI socket's volume, app.fastcgiTransport "unix").
+  app.MountPoints = [...(app.MountPoints ?? []), { SourceVolume: 'uploads', ContainerPath: DATA_PATH, ReadOnly: false }];
   props.Volumes = [
+    ...(props.Volumes ?? []),
     {
       Name: 'uploads',
       EFSVolumeConfiguration: {
