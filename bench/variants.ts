@@ -140,8 +140,11 @@ const TMPFS_HARDENING_OPTIONS = new Set(['noexec', 'nosuid', 'nodev']);
  * engine's default ulimits, a /tmp without a size and no task CPU and memory limits. Health checks,
  * restart policy, the environment and everything else stay as translated. `imageCmd` is each
  * container's image CMD (php-fpm's needs the root flag when the definition has no Command).
+ * `keepUser` names containers that keep their own user: nginx started as root runs its workers as
+ * `nobody`, outside the group of php-fpm's unix socket (mode 0660), so a proxy reaching php-fpm there
+ * keeps its own user (its workers run as that user either way; only the master differs).
  */
-export function unharden(o: { removeLimits: boolean; imageCmd: Record<string, string[]> }): TaskChange {
+export function unharden(o: { removeLimits: boolean; imageCmd: Record<string, string[]>; keepUser?: readonly string[] }): TaskChange {
   return (t) => {
     const containers = editContainers(
       t,
@@ -158,7 +161,7 @@ export function unharden(o: { removeLimits: boolean; imageCmd: Record<string, st
           capDrop: [],
           securityOpt: s.securityOpt.filter((x) => x !== 'no-new-privileges'),
           init: false,
-          user: '0:0',
+          ...(o.keepUser?.includes(c.name) ? {} : { user: '0:0' }),
           tmpfs,
           ...(phpFpm ? { command: [...cmd, PHP_FPM_ROOT_FLAG] } : {}),
           ...(o.removeLimits

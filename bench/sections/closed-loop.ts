@@ -16,10 +16,12 @@ import { describeSpec } from './spec-lines';
 export async function hardening(ctx: BenchContext, results: Results): Promise<void> {
   const imageCmd: Record<string, string[]> = {};
   for (const [name, { ref }] of Object.entries(ctx.task.prepared.images)) imageCmd[name] = (await ctx.engine.imageConfig(ref))?.cmd ?? [];
+  // A proxy reaching php-fpm on its unix socket keeps its user (unharden, keepUser).
+  const keepUser = (ctx.task.proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:') ? [ctx.task.proxy] : [];
   const variants: Variant[] = [
     { id: 'hardened', label: 'hardened (template task)', env: EXEMPT_ENV },
-    { id: 'unhardened', label: 'unhardened, no limits', env: EXEMPT_ENV, change: unharden({ removeLimits: true, imageCmd }) },
-    { id: 'unhardened-limits', label: 'unhardened, task limits kept', env: EXEMPT_ENV, change: unharden({ removeLimits: false, imageCmd }) },
+    { id: 'unhardened', label: 'unhardened, no limits', env: EXEMPT_ENV, change: unharden({ removeLimits: true, imageCmd, keepUser }) },
+    { id: 'unhardened-limits', label: 'unhardened, task limits kept', env: EXEMPT_ENV, change: unharden({ removeLimits: false, imageCmd, keepUser }) },
   ];
   await alternate(ctx, variants, results.hardening.runs, (t) => {
     if (results.hardening.variants.some((v) => v.id === t.variant.id)) return;

@@ -26,7 +26,7 @@ function responder(): { server: net.Server; connections: () => number } {
   let connections = 0;
   const server = net.createServer((sock) => {
     connections++;
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     sock.on('data', (d) => {
       const { records, rest } = parseRecords(Buffer.concat([buf, d]));
       buf = rest;

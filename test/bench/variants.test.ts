@@ -66,6 +66,15 @@ test('unharden removes the hardening of every container and, with removeLimits, 
   expect(removed.changes.find((c) => c.container === names[0])!.removed).toEqual(expect.arrayContaining(['readOnlyRootfs true', 'init true']));
 });
 
+test('keepUser: a container named there keeps its own user (a proxy reaching php-fpm on the unix socket), the rest run as root', () => {
+  const r = unharden({ removeLimits: false, imageCmd: {}, keepUser: [names[1]] })(translated);
+  expect(r.task.containers.map((c) => [c.name, c.spec.user])).toEqual([
+    [names[0], '0:0'],
+    [names[1], translated.containers.find((x) => x.name === names[1])!.spec.user],
+  ]);
+  expect(r.task.containers[1].spec).toMatchObject({ readOnlyRootfs: false, capDrop: [], init: false });
+});
+
 test('php-fpm is told it may run as root when the image CMD starts it', () => {
   const r = unharden({ removeLimits: false, imageCmd: Object.fromEntries(names.map((n) => [n, ['php-fpm8.2']])) })(translated);
   const withCommand = r.task.containers.filter((c) => c.spec.command?.includes('--allow-to-run-as-root'));
