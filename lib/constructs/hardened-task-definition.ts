@@ -54,6 +54,10 @@ const PROXY_GID = '101';
  * create; Cleanup, registered for scope "task" only, removes it). The directory is absent from both
  * images on purpose: Docker copies an image directory's owner and mode onto an empty named volume
  * mounted over it (moby daemon/volumes_unix.go, copyExistingContents), which would replace these.
+ * Placement: a Docker volume of the `local` driver makes ECS require the instance attribute
+ * ecs.capability.docker-plugin.local, which every ECS agent registers, Bottlerocket's included
+ * (amazon-ecs-agent agent/app/agent_capability_unix.go, appendVolumeDriverCapabilities: "local" is
+ * the default docker driver), so the default task places on any instance the template launches.
  */
 const FASTCGI_SOCKET = {
   volumeName: 'fcgi-socket',
