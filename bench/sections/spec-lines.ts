@@ -15,7 +15,7 @@ export function describeSpec(t: TranslatedTask): { task: string[]; containers: R
   const fields = (o: object) =>
     Object.entries(o)
       .filter(([k, v]) => v !== undefined && !RUN_SPECIFIC.has(k))
-      .map(([k, v]) => line(k, v).split(t.task.name).join(TASK_PLACEHOLDER))
+      .map(([k, v]) => (t.task.name ? line(k, v).split(t.task.name).join(TASK_PLACEHOLDER) : line(k, v)))
       .sort();
   return { task: fields(t.task), containers: Object.fromEntries(t.containers.map((c) => [c.name, fields(c.spec)])) };
 }
