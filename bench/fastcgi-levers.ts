@@ -10,7 +10,7 @@
  * The pool is grown by a text transform of the file as the image has it, which changes exactly one
  * line or throws naming the file. Pure.
  */
-import type { AppFastcgiTransport } from '../lib/constructs/app-shape';
+import { APP_SHAPE_DEFAULTS, type AppFastcgiTransport } from '../lib/constructs/app-shape';
 import type { Variant } from './tasks';
 import { withFileOver } from './variants';
 
@@ -45,11 +45,14 @@ export function workersFor(pool: string, kept: number): number {
 /**
  * The transport lever of a template whose proxy has the environment `proxyEnv`: the FastCGI transport
  * it does not use (its address starts with `unix:` for the socket; unset is the renderer's TCP
- * default). None for an HTTP app (APP_HTTP_ADDRESS).
+ * default). None for an HTTP app (APP_HTTP_ADDRESS), and no socket for a TCP template on a port of
+ * its own: the setting refuses the socket there (an app.port says the pool listens on it).
  */
 export function transportLever(proxyEnv: Readonly<Record<string, string>>): AppFastcgiTransport | undefined {
   if (proxyEnv.APP_HTTP_ADDRESS !== undefined) return undefined;
-  return (proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:') ? 'tcp' : 'unix';
+  const address = proxyEnv.APP_FASTCGI_ADDRESS ?? `127.0.0.1:${APP_SHAPE_DEFAULTS.port}`;
+  if (address.startsWith('unix:')) return 'tcp';
+  return address.endsWith(`:${APP_SHAPE_DEFAULTS.port}`) ? 'unix' : undefined;
 }
 
 /**

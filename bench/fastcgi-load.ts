@@ -2,8 +2,9 @@
  * The php-fpm floor's load client: closed loop over `--connections` kept-open FastCGI connections to
  * 127.0.0.1:`--port`, or to the unix socket `--socket`, for `--duration` seconds, each sending the request nginx sends for `GET /`
  * (the proxy template's fastcgi_params and SCRIPT_FILENAME), and prints one JSON line. The bench
- * runs it inside the pod's network namespace (nsenter --net), because the pool only accepts
- * 127.0.0.1 (listen.allowed_clients): its CPU is charged to the bench, not the task.
+ * runs it inside the pod's network namespace (nsenter --net), because over TCP the pool only accepts
+ * 127.0.0.1 (listen.allowed_clients); the socket it reaches by path. Its CPU is charged to the bench,
+ * not the task.
  *
  * Command line: bench/fastcgi-load-cli.ts.
  */
@@ -47,13 +48,14 @@ export interface FastcgiLoadResult {
   readonly rps: number;
 }
 
+/** Where php-fpm listens: TCP, or a unix socket's path (as the host sees it). */
+export type FastcgiEndpoint = { readonly host: string; readonly port: number } | { readonly path: string };
+
 /**
  * One closed-loop client: a request, its END_REQUEST, the next request on the same connection. php-fpm
  * closes a connection when its worker exits (pm.max_requests): the client then reconnects, and a
  * request that was in flight on it counts as an error.
  */
-/** Where php-fpm listens: TCP, or a unix socket's path (as the host sees it). */
-export type FastcgiEndpoint = { readonly host: string; readonly port: number } | { readonly path: string };
 
 function client(endpoint: FastcgiEndpoint, until: number, tally: { requests: number; ok: number; errors: number; reconnects: number }): Promise<void> {
   return new Promise((resolve) => {

@@ -302,6 +302,15 @@ describe('the app section (issue 20)', () => {
     ]);
   });
 
+  test('app.fastcgiTransport unset: unix for php-fpm on the default port, tcp for an HTTP app or a port of its own; set, as set', () => {
+    expect(validateConfig({}).app.fastcgiTransport).toBe('unix');
+    expect(validateConfig({ app: { protocol: 'http', port: 8000 } }).app.fastcgiTransport).toBe('tcp');
+    expect(validateConfig({ app: { protocol: 'http' } }).app.fastcgiTransport).toBe('tcp');
+    expect(validateConfig({ app: { port: 9100 } }).app.fastcgiTransport).toBe('tcp');
+    expect(validateConfig({ app: { fastcgiTransport: 'tcp' } }).app.fastcgiTransport).toBe('tcp');
+    expect(validateConfig({ app: { port: 9000, fastcgiTransport: 'unix' } }).app.fastcgiTransport).toBe('unix');
+  });
+
   test('accepts the shapes of real apps', () => {
     const c = validateConfig({
       app: {
@@ -313,9 +322,10 @@ describe('the app section (issue 20)', () => {
         ],
       },
     });
-    // app.fastcgiTransport stays unset: the task definition derives it (tcp here, for the port).
+    // app.fastcgiTransport derived (fastcgiTransportOf): tcp, for a port of its own.
     expect(c.app).toEqual({
       protocol: 'fastcgi',
+      fastcgiTransport: 'tcp',
       fastcgiKeptConnections: 3,
       port: 9001,
       entryPoints: 'files',

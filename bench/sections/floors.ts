@@ -35,7 +35,7 @@ export function phpFpmFloorTarget(fastcgiAddress: string | undefined, appPid: nu
 }
 const execFileAsync = promisify(execFile);
 
-/** The php-fpm floor on a running template task, over the template's transport: the pool accepts 127.0.0.1 only, so the client runs in the task's network namespace. */
+/** The php-fpm floor on a running template task, over the template's transport: over TCP the pool accepts 127.0.0.1 only, so the client runs in the task's network namespace (phpFpmFloorTarget). */
 export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
   const S = ctx.config.latency.capacityS;
   return ctx.reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${S} s`, async (s) => {

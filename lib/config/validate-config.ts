@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountSettingProblems } from '../account/account-settings';
 import { appConfigSchema, type AppConfig, type ParsedConfig } from './app-config';
-import { nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, APP_SHAPE_DEFAULTS, writableBudgetMiB } from '../constructs/app-shape';
+import { fastcgiTransportOf, nestedPaths, TMP_SIZE_MIB, APP_PROCESS_MEMORY_MIB, APP_SHAPE_DEFAULTS, writableBudgetMiB } from '../constructs/app-shape';
 import { DATABASE_DEFAULTS } from '../constructs/database';
 import { deploymentPeakPercent } from '../constructs/deployment-strategy';
 import { EC2_CAPACITY_DEFAULTS } from '../constructs/ec2-capacity';
@@ -65,7 +65,7 @@ export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue
   return [...new Set(issues.map((issue) => describeIssue(input, issue, prefix)))];
 }
 
-/** Defaults that depend on the compliance profile, applied where the input left a setting unset. */
+/** Defaults that depend on other settings (the compliance profile, task.cpu, the app's protocol and port), applied where the input left a setting unset. */
 function resolveProfileDefaults(c: ParsedConfig): AppConfig {
   const controlTower = c.compliance === 'control-tower';
   const retention = (otherwise: number) => (controlTower ? CONTROL_TOWER_MIN_LOG_RETENTION_DAYS : otherwise);
@@ -78,6 +78,7 @@ function resolveProfileDefaults(c: ParsedConfig): AppConfig {
       appCpuShares: c.task.appCpuShares ?? defaultContainerCpu(c.task.cpu).app,
       proxyCpuShares: c.task.proxyCpuShares ?? defaultContainerCpu(c.task.cpu).proxy,
     },
+    app: { ...c.app, fastcgiTransport: fastcgiTransportOf(c.app.protocol, c.app.port, c.app.fastcgiTransport) },
     database: {
       ...c.database,
       multiAz: c.database.multiAz ?? (controlTower || DATABASE_DEFAULTS.multiAz),

@@ -366,8 +366,10 @@ function allowedMethods(methods: readonly AppMethod[] | undefined): string {
 /**
  * The app container's environment: only what differs from the default image's built-in values
  * (containers/app: php-fpm on 127.0.0.1:9000, open_basedir /srv/app:/tmp), so the default task
- * definition sets none. APP_PORT tells the app where to listen; APP_OPEN_BASEDIR is PHP's
- * open_basedir with the declared writable paths (containers/app/php/hardening.ini).
+ * definition sets only the unix socket's APP_FASTCGI_SOCKET and APP_FASTCGI_BACKLOG (the image's
+ * own default stays TCP, so an image runs with either transport). APP_PORT tells the app where to
+ * listen; APP_OPEN_BASEDIR is PHP's open_basedir with the declared writable paths
+ * (containers/app/php/hardening.ini).
  */
 function appEnvironment(
   protocol: AppProtocol,
@@ -391,7 +393,8 @@ function appEnvironment(
 
 /**
  * The task: php-fpm (`app`) behind nginx (`proxy`) in one awsvpc network namespace. Only the proxy
- * maps a port; the app (php-fpm, or an HTTP server with app.protocol "http") listens on 127.0.0.1 inside the task. Task-level CPU and memory are hard
+ * maps a port; the app listens only inside the task (php-fpm on the unix socket, or on 127.0.0.1 with
+ * app.fastcgiTransport "tcp"; an HTTP server with app.protocol "http" on 127.0.0.1). Task-level CPU and memory are hard
  * limits; a container's `cpu` is only a relative share
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#ContainerDefinition-cpu).
  */

@@ -69,6 +69,7 @@ test('the transport lever is the FastCGI transport the template does not use; no
   expect(transportLever({})).toBe('unix'); // the renderer's default address is TCP
   expect(transportLever({ APP_FASTCGI_ADDRESS: 'unix:/run/fcgi/php-fpm.sock' })).toBe('tcp');
   expect(transportLever({ APP_HTTP_ADDRESS: '127.0.0.1:8000' })).toBeUndefined();
+  expect(transportLever({ APP_FASTCGI_ADDRESS: '127.0.0.1:9100' })).toBeUndefined(); // a port of its own: the socket is refused there
 });
 
 test('the pool transform throws, naming the file, when its line is missing or ambiguous', () => {

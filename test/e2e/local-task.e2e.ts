@@ -128,7 +128,17 @@ describe('serving', () => {
     for (const list of Object.values<any[]>(bindings)) for (const b of list) expect(b.HostIp).toBe('127.0.0.1');
   });
 
-  test('the FastCGI port (and the proxy health port) are unreachable from the host', async () => {
+  test('php-fpm is unreachable from the host (on the socket: no TCP listener in the task but the proxy), nor is the proxy health port', async () => {
+    if (fastcgi().socket) {
+      // Every listening TCP socket of the task's network namespace (state 0A), by port: only the proxy's.
+      const { out } = await inside(ctr(appName()), 'cat /proc/net/tcp /proc/net/tcp6 2>/dev/null');
+      const ports = out
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => f[3] === '0A')
+        .map((f) => parseInt(f[1].split(':').pop() ?? '', 16));
+      expect([...new Set(ports)].sort()).toEqual([8080, 8081]);
+    }
     const fastcgiPort = fastcgi().tcpPort;
     expect(await tcpRefused(taskIp, fastcgiPort)).toMatchObject({ refused: true });
     expect(await tcpRefused('127.0.0.1', fastcgiPort)).toMatchObject({ refused: true });
