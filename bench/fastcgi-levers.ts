@@ -42,6 +42,16 @@ export function workersFor(pool: string, kept: number): number {
   return Math.max(Number(m[1]), 2 * kept);
 }
 
+/** Where the proxy reaches php-fpm: its APP_FASTCGI_ADDRESS, unset being the renderer's default 127.0.0.1:<default port>. */
+export function fastcgiAddressOf(proxyEnv: Readonly<Record<string, string>>): string {
+  return proxyEnv.APP_FASTCGI_ADDRESS ?? `127.0.0.1:${APP_SHAPE_DEFAULTS.port}`;
+}
+
+/** The unix socket's path in a FastCGI address (`unix:<path>`), or undefined for TCP. */
+export function socketPathOf(address: string): string | undefined {
+  return address.startsWith('unix:') ? address.slice('unix:'.length) : undefined;
+}
+
 /**
  * The transport lever of a template whose proxy has the environment `proxyEnv`: the FastCGI transport
  * it does not use (its address starts with `unix:` for the socket; unset is the renderer's TCP
@@ -50,8 +60,8 @@ export function workersFor(pool: string, kept: number): number {
  */
 export function transportLever(proxyEnv: Readonly<Record<string, string>>): AppFastcgiTransport | undefined {
   if (proxyEnv.APP_HTTP_ADDRESS !== undefined) return undefined;
-  const address = proxyEnv.APP_FASTCGI_ADDRESS ?? `127.0.0.1:${APP_SHAPE_DEFAULTS.port}`;
-  if (address.startsWith('unix:')) return 'tcp';
+  const address = fastcgiAddressOf(proxyEnv);
+  if (socketPathOf(address) !== undefined) return 'tcp';
   return address.endsWith(`:${APP_SHAPE_DEFAULTS.port}`) ? 'unix' : undefined;
 }
 

@@ -9,6 +9,7 @@ import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { templateWithoutFeatures } from '../proxy-template';
 import type { Results, WrkRun } from '../results';
 import type { RunningTask, Variant } from '../tasks';
+import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import { unharden } from '../variants';
 import { runWrk } from '../wrk';
 import { describeSpec } from './spec-lines';
@@ -17,7 +18,7 @@ export async function hardening(ctx: BenchContext, results: Results): Promise<vo
   const imageCmd: Record<string, string[]> = {};
   for (const [name, { ref }] of Object.entries(ctx.task.prepared.images)) imageCmd[name] = (await ctx.engine.imageConfig(ref))?.cmd ?? [];
   // A proxy reaching php-fpm on its unix socket keeps its user (unharden, keepUser).
-  const keepUser = (ctx.task.proxyEnv.APP_FASTCGI_ADDRESS ?? '').startsWith('unix:') ? [ctx.task.proxy] : [];
+  const keepUser = socketPathOf(fastcgiAddressOf(ctx.task.proxyEnv)) !== undefined ? [ctx.task.proxy] : [];
   const variants: Variant[] = [
     { id: 'hardened', label: 'hardened (template task)', env: EXEMPT_ENV },
     { id: 'unhardened', label: 'unhardened, no limits', env: EXEMPT_ENV, change: unharden({ removeLimits: true, imageCmd, keepUser }) },

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { BenchContext } from '../context';
+import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import { EXEMPT_ENV } from '../context';
 import { ROOT } from '../cli';
 import type { FastcgiLoadResult } from '../fastcgi-load';
@@ -25,9 +26,9 @@ const FASTCGI_CONNECTIONS = 4;
  * the host's mount namespace), or its TCP port on 127.0.0.1 (the client joins the task's network
  * namespace). Pure.
  */
-export function phpFpmFloorTarget(fastcgiAddress: string | undefined, appPid: number): string[] {
-  const address = fastcgiAddress ?? '127.0.0.1:9000';
-  if (address.startsWith('unix:')) return ['--socket', `/proc/${appPid}/root${address.slice('unix:'.length)}`];
+export function phpFpmFloorTarget(address: string, appPid: number): string[] {
+  const socket = socketPathOf(address);
+  if (socket !== undefined) return ['--socket', `/proc/${appPid}/root${socket}`];
   const port = Number(address.split(':').pop());
   if (!(Number.isInteger(port) && port > 0 && port < 65536))
     throw new Error(`php-fpm floor: the proxy's APP_FASTCGI_ADDRESS is ${JSON.stringify(address)}; expected unix:<path> or <host>:<port>`);
@@ -60,7 +61,7 @@ export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise
           '--',
           process.execPath,
           bundle,
-          ...phpFpmFloorTarget(ctx.task.proxyEnv.APP_FASTCGI_ADDRESS, pid),
+          ...phpFpmFloorTarget(fastcgiAddressOf(ctx.task.proxyEnv), pid),
           '--connections',
           String(FASTCGI_CONNECTIONS),
           '--duration',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TYPE, parseRecords } from '../../bench/fastcgi';
 import { fastcgiLoad, type FastcgiEndpoint } from '../../bench/fastcgi-load';
+import { fastcgiAddressOf } from '../../bench/fastcgi-levers';
 import { phpFpmFloorTarget } from '../../bench/sections/floors';
 
 /** One FastCGI record: version 1, the type, the request id, the content (no padding). */
@@ -77,6 +78,6 @@ describe.each(['tcp', 'unix'] as const)('the floor client over %s', (transport) 
 test("the floor's target follows the proxy's FastCGI address: the socket through the app's root, or the TCP port", () => {
   expect(phpFpmFloorTarget('unix:/run/fcgi/php-fpm.sock', 4242)).toEqual(['--socket', '/proc/4242/root/run/fcgi/php-fpm.sock']);
   expect(phpFpmFloorTarget('127.0.0.1:9100', 4242)).toEqual(['--port', '9100']);
-  expect(phpFpmFloorTarget(undefined, 4242)).toEqual(['--port', '9000']); // the renderer's default
+  expect(phpFpmFloorTarget(fastcgiAddressOf({}), 4242)).toEqual(['--port', '9000']); // the renderer's default
   expect(() => phpFpmFloorTarget('127.0.0.1:http', 1)).toThrow(/APP_FASTCGI_ADDRESS is "127.0.0.1:http"; expected unix:<path> or <host>:<port>/);
 });
