@@ -86,16 +86,22 @@ export function openLoopGoal(
   };
 }
 
-/** The task's CPU per request within `factor` x the sum of the floors (nginx `return 200`, php-fpm over FastCGI). */
-export function cpuFloorGoal(
-  taskUsPerRequest: number,
-  floors: { nginxUs?: number; phpFpmUs?: number },
-  factor = 1.3,
+/** What `cpuFloorGoal` weighs: the task's CPU per request, the floors, and what explains a miss. */
+export interface CpuFloorMeasurements {
+  /** The template task's CPU per request at its closed-loop saturation. */
+  readonly taskUsPerRequest: number;
+  /** nginx answering `return 200` itself, and php-fpm driven directly over FastCGI. */
+  readonly floors: { readonly nginxUs?: number; readonly phpFpmUs?: number };
+  /** The allowed ratio to the floors' sum (1.3 unless given). */
+  readonly factor?: number;
   /** CPU per request of the proxy and app containers in the full path, for the reason. */
-  containers?: { proxyUs: number; appUs: number },
+  readonly containers?: { readonly proxyUs: number; readonly appUs: number };
   /** The closed-loop rate each was measured at (the template's and the floors' own saturation), for the reason. */
-  rates?: { taskRps: number; nginxRps: number; phpFpmRps: number },
-): Goal {
+  readonly rates?: { readonly taskRps: number; readonly nginxRps: number; readonly phpFpmRps: number };
+}
+
+/** The task's CPU per request within `factor` x the sum of the floors (nginx `return 200`, php-fpm over FastCGI). */
+export function cpuFloorGoal({ taskUsPerRequest, floors, factor = 1.3, containers, rates }: CpuFloorMeasurements): Goal {
   const name = 'Task CPU per request vs the floors';
   const goal = `<= ${factor}x (nginx return 200 + php-fpm)`;
   if (floors.nginxUs === undefined || floors.phpFpmUs === undefined) {

@@ -22,21 +22,22 @@ export function latencyGoals(r: Results): Goal[] {
   if (latIds.includes('lat-before')) goals.push(capacityGoal(sat('lat-template').rps, sat('lat-before').rps, latPerRound(lat, 'lat-template', 'lat-before')));
   goals.push(capacityPerVcpuGoal(sat('lat-template').rps, taskVcpu(r)));
   goals.push(
-    cpuFloorGoal(
-      sat('lat-template').usPerReq,
-      { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest },
-      1.3,
+    cpuFloorGoal({
+      taskUsPerRequest: sat('lat-template').usPerReq,
+      floors: { nginxUs: lat.floors.nginx?.proxyUsPerRequest, phpFpmUs: lat.floors.phpFpm?.appUsPerRequest },
+      factor: 1.3,
       // The containers' share comes from section 1's hardened runs: none in a run without it (`--only`).
-      H.runs.length
+      containers: H.runs.length
         ? {
             proxyUs: H.containerUsPerReq[r.features.proxy],
             appUs: H.containerUsPerReq[Object.keys(H.containerUsPerReq).find((c) => c !== r.features.proxy) ?? ''],
           }
         : undefined,
-      lat.floors.nginx && lat.floors.phpFpm
-        ? { taskRps: sat('lat-template').rps, nginxRps: lat.floors.nginx.rps, phpFpmRps: lat.floors.phpFpm.rps }
-        : undefined,
-    ),
+      rates:
+        lat.floors.nginx && lat.floors.phpFpm
+          ? { taskRps: sat('lat-template').rps, nginxRps: lat.floors.nginx.rps, phpFpmRps: lat.floors.phpFpm.rps }
+          : undefined,
+    }),
   );
   return goals;
 }

@@ -47,12 +47,12 @@ describe('capacity goal', () => {
 
 describe('CPU floor goal', () => {
   test('ratio to the sum of the two floors', () => {
-    const g = cpuFloorGoal(260, { nginxUs: 100, phpFpmUs: 100 });
+    const g = cpuFloorGoal({ taskUsPerRequest: 260, floors: { nginxUs: 100, phpFpmUs: 100 } });
     expect(g).toMatchObject({ met: true, result: '1.30x (260 µs vs 100 + 100 µs)' });
-    expect(cpuFloorGoal(261, { nginxUs: 100, phpFpmUs: 100 }).met).toBe(false);
+    expect(cpuFloorGoal({ taskUsPerRequest: 261, floors: { nginxUs: 100, phpFpmUs: 100 } }).met).toBe(false);
   });
   test('not met, and says which floor is missing, when a floor was not measured', () => {
-    const g = cpuFloorGoal(300, { nginxUs: 100 });
+    const g = cpuFloorGoal({ taskUsPerRequest: 300, floors: { nginxUs: 100 } });
     expect(g.met).toBe(false);
     expect(g.reason).toBe('not measured in this run: php-fpm over FastCGI');
   });
@@ -64,7 +64,7 @@ test('straddles: undefined when every round meets the goal', () => {
 });
 
 test('CPU floor goal: a miss names each container against its floor', () => {
-  const g = cpuFloorGoal(380, { nginxUs: 22, phpFpmUs: 160 }, 1.3, { proxyUs: 120, appUs: 190 });
+  const g = cpuFloorGoal({ taskUsPerRequest: 380, floors: { nginxUs: 22, phpFpmUs: 160 }, containers: { proxyUs: 120, appUs: 190 } });
   expect(g.met).toBe(false);
   expect(g.reason).toContain('the proxy container spends 120 µs per proxied request against 22 µs');
   expect(g.reason).toContain('the app 190 µs against 160 µs');
@@ -93,9 +93,16 @@ test('a level missed while the machine itself was saturated (host idle near 0, t
 });
 
 test('CPU floor goal: a miss says each figure was measured at its own saturation rate', () => {
-  const g = cpuFloorGoal(182, { nginxUs: 13, phpFpmUs: 107 }, 1.3, { proxyUs: 66, appUs: 146 }, { taskRps: 5473, nginxRps: 57789, phpFpmRps: 9000 });
+  const g = cpuFloorGoal({
+    taskUsPerRequest: 182,
+    floors: { nginxUs: 13, phpFpmUs: 107 },
+    containers: { proxyUs: 66, appUs: 146 },
+    rates: { taskRps: 5473, nginxRps: 57789, phpFpmRps: 9000 },
+  });
   expect(g.reason).toContain("the task at 5473 req/s, nginx's `return 200` at 57789 req/s and php-fpm at 9000 req/s");
-  expect(cpuFloorGoal(150, { nginxUs: 13, phpFpmUs: 107 }, 1.3, undefined, { taskRps: 1, nginxRps: 2, phpFpmRps: 3 }).reason).toBeUndefined();
+  expect(
+    cpuFloorGoal({ taskUsPerRequest: 150, floors: { nginxUs: 13, phpFpmUs: 107 }, rates: { taskRps: 1, nginxRps: 2, phpFpmRps: 3 } }).reason,
+  ).toBeUndefined();
 });
 
 test('open-loop miss at the quota edge: the reason gives the share of the vCPUs the load used', () => {
