@@ -48,9 +48,19 @@ function withoutSystemdNoise(text: string): string {
 }
 
 export class Podman {
+  /**
+   * @param workDir the working directory of every podman process, and so of the conmon processes it
+   *   starts (a container's, an exec's, a health check's). conmon 2.1 creates an empty file named `oom`
+   *   in its working directory when the container's memory cgroup reports an OOM (conmon src/cgroup.c;
+   *   containers/conmon#504), and podman before 5.2 starts conmon wherever podman runs
+   *   (containers/podman#23243 moved it). Unset, that is the caller's directory: an OOM test or an
+   *   app killed for memory under `npm start` would leave `oom` in the user's checkout. Paths given
+   *   to podman are made absolute by the callers (images.ts, args.ts, streams.ts).
+   */
   constructor(
     readonly env: NodeJS.ProcessEnv,
     readonly bin = 'podman',
+    readonly workDir?: string,
   ) {}
 
   run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -76,11 +86,12 @@ export class Podman {
   private spawnTimed(args: string[], opts: Omit<RunOptions, 'input'>, stdin: 'pipe' | 'ignore') {
     // Own process group: a Ctrl-C in the terminal reaches `up`, which then stops the task with
     // podman; it must not also interrupt the podman command that is doing that.
-    const child = spawn(this.bin, args, { env: { ...this.env, ...opts.env }, stdio: [stdin, 'pipe', 'pipe'], detached: true }) as ChildProcessByStdio<
-      Writable | null,
-      Readable,
-      Readable
-    >;
+    const child = spawn(this.bin, args, {
+      cwd: this.workDir,
+      env: { ...this.env, ...opts.env },
+      stdio: [stdin, 'pipe', 'pipe'],
+      detached: true,
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const done = new Promise<Omit<RunResult, 'stdout'>>((resolve) => {
@@ -127,6 +138,13 @@ export class Podman {
 
   /** Run with output delivered line by line (builds, pulls); resolves with the exit code and the last lines. */
   stream(args: string[], onLine: (line: string) => void, opts: RunOptions = {}): Promise<{ code: number; tail: string[] }> {
-    return runLines(this.bin, args, { env: { ...this.env, ...opts.env }, onLine, filter: withoutSystemdNoise, tail: 40, timeoutMs: opts.timeoutMs });
+    return runLines(this.bin, args, {
+      cwd: this.workDir,
+      env: { ...this.env, ...opts.env },
+      onLine,
+      filter: withoutSystemdNoise,
+      tail: 40,
+      timeoutMs: opts.timeoutMs,
+    });
   }
 }

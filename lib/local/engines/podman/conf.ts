@@ -35,6 +35,16 @@ export function containersConf(facts: Pick<HostFacts, 'cgroupV2Unified' | 'syste
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The working directory of the runner's podman processes (cli.ts, `workDir`: where conmon leaves its
+ * `oom` files instead of the user's checkout), created if missing.
+ */
+export function podmanWorkDir(): string {
+  const dir = path.join(cacheDir(), 'podman-workdir');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** Write the containers.conf (if changed) and return the environment for podman calls. */
 export function podmanEnv(facts: Pick<HostFacts, 'cgroupV2Unified' | 'systemd' | 'hasRunc' | 'hardLimits'>): NodeJS.ProcessEnv {
   const dir = cacheDir();

@@ -29,7 +29,7 @@ import {
 import { statusFromInspect } from '../container-status';
 import { infraName, podmanCreateArgs, podmanPodArgs } from './args';
 import { Podman } from './cli';
-import { podmanEnv } from './conf';
+import { podmanEnv, podmanWorkDir } from './conf';
 import { podmanCapabilities } from './capabilities';
 import { buildImage, imageConfig, imageExists, importImage, pullImage } from './images';
 import { podmanImageIdentity, readPodmanImageFiles } from './image-files';
@@ -60,7 +60,7 @@ export class PodmanEngine implements ContainerEngine {
 
   /** A working podman with the runner's containers.conf, or a LocalStepError saying why not. */
   static async connect(facts: HostFacts, labelKey: string): Promise<PodmanEngine> {
-    const podman = new Podman(podmanEnv(facts));
+    const podman = new Podman(podmanEnv(facts), 'podman', podmanWorkDir());
     const r = await podman.run(['info', '--format', 'json'], { timeoutMs: 60_000 });
     if (r.code !== 0)
       throw new LocalStepError(

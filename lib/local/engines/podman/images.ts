@@ -1,4 +1,8 @@
-/** Images on podman: look up, pull, build (in Docker's image format), import. */
+/**
+ * Images on podman: look up, pull, build (in Docker's image format), import. Host paths are made
+ * absolute here: podman runs in its own working directory (cli.ts, `workDir`), not the caller's.
+ */
+import * as path from 'node:path';
 import { LocalStepError } from '../../errors';
 import { exposedTcpPorts, type BuildRequest, type ImageConfig } from '../container-engine';
 import type { Podman } from './cli';
@@ -14,6 +18,7 @@ export async function pullImage(podman: Podman, ref: string, onLine: (line: stri
 }
 
 export async function buildImage(podman: Podman, req: BuildRequest, onLine: (line: string) => void): Promise<void> {
+  const contextDir = path.resolve(req.contextDir);
   const args = [
     'build',
     // podman drops HEALTHCHECK from OCI-format images; the docker format keeps the image config as
@@ -24,12 +29,12 @@ export async function buildImage(podman: Podman, req: BuildRequest, onLine: (lin
     req.tag,
     ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
     '--file',
-    `${req.contextDir}/${req.dockerfile}`,
+    path.join(contextDir, req.dockerfile),
     ...(req.platform ? ['--platform', req.platform] : []),
     ...(req.target ? ['--target', req.target] : []),
     ...(req.networkMode ? ['--network', req.networkMode] : []),
     ...Object.entries(req.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
-    req.contextDir,
+    contextDir,
   ];
   const r = await podman.stream(args, onLine);
   if (r.code !== 0) throw new LocalStepError(`build ${req.tag}`, `podman build exited with ${r.code}`, r.tail.slice(-25));
@@ -37,7 +42,15 @@ export async function buildImage(podman: Podman, req: BuildRequest, onLine: (lin
 
 export async function importImage(podman: Podman, tarFile: string, ref: string): Promise<void> {
   // The official Debian image's only config is CMD ["bash"].
-  await podman.ok(`import ${ref}`, ['import', '--change', 'CMD ["bash"]', '--message', 'debian minbase by secure-ecs local (mmdebstrap)', tarFile, ref]);
+  await podman.ok(`import ${ref}`, [
+    'import',
+    '--change',
+    'CMD ["bash"]',
+    '--message',
+    'debian minbase by secure-ecs local (mmdebstrap)',
+    path.resolve(tarFile),
+    ref,
+  ]);
 }
 
 export async function imageConfig(podman: Podman, ref: string): Promise<ImageConfig | undefined> {

@@ -18,7 +18,7 @@ export function logs(podman: Podman, name: string, opts: LogOptions, onLine: (li
     });
     return { stop: () => undefined, done };
   }
-  const child = spawn(podman.bin, args, { env: podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(podman.bin, args, { cwd: podman.workDir, env: podman.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const feed = lineSplitter(onLine);
   child.stdout.on('data', feed.push);
   child.stderr.on('data', feed.push);
