@@ -78,9 +78,13 @@ export function openLoopGoal(
                 l.quotaUsedPct !== undefined && l.quotaUsedPct >= QUOTA_EDGE_PCT
                   ? ` (the load used ${f(l.quotaUsedPct, 0)}% of the task's vCPUs there, ${f(l.throttledPct ?? NaN, 1)}% of its periods throttled: this level is at the quota's edge, where a cheaper request, not fewer probes, moves the tail)`
                   : '';
-              return ref.p99Ms > limitMs
-                ? `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')}): the quota itself throttles at this load here, not only the probes${edge}`
-                : `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
+              if (ref.p99Ms <= limitMs)
+                return `at ${l.fraction * 100}% the same task with no probe in the window stayed at ${f(ref.p99Ms)} ms: the miss is the probes' stall`;
+              const also = `at ${l.fraction * 100}% the same task with no probe in the window also reached ${f(ref.p99Ms)} ms (rounds ${ref.p99PerRoundMs.map((x) => f(x)).join(', ')})`;
+              // Without probes and rarely throttled, the quota did not queue those requests: the cores did.
+              return ref.throttledPct !== undefined && ref.throttledPct < RARELY_THROTTLED_PCT && !edge
+                ? `${also} with only ${f(ref.throttledPct, 1)}% of its periods throttled: not the quota, the bench machine's cores, which the load generator and the engine share with the task (and the probes' execs, where they run)`
+                : `${also}: the quota itself throttles at this load here, not only the probes${edge}`;
             }),
         ].join('; '),
   };

@@ -121,3 +121,23 @@ test('open-loop miss at the quota edge: the reason gives the share of the vCPUs 
   expect(below).toContain('the quota itself throttles');
   expect(below).not.toContain("quota's edge");
 });
+
+test('open-loop miss where the no-probe twin also missed but was rarely throttled: the cores, not the quota (the podman run of 2026-12-06 23:57 at 50%)', () => {
+  const l = (p99Ms: number, throttledPct: number, quotaUsedPct?: number) => ({
+    fraction: 0.5,
+    ratePerS: 4170,
+    p99Ms,
+    p99PerRoundMs: [p99Ms],
+    throttledPct,
+    hostIdlePct: 48,
+    quotaUsedPct,
+  });
+  const rare = openLoopGoal([l(19.35, 0.5, 71)], [0.5], 10, [l(10.32, 0.2)]).reason;
+  expect(rare).toContain('also reached 10.32 ms (rounds 10.32) with only 0.2% of its periods throttled: not the quota');
+  expect(rare).not.toContain('the quota itself throttles');
+  // Throttled often, or at the quota's edge: still the quota.
+  expect(openLoopGoal([l(19.35, 0.5, 71)], [0.5], 10, [l(10.32, 12.3)]).reason).toContain('the quota itself throttles');
+  expect(openLoopGoal([l(19.35, 12.8, 93)], [0.5], 10, [l(10.32, 0.2)]).reason).toContain(
+    'the quota itself throttles at this load here, not only the probes (the load used 93%',
+  );
+});
