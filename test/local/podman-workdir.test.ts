@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Podman } from '../../lib/local/engines/podman/cli';
 import { buildImage, importImage } from '../../lib/local/engines/podman/images';
-import { exec } from '../../lib/local/engines/podman/streams';
+import { exec, logs } from '../../lib/local/engines/podman/streams';
+import { cacheDir } from '../../lib/local/host/cache-dir';
 
 let scratch: string;
 let workDir: string;
@@ -35,6 +36,22 @@ test('run, exec and streamed commands start podman in its work directory, not th
   const lines: string[] = [];
   await podman.stream(['pull', 'x'], (l) => lines.push(l));
   expect(cwdOf(lines.join('\n'))).toBe(workDir);
+  const followed: string[] = [];
+  await logs(podman, 'app', { follow: true }, (l) => followed.push(l)).done;
+  expect(cwdOf(followed.join('\n'))).toBe(workDir);
+});
+
+test('the cache directory podman is given paths under is absolute, even with a relative XDG_CACHE_HOME (ignored, as the XDG spec says)', () => {
+  const saved = process.env.XDG_CACHE_HOME;
+  try {
+    process.env.XDG_CACHE_HOME = 'relative/cache';
+    expect(cacheDir()).toBe(path.join(os.homedir(), '.cache', 'secure-ecs'));
+    process.env.XDG_CACHE_HOME = path.join(scratch, 'xdg');
+    expect(cacheDir()).toBe(path.join(scratch, 'xdg', 'secure-ecs'));
+  } finally {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
 });
 
 test('host paths given relative to the caller reach podman absolute, resolved against the caller’s directory', async () => {

@@ -54,8 +54,10 @@ export class Podman {
    *   in its working directory when the container's memory cgroup reports an OOM (conmon src/cgroup.c;
    *   containers/conmon#504), and podman before 5.2 starts conmon wherever podman runs
    *   (containers/podman#23243 moved it). Unset, that is the caller's directory: an OOM test or an
-   *   app killed for memory under `npm start` would leave `oom` in the user's checkout. Paths given
-   *   to podman are made absolute by the callers (images.ts, args.ts, streams.ts).
+   *   app killed for memory under `npm start` would leave `oom` in the user's checkout. So every host
+   *   path given to podman must be absolute: images.ts resolves the build context and the imported
+   *   tarball, createSecret its file; bind and device sources (args.ts, streams.ts) and the runner's
+   *   cache paths are absolute already (Docker refuses relative binds, and cacheDir() is absolute).
    */
   constructor(
     readonly env: NodeJS.ProcessEnv,
@@ -129,7 +131,7 @@ export class Podman {
    * stdin"), and Node gives a child a socket pair.
    */
   async createSecret(step: string, name: string, value: string, labels: Record<string, string>): Promise<void> {
-    await withScratchDir(os.tmpdir(), 'secure-ecs-secret-', async (dir) => {
+    await withScratchDir(path.resolve(os.tmpdir()), 'secure-ecs-secret-', async (dir) => {
       const file = path.join(dir, 'value');
       writeFileSync(file, value, { mode: 0o600 });
       await this.ok(step, ['secret', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name, file]);
