@@ -79,6 +79,8 @@ export interface Results {
     upCachedRuns: number;
     loadClient: string;
     exemptRate: string;
+    /** The raised RATE_LIMIT_BURST that goes with exemptRate (absent in runs before 2026-12-07: the template's burst). */
+    exemptBurst?: string;
   };
   synth: { ms: number; command: string; reused?: boolean };
   template: {

@@ -74,7 +74,11 @@ export function hardeningSection(r: Results): Section {
     `Closed-loop load: \`${H.runs[0]?.wrk.command.replace(/--script \S+/, '--script wrk-summary.lua').replace(/http:\/\/[\d.]+:\d+\//, 'http://<load target>/') ?? 'wrk'}\` ` +
       `after a ${r.config.warmupS} s warm-up with the same settings, ${r.config.rounds} rounds, the variants alternating within each round and their order reversed every other round. ` +
       `One client identity (X-Forwarded-For ${r.config.loadClient}, from the trusted host side as the ALB would send it) at ${r.config.connections} connections, below the per-client connection limit (${r.template.connectionsPerClient}). ` +
-      `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\` (the renderer's maximum) in every variant, ` +
+      `**Exemption from the rate limit:** a raised limit, through the same environment the task uses: \`RATE_LIMIT_PER_SECOND=${r.config.exemptRate}\`` +
+      (r.config.exemptBurst
+        ? ` and \`RATE_LIMIT_BURST=${r.config.exemptBurst}\` (the renderer's maximums; nginx counts the requests of one millisecond against the burst, whatever the rate)`
+        : ` (the renderer's maximum)`) +
+      ` in every variant, ` +
       `so \`limit_req\` still runs on every request but never rejects (the non-2xx column shows it). wrk's \`--latency\` percentiles are read through a Lua \`done\` hook (bench/wrk.ts). ` +
       "CPU µs/request: the CPU time of each container's cgroup and of the task's cgroup (cpuacct) over the measured run, divided by the requests served; " +
       "under the task's CPU quota, throughput is that quota divided by the task's CPU per request.",
