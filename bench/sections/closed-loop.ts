@@ -5,11 +5,11 @@
  */
 import type { BenchContext } from '../context';
 import { EXEMPT_ENV } from '../context';
+import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { templateWithoutFeatures } from '../proxy-template';
 import type { Results, WrkRun } from '../results';
 import type { RunningTask, Variant } from '../tasks';
-import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import { unharden } from '../variants';
 import { runWrk } from '../wrk';
 import { describeSpec } from './spec-lines';

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { BenchContext } from '../context';
-import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
-import { EXEMPT_ENV } from '../context';
 import { ROOT } from '../cli';
+import type { BenchContext } from '../context';
+import { EXEMPT_ENV } from '../context';
+import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import type { FastcgiLoadResult } from '../fastcgi-load';
 import { containerCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { templateReturning200 } from '../proxy-template';

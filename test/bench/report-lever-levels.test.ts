@@ -50,3 +50,20 @@ test('the completeness check expects the lever at 50% only', () => {
   const untrimmedConfig = { ...config, latency: { ...latency, leverFractions: undefined } };
   expect(missingNumbers(trimmed, untrimmedConfig, ids)).toContain(`latency ${lever.id}: levels missing`);
 });
+
+test("each round's late sends are per level, so a lever measured at 50% only is compared level for level", () => {
+  const header = report.markdown.split('\n').find((l) => l.startsWith('| round | variant | p99 at '))!;
+  for (const x of full.latency.fractions) expect(header).toContain(`| late sends at ${x * 100}% |`);
+  expect(header).not.toMatch(/\| late sends \|/);
+  const cellsOf = (line: string) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+  const column = (x: number) => cellsOf(header).indexOf(`late sends at ${x * 100}%`);
+  const run = trimmed.latency.runs.find((x) => x.variant === lever.id)!;
+  const [row] = rowsOf(String(run.round)).filter((l) => cellsOf(l)[1] === lever.label);
+  const at50 = run.levels.find((l) => l.fraction === 0.5)!.paced.late;
+  expect(cellsOf(row)[column(0.5)]).toBe(String(at50));
+  for (const x of full.latency.fractions.filter((x) => x !== 0.5)) expect(cellsOf(row)[column(x)]).toBe('not measured');
+});
