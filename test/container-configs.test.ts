@@ -86,6 +86,16 @@ describe('CPU per request: the FastCGI hop (README "CPU cap, health checks and t
     expect(bufferKiB).toBeLessThanOrEqual(64);
   });
 
+  test("the access log's request id is the ALB's X-Amzn-Trace-Id, not nginx's $request_id", () => {
+    // $request_id draws 16 random bytes from OpenSSL per request (about 4 us of the proxy's CPU per
+    // request, docs/performance.md) for an id nothing else knows; the ALB's trace id is free and is
+    // the one its access logs and X-Ray carry.
+    const format = /log_format access_json escape=json\s+((?:'[^']*'\s*)+);/.exec(TEMPLATE)?.[1] ?? '';
+    expect(format).toContain('"trace_id":"$http_x_amzn_trace_id"');
+    const directives = TEMPLATE.split('\n').filter((l) => !/^\s*#/.test(l));
+    expect(directives.filter((l) => /\$request_id\b/.test(l))).toEqual([]);
+  });
+
   // A php-fpm worker serves one connection at a time: the connections nginx may keep (idle cache per
   // nginx worker x nginx workers) must leave at least as many workers free for new connections, in
   // the default app and in every example that runs its own pool behind the same proxy image, each

@@ -95,9 +95,11 @@ describe('serving', () => {
   test("each request is one JSON line in the proxy's access log, written by the buffer's 1 s flush with no further traffic", async () => {
     const client = newClient();
     const uri = `/?logged=${process.pid}-${Date.now()}`;
-    expect((await request(port, uri, { client })).status).toBe(200);
+    // The id an ALB adds to every request it forwards (and writes in its own access log) lands in the line.
+    const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${process.pid.toString(16).padStart(24, '0')}`;
+    expect((await request(port, uri, { client, headers: { 'X-Amzn-Trace-Id': traceId } })).status).toBe(200);
     const lines = await accessLogLines(ctr(proxyName()), (l) => l.includes(`"uri":${JSON.stringify(uri)}`), allow(3000));
-    expect(lines).toEqual([expect.objectContaining({ method: 'GET', uri, status: 200, client })]);
+    expect(lines).toEqual([expect.objectContaining({ method: 'GET', uri, status: 200, client, trace_id: traceId })]);
   });
 
   test("the bench's load target: a rootful local engine's task serves at its own address and the proxy's container port, as an ALB reaches an awsvpc task; elsewhere the published port (bench/load-target.ts)", async () => {
