@@ -37,6 +37,8 @@ module.exports = {
   roots: ['<rootDir>/test/e2e'],
   testMatch: present ? ['**/*.e2e.ts'] : ['<rootDir>/test/e2e/__skipped__'],
   passWithNoTests: !present,
+  // Removes the tasks of an earlier run that was killed before its afterAll (test/e2e/leftover-tasks.ts).
+  ...(present ? { globalSetup: '<rootDir>/test/e2e/global-setup.ts' } : {}),
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   // One real task, probed in order; a cold first run builds the images (minutes).
   maxWorkers: 1,

@@ -67,6 +67,16 @@ describe('start-up', () => {
     expect(upOutput).toContain(`Environment.TRUSTED_PROXY_CIDRS: ${JSON.stringify(proxyEnv.TRUSTED_PROXY_CIDRS)} -> `);
   });
 
+  test('the commands up prints for a task of its own name carry --name, so they reach this task and not the default one', () => {
+    expect(upOutput).toContain(`status: secure-ecs local status --name ${TASK} `);
+    expect(upOutput).toContain(`logs: secure-ecs local logs --name ${TASK} [`);
+    expect(upOutput).toContain(`stop: secure-ecs local down --name ${TASK}\n`);
+  });
+
+  test('the engine lists the task among its tasks, as the e2e setup sweeps them (test/e2e/global-setup.ts)', async () => {
+    expect(await (await engine()).listTasks()).toContain(TASK);
+  });
+
   test("every container carries secure-ecs.local=<task>; the task's own also secure-ecs.container=<name>", async () => {
     const e = await engine();
     const labelled = await e.listContainers('secure-ecs.local', TASK);

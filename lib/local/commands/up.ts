@@ -22,7 +22,7 @@ import { createLocalTask } from '../create-task';
 import { StandinFiles } from '../standin/standin-files';
 import type { AssemblyTask } from '../assembly-task';
 import { TASK_LABEL_KEY } from '../labels';
-import { StateDir, type LocalPlan, type RunnerEvent } from '../state';
+import { DEFAULT_TASK_NAME, StateDir, type LocalPlan, type RunnerEvent } from '../state';
 import { isOurProcess } from './task-process';
 import { TaskRunner } from '../runner/task-runner';
 import { loadBalancerHealthCheckPath, ServingWatch } from '../runner/serving-check';
@@ -127,18 +127,20 @@ function printFieldReport(p: PreparedTask, out: CommonOptions['out']): void {
  */
 function printReady(plan: LocalPlan, out: CommonOptions['out'], began: number, detached: boolean, serving: ServingWatch, healthyAt: number | undefined): void {
   const after = (at: number) => `${formatDuration(at - began)} after \`up\``;
+  // The commands that reach this task: a task of its own name needs `--name` on each.
+  const named = plan.taskName === DEFAULT_TASK_NAME ? '' : ` --name ${plan.taskName}`;
   const moments = [
     serving.path === undefined
       ? 'not checked for serving (no load balancer in the template)'
       : serving.servedAt === undefined
         ? `not yet serving ${serving.path}`
         : `serving ${after(serving.servedAt)}`,
-    healthyAt === undefined ? 'not yet HEALTHY (`secure-ecs local status` shows it)' : `HEALTHY ${after(healthyAt)}`,
+    healthyAt === undefined ? `not yet HEALTHY (\`secure-ecs local status${named}\` shows it)` : `HEALTHY ${after(healthyAt)}`,
   ];
   out.write(`\nThe task is running at ${plan.url} (${plan.engine}, task ${plan.taskName}; ${moments.join(', ')}).\n`);
   out.write(
     detached
-      ? `  status: secure-ecs local status   logs: secure-ecs local logs [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down\n`
+      ? `  status: secure-ecs local status${named}   logs: secure-ecs local logs${named} [${plan.containers.map((c) => c.name).join('|')}]   stop: secure-ecs local down${named}\n`
       : `  Logs follow. Ctrl-C stops and removes the task.\n\n`,
   );
 }

@@ -246,6 +246,8 @@ export interface ContainerEngine {
   diff(name: string): Promise<FilesystemChange[]>;
   /** Names of containers carrying label key=value (all states). */
   listContainers(labelKey: string, labelValue: string): Promise<string[]>;
+  /** Names of the tasks with a container carrying this engine's task label (any state), each once: what `down` can remove. */
+  listTasks(): Promise<string[]>;
 
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following;
   exec(name: string, cmd: string[], opts?: { user?: string; timeoutMs?: number }): Promise<{ code: number; output: string }>;

@@ -111,6 +111,7 @@ export class InMemoryEngine implements ContainerEngine {
   taskAddress = async (): Promise<undefined> => this.unused();
   inspectRaw = async (): Promise<undefined> => this.unused();
   listContainers = async (): Promise<string[]> => this.unused();
+  listTasks = async (): Promise<string[]> => this.unused();
   diff = async (): Promise<never[]> => this.unused();
   exec = async (): Promise<{ code: number; output: string }> => this.unused();
   runOnce = async (): Promise<{ code: number; output: string }> => this.unused();

@@ -249,6 +249,11 @@ export class DockerEngine implements ContainerEngine {
     return list.map((c) => c.Names[0]?.replace(/^\//, '')).filter(Boolean);
   }
 
+  async listTasks(): Promise<string[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [this.labelKey] } });
+    return [...new Set(list.map((c) => c.Labels?.[this.labelKey]).filter((n): n is string => Boolean(n)))];
+  }
+
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
     return followLogs(this.docker, name, opts, onLine);
   }

@@ -302,6 +302,11 @@ export class PodmanEngine implements ContainerEngine {
     return r.stdout.split('\n').filter(Boolean);
   }
 
+  async listTasks(): Promise<string[]> {
+    const docs = JSON.parse((await this.podman.ok('list the tasks', ['ps', '--all', '--filter', `label=${this.labelKey}`, '--format', 'json'])) || '[]');
+    return [...new Set((Array.isArray(docs) ? docs : []).map((d) => d?.Labels?.[this.labelKey]).filter((n): n is string => typeof n === 'string' && n !== ''))];
+  }
+
   logs(name: string, opts: LogOptions, onLine: (line: string) => void): Following {
     return logs(this.podman, name, opts, onLine);
   }
