@@ -22,17 +22,18 @@ const record = (type: number, id: number, content: Buffer) => {
   return Buffer.concat([h, content]);
 };
 
-/** A responder answering every request (its empty STDIN record) with 200, on kept connections; counts them. */
-function responder(): { server: net.Server; connections: () => number } {
-  let connections = 0;
+/** A responder answering every request (its empty STDIN record) with 200, on kept connections; counts the requests of each connection. */
+function responder(): { server: net.Server; connections: () => number; perConnection: number[] } {
+  const perConnection: number[] = [];
   const server = net.createServer((sock) => {
-    connections++;
+    const connection = perConnection.push(0) - 1;
     let buf: Buffer = Buffer.alloc(0);
     sock.on('data', (d) => {
       const { records, rest } = parseRecords(Buffer.concat([buf, d]));
       buf = rest;
       for (const r of records) {
         if (r.type !== TYPE.STDIN || r.content.length > 0) continue;
+        perConnection[connection]++;
         const end = Buffer.alloc(8); // appStatus 0, FCGI_REQUEST_COMPLETE
         sock.write(
           Buffer.concat([record(TYPE.STDOUT, 1, Buffer.from('Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nok')), record(TYPE.END_REQUEST, 1, end)]),
@@ -41,7 +42,7 @@ function responder(): { server: net.Server; connections: () => number } {
     });
     sock.on('error', () => undefined);
   });
-  return { server, connections: () => connections };
+  return { server, connections: () => perConnection.length, perConnection };
 }
 
 const listen = (server: net.Server, at: { port: number; host: string } | { path: string }) =>
@@ -66,12 +67,17 @@ describe.each(['tcp', 'unix'] as const)('the floor client over %s', (transport) 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // No rate is asserted: a busy machine (CI runs the suites two at a time) once served 17 requests in
+  // the half second. What is checked is the shape: 3 connections, each carrying request after request,
+  // and the client counting exactly the requests the responder answered (it sends no new one once the
+  // time is up and waits for the one in flight), every one a 200.
   test('sends requests back to back over kept-open connections and counts the 200s', async () => {
     const result = await fastcgiLoad({ endpoint, connections: 3, durationS: 0.5 });
-    expect(result.requests).toBeGreaterThan(50);
+    expect(r.connections()).toBe(3);
+    for (const n of r.perConnection) expect(n).toBeGreaterThanOrEqual(2);
+    expect(result.requests).toBe(r.perConnection.reduce((a, b) => a + b, 0));
     expect(result.ok).toBe(result.requests);
     expect(result.errors).toBe(0);
-    expect(r.connections()).toBe(3);
   });
 });
 
