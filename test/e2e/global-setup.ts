@@ -19,7 +19,11 @@ export default async function removeLeftoverTasks(): Promise<void> {
       [kind](facts)
       .catch(() => undefined);
     if (!engine) continue;
-    for (const taskName of leftoverTasks(await engine.listTasks(), isAlive)) {
+    const tasks = await engine.listTasks().catch((e) => {
+      process.stderr.write(`\nCould not list the tasks on ${kind} (${(e as Error).message}); leftovers of earlier runs, if any, stay.\n`);
+      return [];
+    });
+    for (const taskName of leftoverTasks(tasks, isAlive)) {
       process.stderr.write(`\nRemoving task ${taskName} from ${kind}: an earlier end-to-end run (pid ${e2eTaskPid(taskName)}, gone) left it.\n`);
       // A task that cannot be removed is reported, not fatal: the suites that need its port say so themselves.
       await down({ taskName, projectDir: ROOT, reporter: quiet, out: process.stderr, engineRequest: { flag: kind, env: {} }, volumes: true }).catch((e) =>
