@@ -10,7 +10,7 @@ import { hostFacts } from '../../lib/local/host/host-facts';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
 import { isAlive } from '../../lib/local/state';
 import { quiet, ROOT } from './helpers';
-import { e2eTaskPid, leftoverTasks } from './leftover-tasks';
+import { leftoverTasks } from './leftover-tasks';
 
 export default async function removeLeftoverTasks(): Promise<void> {
   const facts = hostFacts();
@@ -23,8 +23,8 @@ export default async function removeLeftoverTasks(): Promise<void> {
       process.stderr.write(`\nCould not list the tasks on ${kind} (${(e as Error).message}); leftovers of earlier runs, if any, stay.\n`);
       return [];
     });
-    for (const taskName of leftoverTasks(tasks, isAlive)) {
-      process.stderr.write(`\nRemoving task ${taskName} from ${kind}: an earlier end-to-end run (pid ${e2eTaskPid(taskName)}, gone) left it.\n`);
+    for (const { taskName, pid } of leftoverTasks(tasks, isAlive)) {
+      process.stderr.write(`\nRemoving task ${taskName} from ${kind}: an earlier end-to-end run (pid ${pid}, gone) left it.\n`);
       // A task that cannot be removed is reported, not fatal: the suites that need its port say so themselves.
       await down({ taskName, projectDir: ROOT, reporter: quiet, out: process.stderr, engineRequest: { flag: kind, env: {} }, volumes: true }).catch((e) =>
         process.stderr.write(`Could not remove ${taskName} (${(e as Error).message}); \`secure-ecs local down --name ${taskName} --volumes\` removes it.\n`),

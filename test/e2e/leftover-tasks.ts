@@ -16,10 +16,10 @@ export function e2eTaskPid(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The end-to-end tasks among `names` whose process is no longer alive. Pure but for `alive`. */
-export function leftoverTasks(names: readonly string[], alive: (pid: number) => boolean): string[] {
-  return names.filter((n) => {
-    const pid = e2eTaskPid(n);
-    return pid !== undefined && !alive(pid);
+/** The end-to-end tasks among `names` whose process is no longer alive, with that pid. Pure but for `alive`. */
+export function leftoverTasks(names: readonly string[], alive: (pid: number) => boolean): { readonly taskName: string; readonly pid: number }[] {
+  return names.flatMap((taskName) => {
+    const pid = e2eTaskPid(taskName);
+    return pid !== undefined && !alive(pid) ? [{ taskName, pid }] : [];
   });
 }

@@ -28,7 +28,11 @@ describe('leftoverTasks', () => {
         ],
         alive,
       ),
-    ).toEqual(['secure-ecs-e2e-699', 'secure-ecs-e2e-sess-mariadb-12032', 'secure-ecs-cis-31']);
+    ).toEqual([
+      { taskName: 'secure-ecs-e2e-699', pid: 699 },
+      { taskName: 'secure-ecs-e2e-sess-mariadb-12032', pid: 12032 },
+      { taskName: 'secure-ecs-cis-31', pid: 31 },
+    ]);
   });
 
   test.each([
