@@ -2,7 +2,7 @@
 import { f, median, table } from '../format';
 import type { Results } from '../results';
 import { cfsStall, taskVcpu } from './closed-loop';
-import { levelsOf as levelsOfVariant } from './open-loop';
+import { levelsOf as levelsOfVariant, type LevelStats } from './open-loop';
 
 export function probesMarkdown(r: Results): string[] {
   const lat = r.latency;
@@ -76,9 +76,7 @@ export function probesMarkdown(r: Results): string[] {
       `A health-check probe is an exec, and the exec alone costs about ${f(execMs, 0)} ms of CPU in the container's cgroup (table above), ` +
       `so a probe that lands while requests are being served uses up part of the period's quota, and once the quota is spent every request in flight waits for the next period, ${cfsStall(r)}. ` +
       `That is a tail-latency effect, invisible in the median: p99 at 50% load was ${f(at50('lat-template')?.p99Ms ?? NaN)} ms for the template task (each variant against it below)` +
-      (noprobe
-        ? `; with no probe in the window (${f(noprobe.throttledPct, 0)}% of the periods throttled) the load's own bursts are what reach the quota. `
-        : '. ') +
+      (noprobe ? noProbeClause(noprobe) : '. ') +
       `The rounds of one variant differ by up to ${f(
         Math.max(
           ...latIds
@@ -98,6 +96,21 @@ export function probesMarkdown(r: Results): string[] {
     '',
   );
   return out;
+}
+
+/** Below this share of throttled periods (3 of a 60 s level's 600) the quota did not set the no-probe twin's tail. */
+const QUOTA_REACHED_PCT = 0.5;
+
+/**
+ * What the no-probe twin at 50% says about the template's tail: its own bursts reached the quota, or,
+ * with (almost) no period throttled, the quota was not what set its tail, the shared machine was.
+ */
+function noProbeClause(l: LevelStats): string {
+  if (l.throttledPct >= QUOTA_REACHED_PCT) {
+    return `; with no probe in the window (${f(l.throttledPct, 0)}% of the periods throttled) the load's own bursts are what reach the quota. `;
+  }
+  const idle = Number.isFinite(l.hostIdlePct) ? `, the host ${f(l.hostIdlePct, 0)}% idle` : '';
+  return `; with no probe in the window ${f(l.throttledPct, 1)}% of the periods were throttled, so the quota did not set its tail (p99 ${f(l.p99Ms)} ms): the machine did (the load generator and the engine's processes share its cores${idle}). `;
 }
 
 /**
