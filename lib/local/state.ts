@@ -69,9 +69,13 @@ export interface RunnerEvent {
 }
 
 export class StateDir {
+  /** The folder holding every task's state directory, one per task name. */
+  static root(): string {
+    return path.join(cacheDir(), 'local');
+  }
   readonly dir: string;
   constructor(readonly taskName: string) {
-    this.dir = path.join(cacheDir(), 'local', taskName);
+    this.dir = path.join(StateDir.root(), taskName);
   }
   get planFile(): string {
     return path.join(this.dir, 'plan.json');

@@ -7,13 +7,12 @@
  * containers and the directory); those go the same way.
  */
 import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { down } from '../../lib/local/commands/down';
 import { realConnectors } from '../../lib/local/engines/select-engine';
-import { cacheDir } from '../../lib/local/host/cache-dir';
 import { hostFacts } from '../../lib/local/host/host-facts';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
-import { isAlive } from '../../lib/local/state';
+import { StandinFiles } from '../../lib/local/standin/standin-files';
+import { isAlive, StateDir } from '../../lib/local/state';
 import { quiet, ROOT } from './helpers';
 import { leftoverTasks } from './leftover-tasks';
 
@@ -60,11 +59,11 @@ async function removeTask(taskName: string, kind: EngineKind, why: string): Prom
   );
 }
 
-/** The task names with a state directory (lib/local/state.ts) or stand-in files (lib/local/standin/standin-files.ts). */
+/** The task names with a state directory or stand-in files. */
 function cachedTaskNames(): string[] {
-  const names = ['local', 'standin'].flatMap((kind) => {
+  const names = [StateDir.root(), StandinFiles.root()].flatMap((root) => {
     try {
-      return readdirSync(path.join(cacheDir(), kind));
+      return readdirSync(root);
     } catch {
       return [];
     }

@@ -57,9 +57,13 @@ export function generateCredentials(): StandinCredentials {
 }
 
 export class StandinFiles {
+  /** The folder holding every task's stand-in files, one per task name. */
+  static root(): string {
+    return path.join(cacheDir(), 'standin');
+  }
   readonly dir: string;
   constructor(readonly taskName: string) {
-    this.dir = path.join(cacheDir(), 'standin', taskName);
+    this.dir = path.join(StandinFiles.root(), taskName);
   }
   get caCertFile(): string {
     return path.join(this.dir, TLS_FILES.caCert);
