@@ -7,7 +7,9 @@
  * removes the volume. Every expected value is read from the synthesized template.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { TASK_LABEL_KEY } from '../../lib/local/labels';
+import { StateDir } from '../../lib/local/state';
 import { cli, engine, inside, newClient, request } from './helpers';
 import { startTask, stopTask, synthWith, type TaskUnderTest } from './task-under-test';
 import { allow } from './time-allowance';
@@ -122,5 +124,19 @@ describe('the FastCGI hop on a unix socket', () => {
     expect(down.output).toMatch(/volume \S+fcgi-socket/);
     expect(down.output).not.toContain('--volumes` removes the volumes');
     expect(await taskVolumes()).toEqual([]);
+  });
+
+  test('local down of a state directory a killed run left behind removes it and says so', async () => {
+    const orphan = `${TASK}-orphan`;
+    const state = new StateDir(orphan);
+    mkdirSync(state.dir, { recursive: true });
+    writeFileSync(state.eventsFile, '');
+    const first = await cli(['local', 'down', '--name', orphan], allow(60_000));
+    expect(first.code).toBe(0);
+    expect(first.output).toContain(`Removed the leftover local state of ${orphan} (no task ${orphan} on `);
+    expect(existsSync(state.dir)).toBe(false);
+    const again = await cli(['local', 'down', '--name', orphan], allow(60_000));
+    expect(again.code).toBe(0);
+    expect(again.output).toContain(`Nothing to remove: no task ${orphan} on `);
   });
 });

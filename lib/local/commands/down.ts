@@ -12,6 +12,8 @@ export async function down(o: CommonOptions & { volumes?: boolean }): Promise<nu
   const engine = await engineOfTask(o, stateDir);
   const st = stateDir.readState();
   const plan = stateDir.readPlan();
+  // A run killed before it cleaned up can leave this directory with no containers behind it.
+  const hadState = existsSync(stateDir.dir);
   if (st && st.taskStatus !== 'STOPPED' && isOurProcess(st.pid, o.taskName)) {
     const waitS = (plan?.containers ?? []).reduce((t, c) => t + c.stopTimeoutS, 0) + 15;
     await o.reporter.step(`stop the task (${st.mode} runner, pid ${st.pid})`, async (s) => {
@@ -44,6 +46,8 @@ export async function down(o: CommonOptions & { volumes?: boolean }): Promise<nu
     plan?.standin !== undefined ||
     (plan?.fields ?? []).some((f) => f.path.startsWith('task.Volumes.') && f.outcome === 'honoured' && !f.detail.startsWith(TASK_SCOPED_VOLUME_DETAIL));
   const kept = hadVolumes && !o.volumes ? ' (images and volumes kept; `--volumes` removes the volumes)' : ' (images kept)';
-  o.out.write(removed.length ? `Removed ${removed.join(', ')}${kept}.\n` : `Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
+  if (removed.length) o.out.write(`Removed ${removed.join(', ')}${kept}.\n`);
+  else if (hadState) o.out.write(`Removed the leftover local state of ${o.taskName} (no task ${o.taskName} on ${engine.info.kind}).\n`);
+  else o.out.write(`Nothing to remove: no task ${o.taskName} on ${engine.info.kind}.\n`);
   return 0;
 }
