@@ -85,6 +85,8 @@ function latency(r: Results, config: BenchConfig, latencyVariantIds: readonly st
   if (r.latency.probes.length !== 1) problems.push('latency: probe costs missing');
   positive('nginx floor µs/request', r.latency.floors.nginx?.proxyUsPerRequest);
   positive('php-fpm floor µs/request', r.latency.floors.phpFpm?.appUsPerRequest);
+  positive("nginx floor at the template's rate µs/request", r.latency.floors.nginx?.atTaskRate?.proxyUsPerRequest);
+  positive("php-fpm floor at the template's rate µs/request", r.latency.floors.phpFpm?.atTaskRate?.appUsPerRequest);
 }
 
 function startup(r: Results, config: BenchConfig, positive: Check, problems: string[]): void {

@@ -1,6 +1,7 @@
 /**
  * The php-fpm floor's load client: closed loop over `--connections` kept-open FastCGI connections to
- * 127.0.0.1:`--port`, or to the unix socket `--socket`, for `--duration` seconds, each sending the request nginx sends for `GET /`
+ * 127.0.0.1:`--port`, or to the unix socket `--socket`, for `--duration` seconds (or open loop at
+ * `--rate` requests a second over at most that many), each sending the request nginx sends for `GET /`
  * (the proxy template's fastcgi_params and SCRIPT_FILENAME), and prints one JSON line. The bench
  * runs it inside the pod's network namespace (nsenter --net), because over TCP the pool only accepts
  * 127.0.0.1 (listen.allowed_clients); the socket it reaches by path. Its CPU is charged to the bench,
@@ -9,6 +10,7 @@
  * Command line: bench/fastcgi-load-cli.ts.
  */
 import * as net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TYPE, encodeRequest, parseRecords, responseStatus } from './fastcgi';
 
 /** What nginx sends for `GET /` through containers/proxy/nginx.conf.template (fastcgi_params plus the template's params). */
@@ -44,6 +46,10 @@ export interface FastcgiLoadResult {
   readonly errors: number;
   /** New connections after php-fpm closed one (a worker reaching pm.max_requests). */
   readonly reconnects: number;
+  /** Open loop: requests sent more than 5 ms after their slot (every connection was busy, or the timer was late). */
+  readonly late: number;
+  /** Open loop: the rate the requests were paced at. */
+  readonly ratePerS?: number;
   readonly durationS: number;
   readonly rps: number;
 }
@@ -52,28 +58,78 @@ export interface FastcgiLoadResult {
 export type FastcgiEndpoint = { readonly host: string; readonly port: number } | { readonly path: string };
 
 /**
- * One closed-loop client: a request, its END_REQUEST, the next request on the same connection. php-fpm
- * closes a connection when its worker exits (pm.max_requests): the client then reconnects, and a
- * request that was in flight on it counts as an error.
+ * When each connection may send its next request: `take` resolves with the time its request was due
+ * (performance.now() milliseconds), or undefined once the run is over. Closed loop: now, until the
+ * time is up. Open loop (`ratePerS`): slot i is due at start + i / rate whatever the earlier responses
+ * did, and a free connection takes the earliest slot not yet taken and waits for it; a slot that comes
+ * due while every connection is busy is sent by the next one to free up, late.
  */
+interface Pacer {
+  take(): Promise<number | undefined>;
+}
 
-function client(endpoint: FastcgiEndpoint, until: number, tally: { requests: number; ok: number; errors: number; reconnects: number }): Promise<void> {
+function closedLoop(until: number): Pacer {
+  return { take: async () => (performance.now() < until ? performance.now() : undefined) };
+}
+
+function openLoop(start: number, durationS: number, ratePerS: number): Pacer {
+  const total = Math.round(ratePerS * durationS);
+  let nextSlot = 0;
+  return {
+    take: async () => {
+      if (nextSlot >= total) return undefined;
+      const due = start + (nextSlot++ * 1000) / ratePerS;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      return due;
+    },
+  };
+}
+
+/**
+ * One client connection: a request, its END_REQUEST, the next request the pacer allows on the same
+ * connection. php-fpm closes a connection when its worker exits (pm.max_requests): the client then
+ * reconnects (at once, or, when it was waiting for its next slot, when that slot comes), and a request
+ * that was in flight on it counts as an error.
+ */
+function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<void> {
   return new Promise((resolve) => {
-    const open = () => {
+    const open = (pendingDue?: number) => {
       const sock = net.connect({ ...endpoint });
       let buf: Buffer = Buffer.alloc(0);
       let stdout = '';
       let inFlight = false;
-      const send = () => {
-        if (performance.now() >= until) {
-          sock.end();
-          return;
-        }
+      let waiting = false;
+      let over = false;
+      const write = (due: number) => {
+        // Slots are absolute: one sent more than 5 ms after its time waited for a free connection (or a late timer).
+        if (performance.now() - due > 5) tally.late++;
         stdout = '';
         inFlight = true;
         sock.write(encodeRequest(1, NGINX_PARAMS));
       };
-      sock.on('connect', send);
+      const next = async () => {
+        waiting = true;
+        const due = await pacer.take();
+        waiting = false;
+        if (sock.destroyed) {
+          // php-fpm closed the connection while this one waited for its slot.
+          if (due === undefined) {
+            resolve();
+          } else {
+            tally.reconnects++;
+            open(due);
+          }
+          return;
+        }
+        if (due === undefined) {
+          over = true;
+          sock.end();
+          return;
+        }
+        write(due);
+      };
+      sock.on('connect', () => (pendingDue === undefined ? void next() : write(pendingDue)));
       sock.on('data', (d) => {
         const { records, rest } = parseRecords(Buffer.concat([buf, d]));
         buf = rest;
@@ -83,16 +139,16 @@ function client(endpoint: FastcgiEndpoint, until: number, tally: { requests: num
             inFlight = false;
             tally.requests++;
             if (r.content.readUInt32BE(0) === 0 && responseStatus(stdout) === 200) tally.ok++;
-            send();
+            void next();
           }
         }
       });
       sock.on('error', () => undefined);
       sock.on('close', () => {
         if (inFlight) tally.errors++;
-        if (performance.now() >= until) {
+        if (over) {
           resolve();
-        } else {
+        } else if (!waiting) {
           tally.reconnects++;
           open();
         }
@@ -102,10 +158,23 @@ function client(endpoint: FastcgiEndpoint, until: number, tally: { requests: num
   });
 }
 
-export async function fastcgiLoad(o: { endpoint: FastcgiEndpoint; connections: number; durationS: number }): Promise<FastcgiLoadResult> {
-  const tally = { requests: 0, ok: 0, errors: 0, reconnects: 0 };
+interface Tally {
+  requests: number;
+  ok: number;
+  errors: number;
+  reconnects: number;
+  late: number;
+}
+
+/**
+ * Closed loop over `connections` (each sends its next request when the last one is answered, for
+ * `durationS`), or, with `ratePerS`, open loop at that rate over at most that many connections.
+ */
+export async function fastcgiLoad(o: { endpoint: FastcgiEndpoint; connections: number; durationS: number; ratePerS?: number }): Promise<FastcgiLoadResult> {
+  const tally: Tally = { requests: 0, ok: 0, errors: 0, reconnects: 0, late: 0 };
   const start = performance.now();
-  await Promise.all(Array.from({ length: o.connections }, () => client(o.endpoint, start + o.durationS * 1000, tally)));
+  const pacer = o.ratePerS ? openLoop(start, o.durationS, o.ratePerS) : closedLoop(start + o.durationS * 1000);
+  await Promise.all(Array.from({ length: o.connections }, () => client(o.endpoint, pacer, tally)));
   const durationS = (performance.now() - start) / 1000;
-  return { ...tally, durationS, rps: tally.requests / durationS };
+  return { ...tally, durationS, rps: tally.requests / durationS, ...(o.ratePerS ? { ratePerS: o.ratePerS } : {}) };
 }

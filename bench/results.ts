@@ -49,6 +49,15 @@ export interface LimiterLevel {
   readonly deviationPct: number;
 }
 
+/** A floor measured open loop at a given rate: what was answered, how many left late, and the task's CPU per request. */
+export interface FloorAtRate {
+  ratePerS: number;
+  answered: number;
+  /** Requests sent more than 5 ms after their slot (the generator or its connections fell behind). */
+  late: number;
+  podUsPerRequest: number;
+}
+
 export interface Results {
   mode: 'full' | 'quick';
   /** The engine the tasks ran on; absent in runs from before the bench measured Docker (podman). */
@@ -120,8 +129,9 @@ export interface Results {
      * itself, and php-fpm's `GET /` from a FastCGI client (bench/fastcgi-load.ts).
      */
     floors: {
-      nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number };
-      phpFpm?: { rps: number; connections: number; appUsPerRequest: number; podUsPerRequest: number };
+      /** Closed loop at its own saturation; `atTaskRate`, open loop at the template's saturation rate (older results lack it). */
+      nginx?: { rps: number; proxyUsPerRequest: number; podUsPerRequest: number; atTaskRate?: FloorAtRate & { proxyUsPerRequest: number } };
+      phpFpm?: { rps: number; connections: number; appUsPerRequest: number; podUsPerRequest: number; atTaskRate?: FloorAtRate & { appUsPerRequest: number } };
     };
   };
   devloop: {

@@ -37,6 +37,14 @@ export function latencyGoals(r: Results): Goal[] {
         lat.floors.nginx && lat.floors.phpFpm
           ? { taskRps: sat('lat-template').rps, nginxRps: lat.floors.nginx.rps, phpFpmRps: lat.floors.phpFpm.rps }
           : undefined,
+      atTaskRate:
+        lat.floors.nginx?.atTaskRate && lat.floors.phpFpm?.atTaskRate
+          ? {
+              ratePerS: lat.floors.nginx.atTaskRate.ratePerS,
+              nginxUs: lat.floors.nginx.atTaskRate.proxyUsPerRequest,
+              phpFpmUs: lat.floors.phpFpm.atTaskRate.appUsPerRequest,
+            }
+          : undefined,
     }),
   );
   return goals;
@@ -157,6 +165,26 @@ export function latencySection(r: Results): Section {
                 `php-fpm floor: the request nginx sends for \`GET /\`, from a FastCGI client (bench/fastcgi-load.ts, ${lat.floors.phpFpm.connections} kept-open connections, closed loop) in the task's network namespace, nginx not involved`,
                 f(lat.floors.phpFpm.rps, 0),
                 f(lat.floors.phpFpm.appUsPerRequest, 0),
+                'app container cgroup',
+              ],
+            ]
+          : []),
+        ...(lat.floors.nginx?.atTaskRate
+          ? [
+              [
+                `nginx floor at the template's rate: the same task, open loop (bench/paced.ts, at most 16 connections; ${lat.floors.nginx.atTaskRate.late} of ${lat.floors.nginx.atTaskRate.answered} requests sent late)`,
+                f(lat.floors.nginx.atTaskRate.ratePerS, 0),
+                f(lat.floors.nginx.atTaskRate.proxyUsPerRequest, 0),
+                'proxy container cgroup',
+              ],
+            ]
+          : []),
+        ...(lat.floors.phpFpm?.atTaskRate
+          ? [
+              [
+                `php-fpm floor at the template's rate: the same client, open loop over its ${lat.floors.phpFpm.connections} connections (${lat.floors.phpFpm.atTaskRate.late} of ${lat.floors.phpFpm.atTaskRate.answered} requests sent late)`,
+                f(lat.floors.phpFpm.atTaskRate.ratePerS, 0),
+                f(lat.floors.phpFpm.atTaskRate.appUsPerRequest, 0),
                 'app container cgroup',
               ],
             ]

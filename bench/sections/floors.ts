@@ -1,17 +1,22 @@
 /**
  * The two CPU floors a request through the task cannot go below: php-fpm answering the request nginx
  * sends, from a FastCGI client in the task's network namespace (nginx not involved), and nginx
- * answering `return 200` itself (php-fpm not involved), each closed loop.
+ * answering `return 200` itself (php-fpm not involved). Each closed loop, at its own saturation (the
+ * goal's floors), and then open loop at the template task's saturation rate: the more requests share
+ * a wakeup the less each costs, so a floor reached at several times the task's rate is cheaper per
+ * request than the same work at the task's rate (latency-and-start.md §3.5, "measure the floor at the
+ * template's saturation rate").
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../cli';
 import type { BenchContext } from '../context';
-import { EXEMPT_ENV } from '../context';
+import { EXEMPT_ENV, LOAD_CLIENT } from '../context';
 import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import type { FastcgiLoadResult } from '../fastcgi-load';
 import { containerCpuNs, cpuDelta, taskCpu } from '../footprint';
+import { paced } from '../paced';
 import { templateReturning200 } from '../proxy-template';
 import type { Results } from '../results';
 import type { RunningTask } from '../tasks';
@@ -19,6 +24,21 @@ import { runWrk } from '../wrk';
 
 /** Fewer kept-open connections than pm.max_children (6): a php-fpm worker serves one connection at a time. */
 const FASTCGI_CONNECTIONS = 4;
+/** The open-loop HTTP client's connections at most, as at the latency levels (bench/sections/latency.ts). */
+const PACED_SOCKETS = 16;
+
+/** A container's and the task's CPU per request over `run`, which returns how many requests it had answered. */
+async function cpuPerRequest(
+  ctx: BenchContext,
+  taskName: string,
+  containerName: string,
+  run: () => Promise<number>,
+): Promise<{ containerUs: number; podUs: number }> {
+  const [task0, c0] = [await taskCpu(ctx.engine, taskName), await containerCpuNs(ctx.engine, containerName)];
+  const answered = await run();
+  const [task1, c1] = [await taskCpu(ctx.engine, taskName), await containerCpuNs(ctx.engine, containerName)];
+  return { containerUs: (c1 - c0) / 1000 / answered, podUs: cpuDelta(task0, task1).usageNs / 1000 / answered };
+}
 
 /**
  * The client's arguments for where the template's php-fpm listens (the proxy's APP_FASTCGI_ADDRESS):
@@ -36,62 +56,69 @@ export function phpFpmFloorTarget(address: string, appPid: number): string[] {
 }
 const execFileAsync = promisify(execFile);
 
-/** The php-fpm floor on a running template task, over the template's transport: over TCP the pool accepts 127.0.0.1 only, so the client runs in the task's network namespace (phpFpmFloorTarget). */
-export async function phpFpmFloor(ctx: BenchContext, task: RunningTask): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
+/**
+ * The php-fpm floor on a running template task, over the template's transport (over TCP the pool
+ * accepts 127.0.0.1 only, so the client runs in the task's network namespace: phpFpmFloorTarget):
+ * closed loop, then open loop at `taskRps`.
+ */
+export async function phpFpmFloor(ctx: BenchContext, task: RunningTask, taskRps: number): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
   const S = ctx.config.latency.capacityS;
-  return ctx.reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${S} s`, async (s) => {
-    const appName = task.containerNames[ctx.task.app];
-    const pid = Number((await ctx.engine.inspectRaw(appName))?.State?.Pid);
-    if (!(pid > 0)) throw new Error(`php-fpm floor: ${appName} has no running main process`);
-    // Bundled to plain JavaScript first, so the client needs nothing but node inside the namespace.
-    const bundle = path.join(ctx.work, 'fastcgi-load.js');
-    await execFileAsync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-      path.join(ROOT, 'bench', 'fastcgi-load-cli.ts'),
-      '--bundle',
-      '--platform=node',
-      '--target=node20',
-      `--outfile=${bundle}`,
-      '--log-level=warning',
-    ]);
-    const load = async (durationS: number) => {
-      const x = await execFileAsync(
-        'nsenter',
-        [
-          `--net=/proc/${pid}/ns/net`,
-          '--',
-          process.execPath,
-          bundle,
-          ...phpFpmFloorTarget(fastcgiAddressOf(ctx.task.proxyEnv), pid),
-          '--connections',
-          String(FASTCGI_CONNECTIONS),
-          '--duration',
-          String(durationS),
-        ],
-        { timeout: (durationS + 30) * 1000 },
-      );
-      const line = x.stdout.trim().split('\n').pop() ?? '';
-      if (!line.startsWith('{'))
-        throw new Error(`php-fpm floor: the FastCGI client printed no result (stdout ${JSON.stringify(x.stdout)}, stderr ${JSON.stringify(x.stderr)})`);
-      return JSON.parse(line) as FastcgiLoadResult;
-    };
-    if (ctx.config.warmupS) await load(ctx.config.warmupS);
-    const [task0, app0] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, appName)];
-    const r = await load(S);
-    const [task1, app1] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, appName)];
+  const appName = task.containerNames[ctx.task.app];
+  const pid = Number((await ctx.engine.inspectRaw(appName))?.State?.Pid);
+  if (!(pid > 0)) throw new Error(`php-fpm floor: ${appName} has no running main process`);
+  // Bundled to plain JavaScript first, so the client needs nothing but node inside the namespace.
+  const bundle = path.join(ctx.work, 'fastcgi-load.js');
+  await execFileAsync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+    path.join(ROOT, 'bench', 'fastcgi-load-cli.ts'),
+    '--bundle',
+    '--platform=node',
+    '--target=node20',
+    `--outfile=${bundle}`,
+    '--log-level=warning',
+  ]);
+  const load = async (durationS: number, ratePerS?: number) => {
+    const x = await execFileAsync(
+      'nsenter',
+      [
+        `--net=/proc/${pid}/ns/net`,
+        '--',
+        process.execPath,
+        bundle,
+        ...phpFpmFloorTarget(fastcgiAddressOf(ctx.task.proxyEnv), pid),
+        '--connections',
+        String(FASTCGI_CONNECTIONS),
+        '--duration',
+        String(durationS),
+        ...(ratePerS ? ['--rate', String(ratePerS)] : []),
+      ],
+      { timeout: (durationS + 30) * 1000 },
+    );
+    const line = x.stdout.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{'))
+      throw new Error(`php-fpm floor: the FastCGI client printed no result (stdout ${JSON.stringify(x.stdout)}, stderr ${JSON.stringify(x.stderr)})`);
+    const r = JSON.parse(line) as FastcgiLoadResult;
     if (r.ok !== r.requests || !r.requests) throw new Error(`php-fpm floor: ${r.ok} of ${r.requests} requests answered 200`);
-    const floor = {
-      rps: r.rps,
-      connections: FASTCGI_CONNECTIONS,
-      appUsPerRequest: (app1 - app0) / 1000 / r.requests,
-      podUsPerRequest: cpuDelta(task0, task1).usageNs / 1000 / r.requests,
-    };
-    s.done(`${r.rps.toFixed(0)} req/s, app ${floor.appUsPerRequest.toFixed(0)} µs/request`);
-    return floor;
+    return r;
+  };
+  const closed = await ctx.reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${S} s`, async (s) => {
+    if (ctx.config.warmupS) await load(ctx.config.warmupS);
+    let r: FastcgiLoadResult | undefined;
+    const cpu = await cpuPerRequest(ctx, task.name, appName, async () => (r = await load(S)).requests);
+    s.done(`${r!.rps.toFixed(0)} req/s, app ${cpu.containerUs.toFixed(0)} µs/request`);
+    return { rps: r!.rps, connections: FASTCGI_CONNECTIONS, appUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
   });
+  const ratePerS = Math.round(taskRps);
+  const atTaskRate = await ctx.reporter.step(`php-fpm floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
+    let r: FastcgiLoadResult | undefined;
+    const cpu = await cpuPerRequest(ctx, task.name, appName, async () => (r = await load(S, ratePerS)).requests);
+    s.done(`${r!.requests} answered, ${r!.late} late, app ${cpu.containerUs.toFixed(0)} µs/request`);
+    return { ratePerS, answered: r!.requests, late: r!.late, appUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+  });
+  return { ...closed, atTaskRate };
 }
 
-/** The nginx floor: a task whose proxy answers `return 200` itself, the same closed-loop load. */
-export async function nginxFloor(ctx: BenchContext): Promise<NonNullable<Results['latency']['floors']['nginx']>> {
+/** The nginx floor: a task whose proxy answers `return 200` itself, the same closed-loop load, then open loop at `taskRps`. */
+export async function nginxFloor(ctx: BenchContext, taskRps: number): Promise<NonNullable<Results['latency']['floors']['nginx']>> {
   const task = await ctx.start({
     id: 'floor-nginx',
     label: 'nginx floor: return 200',
@@ -100,20 +127,41 @@ export async function nginxFloor(ctx: BenchContext): Promise<NonNullable<Results
   });
   try {
     const S = ctx.config.latency.capacityS;
-    return await ctx.reporter.step(`nginx floor (return 200): wrk ${S} s`, async (s) => {
+    const proxyName = task.containerNames[ctx.task.proxy];
+    const closed = await ctx.reporter.step(`nginx floor (return 200): wrk ${S} s`, async (s) => {
       if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(task.target, ctx.config.warmupS));
-      const proxyName = task.containerNames[ctx.task.proxy];
-      const [task0, proxy0] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];
-      const w = await runWrk(ctx.wrkOptions(task.target, S));
-      const [task1, proxy1] = [await taskCpu(ctx.engine, task.name), await containerCpuNs(ctx.engine, proxyName)];
-      const floor = {
-        rps: w.rps,
-        proxyUsPerRequest: (proxy1 - proxy0) / 1000 / w.requests,
-        podUsPerRequest: cpuDelta(task0, task1).usageNs / 1000 / w.requests,
-      };
-      s.done(`${w.rps.toFixed(0)} req/s, proxy ${floor.proxyUsPerRequest.toFixed(0)} µs/request`);
-      return floor;
+      let rps = 0;
+      const cpu = await cpuPerRequest(ctx, task.name, proxyName, async () => {
+        const w = await runWrk(ctx.wrkOptions(task.target, S));
+        rps = w.rps;
+        return w.requests;
+      });
+      s.done(`${rps.toFixed(0)} req/s, proxy ${cpu.containerUs.toFixed(0)} µs/request`);
+      return { rps, proxyUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
     });
+    const ratePerS = Math.round(taskRps);
+    const atTaskRate = await ctx.reporter.step(`nginx floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
+      let late = 0;
+      let answered = 0;
+      const cpu = await cpuPerRequest(ctx, task.name, proxyName, async () => {
+        const r = await paced({
+          host: task.target.host,
+          port: task.target.port,
+          path: '/',
+          ratePerS,
+          durationS: S,
+          client: LOAD_CLIENT,
+          maxSockets: PACED_SOCKETS,
+        });
+        if (r.ok !== r.sent) throw new Error(`nginx floor at the template's rate: ${r.ok} of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);
+        late = r.late;
+        answered = r.ok;
+        return r.ok;
+      });
+      s.done(`${answered} answered, ${late} late, proxy ${cpu.containerUs.toFixed(0)} µs/request`);
+      return { ratePerS, answered, late, proxyUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+    });
+    return { ...closed, atTaskRate };
   } finally {
     ctx.stopInBackground(task);
   }

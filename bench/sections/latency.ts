@@ -97,11 +97,11 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
       s.done(`${w.rps.toFixed(0)} req/s`);
       return w.rps;
     });
-    results.latency.floors.phpFpm = await phpFpmFloor(ctx, first);
+    results.latency.floors.phpFpm = await phpFpmFloor(ctx, first, results.latency.capacityRps);
   } finally {
     ctx.stopInBackground(first);
   }
-  results.latency.floors.nginx = await nginxFloor(ctx);
+  results.latency.floors.nginx = await nginxFloor(ctx, results.latency.capacityRps);
   const rateAt = (fraction: number, scale = 1) => Math.max(1, Math.round(fraction * scale * results.latency.capacityRps));
   for (let round = 1; round <= L.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {

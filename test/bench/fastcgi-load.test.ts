@@ -22,8 +22,12 @@ const record = (type: number, id: number, content: Buffer) => {
   return Buffer.concat([h, content]);
 };
 
-/** A responder answering every request (its empty STDIN record) with 200, on kept connections; counts the requests of each connection. */
-function responder(): { server: net.Server; connections: () => number; perConnection: number[] } {
+/**
+ * A responder answering every request (its empty STDIN record) with 200, on kept connections; counts
+ * the requests of each connection. With `closeAfter`, it closes a connection after that many
+ * requests, as php-fpm does when a worker reaches pm.max_requests.
+ */
+function responder(closeAfter?: number): { server: net.Server; connections: () => number; perConnection: number[] } {
   const perConnection: number[] = [];
   const server = net.createServer((sock) => {
     const connection = perConnection.push(0) - 1;
@@ -38,6 +42,7 @@ function responder(): { server: net.Server; connections: () => number; perConnec
         sock.write(
           Buffer.concat([record(TYPE.STDOUT, 1, Buffer.from('Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nok')), record(TYPE.END_REQUEST, 1, end)]),
         );
+        if (perConnection[connection] === closeAfter) sock.end();
       }
     });
     sock.on('error', () => undefined);
@@ -78,6 +83,39 @@ describe.each(['tcp', 'unix'] as const)('the floor client over %s', (transport) 
     expect(result.requests).toBe(r.perConnection.reduce((a, b) => a + b, 0));
     expect(result.ok).toBe(result.requests);
     expect(result.errors).toBe(0);
+  });
+
+  // Open loop: exactly rate x duration requests, spread over the duration (a closed loop would send
+  // thousands in the same time), whatever the responder's speed.
+  test('with a rate, sends exactly rate x duration requests, paced over the duration', async () => {
+    const before = r.perConnection.reduce((a, b) => a + b, 0);
+    const result = await fastcgiLoad({ endpoint, connections: 3, durationS: 0.5, ratePerS: 200 });
+    expect(result.requests).toBe(100);
+    expect(result.ok).toBe(100);
+    expect(r.perConnection.reduce((a, b) => a + b, 0) - before).toBe(100);
+    expect(result.durationS).toBeGreaterThanOrEqual(0.49);
+    expect(result.ratePerS).toBe(200);
+  });
+});
+
+describe.each([undefined, 120] as const)('a server that closes each connection after 4 requests (pm.max_requests), rate %s', (ratePerS) => {
+  const r = responder(4);
+  let endpoint: FastcgiEndpoint;
+  beforeAll(async () => {
+    await listen(r.server, { port: 0, host: '127.0.0.1' });
+    endpoint = { host: '127.0.0.1', port: (r.server.address() as net.AddressInfo).port };
+  });
+  afterAll(() => r.server.close());
+
+  // The close comes right after an answer. A closed loop has often sent its next request by then:
+  // the server received it but never answers, and the client counts it as an error. An open loop is
+  // waiting for its next slot, a few ms away: it reconnects when the slot comes and loses none.
+  test('reconnects and keeps counting; an open loop still sends every slot', async () => {
+    const result = await fastcgiLoad({ endpoint, connections: 2, durationS: 0.5, ratePerS });
+    expect(result.reconnects).toBeGreaterThan(0);
+    expect(result.ok).toBe(result.requests);
+    expect(result.ok + result.errors).toBe(r.perConnection.reduce((a, b) => a + b, 0));
+    if (ratePerS) expect(result.requests).toBe(60);
   });
 });
 

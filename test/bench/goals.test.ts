@@ -70,6 +70,28 @@ test('CPU floor goal: a miss names each container against its floor', () => {
   expect(g.reason).toContain('the app 190 µs against 160 µs');
 });
 
+test("CPU floor goal: the floors at the task's rate are reported beside the verdict, which they do not change", () => {
+  const atTaskRate = { ratePerS: 9000, nginxUs: 20, phpFpmUs: 70 };
+  const within = cpuFloorGoal({ taskUsPerRequest: 110, floors: { nginxUs: 8, phpFpmUs: 58 }, atTaskRate });
+  expect(within.met).toBe(false);
+  expect(within.result).toBe("1.67x (110 µs vs 8 + 58 µs); 1.22x of the floors at the task's rate (20 + 70 µs)");
+  expect(within.reason).toBe(
+    "measured again open loop at the task's saturation rate (9000 req/s), the floors cost 20 + 70 µs and the task 1.22x of them: " +
+      "within 1.3x, so what misses is the floors' batching at their own rates, not the hop (the goal is judged against the floors at their own saturation)",
+  );
+  const over = cpuFloorGoal({
+    taskUsPerRequest: 110,
+    floors: { nginxUs: 8, phpFpmUs: 58 },
+    atTaskRate: { ...atTaskRate, phpFpmUs: 60 },
+    containers: { proxyUs: 36, appUs: 74 },
+  });
+  expect(over.reason).toMatch(
+    /^the proxy container spends 36 µs[^]*\. Measured again open loop[^]*1\.38x of them: over 1\.3x at the same rate too, so the hop itself/,
+  );
+  // A met goal gives no reason, whatever the floors at the task's rate say.
+  expect(cpuFloorGoal({ taskUsPerRequest: 80, floors: { nginxUs: 8, phpFpmUs: 58 }, atTaskRate }).reason).toBeUndefined();
+});
+
 test('open-loop miss: the reason tells a probe stall from throttling without probes', () => {
   const l = (fraction: number, p99Ms: number) => ({ fraction, ratePerS: 100, p99Ms, p99PerRoundMs: [p99Ms] });
   expect(openLoopGoal([l(0.25, 4), l(0.5, 20)], [0.25, 0.5], 10, [l(0.25, 3), l(0.5, 3)]).reason).toContain("the miss is the probes' stall");

@@ -2,7 +2,8 @@
  * The report renderer, byte for byte: committed results fixtures rendered into committed goldens.
  * `results.json` is a real `npm run bench -- --quick` run (paths scrubbed); `results-full.json` is
  * the same run with a full run's developer loop added by hand (hyperfine, jest, cold and cached
- * `local up`), so every section renders. A change of wording updates the goldens deliberately:
+ * `local up`) and the floors at the task's rate (`latency.floors.*.atTaskRate`, measured since
+ * 2026-12-07) by hand, so every section renders. A change of wording updates the goldens deliberately:
  * `UPDATE_GOLDEN=1 npx jest test/bench/report-golden.test.ts`.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
