@@ -2,6 +2,7 @@
  * `npm run bench` options, parsed with node's util.parseArgs (strict: an unknown option or a missing
  * value is an error). Pure: the caller prints the error in one line and exits 2.
  */
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, type EngineKind } from '../lib/local/engines/container-engine';
 import { parseOnly, type SectionName } from './section-names';
@@ -60,4 +61,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     only,
     pin: values.pin ?? false,
   };
+}
+
+/**
+ * Where `--render` writes a run's report again: `--out`, or docs/ for a full run only. A quick or
+ * partial (`--only`) run must not replace a full run's report there, as `--only` ensures for a
+ * measuring run. Throws an Error whose message is one line. Pure.
+ */
+export function renderOutDir(results: { readonly mode?: string; readonly sections?: readonly string[] }, out: string | undefined, docsDir: string): string {
+  const target = path.resolve(out ?? docsDir);
+  const partial =
+    results.sections !== undefined ? `a partial run (--only ${results.sections.join(',')})` : results.mode === 'quick' ? 'a quick run' : undefined;
+  if (partial && target === path.resolve(docsDir)) throw new Error(`--render: ${partial} never writes over docs/, where the full runs are; give --out DIR`);
+  return target;
 }

@@ -22,7 +22,7 @@
  * FastCGI client it starts) to the first CPU and every task to the others (bench/pinning.ts); synth,
  * image builds, start-up and the developer loop run on every CPU, as a developer runs them.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +45,7 @@ import { limiter } from './sections/limiter';
 import { ecsHealth, startupAndRecovery } from './sections/startup';
 import { synthAssembly, synthCommand } from './devloop';
 import { prepareTask, removeAllTasks } from './tasks';
-import { scrubPaths, writeReport } from './write-report';
+import { renderAgain, scrubPaths, writeReport } from './write-report';
 import { withHealthInterval } from './variants';
 import { writeWrkScript } from './wrk';
 
@@ -220,10 +220,12 @@ try {
   options = parseBenchArgs(process.argv.slice(2));
   if (options.only && options.out !== undefined && path.resolve(options.out) === path.join(ROOT, 'docs'))
     throw new Error('--only: --out must not be docs/, where the full runs are');
+  if (options.render) renderAgain(options.render, options.out, path.join(ROOT, 'docs'), reporter);
 } catch (e) {
-  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.stderr.write(`bench: ${(e as Error).message.split('\n')[0]}\n`);
   process.exit(2);
 }
+if (options.render) process.exit(0);
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -233,11 +235,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.stderr.write(`\n${sig}: removing the bench tasks\n`);
     void removeAllTasks().then(() => process.exit(130));
   });
-}
-
-if (options.render) {
-  writeReport(JSON.parse(readFileSync(options.render, 'utf8')) as Results, path.resolve(options.out ?? path.join(ROOT, 'docs')), reporter);
-  process.exit(0);
 }
 
 main(options).then(

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Reporter } from '../lib/local/progress';
 import { renderReport } from './report';
 import { engineDir, renderIndex } from './report/engines-index';
+import { renderOutDir } from './cli-args';
 import type { Results } from './results';
 
 const RESULTS = 'results.json';
@@ -47,4 +48,15 @@ function engineRuns(outDir: string) {
       const results = JSON.parse(readFileSync(path.join(root, name, RESULTS), 'utf8')) as Results;
       return { results, goals: renderReport(results).goals };
     });
+}
+
+/** `--render RESULTS.json`: the report of a run's raw results again, measuring nothing (bench/cli-args.ts `renderOutDir` picks where). */
+export function renderAgain(resultsFile: string, out: string | undefined, docsDir: string, reporter: Reporter): void {
+  let results: Results;
+  try {
+    results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
+  } catch (e) {
+    throw new Error(`--render: cannot read ${JSON.stringify(resultsFile)} as a run's results: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+  writeReport(results, renderOutDir(results, out, docsDir), reporter);
 }

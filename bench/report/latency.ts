@@ -1,7 +1,7 @@
 /** Section 6: open-loop latency under the task's CPU cap, capacity at saturation, CPU per request against the floors. */
 import { f, median, table } from '../format';
 import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
-import type { Results } from '../results';
+import type { FloorAtRate, Results } from '../results';
 import { hardeningStats, taskVcpu } from './closed-loop';
 import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation, usPerRequest, type LevelStats } from './open-loop';
 import { probesMarkdown } from './probes';
@@ -49,6 +49,12 @@ export function latencyGoals(r: Results): Goal[] {
   );
   return goals;
 }
+
+/** How an open-loop floor's load went: its slots (rate x seconds), how many left late, how many were answered. */
+const floorLoad = (at: FloorAtRate, seconds: number): string => {
+  const sent = Math.round(at.ratePerS * seconds);
+  return `${at.late} of ${sent} requests sent more than 5 ms late, ${at.answered} answered`;
+};
 
 export function latencySection(r: Results): Section {
   if (!haveLatency(r.latency)) return { markdown: [], goals: [], notes: [] };
@@ -172,7 +178,7 @@ export function latencySection(r: Results): Section {
         ...(lat.floors.nginx?.atTaskRate
           ? [
               [
-                `nginx floor at the template's rate: the same task, open loop (bench/paced.ts, at most 16 connections; ${lat.floors.nginx.atTaskRate.late} of ${lat.floors.nginx.atTaskRate.answered} requests sent late)`,
+                `nginx floor at the template's rate: the same task, open loop (bench/paced.ts, at most 16 connections; ${floorLoad(lat.floors.nginx.atTaskRate, lat.capacityS)})`,
                 f(lat.floors.nginx.atTaskRate.ratePerS, 0),
                 f(lat.floors.nginx.atTaskRate.proxyUsPerRequest, 0),
                 'proxy container cgroup',
@@ -182,7 +188,7 @@ export function latencySection(r: Results): Section {
         ...(lat.floors.phpFpm?.atTaskRate
           ? [
               [
-                `php-fpm floor at the template's rate: the same client, open loop over its ${lat.floors.phpFpm.connections} connections (${lat.floors.phpFpm.atTaskRate.late} of ${lat.floors.phpFpm.atTaskRate.answered} requests sent late)`,
+                `php-fpm floor at the template's rate: the same client, open loop over its ${lat.floors.phpFpm.connections} connections (${floorLoad(lat.floors.phpFpm.atTaskRate, lat.capacityS)})`,
                 f(lat.floors.phpFpm.atTaskRate.ratePerS, 0),
                 f(lat.floors.phpFpm.atTaskRate.appUsPerRequest, 0),
                 'app container cgroup',

@@ -153,7 +153,8 @@ export async function nginxFloor(ctx: BenchContext, taskRps: number): Promise<No
           client: LOAD_CLIENT,
           maxSockets: PACED_SOCKETS,
         });
-        if (r.ok !== r.sent) throw new Error(`nginx floor at the template's rate: ${r.ok} of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);
+        // A request lost at this rate is reported (answered of sent), not fatal: the CPU is per answered request.
+        if (!r.ok) throw new Error(`nginx floor at the template's rate: none of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);
         late = r.late;
         answered = r.ok;
         return r.ok;

@@ -1,4 +1,5 @@
-import { parseBenchArgs } from '../../bench/cli-args';
+import * as path from 'node:path';
+import { parseBenchArgs, renderOutDir } from '../../bench/cli-args';
 import { measured, parseOnly } from '../../bench/section-names';
 
 test('the options the bench knows, with their values', () => {
@@ -51,4 +52,15 @@ test('bad input is one line naming what is wrong', () => {
     expect(error?.message).toContain(message);
     expect(error?.message).not.toContain('\n');
   }
+});
+
+test('--render writes a full run over docs/ by default, and a quick or partial run only where --out says', () => {
+  const docs = path.resolve('/repo/docs');
+  expect(renderOutDir({ mode: 'full' }, undefined, docs)).toBe(docs);
+  expect(renderOutDir({ mode: 'quick' }, '/tmp/out', docs)).toBe(path.resolve('/tmp/out'));
+  expect(renderOutDir({ mode: 'full', sections: ['latency'] }, '/tmp/out', docs)).toBe(path.resolve('/tmp/out'));
+  expect(() => renderOutDir({ mode: 'full', sections: ['latency'] }, undefined, docs)).toThrow(
+    /^--render: a partial run \(--only latency\) never writes over docs\/, where the full runs are; give --out DIR$/,
+  );
+  expect(() => renderOutDir({ mode: 'quick' }, '/repo/docs/', docs)).toThrow(/^--render: a quick run never writes over docs\//);
 });
