@@ -15,6 +15,8 @@ import { targetUrl, type LoadTarget, type LoadTargetRecord } from './load-target
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 export const LOAD_CLIENT = '198.18.100.1';
+/** The open-loop HTTP client's keep-alive connections at most (bench/paced.ts), at the latency levels and the nginx floor alike. */
+export const PACED_SOCKETS = 16;
 /** Raised limit for the cost measurements (the renderer's maximum): one client is never limited, limit_req still runs. */
 export const EXEMPT_RATE = '100000';
 /**

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../cli';
 import type { BenchContext } from '../context';
-import { EXEMPT_ENV, LOAD_CLIENT } from '../context';
+import { EXEMPT_ENV, LOAD_CLIENT, PACED_SOCKETS } from '../context';
 import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import type { FastcgiLoadResult } from '../fastcgi-load';
 import { containerCpuNs, cpuDelta, taskCpu } from '../footprint';
@@ -24,20 +24,19 @@ import { runWrk } from '../wrk';
 
 /** Fewer kept-open connections than pm.max_children (6): a php-fpm worker serves one connection at a time. */
 const FASTCGI_CONNECTIONS = 4;
-/** The open-loop HTTP client's connections at most, as at the latency levels (bench/sections/latency.ts). */
-const PACED_SOCKETS = 16;
-
-/** A container's and the task's CPU per request over `run`, which returns how many requests it had answered. */
-async function cpuPerRequest(
+/** `run`'s result, with a container's and the task's CPU over it per request `answered` counts. */
+async function withCpuPerRequest<T>(
   ctx: BenchContext,
   taskName: string,
   containerName: string,
-  run: () => Promise<number>,
-): Promise<{ containerUs: number; podUs: number }> {
+  run: () => Promise<T>,
+  answered: (result: T) => number,
+): Promise<{ result: T; containerUs: number; podUs: number }> {
   const [task0, c0] = [await taskCpu(ctx.engine, taskName), await containerCpuNs(ctx.engine, containerName)];
-  const answered = await run();
+  const result = await run();
   const [task1, c1] = [await taskCpu(ctx.engine, taskName), await containerCpuNs(ctx.engine, containerName)];
-  return { containerUs: (c1 - c0) / 1000 / answered, podUs: cpuDelta(task0, task1).usageNs / 1000 / answered };
+  const n = answered(result);
+  return { result, containerUs: (c1 - c0) / 1000 / n, podUs: cpuDelta(task0, task1).usageNs / 1000 / n };
 }
 
 /**
@@ -59,9 +58,9 @@ const execFileAsync = promisify(execFile);
 /**
  * The php-fpm floor on a running template task, over the template's transport (over TCP the pool
  * accepts 127.0.0.1 only, so the client runs in the task's network namespace: phpFpmFloorTarget):
- * closed loop, then open loop at `taskRps`.
+ * closed loop, then open loop at `ratePerS` (the template's capacity).
  */
-export async function phpFpmFloor(ctx: BenchContext, task: RunningTask, taskRps: number): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
+export async function phpFpmFloor(ctx: BenchContext, task: RunningTask, ratePerS: number): Promise<NonNullable<Results['latency']['floors']['phpFpm']>> {
   const S = ctx.config.latency.capacityS;
   const appName = task.containerNames[ctx.task.app];
   const pid = Number((await ctx.engine.inspectRaw(appName))?.State?.Pid);
@@ -100,25 +99,31 @@ export async function phpFpmFloor(ctx: BenchContext, task: RunningTask, taskRps:
     if (r.ok !== r.requests || !r.requests) throw new Error(`php-fpm floor: ${r.ok} of ${r.requests} requests answered 200`);
     return r;
   };
+  /** `load` for the floor's seconds, with the app's CPU per answered request. */
+  const measure = (rate?: number) =>
+    withCpuPerRequest(
+      ctx,
+      task.name,
+      appName,
+      () => load(S, rate),
+      (x) => x.requests,
+    );
   const closed = await ctx.reporter.step(`php-fpm floor (FastCGI client, ${FASTCGI_CONNECTIONS} connections): ${S} s`, async (s) => {
     if (ctx.config.warmupS) await load(ctx.config.warmupS);
-    let r: FastcgiLoadResult | undefined;
-    const cpu = await cpuPerRequest(ctx, task.name, appName, async () => (r = await load(S)).requests);
-    s.done(`${r!.rps.toFixed(0)} req/s, app ${cpu.containerUs.toFixed(0)} µs/request`);
-    return { rps: r!.rps, connections: FASTCGI_CONNECTIONS, appUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+    const { result: r, containerUs, podUs } = await measure();
+    s.done(`${r.rps.toFixed(0)} req/s, app ${containerUs.toFixed(0)} µs/request`);
+    return { rps: r.rps, connections: FASTCGI_CONNECTIONS, appUsPerRequest: containerUs, podUsPerRequest: podUs };
   });
-  const ratePerS = Math.round(taskRps);
   const atTaskRate = await ctx.reporter.step(`php-fpm floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
-    let r: FastcgiLoadResult | undefined;
-    const cpu = await cpuPerRequest(ctx, task.name, appName, async () => (r = await load(S, ratePerS)).requests);
-    s.done(`${r!.requests} answered, ${r!.late} late, app ${cpu.containerUs.toFixed(0)} µs/request`);
-    return { ratePerS, answered: r!.requests, late: r!.late, appUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+    const { result: r, containerUs, podUs } = await measure(ratePerS);
+    s.done(`${r.requests} answered, ${r.late} late, app ${containerUs.toFixed(0)} µs/request`);
+    return { ratePerS, answered: r.requests, late: r.late, appUsPerRequest: containerUs, podUsPerRequest: podUs };
   });
   return { ...closed, atTaskRate };
 }
 
-/** The nginx floor: a task whose proxy answers `return 200` itself, the same closed-loop load, then open loop at `taskRps`. */
-export async function nginxFloor(ctx: BenchContext, taskRps: number): Promise<NonNullable<Results['latency']['floors']['nginx']>> {
+/** The nginx floor: a task whose proxy answers `return 200` itself, the same closed-loop load, then open loop at `ratePerS` (the template's capacity). */
+export async function nginxFloor(ctx: BenchContext, ratePerS: number): Promise<NonNullable<Results['latency']['floors']['nginx']>> {
   const task = await ctx.start({
     id: 'floor-nginx',
     label: 'nginx floor: return 200',
@@ -130,37 +135,28 @@ export async function nginxFloor(ctx: BenchContext, taskRps: number): Promise<No
     const proxyName = task.containerNames[ctx.task.proxy];
     const closed = await ctx.reporter.step(`nginx floor (return 200): wrk ${S} s`, async (s) => {
       if (ctx.config.warmupS) await runWrk(ctx.wrkOptions(task.target, ctx.config.warmupS));
-      let rps = 0;
-      const cpu = await cpuPerRequest(ctx, task.name, proxyName, async () => {
-        const w = await runWrk(ctx.wrkOptions(task.target, S));
-        rps = w.rps;
-        return w.requests;
-      });
-      s.done(`${rps.toFixed(0)} req/s, proxy ${cpu.containerUs.toFixed(0)} µs/request`);
-      return { rps, proxyUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+      const {
+        result: w,
+        containerUs,
+        podUs,
+      } = await withCpuPerRequest(
+        ctx,
+        task.name,
+        proxyName,
+        () => runWrk(ctx.wrkOptions(task.target, S)),
+        (x) => x.requests,
+      );
+      s.done(`${w.rps.toFixed(0)} req/s, proxy ${containerUs.toFixed(0)} µs/request`);
+      return { rps: w.rps, proxyUsPerRequest: containerUs, podUsPerRequest: podUs };
     });
-    const ratePerS = Math.round(taskRps);
     const atTaskRate = await ctx.reporter.step(`nginx floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
-      let late = 0;
-      let answered = 0;
-      const cpu = await cpuPerRequest(ctx, task.name, proxyName, async () => {
-        const r = await paced({
-          host: task.target.host,
-          port: task.target.port,
-          path: '/',
-          ratePerS,
-          durationS: S,
-          client: LOAD_CLIENT,
-          maxSockets: PACED_SOCKETS,
-        });
-        // A request lost at this rate is reported (answered of sent), not fatal: the CPU is per answered request.
-        if (!r.ok) throw new Error(`nginx floor at the template's rate: none of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);
-        late = r.late;
-        answered = r.ok;
-        return r.ok;
-      });
-      s.done(`${answered} answered, ${late} late, proxy ${cpu.containerUs.toFixed(0)} µs/request`);
-      return { ratePerS, answered, late, proxyUsPerRequest: cpu.containerUs, podUsPerRequest: cpu.podUs };
+      const open = () =>
+        paced({ host: task.target.host, port: task.target.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: PACED_SOCKETS });
+      const { result: r, containerUs, podUs } = await withCpuPerRequest(ctx, task.name, proxyName, open, (x) => x.ok);
+      // A request lost at this rate is reported (answered of sent), not fatal: the CPU is per answered request.
+      if (!r.ok) throw new Error(`nginx floor at the template's rate: none of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);
+      s.done(`${r.ok} answered, ${r.late} late, proxy ${containerUs.toFixed(0)} µs/request`);
+      return { ratePerS, answered: r.ok, late: r.late, proxyUsPerRequest: containerUs, podUsPerRequest: podUs };
     });
     return { ...closed, atTaskRate };
   } finally {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fractionsFor } from '../config';
 import type { BenchContext } from '../context';
-import { EXEMPT_ENV, LOAD_CLIENT } from '../context';
+import { EXEMPT_ENV, LOAD_CLIENT, PACED_SOCKETS } from '../context';
 import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { paced } from '../paced';
 import { probeCosts } from '../probe-cost';
@@ -89,6 +89,7 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
   const levers = { transport: transportLever(ctx.task.proxyEnv), keepalive: keepaliveLeverFiles(ctx), app: ctx.task.app };
   const variants = latencyVariants(ctx.task.prepared.translated.task.cpuUnits, levers, unbufferedLogLever(ctx));
   // The capacity the levels are fractions of: the template task, closed loop, measured first.
+  const rateAt = (fraction: number, scale = 1) => Math.max(1, Math.round(fraction * scale * results.latency.capacityRps));
   const first = await ctx.start(variants[0]);
   try {
     results.latency.capacityRps = await ctx.reporter.step(`capacity of the template task: wrk ${L.capacityS} s`, async (s) => {
@@ -97,12 +98,11 @@ export async function latency(ctx: BenchContext, results: Results): Promise<void
       s.done(`${w.rps.toFixed(0)} req/s`);
       return w.rps;
     });
-    results.latency.floors.phpFpm = await phpFpmFloor(ctx, first, results.latency.capacityRps);
+    results.latency.floors.phpFpm = await phpFpmFloor(ctx, first, rateAt(1));
   } finally {
     ctx.stopInBackground(first);
   }
-  results.latency.floors.nginx = await nginxFloor(ctx, results.latency.capacityRps);
-  const rateAt = (fraction: number, scale = 1) => Math.max(1, Math.round(fraction * scale * results.latency.capacityRps));
+  results.latency.floors.nginx = await nginxFloor(ctx, rateAt(1));
   for (let round = 1; round <= L.rounds; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
       const task = await ctx.start(v);
@@ -144,7 +144,15 @@ async function level(ctx: BenchContext, task: RunningTask, what: string, fractio
       await containersCpuNs(ctx.engine, task.containerNames),
       readHostTicks(),
     ];
-    const r = await paced({ host: task.target.host, port: task.target.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: 16 });
+    const r = await paced({
+      host: task.target.host,
+      port: task.target.port,
+      path: '/',
+      ratePerS,
+      durationS: S,
+      client: LOAD_CLIENT,
+      maxSockets: PACED_SOCKETS,
+    });
     const [after, containersAfter, hostAfter] = [await taskCpu(ctx.engine, task.name), await containersCpuNs(ctx.engine, task.containerNames), readHostTicks()];
     const cpu = cpuDelta(before, after);
     const steal = stealDelta(hostBefore, hostAfter);
