@@ -73,13 +73,16 @@ describe.each(['tcp', 'unix'] as const)('the floor client over %s', (transport) 
   });
 
   // No rate is asserted: a busy machine (CI runs the suites two at a time) once served 17 requests in
-  // the half second. What is checked is the shape: 3 connections, each carrying request after request,
-  // and the client counting exactly the requests the responder answered (it sends no new one once the
-  // time is up and waits for the one in flight), every one a 200.
+  // the half second, and once only 1 on one of the 3 connections. What is checked is the shape: 3
+  // connections and no more (no connection per request), kept open (more requests than connections,
+  // none reconnected), and the client counting exactly the requests the responder answered (it sends no
+  // new one once the time is up and waits for the one in flight), every one a 200.
   test('sends requests back to back over kept-open connections and counts the 200s', async () => {
     const result = await fastcgiLoad({ endpoint, connections: 3, durationS: 0.5 });
     expect(r.connections()).toBe(3);
-    for (const n of r.perConnection) expect(n).toBeGreaterThanOrEqual(2);
+    for (const n of r.perConnection) expect(n).toBeGreaterThanOrEqual(1);
+    expect(result.requests).toBeGreaterThan(3);
+    expect(result.reconnects).toBe(0);
     expect(result.requests).toBe(r.perConnection.reduce((a, b) => a + b, 0));
     expect(result.ok).toBe(result.requests);
     expect(result.errors).toBe(0);
@@ -111,7 +114,9 @@ describe.each([undefined, 120] as const)('a server that closes each connection a
   // the server received it but never answers, and the client counts it as an error. An open loop is
   // waiting for its next slot, a few ms away: it reconnects when the slot comes and loses none.
   test('reconnects and keeps counting; an open loop still sends every slot', async () => {
-    const result = await fastcgiLoad({ endpoint, connections: 2, durationS: 0.5, ratePerS });
+    // The closed loop runs a full second: a starved CI worker once got 1 request through a connection
+    // in half a second, and this one needs more than 4 on a connection to see a close.
+    const result = await fastcgiLoad({ endpoint, connections: 2, durationS: ratePerS ? 0.5 : 1, ratePerS });
     expect(result.reconnects).toBeGreaterThan(0);
     expect(result.ok).toBe(result.requests);
     expect(result.ok + result.errors).toBe(r.perConnection.reduce((a, b) => a + b, 0));
