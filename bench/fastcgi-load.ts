@@ -42,8 +42,13 @@ const NGINX_PARAMS: Record<string, string> = {
 export interface FastcgiLoadResult {
   readonly requests: number;
   readonly ok: number;
-  /** Requests sent on a connection php-fpm then closed (its worker reached pm.max_requests right before): not served, not counted. */
+  /** Requests php-fpm closed a new connection on without answering: not served, not counted. */
   readonly errors: number;
+  /**
+   * Requests sent on a kept-open connection php-fpm closed before answering (its worker reached
+   * pm.max_requests right before), sent again on a new connection, as nginx does (see `client`).
+   */
+  readonly resent: number;
   /** New connections after php-fpm closed one (a worker reaching pm.max_requests). */
   readonly reconnects: number;
   /** Open loop: requests sent more than 5 ms after their slot (every connection was busy, or the timer was late). */
@@ -89,23 +94,30 @@ function openLoop(start: number, durationS: number, ratePerS: number): Pacer {
 /**
  * One client connection: a request, its END_REQUEST, the next request the pacer allows on the same
  * connection. php-fpm closes a connection when its worker exits (pm.max_requests): the client then
- * reconnects (at once, or, when it was waiting for its next slot, when that slot comes), and a request
- * that was in flight on it counts as an error.
+ * reconnects (at once, or, when it was waiting for its next slot, when that slot comes). A request in
+ * flight on it is sent again on the new connection when the closed one had answered before, as nginx
+ * does for a request that fails on a cached keepalive connection (src/http/ngx_http_upstream.c,
+ * ngx_http_upstream_next: `if (u->peer.cached && ft_type == NGX_HTTP_UPSTREAM_FT_ERROR)` gives it
+ * another try); on a new connection it counts as an error. The race is real: a late slot is sent the
+ * moment the last answer arrives, before the close that follows it.
  */
 function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<void> {
   return new Promise((resolve) => {
-    const open = (pendingDue?: number) => {
+    /** A new connection; `first`, the request it sends at once: a slot that came due while there was none, or one to send again. */
+    const open = (first?: { due: number; again: boolean }) => {
       const sock = net.connect({ ...endpoint });
       let buf: Buffer = Buffer.alloc(0);
       let stdout = '';
-      let inFlight = false;
+      let inFlight: number | undefined; // the slot of the request awaiting its answer
+      let answered = 0;
       let waiting = false;
       let over = false;
-      const write = (due: number) => {
-        // Slots are absolute: one sent more than 5 ms after its time waited for a free connection (or a late timer).
-        if (performance.now() - due > 5) tally.late++;
+      const send = (due: number, again = false) => {
+        // Slots are absolute: one sent more than 5 ms after its time waited for a free connection (or a
+        // late timer). A request sent again was counted when it first left.
+        if (!again && performance.now() - due > 5) tally.late++;
         stdout = '';
-        inFlight = true;
+        inFlight = due;
         sock.write(encodeRequest(1, NGINX_PARAMS));
       };
       const next = async () => {
@@ -118,7 +130,7 @@ function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<
             resolve();
           } else {
             tally.reconnects++;
-            open(due);
+            open({ due, again: false });
           }
           return;
         }
@@ -127,16 +139,17 @@ function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<
           sock.end();
           return;
         }
-        write(due);
+        send(due);
       };
-      sock.on('connect', () => (pendingDue === undefined ? void next() : write(pendingDue)));
+      sock.on('connect', () => (first ? send(first.due, first.again) : void next()));
       sock.on('data', (d) => {
         const { records, rest } = parseRecords(Buffer.concat([buf, d]));
         buf = rest;
         for (const r of records) {
           if (r.type === TYPE.STDOUT) stdout += r.content.toString('latin1');
           if (r.type === TYPE.END_REQUEST) {
-            inFlight = false;
+            inFlight = undefined;
+            answered++;
             tally.requests++;
             if (r.content.readUInt32BE(0) === 0 && responseStatus(stdout) === 200) tally.ok++;
             void next();
@@ -145,12 +158,17 @@ function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<
       });
       sock.on('error', () => undefined);
       sock.on('close', () => {
-        if (inFlight) tally.errors++;
         if (over) {
           resolve();
         } else if (!waiting) {
           tally.reconnects++;
-          open();
+          if (inFlight !== undefined && answered > 0) {
+            tally.resent++;
+            open({ due: inFlight, again: true });
+          } else {
+            if (inFlight !== undefined) tally.errors++;
+            open();
+          }
         }
       });
     };
@@ -162,6 +180,7 @@ interface Tally {
   requests: number;
   ok: number;
   errors: number;
+  resent: number;
   reconnects: number;
   late: number;
 }
@@ -171,7 +190,7 @@ interface Tally {
  * `durationS`), or, with `ratePerS`, open loop at that rate over at most that many connections.
  */
 export async function fastcgiLoad(o: { endpoint: FastcgiEndpoint; connections: number; durationS: number; ratePerS?: number }): Promise<FastcgiLoadResult> {
-  const tally: Tally = { requests: 0, ok: 0, errors: 0, reconnects: 0, late: 0 };
+  const tally: Tally = { requests: 0, ok: 0, errors: 0, resent: 0, reconnects: 0, late: 0 };
   const start = performance.now();
   const pacer = o.ratePerS ? openLoop(start, o.durationS, o.ratePerS) : closedLoop(start + o.durationS * 1000);
   await Promise.all(Array.from({ length: o.connections }, () => client(o.endpoint, pacer, tally)));

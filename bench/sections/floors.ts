@@ -116,7 +116,9 @@ export async function phpFpmFloor(ctx: BenchContext, task: RunningTask, ratePerS
   });
   const atTaskRate = await ctx.reporter.step(`php-fpm floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
     const { result: r, containerUs, podUs } = await measure(ratePerS);
-    s.done(`${r.requests} answered, ${r.late} late, app ${containerUs.toFixed(0)} µs/request`);
+    s.done(
+      `${r.requests} answered${r.resent ? ` (${r.resent} sent again after a pm.max_requests close)` : ''}, ${r.late} late, app ${containerUs.toFixed(0)} µs/request`,
+    );
     return { ratePerS, answered: r.requests, late: r.late, appUsPerRequest: containerUs, podUsPerRequest: podUs };
   });
   return { ...closed, atTaskRate };
