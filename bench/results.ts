@@ -58,6 +58,12 @@ export interface FloorAtRate {
   podUsPerRequest: number;
 }
 
+/** The paced client's connection cap in runs that did not record it (`config.pacedSockets`). */
+export const PACED_SOCKETS_BEFORE_RECORDED = 16;
+
+/** The paced client's connection cap the run used. */
+export const pacedSocketsOf = (r: Pick<Results, 'config'>): number => r.config.pacedSockets ?? PACED_SOCKETS_BEFORE_RECORDED;
+
 export interface Results {
   mode: 'full' | 'quick';
   /** The engine the tasks ran on; absent in runs from before the bench measured Docker (podman). */
@@ -90,6 +96,12 @@ export interface Results {
     exemptRate: string;
     /** The raised RATE_LIMIT_BURST that goes with exemptRate (absent in runs before 2026-12-07: the template's burst). */
     exemptBurst?: string;
+    /**
+     * The open-loop HTTP client's keep-alive connections at most (bench/paced.ts): the latency levels,
+     * the nginx floor at the template's rate, the limiter's flood below the connection limit. Absent in
+     * runs before 2026-12-08, which used 16 (PACED_SOCKETS_BEFORE_RECORDED).
+     */
+    pacedSockets?: number;
   };
   synth: { ms: number; command: string; reused?: boolean };
   template: {

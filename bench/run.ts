@@ -32,7 +32,7 @@ import { missingNumbers } from './assert-numbers';
 import { ROOT } from './cli';
 import { parseBenchArgs, type BenchOptions } from './cli-args';
 import { FULL_CONFIG, QUICK_CONFIG } from './config';
-import { BenchContext, EXEMPT_BURST, EXEMPT_RATE, LOAD_CLIENT } from './context';
+import { BenchContext, EXEMPT_BURST, EXEMPT_RATE, LOAD_CLIENT, PACED_SOCKETS } from './context';
 import { devloop } from './devloop-section';
 import { containerMemory, imageSizes, taskMemory } from './footprint';
 import { describeMachine, type Machine } from './machine';
@@ -104,7 +104,7 @@ async function main(o: BenchOptions): Promise<number> {
     ...(o.only ? { sections: o.only } : {}),
     machine,
     pinning: 'off' in pin ? pin : undefined,
-    config: { ...config, loadClient: LOAD_CLIENT, exemptRate: EXEMPT_RATE, exemptBurst: EXEMPT_BURST },
+    config: { ...config, loadClient: LOAD_CLIENT, exemptRate: EXEMPT_RATE, exemptBurst: EXEMPT_BURST, pacedSockets: PACED_SOCKETS },
     synth,
     template: {
       rate,

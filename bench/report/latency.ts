@@ -1,7 +1,7 @@
 /** Section 6: open-loop latency under the task's CPU cap, capacity at saturation, CPU per request against the floors. */
 import { f, median, table } from '../format';
 import { capacityGoal, capacityPerVcpuGoal, cpuFloorGoal, openLoopGoal, type Goal } from '../goals';
-import type { FloorAtRate, Results } from '../results';
+import { pacedSocketsOf, type FloorAtRate, type Results } from '../results';
 import { hardeningStats, taskVcpu } from './closed-loop';
 import { haveLatency, latPerRound, levelAt, levelsOf as levelsOfVariant, NOT_MEASURED, sat as saturation, usPerRequest, type LevelStats } from './open-loop';
 import { probesMarkdown } from './probes';
@@ -77,7 +77,7 @@ export function latencySection(r: Results): Section {
           ? ` (the variants other than the template task and its no-probe twin at ${lat.leverFractions.map((x) => `${x * 100}%`).join(', ')} only)`
           : ''
       }, from bench/paced.ts: request i leaves at start + i/rate whatever the answers, ` +
-      `over at most 16 keep-alive connections, one client identity (X-Forwarded-For ${r.config.loadClient}) exempt from the rate limit as in section 1. ` +
+      `over at most ${pacedSocketsOf(r)} keep-alive connections, one client identity (X-Forwarded-For ${r.config.loadClient}) exempt from the rate limit as in section 1. ` +
       "Latency runs from each request's scheduled slot to the end of its response (so waiting for the generator or a free connection counts), every request kept, exact nearest-rank percentiles (bench/percentiles.ts; no histogram). " +
       `After the levels, the same task runs the closed-loop wrk load for ${lat.capacityS} s (capacity at saturation). ` +
       "The TaskRunner supervises every task and runs the health checks at each variant's interval, exactly as `secure-ecs local up` does.",
@@ -178,7 +178,7 @@ export function latencySection(r: Results): Section {
         ...(lat.floors.nginx?.atTaskRate
           ? [
               [
-                `nginx floor at the template's rate: the same task, open loop (bench/paced.ts, at most 16 connections; ${floorLoad(lat.floors.nginx.atTaskRate, lat.capacityS)})`,
+                `nginx floor at the template's rate: the same task, open loop (bench/paced.ts, at most ${pacedSocketsOf(r)} connections; ${floorLoad(lat.floors.nginx.atTaskRate, lat.capacityS)})`,
                 f(lat.floors.nginx.atTaskRate.ratePerS, 0),
                 f(lat.floors.nginx.atTaskRate.proxyUsPerRequest, 0),
                 'proxy container cgroup',

@@ -1,7 +1,7 @@
 /** Section 3: the rate limiter's precision and its fairness to a second client. */
 import { f, pct, table } from '../format';
 import { limiterFairnessGoal, limiterNo5xxGoal, limiterPrecisionGoal } from '../goals';
-import type { Results } from '../results';
+import { pacedSocketsOf, type Results } from '../results';
 import type { Section } from './section';
 
 export function limiterSection(r: Results): Section {
@@ -14,7 +14,7 @@ export function limiterSection(r: Results): Section {
       `while a second client sends ${r.limiter.secondClientRate} req/s (half the rate) during the same ${r.limiter.durationS} s. ` +
       'Identities are X-Forwarded-For values sent from the trusted host side, exactly as test/e2e does. ' +
       'The generator is a small open-loop Node client (bench/paced.ts; wrk2 is not packaged by Debian, and wrk is closed-loop): request i leaves at start + i/rate over keep-alive connections, ' +
-      `whatever the answers; the flood uses at most ${Math.min(16, r.template.connectionsPerClient - 2)} connections, below the connection limit, so every 429 is the request-rate limit. ` +
+      `whatever the answers; the flood uses at most ${Math.min(pacedSocketsOf(r), r.template.connectionsPerClient - 2)} connections, below the connection limit, so every 429 is the request-rate limit. ` +
       `Expected accepted = min(sent, rate x ${r.limiter.durationS} s + burst) = min(sent, ${r.limiter.rate * r.limiter.durationS + r.limiter.burst}).`,
     '',
     table(

@@ -4,7 +4,7 @@
  * throughout.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BenchContext } from '../context';
+import { PACED_SOCKETS, type BenchContext } from '../context';
 import { paced } from '../paced';
 import type { Results } from '../results';
 import type { RunningTask } from '../tasks';
@@ -23,7 +23,7 @@ export async function limiter(ctx: BenchContext, task: RunningTask, results: Res
           ratePerS: offered,
           durationS: C.limiterS,
           client: `198.18.1.${i + 1}`,
-          maxSockets: Math.min(16, results.template.connectionsPerClient - 2),
+          maxSockets: Math.min(PACED_SOCKETS, results.template.connectionsPerClient - 2),
         }),
         paced({
           host: task.target.host,
