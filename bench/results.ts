@@ -59,7 +59,7 @@ export interface FloorAtRate {
 }
 
 /** The paced client's connection cap in runs that did not record it (`config.pacedSockets`). */
-export const PACED_SOCKETS_BEFORE_RECORDED = 16;
+const PACED_SOCKETS_BEFORE_RECORDED = 16;
 
 /** The paced client's connection cap the run used. */
 export const pacedSocketsOf = (r: Pick<Results, 'config'>): number => r.config.pacedSockets ?? PACED_SOCKETS_BEFORE_RECORDED;
