@@ -42,7 +42,7 @@ const NGINX_PARAMS: Record<string, string> = {
 export interface FastcgiLoadResult {
   readonly requests: number;
   readonly ok: number;
-  /** Requests php-fpm closed a new connection on without answering: not served, not counted. */
+  /** Requests on a connection refused or closed before its first answer (that client then stops): not served, not counted. */
   readonly errors: number;
   /**
    * Requests sent on a kept-open connection php-fpm closed before answering (its worker reached
@@ -98,8 +98,10 @@ function openLoop(start: number, durationS: number, ratePerS: number): Pacer {
  * flight on it is sent again on the new connection when the closed one had answered before, as nginx
  * does for a request that fails on a cached keepalive connection (src/http/ngx_http_upstream.c,
  * ngx_http_upstream_next: `if (u->peer.cached && ft_type == NGX_HTTP_UPSTREAM_FT_ERROR)` gives it
- * another try); on a new connection it counts as an error. The race is real: a late slot is sent the
- * moment the last answer arrives, before the close that follows it.
+ * another try). The race is real: a late slot is sent the moment the last answer arrives, before the
+ * close that follows it. A connection refused, or closed before its first answer, means php-fpm is not
+ * serving: the request it held counts as an error and this client stops, rather than reconnect in a
+ * tight loop until the bench's deadline kills it.
  */
 function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<void> {
   return new Promise((resolve) => {
@@ -158,17 +160,20 @@ function client(endpoint: FastcgiEndpoint, pacer: Pacer, tally: Tally): Promise<
       });
       sock.on('error', () => undefined);
       sock.on('close', () => {
-        if (over) {
-          resolve();
-        } else if (!waiting) {
-          tally.reconnects++;
-          if (inFlight !== undefined && answered > 0) {
-            tally.resent++;
-            open({ due: inFlight, again: true });
-          } else {
-            if (inFlight !== undefined) tally.errors++;
-            open();
-          }
+        if (over) return resolve();
+        if (waiting) return; // `next` reconnects when its slot comes
+        if (answered === 0) {
+          // Refused, or closed before a first answer: php-fpm is not serving. This connection ends
+          // rather than reconnect in a tight loop; the request it held is an error.
+          if (inFlight !== undefined || first) tally.errors++;
+          return resolve();
+        }
+        tally.reconnects++;
+        if (inFlight !== undefined) {
+          tally.resent++;
+          open({ due: inFlight, again: true });
+        } else {
+          open();
         }
       });
     };

@@ -133,6 +133,38 @@ describe.each([
   });
 });
 
+// php-fpm not serving: nothing listening, or a listener that closes each connection unanswered. The
+// client stops each connection at its first such close instead of reconnecting in a tight loop until
+// the bench's deadline, and answers 0 requests, which the floor reports as a failure.
+describe.each([
+  ['nothing listening', false],
+  ['a listener that closes each connection at once', true],
+] as const)('%s', (_what, listening) => {
+  let endpoint: FastcgiEndpoint;
+  let accepted = 0;
+  const server = net.createServer((sock) => {
+    accepted++;
+    sock.destroy();
+  });
+  beforeAll(async () => {
+    await listen(server, { port: 0, host: '127.0.0.1' });
+    endpoint = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+    if (!listening) await new Promise((resolve) => server.close(resolve));
+  });
+  afterAll(() => server.close());
+
+  test.each([undefined, 100])('rate %s: the run ends at once with no request answered', async (ratePerS) => {
+    const before = accepted;
+    const t0 = performance.now();
+    const result = await fastcgiLoad({ endpoint, connections: 2, durationS: 3, ratePerS });
+    expect(performance.now() - t0).toBeLessThan(2500);
+    expect(result.requests).toBe(0);
+    // An open loop's connection closed while it waits for its first slot reconnects once, when the slot comes.
+    expect(result.reconnects).toBeLessThanOrEqual(ratePerS ? 2 : 0);
+    expect(accepted - before).toBeLessThanOrEqual(listening ? 4 : 0);
+  });
+});
+
 test("the floor's target follows the proxy's FastCGI address: the socket through the app's root, or the TCP port", () => {
   expect(phpFpmFloorTarget('unix:/run/fcgi/php-fpm.sock', 4242)).toEqual(['--socket', '/proc/4242/root/run/fcgi/php-fpm.sock']);
   expect(phpFpmFloorTarget('127.0.0.1:9100', 4242)).toEqual(['--port', '9100']);
