@@ -5,6 +5,7 @@
 import type { ContainerEngine } from '../lib/local/engines/container-engine';
 import type { Reporter } from '../lib/local/progress';
 import type { BenchConfig } from './config';
+import type { PacedOptions } from './paced';
 import { cpusetMatches, readCpuset, type CpusetReadBack } from './pinning';
 import { prepareWithSettings } from './settings-variant';
 import { startTask, type BenchTask, type RunningTask, type Variant } from './tasks';
@@ -15,7 +16,7 @@ import { targetUrl, type LoadTarget, type LoadTargetRecord } from './load-target
 
 /** The client identity of the closed-loop load (RFC 2544 benchmark range, as test/e2e uses). */
 export const LOAD_CLIENT = '198.18.100.1';
-/** The open-loop HTTP client's keep-alive connections at most (bench/paced.ts), at the latency levels and the nginx floor alike. */
+/** The open-loop HTTP client's keep-alive connections at most (bench/paced.ts): `pacedOptions`, and the limiter's flood below the connection limit. */
 export const PACED_SOCKETS = 16;
 /** Raised limit for the cost measurements (the renderer's maximum): one client is never limited, limit_req still runs. */
 export const EXEMPT_RATE = '100000';
@@ -147,6 +148,11 @@ export class BenchContext {
 
   async stopped(): Promise<void> {
     await Promise.all(this.stops);
+  }
+
+  /** The open-loop client (bench/paced.ts) against a task's load target as the load client, over at most PACED_SOCKETS connections. */
+  pacedOptions(target: LoadTarget, ratePerS: number, durationS: number): PacedOptions {
+    return { host: target.host, port: target.port, path: '/', ratePerS, durationS, client: LOAD_CLIENT, maxSockets: PACED_SOCKETS };
   }
 
   /** wrk against a task's load target (bench/load-target.ts) as the load client. */

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../cli';
 import type { BenchContext } from '../context';
-import { EXEMPT_ENV, LOAD_CLIENT, PACED_SOCKETS } from '../context';
+import { EXEMPT_ENV } from '../context';
 import { fastcgiAddressOf, socketPathOf } from '../fastcgi-levers';
 import type { FastcgiLoadResult } from '../fastcgi-load';
 import { containerCpuNs, cpuDelta, taskCpu } from '../footprint';
@@ -152,8 +152,7 @@ export async function nginxFloor(ctx: BenchContext, ratePerS: number): Promise<N
       return { rps: w.rps, proxyUsPerRequest: containerUs, podUsPerRequest: podUs };
     });
     const atTaskRate = await ctx.reporter.step(`nginx floor at the template's rate: open loop ${ratePerS} req/s for ${S} s`, async (s) => {
-      const open = () =>
-        paced({ host: task.target.host, port: task.target.port, path: '/', ratePerS, durationS: S, client: LOAD_CLIENT, maxSockets: PACED_SOCKETS });
+      const open = () => paced(ctx.pacedOptions(task.target, ratePerS, S));
       const { result: r, containerUs, podUs } = await withCpuPerRequest(ctx, task.name, proxyName, open, (x) => x.ok);
       // A request lost at this rate is reported (answered of sent), not fatal: the CPU is per answered request.
       if (!r.ok) throw new Error(`nginx floor at the template's rate: none of ${r.sent} requests answered 2xx (${JSON.stringify(r.byStatus)})`);

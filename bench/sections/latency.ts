@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fractionsFor } from '../config';
 import type { BenchContext } from '../context';
-import { EXEMPT_ENV, LOAD_CLIENT, PACED_SOCKETS } from '../context';
+import { EXEMPT_ENV } from '../context';
 import { containersCpuNs, cpuDelta, taskCpu } from '../footprint';
 import { paced } from '../paced';
 import { probeCosts } from '../probe-cost';
@@ -144,15 +144,7 @@ async function level(ctx: BenchContext, task: RunningTask, what: string, fractio
       await containersCpuNs(ctx.engine, task.containerNames),
       readHostTicks(),
     ];
-    const r = await paced({
-      host: task.target.host,
-      port: task.target.port,
-      path: '/',
-      ratePerS,
-      durationS: S,
-      client: LOAD_CLIENT,
-      maxSockets: PACED_SOCKETS,
-    });
+    const r = await paced(ctx.pacedOptions(task.target, ratePerS, S));
     const [after, containersAfter, hostAfter] = [await taskCpu(ctx.engine, task.name), await containersCpuNs(ctx.engine, task.containerNames), readHostTicks()];
     const cpu = cpuDelta(before, after);
     const steal = stealDelta(hostBefore, hostAfter);
